@@ -1,0 +1,160 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { formatDuration } from '../config/duration.js';
+import { failureFromError } from '../platform/http.js';
+import type { Oracle, PlaneRef, PlatformApi } from '../platform/platform-api.js';
+import type { PlaneCheckResult, StepFailure, StepName, StepResult } from './result.js';
+
+export interface CheckSettings {
+  /** The whole plane check, all steps together. */
+  planeTimeout: number;
+  /** From async submit until a terminal status. */
+  asyncTimeout: number;
+  pollInterval: number;
+}
+
+export interface CheckDeps {
+  platform: PlatformApi;
+  settings: CheckSettings;
+  /** Aborts the check (shutdown); its steps then fail as `aborted`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Checks one plane: user lookup, oracle lookup, then predict and async predict side by side, all under
+ * one deadline. Never throws: every failure becomes part of the returned result.
+ */
+export async function checkPlane(plane: PlaneRef, deps: CheckDeps): Promise<PlaneCheckResult> {
+  const startedAt = Date.now();
+  const started = performance.now();
+  const deadline = timeoutSignal(deps.settings.planeTimeout, 'plane deadline');
+  const signal = deps.signal ? AbortSignal.any([deadline.signal, deps.signal]) : deadline.signal;
+  const steps: StepResult[] = [];
+  try {
+    await runSteps(plane, deps, signal, steps);
+  } finally {
+    deadline.cancel();
+  }
+  return {
+    plane: plane.name,
+    startedAt,
+    checkedAt: Date.now(),
+    durationMs: round(performance.now() - started),
+    steps,
+  };
+}
+
+async function runSteps(plane: PlaneRef, deps: CheckDeps, signal: AbortSignal, steps: StepResult[]): Promise<void> {
+  const { platform } = deps;
+  const user = await timed('user_lookup', steps, signal, async () => lookupStep(await platform.findUser(plane, signal)));
+  if (user === undefined) return;
+  const oracle = await timed('oracle_lookup', steps, signal, async () =>
+    lookupStep(await platform.findOracle(plane, user, signal)),
+  );
+  if (oracle === undefined) return;
+  await Promise.all([
+    timed('predict', steps, signal, async () => callStep(await platform.predict(plane, oracle, signal))),
+    timed('async_predict', steps, signal, () => asyncPredict(plane, oracle, deps, signal)),
+  ]);
+  // Keep steps in contract order whatever finished first.
+  steps.sort((a, b) => ORDER[a.step] - ORDER[b.step]);
+}
+
+const ORDER: Record<StepName, number> = { user_lookup: 0, oracle_lookup: 1, predict: 2, async_predict: 3 };
+
+type StepOutcome<T> = { ok: true; value: T } | { ok: false; notFound: true } | { ok: false; failure: StepFailure };
+
+/** Runs one step, records its timing and outcome, and returns its value when it succeeded. */
+async function timed<T>(
+  step: StepName,
+  steps: StepResult[],
+  signal: AbortSignal,
+  run: () => Promise<StepOutcome<T>>,
+): Promise<T | undefined> {
+  const started = performance.now();
+  let outcome: StepOutcome<T>;
+  try {
+    outcome = await run();
+  } catch (error) {
+    // Platform adapters return failures rather than throw; this catches an abort mid-sleep and bugs.
+    outcome = { ok: false, failure: failureFromError(error, signal) };
+  }
+  const durationMs = round(performance.now() - started);
+  if (outcome.ok) {
+    steps.push({ step, outcome: 'ok', durationMs });
+    return outcome.value;
+  }
+  if ('notFound' in outcome) steps.push({ step, outcome: 'not_found', durationMs });
+  else steps.push({ step, outcome: 'failed', durationMs, failure: outcome.failure });
+  return undefined;
+}
+
+function lookupStep<T>(
+  outcome: { kind: 'found'; value: T } | { kind: 'not_found' } | { kind: 'failed'; failure: StepFailure },
+): StepOutcome<T> {
+  if (outcome.kind === 'found') return { ok: true, value: outcome.value };
+  if (outcome.kind === 'not_found') return { ok: false, notFound: true };
+  return { ok: false, failure: outcome.failure };
+}
+
+function callStep<T>(outcome: { ok: true; value: T } | { ok: false; failure: StepFailure }): StepOutcome<T> {
+  return outcome;
+}
+
+/** Submits an async request, then polls it until a terminal status or the async deadline. */
+async function asyncPredict(
+  plane: PlaneRef,
+  oracle: Oracle,
+  deps: CheckDeps,
+  planeSignal: AbortSignal,
+): Promise<StepOutcome<void>> {
+  const { platform, settings } = deps;
+  const asyncDeadline = timeoutSignal(settings.asyncTimeout, 'async request deadline');
+  const signal = AbortSignal.any([asyncDeadline.signal, planeSignal]);
+  let lastStatus = 'unsubmitted';
+  try {
+    const submitted = await platform.submitAsyncPredict(plane, oracle, signal);
+    if (!submitted.ok) return submitted;
+    lastStatus = 'submitted';
+    for (;;) {
+      await sleep(settings.pollInterval, undefined, { signal });
+      const polled = await platform.getAsyncStatus(plane, oracle, submitted.value, signal);
+      if (!polled.ok) {
+        if (polled.failure.kind === 'timeout' && asyncDeadline.signal.aborted) {
+          return { ok: false, failure: { kind: 'timeout', detail: stillPending(lastStatus, settings.asyncTimeout) } };
+        }
+        return polled;
+      }
+      lastStatus = polled.value.status;
+      if (polled.value.state === 'succeeded') return { ok: true, value: undefined };
+      if (polled.value.state === 'failed') {
+        const codes = polled.value.errorCodes.length > 0 ? ` (${polled.value.errorCodes.join(', ')})` : '';
+        return { ok: false, failure: { kind: 'failed', detail: `async request ended ${lastStatus}${codes}` } };
+      }
+    }
+  } catch (error) {
+    if (asyncDeadline.signal.aborted && !planeSignal.aborted) {
+      return { ok: false, failure: { kind: 'timeout', detail: stillPending(lastStatus, settings.asyncTimeout) } };
+    }
+    throw error;
+  } finally {
+    asyncDeadline.cancel();
+  }
+}
+
+function stillPending(status: string, timeoutMs: number): string {
+  return `async request still ${status} after ${formatDuration(timeoutMs)}`;
+}
+
+/** An abort signal that fires with a TimeoutError after `ms`, and can be cancelled to free its timer. */
+function timeoutSignal(ms: number, what: string): { signal: AbortSignal; cancel: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`${what} of ${formatDuration(ms)} passed`, 'TimeoutError')),
+    ms,
+  );
+  return { signal: controller.signal, cancel: () => clearTimeout(timer) };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

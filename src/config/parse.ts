@@ -1,0 +1,118 @@
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { Config } from './schema.js';
+
+export interface ConfigIssue {
+  /** Where in the file, e.g. `workloadPlanes[2].inferenceUrl`; empty for the whole file. */
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[], source = 'config') {
+    const lines = issues.map((issue) => (issue.path ? `  ${issue.path}: ${issue.message}` : `  ${issue.message}`));
+    super(`${source} is invalid:\n${lines.join('\n')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Parses and validates planecheck's YAML config. Pure: the caller reads the file and passes the environment. */
+export function parseConfig(text: string, env: Env = {}): Config {
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      document.errors.map((error) => {
+        const at = error.linePos?.[0];
+        const where = at ? ` at line ${at.line}, column ${at.col}` : '';
+        return { path: '', message: `YAML syntax error${where}: ${error.message.split('\n')[0] ?? ''}` };
+      }),
+    );
+  }
+  const raw: unknown = document.toJS({ maxAliasCount: 100 });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError([{ path: '', message: 'expected a YAML mapping at the top level' }]);
+  }
+
+  const secrets: string[] = [];
+  const interpolationIssues: ConfigIssue[] = [];
+  const interpolated = interpolate(raw, [], env, secrets, interpolationIssues);
+  if (interpolationIssues.length > 0) throw new ConfigError(interpolationIssues);
+
+  const result = Config.safeParse(interpolated, { reportInput: true });
+  if (!result.success) throw new ConfigError(toIssues(result.error, secrets));
+  return result.data;
+}
+
+const ENV_REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/**
+ * Replaces `${NAME}` (or `${NAME:-default}`) in string values after YAML parsing, so a value from
+ * the environment can never change the document's structure. `$$` is a literal `$`.
+ */
+function interpolate(
+  value: unknown,
+  path: (string | number)[],
+  env: Env,
+  secrets: string[],
+  issues: ConfigIssue[],
+): unknown {
+  if (typeof value === 'string') {
+    return value.replace(ENV_REFERENCE, (whole, name: string | undefined, fallback: string | undefined) => {
+      if (whole === '$$') return '$';
+      const found = env[name ?? ''];
+      const resolved = found !== undefined && found !== '' ? found : fallback;
+      if (resolved === undefined) {
+        issues.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
+        return '';
+      }
+      if (found !== undefined) secrets.push(found);
+      return resolved;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, index) => interpolate(item, [...path, index], env, secrets, issues));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, interpolate(item, [...path, key], env, secrets, issues)]),
+    );
+  }
+  return value;
+}
+
+function toIssues(error: z.ZodError, secrets: readonly string[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        issues.push({ path: formatPath([...issue.path, key]), message: 'unknown key' });
+      }
+      continue;
+    }
+    const message =
+      issue.code === 'invalid_type' && issue.input === undefined ? 'required' : redact(issue.message, secrets);
+    issues.push({ path: formatPath(issue.path), message });
+  }
+  return issues;
+}
+
+/** Values that came from the environment may be secrets: never echo them back. */
+function redact(message: string, secrets: readonly string[]): string {
+  let clean = message;
+  for (const secret of secrets) {
+    if (secret.length >= 3) clean = clean.split(secret).join('[redacted]');
+  }
+  return clean;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text ? `.${String(part)}` : String(part);
+  }
+  return text;
+}

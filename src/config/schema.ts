@@ -1,0 +1,315 @@
+import { z } from 'zod';
+import { formatDuration, parseDuration } from './duration.js';
+import { findPlaceholders } from './template.js';
+
+/** A duration string (`45s`, `2m`) in YAML, milliseconds once parsed. */
+function duration(min: number, max: number) {
+  return z.string({ error: 'expected a duration such as 30s or 2m' }).transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `invalid duration "${text}": use e.g. 500ms, 30s, 2m, 1h` });
+      return z.NEVER;
+    }
+    if (ms < min || ms > max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `duration ${text} is out of range: must be between ${formatDuration(min)} and ${formatDuration(max)}`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+function httpUrl() {
+  return z.string({ error: 'expected a URL' }).transform((text, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'invalid URL' });
+      return z.NEVER;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: 'invalid URL: only http and https are supported' });
+      return z.NEVER;
+    }
+    if (url.search || url.hash) {
+      ctx.addIssue({ code: 'custom', message: 'invalid URL: a base URL takes no query or fragment' });
+      return z.NEVER;
+    }
+    // A base URL; templates append paths, so drop the trailing slash.
+    return url.href.replace(/\/+$/, '');
+  });
+}
+
+const jsonPointer = z
+  .string()
+  .regex(/^(\/[^/]*)*$/, 'expected a JSON pointer such as /users or /data/0/id (RFC 6901)');
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+
+export const PLANE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** A URL template: known `{placeholders}` only, and it must start from a base URL or be absolute. */
+function urlTemplate(base: 'controlPlaneUrl' | 'inferenceUrl', allowed: readonly string[]) {
+  return z.string().superRefine((template, ctx) => {
+    const unknown = findPlaceholders(template).filter((name) => !allowed.includes(name));
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown placeholder {${unknown[0]}}: allowed are ${allowed.map((a) => `{${a}}`).join(', ')}`,
+      });
+      return;
+    }
+    const sample = template.replace(/\{(\w+)\}/g, (_, name: string) =>
+      name === base ? 'https://base.example' : 'x',
+    );
+    if (!template.startsWith(`{${base}}`) && !/^https?:\/\//.test(template)) {
+      ctx.addIssue({ code: 'custom', message: `must start with {${base}} or be an absolute http(s) URL` });
+    } else if (!URL.canParse(sample)) {
+      ctx.addIssue({ code: 'custom', message: 'invalid URL template' });
+    }
+  });
+}
+
+export const DEFAULT_ENDPOINTS = {
+  userLookup: {
+    url: '{controlPlaneUrl}/v1/users?email={email}',
+    list: '/users',
+    id: '/id',
+    organizationId: '/organization_id',
+  },
+  modelLookup: {
+    url: '{controlPlaneUrl}/v1/organizations/{organizationId}/models?name={oracleName}',
+    list: '/models',
+    id: '/id',
+  },
+  predict: { url: '{inferenceUrl}/models/{modelId}/production/predict' },
+  asyncSubmit: { url: '{inferenceUrl}/models/{modelId}/production/async_predict', requestId: '/request_id' },
+  asyncStatus: {
+    url: '{inferenceUrl}/models/{modelId}/async_request/{requestId}',
+    status: '/status',
+    errors: '/errors',
+  },
+};
+
+const Endpoints = z
+  .strictObject({
+    userLookup: z
+      .strictObject({
+        url: urlTemplate('controlPlaneUrl', ['controlPlaneUrl', 'email', 'plane']),
+        list: jsonPointer,
+        id: jsonPointer,
+        organizationId: jsonPointer,
+      })
+      .partial()
+      .default({}),
+    modelLookup: z
+      .strictObject({
+        url: urlTemplate('controlPlaneUrl', ['controlPlaneUrl', 'organizationId', 'userId', 'oracleName', 'plane']),
+        list: jsonPointer,
+        id: jsonPointer,
+      })
+      .partial()
+      .default({}),
+    predict: z
+      .strictObject({ url: urlTemplate('inferenceUrl', ['inferenceUrl', 'modelId', 'plane']) })
+      .partial()
+      .default({}),
+    asyncSubmit: z
+      .strictObject({
+        url: urlTemplate('inferenceUrl', ['inferenceUrl', 'modelId', 'plane']),
+        requestId: jsonPointer,
+      })
+      .partial()
+      .default({}),
+    asyncStatus: z
+      .strictObject({
+        url: urlTemplate('inferenceUrl', ['inferenceUrl', 'modelId', 'requestId', 'plane']),
+        status: jsonPointer,
+        errors: jsonPointer,
+      })
+      .partial()
+      .default({}),
+  })
+  .default({
+    userLookup: {},
+    modelLookup: {},
+    predict: {},
+    asyncSubmit: {},
+    asyncStatus: {},
+  })
+  .transform((given) => ({
+    userLookup: { ...DEFAULT_ENDPOINTS.userLookup, ...given.userLookup },
+    modelLookup: { ...DEFAULT_ENDPOINTS.modelLookup, ...given.modelLookup },
+    predict: { ...DEFAULT_ENDPOINTS.predict, ...given.predict },
+    asyncSubmit: { ...DEFAULT_ENDPOINTS.asyncSubmit, ...given.asyncSubmit },
+    asyncStatus: { ...DEFAULT_ENDPOINTS.asyncStatus, ...given.asyncStatus },
+  }));
+
+const Schedule = z.strictObject({
+  interval: duration(1_000, 3_600_000).default(60_000),
+  cacheTtl: duration(1_000, 86_400_000).default(120_000),
+  concurrency: z.int().min(1).max(1_000).default(16),
+  planeTimeout: duration(100, 3_600_000).default(45_000),
+});
+
+const Platform = z.strictObject({
+  controlPlaneUrl: httpUrl(),
+  apiKey: nonEmpty,
+  smokeTestEmail: nonEmpty
+    .refine((text) => text.includes('{plane}'), 'must contain {plane}, or every plane would share one user')
+    .default('admin__smoke_test_{plane}'),
+  oracleName: nonEmpty.default('health-check-model'),
+  predictInput: z.unknown().default({ prompt: 'ping' }),
+  requestTimeout: duration(100, 600_000).default(10_000),
+  asyncTimeout: duration(100, 3_600_000).default(30_000),
+  pollInterval: duration(10, 600_000).default(1_000),
+  maxResponseBytes: z
+    .int()
+    .min(1_024)
+    .max(256 * 1024 * 1024)
+    .default(1_048_576),
+  endpoints: Endpoints,
+});
+
+const WorkloadPlane = z.strictObject({
+  name: z
+    .string()
+    .max(63, 'at most 63 characters')
+    .regex(PLANE_NAME, 'must match [a-z0-9][a-z0-9._-]* (lower-case letters, digits, ".", "_", "-")'),
+  inferenceUrl: httpUrl(),
+});
+
+const SelfHeal = z.strictObject({
+  enabled: z.boolean().default(false),
+  dryRun: z.boolean().default(false),
+  repository: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected owner/repo')
+    .optional(),
+  workflow: nonEmpty.default('production-smoke-test.yml'),
+  ref: nonEmpty.default('main'),
+  inputs: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'invalid input name'), z.string())
+    .default({ workload_plane: '{plane}', reason: '{status}' }),
+  cooldown: duration(60_000, 7 * 86_400_000).default(1_800_000),
+  failureThreshold: z.int().min(1).max(100).default(1),
+  maxDispatchesPerHour: z.int().min(1).max(1_000).default(10),
+  runPollInterval: duration(1_000, 600_000).default(15_000),
+  runTimeout: duration(60_000, 86_400_000).default(7_200_000),
+});
+
+const GithubApp = z
+  .strictObject({
+    appId: z.union([z.int().positive(), z.string().regex(/^\d+$/, 'expected a numeric app id')]),
+    privateKey: nonEmpty.optional(),
+    privateKeyPath: nonEmpty.optional(),
+    installationId: z.union([z.int().positive(), z.string().regex(/^\d+$/, 'expected a numeric installation id')]),
+  })
+  .superRefine((app, ctx) => {
+    if ((app.privateKey === undefined) === (app.privateKeyPath === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'set exactly one of privateKey and privateKeyPath' });
+    }
+  });
+
+const Github = z
+  .strictObject({
+    apiUrl: httpUrl().default('https://api.github.com'),
+    token: nonEmpty.optional(),
+    app: GithubApp.optional(),
+  })
+  .superRefine((github, ctx) => {
+    if ((github.token === undefined) === (github.app === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'set exactly one of token and app' });
+    }
+  });
+
+const ServerAuth = z.union([
+  z.strictObject({ bearerToken: z.string().min(16, 'must be at least 16 characters') }),
+  z.strictObject({ username: nonEmpty, password: z.string().min(12, 'must be at least 12 characters') }),
+]);
+
+const Server = z.strictObject({
+  listen: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9464')
+    .refine((text) => Number(text.slice(text.lastIndexOf(':') + 1)) <= 65_535, 'port must be at most 65535')
+    .default('127.0.0.1:9464'),
+  auth: ServerAuth.optional(),
+});
+
+const Storage = z.strictObject({
+  path: nonEmpty.default('./planecheck.db'),
+  historyRetention: duration(3_600_000, 366 * 86_400_000).default(7 * 86_400_000),
+});
+
+const Log = z.strictObject({
+  level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export const Config = z
+  .strictObject({
+    schedule: Schedule.prefault({}),
+    platform: Platform,
+    workloadPlanes: z.array(WorkloadPlane).min(1, 'list at least one workload plane'),
+    selfHeal: SelfHeal.optional(),
+    github: Github.optional(),
+    server: Server.prefault({}),
+    storage: Storage.prefault({}),
+    log: Log.prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.workloadPlanes.forEach((plane, index) => {
+      const first = seen.get(plane.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workloadPlanes', index, 'name'],
+          message: `duplicate plane name "${plane.name}" (also workloadPlanes[${first}])`,
+        });
+      } else seen.set(plane.name, index);
+    });
+    const { interval, planeTimeout, cacheTtl } = config.schedule;
+    if (planeTimeout >= interval) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule', 'planeTimeout'],
+        message: `must be below schedule.interval (${formatDuration(interval)}) so that a cycle ends before the next`,
+      });
+    }
+    if (cacheTtl <= interval) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule', 'cacheTtl'],
+        message: `must be longer than schedule.interval (${formatDuration(interval)}), or every result expires before the next check`,
+      });
+    }
+    if (config.platform.requestTimeout > planeTimeout) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['platform', 'requestTimeout'],
+        message: `must not exceed schedule.planeTimeout (${formatDuration(planeTimeout)})`,
+      });
+    }
+    if (config.selfHeal?.enabled && config.selfHeal.repository === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['selfHeal', 'repository'],
+        message: 'required when selfHeal.enabled is true (owner/repo of the smoke-test workflow)',
+      });
+    }
+    if (config.selfHeal?.enabled && config.github === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['github'],
+        message: 'required when selfHeal.enabled is true (token or app credentials to dispatch the workflow)',
+      });
+    }
+  });
+export type Config = z.infer<typeof Config>;
+export type WorkloadPlane = Config['workloadPlanes'][number];
+export type PlatformConfig = Config['platform'];
+export type Endpoints = PlatformConfig['endpoints'];
