@@ -43,9 +43,16 @@ export async function checkPlane(plane: PlaneRef, deps: CheckDeps): Promise<Plan
   };
 }
 
-async function runSteps(plane: PlaneRef, deps: CheckDeps, signal: AbortSignal, steps: StepResult[]): Promise<void> {
+async function runSteps(
+  plane: PlaneRef,
+  deps: CheckDeps,
+  signal: AbortSignal,
+  steps: StepResult[],
+): Promise<void> {
   const { platform } = deps;
-  const user = await timed('user_lookup', steps, signal, async () => lookupStep(await platform.findUser(plane, signal)));
+  const user = await timed('user_lookup', steps, signal, async () =>
+    lookupStep(await platform.findUser(plane, signal)),
+  );
   if (user === undefined) return;
   const oracle = await timed('oracle_lookup', steps, signal, async () =>
     lookupStep(await platform.findOracle(plane, user, signal)),
@@ -61,7 +68,8 @@ async function runSteps(plane: PlaneRef, deps: CheckDeps, signal: AbortSignal, s
 
 const ORDER: Record<StepName, number> = { user_lookup: 0, oracle_lookup: 1, predict: 2, async_predict: 3 };
 
-type StepOutcome<T> = { ok: true; value: T } | { ok: false; notFound: true } | { ok: false; failure: StepFailure };
+type StepOutcome<T> =
+  { ok: true; value: T } | { ok: false; notFound: true } | { ok: false; failure: StepFailure };
 
 /** Runs one step, records its timing and outcome, and returns its value when it succeeded. */
 async function timed<T>(
@@ -120,7 +128,10 @@ async function asyncPredict(
       const polled = await platform.getAsyncStatus(plane, oracle, submitted.value, signal);
       if (!polled.ok) {
         if (polled.failure.kind === 'timeout' && asyncDeadline.signal.aborted) {
-          return { ok: false, failure: { kind: 'timeout', detail: stillPending(lastStatus, settings.asyncTimeout) } };
+          return {
+            ok: false,
+            failure: { kind: 'timeout', detail: stillPending(lastStatus, settings.asyncTimeout) },
+          };
         }
         return polled;
       }
@@ -128,12 +139,18 @@ async function asyncPredict(
       if (polled.value.state === 'succeeded') return { ok: true, value: undefined };
       if (polled.value.state === 'failed') {
         const codes = polled.value.errorCodes.length > 0 ? ` (${polled.value.errorCodes.join(', ')})` : '';
-        return { ok: false, failure: { kind: 'failed', detail: `async request ended ${lastStatus}${codes}` } };
+        return {
+          ok: false,
+          failure: { kind: 'failed', detail: `async request ended ${lastStatus}${codes}` },
+        };
       }
     }
   } catch (error) {
     if (asyncDeadline.signal.aborted && !planeSignal.aborted) {
-      return { ok: false, failure: { kind: 'timeout', detail: stillPending(lastStatus, settings.asyncTimeout) } };
+      return {
+        ok: false,
+        failure: { kind: 'timeout', detail: stillPending(lastStatus, settings.asyncTimeout) },
+      };
     }
     throw error;
   } finally {

@@ -28,7 +28,12 @@ export function createChecker(config: Config): Checker {
   };
   return {
     check: (planes, options = {}) =>
-      checkAll(planes, { platform, settings, signal: options.signal }, config.schedule.concurrency, options.onResult),
+      checkAll(
+        planes,
+        { platform, settings, signal: options.signal },
+        config.schedule.concurrency,
+        options.onResult,
+      ),
     close: () => agent.close(),
   };
 }

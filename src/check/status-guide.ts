@@ -23,12 +23,15 @@ export const STATUS_GUIDE: Record<PlaneStatus, StatusGuide> = {
       'Run the production smoke-test workflow to redeploy the model (self-heal does this when enabled); check recent deploys and deletions.',
   },
   FAILED: {
-    meaning: 'A request to the platform failed, timed out or returned something malformed; the reason names the step.',
+    meaning:
+      'A request to the platform failed, timed out or returned something malformed; the reason names the step.',
     nextStep:
       'Read the reason: a lookup failure points at the control plane, a predict failure at the plane or the model; check the model logs.',
   },
   NO_VALUE: {
-    meaning: 'No fresh result: the check did not run within the cache TTL. This says nothing about the plane itself.',
-    nextStep: 'Check that the planecheck daemon is running and its cycles complete (logs, /readyz, cycle metrics).',
+    meaning:
+      'No fresh result: the check did not run within the cache TTL. This says nothing about the plane itself.',
+    nextStep:
+      'Check that the planecheck daemon is running and its cycles complete (logs, /readyz, cycle metrics).',
   },
 };

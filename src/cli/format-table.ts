@@ -2,7 +2,12 @@ import { PLANE_STATUSES } from '../check/result.js';
 import type { PlaneReport } from '../check/report.js';
 import { STATUS_GUIDE } from '../check/status-guide.js';
 
-const STEP_LABEL = { user_lookup: 'user', oracle_lookup: 'oracle', predict: 'predict', async_predict: 'async' } as const;
+const STEP_LABEL = {
+  user_lookup: 'user',
+  oracle_lookup: 'oracle',
+  predict: 'predict',
+  async_predict: 'async',
+} as const;
 
 /** A plain-text table for terminals and logs, then what to do about each unhealthy status seen. */
 export function formatTable(planes: readonly PlaneReport[]): string {
@@ -11,10 +16,14 @@ export function formatTable(planes: readonly PlaneReport[]): string {
     plane.status,
     plane.reason ?? '-',
     `${Math.round(plane.durationMs)}ms`,
-    plane.steps.map((step) => `${STEP_LABEL[step.step]} ${stepMark(step.outcome)} ${Math.round(step.durationMs)}ms`).join('  '),
+    plane.steps
+      .map((step) => `${STEP_LABEL[step.step]} ${stepMark(step.outcome)} ${Math.round(step.durationMs)}ms`)
+      .join('  '),
   ]);
   const header = ['PLANE', 'STATUS', 'REASON', 'TIME', 'STEPS'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
   const line = (cells: string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
@@ -29,7 +38,9 @@ export function formatTable(planes: readonly PlaneReport[]): string {
   );
   if (details.length > 0) lines.push('', 'Details:', ...details);
 
-  const seen = PLANE_STATUSES.filter((status) => status !== 'HEALTHY' && planes.some((plane) => plane.status === status));
+  const seen = PLANE_STATUSES.filter(
+    (status) => status !== 'HEALTHY' && planes.some((plane) => plane.status === status),
+  );
   if (seen.length > 0) {
     lines.push('', 'What to do:');
     for (const status of seen) lines.push(`  ${status}: ${STATUS_GUIDE[status].nextStep}`);

@@ -100,10 +100,16 @@ async function checkCommand(args: readonly string[], io: CliIo): Promise<number>
     return EXIT_HEALTHY;
   }
   const config = await readConfig(values.config, io.env);
-  const wanted = (values.plane ?? []).flatMap((list) => list.split(',')).map((name) => name.trim()).filter(Boolean);
+  const wanted = (values.plane ?? [])
+    .flatMap((list) => list.split(','))
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = wanted.filter((name) => !config.workloadPlanes.some((plane) => plane.name === name));
   if (unknown.length > 0) throw new UsageError(`--plane: no plane named ${unknown.join(', ')} in the config`);
-  const planes = wanted.length > 0 ? config.workloadPlanes.filter((plane) => wanted.includes(plane.name)) : config.workloadPlanes;
+  const planes =
+    wanted.length > 0
+      ? config.workloadPlanes.filter((plane) => wanted.includes(plane.name))
+      : config.workloadPlanes;
   return runChecks(config, planes, values.json, io);
 }
 
@@ -144,17 +150,21 @@ async function sandboxCommand(args: readonly string[], io: CliIo): Promise<numbe
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError('--port: expected 0-65535');
   const planes: Record<string, Scenario> = {};
-  for (const entry of values.plane ?? Object.entries(DEMO_PLANES).map(([name, scenario]) => `${name}=${scenario}`)) {
+  for (const entry of values.plane ??
+    Object.entries(DEMO_PLANES).map(([name, scenario]) => `${name}=${scenario}`)) {
     const [name, scenario = 'healthy'] = entry.split('=');
     if (!name || !SCENARIOS.includes(scenario as Scenario)) {
-      throw new UsageError(`--plane ${entry}: expected NAME=SCENARIO with SCENARIO one of ${SCENARIOS.join(', ')}`);
+      throw new UsageError(
+        `--plane ${entry}: expected NAME=SCENARIO with SCENARIO one of ${SCENARIOS.join(', ')}`,
+      );
     }
     planes[name] = scenario as Scenario;
   }
   const sandbox = new SandboxPlatform({ apiKey: values['api-key'], planes });
   const url = await sandbox.start(port);
   io.out(`sandbox platform listening on ${url} (API key: ${values['api-key']})`);
-  for (const [name, scenario] of Object.entries(planes)) io.out(`  ${name}: ${scenario}  inferenceUrl ${sandbox.inferenceUrl(name)}`);
+  for (const [name, scenario] of Object.entries(planes))
+    io.out(`  ${name}: ${scenario}  inferenceUrl ${sandbox.inferenceUrl(name)}`);
   io.out(`change a plane: curl -X PUT ${url}/admin/planes/NAME -d '{"scenario":"no_user"}'`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

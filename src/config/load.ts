@@ -13,7 +13,8 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv): Prom
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
+    const why =
+      code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
     throw new ConfigError([{ path: '', message: `cannot read ${path}: ${why}` }], path);
   }
   try {

@@ -12,7 +12,9 @@ export class ConfigError extends Error {
   readonly issues: readonly ConfigIssue[];
 
   constructor(issues: readonly ConfigIssue[], source = 'config') {
-    const lines = issues.map((issue) => (issue.path ? `  ${issue.path}: ${issue.message}` : `  ${issue.message}`));
+    const lines = issues.map((issue) =>
+      issue.path ? `  ${issue.path}: ${issue.message}` : `  ${issue.message}`,
+    );
     super(`${source} is invalid:\n${lines.join('\n')}`);
     this.name = 'ConfigError';
     this.issues = issues;
@@ -23,13 +25,15 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Parses and validates planecheck's YAML config. Pure: the caller reads the file and passes the environment. */
 export function parseConfig(text: string, env: Env = {}): Config {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
-      document.errors.map((error) => {
+      // The first few: one broken bracket can make the parser report every token after it.
+      document.errors.slice(0, 3).map((error) => {
         const at = error.linePos?.[0];
         const where = at ? ` at line ${at.line}, column ${at.col}` : '';
-        return { path: '', message: `YAML syntax error${where}: ${error.message.split('\n')[0] ?? ''}` };
+        const what = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+        return { path: '', message: `YAML syntax error${where}: ${what}` };
       }),
     );
   }
@@ -74,10 +78,14 @@ function interpolate(
       return resolved;
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolate(item, [...path, index], env, secrets, issues));
+  if (Array.isArray(value))
+    return value.map((item, index) => interpolate(item, [...path, index], env, secrets, issues));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolate(item, [...path, key], env, secrets, issues)]),
+      Object.entries(value).map(([key, item]) => [
+        key,
+        interpolate(item, [...path, key], env, secrets, issues),
+      ]),
     );
   }
   return value;
@@ -93,7 +101,9 @@ function toIssues(error: z.ZodError, secrets: readonly string[]): ConfigIssue[] 
       continue;
     }
     const message =
-      issue.code === 'invalid_type' && issue.input === undefined ? 'required' : redact(issue.message, secrets);
+      issue.code === 'invalid_type' && issue.input === undefined
+        ? 'required'
+        : redact(issue.message, secrets);
     issues.push({ path: formatPath(issue.path), message });
   }
   return issues;

@@ -107,7 +107,13 @@ const Endpoints = z
       .default({}),
     modelLookup: z
       .strictObject({
-        url: urlTemplate('controlPlaneUrl', ['controlPlaneUrl', 'organizationId', 'userId', 'oracleName', 'plane']),
+        url: urlTemplate('controlPlaneUrl', [
+          'controlPlaneUrl',
+          'organizationId',
+          'userId',
+          'oracleName',
+          'plane',
+        ]),
         list: jsonPointer,
         id: jsonPointer,
       })
@@ -206,7 +212,10 @@ const GithubApp = z
     appId: z.union([z.int().positive(), z.string().regex(/^\d+$/, 'expected a numeric app id')]),
     privateKey: nonEmpty.optional(),
     privateKeyPath: nonEmpty.optional(),
-    installationId: z.union([z.int().positive(), z.string().regex(/^\d+$/, 'expected a numeric installation id')]),
+    installationId: z.union([
+      z.int().positive(),
+      z.string().regex(/^\d+$/, 'expected a numeric installation id'),
+    ]),
   })
   .superRefine((app, ctx) => {
     if ((app.privateKey === undefined) === (app.privateKeyPath === undefined)) {

@@ -47,7 +47,11 @@ export class HttpPlatform implements PlatformApi {
     });
   }
 
-  async findOracle(plane: PlaneRef, user: SmokeTestUser, signal: AbortSignal): Promise<LookupOutcome<Oracle>> {
+  async findOracle(
+    plane: PlaneRef,
+    user: SmokeTestUser,
+    signal: AbortSignal,
+  ): Promise<LookupOutcome<Oracle>> {
     const endpoint = this.#config.endpoints.modelLookup;
     const url = this.#url(endpoint.url, plane, {
       organizationId: user.organizationId,
@@ -66,7 +70,11 @@ export class HttpPlatform implements PlatformApi {
     return result.ok ? { ok: true, value: undefined } : result;
   }
 
-  async submitAsyncPredict(plane: PlaneRef, oracle: Oracle, signal: AbortSignal): Promise<CallOutcome<string>> {
+  async submitAsyncPredict(
+    plane: PlaneRef,
+    oracle: Oracle,
+    signal: AbortSignal,
+  ): Promise<CallOutcome<string>> {
     const endpoint = this.#config.endpoints.asyncSubmit;
     const url = this.#url(endpoint.url, plane, { modelId: oracle.id });
     const result = await this.#send('POST', url, signal, { model_input: this.#config.predictInput });
@@ -88,7 +96,13 @@ export class HttpPlatform implements PlatformApi {
     if (!result.ok) return result;
     const status = readPointer(result.body, endpoint.status);
     if (typeof status !== 'string') return invalid(`no status string at ${endpoint.status}`);
-    const state = PENDING.has(status) ? 'pending' : status === 'SUCCEEDED' ? 'succeeded' : FAILED.has(status) ? 'failed' : undefined;
+    const state = PENDING.has(status)
+      ? 'pending'
+      : status === 'SUCCEEDED'
+        ? 'succeeded'
+        : FAILED.has(status)
+          ? 'failed'
+          : undefined;
     if (state === undefined) return invalid(`unknown async status "${status.slice(0, 32)}"`);
     const errors = readPointer(result.body, endpoint.errors);
     const errorCodes = Array.isArray(errors)
@@ -103,7 +117,12 @@ export class HttpPlatform implements PlatformApi {
   #url(template: string, plane: PlaneRef, values: Record<string, string>): string {
     return fillUrlTemplate(
       template,
-      { ...values, plane: plane.name, controlPlaneUrl: this.#config.controlPlaneUrl, inferenceUrl: plane.inferenceUrl },
+      {
+        ...values,
+        plane: plane.name,
+        controlPlaneUrl: this.#config.controlPlaneUrl,
+        inferenceUrl: plane.inferenceUrl,
+      },
       BASE_URLS,
     );
   }
@@ -128,13 +147,18 @@ export class HttpPlatform implements PlatformApi {
     pick: (entry: unknown) => T | string,
   ): LookupOutcome<T> {
     if (!result.ok) {
-      return result.failure.httpStatus === 404 ? { kind: 'not_found' } : { kind: 'failed', failure: result.failure };
+      return result.failure.httpStatus === 404
+        ? { kind: 'not_found' }
+        : { kind: 'failed', failure: result.failure };
     }
     const list = readPointer(result.body, listPointer);
-    if (!Array.isArray(list)) return { kind: 'failed', failure: invalidFailure(`no ${what} list at ${listPointer}`) };
+    if (!Array.isArray(list))
+      return { kind: 'failed', failure: invalidFailure(`no ${what} list at ${listPointer}`) };
     if (list.length === 0) return { kind: 'not_found' };
     const picked = pick(list[0]);
-    return typeof picked === 'string' ? { kind: 'failed', failure: invalidFailure(picked) } : { kind: 'found', value: picked };
+    return typeof picked === 'string'
+      ? { kind: 'failed', failure: invalidFailure(picked) }
+      : { kind: 'found', value: picked };
   }
 }
 

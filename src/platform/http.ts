@@ -62,7 +62,10 @@ export function createHttpAgent(options: { connectTimeoutMs: number; keepAliveMs
 export async function requestJson(dispatcher: Dispatcher, req: JsonRequest): Promise<JsonResult> {
   const deadline = new AbortController();
   const timer = setTimeout(
-    () => deadline.abort(new DOMException(`no complete response within ${formatDuration(req.timeoutMs)}`, 'TimeoutError')),
+    () =>
+      deadline.abort(
+        new DOMException(`no complete response within ${formatDuration(req.timeoutMs)}`, 'TimeoutError'),
+      ),
     req.timeoutMs,
   );
   const signal = req.signal ? AbortSignal.any([deadline.signal, req.signal]) : deadline.signal;
@@ -106,7 +109,10 @@ async function follow(dispatcher: Dispatcher, req: JsonRequest, signal: AbortSig
     }
     if (statusCode < 200 || statusCode > 299) {
       await discard(response.body);
-      return { ok: false, failure: { kind: 'http_status', httpStatus: statusCode, detail: `HTTP ${statusCode}` } };
+      return {
+        ok: false,
+        failure: { kind: 'http_status', httpStatus: statusCode, detail: `HTTP ${statusCode}` },
+      };
     }
     return readJson(response, req.maxBytes);
   }
@@ -115,7 +121,7 @@ async function follow(dispatcher: Dispatcher, req: JsonRequest, signal: AbortSig
 async function readJson(response: Dispatcher.ResponseData, maxBytes: number): Promise<JsonResult> {
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    response.body.destroy();
+    abandon(response.body);
     return fail('response_too_large', `response of ${declared} bytes exceeds the ${maxBytes}-byte cap`);
   }
   const chunks: Buffer[] = [];
@@ -123,7 +129,7 @@ async function readJson(response: Dispatcher.ResponseData, maxBytes: number): Pr
   for await (const chunk of response.body as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > maxBytes) {
-      response.body.destroy();
+      abandon(response.body);
       return fail('response_too_large', `response exceeds the ${maxBytes}-byte cap`);
     }
     chunks.push(chunk);
@@ -144,6 +150,12 @@ async function discard(body: Dispatcher.ResponseData['body']): Promise<void> {
   } catch {
     // The status line already told us what we need.
   }
+}
+
+/** Closes a body we will not read; its connection is not reused. */
+function abandon(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined); // destroy() emits an abort error nobody else listens for
+  body.destroy();
 }
 
 function fail(kind: FailureKind, detail: string): JsonResult {
@@ -173,7 +185,10 @@ export function failureFromError(error: unknown, signal?: AbortSignal): Failure 
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
-      return { kind: 'connection_reset', detail: 'connection closed by the server before the response ended' };
+      return {
+        kind: 'connection_reset',
+        detail: 'connection closed by the server before the response ended',
+      };
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'ETIMEDOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':

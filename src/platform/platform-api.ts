@@ -10,7 +10,8 @@ export interface Oracle {
 }
 
 /** A lookup either finds the thing, definitively finds nothing, or fails (and then proves nothing). */
-export type LookupOutcome<T> = { kind: 'found'; value: T } | { kind: 'not_found' } | { kind: 'failed'; failure: Failure };
+export type LookupOutcome<T> =
+  { kind: 'found'; value: T } | { kind: 'not_found' } | { kind: 'failed'; failure: Failure };
 
 export type CallOutcome<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 

@@ -144,7 +144,8 @@ export class SandboxPlatform {
       const plane = this.#planeForEmail(url.searchParams.get('email') ?? '');
       if (plane === undefined) return send(res, 200, { users: [] });
       const scenario = await this.#enter(plane);
-      if (scenario === 'malformed_json') return sendRaw(res, 200, '{"users": [{"id": "usr_', 'application/json');
+      if (scenario === 'malformed_json')
+        return sendRaw(res, 200, '{"users": [{"id": "usr_', 'application/json');
       if (scenario === 'no_user') return send(res, 200, { users: [] });
       return send(res, 200, {
         users: [{ id: `usr_${plane}`, email: this.#email(plane), organization_id: `org_${plane}` }],
@@ -152,30 +153,41 @@ export class SandboxPlatform {
     }
     if (req.method === 'GET' && parts[0] === 'v1' && parts[1] === 'organizations' && parts[3] === 'models') {
       const plane = parts[2]?.startsWith('org_') ? parts[2].slice(4) : undefined;
-      if (plane === undefined || !this.#scenarios.has(plane)) return send(res, 404, { error: 'no such organization' });
+      if (plane === undefined || !this.#scenarios.has(plane))
+        return send(res, 404, { error: 'no such organization' });
       const scenario = await this.#enter(plane);
       if (scenario === 'no_user') return send(res, 404, { error: 'no such organization' });
       const found = scenario !== 'no_model' && url.searchParams.get('name') === this.#options.oracleName;
-      return send(res, 200, { models: found ? [{ id: `mdl_${plane}`, name: this.#options.oracleName }] : [] });
+      return send(res, 200, {
+        models: found ? [{ id: `mdl_${plane}`, name: this.#options.oracleName }] : [],
+      });
     }
 
     // Inference: /planes/{plane}/models/{modelId}/...
     if (parts[0] === 'planes' && parts[2] === 'models' && parts[1] !== undefined) {
       const plane = parts[1];
-      if (!this.#scenarios.has(plane) || parts[3] !== `mdl_${plane}`) return send(res, 404, { error: 'no such model' });
+      if (!this.#scenarios.has(plane) || parts[3] !== `mdl_${plane}`)
+        return send(res, 404, { error: 'no such model' });
       const scenario = await this.#enter(plane);
-      if (scenario === 'no_model' || scenario === 'no_user') return send(res, 404, { error: 'no such model' });
+      if (scenario === 'no_model' || scenario === 'no_user')
+        return send(res, 404, { error: 'no such model' });
       const action = parts.slice(4).join('/');
       if (req.method === 'POST' && action === 'production/predict') {
         if (!isJson(body)) return send(res, 400, { error: 'body must be JSON' });
         if (scenario === 'predict_500') return send(res, 500, { error: 'internal error' });
         if (scenario === 'predict_hang') return; // Never answered; the connection closes with the server.
-        if (scenario === 'huge_body') return sendRaw(res, 200, `"${'x'.repeat(HUGE_BODY_BYTES)}"`, 'application/json');
+        if (scenario === 'huge_body')
+          return sendRaw(res, 200, `"${'x'.repeat(HUGE_BODY_BYTES)}"`, 'application/json');
         return send(res, 200, { output: 'pong' });
       }
       if (req.method === 'POST' && action === 'production/async_predict') {
         const parsed = parseJson(body);
-        if (parsed === undefined || typeof parsed !== 'object' || parsed === null || !('model_input' in parsed)) {
+        if (
+          parsed === undefined ||
+          typeof parsed !== 'object' ||
+          parsed === null ||
+          !('model_input' in parsed)
+        ) {
           return send(res, 400, { error: 'body must be JSON with model_input' });
         }
         const requestId = `req_${this.#nextRequestId++}`;
@@ -185,7 +197,8 @@ export class SandboxPlatform {
       }
       if (req.method === 'GET' && parts[4] === 'async_request' && parts[5] !== undefined) {
         const request = this.#asyncRequests.get(parts[5]);
-        if (request === undefined || request.plane !== plane) return send(res, 404, { error: 'no such request' });
+        if (request === undefined || request.plane !== plane)
+          return send(res, 404, { error: 'no such request' });
         return send(res, 200, this.#asyncStatus(parts[5], request, scenario));
       }
     }
@@ -196,7 +209,11 @@ export class SandboxPlatform {
     if (scenario === 'async_stuck') return { request_id: requestId, status: 'QUEUED', errors: [] };
     if (scenario === 'async_failed') {
       this.#asyncRequests.delete(requestId);
-      return { request_id: requestId, status: 'FAILED', errors: [{ code: 'MODEL_PREDICT_ERROR', message: 'boom' }] };
+      return {
+        request_id: requestId,
+        status: 'FAILED',
+        errors: [{ code: 'MODEL_PREDICT_ERROR', message: 'boom' }],
+      };
     }
     if (Date.now() - request.createdAt < this.#options.asyncDurationMs) {
       return { request_id: requestId, status: 'IN_PROGRESS', errors: [] };
@@ -215,7 +232,10 @@ export class SandboxPlatform {
   #admin(req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> | void {
     if (req.method === 'GET' && parts.length === 1 && parts[0] === 'planes') {
       const planes = Object.fromEntries(
-        [...this.#scenarios].map(([name, scenario]) => [name, { scenario, requests: this.requestCount(name) }]),
+        [...this.#scenarios].map(([name, scenario]) => [
+          name,
+          { scenario, requests: this.requestCount(name) },
+        ]),
       );
       return send(res, 200, { planes, scenarios: SCENARIO_DESCRIPTIONS });
     }
@@ -250,7 +270,8 @@ export class SandboxPlatform {
   #pruneAsyncRequests(): void {
     if (this.#asyncRequests.size < 10_000) return;
     const cutoff = Date.now() - ASYNC_REQUEST_TTL_MS;
-    for (const [id, request] of this.#asyncRequests) if (request.createdAt < cutoff) this.#asyncRequests.delete(id);
+    for (const [id, request] of this.#asyncRequests)
+      if (request.createdAt < cutoff) this.#asyncRequests.delete(id);
   }
 }
 

@@ -1,0 +1,272 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { formatDuration, parseDuration } from '../src/config/duration.js';
+import { loadConfigFile } from '../src/config/load.js';
+import { ConfigError, parseConfig } from '../src/config/parse.js';
+
+const VALID = `
+schedule: { interval: 60s, cacheTtl: 2m, concurrency: 16, planeTimeout: 45s }
+platform:
+  controlPlaneUrl: https://api.example.com
+  apiKey: \${PLATFORM_API_KEY}
+  smokeTestEmail: "admin__smoke_test_{plane}"
+  oracleName: health-check-model
+  predictInput: { prompt: ping }
+  requestTimeout: 10s
+  asyncTimeout: 30s
+  pollInterval: 1s
+  maxResponseBytes: 1048576
+workloadPlanes:
+  - { name: us-east-1, inferenceUrl: https://us-east-1.inference.example.com }
+  - { name: eu-west-1, inferenceUrl: https://eu-west-1.inference.example.com/ }
+selfHeal:
+  enabled: true
+  repository: acme/platform
+  workflow: production-smoke-test.yml
+  ref: main
+  inputs: { workload_plane: "{plane}", reason: "{status}" }
+  cooldown: 30m
+github:
+  apiUrl: https://api.github.com
+  token: \${GITHUB_TOKEN}
+server: { listen: 127.0.0.1:9464 }
+storage: { path: ./planecheck.db }
+`;
+const ENV = { PLATFORM_API_KEY: 'pk-very-secret-123', GITHUB_TOKEN: 'ghp_secretsecret' };
+
+function issuesOf(text: string, env: Record<string, string> = ENV): { path: string; message: string }[] {
+  try {
+    parseConfig(text, env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`);
+    return [...error.issues];
+  }
+  assert.fail('expected the config to be rejected');
+}
+
+/** The valid example with one line replaced. */
+function variant(search: string, replacement: string): string {
+  assert.ok(VALID.includes(search), `fixture lacks ${search}`);
+  return VALID.replace(search, () => replacement);
+}
+
+describe('parseConfig', () => {
+  it('accepts the documented example and fills defaults', () => {
+    const config = parseConfig(VALID, ENV);
+    assert.equal(config.schedule.interval, 60_000);
+    assert.equal(config.schedule.cacheTtl, 120_000);
+    assert.equal(config.platform.apiKey, 'pk-very-secret-123');
+    assert.equal(config.github?.token, 'ghp_secretsecret');
+    assert.equal(config.workloadPlanes[1]?.inferenceUrl, 'https://eu-west-1.inference.example.com');
+    assert.equal(config.platform.endpoints.userLookup.url, '{controlPlaneUrl}/v1/users?email={email}');
+    assert.equal(config.selfHeal?.cooldown, 1_800_000);
+    assert.equal(config.storage.historyRetention, 7 * 86_400_000);
+    assert.equal(config.log.level, 'info');
+  });
+
+  it('fills defaults for a minimal config', () => {
+    const config = parseConfig(
+      'platform: { controlPlaneUrl: "http://cp", apiKey: k }\nworkloadPlanes: [{ name: a, inferenceUrl: "http://a" }]',
+    );
+    assert.deepEqual(config.schedule, {
+      interval: 60_000,
+      cacheTtl: 120_000,
+      concurrency: 16,
+      planeTimeout: 45_000,
+    });
+    assert.equal(config.platform.smokeTestEmail, 'admin__smoke_test_{plane}');
+    assert.deepEqual(config.platform.predictInput, { prompt: 'ping' });
+    assert.equal(config.server.listen, '127.0.0.1:9464');
+    assert.equal(config.selfHeal, undefined);
+  });
+
+  it('merges endpoint overrides with the defaults', () => {
+    const config = parseConfig(
+      variant(
+        '  maxResponseBytes: 1048576',
+        '  maxResponseBytes: 1048576\n  endpoints:\n    userLookup: { url: "{controlPlaneUrl}/api/users/search?q={email}", list: /data }',
+      ),
+      ENV,
+    );
+    assert.deepEqual(config.platform.endpoints.userLookup, {
+      url: '{controlPlaneUrl}/api/users/search?q={email}',
+      list: '/data',
+      id: '/id',
+      organizationId: '/organization_id',
+    });
+  });
+
+  it('interpolates ${VAR}, ${VAR:-default} and $$ after parsing YAML', () => {
+    const config = parseConfig(
+      variant('oracleName: health-check-model', 'oracleName: "${ORACLE:-hc-model}-$${x}"'),
+      ENV,
+    );
+    assert.equal(config.platform.oracleName, 'hc-model-${x}');
+    const tricky = parseConfig(VALID, { ...ENV, PLATFORM_API_KEY: 'a: b\n- c' });
+    assert.equal(tricky.platform.apiKey, 'a: b\n- c', 'an env value cannot change the YAML structure');
+  });
+
+  const rejected: [string, string, string, string][] = [
+    [
+      'unknown top-level key',
+      'storage: { path: ./planecheck.db }',
+      'storage: { path: ./planecheck.db }\nfoo: 1',
+      'foo',
+    ],
+    [
+      'unknown nested key',
+      '  oracleName: health-check-model',
+      '  oracleName: health-check-model\n  oracle: x',
+      'platform.oracle',
+    ],
+    ['bad duration', 'interval: 60s', 'interval: 60 seconds', 'schedule.interval'],
+    ['bare number as duration', 'interval: 60s', 'interval: 60', 'schedule.interval'],
+    ['zero duration', 'cacheTtl: 2m', 'cacheTtl: 0s', 'schedule.cacheTtl'],
+    ['absurd duration', 'asyncTimeout: 30s', 'asyncTimeout: 30d', 'platform.asyncTimeout'],
+    ['plane deadline not below interval', 'planeTimeout: 45s', 'planeTimeout: 60s', 'schedule.planeTimeout'],
+    ['cache TTL not above interval', 'cacheTtl: 2m', 'cacheTtl: 1m', 'schedule.cacheTtl'],
+    [
+      'request timeout above the plane deadline',
+      'requestTimeout: 10s',
+      'requestTimeout: 50s',
+      'platform.requestTimeout',
+    ],
+    [
+      'bad inference URL',
+      'inferenceUrl: https://eu-west-1.inference.example.com/',
+      'inferenceUrl: not-a-url',
+      'workloadPlanes[1].inferenceUrl',
+    ],
+    [
+      'non-http URL',
+      'controlPlaneUrl: https://api.example.com',
+      'controlPlaneUrl: ftp://api.example.com',
+      'platform.controlPlaneUrl',
+    ],
+    ['bad plane name', 'name: eu-west-1', 'name: EU_West', 'workloadPlanes[1].name'],
+    ['duplicate plane name', 'name: eu-west-1', 'name: us-east-1', 'workloadPlanes[1].name'],
+    [
+      'missing control plane URL',
+      '  controlPlaneUrl: https://api.example.com\n',
+      '',
+      'platform.controlPlaneUrl',
+    ],
+    ['concurrency not an integer', 'concurrency: 16', 'concurrency: 2.5', 'schedule.concurrency'],
+    [
+      'email without {plane}',
+      'smokeTestEmail: "admin__smoke_test_{plane}"',
+      'smokeTestEmail: admin',
+      'platform.smokeTestEmail',
+    ],
+    ['bad repository', 'repository: acme/platform', 'repository: acme', 'selfHeal.repository'],
+    [
+      'github token and app together',
+      '  token: ${GITHUB_TOKEN}',
+      '  token: x\n  app: { appId: 1, privateKey: k, installationId: 2 }',
+      'github',
+    ],
+    [
+      'self-heal without github',
+      'github:\n  apiUrl: https://api.github.com\n  token: ${GITHUB_TOKEN}\n',
+      '',
+      'github',
+    ],
+    ['bad listen address', 'listen: 127.0.0.1:9464', 'listen: 9464', 'server.listen'],
+    [
+      'unknown endpoint placeholder',
+      '  maxResponseBytes: 1048576',
+      '  maxResponseBytes: 1048576\n  endpoints: { predict: { url: "{inferenceUrl}/{model}" } }',
+      'platform.endpoints.predict.url',
+    ],
+    [
+      'bad JSON pointer',
+      '  maxResponseBytes: 1048576',
+      '  maxResponseBytes: 1048576\n  endpoints: { userLookup: { list: users } }',
+      'platform.endpoints.userLookup.list',
+    ],
+  ];
+  for (const [name, search, replacement, path] of rejected) {
+    it(`rejects ${name} at ${path}`, () => {
+      const issues = issuesOf(variant(search, replacement));
+      assert.ok(
+        issues.some((issue) => issue.path === path),
+        `expected an issue at ${path}, got ${JSON.stringify(issues)}`,
+      );
+    });
+  }
+
+  it('names a missing environment variable and the field', () => {
+    const issues = issuesOf(VALID, { GITHUB_TOKEN: 'x' });
+    assert.deepEqual(issues, [
+      { path: 'platform.apiKey', message: 'environment variable PLATFORM_API_KEY is not set' },
+    ]);
+  });
+
+  it('reports YAML syntax errors with a position', () => {
+    const issues = issuesOf('platform: {\n  apiKey: [\n');
+    assert.match(issues[0]?.message ?? '', /YAML syntax error at line \d+, column \d+/);
+  });
+
+  it('rejects duplicate YAML keys', () => {
+    const issues = issuesOf(`${VALID}\nstorage: { path: ./other.db }\n`);
+    assert.match(issues[0]?.message ?? '', /YAML syntax error/);
+  });
+
+  it('never echoes secrets from the environment in errors', () => {
+    const secret = 'sk-live-abcdef123456';
+    const text = variant('interval: 60s', 'interval: "${PLATFORM_API_KEY}"').replace(
+      'controlPlaneUrl: https://api.example.com',
+      () => 'controlPlaneUrl: ${PLATFORM_API_KEY}',
+    );
+    try {
+      parseConfig(text, { ...ENV, PLATFORM_API_KEY: secret });
+      assert.fail('expected rejection');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.ok(error.issues.some((issue) => issue.path === 'schedule.interval'));
+      assert.ok(!error.message.includes(secret), error.message);
+    }
+  });
+});
+
+describe('loadConfigFile', () => {
+  it('reads a file and names it in errors', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'planecheck-config-'));
+    const path = join(dir, 'planecheck.yaml');
+    await writeFile(path, VALID);
+    const config = await loadConfigFile(path, ENV);
+    assert.equal(config.workloadPlanes.length, 2);
+    await writeFile(path, 'schedule: { interval: nope }');
+    await assert.rejects(loadConfigFile(path, ENV), (error: Error) =>
+      error.message.startsWith(`${path} is invalid`),
+    );
+    await assert.rejects(loadConfigFile(join(dir, 'missing.yaml'), ENV), /file not found/);
+  });
+});
+
+describe('durations', () => {
+  const cases: [string, number | undefined][] = [
+    ['500ms', 500],
+    ['45s', 45_000],
+    ['2m', 120_000],
+    ['1m30s', 90_000],
+    ['1.5s', 1_500],
+    ['1h', 3_600_000],
+    ['7d', 604_800_000],
+    ['60', undefined],
+    ['', undefined],
+    ['-1s', undefined],
+    ['1 s', undefined],
+    ['NaNs', undefined],
+    ['1e3s', undefined],
+  ];
+  for (const [text, ms] of cases) it(`parses "${text}"`, () => assert.equal(parseDuration(text), ms));
+  it('formats durations back', () => {
+    assert.equal(formatDuration(90_000), '1m30s');
+    assert.equal(formatDuration(250), '250ms');
+    assert.equal(formatDuration(3_600_000), '1h');
+  });
+});

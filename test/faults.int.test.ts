@@ -1,0 +1,271 @@
+import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { createChecker } from '../src/check/checker.js';
+import { classify } from '../src/check/classify.js';
+import type { PlaneCheckResult } from '../src/check/result.js';
+import { createHttpAgent, requestJson } from '../src/platform/http.js';
+import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
+import { testConfig } from './helpers/config.js';
+import { closedPortUrl, startHttpServer, startSilentServer, type RunningServer } from './helpers/servers.js';
+
+const REQUEST_TIMEOUT_MS = 1_500;
+
+/** Each fault is one plane whose inference endpoint misbehaves; the control plane (sandbox) is fine. */
+interface Fault {
+  plane: string;
+  reason: string;
+  /** The fault can only end by our deadline, so the check must take about requestTimeout. */
+  endsAtDeadline: boolean;
+  start: () => Promise<RunningServer | string>;
+}
+
+function keepOpen(res: ServerResponse, every: number, write: () => void): void {
+  const timer = setInterval(write, every);
+  res.on('close', () => clearInterval(timer));
+}
+
+const otherOrigin: { hits: string[]; server?: RunningServer } = { hits: [] };
+
+const FAULTS: Fault[] = [
+  { plane: 'silent', reason: 'predict_timeout', endsAtDeadline: true, start: startSilentServer },
+  {
+    plane: 'stalled-body',
+    reason: 'predict_timeout',
+    endsAtDeadline: true,
+    start: () =>
+      startHttpServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('{"output":');
+      }),
+  },
+  {
+    plane: 'trickle',
+    reason: 'predict_timeout',
+    endsAtDeadline: true,
+    start: () =>
+      startHttpServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        keepOpen(res, 1_000, () => res.write(' '));
+      }),
+  },
+  {
+    plane: 'endless',
+    reason: 'predict_response_too_large',
+    endsAtDeadline: false,
+    start: () =>
+      startHttpServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        keepOpen(res, 5, () => res.write(chunk));
+      }),
+  },
+  { plane: 'refused', reason: 'predict_connection_refused', endsAtDeadline: false, start: closedPortUrl },
+  {
+    plane: 'reset',
+    reason: 'predict_connection_reset',
+    endsAtDeadline: false,
+    start: () =>
+      startHttpServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"output": "po', () => setTimeout(() => res.socket?.resetAndDestroy(), 50));
+      }),
+  },
+  {
+    plane: 'redirect',
+    reason: 'predict_redirect_blocked',
+    endsAtDeadline: false,
+    start: async () => {
+      otherOrigin.server = await startHttpServer((req, res) => {
+        otherOrigin.hits.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+        res.end('{}');
+      }, '127.0.0.2');
+      return startHttpServer((_req, res) => {
+        res.writeHead(302, { location: `${otherOrigin.server?.url ?? ''}/steal` }).end();
+      });
+    },
+  },
+  {
+    plane: 'html',
+    reason: 'predict_invalid_response',
+    endsAtDeadline: false,
+    start: () =>
+      startHttpServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Bad gateway</body></html>');
+      }),
+  },
+];
+
+describe('faults end at their deadline without delaying healthy planes', () => {
+  const sandbox = new SandboxPlatform({
+    apiKey: 'test-key',
+    planes: {
+      healthy: 'healthy',
+      'async-queued': 'async_stuck',
+      ...Object.fromEntries(FAULTS.map((f) => [f.plane, 'healthy'])),
+    },
+  });
+  const servers: RunningServer[] = [];
+  const urls = new Map<string, string>();
+
+  before(async () => {
+    await sandbox.start();
+    for (const fault of FAULTS) {
+      const started = await fault.start();
+      if (typeof started === 'string') urls.set(fault.plane, started);
+      else {
+        servers.push(started);
+        urls.set(fault.plane, started.url);
+      }
+    }
+  });
+  after(async () => {
+    await sandbox.close();
+    await Promise.all(servers.map((server) => server.close()));
+    await otherOrigin.server?.close();
+  });
+
+  it('classifies every fault, each at its deadline, while a healthy plane stays healthy', async () => {
+    const planes = [
+      { name: 'healthy', inferenceUrl: sandbox.inferenceUrl('healthy') },
+      { name: 'async-queued', inferenceUrl: sandbox.inferenceUrl('async-queued') },
+      ...FAULTS.map((fault) => ({ name: fault.plane, inferenceUrl: urls.get(fault.plane) ?? '' })),
+    ];
+    const config = testConfig({
+      controlPlaneUrl: sandbox.url,
+      planes,
+      schedule: '{ interval: 10s, cacheTtl: 20s, concurrency: 16, planeTimeout: 4s }',
+      platform: '  maxResponseBytes: 65536',
+    });
+    assert.equal(config.platform.requestTimeout, REQUEST_TIMEOUT_MS);
+    const checker = createChecker(config);
+    const finished: PlaneCheckResult[] = [];
+    try {
+      await checker.check(config.workloadPlanes, { onResult: (result) => finished.push(result) });
+    } finally {
+      await checker.close();
+    }
+    const byPlane = new Map(finished.map((result) => [result.plane, result]));
+
+    const healthy = byPlane.get('healthy');
+    assert.ok(healthy);
+    assert.deepEqual(classify(healthy), { status: 'HEALTHY', reason: null });
+    const firstDeadlineFault = finished.findIndex((result) =>
+      FAULTS.some((f) => f.endsAtDeadline && f.plane === result.plane),
+    );
+    assert.ok(
+      finished.indexOf(healthy) < firstDeadlineFault,
+      'the healthy plane finished before any hung plane',
+    );
+
+    for (const fault of FAULTS) {
+      const result = byPlane.get(fault.plane);
+      assert.ok(result, fault.plane);
+      assert.deepEqual(classify(result), { status: 'FAILED', reason: fault.reason }, fault.plane);
+      const predict = result.steps.find((step) => step.step === 'predict');
+      assert.ok(predict, `${fault.plane} reached predict`);
+      assert.ok(
+        predict.durationMs <= REQUEST_TIMEOUT_MS + 1_000,
+        `${fault.plane} predict took ${predict.durationMs}ms`,
+      );
+      if (fault.endsAtDeadline) {
+        assert.ok(predict.durationMs >= REQUEST_TIMEOUT_MS - 50, `${fault.plane} ended before its deadline`);
+      }
+    }
+
+    const queued = byPlane.get('async-queued');
+    assert.ok(queued);
+    assert.deepEqual(classify(queued), { status: 'FAILED', reason: 'async_predict_timeout' });
+    assert.match(queued.steps[3]?.failure?.detail ?? '', /still QUEUED after 2s/);
+    assert.ok((queued.steps[3]?.durationMs ?? Infinity) <= 2_000 + 1_000);
+
+    assert.deepEqual(otherOrigin.hits, [], 'no request, and no credentials, went to the other origin');
+  });
+});
+
+describe('requestJson', () => {
+  it('follows a same-origin redirect, keeping the method, body and headers', async () => {
+    const seen: string[] = [];
+    const server = await startHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? '-'} ${body}`);
+        if (req.url === '/start') res.writeHead(307, { location: '/moved' }).end();
+        else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+    });
+    const agent = createHttpAgent({ connectTimeoutMs: 1_000, keepAliveMs: 1_000 });
+    try {
+      const result = await requestJson(agent, {
+        method: 'POST',
+        url: `${server.url}/start`,
+        headers: { authorization: 'Api-Key k' },
+        body: '{"a":1}',
+        timeoutMs: 2_000,
+        maxBytes: 1_000,
+      });
+      assert.deepEqual(result, { ok: true, status: 200, body: { ok: true } });
+      assert.deepEqual(seen, ['POST /start Api-Key k {"a":1}', 'POST /moved Api-Key k {"a":1}']);
+    } finally {
+      await agent.close();
+      await server.close();
+    }
+  });
+
+  it('stops redirect loops', async () => {
+    const server = await startHttpServer((_req, res) => res.writeHead(302, { location: '/again' }).end());
+    const agent = createHttpAgent({ connectTimeoutMs: 1_000, keepAliveMs: 1_000 });
+    try {
+      const result = await requestJson(agent, {
+        method: 'GET',
+        url: server.url,
+        headers: {},
+        timeoutMs: 2_000,
+        maxBytes: 1_000,
+      });
+      assert.equal(!result.ok && result.failure.kind, 'redirect_blocked');
+    } finally {
+      await agent.close();
+      await server.close();
+    }
+  });
+
+  it('rejects a declared content-length over the cap without reading it', async () => {
+    const server = await startHttpServer((_req, res) =>
+      res
+        .writeHead(200, { 'content-length': '5000', 'content-type': 'application/json' })
+        .end(' '.repeat(5000)),
+    );
+    const agent = createHttpAgent({ connectTimeoutMs: 1_000, keepAliveMs: 1_000 });
+    try {
+      const result = await requestJson(agent, {
+        method: 'GET',
+        url: server.url,
+        headers: {},
+        timeoutMs: 2_000,
+        maxBytes: 1_000,
+      });
+      assert.equal(!result.ok && result.failure.kind, 'response_too_large');
+    } finally {
+      await agent.close();
+      await server.close();
+    }
+  });
+
+  it('reports a name that does not resolve as a DNS error', async () => {
+    const agent = createHttpAgent({ connectTimeoutMs: 1_000, keepAliveMs: 1_000 });
+    try {
+      const result = await requestJson(agent, {
+        method: 'GET',
+        url: 'http://planecheck-test.invalid/',
+        headers: {},
+        timeoutMs: 3_000,
+        maxBytes: 1_000,
+      });
+      assert.equal(!result.ok && result.failure.kind, 'dns_error');
+    } finally {
+      await agent.close();
+    }
+  });
+});
