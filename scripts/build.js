@@ -14,7 +14,7 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: { cli: 'src/cli.ts', daemon: 'src/daemon.ts' },
   outdir: 'dist',
   packages: 'external',
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
+import { intervalToCron } from '../scheduler/interval-to-cron.js';
 import { findPlaceholders } from './template.js';
 
 /** A duration string (`45s`, `2m`) in YAML, milliseconds once parsed. */
@@ -155,7 +156,12 @@ const Endpoints = z
   }));
 
 const Schedule = z.strictObject({
-  interval: duration(1_000, 3_600_000).default(60_000),
+  interval: duration(1_000, 86_400_000)
+    .refine(
+      (ms) => intervalToCron(ms) !== undefined,
+      'must divide a minute, an hour or a day evenly (e.g. 10s, 30s, 1m, 5m, 1h), so a cron schedule can tick at it',
+    )
+    .default(60_000),
   cacheTtl: duration(1_000, 86_400_000).default(120_000),
   concurrency: z.int().min(1).max(1_000).default(16),
   planeTimeout: duration(100, 3_600_000).default(45_000),

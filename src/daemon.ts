@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+// The daemon's composition root: the only place that builds and wires config, store, checker,
+// metrics, scheduler and server.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createChecker } from './check/checker.js';
+import { loadConfigFile, resolveConfigPath } from './config/load.js';
+import { ConfigError, parseConfig } from './config/parse.js';
+import type { Config } from './config/schema.js';
+import { CheckCycle } from './daemon/check-cycle.js';
+import { createLogger, getErrorMessage } from './log/logger.js';
+import { PlanecheckMetrics } from './metrics/metrics.js';
+import { CycleScheduler } from './scheduler/cycle-scheduler.js';
+import { DEMO_API_KEY, DEMO_PLANES, demoConfigYaml } from './sandbox/demo.js';
+import { SandboxPlatform } from './sandbox/sandbox-platform.js';
+import { closeServer, createDaemonServer, json, listen } from './server/http-server.js';
+import { statusResponse } from './server/status-api.js';
+import { renderStatusPage } from './server/status-page.js';
+import { openSqliteStore, StoreError } from './store/sqlite-store.js';
+import { StatusBoard } from './store/status-board.js';
+
+const HELP = `Usage: planecheck-daemon --config FILE | --demo
+
+  --config FILE  run against the platform in FILE (or set PLANECHECK_CONFIG)
+  --demo         run against a built-in sandbox platform with planes in every state
+`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      demo: { type: 'boolean', default: false },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+
+  let sandbox: SandboxPlatform | undefined;
+  let config: Config;
+  if (values.demo) {
+    sandbox = new SandboxPlatform({
+      apiKey: DEMO_API_KEY,
+      planes: DEMO_PLANES,
+      slowDelayMs: 300,
+      asyncDurationMs: 300,
+    });
+    const sandboxUrl = await sandbox.start();
+    const storagePath = join(mkdtempSync(join(tmpdir(), 'planecheck-demo-')), 'planecheck.db');
+    config = parseConfig(demoConfigYaml(sandboxUrl, `storage: { path: "${storagePath}" }\n`));
+  } else {
+    const path = resolveConfigPath(values.config, process.env);
+    if (path === undefined) {
+      process.stderr.write(
+        `planecheck: no config: pass --config FILE or set PLANECHECK_CONFIG (or --demo)\n${HELP}`,
+      );
+      return 2;
+    }
+    config = await loadConfigFile(path, process.env);
+  }
+
+  const log = createLogger(config.log.level);
+  const planeNames = config.workloadPlanes.map((plane) => plane.name);
+  let recoveries = 0;
+  const store = openSqliteStore(config.storage.path, {
+    onRecovered: (event) => {
+      recoveries++;
+      log.error(
+        'database file was not a usable SQLite database: moved it aside and started a fresh one',
+        event,
+      );
+    },
+  });
+  const board = new StatusBoard(planeNames, config.schedule.cacheTtl, store.latestResults());
+  const metrics = new PlanecheckMetrics(planeNames, () => board.states());
+  for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
+
+  const checker = createChecker(config);
+  const cycle = new CheckCycle({
+    planes: config.workloadPlanes,
+    checker,
+    store,
+    board,
+    metrics,
+    log,
+    historyRetentionMs: config.storage.historyRetention,
+  });
+  const scheduler = new CycleScheduler({
+    intervalMs: config.schedule.interval,
+    runCycle: (signal) => cycle.run(signal),
+    onOverrun: () => {
+      metrics.recordOverrun();
+      log.warn('cycle skipped: the previous cycle is still running');
+    },
+    onError: (error) => log.error('cycle failed', { error: getErrorMessage(error) }),
+  });
+
+  const currentStatus = () =>
+    statusResponse(
+      board.states(),
+      {
+        intervalMs: config.schedule.interval,
+        cacheTtlMs: config.schedule.cacheTtl,
+        running: scheduler.running,
+        lastCycleFinishedAt: cycle.lastFinishedAt,
+      },
+      () => [],
+      Date.now(),
+    );
+  let storeOpen = true;
+  const server = createDaemonServer({
+    log,
+    auth: config.server.auth,
+    readiness: () => ({
+      ready: storeOpen && scheduler.running,
+      checks: { store: storeOpen, scheduler: scheduler.running },
+    }),
+    protectedRoutes: {
+      '/metrics': async () => ({
+        status: 200,
+        contentType: metrics.contentType,
+        body: await metrics.render(),
+      }),
+      '/api/v1/status': () => json(currentStatus()),
+      '/': () => ({
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body: renderStatusPage(currentStatus()),
+      }),
+    },
+  });
+  const url = await listen(server, config.server.listen);
+  scheduler.start();
+  log.info('planecheck started', {
+    url,
+    planes: planeNames.length,
+    intervalSeconds: config.schedule.interval / 1000,
+    storage: config.storage.path,
+  });
+  if (sandbox) {
+    process.stderr.write(
+      `\nplanecheck demo: ${planeNames.length} sandbox planes, checked every ${config.schedule.interval / 1000}s\n` +
+        `  status page   ${url}/\n  status API    ${url}/api/v1/status\n  metrics       ${url}/metrics\n` +
+        `  sandbox admin ${sandbox.url}/admin/planes   (change a plane: curl -X PUT ${sandbox.url}/admin/planes/eu-west-1 -d '{"scenario":"healthy"}')\n` +
+        '  Ctrl-C stops it.\n\n',
+    );
+  }
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  log.info('shutting down', { signal });
+  // A safety net: if something still holds the event loop after a clean stop, leave anyway.
+  setTimeout(() => {
+    log.error('shutdown took too long; exiting');
+    process.exit(1);
+  }, 10_000).unref();
+  await scheduler.stop();
+  await closeServer(server);
+  await checker.close();
+  storeOpen = false;
+  store.close();
+  await sandbox?.close();
+  log.info('stopped');
+  return 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof StoreError) {
+    process.stderr.write(`planecheck: ${error.message}\n`);
+    process.exitCode = 1;
+  } else if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+    process.stderr.write(`planecheck: cannot listen: ${getErrorMessage(error)}\n`);
+    process.exitCode = 1;
+  } else if ((error as { code?: unknown }).code?.toString().startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`planecheck: ${getErrorMessage(error)}\n${HELP}`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(
+      `planecheck: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,103 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { Checker } from '../check/checker.js';
+import { toStoredResult } from '../check/stored-result.js';
+import type { Logger } from '../log/logger.js';
+import { getErrorMessage } from '../log/logger.js';
+import type { PlanecheckMetrics } from '../metrics/metrics.js';
+import type { PlaneRef } from '../platform/platform-api.js';
+import type { StoredResult } from '../store/plane-state.js';
+import type { ResultStore } from '../store/result-store.js';
+import type { StatusBoard } from '../store/status-board.js';
+
+export interface CheckCycleDeps {
+  planes: readonly PlaneRef[];
+  checker: Checker;
+  store: ResultStore;
+  board: StatusBoard;
+  metrics: PlanecheckMetrics;
+  log: Logger;
+  historyRetentionMs: number;
+  /** Sees every stored result (self-heal hooks in here). */
+  onResult?: (result: StoredResult) => void;
+}
+
+const PRUNE_BATCH = 500;
+const CHECKPOINT_EVERY_CYCLES = 10;
+
+/** One check cycle: check every plane, store and publish each result as it arrives, then tidy up. */
+export class CheckCycle {
+  readonly #deps: CheckCycleDeps;
+  #cycles = 0;
+  #lastFinishedAt: number | null = null;
+
+  constructor(deps: CheckCycleDeps) {
+    this.#deps = deps;
+  }
+
+  get lastFinishedAt(): number | null {
+    return this.#lastFinishedAt;
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { checker, planes, metrics, log } = this.#deps;
+    const started = performance.now();
+    const counts: Record<string, number> = {};
+    await checker.check(planes, {
+      signal,
+      onResult: (result) => {
+        // A check cut short by shutdown says nothing about the plane: keep the last real result.
+        if (signal.aborted) return;
+        const stored = toStoredResult(result);
+        counts[stored.status] = (counts[stored.status] ?? 0) + 1;
+        this.publish(stored);
+      },
+    });
+    if (signal.aborted) return;
+    const durationMs = performance.now() - started;
+    this.#cycles++;
+    this.#lastFinishedAt = Date.now();
+    metrics.recordCycle(durationMs);
+    await metrics.refresh();
+    log.info('cycle finished', {
+      planes: planes.length,
+      durationMs: Math.round(durationMs),
+      statuses: counts,
+    });
+    await this.#tidy(signal);
+  }
+
+  /** Stores one result, updates what readers see, and logs a status change. */
+  publish(result: StoredResult): void {
+    const { store, board, metrics, log, onResult } = this.#deps;
+    try {
+      store.saveResult(result);
+    } catch (error) {
+      metrics.recordStorageError('write');
+      log.error('could not store result', { plane: result.plane, error: getErrorMessage(error) });
+    }
+    const change = board.update(result);
+    metrics.recordResult(result);
+    if (change) log.info('status changed', { ...change });
+    onResult?.(result);
+  }
+
+  /** Prunes old history in small batches between other work, and checkpoints the WAL now and then. */
+  async #tidy(signal: AbortSignal): Promise<void> {
+    const { store, metrics, log, historyRetentionMs } = this.#deps;
+    const cutoff = Date.now() - historyRetentionMs;
+    try {
+      let removed = 0;
+      for (;;) {
+        const batch = store.pruneHistory(cutoff, PRUNE_BATCH);
+        removed += batch;
+        if (batch < PRUNE_BATCH || signal.aborted) break;
+        await yieldToLoop();
+      }
+      if (removed > 0) log.debug('pruned check history', { removed });
+      if (this.#cycles % CHECKPOINT_EVERY_CYCLES === 0) store.checkpoint();
+    } catch (error) {
+      metrics.recordStorageError('prune');
+      log.error('could not prune check history', { error: getErrorMessage(error) });
+    }
+  }
+}

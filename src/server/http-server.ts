@@ -1,0 +1,116 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../log/logger.js';
+import { getErrorMessage } from '../log/logger.js';
+import { challenge, isAuthorized, type ServerAuth } from './auth.js';
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, boolean>;
+}
+
+/** A response a route produces; the server adds the common headers. */
+export interface RouteResponse {
+  status: number;
+  contentType: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+export type Route = (url: URL) => RouteResponse | Promise<RouteResponse>;
+
+export interface ServerDeps {
+  /** Routes behind the optional auth, by path; a path ending in `/` serves everything below it. */
+  protectedRoutes: Record<string, Route>;
+  readiness: () => Readiness;
+  auth?: ServerAuth;
+  log: Logger;
+}
+
+export function json(body: unknown, status = 200): RouteResponse {
+  return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) };
+}
+
+/** The daemon's HTTP server: probes open to all, everything else behind the optional auth. */
+export function createDaemonServer(deps: ServerDeps): Server {
+  const server = createServer((req, res) => {
+    handle(req, res, deps).catch((error: unknown) => {
+      deps.log.error('http handler failed', { path: req.url?.split('?')[0], error: getErrorMessage(error) });
+      if (!res.headersSent) send(res, req, json({ error: 'internal error' }, 500));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  return server;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://planecheck');
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return send(res, req, { ...json({ error: 'method not allowed' }, 405), headers: { allow: 'GET, HEAD' } });
+  }
+  if (url.pathname === '/healthz') return send(res, req, text('ok\n'));
+  if (url.pathname === '/readyz') {
+    const readiness = deps.readiness();
+    return send(res, req, json(readiness, readiness.ready ? 200 : 503));
+  }
+  const route = findRoute(deps.protectedRoutes, url.pathname);
+  if (route === undefined) return send(res, req, json({ error: 'not found' }, 404));
+  if (!isAuthorized(req.headers.authorization, deps.auth)) {
+    const headers = deps.auth ? { 'www-authenticate': challenge(deps.auth) } : undefined;
+    return send(res, req, { ...json({ error: 'unauthorized' }, 401), headers });
+  }
+  return send(res, req, await route(url));
+}
+
+function findRoute(routes: Record<string, Route>, path: string): Route | undefined {
+  const exact = routes[path];
+  if (exact) return exact;
+  for (const [prefix, route] of Object.entries(routes)) {
+    if (prefix.endsWith('/') && prefix !== '/' && path.startsWith(prefix)) return route;
+  }
+  return undefined;
+}
+
+function text(body: string, status = 200): RouteResponse {
+  return { status, contentType: 'text/plain; charset=utf-8', body };
+}
+
+function send(res: ServerResponse, req: IncomingMessage, response: RouteResponse): void {
+  res.writeHead(response.status, {
+    'content-type': response.contentType,
+    'content-length': Buffer.byteLength(response.body),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...response.headers,
+  });
+  res.end(req.method === 'HEAD' ? undefined : response.body);
+}
+
+/** Listens on `host:port` and returns the URL it is reachable at. */
+export async function listen(server: Server, address: string): Promise<string> {
+  const colon = address.lastIndexOf(':');
+  const host = address.slice(0, colon).replace(/^\[|\]$/g, '');
+  const port = Number(address.slice(colon + 1));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address() as AddressInfo;
+  const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  return `http://${shown}:${bound.port}`;
+}
+
+export async function closeServer(server: Server): Promise<void> {
+  server.closeIdleConnections();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Give in-flight responses a moment, then cut the rest (a hung scrape must not hold shutdown).
+  const timer = setTimeout(() => server.closeAllConnections(), 1_000);
+  await closed;
+  clearTimeout(timer);
+}

@@ -1,0 +1,59 @@
+import { PLANE_STATUSES, type PlaneStatus } from '../check/result.js';
+import type { PlaneState } from '../store/plane-state.js';
+
+export interface SchedulerInfo {
+  intervalMs: number;
+  cacheTtlMs: number;
+  running: boolean;
+  lastCycleFinishedAt: number | null;
+}
+
+/** A self-heal action as the API shows it; filled in by the self-heal loop. */
+export interface HealActionView {
+  id: number;
+  status: string;
+  reason: string;
+  dispatchedAt: string;
+  runUrl: string | null;
+  runStatus: string | null;
+  conclusion: string | null;
+  outcome: string | null;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** The body of `GET /api/v1/status`. Pure: states and heal actions in, JSON-ready data out. */
+export function statusResponse(
+  states: readonly PlaneState[],
+  scheduler: SchedulerInfo,
+  healActions: (plane: string) => HealActionView[],
+  now: number,
+) {
+  const summary = Object.fromEntries(PLANE_STATUSES.map((status) => [status, 0])) as Record<
+    PlaneStatus,
+    number
+  >;
+  for (const state of states) summary[state.status]++;
+  return {
+    generatedAt: iso(now),
+    summary,
+    scheduler: {
+      running: scheduler.running,
+      intervalSeconds: scheduler.intervalMs / 1000,
+      cacheTtlSeconds: scheduler.cacheTtlMs / 1000,
+      lastCycleFinishedAt: iso(scheduler.lastCycleFinishedAt),
+    },
+    planes: states.map((state) => ({
+      name: state.plane,
+      status: state.status,
+      reason: state.reason,
+      lastStatus: state.lastStatus,
+      checkedAt: iso(state.checkedAt),
+      expiresAt: iso(state.expiresAt),
+      durationMs: state.durationMs,
+      steps: state.steps,
+      selfHeal: healActions(state.plane),
+    })),
+  };
+}
+export type StatusResponse = ReturnType<typeof statusResponse>;

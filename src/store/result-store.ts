@@ -1,0 +1,15 @@
+import type { StoredResult } from './plane-state.js';
+
+/** Where check results live. The engine never needs one; the daemon gives it the SQLite store. */
+export interface ResultStore {
+  /** Replaces the plane's latest result and appends it to the history, atomically. */
+  saveResult(result: StoredResult): void;
+  latestResults(): StoredResult[];
+  /** Newest first, at most `limit`, optionally only those checked at or after `since`. */
+  history(plane: string, limit: number, since?: number): StoredResult[];
+  /** Deletes at most `batchSize` history rows older than `before`; returns how many went. */
+  pruneHistory(before: number, batchSize: number): number;
+  /** Folds the write-ahead log back into the database so it stays small. */
+  checkpoint(): void;
+  close(): void;
+}

@@ -1,0 +1,51 @@
+import type { PlaneStatus } from '../check/result.js';
+import { planeState, type PlaneState, type StoredResult } from './plane-state.js';
+
+export interface StatusChange {
+  plane: string;
+  from: PlaneStatus;
+  to: PlaneStatus;
+  reason: string | null;
+}
+
+/**
+ * The latest result of every configured plane, in memory: what /metrics, the status API and the page
+ * read, so that none of them touches the database or waits for a cycle.
+ */
+export class StatusBoard {
+  readonly #planes: readonly string[];
+  readonly #cacheTtlMs: number;
+  readonly #latest = new Map<string, StoredResult>();
+
+  constructor(planes: readonly string[], cacheTtlMs: number, initial: readonly StoredResult[] = []) {
+    this.#planes = planes;
+    this.#cacheTtlMs = cacheTtlMs;
+    for (const result of initial) if (planes.includes(result.plane)) this.#latest.set(result.plane, result);
+  }
+
+  get planes(): readonly string[] {
+    return this.#planes;
+  }
+
+  get cacheTtlMs(): number {
+    return this.#cacheTtlMs;
+  }
+
+  /** Records a new result and says whether the plane's visible status changed. */
+  update(result: StoredResult, now = Date.now()): StatusChange | undefined {
+    const before = this.state(result.plane, now).status;
+    this.#latest.set(result.plane, result);
+    const after = this.state(result.plane, now);
+    return before === after.status
+      ? undefined
+      : { plane: result.plane, from: before, to: after.status, reason: after.reason };
+  }
+
+  state(plane: string, now = Date.now()): PlaneState {
+    return planeState(plane, this.#latest.get(plane), now, this.#cacheTtlMs);
+  }
+
+  states(now = Date.now()): PlaneState[] {
+    return this.#planes.map((plane) => this.state(plane, now));
+  }
+}

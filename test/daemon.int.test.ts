@@ -1,0 +1,318 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { SandboxPlatform, type Scenario } from '../src/sandbox/sandbox-platform.js';
+import { MIGRATIONS } from '../src/store/sqlite-store.js';
+import { eventually, startDaemon } from './helpers/daemon.js';
+import { promtoolCheckMetrics } from './helpers/promtool.js';
+import { runNode } from './helpers/run.js';
+import { tempDir } from './helpers/tmp.js';
+
+const API_KEY = 'daemon-test-key';
+
+describe('the daemon process', () => {
+  const sandbox = new SandboxPlatform({ apiKey: API_KEY, planes: {}, slowDelayMs: 1_500 });
+  before(() => sandbox.start());
+  after(() => sandbox.close());
+
+  /** Writes a config for the given planes (created in the sandbox with their scenarios). */
+  function writeConfig(planes: Record<string, Scenario>, extra = ''): { path: string; dbPath: string } {
+    for (const [plane, scenario] of Object.entries(planes)) sandbox.setScenario(plane, scenario);
+    const dir = tempDir('planecheck-daemon-');
+    const dbPath = join(dir, 'state', 'planecheck.db');
+    const path = join(dir, 'planecheck.yaml');
+    writeFileSync(
+      path,
+      `schedule: { interval: 1s, cacheTtl: 2s, concurrency: 8, planeTimeout: 800ms }
+platform:
+  controlPlaneUrl: "${sandbox.url}"
+  apiKey: \${PLATFORM_API_KEY}
+  requestTimeout: 700ms
+  asyncTimeout: 700ms
+  pollInterval: 50ms
+workloadPlanes:
+${Object.keys(planes)
+  .map((plane) => `  - { name: ${plane}, inferenceUrl: "${sandbox.inferenceUrl(plane)}" }`)
+  .join('\n')}
+server: { listen: "127.0.0.1:0" }
+storage: { path: "${dbPath}" }
+${extra}`,
+    );
+    return { path, dbPath };
+  }
+  const env = { PLATFORM_API_KEY: API_KEY };
+
+  const statusOf = async (url: string, plane: string, headers: Record<string, string> = {}) => {
+    const body = (await (await fetch(`${url}/api/v1/status`, { headers })).json()) as {
+      planes: { name: string; status: string; reason: string | null; lastStatus: string | null }[];
+    };
+    return body.planes.find((p) => p.name === plane);
+  };
+  const metricValue = (text: string, plane: string, status: string) =>
+    new RegExp(`^planecheck_status\\{workload_plane="${plane}",status="${status}"\\} (\\d)$`, 'm').exec(
+      text,
+    )?.[1];
+
+  it('serves NO_VALUE before the first result, then each plane status in /metrics and /api/v1/status', async () => {
+    const { path } = writeConfig({
+      'd-ok': 'healthy',
+      'd-nouser': 'no_user',
+      'd-500': 'predict_500',
+      'd-slow': 'slow',
+    });
+    const daemon = await startDaemon(['--config', path], env);
+    try {
+      const first = await (await fetch(`${daemon.url}/metrics`)).text();
+      assert.equal(metricValue(first, 'd-slow', 'NO_VALUE'), '1', 'NO_VALUE before the first result');
+      for (const status of ['HEALTHY', 'NO_USER', 'NO_ORACLE', 'FAILED']) {
+        assert.equal(metricValue(first, 'd-slow', status), '0');
+      }
+
+      const expected = { 'd-ok': 'HEALTHY', 'd-nouser': 'NO_USER', 'd-500': 'FAILED', 'd-slow': 'FAILED' };
+      const text = await eventually(
+        async () => {
+          const scraped = await (await fetch(`${daemon.url}/metrics`)).text();
+          return Object.entries(expected).every(
+            ([plane, status]) => metricValue(scraped, plane, status) === '1',
+          )
+            ? scraped
+            : undefined;
+        },
+        10_000,
+        'every plane to get its status',
+      );
+      assert.match(text, /^planecheck_cycles_total [1-9]/m);
+
+      const api = await statusOf(daemon.url, 'd-500');
+      assert.equal(api?.status, 'FAILED');
+      assert.equal(api?.reason, 'predict_http_500');
+      const slow = await statusOf(daemon.url, 'd-slow');
+      assert.equal(slow?.reason, 'user_lookup_timeout');
+
+      const ready = await fetch(`${daemon.url}/readyz`);
+      assert.equal(ready.status, 200);
+      assert.equal((await fetch(`${daemon.url}/healthz`)).status, 200);
+
+      const promtool = await promtoolCheckMetrics(text);
+      assert.equal(promtool.output, '', 'promtool check metrics reports nothing');
+
+      await daemon.waitForLog(
+        (line) => line.msg === 'status changed' && line.plane === 'd-nouser' && line.to === 'NO_USER',
+      );
+      await daemon.waitForLog((line) => line.msg === 'cycle finished');
+      assert.ok(!JSON.stringify(daemon.logs).includes(API_KEY), 'the API key never appears in logs');
+    } finally {
+      assert.equal(await daemon.stop(), 0);
+    }
+  });
+
+  it('reads a stored result as NO_VALUE once it is older than the cache TTL', async () => {
+    const { path } = writeConfig({ 'ttl-plane': 'healthy' });
+    const daemon = await startDaemon(['--config', path], env);
+    await eventually(async () =>
+      (await statusOf(daemon.url, 'ttl-plane'))?.status === 'HEALTHY' ? true : undefined,
+    );
+    assert.equal(await daemon.stop(), 0);
+
+    await sleep(2_200); // past the 2s TTL, with no daemon running
+    sandbox.setScenario('ttl-plane', 'slow'); // the next result takes a while to come
+    const restarted = await startDaemon(['--config', path], env);
+    try {
+      const state = await statusOf(restarted.url, 'ttl-plane');
+      assert.equal(state?.status, 'NO_VALUE');
+      assert.equal(state?.reason, 'result_expired');
+      assert.equal(state?.lastStatus, 'HEALTHY');
+      const text = await (await fetch(`${restarted.url}/metrics`)).text();
+      assert.equal(metricValue(text, 'ttl-plane', 'NO_VALUE'), '1');
+      assert.equal(metricValue(text, 'ttl-plane', 'HEALTHY'), '0');
+    } finally {
+      assert.equal(await restarted.stop(), 0);
+    }
+  });
+
+  it('stops on SIGTERM with a cycle in flight: exit 0, quickly, and logs it', async () => {
+    const { path } = writeConfig({ 'hang-a': 'predict_hang', 'hang-b': 'predict_hang' });
+    const daemon = await startDaemon(['--config', path], env);
+    await sleep(300); // the first cycle is now waiting on /predict
+    const started = Date.now();
+    assert.equal(await daemon.stop('SIGTERM'), 0);
+    assert.ok(Date.now() - started < 5_000, 'stopped within a few seconds');
+    assert.ok(daemon.logs.some((line) => line.msg === 'stopped'));
+  });
+
+  it('survives SIGKILL mid-cycle: the database passes integrity_check and the daemon restarts on it', async () => {
+    const planes = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`kill-${i}`, 'healthy']));
+    const { path, dbPath } = writeConfig(planes);
+    const daemon = await startDaemon(['--config', path], env);
+    await daemon.waitForLog((line) => line.msg === 'cycle finished');
+    await sleep(1_050); // into a later cycle
+    assert.equal(await daemon.stop('SIGKILL'), 'SIGKILL');
+
+    const db = new Database(dbPath);
+    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+    const stored = (db.prepare('SELECT count(*) AS n FROM latest_results').get() as { n: number }).n;
+    db.close();
+    assert.equal(stored, 12);
+
+    const restarted = await startDaemon(['--config', path], env);
+    try {
+      assert.equal(
+        (await statusOf(restarted.url, 'kill-0'))?.status,
+        'HEALTHY',
+        'the stored result is served at once',
+      );
+    } finally {
+      assert.equal(await restarted.stop(), 0);
+    }
+  });
+
+  it('moves a corrupt database aside (untouched), says so loudly, counts it and carries on', async () => {
+    const { path, dbPath } = writeConfig({ 'corrupt-plane': 'healthy' });
+    const garbage = Buffer.from('definitely not sqlite\n'.repeat(512));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dbPath, '..'), { recursive: true });
+    writeFileSync(dbPath, garbage);
+    const daemon = await startDaemon(['--config', path], env);
+    try {
+      const line = daemon.logs.find((l) => l.level === 'error' && String(l.msg).includes('moved it aside'));
+      assert.ok(line, 'an error log line says what happened');
+      const movedTo = String(line.movedTo);
+      assert.ok(movedTo.startsWith(`${dbPath}.corrupt-`));
+      assert.deepEqual(readFileSync(movedTo), garbage, 'the old file is kept byte for byte');
+      const text = await (await fetch(`${daemon.url}/metrics`)).text();
+      assert.match(text, /^planecheck_storage_recoveries_total 1$/m);
+      await eventually(async () =>
+        (await statusOf(daemon.url, 'corrupt-plane'))?.status === 'HEALTHY' ? true : undefined,
+      );
+    } finally {
+      assert.equal(await daemon.stop(), 0);
+    }
+  });
+
+  it('refuses a database from a newer planecheck, with a clear message, leaving it untouched', async () => {
+    const { path, dbPath } = writeConfig({ 'future-plane': 'healthy' });
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dbPath, '..'), { recursive: true });
+    const db = new Database(dbPath);
+    db.pragma(`user_version = ${MIGRATIONS.length + 5}`);
+    db.close();
+    const before = readFileSync(dbPath);
+    const run = await runNode(['dist/daemon.js', '--config', path], {
+      env: { PATH: process.env.PATH, ...env },
+    });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /newer than this planecheck supports/);
+    assert.deepEqual(readFileSync(dbPath), before);
+  });
+
+  it('rejects a bad config with exit 2, naming the field, and creates no database', async () => {
+    const { path, dbPath } = writeConfig({ 'bad-plane': 'healthy' });
+    writeFileSync(path, readFileSync(path, 'utf8').replace('interval: 1s', 'interval: 7s'));
+    const run = await runNode(['dist/daemon.js', '--config', path], {
+      env: { PATH: process.env.PATH, ...env },
+    });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /schedule\.interval: must divide a minute/);
+    assert.equal(existsSync(join(dbPath, '..')), false);
+  });
+
+  for (const [kind, authYaml, good, bad] of [
+    [
+      'bearer',
+      'server: { listen: "127.0.0.1:0", auth: { bearerToken: "scrape-token-0123456789" } }',
+      'Bearer scrape-token-0123456789',
+      'Bearer scrape-token-wrong',
+    ],
+    [
+      'basic',
+      'server: { listen: "127.0.0.1:0", auth: { username: prom, password: "long-password-1234" } }',
+      `Basic ${Buffer.from('prom:long-password-1234').toString('base64')}`,
+      `Basic ${Buffer.from('prom:nope').toString('base64')}`,
+    ],
+  ] as const) {
+    it(`protects /metrics, /api and the page with ${kind} auth, leaving the probes open`, async () => {
+      const { path } = writeConfig({ [`auth-${kind}`]: 'healthy' });
+      writeFileSync(path, readFileSync(path, 'utf8').replace('server: { listen: "127.0.0.1:0" }', authYaml));
+      const daemon = await startDaemon(['--config', path], env);
+      try {
+        for (const route of ['/metrics', '/api/v1/status', '/']) {
+          const none = await fetch(`${daemon.url}${route}`);
+          assert.equal(none.status, 401, route);
+          assert.ok(none.headers.get('www-authenticate'), route);
+          assert.equal(
+            (await fetch(`${daemon.url}${route}`, { headers: { authorization: bad } })).status,
+            401,
+            route,
+          );
+          assert.equal(
+            (await fetch(`${daemon.url}${route}`, { headers: { authorization: good } })).status,
+            200,
+            route,
+          );
+        }
+        assert.equal((await fetch(`${daemon.url}/healthz`)).status, 200);
+        assert.equal((await fetch(`${daemon.url}/readyz`)).status, 200);
+        assert.ok(!JSON.stringify(daemon.logs).includes('scrape-token-0123456789'));
+      } finally {
+        assert.equal(await daemon.stop(), 0);
+      }
+    });
+  }
+
+  it('serves /metrics, /api and the page without auth when none is configured', async () => {
+    const { path } = writeConfig({ 'open-plane': 'healthy' });
+    const daemon = await startDaemon(['--config', path], env);
+    try {
+      for (const route of ['/metrics', '/api/v1/status', '/']) {
+        assert.equal((await fetch(`${daemon.url}${route}`)).status, 200, route);
+      }
+      assert.equal((await fetch(`${daemon.url}/nope`)).status, 404);
+      assert.equal((await fetch(`${daemon.url}/metrics`, { method: 'POST' })).status, 405);
+    } finally {
+      assert.equal(await daemon.stop(), 0);
+    }
+  });
+
+  it('keeps the history bounded: old rows are pruned after a cycle', async () => {
+    const { path, dbPath } = writeConfig({ 'prune-plane': 'healthy' }, '');
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(
+        /storage: \{ path: "([^"]+)" \}/,
+        'storage: { path: "$1", historyRetention: 1h }',
+      ),
+    );
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dbPath, '..'), { recursive: true });
+    // Seed an old database with history from two hours ago.
+    const seed = new Database(dbPath);
+    for (const sql of MIGRATIONS) seed.exec(sql);
+    seed.pragma(`user_version = ${MIGRATIONS.length}`);
+    const old = Date.now() - 2 * 3_600_000;
+    const insert = seed.prepare(
+      "INSERT INTO check_history (plane, status, reason, checked_at, duration_ms, steps) VALUES ('prune-plane', 'HEALTHY', NULL, ?, 1, '[]')",
+    );
+    for (let i = 0; i < 1_200; i++) insert.run(old + i);
+    seed.close();
+
+    const daemon = await startDaemon(['--config', path], env);
+    try {
+      await daemon.waitForLog((line) => line.msg === 'cycle finished');
+      await sleep(200);
+    } finally {
+      assert.equal(await daemon.stop(), 0);
+    }
+    const db = new Database(dbPath);
+    const remaining = (
+      db
+        .prepare('SELECT count(*) AS n FROM check_history WHERE checked_at < ?')
+        .get(Date.now() - 3_600_000) as { n: number }
+    ).n;
+    db.close();
+    assert.equal(remaining, 0);
+    assert.ok(readdirSync(join(dbPath, '..')).includes('planecheck.db'));
+  });
+});

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+import { PlanecheckMetrics } from '../src/metrics/metrics.js';
+import type { StoredResult } from '../src/store/plane-state.js';
+import { StatusBoard } from '../src/store/status-board.js';
+import { promtoolCheckMetrics } from './helpers/promtool.js';
+
+const STATUSES = ['HEALTHY', 'NO_USER', 'NO_ORACLE', 'FAILED', 'NO_VALUE'];
+
+function statusValues(text: string, plane: string): Record<string, number> {
+  const values: Record<string, number> = {};
+  for (const status of STATUSES) {
+    const match = new RegExp(
+      `^planecheck_status\\{workload_plane="${plane}",status="${status}"\\} (\\d+)$`,
+      'm',
+    ).exec(text);
+    assert.ok(match, `missing planecheck_status for ${plane}/${status}`);
+    values[status] = Number(match[1]);
+  }
+  return values;
+}
+
+const result = (plane: string, status: StoredResult['status']): StoredResult => ({
+  plane,
+  status,
+  reason: status === 'HEALTHY' ? null : 'user_not_found',
+  checkedAt: Date.now(),
+  durationMs: 42,
+  steps: [{ step: 'user_lookup', outcome: status === 'HEALTHY' ? 'ok' : 'not_found', durationMs: 40 }],
+});
+
+describe('PlanecheckMetrics', () => {
+  it('shows all five status series per plane from the first scrape, NO_VALUE=1', async () => {
+    const board = new StatusBoard(['us-east-1', 'eu-west-1'], 60_000);
+    const metrics = new PlanecheckMetrics(board.planes, () => board.states());
+    const text = await metrics.render();
+    for (const plane of board.planes) {
+      assert.deepEqual(statusValues(text, plane), {
+        HEALTHY: 0,
+        NO_USER: 0,
+        NO_ORACLE: 0,
+        FAILED: 0,
+        NO_VALUE: 1,
+      });
+    }
+    assert.match(text, /^planecheck_checks_total\{workload_plane="us-east-1",status="FAILED"\} 0$/m);
+    assert.match(text, /^planecheck_cycles_total 0$/m);
+    assert.match(text, /^process_resident_memory_bytes \d+/m);
+    assert.doesNotMatch(text, /^planecheck_last_check_timestamp_seconds\{/m, 'no timestamp before a check');
+  });
+
+  it('flips a plane to NO_VALUE when its result expires, with no cycle running', async () => {
+    const board = new StatusBoard(['a'], 300);
+    const metrics = new PlanecheckMetrics(board.planes, () => board.states());
+    board.update(result('a', 'NO_USER'));
+    assert.equal(statusValues(await metrics.render(), 'a').NO_USER, 1);
+    await sleep(400);
+    assert.deepEqual(statusValues(await metrics.render(), 'a'), {
+      HEALTHY: 0,
+      NO_USER: 0,
+      NO_ORACLE: 0,
+      FAILED: 0,
+      NO_VALUE: 1,
+    });
+  });
+
+  it('renders counters and histograms as of the last refresh', async () => {
+    const board = new StatusBoard(['a'], 60_000);
+    const metrics = new PlanecheckMetrics(board.planes, () => board.states());
+    await metrics.render();
+    const healthy = result('a', 'HEALTHY');
+    board.update(healthy);
+    metrics.recordResult(healthy);
+    metrics.recordCycle(1_234);
+    let text = await metrics.render();
+    assert.match(
+      text,
+      /^planecheck_checks_total\{workload_plane="a",status="HEALTHY"\} 0$/m,
+      'cached until refresh',
+    );
+    assert.match(text, /^planecheck_status\{workload_plane="a",status="HEALTHY"\} 1$/m, 'status is live');
+    await metrics.refresh();
+    text = await metrics.render();
+    assert.match(text, /^planecheck_checks_total\{workload_plane="a",status="HEALTHY"\} 1$/m);
+    assert.match(
+      text,
+      /^planecheck_check_duration_seconds_count\{workload_plane="a",step="user_lookup"\} 1$/m,
+    );
+    assert.match(
+      text,
+      /^planecheck_check_duration_seconds_bucket\{le="0.05",workload_plane="a",step="total"\} 1$/m,
+    );
+    assert.match(text, /^planecheck_cycle_duration_seconds_sum 1.234$/m);
+    assert.match(text, /^planecheck_last_check_timestamp_seconds\{workload_plane="a"\} \d+(\.\d+)?$/m);
+  });
+
+  it('passes promtool check metrics', async () => {
+    const board = new StatusBoard(['us-east-1', 'eu-west-1'], 60_000);
+    const metrics = new PlanecheckMetrics(board.planes, () => board.states());
+    const failed = result('eu-west-1', 'FAILED');
+    board.update(failed);
+    metrics.recordResult(failed);
+    metrics.recordDispatch('eu-west-1', 'NO_USER', 'dispatched');
+    metrics.recordRun('eu-west-1', 'success');
+    metrics.recordOverrun();
+    await metrics.refresh();
+    const { code, output } = await promtoolCheckMetrics(await metrics.render());
+    assert.equal(output, '');
+    assert.equal(code, 0);
+  });
+});
