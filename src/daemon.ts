@@ -77,7 +77,7 @@ async function main(): Promise<number> {
     },
   });
   const board = new StatusBoard(planeNames, config.schedule.cacheTtl, store.latestResults());
-  const metrics = new PlanecheckMetrics(planeNames, () => board.states());
+  const metrics = new PlanecheckMetrics(planeNames, board);
   for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
 
   const checker = createChecker(config);

@@ -144,7 +144,8 @@ ${extra}`,
   });
 
   it('survives SIGKILL mid-cycle: the database passes integrity_check and the daemon restarts on it', async () => {
-    const planes = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`kill-${i}`, 'healthy']));
+    const planes: Record<string, Scenario> = {};
+    for (let i = 0; i < 12; i++) planes[`kill-${i}`] = 'healthy';
     const { path, dbPath } = writeConfig(planes);
     const daemon = await startDaemon(['--config', path], env);
     await daemon.waitForLog((line) => line.msg === 'cycle finished');

@@ -1,6 +1,7 @@
 import type { PlaneRef } from '../platform/platform-api.js';
 import { checkPlane, type CheckDeps } from './check-plane.js';
 import type { PlaneCheckResult } from './result.js';
+import { Deadline } from '../util/deadline.js';
 
 /**
  * Checks planes with at most `concurrency` in flight. Each plane has its own deadline inside
@@ -9,10 +10,13 @@ import type { PlaneCheckResult } from './result.js';
  */
 export async function checkAll(
   planes: readonly PlaneRef[],
-  deps: CheckDeps,
+  deps: Omit<CheckDeps, 'signal'> & { signal?: AbortSignal },
   concurrency: number,
   onResult?: (result: PlaneCheckResult) => void,
 ): Promise<PlaneCheckResult[]> {
+  // One listener on the caller's signal for the whole run, rather than one per plane in flight.
+  const root = deps.signal ? new Deadline(undefined, 'cycle', deps.signal) : undefined;
+  const planeDeps: CheckDeps = { ...deps, signal: root };
   const results: PlaneCheckResult[] = new Array<PlaneCheckResult>(planes.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -20,12 +24,15 @@ export async function checkAll(
       const index = next++;
       const plane = planes[index];
       if (plane === undefined) continue;
-      const result = await checkPlane(plane, deps);
+      const result = await checkPlane(plane, planeDeps);
       results[index] = result;
       onResult?.(result);
     }
   };
-  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, planes.length)) }, worker);
-  await Promise.all(workers);
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, planes.length)) }, worker));
+  } finally {
+    root?.dispose();
+  }
   return results;
 }

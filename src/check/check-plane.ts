@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDuration } from '../config/duration.js';
 import { failureFromError } from '../platform/http.js';
+import { Deadline, sleep } from '../util/deadline.js';
 import type { Oracle, PlaneRef, PlatformApi } from '../platform/platform-api.js';
 import type { PlaneCheckResult, StepFailure, StepName, StepResult } from './result.js';
 
@@ -15,8 +15,8 @@ export interface CheckSettings {
 export interface CheckDeps {
   platform: PlatformApi;
   settings: CheckSettings;
-  /** Aborts the check (shutdown); its steps then fail as `aborted`. */
-  signal?: AbortSignal;
+  /** Cancels the check (shutdown); its steps then fail as `aborted`. */
+  signal?: Deadline;
 }
 
 /**
@@ -26,13 +26,12 @@ export interface CheckDeps {
 export async function checkPlane(plane: PlaneRef, deps: CheckDeps): Promise<PlaneCheckResult> {
   const startedAt = Date.now();
   const started = performance.now();
-  const deadline = timeoutSignal(deps.settings.planeTimeout, 'plane deadline');
-  const signal = deps.signal ? AbortSignal.any([deadline.signal, deps.signal]) : deadline.signal;
+  const planeDeadline = new Deadline(deps.settings.planeTimeout, 'plane deadline', deps.signal);
   const steps: StepResult[] = [];
   try {
-    await runSteps(plane, deps, signal, steps);
+    await runSteps(plane, deps, planeDeadline, steps);
   } finally {
-    deadline.cancel();
+    planeDeadline.dispose();
   }
   return {
     plane: plane.name,
@@ -46,7 +45,7 @@ export async function checkPlane(plane: PlaneRef, deps: CheckDeps): Promise<Plan
 async function runSteps(
   plane: PlaneRef,
   deps: CheckDeps,
-  signal: AbortSignal,
+  signal: Deadline,
   steps: StepResult[],
 ): Promise<void> {
   const { platform } = deps;
@@ -75,7 +74,7 @@ type StepOutcome<T> =
 async function timed<T>(
   step: StepName,
   steps: StepResult[],
-  signal: AbortSignal,
+  signal: Deadline,
   run: () => Promise<StepOutcome<T>>,
 ): Promise<T | undefined> {
   const started = performance.now();
@@ -113,21 +112,20 @@ async function asyncPredict(
   plane: PlaneRef,
   oracle: Oracle,
   deps: CheckDeps,
-  planeSignal: AbortSignal,
+  planeSignal: Deadline,
 ): Promise<StepOutcome<void>> {
   const { platform, settings } = deps;
-  const asyncDeadline = timeoutSignal(settings.asyncTimeout, 'async request deadline');
-  const signal = AbortSignal.any([asyncDeadline.signal, planeSignal]);
+  const signal = new Deadline(settings.asyncTimeout, 'async request deadline', planeSignal);
   let lastStatus = 'unsubmitted';
   try {
     const submitted = await platform.submitAsyncPredict(plane, oracle, signal);
     if (!submitted.ok) return submitted;
     lastStatus = 'submitted';
     for (;;) {
-      await sleep(settings.pollInterval, undefined, { signal });
+      await sleep(settings.pollInterval, signal);
       const polled = await platform.getAsyncStatus(plane, oracle, submitted.value, signal);
       if (!polled.ok) {
-        if (polled.failure.kind === 'timeout' && asyncDeadline.signal.aborted) {
+        if (polled.failure.kind === 'timeout' && signal.aborted && !planeSignal.aborted) {
           return {
             ok: false,
             failure: { kind: 'timeout', detail: stillPending(lastStatus, settings.asyncTimeout) },
@@ -146,7 +144,7 @@ async function asyncPredict(
       }
     }
   } catch (error) {
-    if (asyncDeadline.signal.aborted && !planeSignal.aborted) {
+    if (signal.aborted && !planeSignal.aborted) {
       return {
         ok: false,
         failure: { kind: 'timeout', detail: stillPending(lastStatus, settings.asyncTimeout) },
@@ -154,22 +152,12 @@ async function asyncPredict(
     }
     throw error;
   } finally {
-    asyncDeadline.cancel();
+    signal.dispose();
   }
 }
 
 function stillPending(status: string, timeoutMs: number): string {
   return `async request still ${status} after ${formatDuration(timeoutMs)}`;
-}
-
-/** An abort signal that fires with a TimeoutError after `ms`, and can be cancelled to free its timer. */
-function timeoutSignal(ms: number, what: string): { signal: AbortSignal; cancel: () => void } {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException(`${what} of ${formatDuration(ms)} passed`, 'TimeoutError')),
-    ms,
-  );
-  return { signal: controller.signal, cancel: () => clearTimeout(timer) };
 }
 
 function round(ms: number): number {

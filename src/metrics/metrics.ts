@@ -1,9 +1,14 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { PLANE_STATUSES, STEP_NAMES } from '../check/result.js';
+import { StepHistogram } from './step-histogram.js';
 import type { PlaneState, StoredResult } from '../store/plane-state.js';
 
-/** Step latency buckets, in seconds: 10 ms to 30 s covers a lookup on a warm connection to a slow async model. */
-const STEP_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/**
+ * Step latency buckets, in seconds. Few on purpose: this histogram has a series per plane and step, so
+ * at 1,000 planes every bucket adds 5,000 lines to each scrape. These still separate fast, normal, slow
+ * and near-timeout steps, which is what the dashboard's percentiles and the alerts need.
+ */
+const STEP_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 10];
 const CYCLE_BUCKETS = [0.5, 1, 2.5, 5, 10, 20, 30, 45, 60, 90, 120];
 
 export const DISPATCH_OUTCOMES = [
@@ -17,21 +22,36 @@ export const DISPATCH_OUTCOMES = [
 ] as const;
 export type DispatchOutcome = (typeof DISPATCH_OUTCOMES)[number];
 
+/** What the status gauges are computed from: the in-memory status board. */
+export interface StatusSource {
+  states(now?: number): readonly PlaneState[];
+  /** Changes whenever a result arrives. */
+  readonly version: number;
+  /** When the next fresh result expires. */
+  nextExpiry(now?: number): number | undefined;
+}
+
 /**
  * planecheck's Prometheus metrics, on registries of their own (never the global one).
  *
- * Two parts: the status gauges are computed at scrape time from the in-memory status board, so a
- * plane turns NO_VALUE the moment its result expires even when no cycle runs; the histograms and
- * counters only change as results arrive, so their text is rendered once per cycle and cached (a full
- * render of 1,000 planes' histograms takes tens of milliseconds and would block every scrape).
+ * prom-client takes tens of milliseconds to render 1,000 planes, so nothing planecheck-specific is
+ * rendered per scrape unless it changed:
+ * - status gauges: rendered when a result arrives or the next result expires, whichever is first, so
+ *   a plane turns NO_VALUE the moment its result expires even when no cycle runs;
+ * - histograms and counters: rendered once per cycle (`refresh()`), and after self-heal events; the
+ *   per-plane step histogram, the largest part by far, by `StepHistogram`;
+ * - process and Node.js metrics: rendered live on every scrape (they are small).
  */
 export class PlanecheckMetrics {
   readonly #live = new Registry();
+  readonly #status = new Registry();
   readonly #cycle = new Registry();
-  #cachedCycleText = '';
+  readonly #source: StatusSource;
+  #statusCache: { text: Buffer; version: number; validUntil: number } | undefined;
+  #cycleText = Buffer.alloc(0);
   #dirty = true;
 
-  readonly #checkDuration: Histogram<'workload_plane' | 'step'>;
+  readonly #checkDuration: StepHistogram;
   readonly #checksTotal: Counter<'workload_plane' | 'status'>;
   readonly #cycleDuration: Histogram;
   readonly #cyclesTotal: Counter;
@@ -41,14 +61,16 @@ export class PlanecheckMetrics {
   readonly #dispatches: Counter<'workload_plane' | 'reason' | 'outcome'>;
   readonly #runs: Counter<'workload_plane' | 'conclusion'>;
 
-  constructor(planes: readonly string[], states: () => readonly PlaneState[]) {
-    const live = [this.#live];
+  constructor(planes: readonly string[], source: StatusSource) {
+    this.#source = source;
+    const status = [this.#status];
     const cycle = [this.#cycle];
+    const states = () => source.states();
     new Gauge({
       name: 'planecheck_status',
       help: 'Current status of each workload plane: 1 for the status it is in, 0 for the other four.',
       labelNames: ['workload_plane', 'status'] as const,
-      registers: live,
+      registers: status,
       collect() {
         for (const state of states()) {
           for (const status of PLANE_STATUSES) {
@@ -61,7 +83,7 @@ export class PlanecheckMetrics {
       name: 'planecheck_last_check_timestamp_seconds',
       help: 'Unix time of the last completed check of each workload plane.',
       labelNames: ['workload_plane'] as const,
-      registers: live,
+      registers: status,
       collect() {
         for (const state of states()) {
           if (state.checkedAt !== null) this.set({ workload_plane: state.plane }, state.checkedAt / 1000);
@@ -78,12 +100,10 @@ export class PlanecheckMetrics {
       this.#live.removeSingleMetric(name);
     }
 
-    this.#checkDuration = new Histogram({
+    this.#checkDuration = new StepHistogram({
       name: 'planecheck_check_duration_seconds',
       help: 'Duration of each step of a plane check, and of the whole check (step="total").',
-      labelNames: ['workload_plane', 'step'] as const,
       buckets: STEP_BUCKETS,
-      registers: cycle,
     });
     this.#checksTotal = new Counter({
       name: 'planecheck_checks_total',
@@ -135,7 +155,7 @@ export class PlanecheckMetrics {
     for (const plane of planes) {
       for (const status of PLANE_STATUSES)
         if (status !== 'NO_VALUE') this.#checksTotal.inc({ workload_plane: plane, status }, 0);
-      for (const step of [...STEP_NAMES, 'total']) this.#checkDuration.zero({ workload_plane: plane, step });
+      for (const step of [...STEP_NAMES, 'total']) this.#checkDuration.zero(plane, step);
     }
     this.#cyclesTotal.inc(0);
     this.#overrunsTotal.inc(0);
@@ -145,9 +165,8 @@ export class PlanecheckMetrics {
   recordResult(result: StoredResult): void {
     const plane = result.plane;
     this.#checksTotal.inc({ workload_plane: plane, status: result.status });
-    for (const step of result.steps)
-      this.#checkDuration.observe({ workload_plane: plane, step: step.step }, step.durationMs / 1000);
-    this.#checkDuration.observe({ workload_plane: plane, step: 'total' }, result.durationMs / 1000);
+    for (const step of result.steps) this.#checkDuration.observe(plane, step.step, step.durationMs / 1000);
+    this.#checkDuration.observe(plane, 'total', result.durationMs / 1000);
     this.#dirty = true;
   }
 
@@ -182,21 +201,29 @@ export class PlanecheckMetrics {
     this.#dirty = true;
   }
 
-  /** Re-renders the cached part; the daemon calls this once per cycle and after self-heal events. */
+  /** Re-renders the histograms and counters; the daemon calls this once per cycle and after self-heal events. */
   async refresh(): Promise<void> {
-    if (!this.#dirty && this.#cachedCycleText) return;
+    if (!this.#dirty && this.#cycleText.length > 0) return;
     this.#dirty = false;
-    this.#cachedCycleText = await this.#cycle.metrics();
+    this.#cycleText = Buffer.from(`${this.#checkDuration.render()}\n${await this.#cycle.metrics()}`);
   }
 
   get contentType(): string {
     return this.#live.contentType;
   }
 
-  /** The full exposition: live gauges and process metrics, then the cached histograms and counters. */
-  async render(): Promise<string> {
-    if (!this.#cachedCycleText) await this.refresh();
-    const live = await this.#live.metrics();
-    return `${live}\n${this.#cachedCycleText}`;
+  /** The full exposition: process metrics, status gauges, then histograms and counters. */
+  async render(now = Date.now()): Promise<Buffer[]> {
+    if (this.#cycleText.length === 0) await this.refresh();
+    const cache = this.#statusCache;
+    if (cache === undefined || cache.version !== this.#source.version || now >= cache.validUntil) {
+      const version = this.#source.version;
+      const validUntil = this.#source.nextExpiry(now) ?? Infinity;
+      this.#statusCache = { text: Buffer.from(await this.#status.metrics()), version, validUntil };
+    }
+    const live = Buffer.from(await this.#live.metrics());
+    return [live, NEWLINE, this.#statusCache?.text ?? NEWLINE, NEWLINE, this.#cycleText];
   }
 }
+
+const NEWLINE = Buffer.from('\n');

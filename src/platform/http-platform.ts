@@ -1,8 +1,9 @@
 import type { Dispatcher } from 'undici';
-import type { PlatformConfig } from '../config/schema.js';
-import { fillTextTemplate, fillUrlTemplate } from '../config/template.js';
+import type { Endpoints, PlatformConfig } from '../config/schema.js';
+import { compileTemplate, type FilledTemplate } from '../config/template.js';
+import type { Deadline } from '../util/deadline.js';
 import { requestJson, type Failure, type JsonResult } from './http.js';
-import { readPointer } from './json-pointer.js';
+import { compilePointer, type CompiledPointer } from './json-pointer.js';
 import type {
   AsyncRequestStatus,
   CallOutcome,
@@ -15,13 +16,49 @@ import type {
 
 const PENDING = new Set(['QUEUED', 'IN_PROGRESS']);
 const FAILED = new Set(['FAILED', 'EXPIRED', 'CANCELED', 'WEBHOOK_FAILED']);
-const BASE_URLS = ['controlPlaneUrl', 'inferenceUrl'];
+const readErrorCode = compilePointer('/code');
+
+/** Endpoint templates and JSON pointers, compiled once: they are used on every request. */
+function compileEndpoints(endpoints: Endpoints) {
+  const url = (template: string) =>
+    compileTemplate(template, { encode: true, raw: ['controlPlaneUrl', 'inferenceUrl'] });
+  const pointer = (text: string) => ({ text, read: compilePointer(text) });
+  return {
+    userLookup: {
+      url: url(endpoints.userLookup.url),
+      list: pointer(endpoints.userLookup.list),
+      id: pointer(endpoints.userLookup.id),
+      organizationId: pointer(endpoints.userLookup.organizationId),
+    },
+    modelLookup: {
+      url: url(endpoints.modelLookup.url),
+      list: pointer(endpoints.modelLookup.list),
+      id: pointer(endpoints.modelLookup.id),
+    },
+    predict: { url: url(endpoints.predict.url) },
+    asyncSubmit: { url: url(endpoints.asyncSubmit.url), requestId: pointer(endpoints.asyncSubmit.requestId) },
+    asyncStatus: {
+      url: url(endpoints.asyncStatus.url),
+      status: pointer(endpoints.asyncStatus.status),
+      errors: pointer(endpoints.asyncStatus.errors),
+    },
+  };
+}
+
+interface Pointer {
+  text: string;
+  read: CompiledPointer;
+}
 
 /** The platform HTTP contract of DESIGN.md, with every URL and response field taken from config. */
 export class HttpPlatform implements PlatformApi {
   readonly #config: PlatformConfig;
   readonly #dispatcher: Dispatcher;
   readonly #headers: Record<string, string>;
+  readonly #endpoints: ReturnType<typeof compileEndpoints>;
+  readonly #email: FilledTemplate;
+  readonly #predictBody: string;
+  readonly #asyncBody: string;
 
   constructor(config: PlatformConfig, dispatcher: Dispatcher) {
     this.#config = config;
@@ -32,55 +69,51 @@ export class HttpPlatform implements PlatformApi {
       accept: 'application/json',
       'user-agent': 'planecheck',
     };
+    this.#endpoints = compileEndpoints(config.endpoints);
+    this.#email = compileTemplate(config.smokeTestEmail, { encode: false });
+    this.#predictBody = JSON.stringify(config.predictInput);
+    this.#asyncBody = JSON.stringify({ model_input: config.predictInput });
   }
 
-  async findUser(plane: PlaneRef, signal: AbortSignal): Promise<LookupOutcome<SmokeTestUser>> {
-    const endpoint = this.#config.endpoints.userLookup;
-    const email = fillTextTemplate(this.#config.smokeTestEmail, { plane: plane.name });
-    const url = this.#url(endpoint.url, plane, { email });
-    return this.#lookup(await this.#send('GET', url, signal), endpoint.list, 'users', (entry) => {
-      const id = readId(entry, endpoint.id);
-      const organizationId = readId(entry, endpoint.organizationId);
-      if (id === undefined) return `user has no id at ${endpoint.id}`;
-      if (organizationId === undefined) return `user has no organization id at ${endpoint.organizationId}`;
+  async findUser(plane: PlaneRef, signal: Deadline): Promise<LookupOutcome<SmokeTestUser>> {
+    const endpoint = this.#endpoints.userLookup;
+    const url = this.#url(endpoint.url, plane, { email: this.#email({ plane: plane.name }) });
+    return lookup(await this.#send('GET', url, signal), endpoint.list, 'users', (entry) => {
+      const id = readId(entry, endpoint.id.read);
+      const organizationId = readId(entry, endpoint.organizationId.read);
+      if (id === undefined) return `user has no id at ${endpoint.id.text}`;
+      if (organizationId === undefined)
+        return `user has no organization id at ${endpoint.organizationId.text}`;
       return { id, organizationId };
     });
   }
 
-  async findOracle(
-    plane: PlaneRef,
-    user: SmokeTestUser,
-    signal: AbortSignal,
-  ): Promise<LookupOutcome<Oracle>> {
-    const endpoint = this.#config.endpoints.modelLookup;
+  async findOracle(plane: PlaneRef, user: SmokeTestUser, signal: Deadline): Promise<LookupOutcome<Oracle>> {
+    const endpoint = this.#endpoints.modelLookup;
     const url = this.#url(endpoint.url, plane, {
       organizationId: user.organizationId,
       userId: user.id,
       oracleName: this.#config.oracleName,
     });
-    return this.#lookup(await this.#send('GET', url, signal), endpoint.list, 'models', (entry) => {
-      const id = readId(entry, endpoint.id);
-      return id === undefined ? `model has no id at ${endpoint.id}` : { id };
+    return lookup(await this.#send('GET', url, signal), endpoint.list, 'models', (entry) => {
+      const id = readId(entry, endpoint.id.read);
+      return id === undefined ? `model has no id at ${endpoint.id.text}` : { id };
     });
   }
 
-  async predict(plane: PlaneRef, oracle: Oracle, signal: AbortSignal): Promise<CallOutcome<void>> {
-    const url = this.#url(this.#config.endpoints.predict.url, plane, { modelId: oracle.id });
-    const result = await this.#send('POST', url, signal, this.#config.predictInput);
+  async predict(plane: PlaneRef, oracle: Oracle, signal: Deadline): Promise<CallOutcome<void>> {
+    const url = this.#url(this.#endpoints.predict.url, plane, { modelId: oracle.id });
+    const result = await this.#send('POST', url, signal, this.#predictBody);
     return result.ok ? { ok: true, value: undefined } : result;
   }
 
-  async submitAsyncPredict(
-    plane: PlaneRef,
-    oracle: Oracle,
-    signal: AbortSignal,
-  ): Promise<CallOutcome<string>> {
-    const endpoint = this.#config.endpoints.asyncSubmit;
+  async submitAsyncPredict(plane: PlaneRef, oracle: Oracle, signal: Deadline): Promise<CallOutcome<string>> {
+    const endpoint = this.#endpoints.asyncSubmit;
     const url = this.#url(endpoint.url, plane, { modelId: oracle.id });
-    const result = await this.#send('POST', url, signal, { model_input: this.#config.predictInput });
+    const result = await this.#send('POST', url, signal, this.#asyncBody);
     if (!result.ok) return result;
-    const requestId = readId(result.body, endpoint.requestId);
-    if (requestId === undefined) return invalid(`no request id at ${endpoint.requestId}`);
+    const requestId = readId(result.body, endpoint.requestId.read);
+    if (requestId === undefined) return invalid(`no request id at ${endpoint.requestId.text}`);
     return { ok: true, value: requestId };
   }
 
@@ -88,14 +121,14 @@ export class HttpPlatform implements PlatformApi {
     plane: PlaneRef,
     oracle: Oracle,
     requestId: string,
-    signal: AbortSignal,
+    signal: Deadline,
   ): Promise<CallOutcome<AsyncRequestStatus>> {
-    const endpoint = this.#config.endpoints.asyncStatus;
+    const endpoint = this.#endpoints.asyncStatus;
     const url = this.#url(endpoint.url, plane, { modelId: oracle.id, requestId });
     const result = await this.#send('GET', url, signal);
     if (!result.ok) return result;
-    const status = readPointer(result.body, endpoint.status);
-    if (typeof status !== 'string') return invalid(`no status string at ${endpoint.status}`);
+    const status = endpoint.status.read(result.body);
+    if (typeof status !== 'string') return invalid(`no status string at ${endpoint.status.text}`);
     const state = PENDING.has(status)
       ? 'pending'
       : status === 'SUCCEEDED'
@@ -104,66 +137,60 @@ export class HttpPlatform implements PlatformApi {
           ? 'failed'
           : undefined;
     if (state === undefined) return invalid(`unknown async status "${status.slice(0, 32)}"`);
-    const errors = readPointer(result.body, endpoint.errors);
+    const errors = endpoint.errors.read(result.body);
     const errorCodes = Array.isArray(errors)
       ? errors.flatMap((error) => {
-          const code = readPointer(error, '/code');
+          const code = readErrorCode(error);
           return typeof code === 'string' ? [code.slice(0, 64)] : [];
         })
       : [];
     return { ok: true, value: { state, status, errorCodes } };
   }
 
-  #url(template: string, plane: PlaneRef, values: Record<string, string>): string {
-    return fillUrlTemplate(
-      template,
-      {
-        ...values,
-        plane: plane.name,
-        controlPlaneUrl: this.#config.controlPlaneUrl,
-        inferenceUrl: plane.inferenceUrl,
-      },
-      BASE_URLS,
-    );
+  #url(template: FilledTemplate, plane: PlaneRef, values: Record<string, string>): string {
+    values.plane = plane.name;
+    values.controlPlaneUrl = this.#config.controlPlaneUrl;
+    values.inferenceUrl = plane.inferenceUrl;
+    return template(values);
   }
 
-  #send(method: 'GET' | 'POST', url: string, signal: AbortSignal, body?: unknown): Promise<JsonResult> {
+  #send(method: 'GET' | 'POST', url: string, signal: Deadline, body?: string): Promise<JsonResult> {
     return requestJson(this.#dispatcher, {
       method,
       url,
       headers: this.#headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body,
       timeoutMs: this.#config.requestTimeout,
       maxBytes: this.#config.maxResponseBytes,
       signal,
     });
   }
-
-  /** 404 or an empty list is a definitive "not found"; anything malformed is a failure, never "not found". */
-  #lookup<T>(
-    result: JsonResult,
-    listPointer: string,
-    what: string,
-    pick: (entry: unknown) => T | string,
-  ): LookupOutcome<T> {
-    if (!result.ok) {
-      return result.failure.httpStatus === 404
-        ? { kind: 'not_found' }
-        : { kind: 'failed', failure: result.failure };
-    }
-    const list = readPointer(result.body, listPointer);
-    if (!Array.isArray(list))
-      return { kind: 'failed', failure: invalidFailure(`no ${what} list at ${listPointer}`) };
-    if (list.length === 0) return { kind: 'not_found' };
-    const picked = pick(list[0]);
-    return typeof picked === 'string'
-      ? { kind: 'failed', failure: invalidFailure(picked) }
-      : { kind: 'found', value: picked };
-  }
 }
 
-function readId(document: unknown, pointer: string): string | undefined {
-  const value = readPointer(document, pointer);
+/** 404 or an empty list is a definitive "not found"; anything malformed is a failure, never "not found". */
+function lookup<T>(
+  result: JsonResult,
+  list: Pointer,
+  what: string,
+  pick: (entry: unknown) => T | string,
+): LookupOutcome<T> {
+  if (!result.ok) {
+    return result.failure.httpStatus === 404
+      ? { kind: 'not_found' }
+      : { kind: 'failed', failure: result.failure };
+  }
+  const entries = list.read(result.body);
+  if (!Array.isArray(entries))
+    return { kind: 'failed', failure: invalidFailure(`no ${what} list at ${list.text}`) };
+  if (entries.length === 0) return { kind: 'not_found' };
+  const picked = pick(entries[0]);
+  return typeof picked === 'string'
+    ? { kind: 'failed', failure: invalidFailure(picked) }
+    : { kind: 'found', value: picked };
+}
+
+function readId(document: unknown, read: CompiledPointer): string | undefined {
+  const value = read(document);
   if (typeof value === 'string' && value.length > 0 && value.length <= 256) return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   return undefined;

@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { formatDuration } from '../config/duration.js';
+import { Deadline } from '../util/deadline.js';
 
 /** Every way a request can fail. Fixed, so that reasons built from it are safe as metric label values. */
 export type FailureKind =
@@ -32,8 +32,8 @@ export interface JsonRequest {
   body?: string;
   timeoutMs: number;
   maxBytes: number;
-  /** Aborts the request; an abort reason named `TimeoutError` reads as a timeout, anything else as aborted. */
-  signal?: AbortSignal;
+  /** Cancels the request; a reason named `TimeoutError` reads as a timeout, anything else as aborted. */
+  signal?: Deadline;
 }
 
 const MAX_REDIRECTS = 5;
@@ -60,26 +60,20 @@ export function createHttpAgent(options: { connectTimeoutMs: number; keepAliveMs
  * trip them). Follows redirects only within the same origin, so credentials never leave it.
  */
 export async function requestJson(dispatcher: Dispatcher, req: JsonRequest): Promise<JsonResult> {
-  const deadline = new AbortController();
-  const timer = setTimeout(
-    () =>
-      deadline.abort(
-        new DOMException(`no complete response within ${formatDuration(req.timeoutMs)}`, 'TimeoutError'),
-      ),
-    req.timeoutMs,
-  );
-  const signal = req.signal ? AbortSignal.any([deadline.signal, req.signal]) : deadline.signal;
+  // The message reads "request deadline of 10s passed".
+  const limit = new Deadline(req.timeoutMs, 'request deadline', req.signal);
   try {
-    return await follow(dispatcher, req, signal);
+    return await follow(dispatcher, req, limit);
   } catch (error) {
-    return { ok: false, failure: failureFromError(error, signal) };
+    return { ok: false, failure: failureFromError(error, limit) };
   } finally {
-    clearTimeout(timer);
+    limit.dispose();
   }
 }
 
-async function follow(dispatcher: Dispatcher, req: JsonRequest, signal: AbortSignal): Promise<JsonResult> {
-  let url = new URL(req.url);
+async function follow(dispatcher: Dispatcher, req: JsonRequest, signal: Deadline): Promise<JsonResult> {
+  // A string until a redirect needs the origin: undici parses it anyway.
+  let url: string = req.url;
   let method = req.method;
   let body = req.body;
   for (let hop = 0; ; hop++) {
@@ -95,8 +89,9 @@ async function follow(dispatcher: Dispatcher, req: JsonRequest, signal: AbortSig
     const location = response.headers.location;
     if (REDIRECT_STATUSES.has(statusCode) && typeof location === 'string') {
       await discard(response.body);
-      const next = new URL(location, url);
-      if (next.origin !== url.origin) {
+      const current = new URL(url);
+      const next = new URL(location, current);
+      if (next.origin !== current.origin) {
         return fail('redirect_blocked', `redirect to another origin (${next.origin}) refused`);
       }
       if (hop + 1 > MAX_REDIRECTS) return fail('redirect_blocked', `more than ${MAX_REDIRECTS} redirects`);
@@ -104,7 +99,7 @@ async function follow(dispatcher: Dispatcher, req: JsonRequest, signal: AbortSig
         method = 'GET';
         body = undefined;
       }
-      url = next;
+      url = next.href;
       continue;
     }
     if (statusCode < 200 || statusCode > 299) {
@@ -124,23 +119,39 @@ async function readJson(response: Dispatcher.ResponseData, maxBytes: number): Pr
     abandon(response.body);
     return fail('response_too_large', `response of ${declared} bytes exceeds the ${maxBytes}-byte cap`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      abandon(response.body);
-      return fail('response_too_large', `response exceeds the ${maxBytes}-byte cap`);
-    }
-    chunks.push(chunk);
+  let text: string;
+  if (Number.isFinite(declared)) {
+    // The length is declared and within the cap; undici fails a body that runs past it.
+    text = await response.body.text();
+  } else {
+    const read = await readCapped(response.body, maxBytes);
+    if (read === undefined) return fail('response_too_large', `response exceeds the ${maxBytes}-byte cap`);
+    text = read;
   }
-  const text = Buffer.concat(chunks, size).toString('utf8');
   try {
     return { ok: true, status: response.statusCode, body: JSON.parse(text) as unknown };
   } catch {
     const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
     return fail('invalid_response', `response is not JSON (${type})`);
   }
+}
+
+/** Reads a body of unknown length up to `maxBytes`; undefined (and the body closed) past that. */
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  maxBytes: number,
+): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      abandon(body);
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 /** Drains a body we do not need (small ones keep the connection reusable; large ones close it). */
@@ -165,7 +176,7 @@ function fail(kind: FailureKind, detail: string): JsonResult {
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
 
 /** Maps whatever undici or Node threw to a fixed failure kind. */
-export function failureFromError(error: unknown, signal?: AbortSignal): Failure {
+export function failureFromError(error: unknown, signal?: { aborted: boolean; reason: unknown }): Failure {
   if (signal?.aborted) {
     const reason: unknown = signal.reason;
     const message = reason instanceof Error ? reason.message : 'aborted';

@@ -1,3 +1,4 @@
+import type { Deadline } from '../util/deadline.js';
 import type { Failure } from './http.js';
 
 export interface SmokeTestUser {
@@ -27,15 +28,15 @@ export interface AsyncRequestStatus {
 
 /** What the check engine needs from a model-serving platform; one plane's calls carry that plane. */
 export interface PlatformApi {
-  findUser(plane: PlaneRef, signal: AbortSignal): Promise<LookupOutcome<SmokeTestUser>>;
-  findOracle(plane: PlaneRef, user: SmokeTestUser, signal: AbortSignal): Promise<LookupOutcome<Oracle>>;
-  predict(plane: PlaneRef, oracle: Oracle, signal: AbortSignal): Promise<CallOutcome<void>>;
-  submitAsyncPredict(plane: PlaneRef, oracle: Oracle, signal: AbortSignal): Promise<CallOutcome<string>>;
+  findUser(plane: PlaneRef, signal: Deadline): Promise<LookupOutcome<SmokeTestUser>>;
+  findOracle(plane: PlaneRef, user: SmokeTestUser, signal: Deadline): Promise<LookupOutcome<Oracle>>;
+  predict(plane: PlaneRef, oracle: Oracle, signal: Deadline): Promise<CallOutcome<void>>;
+  submitAsyncPredict(plane: PlaneRef, oracle: Oracle, signal: Deadline): Promise<CallOutcome<string>>;
   getAsyncStatus(
     plane: PlaneRef,
     oracle: Oracle,
     requestId: string,
-    signal: AbortSignal,
+    signal: Deadline,
   ): Promise<CallOutcome<AsyncRequestStatus>>;
 }
 

@@ -13,7 +13,8 @@ export interface Readiness {
 export interface RouteResponse {
   status: number;
   contentType: string;
-  body: string;
+  /** Parts are written one after another, so large cached parts are shared, never copied. */
+  body: string | Buffer | readonly Buffer[];
   headers?: Record<string, string>;
 }
 
@@ -79,14 +80,18 @@ function text(body: string, status = 200): RouteResponse {
 }
 
 function send(res: ServerResponse, req: IncomingMessage, response: RouteResponse): void {
+  const parts =
+    typeof response.body === 'string' || Buffer.isBuffer(response.body) ? [response.body] : response.body;
+  const length = parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
   res.writeHead(response.status, {
     'content-type': response.contentType,
-    'content-length': Buffer.byteLength(response.body),
+    'content-length': length,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     ...response.headers,
   });
-  res.end(req.method === 'HEAD' ? undefined : response.body);
+  if (req.method !== 'HEAD') for (const part of parts) res.write(part);
+  res.end();
 }
 
 /** Listens on `host:port` and returns the URL it is reachable at. */

@@ -16,6 +16,7 @@ export class StatusBoard {
   readonly #planes: readonly string[];
   readonly #cacheTtlMs: number;
   readonly #latest = new Map<string, StoredResult>();
+  #version = 0;
 
   constructor(planes: readonly string[], cacheTtlMs: number, initial: readonly StoredResult[] = []) {
     this.#planes = planes;
@@ -31,10 +32,26 @@ export class StatusBoard {
     return this.#cacheTtlMs;
   }
 
+  /** Changes with every update, so readers can tell whether what they rendered is still current. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** When the next fresh result turns NO_VALUE, or undefined when none is fresh. */
+  nextExpiry(now = Date.now()): number | undefined {
+    let next: number | undefined;
+    for (const result of this.#latest.values()) {
+      const expiresAt = result.checkedAt + this.#cacheTtlMs;
+      if (expiresAt > now && (next === undefined || expiresAt < next)) next = expiresAt;
+    }
+    return next;
+  }
+
   /** Records a new result and says whether the plane's visible status changed. */
   update(result: StoredResult, now = Date.now()): StatusChange | undefined {
     const before = this.state(result.plane, now).status;
     this.#latest.set(result.plane, result);
+    this.#version++;
     const after = this.state(result.plane, now);
     return before === after.status
       ? undefined
