@@ -270,3 +270,15 @@ describe('durations', () => {
     assert.equal(formatDuration(3_600_000), '1h');
   });
 });
+
+describe('examples/planecheck.yaml', () => {
+  it('is a valid config', async () => {
+    const config = await loadConfigFile(new URL('../examples/planecheck.yaml', import.meta.url).pathname, {
+      PLATFORM_API_KEY: 'x',
+    });
+    assert.deepEqual(
+      config.workloadPlanes.map((plane) => plane.name),
+      ['us-east-1', 'eu-west-1'],
+    );
+  });
+});

@@ -8,7 +8,7 @@ import type { PlaneState, StoredResult } from '../store/plane-state.js';
  * at 1,000 planes every bucket adds 5,000 lines to each scrape. These still separate fast, normal, slow
  * and near-timeout steps, which is what the dashboard's percentiles and the alerts need.
  */
-const STEP_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 10];
+const STEP_BUCKETS = [0.1, 0.25, 1, 2.5, 10];
 const CYCLE_BUCKETS = [0.5, 1, 2.5, 5, 10, 20, 30, 45, 60, 90, 120];
 
 export const DISPATCH_OUTCOMES = [
