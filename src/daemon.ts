@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createChecker } from './check/checker.js';
+import { createGithubClient } from './github/octokit-client.js';
+import { SelfHealer } from './heal/self-healer.js';
+import { SqliteHealLog } from './store/sqlite-heal-log.js';
 import { loadConfigFile, resolveConfigPath } from './config/load.js';
 import { ConfigError, parseConfig } from './config/parse.js';
 import type { Config } from './config/schema.js';
@@ -13,10 +16,17 @@ import { CheckCycle } from './daemon/check-cycle.js';
 import { createLogger, getErrorMessage } from './log/logger.js';
 import { PlanecheckMetrics } from './metrics/metrics.js';
 import { CycleScheduler } from './scheduler/cycle-scheduler.js';
-import { DEMO_API_KEY, DEMO_PLANES, demoConfigYaml } from './sandbox/demo.js';
+import {
+  DEMO_API_KEY,
+  DEMO_GITHUB_TOKEN,
+  DEMO_PLANES,
+  demoConfigYaml,
+  demoSelfHealYaml,
+} from './sandbox/demo.js';
+import { SandboxGithub } from './sandbox/sandbox-github.js';
 import { SandboxPlatform } from './sandbox/sandbox-platform.js';
 import { closeServer, createDaemonServer, json, listen } from './server/http-server.js';
-import { statusResponse } from './server/status-api.js';
+import { healActionView, statusResponse } from './server/status-api.js';
 import { renderStatusPage } from './server/status-page.js';
 import { openSqliteStore, StoreError } from './store/sqlite-store.js';
 import { StatusBoard } from './store/status-board.js';
@@ -42,6 +52,7 @@ async function main(): Promise<number> {
   }
 
   let sandbox: SandboxPlatform | undefined;
+  let sandboxGithub: SandboxGithub | undefined;
   let config: Config;
   if (values.demo) {
     sandbox = new SandboxPlatform({
@@ -51,8 +62,19 @@ async function main(): Promise<number> {
       asyncDurationMs: 300,
     });
     const sandboxUrl = await sandbox.start();
+    const platform = sandbox;
+    sandboxGithub = new SandboxGithub({
+      token: DEMO_GITHUB_TOKEN,
+      workflowInputs: ['workload_plane', 'reason', 'correlation_id'],
+      queuedMs: 2_000,
+      runMs: 4_000,
+      onRunSucceeded: (inputs) => platform.repair(inputs.workload_plane ?? ''),
+    });
+    const githubUrl = await sandboxGithub.start();
     const storagePath = join(mkdtempSync(join(tmpdir(), 'planecheck-demo-')), 'planecheck.db');
-    config = parseConfig(demoConfigYaml(sandboxUrl, `storage: { path: "${storagePath}" }\n`));
+    config = parseConfig(
+      demoConfigYaml(sandboxUrl, `storage: { path: "${storagePath}" }\n${demoSelfHealYaml(githubUrl)}`),
+    );
   } else {
     const path = resolveConfigPath(values.config, process.env);
     if (path === undefined) {
@@ -81,6 +103,7 @@ async function main(): Promise<number> {
   for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
 
   const checker = createChecker(config);
+  let healer: SelfHealer | undefined;
   const cycle = new CheckCycle({
     planes: config.workloadPlanes,
     checker,
@@ -89,7 +112,32 @@ async function main(): Promise<number> {
     metrics,
     log,
     historyRetentionMs: config.storage.historyRetention,
+    onResult: (result) => healer?.onResult(result),
   });
+  const selfHeal = config.selfHeal;
+  if (selfHeal?.enabled && config.github && selfHeal.repository) {
+    const [owner = '', repo = ''] = selfHeal.repository.split('/');
+    healer = new SelfHealer({
+      settings: {
+        target: { owner, repo, workflow: selfHeal.workflow, ref: selfHeal.ref },
+        inputs: selfHeal.inputs,
+        policy: {
+          cooldownMs: selfHeal.cooldown,
+          failureThreshold: selfHeal.failureThreshold,
+          maxDispatchesPerHour: selfHeal.maxDispatchesPerHour,
+          runTimeoutMs: selfHeal.runTimeout,
+          dryRun: selfHeal.dryRun,
+        },
+        runPollIntervalMs: selfHeal.runPollInterval,
+      },
+      github: createGithubClient(config.github, { log }),
+      healLog: new SqliteHealLog(store.database),
+      history: (plane, limit) => store.history(plane, limit),
+      recheck: (plane) => cycle.checkNow(plane),
+      metrics,
+      log,
+    });
+  }
   const scheduler = new CycleScheduler({
     intervalMs: config.schedule.interval,
     runCycle: (signal) => cycle.run(signal),
@@ -109,7 +157,7 @@ async function main(): Promise<number> {
         running: scheduler.running,
         lastCycleFinishedAt: cycle.lastFinishedAt,
       },
-      () => [],
+      (plane) => healer?.recentActions(plane).map(healActionView) ?? [],
       Date.now(),
     );
   let storeOpen = true;
@@ -135,18 +183,21 @@ async function main(): Promise<number> {
     },
   });
   const url = await listen(server, config.server.listen);
+  healer?.resume();
   scheduler.start();
   log.info('planecheck started', {
     url,
     planes: planeNames.length,
     intervalSeconds: config.schedule.interval / 1000,
     storage: config.storage.path,
+    selfHeal: healer ? (selfHeal?.dryRun ? 'dry-run' : 'on') : 'off',
   });
   if (sandbox) {
     process.stderr.write(
       `\nplanecheck demo: ${planeNames.length} sandbox planes, checked every ${config.schedule.interval / 1000}s\n` +
         `  status page   ${url}/\n  status API    ${url}/api/v1/status\n  metrics       ${url}/metrics\n` +
-        `  sandbox admin ${sandbox.url}/admin/planes   (change a plane: curl -X PUT ${sandbox.url}/admin/planes/eu-west-1 -d '{"scenario":"healthy"}')\n` +
+        `  sandbox admin ${sandbox.url}/admin/planes   (break a plane: curl -X PUT ${sandbox.url}/admin/planes/us-east-1 -d '{"scenario":"no_user"}')\n` +
+        `  sandbox GitHub ${sandboxGithub?.url ?? ''}/admin/runs   (self-heal dispatches the smoke-test workflow here; watch eu-west-1 and eu-central-1 heal)\n` +
         '  Ctrl-C stops it.\n\n',
     );
   }
@@ -162,11 +213,13 @@ async function main(): Promise<number> {
     process.exit(1);
   }, 10_000).unref();
   await scheduler.stop();
+  await healer?.stop();
   await closeServer(server);
   await checker.close();
   storeOpen = false;
   store.close();
   await sandbox?.close();
+  await sandboxGithub?.close();
   log.info('stopped');
   return 0;
 }

@@ -204,13 +204,30 @@ const SelfHeal = z.strictObject({
   workflow: nonEmpty.default('production-smoke-test.yml'),
   ref: nonEmpty.default('main'),
   inputs: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'invalid input name'), z.string())
+    .record(
+      z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'invalid input name')
+        .refine((name) => name !== 'correlation_id', 'correlation_id is added by planecheck itself'),
+      z.string().superRefine((template, ctx) => {
+        const unknown = findPlaceholders(template).filter((name) => name !== 'plane' && name !== 'status');
+        if (unknown.length > 0)
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown placeholder {${unknown[0]}}: use {plane} or {status}`,
+          });
+      }),
+    )
+    .refine(
+      (inputs) => Object.keys(inputs).length <= 24,
+      'at most 24 inputs (GitHub allows 25, one is correlation_id)',
+    )
     .default({ workload_plane: '{plane}', reason: '{status}' }),
-  cooldown: duration(60_000, 7 * 86_400_000).default(1_800_000),
+  cooldown: duration(1_000, 7 * 86_400_000).default(1_800_000),
   failureThreshold: z.int().min(1).max(100).default(1),
   maxDispatchesPerHour: z.int().min(1).max(1_000).default(10),
-  runPollInterval: duration(1_000, 600_000).default(15_000),
-  runTimeout: duration(60_000, 86_400_000).default(7_200_000),
+  runPollInterval: duration(100, 600_000).default(15_000),
+  runTimeout: duration(1_000, 86_400_000).default(7_200_000),
 });
 
 const GithubApp = z

@@ -66,6 +66,18 @@ export class CheckCycle {
     await this.#tidy(signal);
   }
 
+  /** Checks one plane right away (after a self-heal run) and publishes the result. */
+  async checkNow(planeName: string): Promise<StoredResult | undefined> {
+    const plane = this.#deps.planes.find((candidate) => candidate.name === planeName);
+    if (plane === undefined) return undefined;
+    const [result] = await this.#deps.checker.check([plane]);
+    if (result === undefined) return undefined;
+    const stored = toStoredResult(result);
+    this.publish(stored);
+    await this.#deps.metrics.refresh();
+    return stored;
+  }
+
   /** Stores one result, updates what readers see, and logs a status change. */
   publish(result: StoredResult): void {
     const { store, board, metrics, log, onResult } = this.#deps;

@@ -18,6 +18,7 @@ export const DISPATCH_OUTCOMES = [
   'threshold',
   'rate_capped',
   'dry_run',
+  'rate_limited',
   'error',
 ] as const;
 export type DispatchOutcome = (typeof DISPATCH_OUTCOMES)[number];
@@ -60,6 +61,7 @@ export class PlanecheckMetrics {
   readonly #storageRecoveries: Counter;
   readonly #dispatches: Counter<'workload_plane' | 'reason' | 'outcome'>;
   readonly #runs: Counter<'workload_plane' | 'conclusion'>;
+  readonly #healOutcomes: Counter<'workload_plane' | 'outcome'>;
 
   constructor(planes: readonly string[], source: StatusSource) {
     this.#source = source;
@@ -151,6 +153,13 @@ export class PlanecheckMetrics {
       registers: cycle,
     });
 
+    this.#healOutcomes = new Counter({
+      name: 'planecheck_self_heal_outcomes_total',
+      help: 'Finished self-heal attempts: fixed, workflow_failed, still_broken or timed_out.',
+      labelNames: ['workload_plane', 'outcome'] as const,
+      registers: cycle,
+    });
+
     // Zero every series up front so rate() and increase() work from the first scrape.
     for (const plane of planes) {
       for (const status of PLANE_STATUSES)
@@ -198,6 +207,14 @@ export class PlanecheckMetrics {
 
   recordRun(plane: string, conclusion: string): void {
     this.#runs.inc({ workload_plane: plane, conclusion });
+    this.#dirty = true;
+  }
+
+  recordHealOutcome(
+    plane: string,
+    outcome: 'fixed' | 'workflow_failed' | 'still_broken' | 'timed_out',
+  ): void {
+    this.#healOutcomes.inc({ workload_plane: plane, outcome });
     this.#dirty = true;
   }
 

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Scenario } from './sandbox-platform.js';
 
 export const DEMO_API_KEY = 'sandbox-api-key';
+export const DEMO_GITHUB_TOKEN = 'sandbox-github-token';
 
 /** A plane in most states, so a newcomer sees every status on the first run. */
 export const DEMO_PLANES: Record<string, Scenario> = {
@@ -34,4 +35,19 @@ ${extra}`;
 
 export function demoConfig(sandboxUrl: string): Config {
   return parseConfig(demoConfigYaml(sandboxUrl));
+}
+
+/** Self-heal against the sandbox GitHub: the demo's NO_USER and NO_ORACLE planes get repaired. */
+export function demoSelfHealYaml(githubUrl: string): string {
+  return `selfHeal:
+  enabled: true
+  repository: acme/platform
+  workflow: production-smoke-test.yml
+  cooldown: 2m
+  runPollInterval: 1s
+  runTimeout: 5m
+github:
+  apiUrl: "${githubUrl}"
+  token: "${DEMO_GITHUB_TOKEN}"
+`;
 }

@@ -1,4 +1,5 @@
 import { PLANE_STATUSES, type PlaneStatus } from '../check/result.js';
+import type { HealAction } from '../heal/heal-action.js';
 import type { PlaneState } from '../store/plane-state.js';
 
 export interface SchedulerInfo {
@@ -8,16 +9,31 @@ export interface SchedulerInfo {
   lastCycleFinishedAt: number | null;
 }
 
-/** A self-heal action as the API shows it; filled in by the self-heal loop. */
+/** A self-heal attempt as the API shows it. */
 export interface HealActionView {
-  id: number;
-  status: string;
   reason: string;
+  correlationId: string;
   dispatchedAt: string;
+  status: string;
+  runId: number | null;
   runUrl: string | null;
-  runStatus: string | null;
   conclusion: string | null;
   outcome: string | null;
+  error: string | null;
+}
+
+export function healActionView(action: HealAction): HealActionView {
+  return {
+    reason: action.reason,
+    correlationId: action.correlationId,
+    dispatchedAt: new Date(action.dispatchedAt).toISOString(),
+    status: action.status,
+    runId: action.runId,
+    runUrl: action.runUrl,
+    conclusion: action.conclusion,
+    outcome: action.outcome,
+    error: action.error,
+  };
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

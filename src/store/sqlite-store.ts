@@ -28,6 +28,22 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX check_history_plane_time ON check_history (plane, checked_at);
    CREATE INDEX check_history_time ON check_history (checked_at);`,
+  `CREATE TABLE heal_actions (
+     id INTEGER PRIMARY KEY,
+     plane TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     correlation_id TEXT NOT NULL UNIQUE,
+     dispatched_at INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     run_id INTEGER,
+     run_url TEXT,
+     conclusion TEXT,
+     outcome TEXT,
+     error TEXT,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX heal_actions_plane_time ON heal_actions (plane, dispatched_at);
+   CREATE INDEX heal_actions_time ON heal_actions (dispatched_at);`,
 ];
 
 export class StoreError extends Error {

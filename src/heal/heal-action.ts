@@ -1,0 +1,39 @@
+/** Why a plane needs healing: the two statuses that the smoke-test workflow repairs. */
+export type HealReason = 'NO_USER' | 'NO_ORACLE';
+
+export type HealActionStatus =
+  /** The intent is stored and the dispatch request is (or was, before a crash) on its way. */
+  | 'dispatching'
+  | 'queued'
+  | 'in_progress'
+  | 'completed'
+  /** GitHub answered the dispatch with an error: nothing started. */
+  | 'dispatch_failed'
+  /** Dispatched, but no run with our correlation id turned up before the run timeout. */
+  | 'lost'
+  /** `selfHeal.dryRun`: what would have been dispatched. */
+  | 'dry_run';
+
+export type HealOutcome = 'fixed' | 'workflow_failed' | 'still_broken' | 'timed_out';
+
+/** One self-heal attempt for one plane, as stored. */
+export interface HealAction {
+  id: number;
+  plane: string;
+  reason: HealReason;
+  correlationId: string;
+  /** Epoch milliseconds when the intent was stored. */
+  dispatchedAt: number;
+  status: HealActionStatus;
+  runId: number | null;
+  /** The run's page on GitHub. */
+  runUrl: string | null;
+  conclusion: string | null;
+  outcome: HealOutcome | null;
+  /** A fixed-vocabulary error kind with the HTTP status, e.g. `unauthorized (401)`. */
+  error: string | null;
+  updatedAt: number;
+}
+
+/** Statuses of an attempt that may still start or be running a repair. */
+export const ACTIVE_STATUSES: readonly HealActionStatus[] = ['dispatching', 'queued', 'in_progress'];

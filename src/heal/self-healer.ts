@@ -1,0 +1,352 @@
+import { fillTextTemplate } from '../config/template.js';
+import {
+  dispatchWorkflow,
+  getRun,
+  listDispatchRuns,
+  toGithubError,
+  type WorkflowRun,
+  type WorkflowTarget,
+} from '../github/workflow-api.js';
+import type { GithubClient } from '../github/octokit-client.js';
+import type { Logger } from '../log/logger.js';
+import type { DispatchOutcome } from '../metrics/metrics.js';
+import type { StoredResult } from '../store/plane-state.js';
+import type { HealLog } from '../store/sqlite-heal-log.js';
+import { Deadline, sleep } from '../util/deadline.js';
+import { newCorrelationId, titleHasCorrelation, titleNamesPlane } from './correlation.js';
+import type { HealAction, HealOutcome, HealReason } from './heal-action.js';
+import { countConsecutiveHealable, decideHeal, isHealable, type HealPolicy } from './heal-policy.js';
+
+export interface SelfHealSettings {
+  target: WorkflowTarget;
+  /** Workflow inputs; `{plane}` and `{status}` are filled in. `correlation_id` is always added. */
+  inputs: Record<string, string>;
+  policy: HealPolicy;
+  runPollIntervalMs: number;
+}
+
+export interface HealMetrics {
+  recordDispatch(plane: string, reason: HealReason, outcome: DispatchOutcome): void;
+  recordRun(plane: string, conclusion: string): void;
+  recordHealOutcome(plane: string, outcome: HealOutcome): void;
+  refresh(): Promise<void>;
+}
+
+export interface SelfHealerDeps {
+  settings: SelfHealSettings;
+  github: GithubClient;
+  healLog: HealLog;
+  /** Recent results of a plane, newest first (for the failure threshold). */
+  history: (plane: string, limit: number) => readonly StoredResult[];
+  /** Checks one plane right now and publishes the result. */
+  recheck: (plane: string) => Promise<StoredResult | undefined>;
+  metrics: HealMetrics;
+  log: Logger;
+  now?: () => number;
+}
+
+const CONCLUSIONS = new Set([
+  'success',
+  'failure',
+  'cancelled',
+  'timed_out',
+  'neutral',
+  'skipped',
+  'action_required',
+  'stale',
+  'startup_failure',
+]);
+
+/**
+ * Self-healing: on a NO_USER or NO_ORACLE result, dispatches the smoke-test workflow (when the pure heal
+ * policy allows), follows the run to its conclusion and re-checks the plane. One plane is handled by at
+ * most one task at a time; results arriving meanwhile are left for the next cycle.
+ */
+export class SelfHealer {
+  readonly #deps: SelfHealerDeps;
+  readonly #busy = new Set<string>();
+  readonly #tasks = new Set<Promise<void>>();
+  readonly #stop = new AbortController();
+  readonly #stopDeadline: Deadline;
+
+  constructor(deps: SelfHealerDeps) {
+    this.#deps = deps;
+    this.#stopDeadline = new Deadline(undefined, 'self-heal', this.#stop.signal);
+  }
+
+  #now(): number {
+    return this.#deps.now?.() ?? Date.now();
+  }
+
+  /** Sees every published result. Returns at once; any work happens in the background. */
+  onResult(result: StoredResult): void {
+    if (this.#stop.signal.aborted || this.#busy.has(result.plane) || !isHealable(result.status)) return;
+    this.#run(result.plane, () => this.#evaluate(result));
+  }
+
+  /** After a restart: follows every attempt that had not finished. */
+  resume(): void {
+    for (const action of this.#deps.healLog.unfinished()) {
+      if (this.#busy.has(action.plane)) continue;
+      this.#run(action.plane, () => this.#follow(action));
+    }
+  }
+
+  /** Stops polling and waits for the tasks to wind down; unfinished attempts resume on the next start. */
+  async stop(): Promise<void> {
+    this.#stop.abort(new Error('shutting down'));
+    await Promise.allSettled([...this.#tasks]);
+    this.#stopDeadline.dispose();
+  }
+
+  /** Waits until no task is running (tests and the one-shot Action). */
+  async idle(): Promise<void> {
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+  }
+
+  recentActions(plane: string, limit = 5): HealAction[] {
+    return this.#deps.healLog.forPlane(plane, limit);
+  }
+
+  #run(plane: string, work: () => Promise<void>): void {
+    this.#busy.add(plane);
+    const task = work()
+      .catch((error: unknown) => {
+        this.#deps.log.error('self-heal task failed', { plane, error: toGithubError(error).summary });
+      })
+      .finally(() => {
+        this.#busy.delete(plane);
+        this.#tasks.delete(task);
+      });
+    this.#tasks.add(task);
+  }
+
+  async #evaluate(result: StoredResult): Promise<void> {
+    const { settings, healLog, metrics, log, github } = this.#deps;
+    const { policy, target } = settings;
+    const plane = result.plane;
+    const now = this.#now();
+    const consecutive = countConsecutiveHealable(
+      this.#deps.history(plane, policy.failureThreshold).map((stored) => stored.status),
+    );
+    const decision = decideHeal({
+      status: result.status,
+      consecutive,
+      actions: healLog.forPlane(plane, 20),
+      attemptsLastHour: healLog.attemptsSince(now - 3_600_000),
+      now,
+      policy,
+    });
+    if (decision.kind === 'ignore') return;
+    const { reason } = decision;
+    if (decision.kind === 'skip') {
+      metrics.recordDispatch(plane, reason, decision.outcome);
+      log.info('self-heal held back', { plane, reason, outcome: decision.outcome, detail: decision.detail });
+      return;
+    }
+
+    const correlationId = newCorrelationId(now);
+    const inputs = this.#inputs(plane, reason, correlationId);
+    if (decision.dryRun) {
+      healLog.insert(newAction(plane, reason, correlationId, now, 'dry_run'));
+      metrics.recordDispatch(plane, reason, 'dry_run');
+      log.info('self-heal dry run: would dispatch the smoke-test workflow', {
+        plane,
+        reason,
+        correlationId,
+        inputs,
+      });
+      return;
+    }
+
+    // Another daemon or a CI job may already be repairing this plane: never start the same repair twice.
+    let runs: WorkflowRun[];
+    try {
+      runs = await listDispatchRuns(github, target, new Date(now - policy.runTimeoutMs));
+    } catch (error) {
+      const failure = toGithubError(error);
+      metrics.recordDispatch(plane, reason, failure.kind === 'rate_limited' ? 'rate_limited' : 'error');
+      log.error('self-heal could not list workflow runs', { plane, error: failure.summary });
+      return;
+    }
+    const running = runs.find((run) => run.status !== 'completed' && titleNamesPlane(run.title, plane));
+    if (running) {
+      metrics.recordDispatch(plane, reason, 'in_progress');
+      log.info('self-heal held back: a smoke-test run for this plane is already going', {
+        plane,
+        runId: running.id,
+        runUrl: running.htmlUrl,
+      });
+      return;
+    }
+
+    // The intent is stored before the request: a crash right after it can never cause a second dispatch.
+    const action = healLog.insert(newAction(plane, reason, correlationId, now, 'dispatching'));
+    let dispatched: { runId?: number; runUrl?: string };
+    try {
+      dispatched = await dispatchWorkflow(github, target, inputs);
+    } catch (error) {
+      const failure = toGithubError(error);
+      healLog.update(action.id, {
+        status: 'dispatch_failed',
+        error: failure.summary,
+        updatedAt: this.#now(),
+      });
+      metrics.recordDispatch(plane, reason, failure.kind === 'rate_limited' ? 'rate_limited' : 'error');
+      await metrics.refresh();
+      log.error('self-heal dispatch failed', { plane, reason, correlationId, error: failure.summary });
+      return;
+    }
+    const patch = {
+      runId: dispatched.runId ?? null,
+      runUrl: dispatched.runUrl ?? null,
+      updatedAt: this.#now(),
+    };
+    healLog.update(action.id, {
+      ...patch,
+      status: dispatched.runId === undefined ? 'dispatching' : 'queued',
+    });
+    metrics.recordDispatch(plane, reason, 'dispatched');
+    await metrics.refresh();
+    log.info('self-heal dispatched the smoke-test workflow', {
+      plane,
+      reason,
+      correlationId,
+      runId: dispatched.runId ?? null,
+      runUrl: dispatched.runUrl ?? null,
+    });
+    await this.#follow({ ...action, ...patch });
+  }
+
+  /** Polls the run (finding it by correlation id first when GitHub gave no id) until it completes. */
+  async #follow(action: HealAction): Promise<void> {
+    const { settings, healLog, github, log } = this.#deps;
+    const { target, policy } = settings;
+    const deadline = action.dispatchedAt + policy.runTimeoutMs;
+    let runId = action.runId;
+    let run: WorkflowRun | undefined;
+    while (!this.#stop.signal.aborted && this.#now() < deadline) {
+      try {
+        if (runId === null) {
+          // Runs show up a few seconds after the dispatch; a minute of slack covers clock skew.
+          const runs = await listDispatchRuns(github, target, new Date(action.dispatchedAt - 60_000));
+          const found = runs.find((candidate) => titleHasCorrelation(candidate.title, action.correlationId));
+          if (found) {
+            runId = found.id;
+            run = found;
+            healLog.update(action.id, {
+              runId,
+              runUrl: found.htmlUrl,
+              status: runStatus(found),
+              updatedAt: this.#now(),
+            });
+            log.info('self-heal found its workflow run', {
+              plane: action.plane,
+              runId,
+              runUrl: found.htmlUrl,
+            });
+          }
+        } else {
+          run = await getRun(github, target, runId);
+          healLog.update(action.id, {
+            status: runStatus(run),
+            runUrl: run.htmlUrl || null,
+            updatedAt: this.#now(),
+          });
+        }
+        if (run?.status === 'completed') break;
+      } catch (error) {
+        log.warn('self-heal could not read the workflow run; will retry', {
+          plane: action.plane,
+          correlationId: action.correlationId,
+          error: toGithubError(error).summary,
+        });
+      }
+      try {
+        await sleep(settings.runPollIntervalMs, this.#stopDeadline);
+      } catch {
+        return; // shutting down: the attempt resumes on the next start
+      }
+    }
+    if (this.#stop.signal.aborted) return;
+    if (run?.status !== 'completed') {
+      await this.#finish(action, runId === null ? 'lost' : undefined, 'timed_out', null);
+      return;
+    }
+    const conclusion = run.conclusion ?? 'unknown';
+    this.#deps.metrics.recordRun(action.plane, CONCLUSIONS.has(conclusion) ? conclusion : 'other');
+    if (conclusion !== 'success') {
+      await this.#finish(action, 'completed', 'workflow_failed', conclusion);
+      return;
+    }
+    const recheck = await this.#deps.recheck(action.plane);
+    await this.#finish(
+      action,
+      'completed',
+      recheck?.status === 'HEALTHY' ? 'fixed' : 'still_broken',
+      conclusion,
+      recheck,
+    );
+  }
+
+  async #finish(
+    action: HealAction,
+    status: HealAction['status'] | undefined,
+    outcome: HealOutcome,
+    conclusion: string | null,
+    recheck?: StoredResult,
+  ): Promise<void> {
+    const { healLog, metrics, log } = this.#deps;
+    healLog.update(action.id, {
+      status,
+      outcome,
+      conclusion: conclusion ?? undefined,
+      updatedAt: this.#now(),
+    });
+    metrics.recordHealOutcome(action.plane, outcome);
+    await metrics.refresh();
+    log.info('self-heal finished', {
+      plane: action.plane,
+      correlationId: action.correlationId,
+      outcome,
+      conclusion,
+      statusAfter: recheck?.status ?? null,
+    });
+  }
+
+  #inputs(plane: string, reason: HealReason, correlationId: string): Record<string, string> {
+    const inputs: Record<string, string> = {};
+    for (const [name, template] of Object.entries(this.#deps.settings.inputs)) {
+      inputs[name] = fillTextTemplate(template, { plane, status: reason });
+    }
+    inputs.correlation_id = correlationId;
+    return inputs;
+  }
+}
+
+function newAction(
+  plane: string,
+  reason: HealReason,
+  correlationId: string,
+  now: number,
+  status: HealAction['status'],
+): Omit<HealAction, 'id'> {
+  return {
+    plane,
+    reason,
+    correlationId,
+    dispatchedAt: now,
+    status,
+    runId: null,
+    runUrl: null,
+    conclusion: null,
+    outcome: null,
+    error: null,
+    updatedAt: now,
+  };
+}
+
+function runStatus(run: WorkflowRun): HealAction['status'] {
+  if (run.status === 'completed') return 'completed';
+  return run.status === 'in_progress' ? 'in_progress' : 'queued';
+}
