@@ -174,6 +174,18 @@ describe('parseConfig', () => {
       '',
       'github',
     ],
+    [
+      'unknown placeholder in a workflow input',
+      'reason: "{status}" }',
+      'reason: "{reason}" }',
+      'selfHeal.inputs.reason',
+    ],
+    [
+      'correlation_id set by hand',
+      'reason: "{status}" }',
+      'reason: "{status}", correlation_id: x }',
+      'selfHeal.inputs.correlation_id',
+    ],
     ['bad listen address', 'listen: 127.0.0.1:9464', 'listen: 9464', 'server.listen'],
     [
       'unknown endpoint placeholder',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { SandboxGithub } from '../src/sandbox/sandbox-github.js';
 import { SandboxPlatform, type Scenario } from '../src/sandbox/sandbox-platform.js';
 import { MIGRATIONS } from '../src/store/sqlite-store.js';
 import { eventually, startDaemon } from './helpers/daemon.js';
@@ -315,5 +316,62 @@ ${extra}`,
     db.close();
     assert.equal(remaining, 0);
     assert.ok(readdirSync(join(dbPath, '..')).includes('planecheck.db'));
+  });
+});
+
+describe('the daemon process with self-heal', () => {
+  it('heals a NO_USER plane and shows the attempt with its run link in /api/v1/status', async () => {
+    const platform = new SandboxPlatform({ apiKey: API_KEY, planes: { 'heal-d': 'no_user' } });
+    await platform.start();
+    const github = new SandboxGithub({
+      token: 'ghp_daemonTestToken000000000000',
+      workflowInputs: ['workload_plane', 'reason', 'correlation_id'],
+      queuedMs: 100,
+      runMs: 300,
+      onRunSucceeded: (inputs) => platform.repair(inputs.workload_plane ?? ''),
+    });
+    await github.start();
+    const dir = tempDir('planecheck-daemon-heal-');
+    const path = join(dir, 'planecheck.yaml');
+    writeFileSync(
+      path,
+      `schedule: { interval: 2s, cacheTtl: 5s, planeTimeout: 1500ms }
+platform: { controlPlaneUrl: "${platform.url}", apiKey: "\${PLATFORM_API_KEY}", requestTimeout: 1s, pollInterval: 50ms }
+workloadPlanes: [{ name: heal-d, inferenceUrl: "${platform.inferenceUrl('heal-d')}" }]
+server: { listen: "127.0.0.1:0" }
+storage: { path: "${join(dir, 'planecheck.db')}" }
+selfHeal: { enabled: true, repository: acme/platform, runPollInterval: 200ms }
+github: { apiUrl: "${github.url}", token: "\${GITHUB_TOKEN}" }
+`,
+    );
+    const daemon = await startDaemon(['--config', path], {
+      PLATFORM_API_KEY: API_KEY,
+      GITHUB_TOKEN: 'ghp_daemonTestToken000000000000',
+    });
+    try {
+      const plane = await eventually(
+        async () => {
+          const body = (await (await fetch(`${daemon.url}/api/v1/status`)).json()) as {
+            planes: {
+              status: string;
+              selfHeal: { outcome: string | null; runUrl: string | null; status: string }[];
+            }[];
+          };
+          const found = body.planes[0];
+          return found?.selfHeal[0]?.outcome === 'fixed' ? found : undefined;
+        },
+        15_000,
+        'the heal to finish',
+      );
+      assert.equal(plane.status, 'HEALTHY');
+      assert.match(plane.selfHeal[0]?.runUrl ?? '', /\/acme\/platform\/actions\/runs\/\d+$/);
+      assert.equal(github.runs.length, 1);
+      assert.ok(daemon.logs.some((line) => line.msg === 'self-heal finished' && line.outcome === 'fixed'));
+      assert.ok(!JSON.stringify(daemon.logs).includes('ghp_daemonTestToken'));
+    } finally {
+      assert.equal(await daemon.stop(), 0);
+      await platform.close();
+      await github.close();
+    }
   });
 });

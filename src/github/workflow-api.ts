@@ -93,7 +93,9 @@ export async function dispatchWorkflow(
     return {};
   } catch (error) {
     const failure = toGithubError(error);
-    if (failure.status === 422 && /return_run_details/.test(failure.message)) {
+    // Older GitHub Enterprise Server: 'Invalid request.\n\n"return_run_details" is not a permitted key.'
+    const rawMessage = error instanceof Error ? error.message : '';
+    if (failure.status === 422 && /return_run_details/.test(rawMessage)) {
       try {
         await github.request(route, params);
         return {};

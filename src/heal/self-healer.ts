@@ -68,6 +68,9 @@ export class SelfHealer {
   readonly #tasks = new Set<Promise<void>>();
   readonly #stop = new AbortController();
   readonly #stopDeadline: Deadline;
+  /** Attempts decided but not yet in the heal log: counted against the hourly cap meanwhile. */
+  #reserved = 0;
+  #refreshing: Promise<void> = Promise.resolve();
 
   constructor(deps: SelfHealerDeps) {
     this.#deps = deps;
@@ -99,9 +102,10 @@ export class SelfHealer {
     this.#stopDeadline.dispose();
   }
 
-  /** Waits until no task is running (tests and the one-shot Action). */
+  /** Waits until no task is running and the metrics show what they did (tests and the one-shot Action). */
   async idle(): Promise<void> {
     while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+    await this.#refreshing;
   }
 
   recentActions(plane: string, limit = 5): HealAction[] {
@@ -117,6 +121,8 @@ export class SelfHealer {
       .finally(() => {
         this.#busy.delete(plane);
         this.#tasks.delete(task);
+        // Decisions show in /metrics once a burst of work is over, not only at the next cycle.
+        if (this.#tasks.size === 0) this.#refreshing = this.#deps.metrics.refresh().catch(() => undefined);
       });
     this.#tasks.add(task);
   }
@@ -133,7 +139,7 @@ export class SelfHealer {
       status: result.status,
       consecutive,
       actions: healLog.forPlane(plane, 20),
-      attemptsLastHour: healLog.attemptsSince(now - 3_600_000),
+      attemptsLastHour: healLog.attemptsSince(now - 3_600_000) + this.#reserved,
       now,
       policy,
     });
@@ -160,17 +166,20 @@ export class SelfHealer {
     }
 
     // Another daemon or a CI job may already be repairing this plane: never start the same repair twice.
-    let runs: WorkflowRun[];
+    let running: WorkflowRun | undefined;
+    this.#reserved++;
     try {
-      runs = await listDispatchRuns(github, target, new Date(now - policy.runTimeoutMs));
+      const runs = await listDispatchRuns(github, target, new Date(now - policy.runTimeoutMs));
+      running = runs.find((run) => run.status !== 'completed' && titleNamesPlane(run.title, plane));
     } catch (error) {
+      this.#reserved--;
       const failure = toGithubError(error);
       metrics.recordDispatch(plane, reason, failure.kind === 'rate_limited' ? 'rate_limited' : 'error');
       log.error('self-heal could not list workflow runs', { plane, error: failure.summary });
       return;
     }
-    const running = runs.find((run) => run.status !== 'completed' && titleNamesPlane(run.title, plane));
     if (running) {
+      this.#reserved--;
       metrics.recordDispatch(plane, reason, 'in_progress');
       log.info('self-heal held back: a smoke-test run for this plane is already going', {
         plane,
@@ -181,7 +190,8 @@ export class SelfHealer {
     }
 
     // The intent is stored before the request: a crash right after it can never cause a second dispatch.
-    const action = healLog.insert(newAction(plane, reason, correlationId, now, 'dispatching'));
+    const action = healLog.insert(newAction(plane, reason, correlationId, this.#now(), 'dispatching'));
+    this.#reserved--;
     let dispatched: { runId?: number; runUrl?: string };
     try {
       dispatched = await dispatchWorkflow(github, target, inputs);

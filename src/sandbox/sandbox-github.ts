@@ -13,6 +13,8 @@ export interface GithubFault {
   retryAfter?: number;
   /** A 403/429 with GitHub's "secondary rate limit" message; otherwise a plain error. */
   secondaryRateLimit?: boolean;
+  /** A 403 with `x-ratelimit-remaining: 0` and `x-ratelimit-reset` in `retryAfter` seconds. */
+  primaryRateLimit?: boolean;
 }
 
 export interface SandboxGithubOptions {
@@ -162,12 +164,17 @@ export class SandboxGithub {
     if (fault) {
       if (--fault.count <= 0) this.#faults.shift();
       const headers: Record<string, string> = {};
-      if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+      if (fault.primaryRateLimit) {
+        headers['x-ratelimit-remaining'] = '0';
+        headers['x-ratelimit-reset'] = String(Math.ceil(Date.now() / 1000) + (fault.retryAfter ?? 1));
+      } else if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
       const message = fault.secondaryRateLimit
         ? 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
-        : fault.status >= 500
-          ? 'Server Error'
-          : 'Forbidden';
+        : fault.primaryRateLimit
+          ? 'API rate limit exceeded for installation.'
+          : fault.status >= 500
+            ? 'Server Error'
+            : 'Forbidden';
       return reply(fault.status, { message }, headers);
     }
 

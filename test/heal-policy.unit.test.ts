@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { titleHasCorrelation, titleNamesPlane, newCorrelationId } from '../src/heal/correlation.js';
+import type { HealAction } from '../src/heal/heal-action.js';
+import { countConsecutiveHealable, decideHeal, type HealInput } from '../src/heal/heal-policy.js';
+
+const NOW = 10_000_000;
+const policy = {
+  cooldownMs: 1_800_000,
+  failureThreshold: 1,
+  maxDispatchesPerHour: 10,
+  runTimeoutMs: 7_200_000,
+  dryRun: false,
+};
+const action = (
+  minutesAgo: number,
+  status: HealAction['status'],
+  outcome: HealAction['outcome'] = null,
+): HealAction => ({
+  id: 1,
+  plane: 'p',
+  reason: 'NO_USER',
+  correlationId: `pc-${minutesAgo}`,
+  dispatchedAt: NOW - minutesAgo * 60_000,
+  status,
+  runId: null,
+  runUrl: null,
+  conclusion: null,
+  outcome,
+  error: null,
+  updatedAt: NOW,
+});
+const input = (patch: Partial<HealInput>): HealInput => ({
+  status: 'NO_USER',
+  consecutive: 1,
+  actions: [],
+  attemptsLastHour: 0,
+  now: NOW,
+  policy,
+  ...patch,
+});
+
+describe('decideHeal', () => {
+  const cases: [string, Partial<HealInput>, string][] = [
+    ['NO_USER with nothing before: dispatch', {}, 'dispatch'],
+    ['NO_ORACLE: dispatch', { status: 'NO_ORACLE' }, 'dispatch'],
+    ['HEALTHY: ignore', { status: 'HEALTHY' }, 'ignore'],
+    ['FAILED never dispatches', { status: 'FAILED', consecutive: 50 }, 'ignore'],
+    ['NO_VALUE never dispatches', { status: 'NO_VALUE', consecutive: 50 }, 'ignore'],
+    [
+      'below the failure threshold',
+      { consecutive: 2, policy: { ...policy, failureThreshold: 3 } },
+      'skip:threshold',
+    ],
+    ['at the failure threshold', { consecutive: 3, policy: { ...policy, failureThreshold: 3 } }, 'dispatch'],
+    ['a run still queued', { actions: [action(40, 'queued')] }, 'skip:in_progress'],
+    [
+      'a dispatch of unknown fate (crash right after sending)',
+      { actions: [action(1, 'dispatching')] },
+      'skip:in_progress',
+    ],
+    [
+      'a completed attempt inside the cooldown',
+      { actions: [action(10, 'completed', 'still_broken')] },
+      'skip:cooldown',
+    ],
+    ['a lost attempt inside the cooldown', { actions: [action(10, 'lost', 'timed_out')] }, 'skip:cooldown'],
+    ['a dry run inside the cooldown', { actions: [action(10, 'dry_run')] }, 'skip:cooldown'],
+    ['the cooldown has passed', { actions: [action(31, 'completed', 'workflow_failed')] }, 'dispatch'],
+    [
+      'a refused dispatch does not hold the cooldown',
+      { actions: [action(1, 'dispatch_failed')] },
+      'dispatch',
+    ],
+    [
+      'an unfinished attempt older than the run timeout is not running',
+      { actions: [action(121, 'in_progress', 'timed_out')] },
+      'dispatch',
+    ],
+    ['the hourly cap is reached', { attemptsLastHour: 10 }, 'skip:rate_capped'],
+    ['just below the hourly cap', { attemptsLastHour: 9 }, 'dispatch'],
+    ['dry run', { policy: { ...policy, dryRun: true } }, 'dispatch:dry'],
+  ];
+  for (const [name, patch, expected] of cases) {
+    it(name, () => {
+      const decision = decideHeal(input(patch));
+      const got =
+        decision.kind === 'skip'
+          ? `skip:${decision.outcome}`
+          : decision.kind === 'dispatch' && decision.dryRun
+            ? 'dispatch:dry'
+            : decision.kind;
+      assert.equal(got, expected);
+    });
+  }
+
+  it('counts leading NO_USER/NO_ORACLE results only', () => {
+    assert.equal(countConsecutiveHealable(['NO_USER', 'NO_ORACLE', 'HEALTHY', 'NO_USER']), 2);
+    assert.equal(countConsecutiveHealable(['FAILED', 'NO_USER']), 0);
+    assert.equal(countConsecutiveHealable([]), 0);
+  });
+});
+
+describe('correlation', () => {
+  it('finds a run by correlation id and by plane in its title', () => {
+    const id = newCorrelationId(NOW);
+    assert.match(id, /^pc-[0-9a-z]+-[0-9a-f]{8}$/);
+    const title = `Production smoke test plane=us-east-1 [${id}]`;
+    assert.equal(titleHasCorrelation(title, id), true);
+    assert.equal(titleHasCorrelation(title, newCorrelationId(NOW)), false);
+    assert.equal(titleNamesPlane(title, 'us-east-1'), true);
+    assert.equal(titleNamesPlane(title, 'us-east'), false);
+    assert.equal(titleNamesPlane('Production smoke test plane=us-east-12 [x]', 'us-east-1'), false);
+    assert.equal(titleNamesPlane('plane=a.b', 'a.b'), true);
+    assert.equal(titleNamesPlane('plane=axb', 'a.b'), false, 'dots in plane names are literal');
+  });
+});

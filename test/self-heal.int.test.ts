@@ -1,0 +1,438 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+import { createGithubClient } from '../src/github/octokit-client.js';
+import { listDispatchRuns } from '../src/github/workflow-api.js';
+import { createLogger } from '../src/log/logger.js';
+import { healActionView, statusResponse } from '../src/server/status-api.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
+import { GITHUB_TOKEN, startHealHarness } from './helpers/heal-harness.js';
+
+const TARGET = { owner: 'acme', repo: 'platform', workflow: 'production-smoke-test.yml', ref: 'main' };
+
+function metricValue(text: string, name: string, labels: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
+}
+
+describe('self-heal against the sandbox GitHub', () => {
+  it('heals a NO_USER plane end to end: dispatch, follow the run, re-check, fixed', async () => {
+    const h = await startHealHarness({ planes: { 'heal-me': 'no_user', fine: 'healthy' } });
+    try {
+      await h.cycle();
+      const [action] = h.healLog.forPlane('heal-me', 10);
+      assert.ok(action);
+      assert.equal(action.status, 'completed');
+      assert.equal(action.conclusion, 'success');
+      assert.equal(action.outcome, 'fixed');
+      assert.match(action.runUrl ?? '', /\/acme\/platform\/actions\/runs\/\d+$/);
+      assert.equal(h.board.state('heal-me').status, 'HEALTHY', 'the re-check published a HEALTHY result');
+      assert.equal(h.dispatches().length, 1);
+      const body = h.dispatches()[0]?.body as {
+        ref: string;
+        inputs: Record<string, string>;
+        return_run_details: boolean;
+      };
+      assert.equal(body.ref, 'main');
+      assert.equal(body.return_run_details, true);
+      assert.deepEqual(Object.keys(body.inputs).sort(), ['correlation_id', 'reason', 'workload_plane']);
+      assert.equal(body.inputs.workload_plane, 'heal-me');
+      assert.equal(body.inputs.reason, 'NO_USER');
+      assert.equal(h.healLog.forPlane('fine', 10).length, 0);
+
+      const text = await h.metricsText();
+      assert.equal(
+        metricValue(
+          text,
+          'planecheck_self_heal_dispatches_total',
+          'workload_plane="heal-me",reason="NO_USER",outcome="dispatched"',
+        ),
+        1,
+      );
+      assert.equal(
+        metricValue(text, 'planecheck_self_heal_runs_total', 'workload_plane="heal-me",conclusion="success"'),
+        1,
+      );
+      assert.equal(
+        metricValue(text, 'planecheck_self_heal_outcomes_total', 'workload_plane="heal-me",outcome="fixed"'),
+        1,
+      );
+
+      const api = statusResponse(
+        h.board.states(),
+        { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
+        (plane) => h.healer.recentActions(plane).map(healActionView),
+        Date.now(),
+      );
+      const plane = api.planes.find((p) => p.name === 'heal-me');
+      assert.equal(plane?.selfHeal[0]?.outcome, 'fixed');
+      assert.equal(plane?.selfHeal[0]?.runUrl, action.runUrl);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('dispatches once for a plane that stays NO_USER over many cycles', async () => {
+    const h = await startHealHarness({ planes: { stuck: 'no_user' }, github: { conclusion: 'failure' } });
+    try {
+      for (let i = 0; i < 6; i++) await h.cycle();
+      assert.equal(h.dispatches().length, 1);
+      assert.equal(h.healLog.forPlane('stuck', 10)[0]?.outcome, 'workflow_failed');
+      const text = await h.metricsText();
+      assert.equal(
+        metricValue(
+          text,
+          'planecheck_self_heal_dispatches_total',
+          'workload_plane="stuck",reason="NO_USER",outcome="cooldown"',
+        ),
+        5,
+      );
+      assert.equal(
+        metricValue(
+          text,
+          'planecheck_self_heal_outcomes_total',
+          'workload_plane="stuck",outcome="workflow_failed"',
+        ),
+        1,
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('never dispatches on FAILED, nor on flapping below the failure threshold', async () => {
+    const h = await startHealHarness({
+      planes: { broken: 'predict_500', flappy: 'no_user' },
+      policy: { failureThreshold: 3 },
+    });
+    try {
+      for (const scenario of ['no_user', 'healthy', 'no_user', 'no_user'] as const) {
+        h.platform.setScenario('flappy', scenario);
+        await h.cycle();
+      }
+      assert.equal(h.dispatches().length, 0, 'two in a row is below the threshold of three');
+      await h.cycle(); // the third NO_USER in a row
+      assert.equal(h.dispatches().length, 1);
+      assert.equal(
+        (h.dispatches()[0]?.body as { inputs: Record<string, string> }).inputs.workload_plane,
+        'flappy',
+      );
+      assert.equal(h.healLog.forPlane('broken', 10).length, 0, 'FAILED never dispatches');
+      const text = await h.metricsText();
+      assert.equal(
+        metricValue(
+          text,
+          'planecheck_self_heal_dispatches_total',
+          'workload_plane="flappy",reason="NO_USER",outcome="threshold"',
+        ),
+        3,
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('dispatches again once the cooldown has passed', async () => {
+    const h = await startHealHarness({
+      planes: { again: 'no_user' },
+      github: { conclusion: 'failure' },
+      policy: { cooldownMs: 1_000 },
+    });
+    try {
+      await h.cycle();
+      await h.cycle();
+      assert.equal(h.dispatches().length, 1, 'still inside the cooldown');
+      await sleep(1_100);
+      await h.cycle();
+      assert.equal(h.dispatches().length, 2);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('holds the global hourly cap when 50 planes break at once', async () => {
+    const planes = Object.fromEntries(
+      Array.from({ length: 50 }, (_, i) => [`outage-${i}`, 'no_user' as const]),
+    );
+    const h = await startHealHarness({ planes, policy: { maxDispatchesPerHour: 5 } });
+    try {
+      await h.cycle();
+      assert.equal(h.dispatches().length, 5);
+      const text = await h.metricsText();
+      const capped = Object.keys(planes).reduce(
+        (sum, plane) =>
+          sum +
+          metricValue(
+            text,
+            'planecheck_self_heal_dispatches_total',
+            `workload_plane="${plane}",reason="NO_USER",outcome="rate_capped"`,
+          ),
+        0,
+      );
+      assert.equal(capped, 45);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('never starts a second repair while a run for the plane is already going (another daemon, a CI job)', async () => {
+    const h = await startHealHarness({
+      planes: { busy: 'no_user' },
+      github: { queuedMs: 5_000, runMs: 5_000 },
+    });
+    try {
+      // Someone else dispatched the workflow for this plane a moment ago.
+      const other = await fetch(
+        `${h.github.url}/repos/acme/platform/actions/workflows/production-smoke-test.yml/dispatches`,
+        {
+          method: 'POST',
+          headers: { authorization: `token ${GITHUB_TOKEN}` },
+          body: JSON.stringify({
+            ref: 'main',
+            inputs: { workload_plane: 'busy', reason: 'manual', correlation_id: 'by-hand' },
+          }),
+        },
+      );
+      assert.equal(other.status, 204);
+      await h.cycle();
+      assert.equal(h.dispatches().length, 1, 'only the other dispatch');
+      const text = await h.metricsText();
+      assert.equal(
+        metricValue(
+          text,
+          'planecheck_self_heal_dispatches_total',
+          'workload_plane="busy",reason="NO_USER",outcome="in_progress"',
+        ),
+        1,
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('after a restart between dispatch and run completion, follows the run and never dispatches twice', async () => {
+    const first = await startHealHarness({
+      planes: { restart: 'no_user' },
+      github: { queuedMs: 300, runMs: 1_200 },
+    });
+    await first.cycle(false);
+    // Stop as soon as the dispatch is recorded: the daemon goes down with the run still queued.
+    const deadline = Date.now() + 5_000;
+    while (first.dispatches().length === 0 && Date.now() < deadline) await sleep(20);
+    await first.close(false);
+    const check = openSqliteStore(first.dbPath);
+    const pending = check.database.prepare('SELECT status, outcome FROM heal_actions').all() as {
+      outcome: string | null;
+    }[];
+    check.close();
+    assert.equal(pending.length, 1);
+    assert.equal(pending[0]?.outcome, null, 'the attempt was unfinished at the restart');
+
+    const second = await startHealHarness({
+      planes: { restart: 'no_user' },
+      dbPath: first.dbPath,
+      reuse: { platform: first.platform, github: first.github },
+    });
+    try {
+      second.healer.resume();
+      await second.cycle(); // the plane still reads NO_USER: this must not dispatch
+      await second.healer.idle();
+      assert.equal(second.dispatches().length, 1);
+      const [action] = second.healLog.forPlane('restart', 10);
+      assert.equal(action?.outcome, 'fixed');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('finds the run by correlation id when the dispatch answers 204, and when run details are refused (older GHES)', async () => {
+    for (const runDetails of ['no_content', 'reject'] as const) {
+      const h = await startHealHarness({ planes: { legacy: 'no_model' }, github: { runDetails } });
+      try {
+        await h.cycle();
+        const [action] = h.healLog.forPlane('legacy', 10);
+        assert.equal(action?.outcome, 'fixed', runDetails);
+        assert.ok(action?.runId, `${runDetails}: run found`);
+        assert.equal(action?.reason, 'NO_ORACLE');
+        const statuses = h.dispatches().map((r) => r.status);
+        assert.deepEqual(statuses, runDetails === 'reject' ? [422, 204] : [204], runDetails);
+      } finally {
+        await h.close();
+      }
+    }
+  });
+
+  it('waits out a 429 / 403 secondary rate limit and a primary rate limit before the next request', async () => {
+    for (const fault of [
+      { status: 429 as const, count: 1, retryAfter: 2, secondaryRateLimit: true },
+      { status: 403 as const, count: 1, retryAfter: 1, secondaryRateLimit: true },
+      { status: 403 as const, count: 1, retryAfter: 1, primaryRateLimit: true },
+    ]) {
+      const h = await startHealHarness({ planes: { limited: 'no_user' } });
+      try {
+        h.github.injectFault(fault);
+        await h.cycle();
+        const [limited, next] = h.github.requests;
+        assert.equal(limited?.status, fault.status);
+        assert.ok(next, 'retried');
+        assert.ok(
+          next.at - limited.at >= (fault.retryAfter ?? 0) * 1000 - 50,
+          `retried ${next.at - limited.at}ms after the ${fault.status}, asked to wait ${fault.retryAfter}s`,
+        );
+        assert.equal(h.healLog.forPlane('limited', 10)[0]?.outcome, 'fixed');
+      } finally {
+        await h.close();
+      }
+    }
+  });
+
+  it('retries a 5xx', async () => {
+    const h = await startHealHarness({ planes: { flaky: 'no_user' } });
+    try {
+      h.github.injectFault({ status: 502, count: 1 });
+      await h.cycle();
+      assert.deepEqual(
+        h.github.requests.slice(0, 2).map((r) => r.status),
+        [502, 200],
+      );
+      assert.equal(h.healLog.forPlane('flaky', 10)[0]?.outcome, 'fixed');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('does not retry bad credentials, and reports them', async () => {
+    const h = await startHealHarness({
+      planes: { denied: 'no_user' },
+      githubConfig: (apiUrl) => ({ apiUrl, token: 'ghp_wrongwrongwrong' }),
+    });
+    try {
+      await h.cycle();
+      assert.equal(h.github.requests.length, 1);
+      assert.equal(h.github.requests[0]?.status, 401);
+      assert.equal(h.dispatches().length, 0);
+      assert.ok(h.logs.some((line) => line.includes('unauthorized (401)')));
+      const text = await h.metricsText();
+      assert.equal(
+        metricValue(
+          text,
+          'planecheck_self_heal_dispatches_total',
+          'workload_plane="denied",reason="NO_USER",outcome="error"',
+        ),
+        1,
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('authenticates as a GitHub App: the JWT is verified, installation tokens are minted and refreshed', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const app = {
+      appId: 4242,
+      installationId: 77,
+      publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    };
+    const h = await startHealHarness({
+      planes: { 'app-plane': 'no_user' },
+      github: { token: undefined, app: { ...app, tokenLifetimeMs: 10_000 } },
+      githubConfig: (apiUrl) => ({
+        apiUrl,
+        app: { appId: app.appId, installationId: app.installationId, privateKey: pem },
+      }),
+      tokenRefreshMarginMs: 8_000,
+    });
+    try {
+      await h.cycle();
+      assert.equal(h.healLog.forPlane('app-plane', 10)[0]?.outcome, 'fixed');
+      assert.equal(h.github.tokensMinted, 1, 'one token served every request of the heal');
+      assert.ok(h.github.requests.every((r) => r.auth === 'jwt' || r.auth === 'installation-token'));
+      await sleep(2_200); // the token now has less than the 8 s margin left
+      await listDispatchRuns(h.client, TARGET, new Date(0));
+      assert.equal(h.github.tokensMinted, 2, 'a fresh token was minted before the old one expired');
+
+      const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const impostor = createGithubClient(
+        {
+          apiUrl: h.github.url,
+          app: {
+            appId: app.appId,
+            installationId: app.installationId,
+            privateKey: otherKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          },
+        },
+        { log: createLogger('error', () => undefined) },
+      );
+      await assert.rejects(
+        listDispatchRuns(impostor, TARGET, new Date(0)),
+        (error: Error & { kind?: string }) => error.kind === 'unauthorized',
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('keeps tokens out of logs, SQLite, metrics and the status API', async () => {
+    const h = await startHealHarness({ planes: { secret: 'no_user' } });
+    try {
+      await h.cycle();
+      assert.equal(h.healLog.forPlane('secret', 10)[0]?.outcome, 'fixed');
+      const places = {
+        logs: h.logs.join('\n'),
+        metrics: await h.metricsText(),
+        api: JSON.stringify(
+          statusResponse(
+            h.board.states(),
+            { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
+            (p) => h.healer.recentActions(p).map(healActionView),
+            Date.now(),
+          ),
+        ),
+        sqlite: [h.dbPath, `${h.dbPath}-wal`]
+          .filter((path) => existsSync(path))
+          .map((path) => readFileSync(path).toString('latin1'))
+          .join(''),
+      };
+      for (const [place, text] of Object.entries(places)) {
+        assert.ok(text.length > 0, `${place} has content`);
+        assert.ok(!text.includes(GITHUB_TOKEN), `the token is in ${place}`);
+        assert.ok(!text.includes('test-key'), `the platform API key is in ${place}`);
+      }
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('dry run: logs and counts what it would do, dispatches nothing', async () => {
+    const h = await startHealHarness({ planes: { dry: 'no_user' }, policy: { dryRun: true } });
+    try {
+      await h.cycle();
+      await h.cycle();
+      assert.equal(h.dispatches().length, 0);
+      assert.equal(h.github.requests.length, 0);
+      assert.ok(h.logs.some((line) => line.includes('self-heal dry run')));
+      const text = await h.metricsText();
+      assert.equal(
+        metricValue(
+          text,
+          'planecheck_self_heal_dispatches_total',
+          'workload_plane="dry",reason="NO_USER",outcome="dry_run"',
+        ),
+        1,
+      );
+      assert.equal(
+        metricValue(
+          text,
+          'planecheck_self_heal_dispatches_total',
+          'workload_plane="dry",reason="NO_USER",outcome="cooldown"',
+        ),
+        1,
+      );
+    } finally {
+      await h.close();
+    }
+  });
+});

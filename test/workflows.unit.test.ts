@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { newCorrelationId, titleHasCorrelation, titleNamesPlane } from '../src/heal/correlation.js';
+
+interface Step {
+  name?: string;
+  run?: string;
+  env?: Record<string, string>;
+  uses?: string;
+}
+interface Workflow {
+  'run-name': string;
+  on: { workflow_dispatch: { inputs: Record<string, { required?: boolean; type: string }> } };
+  permissions: Record<string, string>;
+  concurrency: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, { permissions: Record<string, string>; steps: Step[]; 'timeout-minutes'?: number }>;
+}
+
+const read = (name: string) =>
+  parse(readFileSync(new URL(`../.github/workflows/${name}`, import.meta.url), 'utf8')) as Workflow;
+
+describe('.github/workflows/production-smoke-test.yml', () => {
+  const workflow = read('production-smoke-test.yml');
+
+  it('declares the inputs self-heal sends', () => {
+    assert.deepEqual(Object.keys(workflow.on.workflow_dispatch.inputs).sort(), [
+      'correlation_id',
+      'reason',
+      'workload_plane',
+    ]);
+    assert.equal(workflow.on.workflow_dispatch.inputs.workload_plane?.required, true);
+  });
+
+  it('puts the plane and the correlation id in run-name, where planecheck looks for them', () => {
+    const id = newCorrelationId(Date.now());
+    const title = workflow['run-name']
+      .replace('${{ inputs.workload_plane }}', 'us-east-1')
+      .replace('${{ inputs.correlation_id }}', id);
+    assert.ok(titleNamesPlane(title, 'us-east-1'), title);
+    assert.ok(titleHasCorrelation(title, id), title);
+  });
+
+  it('has least-privilege permissions and one run per plane at a time', () => {
+    assert.deepEqual(workflow.permissions, {});
+    for (const job of Object.values(workflow.jobs)) {
+      assert.deepEqual(job.permissions, { contents: 'read' });
+      assert.ok(job['timeout-minutes']);
+    }
+    assert.match(workflow.concurrency.group, /\$\{\{ inputs\.workload_plane \}\}/);
+    assert.equal(workflow.concurrency['cancel-in-progress'], false);
+  });
+
+  it('never interpolates inputs into scripts, and validates the plane name', () => {
+    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+    for (const step of steps)
+      assert.doesNotMatch(step.run ?? '', /\$\{\{/, `${step.name ?? ''} interpolates into its script`);
+    const validate = steps.find((step) => step.name === 'Validate inputs');
+    assert.match(validate?.run ?? '', /\^\[a-z0-9\]\[a-z0-9\._-\]/);
+    assert.equal(validate?.env?.PLANE, '${{ inputs.workload_plane }}');
+  });
+
+  it('marks the steps that touch the platform as placeholders that fail until replaced', () => {
+    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+    const placeholders = steps.filter((step) => step.name?.includes('ADOPTER'));
+    assert.equal(placeholders.length, 2);
+    for (const step of placeholders) assert.match(step.run ?? '', /exit 1/);
+  });
+});
