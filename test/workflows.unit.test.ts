@@ -68,3 +68,32 @@ describe('.github/workflows/production-smoke-test.yml', () => {
     for (const step of placeholders) assert.match(step.run ?? '', /exit 1/);
   });
 });
+
+describe('CI workflows', () => {
+  const files = ['ci.yml', 'check-dist.yml', 'scheduled-health-check.yml', 'production-smoke-test.yml'];
+  for (const file of files) {
+    it(`${file}: no permissions by default, each job asks for its own, actions pinned to full commit SHAs`, () => {
+      const workflow = read(file);
+      assert.deepEqual(workflow.permissions, {}, 'top-level permissions: {}');
+      for (const [name, job] of Object.entries(workflow.jobs)) {
+        assert.ok(job.permissions, `job ${name} sets its permissions`);
+        for (const step of job.steps) {
+          if (step.uses === undefined || step.uses.startsWith('./')) continue;
+          assert.match(
+            step.uses,
+            /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/,
+            `${file}: ${step.uses} is not pinned to a commit SHA`,
+          );
+        }
+      }
+    });
+  }
+
+  it('ci.yml tests on Node 20 and 24 and runs the Action itself with uses: ./', () => {
+    const ci = read('ci.yml') as Workflow & {
+      jobs: Record<string, { strategy?: { matrix: { node: string[] } } }>;
+    };
+    assert.deepEqual(ci.jobs.test?.strategy?.matrix.node, ['20', '24']);
+    assert.ok(ci.jobs.action?.steps.some((step) => step.uses === './'));
+  });
+});

@@ -1,0 +1,38 @@
+import { Gauge, Pushgateway, Registry } from 'prom-client';
+import { PLANE_STATUSES } from '../check/result.js';
+import type { PlaneReport } from '../check/report.js';
+
+/**
+ * Pushes one-shot results to a Prometheus Pushgateway, with the daemon's metric names, so CI checks show
+ * in the same dashboards. Grouped by job and instance, so each pipeline replaces its own last push.
+ */
+export async function pushResults(
+  url: string,
+  planes: readonly PlaneReport[],
+  instance: string,
+): Promise<void> {
+  const registry = new Registry();
+  const status = new Gauge({
+    name: 'planecheck_status',
+    help: 'Current status of each workload plane: 1 for the status it is in, 0 for the other four.',
+    labelNames: ['workload_plane', 'status'] as const,
+    registers: [registry],
+  });
+  const lastCheck = new Gauge({
+    name: 'planecheck_last_check_timestamp_seconds',
+    help: 'Unix time of the last completed check of each workload plane.',
+    labelNames: ['workload_plane'] as const,
+    registers: [registry],
+  });
+  for (const plane of planes) {
+    for (const candidate of PLANE_STATUSES)
+      status.set({ workload_plane: plane.name, status: candidate }, plane.status === candidate ? 1 : 0);
+    lastCheck.set({ workload_plane: plane.name }, Date.parse(plane.checkedAt) / 1000);
+  }
+  const gateway = new Pushgateway(url.replace(/\/+$/, ''), { timeout: 10_000 }, registry);
+  // The Pushgateway's base64 form, since an instance like owner/repo has a slash in it.
+  const groupings = { 'instance@base64': Buffer.from(instance).toString('base64url') };
+  const { resp } = await gateway.push({ jobName: 'planecheck_action', groupings });
+  const code = (resp as { statusCode?: number } | undefined)?.statusCode;
+  if (code !== undefined && (code < 200 || code > 299)) throw new Error(`Pushgateway answered HTTP ${code}`);
+}
