@@ -3369,6 +3369,438 @@ async function closeServer(server) {
   clearTimeout(timer);
 }
 
+// src/server/routes.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
+
+// src/server/badge.ts
+var COLORS = {
+  HEALTHY: "#1a7f37",
+  NO_USER: "#9a6700",
+  NO_ORACLE: "#9a6700",
+  FAILED: "#cf222e",
+  NO_VALUE: "#6e7781"
+};
+var escape = (text2) => text2.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] ?? c);
+function textWidth(text2) {
+  return Math.round(text2.length * 6.5 + 10);
+}
+function renderBadge(plane, status) {
+  const label = escape(plane);
+  const left = textWidth(plane);
+  const right = textWidth(status);
+  const width = left + right;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="20" role="img" aria-label="${label}: ${status}">
+<title>${label}: ${status}</title>
+<rect width="${left}" height="20" fill="#555"/>
+<rect x="${left}" width="${right}" height="20" fill="${COLORS[status]}"/>
+<g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">
+<text x="${left / 2}" y="14">${label}</text>
+<text x="${left + right / 2}" y="14">${status}</text>
+</g>
+</svg>`;
+}
+
+// src/check/status-guide.ts
+var STATUS_GUIDE = {
+  HEALTHY: {
+    meaning: "The smoke-test user was found and its health-check model answered /predict and /async_predict.",
+    nextStep: "Nothing to do."
+  },
+  NO_USER: {
+    meaning: "The control plane answered, and the smoke-test user for this plane does not exist.",
+    nextStep: "Run the production smoke-test workflow for this plane (self-heal does this when enabled), then find out what deleted the user."
+  },
+  NO_ORACLE: {
+    meaning: "The smoke-test user exists, but its health-check model is not deployed.",
+    nextStep: "Run the production smoke-test workflow to redeploy the model (self-heal does this when enabled); check recent deploys and deletions."
+  },
+  FAILED: {
+    meaning: "A request to the platform failed, timed out or returned something malformed; the reason names the step.",
+    nextStep: "Read the reason: a lookup failure points at the control plane, a predict failure at the plane or the model; check the model logs."
+  },
+  NO_VALUE: {
+    meaning: "No fresh result: the check did not run within the cache TTL. This says nothing about the plane itself.",
+    nextStep: "Check that the planecheck daemon is running and its cycles complete (logs, /readyz, cycle metrics)."
+  }
+};
+
+// src/server/runbook.generated.ts
+var RUNBOOK = {
+  "FAILED": {
+    "anchor": "failed",
+    "meaning": "A request of the check failed: it timed out, the connection failed, the server answered an error status, or the answer was not what the platform contract promises. Unlike `NO_USER` and `NO_ORACLE`, nothing was found to be missing; something did not work.",
+    "impact": "The most serious status: a real user of this plane is likely failing in the same way. Nothing is dispatched automatically; a failing plane is for a person to look at.",
+    "diagnose": "Read the reason (`reason` in the status API, the `status changed` log line). The step tells you which side:",
+    "diagnoseByReason": [
+      {
+        "prefixes": [
+          "user_lookup_",
+          "oracle_lookup_"
+        ],
+        "text": "`user_lookup_*` or `oracle_lookup_*`: the control plane is failing. Every plane usually shows it at once; check the control plane's health, not the planes."
+      },
+      {
+        "prefixes": [
+          "predict_"
+        ],
+        "text": "`predict_*`: synchronous inference on this plane. `predict_timeout` is a slow or stuck model or a saturated plane; `predict_http_5xx` comes from the model server or the gateway in front of it; `predict_connection_refused` / `predict_dns_error` / `predict_tls_error` point at the plane's ingress, DNS or certificates."
+      },
+      {
+        "prefixes": [
+          "async_predict_failed"
+        ],
+        "text": "`async_predict_failed`: the async request ended `FAILED`, `EXPIRED`, `CANCELED` or `WEBHOOK_FAILED`; the step's `detail` carries the platform's error codes. `async_predict_timeout`: it never finished within `asyncTimeout`, usually a stuck async queue or worker."
+      },
+      {
+        "prefixes": [
+          "*_invalid_response",
+          "*_response_too_large"
+        ],
+        "text": "`*_invalid_response` / `*_response_too_large`: the API answered something unexpected (an HTML error page from a proxy, a changed response shape)."
+      }
+    ],
+    "mitigate": "Fix what the reason names: the network path or certificate, the model server, the async queue. If the health-check model itself is broken (a bad deploy of it), redeploy it by running the production smoke-test workflow for the plane.",
+    "markdown": "**Meaning.** A request of the check failed: it timed out, the connection failed, the server answered an\nerror status, or the answer was not what the platform contract promises. Unlike `NO_USER` and `NO_ORACLE`,\nnothing was found to be missing; something did not work.\n\n**Impact.** The most serious status: a real user of this plane is likely failing in the same way. Nothing is\ndispatched automatically; a failing plane is for a person to look at.\n\n**Diagnose.**\n\n1. Read the reason (`reason` in the status API, the `status changed` log line). The step tells you which side:\n   - `user_lookup_*` or `oracle_lookup_*`: the control plane is failing. Every plane usually shows it at once;\n     check the control plane's health, not the planes.\n   - `predict_*`: synchronous inference on this plane. `predict_timeout` is a slow or stuck model or a\n     saturated plane; `predict_http_5xx` comes from the model server or the gateway in front of it;\n     `predict_connection_refused` / `predict_dns_error` / `predict_tls_error` point at the plane's ingress,\n     DNS or certificates.\n   - `async_predict_failed`: the async request ended `FAILED`, `EXPIRED`, `CANCELED` or `WEBHOOK_FAILED`; the\n     step's `detail` carries the platform's error codes. `async_predict_timeout`: it never finished within\n     `asyncTimeout`, usually a stuck async queue or worker.\n   - `*_invalid_response` / `*_response_too_large`: the API answered something unexpected (an HTML error page\n     from a proxy, a changed response shape).\n2. Compare with other planes: one plane alone points at that plane; all planes at the control plane or\n   shared infrastructure.\n3. Look at the step timings (`steps[].durationMs`, the dashboard's latency panel) for a plane slowing down.\n4. Impersonate the plane's smoke-test user (`admin__smoke_test_PLANE`) in your admin tools and look at the\n   health-check model's own logs.\n\n**Mitigate.** Fix what the reason names: the network path or certificate, the model server, the async queue.\nIf the health-check model itself is broken (a bad deploy of it), redeploy it by running the production\nsmoke-test workflow for the plane."
+  },
+  "NO_USER": {
+    "anchor": "no_user",
+    "meaning": "The control plane answered the user lookup, and there is no smoke-test user `admin__smoke_test_PLANE`. This is a definitive answer: a lookup that failed is `FAILED`, never `NO_USER`.",
+    "impact": "This plane is not being checked at all, so it could be down without anyone knowing. It does not by itself mean that users are affected; it usually means the user was deleted (a clean-up job, a data migration, a restored database).",
+    "diagnose": "Look at `selfHeal` in the status API or the status page: with self-heal on, planecheck has probably already dispatched the smoke-test workflow. Its `runUrl` links to the run; `outcome` says how it ended.",
+    "diagnoseByReason": [],
+    "mitigate": "If self-heal is off, or its attempt failed: run the production smoke-test workflow for the plane (Actions > Production smoke test > Run workflow, `workload_plane` = the plane). When several planes lost their users at once, look for the common cause before re-creating them one by one: the hourly cap on dispatches (`maxDispatchesPerHour`) holds self-heal back on purpose in a platform-wide event.",
+    "markdown": "**Meaning.** The control plane answered the user lookup, and there is no smoke-test user\n`admin__smoke_test_PLANE`. This is a definitive answer: a lookup that failed is `FAILED`, never `NO_USER`.\n\n**Impact.** This plane is not being checked at all, so it could be down without anyone knowing. It does not\nby itself mean that users are affected; it usually means the user was deleted (a clean-up job, a data\nmigration, a restored database).\n\n**Diagnose.**\n\n1. Look at `selfHeal` in the status API or the status page: with self-heal on, planecheck has probably\n   already dispatched the smoke-test workflow. Its `runUrl` links to the run; `outcome` says how it ended.\n2. Confirm in your admin tools that the user is really gone.\n3. Find what removed it: audit logs for the user, recent clean-up jobs, database restores.\n\n**Mitigate.** If self-heal is off, or its attempt failed: run the production smoke-test workflow for the plane\n(Actions > Production smoke test > Run workflow, `workload_plane` = the plane). When several planes lost their\nusers at once, look for the common cause before re-creating them one by one: the hourly cap on dispatches\n(`maxDispatchesPerHour`) holds self-heal back on purpose in a platform-wide event."
+  },
+  "NO_ORACLE": {
+    "anchor": "no_oracle",
+    "meaning": "The smoke-test user exists, and the model lookup in its organization found no `health-check-model`. Definitive, like `NO_USER`.",
+    "impact": "The plane is not being checked. A missing model that was deployed before may also point at a problem with model deployments or the database behind them.",
+    "diagnose": "Look at `selfHeal` in the status API: the redeploy may already be on its way.",
+    "diagnoseByReason": [],
+    "mitigate": "Run the production smoke-test workflow for the plane to redeploy the model, if self-heal did not.",
+    "markdown": "**Meaning.** The smoke-test user exists, and the model lookup in its organization found no\n`health-check-model`. Definitive, like `NO_USER`.\n\n**Impact.** The plane is not being checked. A missing model that was deployed before may also point at a\nproblem with model deployments or the database behind them.\n\n**Diagnose.**\n\n1. Look at `selfHeal` in the status API: the redeploy may already be on its way.\n2. Impersonate the smoke-test user and look at its models: deleted, renamed, or stuck in a failed deploy?\n3. Read the logs of the last smoke-test run for the plane and of recent model deployments.\n\n**Mitigate.** Run the production smoke-test workflow for the plane to redeploy the model, if self-heal did not."
+  },
+  "NO_VALUE": {
+    "anchor": "no_value",
+    "meaning": "There is no result younger than the cache TTL (`schedule.cacheTtl`, 2 minutes by default) for this plane: the check did not run, or did not finish. planecheck computes this when it is read, so a stopped scheduler shows up here within one TTL.",
+    "impact": "Nothing is known about the plane; it may be fine. But while it lasts, a real outage would go unnoticed.",
+    "diagnose": "All planes `NO_VALUE`: the daemon's cycles are not completing. Check `/readyz`, the `cycle finished` log lines and `planecheck_cycles_total`, `planecheck_cycle_overruns_total` and `planecheck_cycle_duration_seconds`. Overruns mean a cycle takes longer than the interval: too many planes for `concurrency`, or many planes hanging to their `planeTimeout`.",
+    "diagnoseByReason": [],
+    "mitigate": "Restart the daemon if it is wedged; raise `schedule.concurrency` or lower `planeTimeout` if cycles overrun; free disk space or fix permissions if storage fails.",
+    "markdown": "**Meaning.** There is no result younger than the cache TTL (`schedule.cacheTtl`, 2 minutes by default) for\nthis plane: the check did not run, or did not finish. planecheck computes this when it is read, so a stopped\nscheduler shows up here within one TTL.\n\n**Impact.** Nothing is known about the plane; it may be fine. But while it lasts, a real outage would go\nunnoticed.\n\n**Diagnose.**\n\n1. All planes `NO_VALUE`: the daemon's cycles are not completing. Check `/readyz`, the `cycle finished` log\n   lines and `planecheck_cycles_total`, `planecheck_cycle_overruns_total` and\n   `planecheck_cycle_duration_seconds`. Overruns mean a cycle takes longer than the interval: too many\n   planes for `concurrency`, or many planes hanging to their `planeTimeout`.\n2. One plane `NO_VALUE` while the others are fresh: that plane's results are not being stored; look for\n   `could not store result` log lines and `planecheck_storage_errors_total`.\n3. Right after a start, every plane is `NO_VALUE` until its first check finishes; that is expected.\n\n**Mitigate.** Restart the daemon if it is wedged; raise `schedule.concurrency` or lower `planeTimeout` if\ncycles overrun; free disk space or fix permissions if storage fails."
+  }
+};
+
+// src/server/status-page.ts
+var RUNBOOK_URL = "https://github.com/planecheck/planecheck/blob/main/docs/runbook.md";
+function scriptJson(value) {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+function renderStatusPage(status, nonce) {
+  const guide = Object.fromEntries(
+    Object.entries(STATUS_GUIDE).map(([key, value]) => {
+      const section = RUNBOOK[key];
+      return [
+        key,
+        {
+          meaning: value.meaning,
+          nextStep: value.nextStep,
+          diagnose: section?.diagnose ?? "",
+          diagnoseByReason: section?.diagnoseByReason ?? [],
+          mitigate: section?.mitigate ?? "",
+          runbook: section ? `${RUNBOOK_URL}#${section.anchor}` : ""
+        }
+      ];
+    })
+  );
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>planecheck</title>
+<link rel="icon" href="data:,">
+<style nonce="${nonce}">${STYLE}</style>
+</head>
+<body>
+<header>
+  <h1>planecheck</h1>
+  <p id="banner" class="banner" role="status" aria-live="polite"></p>
+  <p class="meta" id="meta"></p>
+</header>
+<main>
+  <table id="planes">
+    <caption>Workload planes, their last check and what self-heal did. Refreshes by itself.</caption>
+    <thead><tr>
+      <th scope="col">Plane</th><th scope="col">Status</th><th scope="col">Last check</th>
+      <th scope="col">Steps (ms)</th><th scope="col">Recent results</th><th scope="col">Availability 1 h / 24 h</th>
+      <th scope="col">Self-heal</th>
+    </tr></thead>
+    <tbody></tbody>
+  </table>
+  <section id="attention" aria-labelledby="attention-title" hidden>
+    <h2 id="attention-title">Needs attention</h2>
+    <div id="attention-list"></div>
+  </section>
+</main>
+<script type="application/json" id="initial-status">${scriptJson(status)}</script>
+<script type="application/json" id="status-guide">${scriptJson(guide)}</script>
+<script nonce="${nonce}">${SCRIPT}</script>
+</body>
+</html>`;
+}
+var STYLE = `
+:root { --bg:#fff; --fg:#1b1f24; --muted:#5b636d; --line:#d8dee4; --card:#f6f8fa;
+  --ok:#1a7f37; --warn:#9a6700; --bad:#cf222e; --none:#6e7781; --link:#0969da; }
+@media (prefers-color-scheme: dark) { :root { --bg:#0d1117; --fg:#e6edf3; --muted:#9198a1; --line:#30363d;
+  --card:#161b22; --ok:#3fb950; --warn:#d29922; --bad:#f85149; --none:#8b949e; --link:#4493f8; } }
+* { box-sizing: border-box; }
+body { margin:0; padding:1rem 1.5rem 3rem; background:var(--bg); color:var(--fg);
+  font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; }
+a { color:var(--link); }
+a:focus, summary:focus { outline:2px solid var(--link); outline-offset:2px; }
+h1 { font-size:1.4rem; margin:0 0 .5rem; }
+h2 { font-size:1.15rem; margin:2rem 0 .75rem; }
+.banner { font-size:1.1rem; font-weight:600; padding:.6rem .9rem; border-radius:6px; border:1px solid var(--line);
+  margin:.25rem 0; }
+.banner.ok { border-color:var(--ok); color:var(--ok); }
+.banner.warn { border-color:var(--warn); color:var(--warn); }
+.banner.bad { border-color:var(--bad); color:var(--bad); }
+.meta { color:var(--muted); margin:.25rem 0 1rem; font-size:.9rem; }
+table { border-collapse:collapse; width:100%; }
+caption { text-align:left; color:var(--muted); font-size:.9rem; padding-bottom:.5rem; }
+th, td { text-align:left; padding:.5rem .6rem; border-bottom:1px solid var(--line); vertical-align:top; }
+thead th { font-size:.85rem; color:var(--muted); font-weight:600; }
+tbody th { font-weight:600; white-space:nowrap; }
+.status { display:inline-block; font-weight:700; font-size:.8rem; letter-spacing:.02em; padding:.1rem .45rem;
+  border-radius:4px; border:1.5px solid currentColor; }
+.s-HEALTHY { color:var(--ok); } .s-NO_USER, .s-NO_ORACLE { color:var(--warn); }
+.s-FAILED { color:var(--bad); } .s-NO_VALUE { color:var(--none); }
+.reason { display:block; color:var(--muted); font-size:.85rem; margin-top:.2rem; font-family:ui-monospace,monospace; }
+.small { color:var(--muted); font-size:.85rem; display:block; }
+.steps { font-family:ui-monospace,monospace; font-size:.85rem; white-space:nowrap; }
+.strip { display:flex; gap:2px; align-items:flex-end; height:1.2rem; }
+.strip span { width:6px; height:100%; border-radius:1px; background:currentColor; }
+.strip .s-NO_USER, .strip .s-NO_ORACLE { height:70%; } .strip .s-FAILED { height:100%; } .strip .s-HEALTHY { height:45%; }
+.sr { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
+.card { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:.8rem 1rem; margin-bottom:1rem; }
+.card h3 { margin:0 0 .4rem; font-size:1rem; }
+.card p { margin:.35rem 0; }
+.card ol { margin:.35rem 0 .35rem 1.2rem; padding:0; }
+code { font-family:ui-monospace,monospace; font-size:.9em; }
+`;
+var SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var guide = JSON.parse(document.getElementById('status-guide').textContent);
+  var data = JSON.parse(document.getElementById('initial-status').textContent);
+  var fetchedAt = Date.now();
+  var fetchError = null;
+  var STEP_LABELS = { user_lookup: 'user', oracle_lookup: 'oracle', predict: 'predict', async_predict: 'async' };
+
+  function el(tag, props, children) {
+    var node = document.createElement(tag);
+    if (props) Object.keys(props).forEach(function (key) {
+      if (key === 'text') node.textContent = props[key];
+      else if (key === 'className') node.className = props[key];
+      else node.setAttribute(key, props[key]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+  function ago(iso) {
+    if (!iso) return 'never';
+    var s = Math.round((Date.now() - Date.parse(iso)) / 1000);
+    if (s < 0) s = 0;
+    if (s < 120) return s + ' s ago';
+    if (s < 7200) return Math.round(s / 60) + ' min ago';
+    return Math.round(s / 3600) + ' h ago';
+  }
+  function until(iso) {
+    if (!iso) return '';
+    var s = Math.round((Date.parse(iso) - Date.now()) / 1000);
+    return s > 0 ? 'expires in ' + s + ' s' : 'expired ' + (-s) + ' s ago';
+  }
+  function pct(value) { return value === null || value === undefined ? 'n/a' : (value * 100).toFixed(value >= 0.999 ? 0 : 1) + '%'; }
+  /** Text with markdown code spans as <code> elements. */
+  function rich(tag, text, className) {
+    var node = el(tag, className ? { className: className } : null);
+    String(text).split('\x60').forEach(function (part, i) {
+      node.appendChild(i % 2 === 1 ? el('code', { text: part }) : document.createTextNode(part));
+    });
+    return node;
+  }
+  function forReason(entries, reason) {
+    if (!reason) return null;
+    var found = entries.filter(function (entry) {
+      return entry.prefixes.some(function (p) { return p.charAt(0) === '*' ? reason.slice(-p.length + 1) === p.slice(1) : reason.indexOf(p) === 0; });
+    })[0];
+    return found ? found.text : null;
+  }
+  function statusBadge(status) { return el('span', { className: 'status s-' + status, text: status }); }
+
+  function banner() {
+    var node = document.getElementById('banner');
+    var planes = data.planes;
+    var bad = planes.filter(function (p) { return p.status !== 'HEALTHY'; });
+    var stale = planes.length > 0 && planes.every(function (p) { return p.status === 'NO_VALUE'; }) &&
+      planes.some(function (p) { return p.checkedAt; });
+    var lastCycle = data.scheduler.lastCycleFinishedAt ? Date.parse(data.scheduler.lastCycleFinishedAt) : null;
+    var cycleLate = lastCycle !== null && Date.now() - lastCycle > data.scheduler.cacheTtlSeconds * 1000;
+    var text, kind;
+    if (fetchError) { text = 'Cannot reach planecheck (' + fetchError + '): showing what it said ' + ago(new Date(fetchedAt).toISOString()); kind = 'bad'; }
+    else if (!data.scheduler.running) { text = 'Checks have stopped: the scheduler is not running'; kind = 'bad'; }
+    else if (stale || cycleLate) { text = 'Checks have stopped: results are going stale (last cycle ' + ago(data.scheduler.lastCycleFinishedAt) + ')'; kind = 'bad'; }
+    else if (bad.length === 0) { text = 'All ' + planes.length + ' planes healthy'; kind = 'ok'; }
+    else { text = bad.length + (bad.length === 1 ? ' plane needs' : ' planes need') + ' attention'; kind = bad.some(function (p) { return p.status === 'FAILED'; }) ? 'bad' : 'warn'; }
+    node.textContent = text;
+    node.className = 'banner ' + kind;
+    var counts = Object.keys(data.summary).filter(function (k) { return data.summary[k] > 0; })
+      .map(function (k) { return data.summary[k] + ' ' + k; }).join(', ');
+    document.getElementById('meta').textContent = counts + ' · checked every ' + data.scheduler.intervalSeconds +
+      ' s, results valid ' + data.scheduler.cacheTtlSeconds + ' s · updated ' + ago(new Date(fetchedAt).toISOString());
+  }
+
+  function row(plane) {
+    var statusCell = el('td', null, [statusBadge(plane.status),
+      el('span', { className: 'small', text: guide[plane.status].meaning })]);
+    if (plane.reason) statusCell.appendChild(el('span', { className: 'reason', text: plane.reason }));
+    var checked = el('td', null, [el('span', { 'data-ago': plane.checkedAt || '', text: ago(plane.checkedAt) }),
+      el('span', { className: 'small', 'data-until': plane.expiresAt || '', text: until(plane.expiresAt) })]);
+    var steps = el('td', { className: 'steps' }, plane.steps.map(function (step) {
+      var mark = step.outcome === 'ok' ? '' : step.outcome === 'not_found' ? ' (none)' : ' (failed)';
+      return el('span', { className: 'small', text: STEP_LABELS[step.step] + ' ' + Math.round(step.durationMs) + mark });
+    }));
+    var recent = plane.recent || [];
+    var strip = el('div', { className: 'strip', 'aria-hidden': 'true' }, recent.map(function (r) {
+      return el('span', { className: 's-' + r.status, title: r.status + (r.reason ? ' (' + r.reason + ')' : '') + ' at ' + new Date(r.checkedAt).toLocaleString() });
+    }));
+    var healthyCount = recent.filter(function (r) { return r.status === 'HEALTHY'; }).length;
+    var history = el('td', null, [strip, el('span', { className: 'sr', text: 'Last ' + recent.length + ' results: ' + healthyCount + ' healthy, ' + (recent.length - healthyCount) + ' not healthy' })]);
+    var availability = el('td', { text: pct(plane.availability.h1) + ' / ' + pct(plane.availability.h24) });
+    var heal = el('td');
+    var last = plane.selfHeal[0];
+    if (last) {
+      heal.appendChild(el('span', { text: (last.outcome || last.status) + ' · ' + ago(last.dispatchedAt) }));
+      if (last.runUrl) heal.appendChild(el('a', { className: 'small', href: last.runUrl, text: 'run ' + (last.runId || '') }));
+    } else heal.textContent = '–';
+    return el('tr', { 'data-plane': plane.name }, [el('th', { scope: 'row', text: plane.name }), statusCell, checked, steps, history, availability, heal]);
+  }
+
+  function card(plane) {
+    var g = guide[plane.status];
+    var children = [el('h3', null, [document.createTextNode(plane.name + ' '), statusBadge(plane.status)]),
+      rich('p', g.meaning)];
+    if (plane.reason) children.push(el('p', null, [document.createTextNode('Reason: '), el('code', { text: plane.reason })]));
+    var detail = plane.steps.filter(function (s) { return s.detail; }).map(function (s) { return s.step + ': ' + s.detail; }).join('; ');
+    if (detail) children.push(el('p', { className: 'small', text: detail }));
+    var steps = el('ol');
+    if (g.diagnose) {
+      var diagnose = rich('li', 'Diagnose: ' + g.diagnose);
+      var specific = forReason(g.diagnoseByReason, plane.reason);
+      if (specific) diagnose.appendChild(rich('p', specific, 'small'));
+      steps.appendChild(diagnose);
+    }
+    if (g.mitigate) steps.appendChild(rich('li', 'Mitigate: ' + g.mitigate));
+    if (!g.diagnose && !g.mitigate) steps.appendChild(el('li', { text: g.nextStep }));
+    children.push(steps);
+    if (plane.selfHeal.length > 0) {
+      var list = el('ul');
+      plane.selfHeal.forEach(function (a) {
+        var item = el('li', { text: 'Self-heal ' + (a.outcome || a.status) + ', dispatched ' + new Date(a.dispatchedAt).toLocaleString() + (a.error ? ' (' + a.error + ')' : '') + ' ' });
+        if (a.runUrl) item.appendChild(el('a', { href: a.runUrl, text: 'workflow run ' + (a.runId || '') }));
+        list.appendChild(item);
+      });
+      children.push(list);
+    }
+    if (g.runbook) children.push(el('p', null, [el('a', { href: g.runbook, text: 'Runbook: ' + plane.status })]));
+    return el('article', { className: 'card', 'data-plane': plane.name }, children);
+  }
+
+  function render() {
+    banner();
+    var body = document.querySelector('#planes tbody');
+    body.replaceChildren.apply(body, data.planes.map(row));
+    var attention = data.planes.filter(function (p) { return p.status !== 'HEALTHY'; });
+    var section = document.getElementById('attention');
+    section.hidden = attention.length === 0;
+    var list = document.getElementById('attention-list');
+    list.replaceChildren.apply(list, attention.map(card));
+  }
+
+  function tick() {
+    document.querySelectorAll('[data-ago]').forEach(function (node) { node.textContent = ago(node.getAttribute('data-ago')); });
+    document.querySelectorAll('[data-until]').forEach(function (node) { node.textContent = until(node.getAttribute('data-until')); });
+    banner();
+  }
+
+  function poll() {
+    fetch('api/v1/status', { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } })
+      .then(function (response) {
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.json();
+      })
+      .then(function (next) { data = next; fetchedAt = Date.now(); fetchError = null; render(); })
+      .catch(function (error) { fetchError = error.message || String(error); banner(); });
+  }
+
+  render();
+  setInterval(tick, 1000);
+  setInterval(poll, 3000);
+})();
+`;
+
+// src/server/routes.ts
+var HISTORY_DEFAULT_LIMIT = 100;
+var HISTORY_MAX_LIMIT = 1e3;
+function createRoutes(deps) {
+  return {
+    "/metrics": async () => ({ status: 200, contentType: deps.metrics.contentType, body: await deps.metrics.render() }),
+    "/api/v1/status": () => json(deps.status()),
+    "/api/v1/planes/": (url) => historyRoute(url, deps),
+    "/": () => statusPage(deps.status()),
+    "/badge/": (url) => {
+      const match = /^\/badge\/([^/]+)\.svg$/.exec(url.pathname);
+      const plane = match?.[1] ? decodeURIComponent(match[1]) : "";
+      if (!deps.planes.includes(plane)) return json({ error: "no such plane" }, 404);
+      return { status: 200, contentType: "image/svg+xml; charset=utf-8", body: renderBadge(plane, deps.planeStatus(plane)) };
+    }
+  };
+}
+function historyRoute(url, deps) {
+  const match = /^\/api\/v1\/planes\/([^/]+)\/history$/.exec(url.pathname);
+  if (!match?.[1]) return json({ error: "not found" }, 404);
+  const plane = decodeURIComponent(match[1]);
+  if (!deps.planes.includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
+  const raw = url.searchParams.get("limit");
+  let limit = HISTORY_DEFAULT_LIMIT;
+  if (raw !== null) {
+    if (!/^\d+$/.test(raw) || Number(raw) < 1) return json({ error: "limit must be a whole number from 1" }, 400);
+    limit = Math.min(Number(raw), HISTORY_MAX_LIMIT);
+  }
+  const results = deps.history(plane, limit).map((result) => ({
+    checkedAt: new Date(result.checkedAt).toISOString(),
+    status: result.status,
+    reason: result.reason,
+    durationMs: result.durationMs,
+    steps: result.steps
+  }));
+  return json({ plane, limit, results });
+}
+function statusPage(status) {
+  const nonce = randomBytes3(16).toString("base64");
+  return {
+    status: 200,
+    contentType: "text/html; charset=utf-8",
+    body: renderStatusPage(status, nonce),
+    headers: {
+      "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      "referrer-policy": "no-referrer"
+    }
+  };
+}
+
 // src/server/status-api.ts
 function healActionView(action) {
   return {
@@ -3384,7 +3816,7 @@ function healActionView(action) {
   };
 }
 var iso = (ms) => ms === null ? null : new Date(ms).toISOString();
-function statusResponse(states, scheduler, healActions, now) {
+function statusResponse(states, scheduler, extras, now) {
   const summary = Object.fromEntries(PLANE_STATUSES.map((status) => [status, 0]));
   for (const state of states) summary[state.status]++;
   return {
@@ -3405,28 +3837,15 @@ function statusResponse(states, scheduler, healActions, now) {
       expiresAt: iso(state.expiresAt),
       durationMs: state.durationMs,
       steps: state.steps,
-      selfHeal: healActions(state.plane)
+      recent: (extras.recent?.(state.plane) ?? []).map((result) => ({
+        checkedAt: new Date(result.checkedAt).toISOString(),
+        status: result.status,
+        reason: result.reason
+      })),
+      availability: extras.availability?.(state.plane) ?? { h1: null, h24: null },
+      selfHeal: extras.healActions(state.plane)
     }))
   };
-}
-
-// src/server/status-page.ts
-var escape = (text2) => text2.replace(
-  /[&<>"']/g,
-  (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c
-);
-function renderStatusPage(status) {
-  const rows = status.planes.map(
-    (plane) => `<tr><th scope="row">${escape(plane.name)}</th><td>${plane.status}</td><td>${escape(plane.reason ?? "")}</td><td>${plane.checkedAt ?? "never"}</td></tr>`
-  ).join("\n");
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="15"><title>planecheck</title></head>
-<body><h1>planecheck</h1>
-<table><caption>Workload planes</caption>
-<thead><tr><th scope="col">Plane</th><th scope="col">Status</th><th scope="col">Reason</th><th scope="col">Last check</th></tr></thead>
-<tbody>
-${rows}
-</tbody></table></body></html>`;
 }
 
 // src/store/sqlite-store.ts
@@ -3534,6 +3953,7 @@ var SqliteResultStore = class {
   #selectLatest;
   #selectHistory;
   #pruneHistory;
+  #availability;
   #save;
   constructor(db) {
     this.#db = db;
@@ -3554,6 +3974,10 @@ var SqliteResultStore = class {
     this.#pruneHistory = db.prepare(
       "DELETE FROM check_history WHERE id IN (SELECT id FROM check_history WHERE checked_at < ? LIMIT ?)"
     );
+    this.#availability = db.prepare(
+      `SELECT plane, sum(status = 'HEALTHY') AS healthy, count(*) AS total
+       FROM check_history WHERE checked_at >= ? GROUP BY plane`
+    );
     this.#save = db.transaction((result) => {
       const row = toRow(result);
       this.#upsertLatest.run(row);
@@ -3568,6 +3992,9 @@ var SqliteResultStore = class {
   }
   history(plane, limit, since = 0) {
     return this.#selectHistory.all(plane, since, limit).map(fromRow2);
+  }
+  availability(since) {
+    return new Map(this.#availability.all(since).map((row) => [row.plane, { healthy: row.healthy, total: row.total }]));
   }
   pruneHistory(before, batchSize) {
     return this.#pruneHistory.run(before, batchSize).changes;
@@ -3637,15 +4064,28 @@ function planeState(plane, result, now, cacheTtlMs) {
 }
 
 // src/store/status-board.ts
+var RECENT_RESULTS = 30;
 var StatusBoard = class {
   #planes;
   #cacheTtlMs;
   #latest = /* @__PURE__ */ new Map();
+  #recent = /* @__PURE__ */ new Map();
   #version = 0;
-  constructor(planes, cacheTtlMs, initial = []) {
+  /** `initial`: the stored latest results; `recent`: a plane's stored history, newest first, for the strip. */
+  constructor(planes, cacheTtlMs, initial = [], recent = () => []) {
     this.#planes = planes;
     this.#cacheTtlMs = cacheTtlMs;
     for (const result of initial) if (planes.includes(result.plane)) this.#latest.set(result.plane, result);
+    for (const plane of planes) {
+      this.#recent.set(
+        plane,
+        recent(plane).slice(0, RECENT_RESULTS).reverse().map(({ checkedAt, status, reason }) => ({ checkedAt, status, reason }))
+      );
+    }
+  }
+  /** The plane's last results, oldest first. */
+  recent(plane) {
+    return this.#recent.get(plane) ?? [];
   }
   get planes() {
     return this.#planes;
@@ -3671,6 +4111,11 @@ var StatusBoard = class {
     const before = this.state(result.plane, now).status;
     this.#latest.set(result.plane, result);
     this.#version++;
+    const strip = this.#recent.get(result.plane);
+    if (strip) {
+      strip.push({ checkedAt: result.checkedAt, status: result.status, reason: result.reason });
+      if (strip.length > RECENT_RESULTS) strip.shift();
+    }
     const after = this.state(result.plane, now);
     return before === after.status ? void 0 : { plane: result.plane, from: before, to: after.status, reason: after.reason };
   }
@@ -3681,6 +4126,32 @@ var StatusBoard = class {
     return this.#planes.map((plane) => this.state(plane, now));
   }
 };
+
+// src/store/availability.ts
+var AvailabilityCache = class {
+  #store;
+  #maxAgeMs;
+  #computed;
+  constructor(store, maxAgeMs = 3e4) {
+    this.#store = store;
+    this.#maxAgeMs = maxAgeMs;
+  }
+  get(plane, now = Date.now()) {
+    if (this.#computed === void 0 || now - this.#computed.at >= this.#maxAgeMs) {
+      const hour = this.#store.availability(now - 36e5);
+      const day = this.#store.availability(now - 864e5);
+      const byPlane = /* @__PURE__ */ new Map();
+      for (const name of /* @__PURE__ */ new Set([...hour.keys(), ...day.keys()])) {
+        byPlane.set(name, { h1: ratio(hour.get(name)), h24: ratio(day.get(name)) });
+      }
+      this.#computed = { at: now, byPlane };
+    }
+    return this.#computed.byPlane.get(plane) ?? { h1: null, h24: null };
+  }
+};
+function ratio(counts) {
+  return counts && counts.total > 0 ? counts.healthy / counts.total : null;
+}
 
 // src/daemon.ts
 var HELP = `Usage: planecheck-daemon --config FILE | --demo
@@ -3749,7 +4220,13 @@ ${HELP}`
       );
     }
   });
-  const board = new StatusBoard(planeNames, config.schedule.cacheTtl, store.latestResults());
+  const board = new StatusBoard(
+    planeNames,
+    config.schedule.cacheTtl,
+    store.latestResults(),
+    (plane) => store.history(plane, RECENT_RESULTS)
+  );
+  const availability = new AvailabilityCache(store);
   const metrics = new PlanecheckMetrics(planeNames, board);
   for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
   const checker = createChecker(config);
@@ -3805,7 +4282,11 @@ ${HELP}`
       running: scheduler.running,
       lastCycleFinishedAt: cycle.lastFinishedAt
     },
-    (plane) => healer?.recentActions(plane).map(healActionView) ?? [],
+    {
+      healActions: (plane) => healer?.recentActions(plane).map(healActionView) ?? [],
+      recent: (plane) => board.recent(plane),
+      availability: (plane) => availability.get(plane)
+    },
     Date.now()
   );
   let storeOpen = true;
@@ -3816,19 +4297,13 @@ ${HELP}`
       ready: storeOpen && scheduler.running,
       checks: { store: storeOpen, scheduler: scheduler.running }
     }),
-    protectedRoutes: {
-      "/metrics": async () => ({
-        status: 200,
-        contentType: metrics.contentType,
-        body: await metrics.render()
-      }),
-      "/api/v1/status": () => json(currentStatus()),
-      "/": () => ({
-        status: 200,
-        contentType: "text/html; charset=utf-8",
-        body: renderStatusPage(currentStatus())
-      })
-    }
+    protectedRoutes: createRoutes({
+      metrics,
+      status: currentStatus,
+      planes: planeNames,
+      history: (plane, limit) => store.history(plane, limit),
+      planeStatus: (plane) => board.state(plane).status
+    })
   });
   const url = await listen(server, config.server.listen);
   healer?.resume();

@@ -25,11 +25,12 @@ import {
 } from './sandbox/demo.js';
 import { SandboxGithub } from './sandbox/sandbox-github.js';
 import { SandboxPlatform } from './sandbox/sandbox-platform.js';
-import { closeServer, createDaemonServer, json, listen } from './server/http-server.js';
+import { closeServer, createDaemonServer, listen } from './server/http-server.js';
+import { createRoutes } from './server/routes.js';
 import { healActionView, statusResponse } from './server/status-api.js';
-import { renderStatusPage } from './server/status-page.js';
 import { openSqliteStore, StoreError } from './store/sqlite-store.js';
-import { StatusBoard } from './store/status-board.js';
+import { RECENT_RESULTS, StatusBoard } from './store/status-board.js';
+import { AvailabilityCache } from './store/availability.js';
 
 const HELP = `Usage: planecheck-daemon --config FILE | --demo
 
@@ -98,7 +99,10 @@ async function main(): Promise<number> {
       );
     },
   });
-  const board = new StatusBoard(planeNames, config.schedule.cacheTtl, store.latestResults());
+  const board = new StatusBoard(planeNames, config.schedule.cacheTtl, store.latestResults(), (plane) =>
+    store.history(plane, RECENT_RESULTS),
+  );
+  const availability = new AvailabilityCache(store);
   const metrics = new PlanecheckMetrics(planeNames, board);
   for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
 
@@ -157,7 +161,11 @@ async function main(): Promise<number> {
         running: scheduler.running,
         lastCycleFinishedAt: cycle.lastFinishedAt,
       },
-      (plane) => healer?.recentActions(plane).map(healActionView) ?? [],
+      {
+        healActions: (plane) => healer?.recentActions(plane).map(healActionView) ?? [],
+        recent: (plane) => board.recent(plane),
+        availability: (plane) => availability.get(plane),
+      },
       Date.now(),
     );
   let storeOpen = true;
@@ -168,19 +176,13 @@ async function main(): Promise<number> {
       ready: storeOpen && scheduler.running,
       checks: { store: storeOpen, scheduler: scheduler.running },
     }),
-    protectedRoutes: {
-      '/metrics': async () => ({
-        status: 200,
-        contentType: metrics.contentType,
-        body: await metrics.render(),
-      }),
-      '/api/v1/status': () => json(currentStatus()),
-      '/': () => ({
-        status: 200,
-        contentType: 'text/html; charset=utf-8',
-        body: renderStatusPage(currentStatus()),
-      }),
-    },
+    protectedRoutes: createRoutes({
+      metrics,
+      status: currentStatus,
+      planes: planeNames,
+      history: (plane, limit) => store.history(plane, limit),
+      planeStatus: (plane) => board.state(plane).status,
+    }),
   });
   const url = await listen(server, config.server.listen);
   healer?.resume();

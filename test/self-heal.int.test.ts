@@ -63,7 +63,7 @@ describe('self-heal against the sandbox GitHub', () => {
       const api = statusResponse(
         h.board.states(),
         { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
-        (plane) => h.healer.recentActions(plane).map(healActionView),
+        { healActions: (plane) => h.healer.recentActions(plane).map(healActionView) },
         Date.now(),
       );
       const plane = api.planes.find((p) => p.name === 'heal-me');
@@ -387,7 +387,7 @@ describe('self-heal against the sandbox GitHub', () => {
           statusResponse(
             h.board.states(),
             { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
-            (p) => h.healer.recentActions(p).map(healActionView),
+            { healActions: (p) => h.healer.recentActions(p).map(healActionView) },
             Date.now(),
           ),
         ),

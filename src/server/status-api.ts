@@ -1,6 +1,8 @@
 import { PLANE_STATUSES, type PlaneStatus } from '../check/result.js';
 import type { HealAction } from '../heal/heal-action.js';
+import type { Availability } from '../store/availability.js';
 import type { PlaneState } from '../store/plane-state.js';
+import type { RecentResult } from '../store/status-board.js';
 
 export interface SchedulerInfo {
   intervalMs: number;
@@ -38,11 +40,18 @@ export function healActionView(action: HealAction): HealActionView {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** The body of `GET /api/v1/status`. Pure: states and heal actions in, JSON-ready data out. */
+/** Per-plane extras beyond the status: self-heal attempts, the recent strip, availability. */
+export interface PlaneExtras {
+  healActions(plane: string): HealActionView[];
+  recent?(plane: string): readonly RecentResult[];
+  availability?(plane: string): Availability;
+}
+
+/** The body of `GET /api/v1/status`. Pure: states and extras in, JSON-ready data out. */
 export function statusResponse(
   states: readonly PlaneState[],
   scheduler: SchedulerInfo,
-  healActions: (plane: string) => HealActionView[],
+  extras: PlaneExtras,
   now: number,
 ) {
   const summary = Object.fromEntries(PLANE_STATUSES.map((status) => [status, 0])) as Record<
@@ -68,7 +77,13 @@ export function statusResponse(
       expiresAt: iso(state.expiresAt),
       durationMs: state.durationMs,
       steps: state.steps,
-      selfHeal: healActions(state.plane),
+      recent: (extras.recent?.(state.plane) ?? []).map((result) => ({
+        checkedAt: new Date(result.checkedAt).toISOString(),
+        status: result.status,
+        reason: result.reason,
+      })),
+      availability: extras.availability?.(state.plane) ?? { h1: null, h24: null },
+      selfHeal: extras.healActions(state.plane),
     })),
   };
 }

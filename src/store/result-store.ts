@@ -7,6 +7,8 @@ export interface ResultStore {
   latestResults(): StoredResult[];
   /** Newest first, at most `limit`, optionally only those checked at or after `since`. */
   history(plane: string, limit: number, since?: number): StoredResult[];
+  /** Per plane: HEALTHY results and all results checked at or after `since`. */
+  availability(since: number): Map<string, { healthy: number; total: number }>;
   /** Deletes at most `batchSize` history rows older than `before`; returns how many went. */
   pruneHistory(before: number, batchSize: number): number;
   /** Folds the write-ahead log back into the database so it stays small. */

@@ -137,6 +137,7 @@ export class SqliteResultStore implements ResultStore {
   readonly #selectLatest: Database.Statement<[], Row>;
   readonly #selectHistory: Database.Statement<[string, number, number], Row>;
   readonly #pruneHistory: Database.Statement<[number, number]>;
+  readonly #availability: Database.Statement<[number], { plane: string; healthy: number; total: number }>;
   readonly #save: (result: StoredResult) => void;
 
   constructor(db: Db) {
@@ -158,6 +159,10 @@ export class SqliteResultStore implements ResultStore {
     this.#pruneHistory = db.prepare(
       'DELETE FROM check_history WHERE id IN (SELECT id FROM check_history WHERE checked_at < ? LIMIT ?)',
     );
+    this.#availability = db.prepare(
+      `SELECT plane, sum(status = 'HEALTHY') AS healthy, count(*) AS total
+       FROM check_history WHERE checked_at >= ? GROUP BY plane`,
+    );
     this.#save = db.transaction((result: StoredResult) => {
       const row = toRow(result);
       this.#upsertLatest.run(row);
@@ -175,6 +180,12 @@ export class SqliteResultStore implements ResultStore {
 
   history(plane: string, limit: number, since = 0): StoredResult[] {
     return this.#selectHistory.all(plane, since, limit).map(fromRow);
+  }
+
+  availability(since: number): Map<string, { healthy: number; total: number }> {
+    return new Map(
+      this.#availability.all(since).map((row) => [row.plane, { healthy: row.healthy, total: row.total }]),
+    );
   }
 
   pruneHistory(before: number, batchSize: number): number {

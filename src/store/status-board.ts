@@ -1,6 +1,16 @@
 import type { PlaneStatus } from '../check/result.js';
 import { planeState, type PlaneState, type StoredResult } from './plane-state.js';
 
+/** A result in a plane's recent strip. */
+export interface RecentResult {
+  checkedAt: number;
+  status: StoredResult['status'];
+  reason: string | null;
+}
+
+/** How many results per plane the status page's history strip shows. */
+export const RECENT_RESULTS = 30;
+
 export interface StatusChange {
   plane: string;
   from: PlaneStatus;
@@ -16,12 +26,33 @@ export class StatusBoard {
   readonly #planes: readonly string[];
   readonly #cacheTtlMs: number;
   readonly #latest = new Map<string, StoredResult>();
+  readonly #recent = new Map<string, RecentResult[]>();
   #version = 0;
 
-  constructor(planes: readonly string[], cacheTtlMs: number, initial: readonly StoredResult[] = []) {
+  /** `initial`: the stored latest results; `recent`: a plane's stored history, newest first, for the strip. */
+  constructor(
+    planes: readonly string[],
+    cacheTtlMs: number,
+    initial: readonly StoredResult[] = [],
+    recent: (plane: string) => readonly StoredResult[] = () => [],
+  ) {
     this.#planes = planes;
     this.#cacheTtlMs = cacheTtlMs;
     for (const result of initial) if (planes.includes(result.plane)) this.#latest.set(result.plane, result);
+    for (const plane of planes) {
+      this.#recent.set(
+        plane,
+        recent(plane)
+          .slice(0, RECENT_RESULTS)
+          .reverse()
+          .map(({ checkedAt, status, reason }) => ({ checkedAt, status, reason })),
+      );
+    }
+  }
+
+  /** The plane's last results, oldest first. */
+  recent(plane: string): readonly RecentResult[] {
+    return this.#recent.get(plane) ?? [];
   }
 
   get planes(): readonly string[] {
@@ -52,6 +83,11 @@ export class StatusBoard {
     const before = this.state(result.plane, now).status;
     this.#latest.set(result.plane, result);
     this.#version++;
+    const strip = this.#recent.get(result.plane);
+    if (strip) {
+      strip.push({ checkedAt: result.checkedAt, status: result.status, reason: result.reason });
+      if (strip.length > RECENT_RESULTS) strip.shift();
+    }
     const after = this.state(result.plane, now);
     return before === after.status
       ? undefined

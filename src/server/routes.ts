@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import type { StoredResult } from '../store/plane-state.js';
+import { renderBadge } from './badge.js';
+import { json, type Route, type RouteResponse } from './http-server.js';
+import type { StatusResponse } from './status-api.js';
+import { renderStatusPage } from './status-page.js';
+
+export const HISTORY_DEFAULT_LIMIT = 100;
+export const HISTORY_MAX_LIMIT = 1_000;
+
+export interface RouteDeps {
+  metrics: { render(): Promise<Buffer[]>; contentType: string };
+  status: () => StatusResponse;
+  planes: readonly string[];
+  history: (plane: string, limit: number) => StoredResult[];
+  /** The plane's status right now, for its badge. */
+  planeStatus: (plane: string) => StatusResponse['planes'][number]['status'];
+}
+
+/** The daemon's routes behind the optional auth: metrics, the status API, plane history, the page and badges. */
+export function createRoutes(deps: RouteDeps): Record<string, Route> {
+  return {
+    '/metrics': async () => ({
+      status: 200,
+      contentType: deps.metrics.contentType,
+      body: await deps.metrics.render(),
+    }),
+    '/api/v1/status': () => json(deps.status()),
+    '/api/v1/planes/': (url) => historyRoute(url, deps),
+    '/': () => statusPage(deps.status()),
+    '/badge/': (url) => {
+      const match = /^\/badge\/([^/]+)\.svg$/.exec(url.pathname);
+      const plane = match?.[1] ? decodeURIComponent(match[1]) : '';
+      if (!deps.planes.includes(plane)) return json({ error: 'no such plane' }, 404);
+      return {
+        status: 200,
+        contentType: 'image/svg+xml; charset=utf-8',
+        body: renderBadge(plane, deps.planeStatus(plane)),
+      };
+    },
+  };
+}
+
+/** `GET /api/v1/planes/{name}/history?limit=N`: newest first; `limit` defaults to 100 and is capped at 1,000. */
+function historyRoute(url: URL, deps: RouteDeps): RouteResponse {
+  const match = /^\/api\/v1\/planes\/([^/]+)\/history$/.exec(url.pathname);
+  if (!match?.[1]) return json({ error: 'not found' }, 404);
+  const plane = decodeURIComponent(match[1]);
+  if (!deps.planes.includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
+  const raw = url.searchParams.get('limit');
+  let limit = HISTORY_DEFAULT_LIMIT;
+  if (raw !== null) {
+    if (!/^\d+$/.test(raw) || Number(raw) < 1)
+      return json({ error: 'limit must be a whole number from 1' }, 400);
+    limit = Math.min(Number(raw), HISTORY_MAX_LIMIT);
+  }
+  const results = deps.history(plane, limit).map((result) => ({
+    checkedAt: new Date(result.checkedAt).toISOString(),
+    status: result.status,
+    reason: result.reason,
+    durationMs: result.durationMs,
+    steps: result.steps,
+  }));
+  return json({ plane, limit, results });
+}
+
+function statusPage(status: StatusResponse): RouteResponse {
+  const nonce = randomBytes(16).toString('base64');
+  return {
+    status: 200,
+    contentType: 'text/html; charset=utf-8',
+    body: renderStatusPage(status, nonce),
+    headers: {
+      'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      'referrer-policy': 'no-referrer',
+    },
+  };
+}
