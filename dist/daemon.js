@@ -3380,7 +3380,10 @@ var COLORS = {
   FAILED: "#cf222e",
   NO_VALUE: "#6e7781"
 };
-var escape = (text2) => text2.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] ?? c);
+var escape = (text2) => text2.replace(
+  /[&<>"']/g,
+  (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] ?? c
+);
 function textWidth(text2) {
   return Math.round(text2.length * 6.5 + 10);
 }
@@ -3756,7 +3759,11 @@ var HISTORY_DEFAULT_LIMIT = 100;
 var HISTORY_MAX_LIMIT = 1e3;
 function createRoutes(deps) {
   return {
-    "/metrics": async () => ({ status: 200, contentType: deps.metrics.contentType, body: await deps.metrics.render() }),
+    "/metrics": async () => ({
+      status: 200,
+      contentType: deps.metrics.contentType,
+      body: await deps.metrics.render()
+    }),
     "/api/v1/status": () => json(deps.status()),
     "/api/v1/planes/": (url) => historyRoute(url, deps),
     "/": () => statusPage(deps.status()),
@@ -3764,7 +3771,11 @@ function createRoutes(deps) {
       const match = /^\/badge\/([^/]+)\.svg$/.exec(url.pathname);
       const plane = match?.[1] ? decodeURIComponent(match[1]) : "";
       if (!deps.planes.includes(plane)) return json({ error: "no such plane" }, 404);
-      return { status: 200, contentType: "image/svg+xml; charset=utf-8", body: renderBadge(plane, deps.planeStatus(plane)) };
+      return {
+        status: 200,
+        contentType: "image/svg+xml; charset=utf-8",
+        body: renderBadge(plane, deps.planeStatus(plane))
+      };
     }
   };
 }
@@ -3776,7 +3787,8 @@ function historyRoute(url, deps) {
   const raw = url.searchParams.get("limit");
   let limit = HISTORY_DEFAULT_LIMIT;
   if (raw !== null) {
-    if (!/^\d+$/.test(raw) || Number(raw) < 1) return json({ error: "limit must be a whole number from 1" }, 400);
+    if (!/^\d+$/.test(raw) || Number(raw) < 1)
+      return json({ error: "limit must be a whole number from 1" }, 400);
     limit = Math.min(Number(raw), HISTORY_MAX_LIMIT);
   }
   const results = deps.history(plane, limit).map((result) => ({
@@ -3994,7 +4006,9 @@ var SqliteResultStore = class {
     return this.#selectHistory.all(plane, since, limit).map(fromRow2);
   }
   availability(since) {
-    return new Map(this.#availability.all(since).map((row) => [row.plane, { healthy: row.healthy, total: row.total }]));
+    return new Map(
+      this.#availability.all(since).map((row) => [row.plane, { healthy: row.healthy, total: row.total }])
+    );
   }
   pruneHistory(before, batchSize) {
     return this.#pruneHistory.run(before, batchSize).changes;

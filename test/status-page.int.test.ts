@@ -1,0 +1,290 @@
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { SandboxGithub } from '../src/sandbox/sandbox-github.js';
+import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
+import { eventually, startDaemon, type DaemonProcess } from './helpers/daemon.js';
+import { tempDir } from './helpers/tmp.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const API_KEY = 'page-test-key';
+const GITHUB_TOKEN = 'ghp_pageTestToken00000000000000';
+
+async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install the Debian package "chromium" (.ci/run does)`);
+  }
+  try {
+    return await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  } catch (error) {
+    throw new Error(
+      `Chromium at ${CHROMIUM} could not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/** Opens the page and records console errors and page errors. */
+async function open(browser: Browser, url: string, credentials?: { username: string; password: string }) {
+  const context = await browser.newContext(credentials ? { httpCredentials: credentials } : {});
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  const response = await page.goto(url);
+  return { page, errors, response, close: () => context.close() };
+}
+
+const rowStatus = (page: Page, plane: string) =>
+  page.locator(`tr[data-plane="${plane}"] .status`).textContent();
+
+function writeConfig(dir: string, platform: SandboxPlatform, github: SandboxGithub, extra = ''): string {
+  const planes = ['pg-ok', 'pg-nouser', 'pg-nomodel', 'pg-500', 'pg-slow', 'pg-changing'];
+  const path = join(dir, 'planecheck.yaml');
+  writeFileSync(
+    path,
+    `schedule: { interval: 1s, cacheTtl: 4s, planeTimeout: 800ms }
+platform: { controlPlaneUrl: "${platform.url}", apiKey: "${API_KEY}", requestTimeout: 700ms, pollInterval: 20ms }
+workloadPlanes:
+${planes.map((plane) => `  - { name: ${plane}, inferenceUrl: "${platform.inferenceUrl(plane)}" }`).join('\n')}
+storage: { path: "${join(dir, 'planecheck.db')}" }
+selfHeal: { enabled: true, repository: acme/platform, runPollInterval: 200ms, cooldown: 10m }
+github: { apiUrl: "${github.url}", token: "${GITHUB_TOKEN}" }
+${extra || 'server: { listen: "127.0.0.1:0" }'}
+`,
+  );
+  return path;
+}
+
+describe('the status page in a real browser (Debian Chromium)', () => {
+  const platform = new SandboxPlatform({
+    apiKey: API_KEY,
+    planes: {
+      'pg-ok': 'healthy',
+      'pg-nouser': 'no_user',
+      'pg-nomodel': 'no_model',
+      'pg-500': 'predict_500',
+      'pg-slow': 'slow',
+      'pg-changing': 'healthy',
+    },
+    slowDelayMs: 3_000,
+  });
+  // Runs conclude "failure", so NO_USER and NO_ORACLE stay for the page to show, with their run links.
+  const github = new SandboxGithub({
+    token: GITHUB_TOKEN,
+    workflowInputs: ['workload_plane', 'reason', 'correlation_id'],
+    queuedMs: 100,
+    runMs: 200,
+    conclusion: 'failure',
+  });
+  let browser: Browser;
+  let daemon: DaemonProcess;
+
+  before(async () => {
+    browser = await launch();
+    await platform.start();
+    await github.start();
+    daemon = await startDaemon(['--config', writeConfig(tempDir('planecheck-page-'), platform, github)]);
+  });
+  after(async () => {
+    await daemon?.stop();
+    await browser?.close();
+    await platform.close();
+    await github.close();
+  });
+
+  it('renders every status with its text, self-heal actions with run links, and no console errors', async () => {
+    const { page, errors, response, close } = await open(browser, `${daemon.url}/`);
+    try {
+      assert.equal(response?.status(), 200);
+      assert.match(response?.headers()['content-security-policy'] ?? '', /default-src 'none'/);
+      // The slow plane has no result yet: NO_VALUE, before its first check ends.
+      assert.equal(await rowStatus(page, 'pg-slow'), 'NO_VALUE');
+      const expected: Record<string, string> = {
+        'pg-ok': 'HEALTHY',
+        'pg-nouser': 'NO_USER',
+        'pg-nomodel': 'NO_ORACLE',
+        'pg-500': 'FAILED',
+      };
+      await eventually(
+        async () => {
+          for (const [plane, status] of Object.entries(expected))
+            if ((await rowStatus(page, plane)) !== status) return undefined;
+          return true;
+        },
+        15_000,
+        'every status on the page',
+      );
+      // Status is text, not only colour, and each carries its meaning.
+      assert.match((await page.locator('tr[data-plane="pg-nouser"]').textContent()) ?? '', /does not exist/);
+      assert.match(
+        (await page.locator('tr[data-plane="pg-500"] .reason').textContent()) ?? '',
+        /predict_http_500/,
+      );
+
+      const link = page.locator('tr[data-plane="pg-nouser"] td a');
+      await link.waitFor({ timeout: 15_000 });
+      assert.match((await link.getAttribute('href')) ?? '', /\/acme\/platform\/actions\/runs\/\d+$/);
+
+      const card = page.locator('article[data-plane="pg-500"]');
+      assert.match((await card.textContent()) ?? '', /Diagnose:/);
+      assert.match(
+        (await card.locator('a', { hasText: 'Runbook' }).getAttribute('href')) ?? '',
+        /runbook\.md#failed$/,
+      );
+      assert.match((await page.locator('#banner').textContent()) ?? '', /planes need attention/);
+
+      // A real table for screen readers: caption, column headers, a row header per plane.
+      assert.equal(await page.locator('table caption').count(), 1);
+      assert.equal(await page.locator('thead th[scope="col"]').count(), 7);
+      assert.equal(await page.locator('tbody th[scope="row"]').count(), 6);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('shows a plane changing state without a reload', async () => {
+    const { page, errors, close } = await open(browser, `${daemon.url}/`);
+    try {
+      await eventually(
+        async () => ((await rowStatus(page, 'pg-changing')) === 'HEALTHY' ? true : undefined),
+        10_000,
+      );
+      await page.evaluate(() => {
+        (globalThis as unknown as { marker: number }).marker = 42;
+      });
+      platform.setScenario('pg-changing', 'predict_500');
+      await eventually(
+        async () => ((await rowStatus(page, 'pg-changing')) === 'FAILED' ? true : undefined),
+        15_000,
+        'the change',
+      );
+      const marker = await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker);
+      assert.equal(marker, 42, 'the page was not reloaded');
+      assert.deepEqual(errors, []);
+    } finally {
+      platform.setScenario('pg-changing', 'healthy');
+      await close();
+    }
+  });
+
+  it('bounds the history endpoint', async () => {
+    await eventually(async () => {
+      const body = (await (await fetch(`${daemon.url}/api/v1/planes/pg-ok/history?limit=2`)).json()) as {
+        results: unknown[];
+      };
+      return body.results.length === 2 ? true : undefined;
+    });
+    const big = (await (await fetch(`${daemon.url}/api/v1/planes/pg-ok/history?limit=5000`)).json()) as {
+      limit: number;
+      results: { status: string }[];
+    };
+    assert.equal(big.limit, 1000);
+    assert.ok(big.results.length >= 2 && big.results.length <= 1000);
+    assert.equal(big.results[0]?.status, 'HEALTHY');
+    const plain = (await (await fetch(`${daemon.url}/api/v1/planes/pg-ok/history`)).json()) as {
+      limit: number;
+    };
+    assert.equal(plain.limit, 100);
+    for (const bad of ['0', '-1', 'abc', '1.5']) {
+      assert.equal((await fetch(`${daemon.url}/api/v1/planes/pg-ok/history?limit=${bad}`)).status, 400, bad);
+    }
+    assert.equal((await fetch(`${daemon.url}/api/v1/planes/mars/history`)).status, 404);
+  });
+
+  it('serves a valid SVG badge per plane', async () => {
+    const response = await fetch(`${daemon.url}/badge/pg-ok.svg`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^image\/svg\+xml/);
+    const svg = await response.text();
+    const { page, close } = await open(browser, 'about:blank');
+    try {
+      const parsed = await page.evaluate((text) => {
+        interface Doc {
+          querySelector(selector: string): { textContent: string | null } | null;
+          documentElement: { nodeName: string; textContent: string | null };
+        }
+        const Parser = (
+          globalThis as unknown as { DOMParser: new () => { parseFromString(t: string, type: string): Doc } }
+        ).DOMParser;
+        const doc = new Parser().parseFromString(text, 'image/svg+xml');
+        return {
+          error: doc.querySelector('parsererror')?.textContent ?? null,
+          root: doc.documentElement.nodeName,
+          text: doc.documentElement.textContent,
+        };
+      }, svg);
+      assert.equal(parsed.error, null);
+      assert.equal(parsed.root, 'svg');
+      assert.match(parsed.text ?? '', /pg-ok/);
+      assert.match(parsed.text ?? '', /HEALTHY|NO_VALUE/);
+    } finally {
+      await close();
+    }
+    assert.equal((await fetch(`${daemon.url}/badge/mars.svg`)).status, 404);
+  });
+});
+
+describe('the status page with auth on', () => {
+  it('asks for credentials, and with them the page and its API calls work', async () => {
+    const platform = new SandboxPlatform({ apiKey: API_KEY, planes: { 'pg-ok': 'healthy' } });
+    const github = new SandboxGithub({ token: GITHUB_TOKEN });
+    await platform.start();
+    await github.start();
+    const dir = tempDir('planecheck-page-auth-');
+    const daemon = await startDaemon([
+      '--config',
+      writeConfig(
+        dir,
+        platform,
+        github,
+        'server: { listen: "127.0.0.1:0", auth: { username: oncall, password: "page-password-1234" } }',
+      ),
+    ]);
+    const browser = await launch();
+    try {
+      const anonymous = await fetch(`${daemon.url}/`);
+      assert.equal(anonymous.status, 401);
+      assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Basic/);
+
+      const { page, errors, response, close } = await open(browser, `${daemon.url}/`, {
+        username: 'oncall',
+        password: 'page-password-1234',
+      });
+      try {
+        assert.equal(response?.status(), 200);
+        const polled = page.waitForResponse((r) => r.url().endsWith('/api/v1/status') && r.status() === 200, {
+          timeout: 10_000,
+        });
+        await polled;
+        await eventually(
+          async () => ((await rowStatus(page, 'pg-ok')) === 'HEALTHY' ? true : undefined),
+          10_000,
+        );
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+    } finally {
+      await browser.close();
+      await daemon.stop();
+      await platform.close();
+      await github.close();
+    }
+  });
+});
