@@ -1104,6 +1104,27 @@ function demoConfig(sandboxUrl) {
 
 // src/sandbox/sandbox-platform.ts
 import { createServer } from "node:http";
+
+// src/sandbox/request-body.ts
+async function readBody(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > 1024 * 1024) throw new Error("request body too large");
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+
+// src/sandbox/sandbox-platform.ts
 var SCENARIOS = [
   "healthy",
   "no_user",
@@ -1328,23 +1349,6 @@ function send(res, status, body) {
 function sendRaw(res, status, body, contentType) {
   res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(body) });
   res.end(body);
-}
-async function readBody(req) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > 1024 * 1024) throw new Error("request body too large");
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return void 0;
-  }
 }
 function isJson(text) {
   return parseJson(text) !== void 0;

@@ -1715,15 +1715,75 @@ function getErrorMessage(error) {
   return typeof error === "string" ? error : JSON.stringify(error);
 }
 
+// src/store/result-writer.ts
+var ResultWriter = class {
+  #store;
+  #onError;
+  #onDropped;
+  #maxPending;
+  #backoffMs;
+  #pending = [];
+  #retryAt = 0;
+  constructor(options) {
+    this.#store = options.store;
+    this.#onError = options.onError;
+    this.#onDropped = options.onDropped ?? (() => void 0);
+    this.#maxPending = options.maxPending ?? 5e4;
+    this.#backoffMs = options.backoffMs ?? 1e3;
+  }
+  get pending() {
+    return this.#pending.length;
+  }
+  write(result, now = Date.now()) {
+    this.#pending.push(result);
+    if (this.#pending.length > this.#maxPending) {
+      const dropped = this.#pending.length - this.#maxPending;
+      this.#pending.splice(0, dropped);
+      this.#onDropped(dropped);
+    }
+    this.flush(now);
+  }
+  /** Writes what is pending unless still backing off; true when nothing is left pending. */
+  flush(now = Date.now()) {
+    if (this.#pending.length === 0) return true;
+    if (now < this.#retryAt) return false;
+    try {
+      this.#store.saveResults(this.#pending);
+      this.#pending = [];
+      return true;
+    } catch (error) {
+      this.#retryAt = now + this.#backoffMs;
+      this.#onError(error, this.#pending.length);
+      return false;
+    }
+  }
+};
+
 // src/daemon/check-cycle.ts
 var PRUNE_BATCH = 500;
 var CHECKPOINT_EVERY_CYCLES = 10;
 var CheckCycle = class {
   #deps;
+  #writer;
   #cycles = 0;
   #lastFinishedAt = null;
   constructor(deps) {
     this.#deps = deps;
+    this.#writer = new ResultWriter({
+      store: deps.store,
+      onError: (error, pending) => {
+        deps.metrics.recordStorageError("write");
+        deps.log.error("could not store results; keeping them in memory and retrying", {
+          pending,
+          error: getErrorMessage(error)
+        });
+      },
+      onDropped: (count) => deps.log.error("dropped the oldest unstored results", { count })
+    });
+  }
+  /** Writes results still waiting for the database; `force` skips the retry backoff (shutdown). */
+  flush(force = false) {
+    return this.#writer.flush(force ? Number.POSITIVE_INFINITY : Date.now());
   }
   get lastFinishedAt() {
     return this.#lastFinishedAt;
@@ -1741,6 +1801,7 @@ var CheckCycle = class {
         this.publish(stored);
       }
     });
+    this.#writer.flush();
     if (signal.aborted) return;
     const durationMs = performance.now() - started;
     this.#cycles++;
@@ -1767,13 +1828,8 @@ var CheckCycle = class {
   }
   /** Stores one result, updates what readers see, and logs a status change. */
   publish(result) {
-    const { store, board, metrics, log, onResult } = this.#deps;
-    try {
-      store.saveResult(result);
-    } catch (error) {
-      metrics.recordStorageError("write");
-      log.error("could not store result", { plane: result.plane, error: getErrorMessage(error) });
-    }
+    const { board, metrics, log, onResult } = this.#deps;
+    this.#writer.write(result);
     const change = board.update(result);
     metrics.recordResult(result);
     if (change) log.info("status changed", { ...change });
@@ -2160,6 +2216,27 @@ github:
 // src/sandbox/sandbox-github.ts
 import { createPublicKey, createVerify, randomBytes as randomBytes2 } from "node:crypto";
 import { createServer } from "node:http";
+
+// src/sandbox/request-body.ts
+async function readBody(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > 1024 * 1024) throw new Error("request body too large");
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+function parseJson(text2) {
+  try {
+    return JSON.parse(text2);
+  } catch {
+    return void 0;
+  }
+}
+
+// src/sandbox/sandbox-github.ts
 import { Ajv } from "ajv";
 
 // src/sandbox/github-openapi.json
@@ -2993,18 +3070,6 @@ function send(res, status, body, headers = {}) {
   });
   res.end(text2);
 }
-async function readBody(req) {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
-  return Buffer.concat(chunks).toString("utf8");
-}
-function parseJson(text2) {
-  try {
-    return JSON.parse(text2);
-  } catch {
-    return void 0;
-  }
-}
 
 // src/sandbox/sandbox-platform.ts
 import { createServer as createServer2 } from "node:http";
@@ -3103,7 +3168,7 @@ var SandboxPlatform = class {
     if (req.headers.authorization !== `Api-Key ${this.#options.apiKey}`) {
       return send2(res, 401, { error: "invalid API key" });
     }
-    const body = await readBody2(req);
+    const body = await readBody(req);
     if (this.#options.latencyMs > 0) await delay(this.#options.latencyMs);
     if (req.method === "GET" && parts[0] === "v1" && parts[1] === "users" && parts.length === 2) {
       const plane = this.#planeForEmail(url.searchParams.get("email") ?? "");
@@ -3144,7 +3209,7 @@ var SandboxPlatform = class {
         return send2(res, 200, { output: "pong" });
       }
       if (req.method === "POST" && action === "production/async_predict") {
-        const parsed = parseJson2(body);
+        const parsed = parseJson(body);
         if (parsed === void 0 || typeof parsed !== "object" || parsed === null || !("model_input" in parsed)) {
           return send2(res, 400, { error: "body must be JSON with model_input" });
         }
@@ -3202,8 +3267,8 @@ var SandboxPlatform = class {
       return send2(res, 200, { plane, scenario: "healthy" });
     }
     if (req.method === "PUT" && parts.length === 2) {
-      return readBody2(req).then((body) => {
-        const scenario = parseJson2(body)?.scenario;
+      return readBody(req).then((body) => {
+        const scenario = parseJson(body)?.scenario;
         if (!SCENARIOS.includes(scenario)) {
           return send2(res, 400, { error: `scenario must be one of ${SCENARIOS.join(", ")}` });
         }
@@ -3233,25 +3298,8 @@ function sendRaw(res, status, body, contentType) {
   res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(body) });
   res.end(body);
 }
-async function readBody2(req) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > 1024 * 1024) throw new Error("request body too large");
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-function parseJson2(text2) {
-  try {
-    return JSON.parse(text2);
-  } catch {
-    return void 0;
-  }
-}
 function isJson(text2) {
-  return parseJson2(text2) !== void 0;
+  return parseJson(text2) !== void 0;
 }
 function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -3923,7 +3971,7 @@ function openSqliteStore(path, options = {}) {
 function openDatabase(path) {
   const db = new Database(path);
   try {
-    db.pragma("busy_timeout = 5000");
+    db.pragma("busy_timeout = 100");
     const check = db.pragma("quick_check", { simple: true });
     if (check !== "ok") throw new CorruptDatabase(`quick_check: ${String(check)}`);
     const version = db.pragma("user_version", { simple: true });
@@ -3990,14 +4038,19 @@ var SqliteResultStore = class {
       `SELECT plane, sum(status = 'HEALTHY') AS healthy, count(*) AS total
        FROM check_history WHERE checked_at >= ? GROUP BY plane`
     );
-    this.#save = db.transaction((result) => {
-      const row = toRow(result);
-      this.#upsertLatest.run(row);
-      this.#insertHistory.run(row);
+    this.#save = db.transaction((results) => {
+      for (const result of results) {
+        const row = toRow(result);
+        this.#upsertLatest.run(row);
+        this.#insertHistory.run(row);
+      }
     });
   }
   saveResult(result) {
-    this.#save(result);
+    this.#save([result]);
+  }
+  saveResults(results) {
+    this.#save(results);
   }
   latestResults() {
     return this.#selectLatest.all().map(fromRow2);
@@ -4356,6 +4409,7 @@ planecheck demo: ${planeNames.length} sandbox planes, checked every ${config.sch
   await healer?.stop();
   await closeServer(server);
   await checker.close();
+  if (!cycle.flush(true)) log.error("some results could not be stored before shutdown");
   storeOpen = false;
   store.close();
   await sandbox?.close();

@@ -218,6 +218,7 @@ async function main(): Promise<number> {
   await healer?.stop();
   await closeServer(server);
   await checker.close();
+  if (!cycle.flush(true)) log.error('some results could not be stored before shutdown');
   storeOpen = false;
   store.close();
   await sandbox?.close();

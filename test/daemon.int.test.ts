@@ -375,3 +375,78 @@ github: { apiUrl: "${github.url}", token: "\${GITHUB_TOKEN}" }
     }
   });
 });
+
+describe('the daemon with its database locked by another process', () => {
+  it('keeps serving fast scrapes, keeps the results in memory, and stores them once the lock is gone', async () => {
+    const platform = new SandboxPlatform({
+      apiKey: API_KEY,
+      planes: { 'locked-a': 'healthy', 'locked-b': 'no_user' },
+    });
+    await platform.start();
+    const dir = tempDir('planecheck-locked-');
+    const dbPath = join(dir, 'planecheck.db');
+    const path = join(dir, 'planecheck.yaml');
+    writeFileSync(
+      path,
+      `schedule: { interval: 1s, cacheTtl: 3s, planeTimeout: 800ms }
+platform: { controlPlaneUrl: "${platform.url}", apiKey: "${API_KEY}", requestTimeout: 700ms, pollInterval: 20ms }
+workloadPlanes:
+  - { name: locked-a, inferenceUrl: "${platform.inferenceUrl('locked-a')}" }
+  - { name: locked-b, inferenceUrl: "${platform.inferenceUrl('locked-b')}" }
+server: { listen: "127.0.0.1:0" }
+storage: { path: "${dbPath}" }
+`,
+    );
+    const daemon = await startDaemon(['--config', path]);
+    const other = new Database(dbPath);
+    try {
+      await daemon.waitForLog((line) => line.msg === 'cycle finished');
+      other.pragma('busy_timeout = 5000');
+      other.exec('BEGIN IMMEDIATE'); // holds the write lock, as another process might
+      const lockedAt = Date.now();
+      const scrapeTimes: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const started = Date.now();
+        const response = await fetch(`${daemon.url}/metrics`);
+        assert.equal(response.status, 200);
+        await response.text();
+        scrapeTimes.push(Date.now() - started);
+        await sleep(250);
+      }
+      // Writes give up after 100 ms and retry later; nothing waits on the lock for seconds.
+      assert.ok(Math.max(...scrapeTimes) < 1_000, `scrapes took ${scrapeTimes.join(', ')} ms`);
+      const api = (await (await fetch(`${daemon.url}/api/v1/status`)).json()) as {
+        planes: { name: string; status: string }[];
+      };
+      assert.equal(
+        api.planes.find((p) => p.name === 'locked-b')?.status,
+        'NO_USER',
+        'the status stays current',
+      );
+      await daemon.waitForLog((line) => String(line.msg).startsWith('could not store results'));
+      const unlockedAt = Date.now();
+      other.exec('COMMIT');
+
+      // After the lock: the results checked while it was held are stored too.
+      await eventually(
+        () => {
+          const count = (
+            other
+              .prepare('SELECT count(*) AS n FROM check_history WHERE checked_at > ? AND checked_at < ?')
+              .get(lockedAt + 200, unlockedAt - 200) as { n: number }
+          ).n;
+          return Promise.resolve(count >= 4 ? count : undefined);
+        },
+        10_000,
+        'the held-back results to be written',
+      );
+      const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+      assert.match(metrics, /^planecheck_storage_errors_total\{operation="write"\} [1-9]/m);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+      assert.equal(await daemon.stop(), 0);
+      await platform.close();
+    }
+  });
+});

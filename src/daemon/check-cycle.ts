@@ -7,6 +7,7 @@ import type { PlanecheckMetrics } from '../metrics/metrics.js';
 import type { PlaneRef } from '../platform/platform-api.js';
 import type { StoredResult } from '../store/plane-state.js';
 import type { ResultStore } from '../store/result-store.js';
+import { ResultWriter } from '../store/result-writer.js';
 import type { StatusBoard } from '../store/status-board.js';
 
 export interface CheckCycleDeps {
@@ -27,11 +28,28 @@ const CHECKPOINT_EVERY_CYCLES = 10;
 /** One check cycle: check every plane, store and publish each result as it arrives, then tidy up. */
 export class CheckCycle {
   readonly #deps: CheckCycleDeps;
+  readonly #writer: ResultWriter;
   #cycles = 0;
   #lastFinishedAt: number | null = null;
 
   constructor(deps: CheckCycleDeps) {
     this.#deps = deps;
+    this.#writer = new ResultWriter({
+      store: deps.store,
+      onError: (error, pending) => {
+        deps.metrics.recordStorageError('write');
+        deps.log.error('could not store results; keeping them in memory and retrying', {
+          pending,
+          error: getErrorMessage(error),
+        });
+      },
+      onDropped: (count) => deps.log.error('dropped the oldest unstored results', { count }),
+    });
+  }
+
+  /** Writes results still waiting for the database; `force` skips the retry backoff (shutdown). */
+  flush(force = false): boolean {
+    return this.#writer.flush(force ? Number.POSITIVE_INFINITY : Date.now());
   }
 
   get lastFinishedAt(): number | null {
@@ -52,6 +70,7 @@ export class CheckCycle {
         this.publish(stored);
       },
     });
+    this.#writer.flush();
     if (signal.aborted) return;
     const durationMs = performance.now() - started;
     this.#cycles++;
@@ -80,13 +99,8 @@ export class CheckCycle {
 
   /** Stores one result, updates what readers see, and logs a status change. */
   publish(result: StoredResult): void {
-    const { store, board, metrics, log, onResult } = this.#deps;
-    try {
-      store.saveResult(result);
-    } catch (error) {
-      metrics.recordStorageError('write');
-      log.error('could not store result', { plane: result.plane, error: getErrorMessage(error) });
-    }
+    const { board, metrics, log, onResult } = this.#deps;
+    this.#writer.write(result);
     const change = board.update(result);
     metrics.recordResult(result);
     if (change) log.info('status changed', { ...change });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseJson, readBody } from './request-body.js';
 import { fillTextTemplate } from '../config/template.js';
 
 /** How a sandbox plane behaves; change it at run time through `PUT /admin/planes/{plane}`. */
@@ -282,25 +283,6 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 function sendRaw(res: ServerResponse, status: number, body: string, contentType: string): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
   res.end(body);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 1024 * 1024) throw new Error('request body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 function isJson(text: string): boolean {

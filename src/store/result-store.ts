@@ -4,6 +4,8 @@ import type { StoredResult } from './plane-state.js';
 export interface ResultStore {
   /** Replaces the plane's latest result and appends it to the history, atomically. */
   saveResult(result: StoredResult): void;
+  /** Saves results in order, all in one transaction. */
+  saveResults(results: readonly StoredResult[]): void;
   latestResults(): StoredResult[];
   /** Newest first, at most `limit`, optionally only those checked at or after `since`. */
   history(plane: string, limit: number, since?: number): StoredResult[];

@@ -89,7 +89,9 @@ export function openSqliteStore(path: string, options: OpenStoreOptions = {}): S
 function openDatabase(path: string): Db {
   const db = new Database(path);
   try {
-    db.pragma('busy_timeout = 5000');
+    // Short: writes run on the event loop, and a lock held by another process must not stall scrapes.
+    // A write that finds the database busy is kept in memory and retried (ResultWriter).
+    db.pragma('busy_timeout = 100');
     // Read-only checks first: a database we refuse must be left exactly as it was.
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new CorruptDatabase(`quick_check: ${String(check)}`);
@@ -138,7 +140,7 @@ export class SqliteResultStore implements ResultStore {
   readonly #selectHistory: Database.Statement<[string, number, number], Row>;
   readonly #pruneHistory: Database.Statement<[number, number]>;
   readonly #availability: Database.Statement<[number], { plane: string; healthy: number; total: number }>;
-  readonly #save: (result: StoredResult) => void;
+  readonly #save: (results: readonly StoredResult[]) => void;
 
   constructor(db: Db) {
     this.#db = db;
@@ -163,15 +165,21 @@ export class SqliteResultStore implements ResultStore {
       `SELECT plane, sum(status = 'HEALTHY') AS healthy, count(*) AS total
        FROM check_history WHERE checked_at >= ? GROUP BY plane`,
     );
-    this.#save = db.transaction((result: StoredResult) => {
-      const row = toRow(result);
-      this.#upsertLatest.run(row);
-      this.#insertHistory.run(row);
+    this.#save = db.transaction((results: readonly StoredResult[]) => {
+      for (const result of results) {
+        const row = toRow(result);
+        this.#upsertLatest.run(row);
+        this.#insertHistory.run(row);
+      }
     });
   }
 
   saveResult(result: StoredResult): void {
-    this.#save(result);
+    this.#save([result]);
+  }
+
+  saveResults(results: readonly StoredResult[]): void {
+    this.#save(results);
   }
 
   latestResults(): StoredResult[] {
