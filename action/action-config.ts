@@ -50,9 +50,9 @@ export async function buildConfig(
     selfHeal.repository ??= defaults.repository;
     document.selfHeal = selfHeal;
     const github = (document.github ?? {}) as Record<string, unknown>;
-    if (inputs.githubToken !== undefined) {
+    // The input defaults to the job's GITHUB_TOKEN, so credentials set in the config file take precedence.
+    if (inputs.githubToken !== undefined && github.token === undefined && github.app === undefined) {
       github.token = literal(inputs.githubToken);
-      delete github.app;
     }
     github.apiUrl ??= defaults.apiUrl;
     if (github.token === undefined && github.app === undefined)
