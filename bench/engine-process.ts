@@ -9,6 +9,7 @@ import { CheckCycle } from '../src/daemon/check-cycle.js';
 import { createLogger } from '../src/log/logger.js';
 import { PlanecheckMetrics } from '../src/metrics/metrics.js';
 import { closeServer, createDaemonServer, listen } from '../src/server/http-server.js';
+import { createRoutes } from '../src/server/routes.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { StatusBoard } from '../src/store/status-board.js';
 import { mkdtempSync } from 'node:fs';
@@ -153,13 +154,15 @@ ${list.join('\n')}
   const server = createDaemonServer({
     log,
     readiness: () => ({ ready: true, checks: {} }),
-    protectedRoutes: {
-      '/metrics': async () => ({
-        status: 200,
-        contentType: metrics.contentType,
-        body: await metrics.render(),
-      }),
-    },
+    protectedRoutes: createRoutes({
+      metrics,
+      status: () => {
+        throw new Error('not benchmarked');
+      },
+      planes: names,
+      history: () => [],
+      planeStatus: () => 'NO_VALUE',
+    }),
   });
   const serverUrl = await listen(server, '127.0.0.1:0');
   sampleRss();

@@ -1863,6 +1863,40 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 var PLANE_STATUSES = ["HEALTHY", "NO_USER", "NO_ORACLE", "FAILED", "NO_VALUE"];
 var STEP_NAMES = ["user_lookup", "oracle_lookup", "predict", "async_predict"];
 
+// src/metrics/gzip-parts.ts
+import { promisify } from "node:util";
+import { constants, crc32, deflateRaw, deflateRawSync } from "node:zlib";
+var deflateRawAsync = promisify(deflateRaw);
+var SEGMENT = { finishFlush: constants.Z_FULL_FLUSH, level: 6 };
+var HEADER = Buffer.from([31, 139, 8, 0, 0, 0, 0, 0, 0, 255]);
+var FINAL_BLOCK = Buffer.from([3, 0]);
+async function deflatePart(plain) {
+  return { plain, deflated: await deflateRawAsync(plain, SEGMENT) };
+}
+function deflatePartSync(plain) {
+  return { plain, deflated: deflateRawSync(plain, SEGMENT) };
+}
+function gzipParts(parts, crcBefore) {
+  const last = parts[parts.length - 1];
+  let crc = crcBefore;
+  if (crc === void 0 || last === void 0) {
+    crc = 0;
+    for (const part of parts) crc = crc32(part.plain, crc);
+  } else {
+    crc = crc32(last.plain, crc);
+  }
+  const size = parts.reduce((sum, part) => sum + part.plain.length, 0);
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  trailer.writeUInt32LE(size % 2 ** 32, 4);
+  return [HEADER, ...parts.map((part) => part.deflated), FINAL_BLOCK, trailer];
+}
+function crcOf(parts, start = 0) {
+  let crc = start;
+  for (const part of parts) crc = crc32(part, crc);
+  return crc;
+}
+
 // src/metrics/step-histogram.ts
 var StepHistogram = class {
   #name;
@@ -1937,8 +1971,9 @@ var PlanecheckMetrics = class {
   #status = new Registry();
   #cycle = new Registry();
   #source;
+  /** Rendered status gauges; `crc` covers the cycle part and this one, in that order. */
   #statusCache;
-  #cycleText = Buffer.alloc(0);
+  #cyclePart;
   #dirty = true;
   #checkDuration;
   #checksTotal;
@@ -2090,28 +2125,38 @@ var PlanecheckMetrics = class {
   }
   /** Re-renders the histograms and counters; the daemon calls this once per cycle and after self-heal events. */
   async refresh() {
-    if (!this.#dirty && this.#cycleText.length > 0) return;
+    if (!this.#dirty && this.#cyclePart) return;
     this.#dirty = false;
-    this.#cycleText = Buffer.from(`${this.#checkDuration.render()}
-${await this.#cycle.metrics()}`);
+    const text2 = Buffer.from(`${this.#checkDuration.render()}
+${await this.#cycle.metrics()}
+`);
+    this.#cyclePart = await deflatePart(text2);
   }
   get contentType() {
     return this.#live.contentType;
   }
-  /** The full exposition: process metrics, status gauges, then histograms and counters. */
-  async render(now = Date.now()) {
-    if (this.#cycleText.length === 0) await this.refresh();
-    const cache = this.#statusCache;
-    if (cache === void 0 || cache.version !== this.#source.version || now >= cache.validUntil) {
+  /**
+   * The full exposition, as parts to write in order: histograms and counters, status gauges, then
+   * process metrics. With `gzip`, one gzip stream built from the cached deflated parts.
+   */
+  async render(options = {}) {
+    const now = options.now ?? Date.now();
+    if (!this.#cyclePart) await this.refresh();
+    const cycle = this.#cyclePart ?? deflatePartSync(Buffer.alloc(0));
+    let status = this.#statusCache;
+    if (!status || status.version !== this.#source.version || now >= status.validUntil || status.cycle !== cycle) {
       const version = this.#source.version;
       const validUntil = this.#source.nextExpiry(now) ?? Infinity;
-      this.#statusCache = { text: Buffer.from(await this.#status.metrics()), version, validUntil };
+      const part = await deflatePart(Buffer.from(`${await this.#status.metrics()}
+`));
+      status = { part, version, validUntil, cycle, crc: crcOf([cycle.plain, part.plain]) };
+      this.#statusCache = status;
     }
     const live = Buffer.from(await this.#live.metrics());
-    return [live, NEWLINE, this.#statusCache?.text ?? NEWLINE, NEWLINE, this.#cycleText];
+    if (!options.gzip) return [cycle.plain, status.part.plain, live];
+    return gzipParts([cycle, status.part, deflatePartSync(live)], status.crc);
   }
 };
-var NEWLINE = Buffer.from("\n");
 
 // src/scheduler/cycle-scheduler.ts
 import cron from "node-cron";
@@ -3368,7 +3413,7 @@ async function handle(req, res, deps) {
     const headers = deps.auth ? { "www-authenticate": challenge(deps.auth) } : void 0;
     return send3(res, req, { ...json({ error: "unauthorized" }, 401), headers });
   }
-  return send3(res, req, await route(url));
+  return send3(res, req, await route(url, req));
 }
 function findRoute(routes, path) {
   const exact = routes[path];
@@ -3807,11 +3852,16 @@ var HISTORY_DEFAULT_LIMIT = 100;
 var HISTORY_MAX_LIMIT = 1e3;
 function createRoutes(deps) {
   return {
-    "/metrics": async () => ({
-      status: 200,
-      contentType: deps.metrics.contentType,
-      body: await deps.metrics.render()
-    }),
+    "/metrics": async (_url, request2) => {
+      const gzip = acceptsGzip(request2.headers["accept-encoding"]);
+      const headers = gzip ? { "content-encoding": "gzip", vary: "accept-encoding" } : { vary: "accept-encoding" };
+      return {
+        status: 200,
+        contentType: deps.metrics.contentType,
+        body: await deps.metrics.render({ gzip }),
+        headers
+      };
+    },
     "/api/v1/status": () => json(deps.status()),
     "/api/v1/planes/": (url) => historyRoute(url, deps),
     "/": () => statusPage(deps.status()),
@@ -3826,6 +3876,13 @@ function createRoutes(deps) {
       };
     }
   };
+}
+function acceptsGzip(header) {
+  return (header ?? "").split(",").some((entry) => {
+    const [coding = "", ...params] = entry.trim().toLowerCase().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return (coding === "gzip" || coding === "x-gzip") && (q === void 0 || Number(q.slice(2)) > 0);
+  });
 }
 function historyRoute(url, deps) {
   const match = /^\/api\/v1\/planes\/([^/]+)\/history$/.exec(url.pathname);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isAuthorized } from '../src/server/auth.js';
+import { acceptsGzip } from '../src/server/routes.js';
 
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -33,4 +34,18 @@ describe('isAuthorized', () => {
       true,
     );
   });
+});
+
+describe('acceptsGzip', () => {
+  const cases: [string | undefined, boolean][] = [
+    [undefined, false],
+    ['', false],
+    ['gzip', true],
+    ['deflate, gzip;q=0.5', true],
+    ['gzip;q=0', false],
+    ['identity', false],
+    ['br, x-gzip', true],
+  ];
+  for (const [header, expected] of cases)
+    it(`${header ?? '(none)'}`, () => assert.equal(acceptsGzip(header), expected));
 });

@@ -110,3 +110,33 @@ describe('PlanecheckMetrics', () => {
     assert.equal(code, 0);
   });
 });
+
+describe('PlanecheckMetrics over gzip', () => {
+  it('serves one gzip stream equal to the plain exposition, from cached parts', async () => {
+    const { gunzipSync } = await import('node:zlib');
+    const board = new StatusBoard(['a', 'b'], 60_000);
+    const metrics = new PlanecheckMetrics(board.planes, board);
+    const healthy = result('a', 'HEALTHY');
+    board.update(healthy);
+    metrics.recordResult(healthy);
+    await metrics.refresh();
+    for (let i = 0; i < 2; i++) {
+      const plain = Buffer.concat(await metrics.render()).toString();
+      const unzipped = gunzipSync(Buffer.concat(await metrics.render({ gzip: true }))).toString();
+      // Only the process metrics (CPU time, memory) may move between the two renders.
+      const stable = (text: string) =>
+        text
+          .split('\n')
+          .filter((line) => line.startsWith('planecheck_'))
+          .join('\n');
+      assert.equal(stable(unzipped), stable(plain));
+      assert.match(unzipped, /^process_resident_memory_bytes \d+/m);
+      board.update(result('b', 'NO_USER')); // a status change between rounds rebuilds the cached part
+    }
+    const zipped = Buffer.concat(await metrics.render({ gzip: true }));
+    assert.ok(zipped.length < Buffer.concat(await metrics.render()).length / 3, 'compressed');
+    const { code, output } = await promtoolCheckMetrics(gunzipSync(zipped).toString());
+    assert.equal(output, '');
+    assert.equal(code, 0);
+  });
+});

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { PLANE_STATUSES, STEP_NAMES } from '../check/result.js';
+import { crcOf, deflatePart, deflatePartSync, gzipParts, type DeflatedPart } from './gzip-parts.js';
 import { StepHistogram } from './step-histogram.js';
 import type { PlaneState, StoredResult } from '../store/plane-state.js';
 
@@ -42,14 +43,18 @@ export interface StatusSource {
  * - histograms and counters: rendered once per cycle (`refresh()`), and after self-heal events; the
  *   per-plane step histogram, the largest part by far, by `StepHistogram`;
  * - process and Node.js metrics: rendered live on every scrape (they are small).
+ * Each cached part is also kept deflated, so a scrape that accepts gzip (Prometheus always does) costs a
+ * few kilobytes of compression instead of megabytes.
  */
 export class PlanecheckMetrics {
   readonly #live = new Registry();
   readonly #status = new Registry();
   readonly #cycle = new Registry();
   readonly #source: StatusSource;
-  #statusCache: { text: Buffer; version: number; validUntil: number } | undefined;
-  #cycleText = Buffer.alloc(0);
+  /** Rendered status gauges; `crc` covers the cycle part and this one, in that order. */
+  #statusCache:
+    { part: DeflatedPart; version: number; validUntil: number; cycle: DeflatedPart; crc: number } | undefined;
+  #cyclePart: DeflatedPart | undefined;
   #dirty = true;
 
   readonly #checkDuration: StepHistogram;
@@ -220,27 +225,39 @@ export class PlanecheckMetrics {
 
   /** Re-renders the histograms and counters; the daemon calls this once per cycle and after self-heal events. */
   async refresh(): Promise<void> {
-    if (!this.#dirty && this.#cycleText.length > 0) return;
+    if (!this.#dirty && this.#cyclePart) return;
     this.#dirty = false;
-    this.#cycleText = Buffer.from(`${this.#checkDuration.render()}\n${await this.#cycle.metrics()}`);
+    const text = Buffer.from(`${this.#checkDuration.render()}\n${await this.#cycle.metrics()}\n`);
+    this.#cyclePart = await deflatePart(text);
   }
 
   get contentType(): string {
     return this.#live.contentType;
   }
 
-  /** The full exposition: process metrics, status gauges, then histograms and counters. */
-  async render(now = Date.now()): Promise<Buffer[]> {
-    if (this.#cycleText.length === 0) await this.refresh();
-    const cache = this.#statusCache;
-    if (cache === undefined || cache.version !== this.#source.version || now >= cache.validUntil) {
+  /**
+   * The full exposition, as parts to write in order: histograms and counters, status gauges, then
+   * process metrics. With `gzip`, one gzip stream built from the cached deflated parts.
+   */
+  async render(options: { gzip?: boolean; now?: number } = {}): Promise<Buffer[]> {
+    const now = options.now ?? Date.now();
+    if (!this.#cyclePart) await this.refresh();
+    const cycle = this.#cyclePart ?? deflatePartSync(Buffer.alloc(0));
+    let status = this.#statusCache;
+    if (
+      !status ||
+      status.version !== this.#source.version ||
+      now >= status.validUntil ||
+      status.cycle !== cycle
+    ) {
       const version = this.#source.version;
       const validUntil = this.#source.nextExpiry(now) ?? Infinity;
-      this.#statusCache = { text: Buffer.from(await this.#status.metrics()), version, validUntil };
+      const part = await deflatePart(Buffer.from(`${await this.#status.metrics()}\n`));
+      status = { part, version, validUntil, cycle, crc: crcOf([cycle.plain, part.plain]) };
+      this.#statusCache = status;
     }
     const live = Buffer.from(await this.#live.metrics());
-    return [live, NEWLINE, this.#statusCache?.text ?? NEWLINE, NEWLINE, this.#cycleText];
+    if (!options.gzip) return [cycle.plain, status.part.plain, live];
+    return gzipParts([cycle, status.part, deflatePartSync(live)], status.crc);
   }
 }
-
-const NEWLINE = Buffer.from('\n');

@@ -18,7 +18,7 @@ export interface RouteResponse {
   headers?: Record<string, string>;
 }
 
-export type Route = (url: URL) => RouteResponse | Promise<RouteResponse>;
+export type Route = (url: URL, request: IncomingMessage) => RouteResponse | Promise<RouteResponse>;
 
 export interface ServerDeps {
   /** Routes behind the optional auth, by path; a path ending in `/` serves everything below it. */
@@ -63,7 +63,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     const headers = deps.auth ? { 'www-authenticate': challenge(deps.auth) } : undefined;
     return send(res, req, { ...json({ error: 'unauthorized' }, 401), headers });
   }
-  return send(res, req, await route(url));
+  return send(res, req, await route(url, req));
 }
 
 function findRoute(routes: Record<string, Route>, path: string): Route | undefined {

@@ -9,7 +9,7 @@ export const HISTORY_DEFAULT_LIMIT = 100;
 export const HISTORY_MAX_LIMIT = 1_000;
 
 export interface RouteDeps {
-  metrics: { render(): Promise<Buffer[]>; contentType: string };
+  metrics: { render(options: { gzip?: boolean }): Promise<Buffer[]>; contentType: string };
   status: () => StatusResponse;
   planes: readonly string[];
   history: (plane: string, limit: number) => StoredResult[];
@@ -20,11 +20,18 @@ export interface RouteDeps {
 /** The daemon's routes behind the optional auth: metrics, the status API, plane history, the page and badges. */
 export function createRoutes(deps: RouteDeps): Record<string, Route> {
   return {
-    '/metrics': async () => ({
-      status: 200,
-      contentType: deps.metrics.contentType,
-      body: await deps.metrics.render(),
-    }),
+    '/metrics': async (_url, request) => {
+      const gzip = acceptsGzip(request.headers['accept-encoding']);
+      const headers: Record<string, string> = gzip
+        ? { 'content-encoding': 'gzip', vary: 'accept-encoding' }
+        : { vary: 'accept-encoding' };
+      return {
+        status: 200,
+        contentType: deps.metrics.contentType,
+        body: await deps.metrics.render({ gzip }),
+        headers,
+      };
+    },
     '/api/v1/status': () => json(deps.status()),
     '/api/v1/planes/': (url) => historyRoute(url, deps),
     '/': () => statusPage(deps.status()),
@@ -39,6 +46,15 @@ export function createRoutes(deps: RouteDeps): Record<string, Route> {
       };
     },
   };
+}
+
+/** Whether an Accept-Encoding header takes gzip (and does not refuse it with q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((entry) => {
+    const [coding = '', ...params] = entry.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return (coding === 'gzip' || coding === 'x-gzip') && (q === undefined || Number(q.slice(2)) > 0);
+  });
 }
 
 /** `GET /api/v1/planes/{name}/history?limit=N`: newest first; `limit` defaults to 100 and is capped at 1,000. */
