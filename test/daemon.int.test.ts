@@ -76,16 +76,16 @@ ${extra}`,
       const text = await eventually(
         async () => {
           const scraped = await (await fetch(`${daemon.url}/metrics`)).text();
-          return Object.entries(expected).every(
+          // Statuses are live; counters show once the cycle that produced them has finished.
+          const statusesShown = Object.entries(expected).every(
             ([plane, status]) => metricValue(scraped, plane, status) === '1',
-          )
-            ? scraped
-            : undefined;
+          );
+          return statusesShown && /^planecheck_cycles_total [1-9]/m.test(scraped) ? scraped : undefined;
         },
         10_000,
-        'every plane to get its status',
+        'every plane to get its status, and a finished cycle',
       );
-      assert.match(text, /^planecheck_cycles_total [1-9]/m);
+      assert.match(text, /^planecheck_checks_total\{workload_plane="d-500",status="FAILED"\} [1-9]/m);
 
       const api = await statusOf(daemon.url, 'd-500');
       assert.equal(api?.status, 'FAILED');
