@@ -1,12 +1,12 @@
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 import { createChecker } from '../src/check/checker.js';
-import type { toPlaneReport } from '../src/check/report.js';
 import type { PlaneCheckResult } from '../src/check/result.js';
-import { toStoredResult } from '../src/check/stored-result.js';
+import { storedToReport, toStoredResult } from '../src/check/stored-result.js';
 import type { Config } from '../src/config/schema.js';
 import { createGithubClient } from '../src/github/octokit-client.js';
 import { MemoryHealLog } from '../src/heal/memory-heal-log.js';
+import { selfHealSettings } from '../src/heal/self-heal-settings.js';
 import { SelfHealer } from '../src/heal/self-healer.js';
 import { createLogger, getErrorMessage } from '../src/log/logger.js';
 import { pushResults } from '../src/metrics/pushgateway.js';
@@ -99,7 +99,7 @@ async function checkAndHeal(
     return planes.map((plane) => {
       const result = latest.get(plane.name);
       const report = result
-        ? { ...toPlaneReportFromStored(result) }
+        ? storedToReport(result)
         : {
             name: plane.name,
             status: 'NO_VALUE' as const,
@@ -115,40 +115,18 @@ async function checkAndHeal(
   }
 }
 
-function toPlaneReportFromStored(result: StoredResult): ReturnType<typeof toPlaneReport> {
-  return {
-    name: result.plane,
-    status: result.status,
-    reason: result.reason,
-    checkedAt: new Date(result.checkedAt).toISOString(),
-    durationMs: result.durationMs,
-    steps: result.steps,
-  };
-}
-
 function startHealer(
   config: Config,
   checker: ReturnType<typeof createChecker>,
   history: Map<string, StoredResult[]>,
   keep: (result: PlaneCheckResult) => StoredResult,
 ): SelfHealer | undefined {
-  const selfHeal = config.selfHeal;
-  if (!selfHeal?.repository || !config.github) return undefined;
-  const [owner = '', repo = ''] = selfHeal.repository.split('/');
+  const settings = selfHealSettings(config.selfHeal);
+  if (!settings || !config.github) return undefined;
   const log = createLogger('info', (line) => core.info(line.trimEnd()));
   return new SelfHealer({
-    settings: {
-      target: { owner, repo, workflow: selfHeal.workflow, ref: selfHeal.ref },
-      inputs: selfHeal.inputs,
-      policy: {
-        cooldownMs: selfHeal.cooldown,
-        failureThreshold: 1,
-        maxDispatchesPerHour: selfHeal.maxDispatchesPerHour,
-        runTimeoutMs: selfHeal.runTimeout,
-        dryRun: selfHeal.dryRun,
-      },
-      runPollIntervalMs: selfHeal.runPollInterval,
-    },
+    // One run sees one result per plane: act on the first.
+    settings: { ...settings, policy: { ...settings.policy, failureThreshold: 1 } },
     github: createGithubClient(config.github, { log }),
     healLog: new MemoryHealLog(),
     history: (plane, limit) => (history.get(plane) ?? []).slice(0, limit),

@@ -685,6 +685,24 @@ function fetchWithDeadline(timeoutMs) {
   return (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
 }
 
+// src/heal/self-heal-settings.ts
+function selfHealSettings(selfHeal) {
+  if (!selfHeal?.enabled || !selfHeal.repository) return void 0;
+  const [owner = "", repo = ""] = selfHeal.repository.split("/");
+  return {
+    target: { owner, repo, workflow: selfHeal.workflow, ref: selfHeal.ref },
+    inputs: selfHeal.inputs,
+    policy: {
+      cooldownMs: selfHeal.cooldown,
+      failureThreshold: selfHeal.failureThreshold,
+      maxDispatchesPerHour: selfHeal.maxDispatchesPerHour,
+      runTimeoutMs: selfHeal.runTimeout,
+      dryRun: selfHeal.dryRun
+    },
+    runPollIntervalMs: selfHeal.runPollInterval
+  };
+}
+
 // src/github/workflow-api.ts
 var GithubError = class extends Error {
   constructor(kind, status, message) {
@@ -4366,21 +4384,10 @@ ${HELP}`
     onResult: (result) => healer?.onResult(result)
   });
   const selfHeal = config.selfHeal;
-  if (selfHeal?.enabled && config.github && selfHeal.repository) {
-    const [owner = "", repo = ""] = selfHeal.repository.split("/");
+  const healSettings = selfHealSettings(selfHeal);
+  if (healSettings && config.github) {
     healer = new SelfHealer({
-      settings: {
-        target: { owner, repo, workflow: selfHeal.workflow, ref: selfHeal.ref },
-        inputs: selfHeal.inputs,
-        policy: {
-          cooldownMs: selfHeal.cooldown,
-          failureThreshold: selfHeal.failureThreshold,
-          maxDispatchesPerHour: selfHeal.maxDispatchesPerHour,
-          runTimeoutMs: selfHeal.runTimeout,
-          dryRun: selfHeal.dryRun
-        },
-        runPollIntervalMs: selfHeal.runPollInterval
-      },
+      settings: healSettings,
       github: createGithubClient(config.github, { log }),
       healLog: new SqliteHealLog(store.database),
       history: (plane, limit) => store.history(plane, limit),

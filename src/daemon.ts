@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createChecker } from './check/checker.js';
 import { createGithubClient } from './github/octokit-client.js';
+import { selfHealSettings } from './heal/self-heal-settings.js';
 import { SelfHealer } from './heal/self-healer.js';
 import { SqliteHealLog } from './store/sqlite-heal-log.js';
 import { loadConfigFile, resolveConfigPath } from './config/load.js';
@@ -119,21 +120,10 @@ async function main(): Promise<number> {
     onResult: (result) => healer?.onResult(result),
   });
   const selfHeal = config.selfHeal;
-  if (selfHeal?.enabled && config.github && selfHeal.repository) {
-    const [owner = '', repo = ''] = selfHeal.repository.split('/');
+  const healSettings = selfHealSettings(selfHeal);
+  if (healSettings && config.github) {
     healer = new SelfHealer({
-      settings: {
-        target: { owner, repo, workflow: selfHeal.workflow, ref: selfHeal.ref },
-        inputs: selfHeal.inputs,
-        policy: {
-          cooldownMs: selfHeal.cooldown,
-          failureThreshold: selfHeal.failureThreshold,
-          maxDispatchesPerHour: selfHeal.maxDispatchesPerHour,
-          runTimeoutMs: selfHeal.runTimeout,
-          dryRun: selfHeal.dryRun,
-        },
-        runPollIntervalMs: selfHeal.runPollInterval,
-      },
+      settings: healSettings,
       github: createGithubClient(config.github, { log }),
       healLog: new SqliteHealLog(store.database),
       history: (plane, limit) => store.history(plane, limit),

@@ -1,5 +1,5 @@
 import type { StoredResult } from '../store/plane-state.js';
-import { toPlaneReport } from './report.js';
+import { toPlaneReport, type PlaneReport } from './report.js';
 import type { PlaneCheckResult } from './result.js';
 
 /** A classified result, as stored and shown. */
@@ -13,5 +13,17 @@ export function toStoredResult(result: PlaneCheckResult): StoredResult {
     checkedAt: result.checkedAt,
     durationMs: result.durationMs,
     steps: report.steps,
+  };
+}
+
+/** A stored result as a report again (the Action's outputs). */
+export function storedToReport(result: StoredResult): PlaneReport {
+  return {
+    name: result.plane,
+    status: result.status,
+    reason: result.reason,
+    checkedAt: new Date(result.checkedAt).toISOString(),
+    durationMs: result.durationMs,
+    steps: result.steps,
   };
 }
