@@ -366,7 +366,8 @@ github: { apiUrl: "${github.url}", token: "\${GITHUB_TOKEN}" }
       assert.equal(plane.status, 'HEALTHY');
       assert.match(plane.selfHeal[0]?.runUrl ?? '', /\/acme\/platform\/actions\/runs\/\d+$/);
       assert.equal(github.runs.length, 1);
-      assert.ok(daemon.logs.some((line) => line.msg === 'self-heal finished' && line.outcome === 'fixed'));
+      // The heal log is updated before the log line is written, so the line may still be in flight.
+      await daemon.waitForLog((line) => line.msg === 'self-heal finished' && line.outcome === 'fixed');
       assert.ok(!JSON.stringify(daemon.logs).includes('ghp_daemonTestToken'));
     } finally {
       assert.equal(await daemon.stop(), 0);

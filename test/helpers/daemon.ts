@@ -43,8 +43,9 @@ export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): 
     for (const wake of waiters) wake();
   });
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // 'close', not 'exit': only then has every line the daemon wrote been read.
   const exited = new Promise<number | string>((resolve) =>
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
       resolve(code ?? signal ?? -1);
       for (const wake of waiters) wake();
     }),
