@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { Agent } from 'undici';
 import { createChecker } from '../src/check/checker.js';
 import { classify } from '../src/check/classify.js';
 import type { PlaneCheckResult } from '../src/check/result.js';
@@ -247,6 +248,76 @@ describe('requestJson', () => {
         maxBytes: 1_000,
       });
       assert.equal(!result.ok && result.failure.kind, 'response_too_large');
+    } finally {
+      await agent.close();
+      await server.close();
+    }
+  });
+
+  it('reads an error status without reading an endless body, and closes that connection', async () => {
+    const server = await startHttpServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      keepOpen(res, 5, () => res.write(Buffer.alloc(16 * 1024, 0x41)));
+    });
+    const agent = createHttpAgent({ connectTimeoutMs: 1_000, keepAliveMs: 1_000 });
+    try {
+      const result = await requestJson(agent, {
+        method: 'GET',
+        url: server.url,
+        headers: {},
+        timeoutMs: 5_000,
+        maxBytes: 1_000,
+      });
+      assert.deepEqual(result, {
+        ok: false,
+        failure: { kind: 'http_status', httpStatus: 500, detail: 'HTTP 500' },
+      });
+    } finally {
+      await agent.close();
+      await server.close();
+    }
+  });
+
+  it('reuses one connection across responses, error statuses included', async () => {
+    const ports = new Set<number>();
+    const server = await startHttpServer((req, res) => {
+      ports.add(req.socket.remotePort ?? 0);
+      if (req.url === '/missing') res.writeHead(404, { 'content-type': 'application/json' }).end('{"e":1}');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    const agent = createHttpAgent({ connectTimeoutMs: 1_000, keepAliveMs: 5_000 });
+    try {
+      for (const path of ['/a', '/missing', '/b', '/missing', '/c']) {
+        await requestJson(agent, {
+          method: 'GET',
+          url: `${server.url}${path}`,
+          headers: {},
+          timeoutMs: 2_000,
+          maxBytes: 1_000,
+        });
+        // undici frees the connection just after the response ends; a request sent in the same tick opens another.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.equal(ports.size, 1, 'every request went over the same connection');
+    } finally {
+      await agent.close();
+      await server.close();
+    }
+  });
+
+  it('ends at its deadline while still waiting for a connection', async () => {
+    const server = await startSilentServer();
+    // One connection per origin: the second request queues behind the first, which never ends.
+    const agent = new Agent({ connections: 1 });
+    try {
+      const send = (timeoutMs: number) =>
+        requestJson(agent, { method: 'GET', url: server.url, headers: {}, timeoutMs, maxBytes: 1_000 });
+      const first = send(3_000);
+      const started = Date.now();
+      const second = await send(300);
+      assert.equal(!second.ok && second.failure.kind, 'timeout');
+      assert.ok(Date.now() - started < 2_500, 'the queued request did not wait for the first one');
+      assert.equal((await first).ok, false);
     } finally {
       await agent.close();
       await server.close();
