@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 
 // src/platform/http.ts
-import { Agent, request } from "undici";
+import { Agent } from "undici";
 
 // src/util/deadline.ts
 import { EventEmitter } from "node:events";
@@ -116,96 +116,121 @@ function createHttpAgent(options) {
 async function requestJson(dispatcher, req) {
   const limit = new Deadline(req.timeoutMs, "request deadline", req.signal);
   try {
-    return await follow(dispatcher, req, limit);
+    let url = new URL(req.url);
+    let method = req.method;
+    let body = req.body;
+    for (let hop = 0; ; hop++) {
+      const response = await exchange(dispatcher, url, method, req.headers, body, limit, req.maxBytes);
+      if ("failure" in response) return response;
+      const { statusCode, headers } = response;
+      const location = headers.location;
+      if (REDIRECT_STATUSES.has(statusCode) && typeof location === "string") {
+        const next = new URL(location, url);
+        if (next.origin !== url.origin) {
+          return fail("redirect_blocked", `redirect to another origin (${next.origin}) refused`);
+        }
+        if (hop + 1 > MAX_REDIRECTS) return fail("redirect_blocked", `more than ${MAX_REDIRECTS} redirects`);
+        if (statusCode === 303 || (statusCode === 301 || statusCode === 302) && method === "POST") {
+          method = "GET";
+          body = void 0;
+        }
+        url = next;
+        continue;
+      }
+      if (statusCode < 200 || statusCode > 299) {
+        return {
+          ok: false,
+          failure: { kind: "http_status", httpStatus: statusCode, detail: `HTTP ${statusCode}` }
+        };
+      }
+      return parseJson(response);
+    }
   } catch (error) {
     return { ok: false, failure: failureFromError(error, limit) };
   } finally {
     limit.dispose();
   }
 }
-async function follow(dispatcher, req, signal) {
-  let url = req.url;
-  let method = req.method;
-  let body = req.body;
-  for (let hop = 0; ; hop++) {
-    signal.throwIfAborted();
-    const response = await request(url, {
-      dispatcher,
-      method,
-      headers: req.headers,
-      body,
-      signal
-    });
-    const { statusCode } = response;
-    const location = response.headers.location;
-    if (REDIRECT_STATUSES.has(statusCode) && typeof location === "string") {
-      await discard(response.body);
-      const current = new URL(url);
-      const next = new URL(location, current);
-      if (next.origin !== current.origin) {
-        return fail("redirect_blocked", `redirect to another origin (${next.origin}) refused`);
-      }
-      if (hop + 1 > MAX_REDIRECTS) return fail("redirect_blocked", `more than ${MAX_REDIRECTS} redirects`);
-      if (statusCode === 303 || (statusCode === 301 || statusCode === 302) && method === "POST") {
-        method = "GET";
-        body = void 0;
-      }
-      url = next.href;
-      continue;
-    }
-    if (statusCode < 200 || statusCode > 299) {
-      await discard(response.body);
-      return {
-        ok: false,
-        failure: { kind: "http_status", httpStatus: statusCode, detail: `HTTP ${statusCode}` }
-      };
-    }
-    return readJson(response, req.maxBytes);
-  }
-}
-async function readJson(response, maxBytes) {
-  const declared = Number(response.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    abandon(response.body);
-    return fail("response_too_large", `response of ${declared} bytes exceeds the ${maxBytes}-byte cap`);
-  }
-  let text;
-  if (Number.isFinite(declared)) {
-    text = await response.body.text();
-  } else {
-    const read = await readCapped(response.body, maxBytes);
-    if (read === void 0) return fail("response_too_large", `response exceeds the ${maxBytes}-byte cap`);
-    text = read;
-  }
+function parseJson(response) {
   try {
+    const text = response.body === void 0 ? "" : response.body.toString("utf8");
     return { ok: true, status: response.statusCode, body: JSON.parse(text) };
   } catch {
     const type = String(response.headers["content-type"] ?? "no content type").split(";")[0];
     return fail("invalid_response", `response is not JSON (${type})`);
   }
 }
-async function readCapped(body, maxBytes) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      abandon(body);
-      return void 0;
+var DISCARD_LIMIT = 64 * 1024;
+function exchange(dispatcher, url, method, headers, body, deadline, maxBytes) {
+  return new Promise((resolve) => {
+    let controller;
+    let settled = false;
+    let statusCode = 0;
+    let responseHeaders = {};
+    let keep = false;
+    let chunks = [];
+    let size = 0;
+    const settle = (outcome) => {
+      if (settled) return;
+      settled = true;
+      deadline.removeListener("abort", onDeadline);
+      resolve(outcome);
+    };
+    const stop = (outcome, reason) => {
+      settle(outcome);
+      if (controller && !controller.aborted) controller.abort(reason);
+    };
+    const onDeadline = () => {
+      const reason = deadline.reason ?? new Error("aborted");
+      stop({ ok: false, failure: failureFromError(reason, deadline) }, reason);
+    };
+    if (deadline.aborted) return onDeadline();
+    deadline.once("abort", onDeadline);
+    const handler = {
+      onRequestStart(started) {
+        controller = started;
+        if (settled) started.abort(deadline.reason ?? new Error("aborted"));
+      },
+      onResponseStart(_controller, status, received) {
+        if (status < 200) return;
+        statusCode = status;
+        responseHeaders = received;
+        keep = status >= 200 && status <= 299;
+        const declared = Number(received["content-length"]);
+        if (keep && Number.isFinite(declared) && declared > maxBytes) {
+          const detail = `response of ${declared} bytes exceeds the ${maxBytes}-byte cap`;
+          stop(fail("response_too_large", detail), new Error(detail));
+        }
+      },
+      onResponseData(_controller, chunk) {
+        size += chunk.length;
+        if (keep && size <= maxBytes) chunks.push(chunk);
+        else if (keep) {
+          const detail = `response exceeds the ${maxBytes}-byte cap`;
+          stop(fail("response_too_large", detail), new Error(detail));
+        } else if (size > DISCARD_LIMIT) {
+          settle({ statusCode, headers: responseHeaders, body: void 0 });
+          controller?.abort(new Error("response body not needed"));
+        }
+      },
+      onResponseEnd() {
+        const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+        chunks = [];
+        settle({ statusCode, headers: responseHeaders, body: keep ? whole : void 0 });
+      },
+      onResponseError(_controller, error) {
+        settle({ ok: false, failure: failureFromError(error, deadline) });
+      }
+    };
+    try {
+      dispatcher.dispatch(
+        { origin: url.origin, path: url.pathname + url.search, method, headers, body: body ?? null },
+        handler
+      );
+    } catch (error) {
+      settle({ ok: false, failure: failureFromError(error, deadline) });
     }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size).toString("utf8");
-}
-async function discard(body) {
-  try {
-    await body.dump({ limit: 64 * 1024 });
-  } catch {
-  }
-}
-function abandon(body) {
-  body.on("error", () => void 0);
-  body.destroy();
+  });
 }
 function fail(kind, detail) {
   return { ok: false, failure: { kind, detail } };
@@ -1116,7 +1141,7 @@ async function readBody(req) {
   }
   return Buffer.concat(chunks).toString("utf8");
 }
-function parseJson(text) {
+function parseJson2(text) {
   try {
     return JSON.parse(text);
   } catch {
@@ -1261,7 +1286,7 @@ var SandboxPlatform = class {
         return send(res, 200, { output: "pong" });
       }
       if (req.method === "POST" && action === "production/async_predict") {
-        const parsed = parseJson(body);
+        const parsed = parseJson2(body);
         if (parsed === void 0 || typeof parsed !== "object" || parsed === null || !("model_input" in parsed)) {
           return send(res, 400, { error: "body must be JSON with model_input" });
         }
@@ -1271,15 +1296,15 @@ var SandboxPlatform = class {
         return send(res, 201, { request_id: requestId });
       }
       if (req.method === "GET" && parts[4] === "async_request" && parts[5] !== void 0) {
-        const request2 = this.#asyncRequests.get(parts[5]);
-        if (request2 === void 0 || request2.plane !== plane)
+        const request = this.#asyncRequests.get(parts[5]);
+        if (request === void 0 || request.plane !== plane)
           return send(res, 404, { error: "no such request" });
-        return send(res, 200, this.#asyncStatus(parts[5], request2, scenario));
+        return send(res, 200, this.#asyncStatus(parts[5], request, scenario));
       }
     }
     return send(res, 404, { error: "not found" });
   }
-  #asyncStatus(requestId, request2, scenario) {
+  #asyncStatus(requestId, request, scenario) {
     if (scenario === "async_stuck") return { request_id: requestId, status: "QUEUED", errors: [] };
     if (scenario === "async_failed") {
       this.#asyncRequests.delete(requestId);
@@ -1289,7 +1314,7 @@ var SandboxPlatform = class {
         errors: [{ code: "MODEL_PREDICT_ERROR", message: "boom" }]
       };
     }
-    if (Date.now() - request2.createdAt < this.#options.asyncDurationMs) {
+    if (Date.now() - request.createdAt < this.#options.asyncDurationMs) {
       return { request_id: requestId, status: "IN_PROGRESS", errors: [] };
     }
     this.#asyncRequests.delete(requestId);
@@ -1320,7 +1345,7 @@ var SandboxPlatform = class {
     }
     if (req.method === "PUT" && parts.length === 2) {
       return readBody(req).then((body) => {
-        const scenario = parseJson(body)?.scenario;
+        const scenario = parseJson2(body)?.scenario;
         if (!SCENARIOS.includes(scenario)) {
           return send(res, 400, { error: `scenario must be one of ${SCENARIOS.join(", ")}` });
         }
@@ -1339,8 +1364,8 @@ var SandboxPlatform = class {
   #pruneAsyncRequests() {
     if (this.#asyncRequests.size < 1e4) return;
     const cutoff = Date.now() - ASYNC_REQUEST_TTL_MS;
-    for (const [id, request2] of this.#asyncRequests)
-      if (request2.createdAt < cutoff) this.#asyncRequests.delete(id);
+    for (const [id, request] of this.#asyncRequests)
+      if (request.createdAt < cutoff) this.#asyncRequests.delete(id);
   }
 };
 function send(res, status, body) {
@@ -1351,7 +1376,7 @@ function sendRaw(res, status, body, contentType) {
   res.end(body);
 }
 function isJson(text) {
-  return parseJson(text) !== void 0;
+  return parseJson2(text) !== void 0;
 }
 function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));

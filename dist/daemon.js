@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/platform/http.ts
-import { Agent, request } from "undici";
+import { Agent } from "undici";
 
 // src/util/deadline.ts
 import { EventEmitter } from "node:events";
@@ -119,96 +119,121 @@ function createHttpAgent(options) {
 async function requestJson(dispatcher, req) {
   const limit = new Deadline(req.timeoutMs, "request deadline", req.signal);
   try {
-    return await follow(dispatcher, req, limit);
+    let url = new URL(req.url);
+    let method = req.method;
+    let body = req.body;
+    for (let hop = 0; ; hop++) {
+      const response = await exchange(dispatcher, url, method, req.headers, body, limit, req.maxBytes);
+      if ("failure" in response) return response;
+      const { statusCode, headers } = response;
+      const location = headers.location;
+      if (REDIRECT_STATUSES.has(statusCode) && typeof location === "string") {
+        const next = new URL(location, url);
+        if (next.origin !== url.origin) {
+          return fail("redirect_blocked", `redirect to another origin (${next.origin}) refused`);
+        }
+        if (hop + 1 > MAX_REDIRECTS) return fail("redirect_blocked", `more than ${MAX_REDIRECTS} redirects`);
+        if (statusCode === 303 || (statusCode === 301 || statusCode === 302) && method === "POST") {
+          method = "GET";
+          body = void 0;
+        }
+        url = next;
+        continue;
+      }
+      if (statusCode < 200 || statusCode > 299) {
+        return {
+          ok: false,
+          failure: { kind: "http_status", httpStatus: statusCode, detail: `HTTP ${statusCode}` }
+        };
+      }
+      return parseJson(response);
+    }
   } catch (error) {
     return { ok: false, failure: failureFromError(error, limit) };
   } finally {
     limit.dispose();
   }
 }
-async function follow(dispatcher, req, signal) {
-  let url = req.url;
-  let method = req.method;
-  let body = req.body;
-  for (let hop = 0; ; hop++) {
-    signal.throwIfAborted();
-    const response = await request(url, {
-      dispatcher,
-      method,
-      headers: req.headers,
-      body,
-      signal
-    });
-    const { statusCode } = response;
-    const location = response.headers.location;
-    if (REDIRECT_STATUSES.has(statusCode) && typeof location === "string") {
-      await discard(response.body);
-      const current = new URL(url);
-      const next = new URL(location, current);
-      if (next.origin !== current.origin) {
-        return fail("redirect_blocked", `redirect to another origin (${next.origin}) refused`);
-      }
-      if (hop + 1 > MAX_REDIRECTS) return fail("redirect_blocked", `more than ${MAX_REDIRECTS} redirects`);
-      if (statusCode === 303 || (statusCode === 301 || statusCode === 302) && method === "POST") {
-        method = "GET";
-        body = void 0;
-      }
-      url = next.href;
-      continue;
-    }
-    if (statusCode < 200 || statusCode > 299) {
-      await discard(response.body);
-      return {
-        ok: false,
-        failure: { kind: "http_status", httpStatus: statusCode, detail: `HTTP ${statusCode}` }
-      };
-    }
-    return readJson(response, req.maxBytes);
-  }
-}
-async function readJson(response, maxBytes) {
-  const declared = Number(response.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    abandon(response.body);
-    return fail("response_too_large", `response of ${declared} bytes exceeds the ${maxBytes}-byte cap`);
-  }
-  let text2;
-  if (Number.isFinite(declared)) {
-    text2 = await response.body.text();
-  } else {
-    const read = await readCapped(response.body, maxBytes);
-    if (read === void 0) return fail("response_too_large", `response exceeds the ${maxBytes}-byte cap`);
-    text2 = read;
-  }
+function parseJson(response) {
   try {
+    const text2 = response.body === void 0 ? "" : response.body.toString("utf8");
     return { ok: true, status: response.statusCode, body: JSON.parse(text2) };
   } catch {
     const type = String(response.headers["content-type"] ?? "no content type").split(";")[0];
     return fail("invalid_response", `response is not JSON (${type})`);
   }
 }
-async function readCapped(body, maxBytes) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      abandon(body);
-      return void 0;
+var DISCARD_LIMIT = 64 * 1024;
+function exchange(dispatcher, url, method, headers, body, deadline, maxBytes) {
+  return new Promise((resolve) => {
+    let controller;
+    let settled = false;
+    let statusCode = 0;
+    let responseHeaders = {};
+    let keep = false;
+    let chunks = [];
+    let size = 0;
+    const settle = (outcome) => {
+      if (settled) return;
+      settled = true;
+      deadline.removeListener("abort", onDeadline);
+      resolve(outcome);
+    };
+    const stop = (outcome, reason) => {
+      settle(outcome);
+      if (controller && !controller.aborted) controller.abort(reason);
+    };
+    const onDeadline = () => {
+      const reason = deadline.reason ?? new Error("aborted");
+      stop({ ok: false, failure: failureFromError(reason, deadline) }, reason);
+    };
+    if (deadline.aborted) return onDeadline();
+    deadline.once("abort", onDeadline);
+    const handler = {
+      onRequestStart(started) {
+        controller = started;
+        if (settled) started.abort(deadline.reason ?? new Error("aborted"));
+      },
+      onResponseStart(_controller, status, received) {
+        if (status < 200) return;
+        statusCode = status;
+        responseHeaders = received;
+        keep = status >= 200 && status <= 299;
+        const declared = Number(received["content-length"]);
+        if (keep && Number.isFinite(declared) && declared > maxBytes) {
+          const detail = `response of ${declared} bytes exceeds the ${maxBytes}-byte cap`;
+          stop(fail("response_too_large", detail), new Error(detail));
+        }
+      },
+      onResponseData(_controller, chunk) {
+        size += chunk.length;
+        if (keep && size <= maxBytes) chunks.push(chunk);
+        else if (keep) {
+          const detail = `response exceeds the ${maxBytes}-byte cap`;
+          stop(fail("response_too_large", detail), new Error(detail));
+        } else if (size > DISCARD_LIMIT) {
+          settle({ statusCode, headers: responseHeaders, body: void 0 });
+          controller?.abort(new Error("response body not needed"));
+        }
+      },
+      onResponseEnd() {
+        const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+        chunks = [];
+        settle({ statusCode, headers: responseHeaders, body: keep ? whole : void 0 });
+      },
+      onResponseError(_controller, error) {
+        settle({ ok: false, failure: failureFromError(error, deadline) });
+      }
+    };
+    try {
+      dispatcher.dispatch(
+        { origin: url.origin, path: url.pathname + url.search, method, headers, body: body ?? null },
+        handler
+      );
+    } catch (error) {
+      settle({ ok: false, failure: failureFromError(error, deadline) });
     }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size).toString("utf8");
-}
-async function discard(body) {
-  try {
-    await body.dump({ limit: 64 * 1024 });
-  } catch {
-  }
-}
-function abandon(body) {
-  body.on("error", () => void 0);
-  body.destroy();
+  });
 }
 function fail(kind, detail) {
   return { ok: false, failure: { kind, detail } };
@@ -631,12 +656,12 @@ function createGithubClient(config, options) {
   const { log } = options;
   const rateLimitRetries = options.rateLimitRetries ?? 2;
   const requestTimeoutMs = options.requestTimeoutMs ?? 3e4;
-  const onLimit = (kind) => (retryAfter, request2, _, retryCount) => {
+  const onLimit = (kind) => (retryAfter, request, _, retryCount) => {
     const retry = retryCount < rateLimitRetries;
     log.warn("GitHub rate limit", {
       kind,
       retryAfterSeconds: retryAfter,
-      request: `${request2.method} ${request2.url}`,
+      request: `${request.method} ${request.url}`,
       retry
     });
     return retry;
@@ -1875,99 +1900,79 @@ var CheckCycle = class {
 };
 
 // src/metrics/metrics.ts
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
+import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 
 // src/check/result.ts
 var PLANE_STATUSES = ["HEALTHY", "NO_USER", "NO_ORACLE", "FAILED", "NO_VALUE"];
 var STEP_NAMES = ["user_lookup", "oracle_lookup", "predict", "async_predict"];
 
 // src/metrics/gzip-parts.ts
-import { promisify } from "node:util";
-import { constants, crc32, deflateRaw, deflateRawSync } from "node:zlib";
-var deflateRawAsync = promisify(deflateRaw);
-var SEGMENT = { finishFlush: constants.Z_FULL_FLUSH, level: 6 };
+import { constants, crc32, createDeflateRaw, deflateRawSync } from "node:zlib";
+var LEVEL = 1;
+var SEGMENT = { finishFlush: constants.Z_FULL_FLUSH, level: LEVEL };
 var HEADER = Buffer.from([31, 139, 8, 0, 0, 0, 0, 0, 0, 255]);
 var FINAL_BLOCK = Buffer.from([3, 0]);
-async function deflatePart(plain) {
-  return { plain, deflated: await deflateRawAsync(plain, SEGMENT) };
-}
-function deflatePartSync(plain) {
-  return { plain, deflated: deflateRawSync(plain, SEGMENT) };
-}
-function gzipParts(parts, crcBefore) {
-  const last = parts[parts.length - 1];
-  let crc = crcBefore;
-  if (crc === void 0 || last === void 0) {
-    crc = 0;
-    for (const part of parts) crc = crc32(part.plain, crc);
-  } else {
-    crc = crc32(last.plain, crc);
+var CHUNK_CHARS = 64 * 1024;
+var CompressedPartWriter = class {
+  #pending = "";
+  #segments = [];
+  #deflate = createDeflateRaw({ level: LEVEL });
+  #size = 0;
+  #crc;
+  /** `crcBefore`: the `crc` of the part this one follows in the stream (0 for the first). */
+  constructor(crcBefore = 0) {
+    this.#crc = crcBefore;
+    this.#deflate.on("data", (chunk) => this.#segments.push(chunk));
   }
-  const size = parts.reduce((sum, part) => sum + part.plain.length, 0);
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc >>> 0, 0);
-  trailer.writeUInt32LE(size % 2 ** 32, 4);
-  return [HEADER, ...parts.map((part) => part.deflated), FINAL_BLOCK, trailer];
-}
-function crcOf(parts, start = 0) {
-  let crc = start;
-  for (const part of parts) crc = crc32(part, crc);
-  return crc;
-}
-
-// src/metrics/step-histogram.ts
-var StepHistogram = class {
-  #name;
-  #help;
-  #buckets;
-  #bucketLabels;
-  #series = /* @__PURE__ */ new Map();
-  constructor(options) {
-    this.#name = options.name;
-    this.#help = options.help;
-    this.#buckets = [...options.buckets].sort((a, b) => a - b);
-    this.#bucketLabels = [...this.#buckets.map(String), "+Inf"];
+  write(text2) {
+    this.#pending += text2;
   }
-  observe(plane, step, seconds) {
-    const series = this.#get(plane, step);
-    for (let i = 0; i < this.#buckets.length; i++) {
-      if (seconds <= (this.#buckets[i] ?? Infinity)) series.counts[i] = (series.counts[i] ?? 0) + 1;
+  /** True when enough text is waiting that the caller should `await flush()` before writing more. */
+  get full() {
+    return this.#pending.length >= CHUNK_CHARS;
+  }
+  async flush() {
+    if (this.#pending.length === 0) return;
+    const bytes = Buffer.from(this.#pending);
+    this.#pending = "";
+    this.#size += bytes.length;
+    this.#crc = crc32(bytes, this.#crc);
+    await new Promise(
+      (resolve, reject) => this.#deflate.write(bytes, (error) => error ? reject(error) : resolve())
+    );
+  }
+  /** Ends the part with a full flush (not a final block), so that more parts can follow it. */
+  async end() {
+    try {
+      await this.flush();
+      await new Promise((resolve) => this.#deflate.flush(constants.Z_FULL_FLUSH, resolve));
+    } finally {
+      this.#deflate.close();
     }
-    series.sum += seconds;
-    series.count++;
-  }
-  /** Creates the series with zero counts, so it is exported before its first observation. */
-  zero(plane, step) {
-    this.#get(plane, step);
-  }
-  render() {
-    const lines = [`# HELP ${this.#name} ${escapeHelp(this.#help)}`, `# TYPE ${this.#name} histogram`];
-    for (const series of this.#series.values()) {
-      for (let i = 0; i < this.#bucketLabels.length; i++) {
-        const count = i < this.#buckets.length ? series.counts[i] ?? 0 : series.count;
-        lines.push(`${this.#name}_bucket{le="${this.#bucketLabels[i] ?? ""}",${series.labels}} ${count}`);
-      }
-      lines.push(`${this.#name}_sum{${series.labels}} ${formatValue(series.sum)}`);
-      lines.push(`${this.#name}_count{${series.labels}} ${series.count}`);
-    }
-    return `${lines.join("\n")}
-`;
-  }
-  #get(plane, step) {
-    const key = `${plane}\0${step}`;
-    let series = this.#series.get(key);
-    if (series === void 0) {
-      series = {
-        labels: `workload_plane="${escapeLabel(plane)}",step="${escapeLabel(step)}"`,
-        counts: new Float64Array(this.#buckets.length),
-        sum: 0,
-        count: 0
-      };
-      this.#series.set(key, series);
-    }
-    return series;
+    return { segments: this.#segments, size: this.#size, crc: this.#crc };
   }
 };
+async function writeAll(writer, pieces) {
+  for (const piece of pieces) {
+    writer.write(piece);
+    if (writer.full) await writer.flush();
+  }
+}
+function compressPartSync(text2, crcBefore = 0) {
+  const bytes = Buffer.from(text2);
+  return { segments: [deflateRawSync(bytes, SEGMENT)], size: bytes.length, crc: crc32(bytes, crcBefore) };
+}
+function gzipParts(parts) {
+  const size = parts.reduce((sum, part) => sum + part.size, 0);
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE((parts[parts.length - 1]?.crc ?? 0) >>> 0, 0);
+  trailer.writeUInt32LE(size % 2 ** 32, 4);
+  return [HEADER, ...parts.flatMap((part) => part.segments), FINAL_BLOCK, trailer];
+}
+
+// src/metrics/text-format.ts
 function escapeLabel(value) {
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 }
@@ -1981,17 +1986,172 @@ function formatValue(value) {
   return String(value);
 }
 
+// src/metrics/status-gauges.ts
+var STATUS = "planecheck_status";
+var LAST_CHECK = "planecheck_last_check_timestamp_seconds";
+var STATUS_HELP = "Current status of each workload plane: 1 for the status it is in, 0 for the other four.";
+var LAST_CHECK_HELP = "Unix time of the last completed check of each workload plane.";
+function* renderStatusGauges(states) {
+  yield `# HELP ${STATUS} ${STATUS_HELP}
+# TYPE ${STATUS} gauge
+`;
+  for (const state of states) {
+    const plane = escapeLabel(state.plane);
+    let text2 = "";
+    for (const status of PLANE_STATUSES) {
+      text2 += `${STATUS}{workload_plane="${plane}",status="${status}"} ${state.status === status ? 1 : 0}
+`;
+    }
+    yield text2;
+  }
+  yield `
+# HELP ${LAST_CHECK} ${LAST_CHECK_HELP}
+# TYPE ${LAST_CHECK} gauge
+`;
+  for (const state of states) {
+    if (state.checkedAt === null) continue;
+    yield `${LAST_CHECK}{workload_plane="${escapeLabel(state.plane)}"} ${formatValue(state.checkedAt / 1e3)}
+`;
+  }
+  yield "\n";
+}
+
+// src/metrics/plane-counter.ts
+var PlaneCounter = class {
+  #name;
+  #help;
+  #label;
+  #values;
+  #index;
+  #series = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.#name = options.name;
+    this.#help = options.help;
+    this.#label = options.label;
+    this.#values = options.values;
+    this.#index = new Map(options.values.map((value, i) => [value, i]));
+  }
+  /** Creates the plane's series at zero. */
+  zero(plane) {
+    this.#get(plane);
+  }
+  inc(plane, value, by = 1) {
+    const i = this.#index.get(value);
+    if (i === void 0) throw new Error(`${this.#name}: unknown ${this.#label} "${value}"`);
+    const counts = this.#get(plane).counts;
+    counts[i] = (counts[i] ?? 0) + by;
+  }
+  *render() {
+    yield `# HELP ${this.#name} ${escapeHelp(this.#help)}
+# TYPE ${this.#name} counter
+`;
+    for (const { labels, counts } of this.#series.values()) {
+      let text2 = "";
+      for (let i = 0; i < labels.length; i++) text2 += `${labels[i]} ${formatValue(counts[i] ?? 0)}
+`;
+      yield text2;
+    }
+  }
+  #get(plane) {
+    let series = this.#series.get(plane);
+    if (series === void 0) {
+      const planeLabel = `workload_plane="${escapeLabel(plane)}"`;
+      series = {
+        // Each line's name and labels, built once.
+        labels: this.#values.map(
+          (value) => `${this.#name}{${planeLabel},${this.#label}="${escapeLabel(value)}"}`
+        ),
+        counts: new Float64Array(this.#values.length)
+      };
+      this.#series.set(plane, series);
+    }
+    return series;
+  }
+};
+
+// src/metrics/step-histogram.ts
+var StepHistogram = class {
+  #name;
+  #help;
+  #buckets;
+  #bucketLabels;
+  /** Plane, then step: no key string to build per observation. */
+  #series = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.#name = options.name;
+    this.#help = options.help;
+    this.#buckets = [...options.buckets].sort((a, b) => a - b);
+    this.#bucketLabels = this.#buckets.map(String);
+  }
+  observe(plane, step, seconds) {
+    const series = this.#get(plane, step);
+    for (let i = 0; i < this.#buckets.length; i++) {
+      if (seconds <= (this.#buckets[i] ?? Infinity)) series.counts[i] = (series.counts[i] ?? 0) + 1;
+    }
+    series.sum += seconds;
+    series.count++;
+  }
+  /** Creates the series with zero counts, so it is exported before its first observation. */
+  zero(plane, step) {
+    this.#get(plane, step);
+  }
+  /** The exposition text, a series at a time, so that the caller can compress it as it goes. */
+  *render() {
+    const name = this.#name;
+    yield `# HELP ${name} ${escapeHelp(this.#help)}
+# TYPE ${name} histogram
+`;
+    const labels = this.#bucketLabels;
+    const last = this.#buckets.length;
+    for (const series of this.#allSeries()) {
+      let text2 = "";
+      for (let i = 0; i < last; i++) {
+        text2 += `${name}_bucket{le="${labels[i] ?? ""}",${series.labels}} ${series.counts[i] ?? 0}
+`;
+      }
+      text2 += `${name}_bucket{le="+Inf",${series.labels}} ${series.count}
+`;
+      text2 += `${name}_sum{${series.labels}} ${formatValue(series.sum)}
+`;
+      text2 += `${name}_count{${series.labels}} ${series.count}
+`;
+      yield text2;
+    }
+  }
+  *#allSeries() {
+    for (const steps of this.#series.values()) yield* steps.values();
+  }
+  #get(plane, step) {
+    let steps = this.#series.get(plane);
+    if (steps === void 0) {
+      steps = /* @__PURE__ */ new Map();
+      this.#series.set(plane, steps);
+    }
+    let series = steps.get(step);
+    if (series === void 0) {
+      series = {
+        labels: `workload_plane="${escapeLabel(plane)}",step="${escapeLabel(step)}"`,
+        counts: new Float64Array(this.#buckets.length),
+        sum: 0,
+        count: 0
+      };
+      steps.set(step, series);
+    }
+    return series;
+  }
+};
+
 // src/metrics/metrics.ts
 var STEP_BUCKETS = [0.1, 0.25, 1, 2.5, 10];
 var CYCLE_BUCKETS = [0.5, 1, 2.5, 5, 10, 20, 30, 45, 60, 90, 120];
 var PlanecheckMetrics = class {
   #live = new Registry();
-  #status = new Registry();
   #cycle = new Registry();
   #source;
-  /** Rendered status gauges; `crc` covers the cycle part and this one, in that order. */
-  #statusCache;
+  /** The status gauges as of `version`, chained after the cycle part `cycle`. */
+  #status;
   #cyclePart;
+  #refreshing = Promise.resolve();
   #dirty = true;
   #checkDuration;
   #checksTotal;
@@ -2005,33 +2165,7 @@ var PlanecheckMetrics = class {
   #healOutcomes;
   constructor(planes, source) {
     this.#source = source;
-    const status = [this.#status];
     const cycle = [this.#cycle];
-    const states = () => source.states();
-    new Gauge({
-      name: "planecheck_status",
-      help: "Current status of each workload plane: 1 for the status it is in, 0 for the other four.",
-      labelNames: ["workload_plane", "status"],
-      registers: status,
-      collect() {
-        for (const state of states()) {
-          for (const status2 of PLANE_STATUSES) {
-            this.set({ workload_plane: state.plane, status: status2 }, state.status === status2 ? 1 : 0);
-          }
-        }
-      }
-    });
-    new Gauge({
-      name: "planecheck_last_check_timestamp_seconds",
-      help: "Unix time of the last completed check of each workload plane.",
-      labelNames: ["workload_plane"],
-      registers: status,
-      collect() {
-        for (const state of states()) {
-          if (state.checkedAt !== null) this.set({ workload_plane: state.plane }, state.checkedAt / 1e3);
-        }
-      }
-    });
     collectDefaultMetrics({ register: this.#live });
     for (const name of [
       "nodejs_active_handles_total",
@@ -2045,11 +2179,11 @@ var PlanecheckMetrics = class {
       help: 'Duration of each step of a plane check, and of the whole check (step="total").',
       buckets: STEP_BUCKETS
     });
-    this.#checksTotal = new Counter({
+    this.#checksTotal = new PlaneCounter({
       name: "planecheck_checks_total",
       help: "Completed plane checks by resulting status.",
-      labelNames: ["workload_plane", "status"],
-      registers: cycle
+      label: "status",
+      values: PLANE_STATUSES.filter((status) => status !== "NO_VALUE")
     });
     this.#cycleDuration = new Histogram({
       name: "planecheck_cycle_duration_seconds",
@@ -2097,8 +2231,7 @@ var PlanecheckMetrics = class {
       registers: cycle
     });
     for (const plane of planes) {
-      for (const status2 of PLANE_STATUSES)
-        if (status2 !== "NO_VALUE") this.#checksTotal.inc({ workload_plane: plane, status: status2 }, 0);
+      this.#checksTotal.zero(plane);
       for (const step of [...STEP_NAMES, "total"]) this.#checkDuration.zero(plane, step);
     }
     this.#cyclesTotal.inc(0);
@@ -2107,7 +2240,7 @@ var PlanecheckMetrics = class {
   }
   recordResult(result) {
     const plane = result.plane;
-    this.#checksTotal.inc({ workload_plane: plane, status: result.status });
+    this.#checksTotal.inc(plane, result.status);
     for (const step of result.steps) this.#checkDuration.observe(plane, step.step, step.durationMs / 1e3);
     this.#checkDuration.observe(plane, "total", result.durationMs / 1e3);
     this.#dirty = true;
@@ -2141,40 +2274,60 @@ var PlanecheckMetrics = class {
     this.#healOutcomes.inc({ workload_plane: plane, outcome });
     this.#dirty = true;
   }
-  /** Re-renders the histograms and counters; the daemon calls this once per cycle and after self-heal events. */
-  async refresh() {
+  /**
+   * Re-renders the histograms and counters; the daemon calls this once per cycle and after self-heal
+   * events. Refreshes run one after another, so an older one never replaces a newer one.
+   */
+  refresh() {
+    this.#refreshing = this.#refreshing.then(() => this.#renderCyclePart());
+    return this.#refreshing;
+  }
+  async #renderCyclePart() {
     if (!this.#dirty && this.#cyclePart) return;
     this.#dirty = false;
-    const text2 = Buffer.from(`${this.#checkDuration.render()}
+    const writer = new CompressedPartWriter();
+    await writeAll(writer, this.#checkDuration.render());
+    writer.write("\n");
+    await writeAll(writer, this.#checksTotal.render());
+    writer.write(`
 ${await this.#cycle.metrics()}
 `);
-    this.#cyclePart = await deflatePart(text2);
+    this.#cyclePart = await writer.end();
   }
   get contentType() {
     return this.#live.contentType;
   }
   /**
-   * The full exposition, as parts to write in order: histograms and counters, status gauges, then
-   * process metrics. With `gzip`, one gzip stream built from the cached deflated parts.
+   * The full exposition, as buffers to write in order: histograms and counters, status gauges, then
+   * process metrics. With `gzip`, one gzip stream built from the cached compressed parts.
    */
   async render(options = {}) {
     const now = options.now ?? Date.now();
     if (!this.#cyclePart) await this.refresh();
-    const cycle = this.#cyclePart ?? deflatePartSync(Buffer.alloc(0));
-    let status = this.#statusCache;
-    if (!status || status.version !== this.#source.version || now >= status.validUntil || status.cycle !== cycle) {
-      const version = this.#source.version;
-      const validUntil = this.#source.nextExpiry(now) ?? Infinity;
-      const part = await deflatePart(Buffer.from(`${await this.#status.metrics()}
-`));
-      status = { part, version, validUntil, cycle, crc: crcOf([cycle.plain, part.plain]) };
-      this.#statusCache = status;
+    const cycle = this.#cyclePart ?? compressPartSync("");
+    const status = await this.#statusFor(cycle, now);
+    const live = compressPartSync(await this.#live.metrics(), status.crc);
+    const stream = gzipParts([cycle, status, live]);
+    return options.gzip ? stream : [await gunzipAsync(Buffer.concat(stream))];
+  }
+  /** The status gauges, rendered again only when a result arrived or expired, or the cycle part changed. */
+  #statusFor(cycle, now) {
+    const cached = this.#status;
+    const version = this.#source.version;
+    if (cached && cached.version === version && now < cached.validUntil && cached.cycle === cycle) {
+      return cached.part;
     }
-    const live = Buffer.from(await this.#live.metrics());
-    if (!options.gzip) return [cycle.plain, status.part.plain, live];
-    return gzipParts([cycle, status.part, deflatePartSync(live)], status.crc);
+    const writer = new CompressedPartWriter(cycle.crc);
+    const part = writeAll(writer, renderStatusGauges(this.#source.states(now))).then(() => writer.end());
+    const entry = { part, version, validUntil: this.#source.nextExpiry(now) ?? Infinity, cycle };
+    this.#status = entry;
+    part.catch(() => {
+      if (this.#status === entry) this.#status = void 0;
+    });
+    return part;
   }
 };
+var gunzipAsync = promisify(gunzip);
 
 // src/scheduler/cycle-scheduler.ts
 import cron from "node-cron";
@@ -2291,7 +2444,7 @@ async function readBody(req) {
   }
   return Buffer.concat(chunks).toString("utf8");
 }
-function parseJson(text2) {
+function parseJson2(text2) {
   try {
     return JSON.parse(text2);
   } catch {
@@ -2980,7 +3133,7 @@ var SandboxGithub = class {
       return reply(404, { message: "Not Found" });
     const [owner, repo] = [parts[1], parts[2]];
     if (req.method === "POST" && parts[4] === "workflows" && parts[6] === "dispatches" && parts[5]) {
-      const body = parseJson(raw);
+      const body = parseJson2(raw);
       record.body = body;
       if (!this.#validateDispatch(body)) {
         return reply(422, {
@@ -3091,7 +3244,7 @@ var SandboxGithub = class {
     const verifier = createVerify("RSA-SHA256");
     verifier.update(`${header}.${payload}`);
     if (!verifier.verify(this.#publicKey, Buffer.from(signature, "base64url"))) return "bad signature";
-    const claims = parseJson(Buffer.from(payload, "base64url").toString("utf8"));
+    const claims = parseJson2(Buffer.from(payload, "base64url").toString("utf8"));
     const now = Date.now() / 1e3;
     if (String(claims?.iss) !== String(app.appId)) return "wrong issuer";
     if (typeof claims?.exp !== "number" || claims.exp < now) return "expired";
@@ -3102,7 +3255,7 @@ var SandboxGithub = class {
     if (req.method === "GET" && parts[0] === "requests") return send(res, 200, this.#requests);
     if (req.method === "GET" && parts[0] === "runs") return send(res, 200, this.runs);
     if (req.method === "POST" && parts[0] === "faults") {
-      const fault = parseJson(raw);
+      const fault = parseJson2(raw);
       if (!fault || ![403, 429, 500, 502, 503].includes(fault.status) || !(fault.count > 0)) {
         return send(res, 400, {
           message: 'expected {"status": 403|429|500|502|503, "count": N, "retryAfter"?, "secondaryRateLimit"?}'
@@ -3112,7 +3265,7 @@ var SandboxGithub = class {
       return send(res, 200, { queued: this.#faults.length });
     }
     if (req.method === "PUT" && parts[0] === "config") {
-      const patch = parseJson(raw);
+      const patch = parseJson2(raw);
       if (!patch) return send(res, 400, { message: "expected JSON" });
       this.configure(patch);
       return send(res, 200, { ok: true });
@@ -3272,7 +3425,7 @@ var SandboxPlatform = class {
         return send2(res, 200, { output: "pong" });
       }
       if (req.method === "POST" && action === "production/async_predict") {
-        const parsed = parseJson(body);
+        const parsed = parseJson2(body);
         if (parsed === void 0 || typeof parsed !== "object" || parsed === null || !("model_input" in parsed)) {
           return send2(res, 400, { error: "body must be JSON with model_input" });
         }
@@ -3282,15 +3435,15 @@ var SandboxPlatform = class {
         return send2(res, 201, { request_id: requestId });
       }
       if (req.method === "GET" && parts[4] === "async_request" && parts[5] !== void 0) {
-        const request2 = this.#asyncRequests.get(parts[5]);
-        if (request2 === void 0 || request2.plane !== plane)
+        const request = this.#asyncRequests.get(parts[5]);
+        if (request === void 0 || request.plane !== plane)
           return send2(res, 404, { error: "no such request" });
-        return send2(res, 200, this.#asyncStatus(parts[5], request2, scenario));
+        return send2(res, 200, this.#asyncStatus(parts[5], request, scenario));
       }
     }
     return send2(res, 404, { error: "not found" });
   }
-  #asyncStatus(requestId, request2, scenario) {
+  #asyncStatus(requestId, request, scenario) {
     if (scenario === "async_stuck") return { request_id: requestId, status: "QUEUED", errors: [] };
     if (scenario === "async_failed") {
       this.#asyncRequests.delete(requestId);
@@ -3300,7 +3453,7 @@ var SandboxPlatform = class {
         errors: [{ code: "MODEL_PREDICT_ERROR", message: "boom" }]
       };
     }
-    if (Date.now() - request2.createdAt < this.#options.asyncDurationMs) {
+    if (Date.now() - request.createdAt < this.#options.asyncDurationMs) {
       return { request_id: requestId, status: "IN_PROGRESS", errors: [] };
     }
     this.#asyncRequests.delete(requestId);
@@ -3331,7 +3484,7 @@ var SandboxPlatform = class {
     }
     if (req.method === "PUT" && parts.length === 2) {
       return readBody(req).then((body) => {
-        const scenario = parseJson(body)?.scenario;
+        const scenario = parseJson2(body)?.scenario;
         if (!SCENARIOS.includes(scenario)) {
           return send2(res, 400, { error: `scenario must be one of ${SCENARIOS.join(", ")}` });
         }
@@ -3350,8 +3503,8 @@ var SandboxPlatform = class {
   #pruneAsyncRequests() {
     if (this.#asyncRequests.size < 1e4) return;
     const cutoff = Date.now() - ASYNC_REQUEST_TTL_MS;
-    for (const [id, request2] of this.#asyncRequests)
-      if (request2.createdAt < cutoff) this.#asyncRequests.delete(id);
+    for (const [id, request] of this.#asyncRequests)
+      if (request.createdAt < cutoff) this.#asyncRequests.delete(id);
   }
 };
 function send2(res, status, body) {
@@ -3362,7 +3515,7 @@ function sendRaw(res, status, body, contentType) {
   res.end(body);
 }
 function isJson(text2) {
-  return parseJson(text2) !== void 0;
+  return parseJson2(text2) !== void 0;
 }
 function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -3870,8 +4023,8 @@ var HISTORY_DEFAULT_LIMIT = 100;
 var HISTORY_MAX_LIMIT = 1e3;
 function createRoutes(deps) {
   return {
-    "/metrics": async (_url, request2) => {
-      const gzip = acceptsGzip(request2.headers["accept-encoding"]);
+    "/metrics": async (_url, request) => {
+      const gzip = acceptsGzip(request.headers["accept-encoding"]);
       const headers = gzip ? { "content-encoding": "gzip", vary: "accept-encoding" } : { vary: "accept-encoding" };
       return {
         status: 200,

@@ -1,6 +1,16 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { PLANE_STATUSES, STEP_NAMES } from '../check/result.js';
-import { crcOf, deflatePart, deflatePartSync, gzipParts, type DeflatedPart } from './gzip-parts.js';
+import {
+  compressPartSync,
+  CompressedPartWriter,
+  gzipParts,
+  writeAll,
+  type CompressedPart,
+} from './gzip-parts.js';
+import { renderStatusGauges } from './status-gauges.js';
+import { PlaneCounter } from './plane-counter.js';
 import { StepHistogram } from './step-histogram.js';
 import type { PlaneState, StoredResult } from '../store/plane-state.js';
 
@@ -36,29 +46,29 @@ export interface StatusSource {
 /**
  * planecheck's Prometheus metrics, on registries of their own (never the global one).
  *
- * prom-client takes tens of milliseconds to render 1,000 planes, so nothing planecheck-specific is
- * rendered per scrape unless it changed:
+ * At 1,000 planes the exposition is ~5 MB of text, which prom-client takes tens of milliseconds and
+ * tens of megabytes of garbage to render; so nothing planecheck-specific is rendered per scrape unless
+ * it changed, and the large parts are rendered by planecheck itself, a series at a time:
  * - status gauges: rendered when a result arrives or the next result expires, whichever is first, so
  *   a plane turns NO_VALUE the moment its result expires even when no cycle runs;
- * - histograms and counters: rendered once per cycle (`refresh()`), and after self-heal events; the
- *   per-plane step histogram, the largest part by far, by `StepHistogram`;
+ * - histograms and counters: rendered once per cycle (`refresh()`), and after self-heal events;
  * - process and Node.js metrics: rendered live on every scrape (they are small).
- * Each cached part is also kept deflated, so a scrape that accepts gzip (Prometheus always does) costs a
- * few kilobytes of compression instead of megabytes.
+ * Parts are kept only gzip-compressed (~200 KB instead of ~5 MB): Prometheus always asks for gzip, so a
+ * scrape costs the compression of the small live part; a scrape without gzip is decompressed for it.
  */
 export class PlanecheckMetrics {
   readonly #live = new Registry();
-  readonly #status = new Registry();
   readonly #cycle = new Registry();
   readonly #source: StatusSource;
-  /** Rendered status gauges; `crc` covers the cycle part and this one, in that order. */
-  #statusCache:
-    { part: DeflatedPart; version: number; validUntil: number; cycle: DeflatedPart; crc: number } | undefined;
-  #cyclePart: DeflatedPart | undefined;
+  /** The status gauges as of `version`, chained after the cycle part `cycle`. */
+  #status:
+    { part: Promise<CompressedPart>; version: number; validUntil: number; cycle: CompressedPart } | undefined;
+  #cyclePart: CompressedPart | undefined;
+  #refreshing: Promise<void> = Promise.resolve();
   #dirty = true;
 
   readonly #checkDuration: StepHistogram;
-  readonly #checksTotal: Counter<'workload_plane' | 'status'>;
+  readonly #checksTotal: PlaneCounter;
   readonly #cycleDuration: Histogram;
   readonly #cyclesTotal: Counter;
   readonly #overrunsTotal: Counter;
@@ -70,33 +80,7 @@ export class PlanecheckMetrics {
 
   constructor(planes: readonly string[], source: StatusSource) {
     this.#source = source;
-    const status = [this.#status];
     const cycle = [this.#cycle];
-    const states = () => source.states();
-    new Gauge({
-      name: 'planecheck_status',
-      help: 'Current status of each workload plane: 1 for the status it is in, 0 for the other four.',
-      labelNames: ['workload_plane', 'status'] as const,
-      registers: status,
-      collect() {
-        for (const state of states()) {
-          for (const status of PLANE_STATUSES) {
-            this.set({ workload_plane: state.plane, status }, state.status === status ? 1 : 0);
-          }
-        }
-      },
-    });
-    new Gauge({
-      name: 'planecheck_last_check_timestamp_seconds',
-      help: 'Unix time of the last completed check of each workload plane.',
-      labelNames: ['workload_plane'] as const,
-      registers: status,
-      collect() {
-        for (const state of states()) {
-          if (state.checkedAt !== null) this.set({ workload_plane: state.plane }, state.checkedAt / 1000);
-        }
-      },
-    });
     collectDefaultMetrics({ register: this.#live });
     // Gauges named like counters fail `promtool check metrics`; the per-type gauges carry the same data.
     for (const name of [
@@ -112,11 +96,11 @@ export class PlanecheckMetrics {
       help: 'Duration of each step of a plane check, and of the whole check (step="total").',
       buckets: STEP_BUCKETS,
     });
-    this.#checksTotal = new Counter({
+    this.#checksTotal = new PlaneCounter({
       name: 'planecheck_checks_total',
       help: 'Completed plane checks by resulting status.',
-      labelNames: ['workload_plane', 'status'] as const,
-      registers: cycle,
+      label: 'status',
+      values: PLANE_STATUSES.filter((status) => status !== 'NO_VALUE'),
     });
     this.#cycleDuration = new Histogram({
       name: 'planecheck_cycle_duration_seconds',
@@ -167,8 +151,7 @@ export class PlanecheckMetrics {
 
     // Zero every series up front so rate() and increase() work from the first scrape.
     for (const plane of planes) {
-      for (const status of PLANE_STATUSES)
-        if (status !== 'NO_VALUE') this.#checksTotal.inc({ workload_plane: plane, status }, 0);
+      this.#checksTotal.zero(plane);
       for (const step of [...STEP_NAMES, 'total']) this.#checkDuration.zero(plane, step);
     }
     this.#cyclesTotal.inc(0);
@@ -178,7 +161,7 @@ export class PlanecheckMetrics {
 
   recordResult(result: StoredResult): void {
     const plane = result.plane;
-    this.#checksTotal.inc({ workload_plane: plane, status: result.status });
+    this.#checksTotal.inc(plane, result.status);
     for (const step of result.steps) this.#checkDuration.observe(plane, step.step, step.durationMs / 1000);
     this.#checkDuration.observe(plane, 'total', result.durationMs / 1000);
     this.#dirty = true;
@@ -223,12 +206,24 @@ export class PlanecheckMetrics {
     this.#dirty = true;
   }
 
-  /** Re-renders the histograms and counters; the daemon calls this once per cycle and after self-heal events. */
-  async refresh(): Promise<void> {
+  /**
+   * Re-renders the histograms and counters; the daemon calls this once per cycle and after self-heal
+   * events. Refreshes run one after another, so an older one never replaces a newer one.
+   */
+  refresh(): Promise<void> {
+    this.#refreshing = this.#refreshing.then(() => this.#renderCyclePart());
+    return this.#refreshing;
+  }
+
+  async #renderCyclePart(): Promise<void> {
     if (!this.#dirty && this.#cyclePart) return;
     this.#dirty = false;
-    const text = Buffer.from(`${this.#checkDuration.render()}\n${await this.#cycle.metrics()}\n`);
-    this.#cyclePart = await deflatePart(text);
+    const writer = new CompressedPartWriter();
+    await writeAll(writer, this.#checkDuration.render());
+    writer.write('\n');
+    await writeAll(writer, this.#checksTotal.render());
+    writer.write(`\n${await this.#cycle.metrics()}\n`);
+    this.#cyclePart = await writer.end();
   }
 
   get contentType(): string {
@@ -236,28 +231,35 @@ export class PlanecheckMetrics {
   }
 
   /**
-   * The full exposition, as parts to write in order: histograms and counters, status gauges, then
-   * process metrics. With `gzip`, one gzip stream built from the cached deflated parts.
+   * The full exposition, as buffers to write in order: histograms and counters, status gauges, then
+   * process metrics. With `gzip`, one gzip stream built from the cached compressed parts.
    */
   async render(options: { gzip?: boolean; now?: number } = {}): Promise<Buffer[]> {
     const now = options.now ?? Date.now();
     if (!this.#cyclePart) await this.refresh();
-    const cycle = this.#cyclePart ?? deflatePartSync(Buffer.alloc(0));
-    let status = this.#statusCache;
-    if (
-      !status ||
-      status.version !== this.#source.version ||
-      now >= status.validUntil ||
-      status.cycle !== cycle
-    ) {
-      const version = this.#source.version;
-      const validUntil = this.#source.nextExpiry(now) ?? Infinity;
-      const part = await deflatePart(Buffer.from(`${await this.#status.metrics()}\n`));
-      status = { part, version, validUntil, cycle, crc: crcOf([cycle.plain, part.plain]) };
-      this.#statusCache = status;
+    const cycle = this.#cyclePart ?? compressPartSync('');
+    const status = await this.#statusFor(cycle, now);
+    const live = compressPartSync(await this.#live.metrics(), status.crc);
+    const stream = gzipParts([cycle, status, live]);
+    return options.gzip ? stream : [await gunzipAsync(Buffer.concat(stream))];
+  }
+
+  /** The status gauges, rendered again only when a result arrived or expired, or the cycle part changed. */
+  #statusFor(cycle: CompressedPart, now: number): Promise<CompressedPart> {
+    const cached = this.#status;
+    const version = this.#source.version;
+    if (cached && cached.version === version && now < cached.validUntil && cached.cycle === cycle) {
+      return cached.part; // scrapes arriving while it renders share it too
     }
-    const live = Buffer.from(await this.#live.metrics());
-    if (!options.gzip) return [cycle.plain, status.part.plain, live];
-    return gzipParts([cycle, status.part, deflatePartSync(live)], status.crc);
+    const writer = new CompressedPartWriter(cycle.crc);
+    const part = writeAll(writer, renderStatusGauges(this.#source.states(now))).then(() => writer.end());
+    const entry = { part, version, validUntil: this.#source.nextExpiry(now) ?? Infinity, cycle };
+    this.#status = entry;
+    part.catch(() => {
+      if (this.#status === entry) this.#status = undefined;
+    });
+    return part;
   }
 }
+
+const gunzipAsync = promisify(gunzip);

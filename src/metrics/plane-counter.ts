@@ -1,0 +1,61 @@
+import { escapeHelp, escapeLabel, formatValue } from './text-format.js';
+
+/**
+ * A counter with one series per plane and value of one more label (`planecheck_checks_total` by
+ * status), all created up front so that rate() works from the first scrape. Rendered in the text
+ * prom-client renders for the same counter (a test holds the two equal), a plane at a time, from flat
+ * arrays: at 1,000 planes prom-client spends tens of milliseconds per render building objects.
+ */
+export class PlaneCounter {
+  readonly #name: string;
+  readonly #help: string;
+  readonly #label: string;
+  readonly #values: readonly string[];
+  readonly #index: ReadonlyMap<string, number>;
+  readonly #series = new Map<string, { labels: string[]; counts: Float64Array }>();
+
+  constructor(options: { name: string; help: string; label: string; values: readonly string[] }) {
+    this.#name = options.name;
+    this.#help = options.help;
+    this.#label = options.label;
+    this.#values = options.values;
+    this.#index = new Map(options.values.map((value, i) => [value, i]));
+  }
+
+  /** Creates the plane's series at zero. */
+  zero(plane: string): void {
+    this.#get(plane);
+  }
+
+  inc(plane: string, value: string, by = 1): void {
+    const i = this.#index.get(value);
+    if (i === undefined) throw new Error(`${this.#name}: unknown ${this.#label} "${value}"`);
+    const counts = this.#get(plane).counts;
+    counts[i] = (counts[i] ?? 0) + by;
+  }
+
+  *render(): Generator<string> {
+    yield `# HELP ${this.#name} ${escapeHelp(this.#help)}\n# TYPE ${this.#name} counter\n`;
+    for (const { labels, counts } of this.#series.values()) {
+      let text = '';
+      for (let i = 0; i < labels.length; i++) text += `${labels[i]} ${formatValue(counts[i] ?? 0)}\n`;
+      yield text;
+    }
+  }
+
+  #get(plane: string): { labels: string[]; counts: Float64Array } {
+    let series = this.#series.get(plane);
+    if (series === undefined) {
+      const planeLabel = `workload_plane="${escapeLabel(plane)}"`;
+      series = {
+        // Each line's name and labels, built once.
+        labels: this.#values.map(
+          (value) => `${this.#name}{${planeLabel},${this.#label}="${escapeLabel(value)}"}`,
+        ),
+        counts: new Float64Array(this.#values.length),
+      };
+      this.#series.set(plane, series);
+    }
+    return series;
+  }
+}

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { compressPartSync, CompressedPartWriter, gzipParts, writeAll } from '../src/metrics/gzip-parts.js';
+
+function* lines(prefix: string, count: number): Generator<string> {
+  for (let i = 0; i < count; i++) yield `${prefix}{workload_plane="plane-${i}",step="predict"} ${i * 7}\n`;
+}
+
+describe('compressed parts', () => {
+  it('chain into one gzip stream whose text, length and CRC check out', async () => {
+    // Large enough for several segments per part, with a multi-byte character across the boundaries.
+    const first = new CompressedPartWriter();
+    await writeAll(first, lines('first_é', 5_000));
+    const a = await first.end();
+    const second = new CompressedPartWriter(a.crc);
+    await writeAll(second, lines('second', 3_000));
+    const b = await second.end();
+    const c = compressPartSync('# the live part\n', b.crc);
+    assert.ok(a.segments.length > 1, 'the first part was compressed in several segments');
+
+    const expected = [...lines('first_é', 5_000), ...lines('second', 3_000), '# the live part\n'].join('');
+    // gunzip verifies the trailer's CRC-32 and length against the text it decompressed.
+    assert.equal(gunzipSync(Buffer.concat(gzipParts([a, b, c]))).toString(), expected);
+    assert.equal(a.size + b.size + c.size, Buffer.byteLength(expected));
+  });
+
+  it('fail the CRC check when chained out of order', () => {
+    const a = compressPartSync('one\n');
+    const b = compressPartSync('two\n'); // not chained after a
+    assert.throws(() => gunzipSync(Buffer.concat(gzipParts([a, b]))), /incorrect data check/);
+  });
+});

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Gauge, Registry } from 'prom-client';
+import { PLANE_STATUSES } from '../src/check/result.js';
+import { LAST_CHECK_HELP, renderStatusGauges, STATUS_HELP } from '../src/metrics/status-gauges.js';
+import { planeState, type StoredResult } from '../src/store/plane-state.js';
+
+const result = (plane: string, status: StoredResult['status'], checkedAt: number): StoredResult => ({
+  plane,
+  status,
+  reason: null,
+  checkedAt,
+  durationMs: 1,
+  steps: [],
+});
+
+describe('renderStatusGauges', () => {
+  it('renders exactly what prom-client renders for the same gauges', async () => {
+    const now = 1_764_080_000_123;
+    const states = [
+      planeState('us-east-1', result('us-east-1', 'HEALTHY', now - 1_000), now, 120_000),
+      planeState('eu"west\\1', result('eu"west\\1', 'NO_ORACLE', now - 5_001), now, 120_000),
+      planeState('never-checked', undefined, now, 120_000),
+      planeState('expired', result('expired', 'FAILED', now - 200_000), now, 120_000),
+    ];
+    const registry = new Registry();
+    const status = new Gauge({
+      name: 'planecheck_status',
+      help: STATUS_HELP,
+      labelNames: ['workload_plane', 'status'] as const,
+      registers: [registry],
+    });
+    const lastCheck = new Gauge({
+      name: 'planecheck_last_check_timestamp_seconds',
+      help: LAST_CHECK_HELP,
+      labelNames: ['workload_plane'] as const,
+      registers: [registry],
+    });
+    for (const state of states) {
+      for (const name of PLANE_STATUSES) {
+        status.set({ workload_plane: state.plane, status: name }, state.status === name ? 1 : 0);
+      }
+      if (state.checkedAt !== null) lastCheck.set({ workload_plane: state.plane }, state.checkedAt / 1000);
+    }
+    const ours = [...renderStatusGauges(states)].join('');
+    assert.equal(ours, `${await registry.metrics()}\n`);
+    assert.match(ours, /^planecheck_status\{workload_plane="expired",status="NO_VALUE"\} 1$/m);
+  });
+});
