@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parse, stringify } from 'yaml';
-import { ConfigError, parseConfig } from '../src/config/parse.js';
+import { ConfigError, parseYaml, validateConfig } from '../src/config/parse.js';
 import type { Config } from '../src/config/schema.js';
 import { InputError, type Inputs } from './inputs.js';
 
@@ -28,7 +27,7 @@ export async function buildConfig(
     } catch {
       throw new InputError('config', `cannot read ${inputs.configPath}`);
     }
-    const parsed: unknown = parse(text);
+    const parsed = naming(inputs, () => parseYaml(text));
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new InputError('config', `${inputs.configPath} is not a YAML mapping`);
     }
@@ -62,9 +61,14 @@ export async function buildConfig(
   // The one-shot check has no server or database.
   delete document.server;
   delete document.storage;
+  // ${ENV} interpolation and validation run exactly as for the daemon.
+  return naming(inputs, () => validateConfig(document, env));
+}
+
+/** Runs `parse`, naming the input in its config errors. */
+function naming<T>(inputs: Inputs, parse: () => T): T {
   try {
-    // Re-serialised so that ${ENV} interpolation and validation run exactly as for the daemon.
-    return parseConfig(stringify(document), env);
+    return parse();
   } catch (error) {
     if (error instanceof ConfigError) {
       const where = inputs.configPath ? `input config (${inputs.configPath})` : 'inputs';
@@ -77,7 +81,7 @@ export async function buildConfig(
 function inlinePlanes(text: string): { name: string; inferenceUrl: unknown }[] {
   let parsed: unknown;
   try {
-    parsed = parse(text);
+    parsed = parseYaml(text);
   } catch {
     throw new InputError('workload-planes', 'not valid YAML: use lines of "name: https://inference-url"');
   }

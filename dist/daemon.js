@@ -1275,7 +1275,7 @@ function fromRow(row) {
 import { readFile } from "node:fs/promises";
 
 // src/config/parse.ts
-import { parseDocument } from "yaml";
+import { load, YAMLException } from "js-yaml";
 
 // src/config/schema.ts
 import { z } from "zod";
@@ -1577,32 +1577,38 @@ ${lines.join("\n")}`);
   }
 };
 function parseConfig(text2, env = {}) {
-  const document = parseDocument(text2, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      // The first few: one broken bracket can make the parser report every token after it.
-      document.errors.slice(0, 3).map((error) => {
-        const at = error.linePos?.[0];
-        const where = at ? ` at line ${at.line}, column ${at.col}` : "";
-        const what = (error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
-        return { path: "", message: `YAML syntax error${where}: ${what}` };
-      })
-    );
+  return validateConfig(parseYaml(text2), env);
+}
+function parseYaml(text2) {
+  try {
+    return load(text2);
+  } catch (error) {
+    if (!(error instanceof YAMLException)) throw error;
+    const at = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : "";
+    throw new ConfigError([{ path: "", message: `YAML syntax error${at}: ${error.reason}` }]);
   }
-  const raw = document.toJS({ maxAliasCount: 100 });
+}
+function validateConfig(raw, env = {}) {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ConfigError([{ path: "", message: "expected a YAML mapping at the top level" }]);
   }
   const secrets = [];
   const interpolationIssues = [];
-  const interpolated = interpolate(raw, [], env, secrets, interpolationIssues);
+  const budget = { values: MAX_VALUES };
+  const interpolated = interpolate(raw, [], env, secrets, interpolationIssues, budget);
   if (interpolationIssues.length > 0) throw new ConfigError(interpolationIssues);
   const result = Config.safeParse(interpolated, { reportInput: true });
   if (!result.success) throw new ConfigError(toIssues(result.error, secrets));
   return result.data;
 }
+var MAX_VALUES = 1e6;
 var ENV_REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
-function interpolate(value, path, env, secrets, issues) {
+function interpolate(value, path, env, secrets, issues, budget) {
+  if (--budget.values < 0) {
+    throw new ConfigError([
+      { path: "", message: `more than ${MAX_VALUES.toLocaleString("en")} values once aliases are expanded` }
+    ]);
+  }
   if (typeof value === "string") {
     return value.replace(ENV_REFERENCE, (whole, name, fallback) => {
       if (whole === "$$") return "$";
@@ -1617,12 +1623,12 @@ function interpolate(value, path, env, secrets, issues) {
     });
   }
   if (Array.isArray(value))
-    return value.map((item, index) => interpolate(item, [...path, index], env, secrets, issues));
+    return value.map((item, index) => interpolate(item, [...path, index], env, secrets, issues, budget));
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => [
         key,
-        interpolate(item, [...path, key], env, secrets, issues)
+        interpolate(item, [...path, key], env, secrets, issues, budget)
       ])
     );
   }

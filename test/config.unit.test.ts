@@ -224,7 +224,40 @@ describe('parseConfig', () => {
 
   it('rejects duplicate YAML keys', () => {
     const issues = issuesOf(`${VALID}\nstorage: { path: ./other.db }\n`);
-    assert.match(issues[0]?.message ?? '', /YAML syntax error/);
+    assert.match(
+      issues[0]?.message ?? '',
+      /YAML syntax error at line \d+, column \d+: duplicated mapping key/,
+    );
+  });
+
+  it('refuses aliases that expand without bound ("billion laughs"), and keeps plain ones', () => {
+    let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++)
+      bomb += `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
+    assert.match(issuesOf(`${VALID}\n${bomb}`)[0]?.message ?? '', /more than 1,000,000 values/);
+
+    const shared = parseConfig(
+      VALID.replace(
+        'inferenceUrl: https://us-east-1.inference.example.com',
+        'inferenceUrl: &url https://u.example.com',
+      ).replace('inferenceUrl: https://eu-west-1.inference.example.com/', 'inferenceUrl: *url'),
+      ENV,
+    );
+    assert.equal(shared.workloadPlanes[1]?.inferenceUrl, 'https://u.example.com');
+  });
+
+  it('reads YAML 1.2: a date and "yes" stay strings', () => {
+    const config = parseConfig(
+      VALID.replace('oracleName: health-check-model', 'oracleName: 2024-01-01').replace(
+        'prompt: ping',
+        'prompt: yes',
+      ),
+      ENV,
+    );
+    assert.equal(config.platform.oracleName, '2024-01-01');
+    assert.deepEqual(config.platform.predictInput, { prompt: 'yes' });
   });
 
   it('never echoes secrets from the environment in errors', () => {

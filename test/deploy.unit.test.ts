@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseAllDocuments, parse } from 'yaml';
+import { load as parse, loadAll } from 'js-yaml';
 import { parseConfig } from '../src/config/parse.js';
 import { ROOT } from './helpers/run.js';
 
@@ -179,9 +179,7 @@ describe('deployment files', () => {
   });
 
   it('the Kubernetes example has a Deployment with probes, a Service, a ServiceMonitor and a valid planecheck config', () => {
-    const docs = parseAllDocuments(read('deploy/kubernetes/planecheck.yaml')).map(
-      (doc) => doc.toJS() as Record<string, unknown>,
-    );
+    const docs = loadAll(read('deploy/kubernetes/planecheck.yaml')) as Record<string, unknown>[];
     const byKind = new Map(docs.map((doc) => [doc.kind as string, doc]));
     for (const kind of ['ConfigMap', 'Deployment', 'Service', 'ServiceMonitor', 'PersistentVolumeClaim'])
       assert.ok(byKind.has(kind), kind);

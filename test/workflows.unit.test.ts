@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { newCorrelationId, titleHasCorrelation, titleNamesPlane } from '../src/heal/correlation.js';
 
 interface Step {

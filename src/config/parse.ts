@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { load, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
 import { Config } from './schema.js';
 
@@ -25,32 +25,44 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Parses and validates planecheck's YAML config. Pure: the caller reads the file and passes the environment. */
 export function parseConfig(text: string, env: Env = {}): Config {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      // The first few: one broken bracket can make the parser report every token after it.
-      document.errors.slice(0, 3).map((error) => {
-        const at = error.linePos?.[0];
-        const where = at ? ` at line ${at.line}, column ${at.col}` : '';
-        const what = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-        return { path: '', message: `YAML syntax error${where}: ${what}` };
-      }),
-    );
+  return validateConfig(parseYaml(text), env);
+}
+
+/**
+ * YAML text to plain data (YAML 1.2 core schema: no dates, no `yes`/`no` booleans). Duplicate keys are
+ * an error; syntax errors say where they are and never quote the text (it may hold a secret).
+ */
+export function parseYaml(text: string): unknown {
+  try {
+    return load(text);
+  } catch (error) {
+    if (!(error instanceof YAMLException)) throw error;
+    const at = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : '';
+    throw new ConfigError([{ path: '', message: `YAML syntax error${at}: ${error.reason}` }]);
   }
-  const raw: unknown = document.toJS({ maxAliasCount: 100 });
+}
+
+/** Validates parsed config data: `${VAR}` interpolation from `env`, then the schema. */
+export function validateConfig(raw: unknown, env: Env = {}): Config {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError([{ path: '', message: 'expected a YAML mapping at the top level' }]);
   }
-
   const secrets: string[] = [];
   const interpolationIssues: ConfigIssue[] = [];
-  const interpolated = interpolate(raw, [], env, secrets, interpolationIssues);
+  const budget = { values: MAX_VALUES };
+  const interpolated = interpolate(raw, [], env, secrets, interpolationIssues, budget);
   if (interpolationIssues.length > 0) throw new ConfigError(interpolationIssues);
 
   const result = Config.safeParse(interpolated, { reportInput: true });
   if (!result.success) throw new ConfigError(toIssues(result.error, secrets));
   return result.data;
 }
+
+/**
+ * YAML aliases are shared references, and interpolation copies them: without a bound, a few lines of
+ * nested aliases ("billion laughs") would expand to billions of values. 25,000 planes are ~75,000.
+ */
+const MAX_VALUES = 1_000_000;
 
 const ENV_REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
@@ -64,7 +76,13 @@ function interpolate(
   env: Env,
   secrets: string[],
   issues: ConfigIssue[],
+  budget: { values: number },
 ): unknown {
+  if (--budget.values < 0) {
+    throw new ConfigError([
+      { path: '', message: `more than ${MAX_VALUES.toLocaleString('en')} values once aliases are expanded` },
+    ]);
+  }
   if (typeof value === 'string') {
     return value.replace(ENV_REFERENCE, (whole, name: string | undefined, fallback: string | undefined) => {
       if (whole === '$$') return '$';
@@ -79,12 +97,12 @@ function interpolate(
     });
   }
   if (Array.isArray(value))
-    return value.map((item, index) => interpolate(item, [...path, index], env, secrets, issues));
+    return value.map((item, index) => interpolate(item, [...path, index], env, secrets, issues, budget));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => [
         key,
-        interpolate(item, [...path, key], env, secrets, issues),
+        interpolate(item, [...path, key], env, secrets, issues, budget),
       ]),
     );
   }
