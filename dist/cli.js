@@ -6,9 +6,6 @@ import { parseArgs } from "node:util";
 // src/platform/http.ts
 import { Agent } from "undici";
 
-// src/util/deadline.ts
-import { EventEmitter } from "node:events";
-
 // src/config/duration.ts
 var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
 var DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
@@ -40,38 +37,49 @@ function formatDuration(ms) {
 }
 
 // src/util/deadline.ts
-var Deadline = class _Deadline extends EventEmitter {
+var Deadline = class _Deadline {
   aborted = false;
   reason = void 0;
+  #listeners;
   #timer;
   #unlink;
   /** With `ms` undefined it never times out and only follows its parent (a cycle's root). */
   constructor(ms, what, parent) {
-    super();
-    this.setMaxListeners(0);
     this.#timer = ms === void 0 ? void 0 : setTimeout(
       () => this.abort(new DOMException(`${what} of ${formatDuration(ms)} passed`, "TimeoutError")),
       ms
     );
     const onParentAbort = () => this.abort(asError(parent?.reason));
-    if (parent === void 0) this.#unlink = () => void 0;
+    if (parent === void 0) this.#unlink = noop;
     else if (parent.aborted) {
-      this.#unlink = () => void 0;
+      this.#unlink = noop;
       onParentAbort();
     } else if (parent instanceof _Deadline) {
-      parent.once("abort", onParentAbort);
-      this.#unlink = () => parent.removeListener("abort", onParentAbort);
+      this.#unlink = parent.onAbort(onParentAbort);
     } else {
       parent.addEventListener("abort", onParentAbort, { once: true });
       this.#unlink = () => parent.removeEventListener("abort", onParentAbort);
     }
+  }
+  /** Calls `listener` once when the deadline fires (not if it already has); returns what cancels that. */
+  onAbort(listener) {
+    if (this.aborted) return noop;
+    const listeners = this.#listeners ??= /* @__PURE__ */ new Set();
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+  /** How many listeners wait for this deadline (tests check that none is left behind). */
+  get listenerCount() {
+    return this.#listeners?.size ?? 0;
   }
   abort(reason) {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
     this.dispose();
-    this.emit("abort");
+    const listeners = this.#listeners;
+    this.#listeners = void 0;
+    if (listeners) for (const listener of listeners) listener();
   }
   throwIfAborted() {
     if (this.aborted) throw this.reason ?? new Error("aborted");
@@ -82,18 +90,18 @@ var Deadline = class _Deadline extends EventEmitter {
     this.#unlink();
   }
 };
+var noop = () => void 0;
 function sleep(ms, deadline) {
   return new Promise((resolve, reject) => {
     if (deadline.aborted) return reject(deadline.reason ?? new Error("aborted"));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(deadline.reason ?? new Error("aborted"));
-    };
     const timer = setTimeout(() => {
-      deadline.removeListener("abort", onAbort);
+      cancel();
       resolve();
     }, ms);
-    deadline.once("abort", onAbort);
+    const cancel = deadline.onAbort(() => {
+      clearTimeout(timer);
+      reject(deadline.reason ?? new Error("aborted"));
+    });
   });
 }
 function asError(reason) {
@@ -116,7 +124,7 @@ function createHttpAgent(options) {
 async function requestJson(dispatcher, req) {
   const limit = new Deadline(req.timeoutMs, "request deadline", req.signal);
   try {
-    let url = new URL(req.url);
+    let url = req.url;
     let method = req.method;
     let body = req.body;
     for (let hop = 0; ; hop++) {
@@ -125,8 +133,9 @@ async function requestJson(dispatcher, req) {
       const { statusCode, headers } = response;
       const location = headers.location;
       if (REDIRECT_STATUSES.has(statusCode) && typeof location === "string") {
-        const next = new URL(location, url);
-        if (next.origin !== url.origin) {
+        const current = new URL(url);
+        const next = new URL(location, current);
+        if (next.origin !== current.origin) {
           return fail("redirect_blocked", `redirect to another origin (${next.origin}) refused`);
         }
         if (hop + 1 > MAX_REDIRECTS) return fail("redirect_blocked", `more than ${MAX_REDIRECTS} redirects`);
@@ -134,7 +143,7 @@ async function requestJson(dispatcher, req) {
           method = "GET";
           body = void 0;
         }
-        url = next;
+        url = next.href;
         continue;
       }
       if (statusCode < 200 || statusCode > 299) {
@@ -170,10 +179,11 @@ function exchange(dispatcher, url, method, headers, body, deadline, maxBytes) {
     let keep = false;
     let chunks = [];
     let size = 0;
+    let cancelDeadline = () => void 0;
     const settle = (outcome) => {
       if (settled) return;
       settled = true;
-      deadline.removeListener("abort", onDeadline);
+      cancelDeadline();
       resolve(outcome);
     };
     const stop = (outcome, reason) => {
@@ -185,7 +195,7 @@ function exchange(dispatcher, url, method, headers, body, deadline, maxBytes) {
       stop({ ok: false, failure: failureFromError(reason, deadline) }, reason);
     };
     if (deadline.aborted) return onDeadline();
-    deadline.once("abort", onDeadline);
+    cancelDeadline = deadline.onAbort(onDeadline);
     const handler = {
       onRequestStart(started) {
         controller = started;
@@ -223,14 +233,23 @@ function exchange(dispatcher, url, method, headers, body, deadline, maxBytes) {
       }
     };
     try {
-      dispatcher.dispatch(
-        { origin: url.origin, path: url.pathname + url.search, method, headers, body: body ?? null },
-        handler
-      );
+      const { origin, path } = splitUrl(url);
+      dispatcher.dispatch({ origin, path, method, headers, body: body ?? null }, handler);
     } catch (error) {
       settle({ ok: false, failure: failureFromError(error, deadline) });
     }
   });
+}
+var PLAIN_URL = /^(https?:\/\/[^/?#@\\]+)([/?][^#]*)?(?:#.*)?$/;
+var NEEDS_PARSING = /[^\x21-\x7e]|["'<>`{}\\]|\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
+function splitUrl(url) {
+  const plain = NEEDS_PARSING.test(url) ? null : PLAIN_URL.exec(url);
+  if (plain) {
+    const rest = plain[2] ?? "";
+    return { origin: plain[1] ?? "", path: rest === "" ? "/" : rest.startsWith("?") ? `/${rest}` : rest };
+  }
+  const parsed = new URL(url);
+  return { origin: parsed.origin, path: parsed.pathname + parsed.search };
 }
 function fail(kind, detail) {
   return { ok: false, failure: { kind, detail } };

@@ -5,7 +5,7 @@ import { Agent } from 'undici';
 import { createChecker } from '../src/check/checker.js';
 import { classify } from '../src/check/classify.js';
 import type { PlaneCheckResult } from '../src/check/result.js';
-import { createHttpAgent, requestJson } from '../src/platform/http.js';
+import { createHttpAgent, requestJson, splitUrl } from '../src/platform/http.js';
 import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
 import { testConfig } from './helpers/config.js';
 import { closedPortUrl, startHttpServer, startSilentServer, type RunningServer } from './helpers/servers.js';
@@ -337,6 +337,32 @@ describe('requestJson', () => {
       assert.equal(!result.ok && result.failure.kind, 'dns_error');
     } finally {
       await agent.close();
+    }
+  });
+});
+
+describe('splitUrl', () => {
+  it('gives the origin and path the WHATWG parser gives, for plain and for unusual URLs', () => {
+    for (const url of [
+      'http://127.0.0.1:8080',
+      'https://api.example.com/v1/users?email=admin__smoke_test_eu-west-1',
+      'https://api.example.com?x=1',
+      'https://api.example.com/a/b#fragment',
+      'https://api.example.com/models/%2F..%2Fadmin/predict',
+      'HTTPS://API.Example.COM:443/p',
+      'https://user:secret@api.example.com/p',
+      'https://api.example.com/a b/ü',
+      'https://api.example.com/a\\b',
+      'https://api.example.com/a/../b/./c',
+      'https://api.example.com/a/%2E%2e/b',
+      "https://api.example.com/q?name='x'&y=<z>",
+      'https://api.example.com/{a}`b`',
+    ]) {
+      const parsed = new URL(url);
+      const split = splitUrl(url);
+      assert.equal(split.path, parsed.pathname + parsed.search, url);
+      assert.equal(new URL(split.origin).origin, parsed.origin, url);
+      assert.ok(!split.origin.includes('secret'), 'credentials never reach the origin');
     }
   });
 });

@@ -65,7 +65,7 @@ export async function requestJson(dispatcher: Dispatcher, req: JsonRequest): Pro
   // The message reads "request deadline of 10s passed".
   const limit = new Deadline(req.timeoutMs, 'request deadline', req.signal);
   try {
-    let url = new URL(req.url);
+    let url = req.url;
     let method = req.method;
     let body = req.body;
     for (let hop = 0; ; hop++) {
@@ -74,8 +74,9 @@ export async function requestJson(dispatcher: Dispatcher, req: JsonRequest): Pro
       const { statusCode, headers } = response;
       const location = headers.location;
       if (REDIRECT_STATUSES.has(statusCode) && typeof location === 'string') {
-        const next = new URL(location, url);
-        if (next.origin !== url.origin) {
+        const current = new URL(url);
+        const next = new URL(location, current);
+        if (next.origin !== current.origin) {
           return fail('redirect_blocked', `redirect to another origin (${next.origin}) refused`);
         }
         if (hop + 1 > MAX_REDIRECTS) return fail('redirect_blocked', `more than ${MAX_REDIRECTS} redirects`);
@@ -83,7 +84,7 @@ export async function requestJson(dispatcher: Dispatcher, req: JsonRequest): Pro
           method = 'GET';
           body = undefined;
         }
-        url = next;
+        url = next.href;
         continue;
       }
       if (statusCode < 200 || statusCode > 299) {
@@ -129,7 +130,7 @@ const DISCARD_LIMIT = 64 * 1024;
  */
 function exchange(
   dispatcher: Dispatcher,
-  url: URL,
+  url: string,
   method: 'GET' | 'POST',
   headers: Record<string, string>,
   body: string | undefined,
@@ -145,11 +146,12 @@ function exchange(
     let keep = false;
     let chunks: Buffer[] = [];
     let size = 0;
+    let cancelDeadline = (): void => undefined;
 
     const settle = (outcome: Response | Failed) => {
       if (settled) return;
       settled = true;
-      deadline.removeListener('abort', onDeadline);
+      cancelDeadline();
       resolve(outcome);
     };
     /** Ends the exchange early; the connection is closed, not reused. */
@@ -162,7 +164,7 @@ function exchange(
       stop({ ok: false, failure: failureFromError(reason, deadline) }, reason);
     };
     if (deadline.aborted) return onDeadline();
-    deadline.once('abort', onDeadline);
+    cancelDeadline = deadline.onAbort(onDeadline);
 
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(started) {
@@ -202,14 +204,31 @@ function exchange(
       },
     };
     try {
-      dispatcher.dispatch(
-        { origin: url.origin, path: url.pathname + url.search, method, headers, body: body ?? null },
-        handler,
-      );
+      const { origin, path } = splitUrl(url);
+      dispatcher.dispatch({ origin, path, method, headers, body: body ?? null }, handler);
     } catch (error) {
       settle({ ok: false, failure: failureFromError(error, deadline) });
     }
   });
+}
+
+/** `http(s)://authority`, then a path or query (no `@`: credentials are the parser's business). */
+const PLAIN_URL = /^(https?:\/\/[^/?#@\\]+)([/?][^#]*)?(?:#.*)?$/;
+/** What the WHATWG parser would change: characters it encodes or rewrites, and dot segments. */
+const NEEDS_PARSING = /[^\x21-\x7e]|["'<>`{}\\]|\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
+
+/**
+ * The origin and path of a URL. Config URLs and filled templates are plain ASCII, so they are split
+ * as they are, with no URL object per request; anything else goes through the WHATWG parser.
+ */
+export function splitUrl(url: string): { origin: string; path: string } {
+  const plain = NEEDS_PARSING.test(url) ? null : PLAIN_URL.exec(url);
+  if (plain) {
+    const rest = plain[2] ?? '';
+    return { origin: plain[1] ?? '', path: rest === '' ? '/' : rest.startsWith('?') ? `/${rest}` : rest };
+  }
+  const parsed = new URL(url);
+  return { origin: parsed.origin, path: parsed.pathname + parsed.search };
 }
 
 function fail(kind: FailureKind, detail: string): Failed {
