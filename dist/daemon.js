@@ -1925,8 +1925,7 @@ var CheckCycle = class {
 };
 
 // src/metrics/metrics.ts
-import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
+import { createGunzip } from "node:zlib";
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 
 // src/check/result.ts
@@ -2323,17 +2322,15 @@ ${await this.#cycle.metrics()}
     return this.#live.contentType;
   }
   /**
-   * The full exposition, as buffers to write in order: histograms and counters, status gauges, then
-   * process metrics. With `gzip`, one gzip stream built from the cached compressed parts.
+   * The full exposition as one gzip stream, in buffers to write in order (histograms and counters,
+   * status gauges, then process metrics), with the length of its text.
    */
-  async render(options = {}) {
-    const now = options.now ?? Date.now();
+  async render(now = Date.now()) {
     if (!this.#cyclePart) await this.refresh();
     const cycle = this.#cyclePart ?? compressPartSync("");
     const status = await this.#statusFor(cycle, now);
     const live = compressPartSync(await this.#live.metrics(), status.crc);
-    const stream = gzipParts([cycle, status, live]);
-    return options.gzip ? stream : [await gunzipAsync(Buffer.concat(stream))];
+    return { gzip: gzipParts([cycle, status, live]), textBytes: cycle.size + status.size + live.size };
   }
   /** The status gauges, rendered again only when a result arrived or expired, or the cycle part changed. */
   #statusFor(cycle, now) {
@@ -2352,7 +2349,11 @@ ${await this.#cycle.metrics()}
     return part;
   }
 };
-var gunzipAsync = promisify(gunzip);
+function textStream(rendered) {
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  gunzip.end(Buffer.concat(rendered.gzip));
+  return gunzip;
+}
 
 // src/scheduler/cycle-scheduler.ts
 import cron from "node-cron";
@@ -3548,6 +3549,7 @@ function delay(ms) {
 
 // src/server/http-server.ts
 import { createServer as createServer3 } from "node:http";
+import { pipeline } from "node:stream";
 
 // src/server/auth.ts
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -3623,15 +3625,22 @@ function text(body, status = 200) {
   return { status, contentType: "text/plain; charset=utf-8", body };
 }
 function send3(res, req, response) {
-  const parts = typeof response.body === "string" || Buffer.isBuffer(response.body) ? [response.body] : response.body;
-  const length = parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
+  const { body } = response;
+  const streamed = typeof body === "object" && "stream" in body ? body : void 0;
+  const parts = streamed ? [] : typeof body === "string" || Buffer.isBuffer(body) ? [body] : body;
+  const length = streamed ? streamed.length : parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
   res.writeHead(response.status, {
     "content-type": response.contentType,
-    "content-length": length,
+    ...length === void 0 ? {} : { "content-length": length },
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
     ...response.headers
   });
+  if (streamed && req.method !== "HEAD") {
+    pipeline(streamed.stream, res, () => void 0);
+    return;
+  }
+  streamed?.stream.destroy();
   if (req.method !== "HEAD") for (const part of parts) res.write(part);
   res.end();
 }
@@ -4051,10 +4060,12 @@ function createRoutes(deps) {
     "/metrics": async (_url, request) => {
       const gzip = acceptsGzip(request.headers["accept-encoding"]);
       const headers = gzip ? { "content-encoding": "gzip", vary: "accept-encoding" } : { vary: "accept-encoding" };
+      const rendered = await deps.metrics.render();
       return {
         status: 200,
         contentType: deps.metrics.contentType,
-        body: await deps.metrics.render({ gzip }),
+        // Kept compressed; a scraper without gzip (people, curl) gets it decompressed as it reads.
+        body: gzip ? rendered.gzip : { stream: textStream(rendered), length: rendered.textBytes },
         headers
       };
     },

@@ -3,7 +3,9 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
+import { request } from 'undici';
 import { SandboxGithub } from '../src/sandbox/sandbox-github.js';
 import { SandboxPlatform, type Scenario } from '../src/sandbox/sandbox-platform.js';
 import { MIGRATIONS } from '../src/store/sqlite-store.js';
@@ -273,6 +275,22 @@ ${extra}`,
       }
       assert.equal((await fetch(`${daemon.url}/nope`)).status, 404);
       assert.equal((await fetch(`${daemon.url}/metrics`, { method: 'POST' })).status, 405);
+
+      // As Prometheus scrapes (gzip), and as a person with curl does (no gzip): the same exposition.
+      const scrape = async (encoding: string) => {
+        const res = await request(`${daemon.url}/metrics`, { headers: { 'accept-encoding': encoding } });
+        const body = Buffer.from(await res.body.arrayBuffer());
+        return { headers: res.headers, body };
+      };
+      const zipped = await scrape('gzip');
+      const plain = await scrape('identity');
+      assert.equal(zipped.headers['content-encoding'], 'gzip');
+      assert.equal(plain.headers['content-encoding'], undefined);
+      assert.equal(Number(plain.headers['content-length']), plain.body.length);
+      const statusLines = (text: string) =>
+        text.split('\n').filter((line) => line.startsWith('planecheck_status'));
+      assert.equal(statusLines(plain.body.toString()).length, 5);
+      assert.deepEqual(statusLines(plain.body.toString()), statusLines(gunzipSync(zipped.body).toString()));
     } finally {
       assert.equal(await daemon.stop(), 0);
     }

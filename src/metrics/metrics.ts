@@ -1,5 +1,5 @@
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { PLANE_STATUSES, STEP_NAMES } from '../check/result.js';
 import {
@@ -231,17 +231,15 @@ export class PlanecheckMetrics {
   }
 
   /**
-   * The full exposition, as buffers to write in order: histograms and counters, status gauges, then
-   * process metrics. With `gzip`, one gzip stream built from the cached compressed parts.
+   * The full exposition as one gzip stream, in buffers to write in order (histograms and counters,
+   * status gauges, then process metrics), with the length of its text.
    */
-  async render(options: { gzip?: boolean; now?: number } = {}): Promise<Buffer[]> {
-    const now = options.now ?? Date.now();
+  async render(now = Date.now()): Promise<RenderedMetrics> {
     if (!this.#cyclePart) await this.refresh();
     const cycle = this.#cyclePart ?? compressPartSync('');
     const status = await this.#statusFor(cycle, now);
     const live = compressPartSync(await this.#live.metrics(), status.crc);
-    const stream = gzipParts([cycle, status, live]);
-    return options.gzip ? stream : [await gunzipAsync(Buffer.concat(stream))];
+    return { gzip: gzipParts([cycle, status, live]), textBytes: cycle.size + status.size + live.size };
   }
 
   /** The status gauges, rendered again only when a result arrived or expired, or the cycle part changed. */
@@ -262,4 +260,15 @@ export class PlanecheckMetrics {
   }
 }
 
-const gunzipAsync = promisify(gunzip);
+export interface RenderedMetrics {
+  gzip: Buffer[];
+  textBytes: number;
+}
+
+/** The text of a rendered exposition, decompressed as the reader reads (a scrape without gzip). */
+export function textStream(rendered: RenderedMetrics): Readable {
+  // Large output chunks: the default 16 KiB would take ~300 thread-pool round trips at 1,000 planes.
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  gunzip.end(Buffer.concat(rendered.gzip));
+  return gunzip;
+}

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { createChecker } from '../../src/check/checker.js';
 import { CheckCycle } from '../../src/daemon/check-cycle.js';
@@ -117,7 +118,7 @@ export async function startHealHarness(options: HealHarnessOptions) {
       if (waitForHeal) await healerRef.idle();
     },
     dispatches: () => github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/dispatches')),
-    metricsText: async () => Buffer.concat(await metrics.render()).toString(),
+    metricsText: async () => gunzipSync(Buffer.concat((await metrics.render()).gzip)).toString(),
     /** Stops this instance; the sandboxes keep running unless `all`. */
     close: async (all = true) => {
       await healerRef.stop();
