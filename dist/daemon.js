@@ -1925,7 +1925,6 @@ var CheckCycle = class {
 };
 
 // src/metrics/metrics.ts
-import { createGunzip } from "node:zlib";
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 
 // src/check/result.ts
@@ -1933,7 +1932,9 @@ var PLANE_STATUSES = ["HEALTHY", "NO_USER", "NO_ORACLE", "FAILED", "NO_VALUE"];
 var STEP_NAMES = ["user_lookup", "oracle_lookup", "predict", "async_predict"];
 
 // src/metrics/gzip-parts.ts
-import { constants, crc32, createDeflateRaw, deflateRawSync } from "node:zlib";
+import { promisify } from "node:util";
+import { constants, crc32, createDeflateRaw, deflateRawSync, inflateRaw } from "node:zlib";
+var inflateRawAsync = promisify(inflateRaw);
 var LEVEL = 1;
 var SEGMENT = { finishFlush: constants.Z_FULL_FLUSH, level: LEVEL };
 var HEADER = Buffer.from([31, 139, 8, 0, 0, 0, 0, 0, 0, 255]);
@@ -1994,6 +1995,9 @@ function gzipParts(parts) {
   trailer.writeUInt32LE((parts[parts.length - 1]?.crc ?? 0) >>> 0, 0);
   trailer.writeUInt32LE(size % 2 ** 32, 4);
   return [HEADER, ...parts.flatMap((part) => part.segments), FINAL_BLOCK, trailer];
+}
+function inflatePart(part) {
+  return inflateRawAsync(Buffer.concat([...part.segments, FINAL_BLOCK]), { chunkSize: 1024 * 1024 });
 }
 
 // src/metrics/text-format.ts
@@ -2176,6 +2180,8 @@ var PlanecheckMetrics = class {
   #status;
   #cyclePart;
   #refreshing = Promise.resolve();
+  /** Parts decompressed for plain-text scrapes; an entry goes when its part is replaced. */
+  #texts = /* @__PURE__ */ new WeakMap();
   #dirty = true;
   #checkDuration;
   #checksTotal;
@@ -2322,15 +2328,34 @@ ${await this.#cycle.metrics()}
     return this.#live.contentType;
   }
   /**
-   * The full exposition as one gzip stream, in buffers to write in order (histograms and counters,
-   * status gauges, then process metrics), with the length of its text.
+   * The full exposition as one gzip stream, in buffers to write in order: histograms and counters,
+   * status gauges, then process metrics.
    */
   async render(now = Date.now()) {
+    const { cycle, status, live } = await this.#parts(now);
+    return gzipParts([cycle, status, compressPartSync(live, status.crc)]);
+  }
+  /**
+   * The same exposition as text, for a scraper without gzip (people, curl). The large parts are
+   * decompressed once per change and kept while current, so repeated plain scrapes cost no more.
+   */
+  async renderText(now = Date.now()) {
+    const { cycle, status, live } = await this.#parts(now);
+    return [await this.#textOf(cycle), await this.#textOf(status), Buffer.from(live)];
+  }
+  async #parts(now) {
     if (!this.#cyclePart) await this.refresh();
     const cycle = this.#cyclePart ?? compressPartSync("");
     const status = await this.#statusFor(cycle, now);
-    const live = compressPartSync(await this.#live.metrics(), status.crc);
-    return { gzip: gzipParts([cycle, status, live]), textBytes: cycle.size + status.size + live.size };
+    return { cycle, status, live: await this.#live.metrics() };
+  }
+  #textOf(part) {
+    let text2 = this.#texts.get(part);
+    if (text2 === void 0) {
+      text2 = inflatePart(part);
+      this.#texts.set(part, text2);
+    }
+    return text2;
   }
   /** The status gauges, rendered again only when a result arrived or expired, or the cycle part changed. */
   #statusFor(cycle, now) {
@@ -2349,11 +2374,6 @@ ${await this.#cycle.metrics()}
     return part;
   }
 };
-function textStream(rendered) {
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  gunzip.end(Buffer.concat(rendered.gzip));
-  return gunzip;
-}
 
 // src/scheduler/cycle-scheduler.ts
 import cron from "node-cron";
@@ -3549,7 +3569,6 @@ function delay(ms) {
 
 // src/server/http-server.ts
 import { createServer as createServer3 } from "node:http";
-import { pipeline } from "node:stream";
 
 // src/server/auth.ts
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -3625,22 +3644,15 @@ function text(body, status = 200) {
   return { status, contentType: "text/plain; charset=utf-8", body };
 }
 function send3(res, req, response) {
-  const { body } = response;
-  const streamed = typeof body === "object" && "stream" in body ? body : void 0;
-  const parts = streamed ? [] : typeof body === "string" || Buffer.isBuffer(body) ? [body] : body;
-  const length = streamed ? streamed.length : parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
+  const parts = typeof response.body === "string" || Buffer.isBuffer(response.body) ? [response.body] : response.body;
+  const length = parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
   res.writeHead(response.status, {
     "content-type": response.contentType,
-    ...length === void 0 ? {} : { "content-length": length },
+    "content-length": length,
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
     ...response.headers
   });
-  if (streamed && req.method !== "HEAD") {
-    pipeline(streamed.stream, res, () => void 0);
-    return;
-  }
-  streamed?.stream.destroy();
   if (req.method !== "HEAD") for (const part of parts) res.write(part);
   res.end();
 }
@@ -4060,12 +4072,10 @@ function createRoutes(deps) {
     "/metrics": async (_url, request) => {
       const gzip = acceptsGzip(request.headers["accept-encoding"]);
       const headers = gzip ? { "content-encoding": "gzip", vary: "accept-encoding" } : { vary: "accept-encoding" };
-      const rendered = await deps.metrics.render();
       return {
         status: 200,
         contentType: deps.metrics.contentType,
-        // Kept compressed; a scraper without gzip (people, curl) gets it decompressed as it reads.
-        body: gzip ? rendered.gzip : { stream: textStream(rendered), length: rendered.textBytes },
+        body: gzip ? await deps.metrics.render() : await deps.metrics.renderText(),
         headers
       };
     },

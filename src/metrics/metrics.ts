@@ -1,11 +1,10 @@
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { PLANE_STATUSES, STEP_NAMES } from '../check/result.js';
 import {
   compressPartSync,
   CompressedPartWriter,
   gzipParts,
+  inflatePart,
   writeAll,
   type CompressedPart,
 } from './gzip-parts.js';
@@ -53,8 +52,9 @@ export interface StatusSource {
  *   a plane turns NO_VALUE the moment its result expires even when no cycle runs;
  * - histograms and counters: rendered once per cycle (`refresh()`), and after self-heal events;
  * - process and Node.js metrics: rendered live on every scrape (they are small).
- * Parts are kept only gzip-compressed (~200 KB instead of ~5 MB): Prometheus always asks for gzip, so a
- * scrape costs the compression of the small live part; a scrape without gzip is decompressed for it.
+ * Parts are kept gzip-compressed (~230 KB instead of ~5 MB): Prometheus always asks for gzip, so a
+ * scrape costs the compression of the small live part. Text for scrapes without gzip is decompressed
+ * on the first such scrape and kept until the part changes.
  */
 export class PlanecheckMetrics {
   readonly #live = new Registry();
@@ -65,6 +65,8 @@ export class PlanecheckMetrics {
     { part: Promise<CompressedPart>; version: number; validUntil: number; cycle: CompressedPart } | undefined;
   #cyclePart: CompressedPart | undefined;
   #refreshing: Promise<void> = Promise.resolve();
+  /** Parts decompressed for plain-text scrapes; an entry goes when its part is replaced. */
+  readonly #texts = new WeakMap<CompressedPart, Promise<Buffer>>();
   #dirty = true;
 
   readonly #checkDuration: StepHistogram;
@@ -231,15 +233,37 @@ export class PlanecheckMetrics {
   }
 
   /**
-   * The full exposition as one gzip stream, in buffers to write in order (histograms and counters,
-   * status gauges, then process metrics), with the length of its text.
+   * The full exposition as one gzip stream, in buffers to write in order: histograms and counters,
+   * status gauges, then process metrics.
    */
-  async render(now = Date.now()): Promise<RenderedMetrics> {
+  async render(now = Date.now()): Promise<Buffer[]> {
+    const { cycle, status, live } = await this.#parts(now);
+    return gzipParts([cycle, status, compressPartSync(live, status.crc)]);
+  }
+
+  /**
+   * The same exposition as text, for a scraper without gzip (people, curl). The large parts are
+   * decompressed once per change and kept while current, so repeated plain scrapes cost no more.
+   */
+  async renderText(now = Date.now()): Promise<Buffer[]> {
+    const { cycle, status, live } = await this.#parts(now);
+    return [await this.#textOf(cycle), await this.#textOf(status), Buffer.from(live)];
+  }
+
+  async #parts(now: number): Promise<{ cycle: CompressedPart; status: CompressedPart; live: string }> {
     if (!this.#cyclePart) await this.refresh();
     const cycle = this.#cyclePart ?? compressPartSync('');
     const status = await this.#statusFor(cycle, now);
-    const live = compressPartSync(await this.#live.metrics(), status.crc);
-    return { gzip: gzipParts([cycle, status, live]), textBytes: cycle.size + status.size + live.size };
+    return { cycle, status, live: await this.#live.metrics() };
+  }
+
+  #textOf(part: CompressedPart): Promise<Buffer> {
+    let text = this.#texts.get(part);
+    if (text === undefined) {
+      text = inflatePart(part);
+      this.#texts.set(part, text);
+    }
+    return text;
   }
 
   /** The status gauges, rendered again only when a result arrived or expired, or the cycle part changed. */
@@ -258,17 +282,4 @@ export class PlanecheckMetrics {
     });
     return part;
   }
-}
-
-export interface RenderedMetrics {
-  gzip: Buffer[];
-  textBytes: number;
-}
-
-/** The text of a rendered exposition, decompressed as the reader reads (a scrape without gzip). */
-export function textStream(rendered: RenderedMetrics): Readable {
-  // Large output chunks: the default 16 KiB would take ~300 thread-pool round trips at 1,000 planes.
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  gunzip.end(Buffer.concat(rendered.gzip));
-  return gunzip;
 }

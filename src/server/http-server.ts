@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pipeline, type Readable } from 'node:stream';
 import type { Logger } from '../log/logger.js';
 import { getErrorMessage } from '../log/logger.js';
 import { challenge, isAuthorized, type ServerAuth } from './auth.js';
@@ -14,11 +13,8 @@ export interface Readiness {
 export interface RouteResponse {
   status: number;
   contentType: string;
-  /**
-   * Parts are written one after another, so large cached parts are shared, never copied. A stream is
-   * piped with backpressure, so a large body never sits in memory whole; give its `length` if known.
-   */
-  body: string | Buffer | readonly Buffer[] | { stream: Readable; length?: number };
+  /** Parts are written one after another, so large cached parts are shared, never copied. */
+  body: string | Buffer | readonly Buffer[];
   headers?: Record<string, string>;
 }
 
@@ -84,27 +80,16 @@ function text(body: string, status = 200): RouteResponse {
 }
 
 function send(res: ServerResponse, req: IncomingMessage, response: RouteResponse): void {
-  const { body } = response;
-  const streamed = typeof body === 'object' && 'stream' in body ? body : undefined;
-  const parts = streamed
-    ? []
-    : typeof body === 'string' || Buffer.isBuffer(body)
-      ? [body]
-      : (body as readonly Buffer[]);
-  const length = streamed ? streamed.length : parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
+  const parts =
+    typeof response.body === 'string' || Buffer.isBuffer(response.body) ? [response.body] : response.body;
+  const length = parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
   res.writeHead(response.status, {
     'content-type': response.contentType,
-    ...(length === undefined ? {} : { 'content-length': length }),
+    'content-length': length,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     ...response.headers,
   });
-  if (streamed && req.method !== 'HEAD') {
-    // A client that goes away ends the pipeline; nothing to report.
-    pipeline(streamed.stream, res, () => undefined);
-    return;
-  }
-  streamed?.stream.destroy();
   if (req.method !== 'HEAD') for (const part of parts) res.write(part);
   res.end();
 }

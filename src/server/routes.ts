@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { textStream, type RenderedMetrics } from '../metrics/metrics.js';
 import type { StoredResult } from '../store/plane-state.js';
 import { renderBadge } from './badge.js';
 import { json, type Route, type RouteResponse } from './http-server.js';
@@ -10,7 +9,7 @@ export const HISTORY_DEFAULT_LIMIT = 100;
 export const HISTORY_MAX_LIMIT = 1_000;
 
 export interface RouteDeps {
-  metrics: { render(): Promise<RenderedMetrics>; contentType: string };
+  metrics: { render(): Promise<Buffer[]>; renderText(): Promise<Buffer[]>; contentType: string };
   status: () => StatusResponse;
   planes: readonly string[];
   history: (plane: string, limit: number) => StoredResult[];
@@ -26,12 +25,10 @@ export function createRoutes(deps: RouteDeps): Record<string, Route> {
       const headers: Record<string, string> = gzip
         ? { 'content-encoding': 'gzip', vary: 'accept-encoding' }
         : { vary: 'accept-encoding' };
-      const rendered = await deps.metrics.render();
       return {
         status: 200,
         contentType: deps.metrics.contentType,
-        // Kept compressed; a scraper without gzip (people, curl) gets it decompressed as it reads.
-        body: gzip ? rendered.gzip : { stream: textStream(rendered), length: rendered.textBytes },
+        body: gzip ? await deps.metrics.render() : await deps.metrics.renderText(),
         headers,
       };
     },

@@ -118,7 +118,7 @@ export async function startHealHarness(options: HealHarnessOptions) {
       if (waitForHeal) await healerRef.idle();
     },
     dispatches: () => github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/dispatches')),
-    metricsText: async () => gunzipSync(Buffer.concat((await metrics.render()).gzip)).toString(),
+    metricsText: async () => gunzipSync(Buffer.concat(await metrics.render())).toString(),
     /** Stops this instance; the sandboxes keep running unless `all`. */
     close: async (all = true) => {
       await healerRef.stop();
