@@ -22,8 +22,11 @@ await build({
   logLevel: 'warning',
 });
 
-function run(script: string, args: (string | number)[]) {
-  const child = spawn(process.execPath, [`.bench/${script}`, ...args.map(String)], {
+/** Node flags for the measured processes (not the sandbox), e.g. BENCH_NODE_FLAGS=--max-semi-space-size=4. */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
+function run(script: string, args: (string | number)[], nodeFlags: string[] = []) {
+  const child = spawn(process.execPath, [...nodeFlags, `.bench/${script}`, ...args.map(String)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -91,7 +94,7 @@ async function engine(
   pollMs: number,
   cycles = 8,
 ) {
-  const started = run('engine-process.js', [mode, url, planes, concurrency, pollMs, cycles]);
+  const started = run('engine-process.js', [mode, url, planes, concurrency, pollMs, cycles], NODE_FLAGS);
   let line = await started.firstLine;
   let scrapes: Awaited<ReturnType<typeof scrapeMetrics>> | undefined;
   const metricsUrl = (JSON.parse(line) as { metricsUrl?: string }).metricsUrl;
@@ -150,6 +153,11 @@ const rows: [string, string, string][] = [
   ['histogram/counter render, once per cycle', `${f(daemon.metricsRefreshMs)} ms`, ''],
   ['peak RSS, daemon engine (cycles, then 100 scrapes)', `${f(daemon.peakRssMb, 0)} MB`, 'target <= 120 MB'],
   ['peak RSS, daemon engine before the scrapes', `${f(daemon.peakRssBeforeScrapesMb, 0)} MB`, ''],
+  [
+    'peak RSS, daemon engine once started (modules loaded, config parsed)',
+    `${f(daemon.peakRssAtStartMb, 0)} MB`,
+    '',
+  ],
   ['peak RSS, bare client', `${f(bare.peakRssMb, 0)} MB`, ''],
   [
     `peak RSS, ${THROUGHPUT_PLANES} planes at concurrency ${THROUGHPUT_CONCURRENCY}`,
@@ -158,5 +166,8 @@ const rows: [string, string, string][] = [
   ],
 ];
 const width = Math.max(...rows.map(([name]) => name.length));
-console.log(`planecheck benchmark: node ${process.version}, ${PLANES} planes, 5 requests + 1 poll each\n`);
+const flags = NODE_FLAGS.length > 0 ? ` ${NODE_FLAGS.join(' ')}` : '';
+console.log(
+  `planecheck benchmark: node${flags} ${process.version}, ${PLANES} planes, 5 requests + 1 poll each\n`,
+);
 for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${note}`);

@@ -12,7 +12,7 @@ import { closeServer, createDaemonServer, listen } from '../src/server/http-serv
 import { createRoutes } from '../src/server/routes.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { StatusBoard } from '../src/store/status-board.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const [mode = 'daemon', url = '', planesArg = '1000', concurrencyArg = '50', pollMs = '10', cyclesArg = '4'] =
@@ -81,10 +81,16 @@ async function bareCheck(agent: Agent, plane: string): Promise<void> {
   ]);
 }
 
-// Sampled, not getrusage's maxRSS: on Linux that survives exec, so a child would report its parent's peak.
-let peakRss = 0;
-const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
-const rssTimer = setInterval(sampleRss, 5);
+/**
+ * Peak RSS in MB, from the kernel's high-water mark (VmHWM): exact, and free, where sampling costs CPU
+ * that would be counted as the checks'. Not getrusage's maxRSS: on Linux that survives exec, so a child
+ * would report its parent's peak.
+ */
+function peakRssMb(): number {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  if (!match) throw new Error('no VmHWM in /proc/self/status (the benchmark needs Linux)');
+  return Number(match[1]) / 1024;
+}
 
 const out: Record<string, number> = {};
 if (mode === 'bare') {
@@ -122,6 +128,7 @@ workloadPlanes:
 ${list.join('\n')}
 `,
   );
+  out.peakRssAtStartMb = peakRssMb();
   const names = config.workloadPlanes.map((plane) => plane.name);
   const checker = createChecker(config);
   const store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'planecheck-bench-')), 'bench.db'));
@@ -165,8 +172,7 @@ ${list.join('\n')}
     }),
   });
   const serverUrl = await listen(server, '127.0.0.1:0');
-  sampleRss();
-  out.peakRssBeforeScrapesMb = peakRss / 1024 / 1024;
+  out.peakRssBeforeScrapesMb = peakRssMb();
   // The benchmark scrapes from its own process (a scraper here would count its buffers as ours).
   process.stdout.write(`${JSON.stringify({ metricsUrl: `${serverUrl}/metrics` })}\n`);
   await new Promise((resolve) => process.stdin.once('data', resolve));
@@ -178,9 +184,7 @@ ${list.join('\n')}
   await checker.close();
   store.close();
 }
-sampleRss();
-clearInterval(rssTimer);
-out.peakRssMb = peakRss / 1024 / 1024;
+out.peakRssMb = peakRssMb();
 const memory = process.memoryUsage();
 out.heapUsedMb = memory.heapUsed / 1024 / 1024;
 out.heapTotalMb = memory.heapTotal / 1024 / 1024;
