@@ -1951,14 +1951,14 @@ var CompressedPartWriter = class {
     this.#crc = crcBefore;
     this.#deflate.on("data", (chunk) => this.#segments.push(chunk));
   }
-  write(text2) {
-    this.#pending += text2;
+  /** Adds text in pieces, compressing every ~64 KiB before taking more. */
+  async write(pieces) {
+    for (const piece of pieces) {
+      this.#pending += piece;
+      if (this.#pending.length >= CHUNK_CHARS) await this.#flush();
+    }
   }
-  /** True when enough text is waiting that the caller should `await flush()` before writing more. */
-  get full() {
-    return this.#pending.length >= CHUNK_CHARS;
-  }
-  async flush() {
+  async #flush() {
     if (this.#pending.length === 0) return;
     const bytes = Buffer.from(this.#pending);
     this.#pending = "";
@@ -1971,7 +1971,7 @@ var CompressedPartWriter = class {
   /** Ends the part with a full flush (not a final block), so that more parts can follow it. */
   async end() {
     try {
-      await this.flush();
+      await this.#flush();
       await new Promise((resolve) => this.#deflate.flush(constants.Z_FULL_FLUSH, resolve));
     } finally {
       this.#deflate.close();
@@ -1979,12 +1979,6 @@ var CompressedPartWriter = class {
     return { segments: this.#segments, size: this.#size, crc: this.#crc };
   }
 };
-async function writeAll(writer, pieces) {
-  for (const piece of pieces) {
-    writer.write(piece);
-    if (writer.full) await writer.flush();
-  }
-}
 function compressPartSync(text2, crcBefore = 0) {
   const bytes = Buffer.from(text2);
   return { segments: [deflateRawSync(bytes, SEGMENT)], size: bytes.length, crc: crc32(bytes, crcBefore) };
@@ -2316,12 +2310,12 @@ var PlanecheckMetrics = class {
     if (!this.#dirty && this.#cyclePart) return;
     this.#dirty = false;
     const writer = new CompressedPartWriter();
-    await writeAll(writer, this.#checkDuration.render());
-    writer.write("\n");
-    await writeAll(writer, this.#checksTotal.render());
-    writer.write(`
+    await writer.write(this.#checkDuration.render());
+    await writer.write(["\n"]);
+    await writer.write(this.#checksTotal.render());
+    await writer.write([`
 ${await this.#cycle.metrics()}
-`);
+`]);
     this.#cyclePart = await writer.end();
   }
   get contentType() {
@@ -2365,7 +2359,7 @@ ${await this.#cycle.metrics()}
       return cached.part;
     }
     const writer = new CompressedPartWriter(cycle.crc);
-    const part = writeAll(writer, renderStatusGauges(this.#source.states(now))).then(() => writer.end());
+    const part = writer.write(renderStatusGauges(this.#source.states(now))).then(() => writer.end());
     const entry = { part, version, validUntil: this.#source.nextExpiry(now) ?? Infinity, cycle };
     this.#status = entry;
     part.catch(() => {

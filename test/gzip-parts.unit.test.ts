@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { compressPartSync, CompressedPartWriter, gzipParts, writeAll } from '../src/metrics/gzip-parts.js';
+import { compressPartSync, CompressedPartWriter, gzipParts } from '../src/metrics/gzip-parts.js';
 
 function* lines(prefix: string, count: number): Generator<string> {
   for (let i = 0; i < count; i++) yield `${prefix}{workload_plane="plane-${i}",step="predict"} ${i * 7}\n`;
@@ -11,10 +11,10 @@ describe('compressed parts', () => {
   it('chain into one gzip stream whose text, length and CRC check out', async () => {
     // Large enough for several segments per part, with a multi-byte character across the boundaries.
     const first = new CompressedPartWriter();
-    await writeAll(first, lines('first_é', 5_000));
+    await first.write(lines('first_é', 5_000));
     const a = await first.end();
     const second = new CompressedPartWriter(a.crc);
-    await writeAll(second, lines('second', 3_000));
+    await second.write(lines('second', 3_000));
     const b = await second.end();
     const c = compressPartSync('# the live part\n', b.crc);
     assert.ok(a.segments.length > 1, 'the first part was compressed in several segments');

@@ -48,16 +48,15 @@ export class CompressedPartWriter {
     this.#deflate.on('data', (chunk: Buffer) => this.#segments.push(chunk));
   }
 
-  write(text: string): void {
-    this.#pending += text;
+  /** Adds text in pieces, compressing every ~64 KiB before taking more. */
+  async write(pieces: Iterable<string>): Promise<void> {
+    for (const piece of pieces) {
+      this.#pending += piece;
+      if (this.#pending.length >= CHUNK_CHARS) await this.#flush();
+    }
   }
 
-  /** True when enough text is waiting that the caller should `await flush()` before writing more. */
-  get full(): boolean {
-    return this.#pending.length >= CHUNK_CHARS;
-  }
-
-  async flush(): Promise<void> {
+  async #flush(): Promise<void> {
     if (this.#pending.length === 0) return;
     const bytes = Buffer.from(this.#pending);
     this.#pending = '';
@@ -71,20 +70,12 @@ export class CompressedPartWriter {
   /** Ends the part with a full flush (not a final block), so that more parts can follow it. */
   async end(): Promise<CompressedPart> {
     try {
-      await this.flush();
+      await this.#flush();
       await new Promise<void>((resolve) => this.#deflate.flush(constants.Z_FULL_FLUSH, resolve));
     } finally {
       this.#deflate.close();
     }
     return { segments: this.#segments, size: this.#size, crc: this.#crc };
-  }
-}
-
-/** Writes pieces of text, flushing whenever the writer fills up. */
-export async function writeAll(writer: CompressedPartWriter, pieces: Iterable<string>): Promise<void> {
-  for (const piece of pieces) {
-    writer.write(piece);
-    if (writer.full) await writer.flush();
   }
 }
 

@@ -5,7 +5,6 @@ import {
   CompressedPartWriter,
   gzipParts,
   inflatePart,
-  writeAll,
   type CompressedPart,
 } from './gzip-parts.js';
 import { renderStatusGauges } from './status-gauges.js';
@@ -221,10 +220,10 @@ export class PlanecheckMetrics {
     if (!this.#dirty && this.#cyclePart) return;
     this.#dirty = false;
     const writer = new CompressedPartWriter();
-    await writeAll(writer, this.#checkDuration.render());
-    writer.write('\n');
-    await writeAll(writer, this.#checksTotal.render());
-    writer.write(`\n${await this.#cycle.metrics()}\n`);
+    await writer.write(this.#checkDuration.render());
+    await writer.write(['\n']);
+    await writer.write(this.#checksTotal.render());
+    await writer.write([`\n${await this.#cycle.metrics()}\n`]);
     this.#cyclePart = await writer.end();
   }
 
@@ -274,7 +273,7 @@ export class PlanecheckMetrics {
       return cached.part; // scrapes arriving while it renders share it too
     }
     const writer = new CompressedPartWriter(cycle.crc);
-    const part = writeAll(writer, renderStatusGauges(this.#source.states(now))).then(() => writer.end());
+    const part = writer.write(renderStatusGauges(this.#source.states(now))).then(() => writer.end());
     const entry = { part, version, validUntil: this.#source.nextExpiry(now) ?? Infinity, cycle };
     this.#status = entry;
     part.catch(() => {
