@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/platform/http.ts
+import { setFlagsFromString } from "node:v8";
 import { Agent } from "undici";
 
 // src/config/duration.ts
@@ -115,6 +116,7 @@ function asError(reason) {
 var MAX_REDIRECTS = 5;
 var REDIRECT_STATUSES = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
 function createHttpAgent(options) {
+  keepHttpParserOnBaselineCompiler();
   return new Agent({
     connect: { timeout: options.connectTimeoutMs },
     keepAliveTimeout: options.keepAliveMs,
@@ -123,6 +125,10 @@ function createHttpAgent(options) {
     headersTimeout: 0,
     bodyTimeout: 0
   });
+}
+function keepHttpParserOnBaselineCompiler() {
+  setFlagsFromString("--no-wasm-tier-up");
+  setFlagsFromString("--no-wasm-dynamic-tiering");
 }
 async function requestJson(dispatcher, req) {
   const limit = new Deadline(req.timeoutMs, "request deadline", req.signal);

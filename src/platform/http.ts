@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
 import { Agent, type Dispatcher } from 'undici';
 import { Deadline } from '../util/deadline.js';
 
@@ -46,6 +47,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * interval so the next cycle reuses warm connections instead of paying for TCP and TLS again.
  */
 export function createHttpAgent(options: { connectTimeoutMs: number; keepAliveMs: number }): Agent {
+  keepHttpParserOnBaselineCompiler();
   return new Agent({
     connect: { timeout: options.connectTimeoutMs },
     keepAliveTimeout: options.keepAliveMs,
@@ -54,6 +56,19 @@ export function createHttpAgent(options: { connectTimeoutMs: number; keepAliveMs
     headersTimeout: 0,
     bodyTimeout: 0,
   });
+}
+
+/**
+ * undici parses HTTP with llhttp, compiled to WebAssembly when its first connection opens. Once the
+ * parser is hot, V8 recompiles its main function with the optimizing compiler on a background
+ * thread: measured at ~280 ms of CPU and ~30-40 MB of compiler memory at once, in the first cycle,
+ * which made it the daemon's peak RSS. Baseline (Liftoff) code parses our few-hundred-byte
+ * responses as fast in practice (npm run bench). Both flags are read when a WebAssembly module is
+ * compiled, so setting them before the first connection is safe; they affect WebAssembly only.
+ */
+function keepHttpParserOnBaselineCompiler(): void {
+  setFlagsFromString('--no-wasm-tier-up');
+  setFlagsFromString('--no-wasm-dynamic-tiering');
 }
 
 /**
