@@ -1,8 +1,9 @@
 // Builds dist/ with esbuild.
-// - dist/cli.js, dist/daemon.js: load their dependencies from node_modules (better-sqlite3 is a native
-//   addon and cannot be bundled).
+// - dist/cli.js, dist/daemon.js (+ dist/chunks/): load their dependencies from node_modules
+//   (better-sqlite3 is a native addon and cannot be bundled).
 // - dist/action.js: the GitHub Action, one self-contained file (runners run it from a checkout, with no
 //   npm install), so every dependency is bundled in; it never reaches better-sqlite3.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -15,11 +16,17 @@ const common = {
   logLevel: 'warning',
 };
 
+// Chunk names carry a content hash: clear the old ones so that dist/ holds only this build's.
+rmSync('dist/chunks', { recursive: true, force: true });
 await build({
   ...common,
   entryPoints: { cli: 'src/cli.ts', daemon: 'src/daemon.ts' },
   outdir: 'dist',
   packages: 'external',
+  // Code shared by both entries, and code loaded on demand (the demo sandbox, self-heal's GitHub
+  // client), goes to chunks, so that the daemon loads only what its config uses.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
 });
 
 await build({

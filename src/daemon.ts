@@ -6,10 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createChecker } from './check/checker.js';
-import { createGithubClient } from './github/octokit-client.js';
 import { selfHealSettings } from './heal/self-heal-settings.js';
-import { SelfHealer } from './heal/self-healer.js';
-import { SqliteHealLog } from './store/sqlite-heal-log.js';
+import type { SelfHealer } from './heal/self-healer.js';
 import { loadConfigFile, resolveConfigPath } from './config/load.js';
 import { ConfigError, parseConfig } from './config/parse.js';
 import type { Config } from './config/schema.js';
@@ -17,15 +15,8 @@ import { CheckCycle } from './daemon/check-cycle.js';
 import { createLogger, getErrorMessage } from './log/logger.js';
 import { PlanecheckMetrics } from './metrics/metrics.js';
 import { CycleScheduler } from './scheduler/cycle-scheduler.js';
-import {
-  DEMO_API_KEY,
-  DEMO_GITHUB_TOKEN,
-  DEMO_PLANES,
-  demoConfigYaml,
-  demoSelfHealYaml,
-} from './sandbox/demo.js';
-import { SandboxGithub } from './sandbox/sandbox-github.js';
-import { SandboxPlatform } from './sandbox/sandbox-platform.js';
+import type { SandboxGithub } from './sandbox/sandbox-github.js';
+import type { SandboxPlatform } from './sandbox/sandbox-platform.js';
 import { closeServer, createDaemonServer, listen } from './server/http-server.js';
 import { createRoutes } from './server/routes.js';
 import { healActionView, statusResponse } from './server/status-api.js';
@@ -57,6 +48,14 @@ async function main(): Promise<number> {
   let sandboxGithub: SandboxGithub | undefined;
   let config: Config;
   if (values.demo) {
+    // Demo-only code (and self-heal's GitHub client below) is loaded on demand: a production daemon
+    // should not hold the sandbox, its OpenAPI schemas or Octokit in memory when it never uses them.
+    const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
+      import('./sandbox/sandbox-platform.js'),
+      import('./sandbox/sandbox-github.js'),
+      import('./sandbox/demo.js'),
+    ]);
+    const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
     sandbox = new SandboxPlatform({
       apiKey: DEMO_API_KEY,
       planes: DEMO_PLANES,
@@ -122,6 +121,11 @@ async function main(): Promise<number> {
   const selfHeal = config.selfHeal;
   const healSettings = selfHealSettings(selfHeal);
   if (healSettings && config.github) {
+    const [{ createGithubClient }, { SelfHealer }, { SqliteHealLog }] = await Promise.all([
+      import('./github/octokit-client.js'),
+      import('./heal/self-healer.js'),
+      import('./store/sqlite-heal-log.js'),
+    ]);
     healer = new SelfHealer({
       settings: healSettings,
       github: createGithubClient(config.github, { log }),
