@@ -1,0 +1,51 @@
+// The reference: a bare undici client doing a plane check's requests, in a process that loads nothing
+// else, so its CPU and RSS are what Node and undici alone need for the same work.
+// argv: url planes concurrency pollInterval cycles. Prints one JSON line.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, request } from 'undici';
+import { measure, peakRssMb, pool, summarize } from './measure.js';
+
+const [url = '', planesArg = '1000', concurrencyArg = '50', pollMs = '10', cyclesArg = '8'] =
+  process.argv.slice(2);
+const PLANES = Number(planesArg);
+
+/** The requests of one plane check, with nothing but undici `request` on a keep-alive agent. */
+async function bareCheck(agent: Agent, plane: string): Promise<void> {
+  const headers = { authorization: 'Api-Key bench-key', 'content-type': 'application/json' };
+  const json = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+    const res = await request(`${url}${path}`, {
+      dispatcher: agent,
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return (await res.body.json()) as Record<string, unknown>;
+  };
+  const users = (await json('GET', `/v1/users?email=admin__smoke_test_${plane}`)).users as {
+    organization_id: string;
+  }[];
+  const org = users[0]?.organization_id ?? '';
+  const models = (await json('GET', `/v1/organizations/${org}/models?name=health-check-model`)).models as {
+    id: string;
+  }[];
+  const base = `/planes/${plane}/models/${models[0]?.id ?? ''}`;
+  await Promise.all([
+    json('POST', `${base}/production/predict`, { prompt: 'ping' }),
+    (async () => {
+      const submitted = (await json('POST', `${base}/production/async_predict`, {
+        model_input: { prompt: 'ping' },
+      })) as { request_id: string };
+      await sleep(Number(pollMs));
+      await json('GET', `${base}/async_request/${submitted.request_id}`);
+    })(),
+  ]);
+}
+
+const agent = new Agent({ keepAliveTimeout: 60_000 });
+const runs = [];
+for (let i = 0; i < Number(cyclesArg); i++)
+  runs.push(
+    await measure(PLANES, () => pool(PLANES, Number(concurrencyArg), (n) => bareCheck(agent, `plane-${n}`))),
+  );
+await agent.close();
+process.stdout.write(`${JSON.stringify({ ...summarize(runs), peakRssMb: peakRssMb() })}\n`);
