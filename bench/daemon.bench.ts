@@ -15,6 +15,7 @@ const PLANES = Number(process.env.BENCH_PLANES ?? 1000);
 const CONCURRENCY = 50;
 const THROUGHPUT_PLANES = 2000;
 const THROUGHPUT_CONCURRENCY = 600;
+const COLD_RUNS = 5;
 
 await build({
   entryPoints: ['bench/engine-process.ts', 'bench/bare-process.ts', 'bench/sandbox-process.ts'],
@@ -150,7 +151,17 @@ ${list.join('\n')}
 const fast = await sandbox(PLANES, 0);
 const cycle = await measured('engine-process.js', ['cycle', fast.url, PLANES, CONCURRENCY, 10, 8]);
 const bare = await measured('bare-process.js', [fast.url, PLANES, CONCURRENCY, 10, 8]);
-const engineOnly = await measured('engine-process.js', ['engine', fast.url, PLANES, CONCURRENCY, 10, 8]);
+// A first cycle happens once per process and moves by ±20% between processes on a shared machine: take
+// the median of several fresh processes, alternating engine and bare client so that both see the same
+// machine.
+const coldEngine: number[] = [];
+const coldBare: number[] = [];
+for (let i = 0; i < COLD_RUNS; i++) {
+  coldEngine.push(
+    (await measured('engine-process.js', ['engine', fast.url, PLANES, CONCURRENCY, 10, 1])).coldCpuMs ?? NaN,
+  );
+  coldBare.push((await measured('bare-process.js', [fast.url, PLANES, CONCURRENCY, 10, 1])).coldCpuMs ?? NaN);
+}
 const daemon = await daemonProcess(fast.url, PLANES, 10);
 fast.stop();
 
@@ -166,6 +177,7 @@ const throughput = await measured('engine-process.js', [
 slow.stop();
 
 const f = (n: number | undefined, digits = 2) => (n === undefined ? '?' : n.toFixed(digits));
+const range = (values: number[]) => `${f(Math.min(...values), 2)}-${f(Math.max(...values), 2)} ms`;
 const ratio = (cycle.warmCpuMs ?? NaN) / (bare.warmCpuMs ?? NaN);
 const planesPerCycle = (THROUGHPUT_PLANES / (throughput.warmWallMs ?? NaN)) * 60_000;
 const rows: [string, string, string][] = [
@@ -175,14 +187,19 @@ const rows: [string, string, string][] = [
     `${f(cycle.warmWallMs, 0)} ms`,
     '',
   ],
-  ['CPU per check, first cycle, engine (checker)', `${f(engineOnly.coldCpuMs, 3)} ms`, 'target <= 1 ms'],
+  [
+    `CPU per check, first cycle, engine (checker; median of ${COLD_RUNS} processes)`,
+    `${f(median(coldEngine), 3)} ms`,
+    `target <= 1 ms; runs ${range(coldEngine)}`,
+  ],
+  [
+    `CPU per check, first cycle, bare undici client (median of ${COLD_RUNS})`,
+    `${f(median(coldBare), 3)} ms`,
+    `runs ${range(coldBare)}`,
+  ],
   ['CPU per check, first cycle, full daemon cycle', `${f(cycle.coldCpuMs, 3)} ms`, ''],
   ['CPU per check, warm, engine (checker)', `${f(cycle.warmCpuMs, 3)} ms`, ''],
-  [
-    'CPU per check, warm, bare undici client',
-    `${f(bare.warmCpuMs, 3)} ms`,
-    `first cycle ${f(bare.coldCpuMs, 3)} ms`,
-  ],
+  ['CPU per check, warm, bare undici client', `${f(bare.warmCpuMs, 3)} ms`, ''],
   ['engine / bare client, warm', `${f(ratio)}x`, 'target <= 1.3x'],
   ['CPU per check, warm, full cycle (+ SQLite, metrics)', `${f(cycle.warmFullCpuMs, 3)} ms`, ''],
   [
