@@ -6,7 +6,7 @@ import {
   loadConfigFile,
   resolveConfigPath,
   toPlaneReport
-} from "./chunks/chunk-GP2XVQGS.js";
+} from "./chunks/chunk-E6N674BZ.js";
 import {
   DEMO_API_KEY,
   DEMO_PLANES,

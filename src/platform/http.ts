@@ -1,6 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+// Only undici's Agent, not its index: the index loads all of undici (fetch, WebSocket, caches, mocks),
+// ~9 MB of RSS the daemon never uses. undici has no "exports" map, so the path resolves; the lockfile
+// pins the version, and every request test fails if the file moves.
+import UndiciAgent from 'undici/lib/dispatcher/agent.js';
 import { Deadline } from '../util/deadline.js';
 
 /** Every way a request can fail. Fixed, so that reasons built from it are safe as metric label values. */
@@ -48,7 +52,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  */
 export function createHttpAgent(options: { connectTimeoutMs: number; keepAliveMs: number }): Agent {
   keepHttpParserOnBaselineCompiler();
-  return new Agent({
+  return new UndiciAgent({
     connect: { timeout: options.connectTimeoutMs },
     keepAliveTimeout: options.keepAliveMs,
     keepAliveMaxTimeout: options.keepAliveMs,
