@@ -218,9 +218,13 @@ var CheckCycle = class {
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 
 // src/metrics/gzip-parts.ts
-import { promisify } from "node:util";
-import { constants, crc32, createDeflateRaw, deflateRawSync, inflateRaw } from "node:zlib";
-var inflateRawAsync = promisify(inflateRaw);
+import {
+  constants,
+  crc32,
+  createDeflateRaw,
+  createInflateRaw,
+  deflateRawSync
+} from "node:zlib";
 var LEVEL = 1;
 var SEGMENT = { finishFlush: constants.Z_FULL_FLUSH, level: LEVEL };
 var HEADER = Buffer.from([31, 139, 8, 0, 0, 0, 0, 0, 0, 255]);
@@ -276,8 +280,18 @@ function gzipParts(parts) {
   trailer.writeUInt32LE(size % 2 ** 32, 4);
   return [HEADER, ...parts.flatMap((part) => part.segments), FINAL_BLOCK, trailer];
 }
-function inflatePart(part) {
-  return inflateRawAsync(Buffer.concat([...part.segments, FINAL_BLOCK]), { chunkSize: 1024 * 1024 });
+async function inflatePart(part) {
+  const inflate = createInflateRaw({ chunkSize: 256 * 1024 });
+  const chunks = [];
+  inflate.on("data", (chunk) => chunks.push(chunk));
+  const done = new Promise((resolve, reject) => {
+    inflate.once("end", resolve);
+    inflate.once("error", reject);
+  });
+  for (const segment of part.segments) inflate.write(segment);
+  inflate.end(FINAL_BLOCK);
+  await done;
+  return chunks;
 }
 
 // src/metrics/text-format.ts
@@ -621,7 +635,7 @@ ${await this.#cycle.metrics()}
    */
   async renderText(now = Date.now()) {
     const { cycle, status, live } = await this.#parts(now);
-    return [await this.#textOf(cycle), await this.#textOf(status), Buffer.from(live)];
+    return [...await this.#textOf(cycle), ...await this.#textOf(status), Buffer.from(live)];
   }
   async #parts(now) {
     if (!this.#cyclePart) await this.refresh();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { compressPartSync, CompressedPartWriter, gzipParts } from '../src/metrics/gzip-parts.js';
+import { compressPartSync, CompressedPartWriter, gzipParts, inflatePart } from '../src/metrics/gzip-parts.js';
 
 function* lines(prefix: string, count: number): Generator<string> {
   for (let i = 0; i < count; i++) yield `${prefix}{workload_plane="plane-${i}",step="predict"} ${i * 7}\n`;
@@ -23,6 +23,16 @@ describe('compressed parts', () => {
     // gunzip verifies the trailer's CRC-32 and length against the text it decompressed.
     assert.equal(gunzipSync(Buffer.concat(gzipParts([a, b, c]))).toString(), expected);
     assert.equal(a.size + b.size + c.size, Buffer.byteLength(expected));
+  });
+
+  it('decompress one part back to its text, in chunks rather than one joined buffer', async () => {
+    const writer = new CompressedPartWriter();
+    await writer.write(lines('big_é', 20_000)); // ~1 MB of text
+    const part = await writer.end();
+    const chunks = await inflatePart(part);
+    assert.ok(chunks.length > 1, 'a large part comes back in several chunks');
+    assert.equal(Buffer.concat(chunks).toString(), [...lines('big_é', 20_000)].join(''));
+    assert.deepEqual(await inflatePart(compressPartSync('')), []);
   });
 
   it('fail the CRC check when chained out of order', () => {

@@ -65,7 +65,7 @@ export class PlanecheckMetrics {
   #cyclePart: CompressedPart | undefined;
   #refreshing: Promise<void> = Promise.resolve();
   /** Parts decompressed for plain-text scrapes; an entry goes when its part is replaced. */
-  readonly #texts = new WeakMap<CompressedPart, Promise<Buffer>>();
+  readonly #texts = new WeakMap<CompressedPart, Promise<Buffer[]>>();
   #dirty = true;
 
   readonly #checkDuration: StepHistogram;
@@ -246,7 +246,7 @@ export class PlanecheckMetrics {
    */
   async renderText(now = Date.now()): Promise<Buffer[]> {
     const { cycle, status, live } = await this.#parts(now);
-    return [await this.#textOf(cycle), await this.#textOf(status), Buffer.from(live)];
+    return [...(await this.#textOf(cycle)), ...(await this.#textOf(status)), Buffer.from(live)];
   }
 
   async #parts(now: number): Promise<{ cycle: CompressedPart; status: CompressedPart; live: string }> {
@@ -256,7 +256,7 @@ export class PlanecheckMetrics {
     return { cycle, status, live: await this.#live.metrics() };
   }
 
-  #textOf(part: CompressedPart): Promise<Buffer> {
+  #textOf(part: CompressedPart): Promise<Buffer[]> {
     let text = this.#texts.get(part);
     if (text === undefined) {
       text = inflatePart(part);
