@@ -345,6 +345,7 @@ var PlaneCounter = class {
   #label;
   #values;
   #index;
+  /** Per plane: its escaped label, and a count per value. */
   #series = /* @__PURE__ */ new Map();
   constructor(options) {
     this.#name = options.name;
@@ -367,24 +368,20 @@ var PlaneCounter = class {
     yield `# HELP ${this.#name} ${escapeHelp(this.#help)}
 # TYPE ${this.#name} counter
 `;
-    for (const { labels, counts } of this.#series.values()) {
+    const valueLabels = this.#values.map((value) => `${this.#label}="${escapeLabel(value)}"`);
+    for (const { planeLabel, counts } of this.#series.values()) {
       let text2 = "";
-      for (let i = 0; i < labels.length; i++) text2 += `${labels[i]} ${formatValue(counts[i] ?? 0)}
+      for (let i = 0; i < counts.length; i++) {
+        text2 += `${this.#name}{${planeLabel},${valueLabels[i] ?? ""}} ${formatValue(counts[i] ?? 0)}
 `;
+      }
       yield text2;
     }
   }
   #get(plane) {
     let series = this.#series.get(plane);
     if (series === void 0) {
-      const planeLabel = `workload_plane="${escapeLabel(plane)}"`;
-      series = {
-        // Each line's name and labels, built once.
-        labels: this.#values.map(
-          (value) => `${this.#name}{${planeLabel},${this.#label}="${escapeLabel(value)}"}`
-        ),
-        counts: new Float64Array(this.#values.length)
-      };
+      series = { planeLabel: `workload_plane="${escapeLabel(plane)}"`, counts: this.#values.map(() => 0) };
       this.#series.set(plane, series);
     }
     return series;
@@ -397,7 +394,7 @@ var StepHistogram = class {
   #help;
   #buckets;
   #bucketLabels;
-  /** Plane, then step: no key string to build per observation. */
+  /** Plane (with its escaped label), then step: no key string to build per observation. */
   #series = /* @__PURE__ */ new Map();
   constructor(options) {
     this.#name = options.name;
@@ -425,38 +422,34 @@ var StepHistogram = class {
 `;
     const labels = this.#bucketLabels;
     const last = this.#buckets.length;
-    for (const series of this.#allSeries()) {
-      let text2 = "";
-      for (let i = 0; i < last; i++) {
-        text2 += `${name}_bucket{le="${labels[i] ?? ""}",${series.labels}} ${series.counts[i] ?? 0}
+    for (const [planeLabel, steps] of this.#series.values()) {
+      for (const series of steps.values()) {
+        const seriesLabels = `${planeLabel},step="${series.step}"`;
+        let text2 = "";
+        for (let i = 0; i < last; i++) {
+          text2 += `${name}_bucket{le="${labels[i] ?? ""}",${seriesLabels}} ${series.counts[i] ?? 0}
 `;
+        }
+        text2 += `${name}_bucket{le="+Inf",${seriesLabels}} ${series.count}
+`;
+        text2 += `${name}_sum{${seriesLabels}} ${formatValue(series.sum)}
+`;
+        text2 += `${name}_count{${seriesLabels}} ${series.count}
+`;
+        yield text2;
       }
-      text2 += `${name}_bucket{le="+Inf",${series.labels}} ${series.count}
-`;
-      text2 += `${name}_sum{${series.labels}} ${formatValue(series.sum)}
-`;
-      text2 += `${name}_count{${series.labels}} ${series.count}
-`;
-      yield text2;
     }
-  }
-  *#allSeries() {
-    for (const steps of this.#series.values()) yield* steps.values();
   }
   #get(plane, step) {
-    let steps = this.#series.get(plane);
-    if (steps === void 0) {
-      steps = /* @__PURE__ */ new Map();
-      this.#series.set(plane, steps);
+    let entry = this.#series.get(plane);
+    if (entry === void 0) {
+      entry = [`workload_plane="${escapeLabel(plane)}"`, /* @__PURE__ */ new Map()];
+      this.#series.set(plane, entry);
     }
+    const steps = entry[1];
     let series = steps.get(step);
     if (series === void 0) {
-      series = {
-        labels: `workload_plane="${escapeLabel(plane)}",step="${escapeLabel(step)}"`,
-        counts: new Float64Array(this.#buckets.length),
-        sum: 0,
-        count: 0
-      };
+      series = { step: escapeLabel(step), counts: this.#buckets.map(() => 0), sum: 0, count: 0 };
       steps.set(step, series);
     }
     return series;

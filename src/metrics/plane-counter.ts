@@ -12,7 +12,8 @@ export class PlaneCounter {
   readonly #label: string;
   readonly #values: readonly string[];
   readonly #index: ReadonlyMap<string, number>;
-  readonly #series = new Map<string, { labels: string[]; counts: Float64Array }>();
+  /** Per plane: its escaped label, and a count per value. */
+  readonly #series = new Map<string, { planeLabel: string; counts: number[] }>();
 
   constructor(options: { name: string; help: string; label: string; values: readonly string[] }) {
     this.#name = options.name;
@@ -36,24 +37,21 @@ export class PlaneCounter {
 
   *render(): Generator<string> {
     yield `# HELP ${this.#name} ${escapeHelp(this.#help)}\n# TYPE ${this.#name} counter\n`;
-    for (const { labels, counts } of this.#series.values()) {
+    // Line labels are built per render (once per cycle) rather than kept per plane, to keep the live heap small.
+    const valueLabels = this.#values.map((value) => `${this.#label}="${escapeLabel(value)}"`);
+    for (const { planeLabel, counts } of this.#series.values()) {
       let text = '';
-      for (let i = 0; i < labels.length; i++) text += `${labels[i]} ${formatValue(counts[i] ?? 0)}\n`;
+      for (let i = 0; i < counts.length; i++) {
+        text += `${this.#name}{${planeLabel},${valueLabels[i] ?? ''}} ${formatValue(counts[i] ?? 0)}\n`;
+      }
       yield text;
     }
   }
 
-  #get(plane: string): { labels: string[]; counts: Float64Array } {
+  #get(plane: string): { planeLabel: string; counts: number[] } {
     let series = this.#series.get(plane);
     if (series === undefined) {
-      const planeLabel = `workload_plane="${escapeLabel(plane)}"`;
-      series = {
-        // Each line's name and labels, built once.
-        labels: this.#values.map(
-          (value) => `${this.#name}{${planeLabel},${this.#label}="${escapeLabel(value)}"}`,
-        ),
-        counts: new Float64Array(this.#values.length),
-      };
+      series = { planeLabel: `workload_plane="${escapeLabel(plane)}"`, counts: this.#values.map(() => 0) };
       this.#series.set(plane, series);
     }
     return series;
