@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import type { Agent, Dispatcher } from 'undici';
 // Only undici's Agent, not its index: the index loads all of undici (fetch, WebSocket, caches, mocks),
-// ~9 MB of RSS the daemon never uses. undici has no "exports" map, so the path resolves; the lockfile
+// ~8 MB of RSS the daemon never uses. undici has no "exports" map, so the path resolves; the lockfile
 // pins the version, and every request test fails if the file moves.
 import UndiciAgent from 'undici/lib/dispatcher/agent.js';
 import { Deadline } from '../util/deadline.js';
