@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { Agent, request } from 'undici';
-import { median, peakRssMb } from './measure.js';
+import { median, peakRssMb, sandboxPlanesYaml } from './measure.js';
 
 const PLANES = Number(process.env.BENCH_PLANES ?? 1000);
 const CONCURRENCY = 50;
@@ -108,10 +108,6 @@ async function measured(
 async function daemonProcess(url: string, planes: number, cycles: number) {
   const dir = mkdtempSync(join(tmpdir(), 'planecheck-bench-'));
   const configPath = join(dir, 'planecheck.yaml');
-  const list = Array.from(
-    { length: planes },
-    (_, i) => `  - { name: plane-${i}, inferenceUrl: "${url}/planes/plane-${i}" }`,
-  );
   writeFileSync(
     configPath,
     `schedule: { interval: 2s, cacheTtl: 1m, concurrency: ${CONCURRENCY}, planeTimeout: 1900ms }
@@ -120,7 +116,7 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
 server: { listen: "127.0.0.1:0" }
 log: { level: info }
 workloadPlanes:
-${list.join('\n')}
+${sandboxPlanesYaml(url, planes)}
 `,
   );
   const daemon = run('dist/daemon.js', ['--config', configPath], NODE_FLAGS);

@@ -12,22 +12,18 @@ import { createLogger } from '../src/log/logger.js';
 import { PlanecheckMetrics } from '../src/metrics/metrics.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { StatusBoard } from '../src/store/status-board.js';
-import { measure, median, peakRssMb, summarize } from './measure.js';
+import { measure, median, peakRssMb, sandboxPlanesYaml, summarize } from './measure.js';
 
 const [mode = 'cycle', url = '', planesArg = '1000', concurrencyArg = '50', pollMs = '10', cyclesArg = '4'] =
   process.argv.slice(2);
 const PLANES = Number(planesArg);
 const CYCLES = Number(cyclesArg);
 
-const list = Array.from(
-  { length: PLANES },
-  (_, i) => `  - { name: plane-${i}, inferenceUrl: "${url}/planes/plane-${i}" }`,
-);
 const config = parseConfig(
   `schedule: { interval: 1m, cacheTtl: 2m, concurrency: ${concurrencyArg}, planeTimeout: 45s }
 platform: { controlPlaneUrl: "${url}", apiKey: bench-key, pollInterval: ${pollMs}ms }
 workloadPlanes:
-${list.join('\n')}
+${sandboxPlanesYaml(url, PLANES)}
 `,
 );
 const out: Record<string, number> = { peakRssAtStartMb: peakRssMb() };

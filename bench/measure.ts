@@ -1,4 +1,4 @@
-// Measuring helpers shared by the benchmark's processes. Imports nothing but Node, so that the bare
+// Helpers shared by the benchmark's processes. Imports nothing but Node, so that the bare
 // client's process holds undici alone.
 import { readFileSync } from 'node:fs';
 
@@ -17,6 +17,14 @@ export async function measure(
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+/** The `workloadPlanes` YAML for the sandbox's planes plane-0 .. plane-(count-1). */
+export function sandboxPlanesYaml(url: string, count: number): string {
+  return Array.from(
+    { length: count },
+    (_, i) => `  - { name: plane-${i}, inferenceUrl: "${url}/planes/plane-${i}" }`,
+  ).join('\n');
 }
 
 /** Runs `run(0..count-1)` with at most `concurrency` at a time. */

@@ -298,6 +298,9 @@ async function inflatePart(part) {
 function escapeLabel(value) {
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 }
+function planeLabel(plane) {
+  return `workload_plane="${escapeLabel(plane)}"`;
+}
 function escapeHelp(value) {
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
 }
@@ -318,10 +321,10 @@ function* renderStatusGauges(states) {
 # TYPE ${STATUS} gauge
 `;
   for (const state of states) {
-    const plane = escapeLabel(state.plane);
+    const plane = planeLabel(state.plane);
     let text2 = "";
     for (const status of PLANE_STATUSES) {
-      text2 += `${STATUS}{workload_plane="${plane}",status="${status}"} ${state.status === status ? 1 : 0}
+      text2 += `${STATUS}{${plane},status="${status}"} ${state.status === status ? 1 : 0}
 `;
     }
     yield text2;
@@ -332,7 +335,7 @@ function* renderStatusGauges(states) {
 `;
   for (const state of states) {
     if (state.checkedAt === null) continue;
-    yield `${LAST_CHECK}{workload_plane="${escapeLabel(state.plane)}"} ${formatValue(state.checkedAt / 1e3)}
+    yield `${LAST_CHECK}{${planeLabel(state.plane)}} ${formatValue(state.checkedAt / 1e3)}
 `;
   }
   yield "\n";
@@ -345,7 +348,7 @@ var PlaneCounter = class {
   #label;
   #values;
   #index;
-  /** Per plane: its escaped label, and a count per value. */
+  /** Per plane: its label (`workload_plane="..."`), and a count per value. */
   #series = /* @__PURE__ */ new Map();
   constructor(options) {
     this.#name = options.name;
@@ -369,10 +372,10 @@ var PlaneCounter = class {
 # TYPE ${this.#name} counter
 `;
     const valueLabels = this.#values.map((value) => `${this.#label}="${escapeLabel(value)}"`);
-    for (const { planeLabel, counts } of this.#series.values()) {
+    for (const { plane, counts } of this.#series.values()) {
       let text2 = "";
       for (let i = 0; i < counts.length; i++) {
-        text2 += `${this.#name}{${planeLabel},${valueLabels[i] ?? ""}} ${formatValue(counts[i] ?? 0)}
+        text2 += `${this.#name}{${plane},${valueLabels[i] ?? ""}} ${formatValue(counts[i] ?? 0)}
 `;
       }
       yield text2;
@@ -381,7 +384,7 @@ var PlaneCounter = class {
   #get(plane) {
     let series = this.#series.get(plane);
     if (series === void 0) {
-      series = { planeLabel: `workload_plane="${escapeLabel(plane)}"`, counts: this.#values.map(() => 0) };
+      series = { plane: planeLabel(plane), counts: this.#values.map(() => 0) };
       this.#series.set(plane, series);
     }
     return series;
@@ -422,9 +425,9 @@ var StepHistogram = class {
 `;
     const labels = this.#bucketLabels;
     const last = this.#buckets.length;
-    for (const [planeLabel, steps] of this.#series.values()) {
+    for (const [plane, steps] of this.#series.values()) {
       for (const series of steps.values()) {
-        const seriesLabels = `${planeLabel},step="${series.step}"`;
+        const seriesLabels = `${plane},step="${series.step}"`;
         let text2 = "";
         for (let i = 0; i < last; i++) {
           text2 += `${name}_bucket{le="${labels[i] ?? ""}",${seriesLabels}} ${series.counts[i] ?? 0}
@@ -443,7 +446,7 @@ var StepHistogram = class {
   #get(plane, step) {
     let entry = this.#series.get(plane);
     if (entry === void 0) {
-      entry = [`workload_plane="${escapeLabel(plane)}"`, /* @__PURE__ */ new Map()];
+      entry = [planeLabel(plane), /* @__PURE__ */ new Map()];
       this.#series.set(plane, entry);
     }
     const steps = entry[1];

@@ -1,4 +1,4 @@
-import { escapeHelp, escapeLabel, formatValue } from './text-format.js';
+import { escapeHelp, escapeLabel, formatValue, planeLabel } from './text-format.js';
 
 /**
  * A counter with one series per plane and value of one more label (`planecheck_checks_total` by
@@ -12,8 +12,8 @@ export class PlaneCounter {
   readonly #label: string;
   readonly #values: readonly string[];
   readonly #index: ReadonlyMap<string, number>;
-  /** Per plane: its escaped label, and a count per value. */
-  readonly #series = new Map<string, { planeLabel: string; counts: number[] }>();
+  /** Per plane: its label (`workload_plane="..."`), and a count per value. */
+  readonly #series = new Map<string, { plane: string; counts: number[] }>();
 
   constructor(options: { name: string; help: string; label: string; values: readonly string[] }) {
     this.#name = options.name;
@@ -37,21 +37,21 @@ export class PlaneCounter {
 
   *render(): Generator<string> {
     yield `# HELP ${this.#name} ${escapeHelp(this.#help)}\n# TYPE ${this.#name} counter\n`;
-    // Line labels are built per render (once per cycle) rather than kept per plane, to keep the live heap small.
+    // Labels are built per render (once per cycle), not kept per plane: the live heap stays small.
     const valueLabels = this.#values.map((value) => `${this.#label}="${escapeLabel(value)}"`);
-    for (const { planeLabel, counts } of this.#series.values()) {
+    for (const { plane, counts } of this.#series.values()) {
       let text = '';
       for (let i = 0; i < counts.length; i++) {
-        text += `${this.#name}{${planeLabel},${valueLabels[i] ?? ''}} ${formatValue(counts[i] ?? 0)}\n`;
+        text += `${this.#name}{${plane},${valueLabels[i] ?? ''}} ${formatValue(counts[i] ?? 0)}\n`;
       }
       yield text;
     }
   }
 
-  #get(plane: string): { planeLabel: string; counts: number[] } {
+  #get(plane: string): { plane: string; counts: number[] } {
     let series = this.#series.get(plane);
     if (series === undefined) {
-      series = { planeLabel: `workload_plane="${escapeLabel(plane)}"`, counts: this.#values.map(() => 0) };
+      series = { plane: planeLabel(plane), counts: this.#values.map(() => 0) };
       this.#series.set(plane, series);
     }
     return series;

@@ -1,6 +1,6 @@
 import { PLANE_STATUSES } from '../check/result.js';
 import type { PlaneState } from '../store/plane-state.js';
-import { escapeLabel, formatValue } from './text-format.js';
+import { formatValue, planeLabel } from './text-format.js';
 
 const STATUS = 'planecheck_status';
 const LAST_CHECK = 'planecheck_last_check_timestamp_seconds';
@@ -18,17 +18,17 @@ export const LAST_CHECK_HELP = 'Unix time of the last completed check of each wo
 export function* renderStatusGauges(states: readonly PlaneState[]): Generator<string> {
   yield `# HELP ${STATUS} ${STATUS_HELP}\n# TYPE ${STATUS} gauge\n`;
   for (const state of states) {
-    const plane = escapeLabel(state.plane);
+    const plane = planeLabel(state.plane);
     let text = '';
     for (const status of PLANE_STATUSES) {
-      text += `${STATUS}{workload_plane="${plane}",status="${status}"} ${state.status === status ? 1 : 0}\n`;
+      text += `${STATUS}{${plane},status="${status}"} ${state.status === status ? 1 : 0}\n`;
     }
     yield text;
   }
   yield `\n# HELP ${LAST_CHECK} ${LAST_CHECK_HELP}\n# TYPE ${LAST_CHECK} gauge\n`;
   for (const state of states) {
     if (state.checkedAt === null) continue;
-    yield `${LAST_CHECK}{workload_plane="${escapeLabel(state.plane)}"} ${formatValue(state.checkedAt / 1000)}\n`;
+    yield `${LAST_CHECK}{${planeLabel(state.plane)}} ${formatValue(state.checkedAt / 1000)}\n`;
   }
   yield '\n';
 }

@@ -1,9 +1,9 @@
-import { escapeHelp, escapeLabel, formatValue } from './text-format.js';
+import { escapeHelp, escapeLabel, formatValue, planeLabel } from './text-format.js';
 
 /**
  * The per-plane, per-step latency histogram, rendered in Prometheus text format exactly as prom-client
- * renders a Histogram (a test holds the two outputs equal), but from plain arrays of counts. At 1,000 planes this histogram is 48,000 lines; prom-client builds an object per
- * line on every render, which costs about 100 ms and 60 MB of garbage per cycle. Here a render is a
+ * renders a Histogram (a test holds the two outputs equal), but from plain arrays of counts. At 1,000
+ * planes this histogram is 48,000 lines; prom-client builds an object per line on every render, which costs about 100 ms and 60 MB of garbage per cycle. Here a render is a
  * series at a time, each piece garbage as soon as it is compressed.
  */
 export class StepHistogram {
@@ -12,7 +12,7 @@ export class StepHistogram {
   readonly #buckets: readonly number[];
   readonly #bucketLabels: readonly string[];
   /** Plane (with its escaped label), then step: no key string to build per observation. */
-  readonly #series = new Map<string, [planeLabel: string, steps: Map<string, Series>]>();
+  readonly #series = new Map<string, [label: string, steps: Map<string, Series>]>();
 
   constructor(options: { name: string; help: string; buckets: readonly number[] }) {
     this.#name = options.name;
@@ -41,11 +41,11 @@ export class StepHistogram {
     yield `# HELP ${name} ${escapeHelp(this.#help)}\n# TYPE ${name} histogram\n`;
     const labels = this.#bucketLabels;
     const last = this.#buckets.length;
-    for (const [planeLabel, steps] of this.#series.values()) {
+    for (const [plane, steps] of this.#series.values()) {
       for (const series of steps.values()) {
         // Labels are built here, once per cycle, not kept per series: kept, with a typed array per
         // series, they were ~3 MB of live heap at 1,000 planes.
-        const seriesLabels = `${planeLabel},step="${series.step}"`;
+        const seriesLabels = `${plane},step="${series.step}"`;
         let text = '';
         for (let i = 0; i < last; i++) {
           text += `${name}_bucket{le="${labels[i] ?? ''}",${seriesLabels}} ${series.counts[i] ?? 0}\n`;
@@ -61,7 +61,7 @@ export class StepHistogram {
   #get(plane: string, step: string): Series {
     let entry = this.#series.get(plane);
     if (entry === undefined) {
-      entry = [`workload_plane="${escapeLabel(plane)}"`, new Map()];
+      entry = [planeLabel(plane), new Map()];
       this.#series.set(plane, entry);
     }
     const steps = entry[1];

@@ -4,6 +4,11 @@ export function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
+/** `workload_plane="..."`, the label every planecheck series starts with. */
+export function planeLabel(plane: string): string {
+  return `workload_plane="${escapeLabel(plane)}"`;
+}
+
 export function escapeHelp(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
