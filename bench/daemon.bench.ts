@@ -101,16 +101,30 @@ async function measured(
 }
 
 /**
- * The daemon as it runs in production, `node dist/daemon.js --config FILE`, for `cycles` cycles at a
- * 2 s interval (less idle time for the garbage collector than a 60 s interval gives it), then
- * scraped; peak RSS from its /proc status.
+ * How the daemon is run for memory figures. Peak RSS depends on the schedule: between 60 s cycles V8's
+ * memory reducer runs full collections and shrinks the heap; at a 2 s interval it never gets the idle
+ * time, and garbage builds up in the old generation until its first full collection, which comes after
+ * about 15 cycles here. So the production schedule is measured, and a 2 s schedule long enough to pass
+ * that first collection, as the worst case.
  */
-async function daemonProcess(url: string, planes: number, cycles: number) {
+const SCHEDULES = {
+  production: { yaml: `concurrency: ${CONCURRENCY}`, cycles: 3 },
+  stress: {
+    yaml: `interval: 2s, cacheTtl: 1m, concurrency: ${CONCURRENCY}, planeTimeout: 1900ms`,
+    cycles: 40,
+  },
+};
+
+/**
+ * The daemon as it runs in production, `node dist/daemon.js --config FILE`, for a number of cycles,
+ * then scraped; peak RSS from its /proc status.
+ */
+async function daemonProcess(url: string, planes: number, schedule: { yaml: string; cycles: number }) {
   const dir = mkdtempSync(join(tmpdir(), 'planecheck-bench-'));
   const configPath = join(dir, 'planecheck.yaml');
   writeFileSync(
     configPath,
-    `schedule: { interval: 2s, cacheTtl: 1m, concurrency: ${CONCURRENCY}, planeTimeout: 1900ms }
+    `schedule: { ${schedule.yaml} }
 platform: { controlPlaneUrl: "${url}", apiKey: bench-key, pollInterval: 10ms, requestTimeout: 1s, asyncTimeout: 1500ms }
 storage: { path: "${join(dir, 'planecheck.db')}" }
 server: { listen: "127.0.0.1:0" }
@@ -123,7 +137,7 @@ ${sandboxPlanesYaml(url, planes)}
   let metricsUrl = '';
   let finished = 0;
   let healthy = 0;
-  while (finished < cycles) {
+  while (finished < schedule.cycles) {
     const entry = JSON.parse(await daemon.nextLine()) as {
       msg: string;
       url?: string;
@@ -158,7 +172,8 @@ for (let i = 0; i < COLD_RUNS; i++) {
   );
   coldBare.push((await measured('bare-process.js', [fast.url, PLANES, CONCURRENCY, 10, 1])).coldCpuMs ?? NaN);
 }
-const daemon = await daemonProcess(fast.url, PLANES, 10);
+const daemon = await daemonProcess(fast.url, PLANES, SCHEDULES.production);
+const stressed = await daemonProcess(fast.url, PLANES, SCHEDULES.stress);
 fast.stop();
 
 const slow = await sandbox(THROUGHPUT_PLANES, 20);
@@ -177,7 +192,11 @@ const range = (values: number[]) => `${f(Math.min(...values), 2)}-${f(Math.max(.
 const ratio = (cycle.warmCpuMs ?? NaN) / (bare.warmCpuMs ?? NaN);
 const planesPerCycle = (THROUGHPUT_PLANES / (throughput.warmWallMs ?? NaN)) * 60_000;
 const rows: [string, string, string][] = [
-  ['healthy results (engine cycles / daemon)', `${cycle.healthy}, ${daemon.healthy} of ${PLANES}`, ''],
+  [
+    'healthy results (engine cycles / daemon, 60 s and 2 s)',
+    `${cycle.healthy}, ${daemon.healthy}, ${stressed.healthy} of ${PLANES}`,
+    '',
+  ],
   [
     `cycle wall time, warm (${PLANES} planes, concurrency ${CONCURRENCY})`,
     `${f(cycle.warmWallMs, 0)} ms`,
@@ -213,11 +232,16 @@ const rows: [string, string, string][] = [
   ['/metrics size over gzip', `${f(daemon.scrapes.kib, 0)} KiB`, ''],
   ['histogram/counter render, once per cycle', `${f(cycle.metricsRefreshMs)} ms`, ''],
   [
-    'peak RSS, node dist/daemon.js (10 cycles, then 150 scrapes)',
+    `peak RSS, node dist/daemon.js, default 60 s schedule (${SCHEDULES.production.cycles} cycles, 150 scrapes)`,
     `${f(daemon.peakRssMb, 0)} MB`,
     'target <= 120 MB',
   ],
-  ['peak RSS, node dist/daemon.js before the scrapes', `${f(daemon.peakRssBeforeScrapesMb, 0)} MB`, ''],
+  ['peak RSS, the same before the scrapes', `${f(daemon.peakRssBeforeScrapesMb, 0)} MB`, ''],
+  [
+    `peak RSS, node dist/daemon.js, 2 s schedule (${SCHEDULES.stress.cycles} cycles, 150 scrapes)`,
+    `${f(stressed.peakRssMb, 0)} MB`,
+    'worst case',
+  ],
   ['peak RSS, engine process (16 cycles)', `${f(cycle.peakRssMb, 0)} MB`, ''],
   [
     'peak RSS, engine process once started (modules loaded, config parsed)',
