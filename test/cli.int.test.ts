@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
 import { runNode } from './helpers/run.js';
+import { startHttpsServer, TLS_FIXTURES } from './helpers/servers.js';
 
 describe('planecheck CLI (dist/cli.js as a child process)', () => {
   const sandbox = new SandboxPlatform({
@@ -12,7 +15,11 @@ describe('planecheck CLI (dist/cli.js as a child process)', () => {
     planes: { 'us-east-1': 'healthy', 'eu-west-1': 'no_user', 'ap-south-1': 'predict_500' },
   });
   let dir = '';
-  const configFor = async (name: string, planes: string[]): Promise<string> => {
+  const configFor = async (
+    name: string,
+    planes: string[],
+    inferenceUrl = (plane: string) => sandbox.inferenceUrl(plane),
+  ): Promise<string> => {
     const path = join(dir, `${name}.yaml`);
     await writeFile(
       path,
@@ -22,7 +29,7 @@ describe('planecheck CLI (dist/cli.js as a child process)', () => {
   requestTimeout: 2s
   pollInterval: 20ms
 workloadPlanes:
-${planes.map((plane) => `  - { name: ${plane}, inferenceUrl: "${sandbox.inferenceUrl(plane)}" }`).join('\n')}
+${planes.map((plane) => `  - { name: ${plane}, inferenceUrl: "${inferenceUrl(plane)}" }`).join('\n')}
 `,
     );
     return path;
@@ -61,6 +68,43 @@ ${planes.map((plane) => `  - { name: ${plane}, inferenceUrl: "${sandbox.inferenc
     );
     assert.equal(report.planes[0]?.steps.length, 4);
     assert.ok(!run.stdout.includes('cli-secret-key'));
+  });
+
+  it('reaches an HTTPS plane whose certificate a private CA signed, once NODE_EXTRA_CA_CERTS names that CA', async () => {
+    // The plane's inference endpoint over HTTPS: a proxy in front of the sandbox's.
+    const proxy = await startHttpsServer((req, res) => {
+      const upstream = httpRequest(new URL(req.url ?? '/', sandbox.url), {
+        method: req.method,
+        headers: req.headers,
+      });
+      upstream.on('response', (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    try {
+      const config = await configFor('tls', ['us-east-1'], (plane) => `${proxy.url}/planes/${plane}`);
+      const untrusted = await runNode(['dist/cli.js', 'check', '--config', config, '--json'], { env });
+      assert.equal(untrusted.code, 1, untrusted.stderr);
+      const failed = JSON.parse(untrusted.stdout) as {
+        planes: { status: string; reason: string; steps: { step: string; detail?: string }[] }[];
+      };
+      assert.equal(failed.planes[0]?.status, 'FAILED');
+      assert.equal(failed.planes[0]?.reason, 'predict_tls_error');
+      const predict = failed.planes[0]?.steps.find((step) => step.step === 'predict');
+      assert.equal(predict?.detail, 'TLS error (UNABLE_TO_VERIFY_LEAF_SIGNATURE)');
+
+      const caFile = fileURLToPath(new URL('ca.pem', TLS_FIXTURES));
+      const trusted = await runNode(['dist/cli.js', 'check', '--config', config], {
+        env: { ...env, NODE_EXTRA_CA_CERTS: caFile },
+      });
+      assert.equal(trusted.code, 0, trusted.stdout + trusted.stderr);
+      assert.match(trusted.stdout, /us-east-1\s+HEALTHY/);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('checks only the planes named with --plane, from PLANECHECK_CONFIG', async () => {

@@ -8,7 +8,13 @@ import type { PlaneCheckResult } from '../src/check/result.js';
 import { createHttpAgent, requestJson, splitUrl } from '../src/platform/http.js';
 import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
 import { testConfig } from './helpers/config.js';
-import { closedPortUrl, startHttpServer, startSilentServer, type RunningServer } from './helpers/servers.js';
+import {
+  closedPortUrl,
+  startHttpServer,
+  startHttpsServer,
+  startSilentServer,
+  type RunningServer,
+} from './helpers/servers.js';
 
 const REQUEST_TIMEOUT_MS = 1_500;
 
@@ -85,6 +91,13 @@ const FAULTS: Fault[] = [
         res.writeHead(302, { location: `${otherOrigin.server?.url ?? ''}/steal` }).end();
       });
     },
+  },
+  {
+    // Signed by a CA this process does not trust.
+    plane: 'untrusted-tls',
+    reason: 'predict_tls_error',
+    endsAtDeadline: false,
+    start: () => startHttpsServer((_req, res) => res.end('{}')),
   },
   {
     plane: 'html',
@@ -318,6 +331,27 @@ describe('requestJson', () => {
       assert.equal(!second.ok && second.failure.kind, 'timeout');
       assert.ok(Date.now() - started < 2_500, 'the queued request did not wait for the first one');
       assert.equal((await first).ok, false);
+    } finally {
+      await agent.close();
+      await server.close();
+    }
+  });
+
+  it('reports a certificate nothing trusts as a TLS error, with its cause', async () => {
+    const server = await startHttpsServer((_req, res) => res.end('{}'));
+    const agent = createHttpAgent({ connectTimeoutMs: 1_000, keepAliveMs: 1_000 });
+    try {
+      const result = await requestJson(agent, {
+        method: 'GET',
+        url: `${server.url}/v1/users`,
+        headers: {},
+        timeoutMs: 3_000,
+        maxBytes: 1_000,
+      });
+      assert.deepEqual(!result.ok && result.failure, {
+        kind: 'tls_error',
+        detail: 'TLS error (UNABLE_TO_VERIFY_LEAF_SIGNATURE)',
+      });
     } finally {
       await agent.close();
       await server.close();
