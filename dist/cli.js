@@ -6,15 +6,15 @@ import {
   loadConfigFile,
   resolveConfigPath,
   toPlaneReport
-} from "./chunks/chunk-E6N674BZ.js";
+} from "./chunks/chunk-JVC7GJZ7.js";
 import {
   DEMO_API_KEY,
   DEMO_PLANES,
   demoConfig
-} from "./chunks/chunk-FRH6KPPT.js";
+} from "./chunks/chunk-PCYTMX3G.js";
 import {
   ConfigError
-} from "./chunks/chunk-3LCNNXRH.js";
+} from "./chunks/chunk-DDHB4X77.js";
 import {
   SCENARIOS,
   SandboxPlatform

@@ -7,12 +7,13 @@ import {
   loadConfigFile,
   resolveConfigPath,
   toPlaneReport
-} from "./chunks/chunk-E6N674BZ.js";
+} from "./chunks/chunk-JVC7GJZ7.js";
 import {
   ConfigError,
   intervalToCron,
-  parseConfig
-} from "./chunks/chunk-3LCNNXRH.js";
+  parseConfig,
+  parseListenAddress
+} from "./chunks/chunk-DDHB4X77.js";
 import "./chunks/chunk-UYEG3SUB.js";
 import "./chunks/chunk-5GMT73T7.js";
 import "./chunks/chunk-KNTKHN2X.js";
@@ -1630,16 +1631,20 @@ function ratio(counts) {
 }
 
 // src/daemon.ts
-var HELP = `Usage: planecheck-daemon --config FILE | --demo
+var HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT]
 
-  --config FILE  run against the platform in FILE (or set PLANECHECK_CONFIG)
-  --demo         run against a built-in sandbox platform with planes in every state
+  --config FILE       run against the platform in FILE (or set PLANECHECK_CONFIG)
+  --demo              run against a built-in sandbox platform with planes in every state
+  --listen HOST:PORT  serve /metrics, /api and the status page here instead of server.listen
+                      (default 127.0.0.1:9464; port 0 picks a free one)
 `;
+var openedAtStartup = [];
 async function main() {
   const { values } = parseArgs({
     options: {
       config: { type: "string" },
       demo: { type: "boolean", default: false },
+      listen: { type: "string" },
       help: { type: "boolean" }
     },
     strict: true
@@ -1648,6 +1653,7 @@ async function main() {
     process.stdout.write(HELP);
     return 0;
   }
+  const listenAt = values.listen === void 0 ? void 0 : parseListenAddress(values.listen, "--listen");
   let sandbox;
   let sandboxGithub;
   let config;
@@ -1655,7 +1661,7 @@ async function main() {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
       import("./chunks/sandbox-platform-LVTIWWAQ.js"),
       import("./chunks/sandbox-github-ABSQ6VEB.js"),
-      import("./chunks/demo-EMX54G7R.js")
+      import("./chunks/demo-M4XEK5AA.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
     sandbox = new SandboxPlatform({
@@ -1664,8 +1670,9 @@ async function main() {
       slowDelayMs: 300,
       asyncDurationMs: 300
     });
-    const sandboxUrl = await sandbox.start();
     const platform = sandbox;
+    const sandboxUrl = await platform.start();
+    openedAtStartup.push(() => platform.close());
     sandboxGithub = new SandboxGithub({
       token: DEMO_GITHUB_TOKEN,
       workflowInputs: ["workload_plane", "reason", "correlation_id"],
@@ -1673,7 +1680,9 @@ async function main() {
       runMs: 4e3,
       onRunSucceeded: (inputs) => platform.repair(inputs.workload_plane ?? "")
     });
-    const githubUrl = await sandboxGithub.start();
+    const github = sandboxGithub;
+    const githubUrl = await github.start();
+    openedAtStartup.push(() => github.close());
     const storagePath = join(mkdtempSync(join(tmpdir(), "planecheck-demo-")), "planecheck.db");
     config = parseConfig(
       demoConfigYaml(sandboxUrl, `storage: { path: "${storagePath}" }
@@ -1690,6 +1699,7 @@ ${HELP}`
     }
     config = await loadConfigFile(path, process.env);
   }
+  if (listenAt !== void 0) config = { ...config, server: { ...config.server, listen: listenAt } };
   const log = createLogger(config.log.level);
   const planeNames = config.workloadPlanes.map((plane) => plane.name);
   let recoveries = 0;
@@ -1702,6 +1712,7 @@ ${HELP}`
       );
     }
   });
+  openedAtStartup.push(() => store.close());
   const board = new StatusBoard(
     planeNames,
     config.schedule.cacheTtl,
@@ -1712,6 +1723,7 @@ ${HELP}`
   const metrics = new PlanecheckMetrics(planeNames, board);
   for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
   const checker = createChecker(config);
+  openedAtStartup.push(() => checker.close());
   let healer;
   const cycle = new CheckCycle({
     planes: config.workloadPlanes,
@@ -1782,6 +1794,7 @@ ${HELP}`
     })
   });
   const url = await listen(server, config.server.listen);
+  openedAtStartup.length = 0;
   healer?.resume();
   scheduler.start();
   log.info("planecheck started", {
@@ -1851,5 +1864,11 @@ ${HELP}`);
 `
     );
     process.exitCode = 1;
+  }
+  for (const close of openedAtStartup.reverse()) {
+    try {
+      await close();
+    } catch {
+    }
   }
 }

@@ -9,7 +9,7 @@ import { createChecker } from './check/checker.js';
 import { selfHealSettings } from './heal/self-heal-settings.js';
 import type { SelfHealer } from './heal/self-healer.js';
 import { loadConfigFile, resolveConfigPath } from './config/load.js';
-import { ConfigError, parseConfig } from './config/parse.js';
+import { ConfigError, parseConfig, parseListenAddress } from './config/parse.js';
 import type { Config } from './config/schema.js';
 import { CheckCycle } from './daemon/check-cycle.js';
 import { createLogger, getErrorMessage } from './log/logger.js';
@@ -24,17 +24,26 @@ import { openSqliteStore, StoreError } from './store/sqlite-store.js';
 import { RECENT_RESULTS, StatusBoard } from './store/status-board.js';
 import { AvailabilityCache } from './store/availability.js';
 
-const HELP = `Usage: planecheck-daemon --config FILE | --demo
+const HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT]
 
-  --config FILE  run against the platform in FILE (or set PLANECHECK_CONFIG)
-  --demo         run against a built-in sandbox platform with planes in every state
+  --config FILE       run against the platform in FILE (or set PLANECHECK_CONFIG)
+  --demo              run against a built-in sandbox platform with planes in every state
+  --listen HOST:PORT  serve /metrics, /api and the status page here instead of server.listen
+                      (default 127.0.0.1:9464; port 0 picks a free one)
 `;
+
+/**
+ * What start-up has opened so far, newest last, closed if start-up fails part way: otherwise a demo whose
+ * port is taken would print its error and then never exit, its sandbox servers holding the process.
+ */
+const openedAtStartup: (() => unknown)[] = [];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       config: { type: 'string' },
       demo: { type: 'boolean', default: false },
+      listen: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -44,6 +53,8 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  // Checked before anything starts, so a typo never leaves a half-started demo behind.
+  const listenAt = values.listen === undefined ? undefined : parseListenAddress(values.listen, '--listen');
   let sandbox: SandboxPlatform | undefined;
   let sandboxGithub: SandboxGithub | undefined;
   let config: Config;
@@ -62,8 +73,9 @@ async function main(): Promise<number> {
       slowDelayMs: 300,
       asyncDurationMs: 300,
     });
-    const sandboxUrl = await sandbox.start();
     const platform = sandbox;
+    const sandboxUrl = await platform.start();
+    openedAtStartup.push(() => platform.close());
     sandboxGithub = new SandboxGithub({
       token: DEMO_GITHUB_TOKEN,
       workflowInputs: ['workload_plane', 'reason', 'correlation_id'],
@@ -71,7 +83,9 @@ async function main(): Promise<number> {
       runMs: 4_000,
       onRunSucceeded: (inputs) => platform.repair(inputs.workload_plane ?? ''),
     });
-    const githubUrl = await sandboxGithub.start();
+    const github = sandboxGithub;
+    const githubUrl = await github.start();
+    openedAtStartup.push(() => github.close());
     const storagePath = join(mkdtempSync(join(tmpdir(), 'planecheck-demo-')), 'planecheck.db');
     config = parseConfig(
       demoConfigYaml(sandboxUrl, `storage: { path: "${storagePath}" }\n${demoSelfHealYaml(githubUrl)}`),
@@ -86,6 +100,7 @@ async function main(): Promise<number> {
     }
     config = await loadConfigFile(path, process.env);
   }
+  if (listenAt !== undefined) config = { ...config, server: { ...config.server, listen: listenAt } };
 
   const log = createLogger(config.log.level);
   const planeNames = config.workloadPlanes.map((plane) => plane.name);
@@ -99,6 +114,7 @@ async function main(): Promise<number> {
       );
     },
   });
+  openedAtStartup.push(() => store.close());
   const board = new StatusBoard(planeNames, config.schedule.cacheTtl, store.latestResults(), (plane) =>
     store.history(plane, RECENT_RESULTS),
   );
@@ -107,6 +123,7 @@ async function main(): Promise<number> {
   for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
 
   const checker = createChecker(config);
+  openedAtStartup.push(() => checker.close());
   let healer: SelfHealer | undefined;
   const cycle = new CheckCycle({
     planes: config.workloadPlanes,
@@ -179,6 +196,7 @@ async function main(): Promise<number> {
     }),
   });
   const url = await listen(server, config.server.listen);
+  openedAtStartup.length = 0; // started: from here on, shutdown closes everything in its own order
   healer?.resume();
   scheduler.start();
   log.info('planecheck started', {
@@ -241,5 +259,12 @@ try {
       `planecheck: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
     process.exitCode = 1;
+  }
+  for (const close of openedAtStartup.reverse()) {
+    try {
+      await close();
+    } catch {
+      // Already failing: the error above is the one to report.
+    }
   }
 }

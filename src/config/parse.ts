@@ -1,6 +1,6 @@
 import { load, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
-import { Config } from './schema.js';
+import { Config, ListenAddress } from './schema.js';
 
 export interface ConfigIssue {
   /** Where in the file, e.g. `workloadPlanes[2].inferenceUrl`; empty for the whole file. */
@@ -26,6 +26,16 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Parses and validates planecheck's YAML config. Pure: the caller reads the file and passes the environment. */
 export function parseConfig(text: string, env: Env = {}): Config {
   return validateConfig(parseYaml(text), env);
+}
+
+/** A `host:port` given on the command line as `option`, checked like `server.listen`. */
+export function parseListenAddress(text: string, option: string): string {
+  const result = ListenAddress.safeParse(text);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({ path: '', message: issue.message })),
+    option,
+  );
 }
 
 /**

@@ -263,12 +263,17 @@ const ServerAuth = z.union([
   z.strictObject({ username: nonEmpty, password: z.string().min(12, 'must be at least 12 characters') }),
 ]);
 
+/** Where the daemon serves: `host:port`, IPv6 hosts in brackets; port 0 picks a free port. */
+export const ListenAddress = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
+    message: 'expected host:port, e.g. 127.0.0.1:9464',
+    abort: true, // no port to check
+  })
+  .refine((text) => Number(text.slice(text.lastIndexOf(':') + 1)) <= 65_535, 'port must be at most 65535');
+
 const Server = z.strictObject({
-  listen: z
-    .string()
-    .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9464')
-    .refine((text) => Number(text.slice(text.lastIndexOf(':') + 1)) <= 65_535, 'port must be at most 65535')
-    .default('127.0.0.1:9464'),
+  listen: ListenAddress.default('127.0.0.1:9464'),
   auth: ServerAuth.optional(),
 });
 
