@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatDuration, parseDuration } from '../src/config/duration.js';
 import { loadConfigFile } from '../src/config/load.js';
-import { ConfigError, parseConfig } from '../src/config/parse.js';
+import { ConfigError, parseConfig, parseListenAddress } from '../src/config/parse.js';
 
 const VALID = `
 schedule: { interval: 60s, cacheTtl: 2m, concurrency: 16, planeTimeout: 45s }
@@ -209,6 +209,22 @@ describe('parseConfig', () => {
       );
     });
   }
+
+  it('gives one reason for a bad listen address, in the config and on the command line', () => {
+    assert.deepEqual(issuesOf(variant('listen: 127.0.0.1:9464', 'listen: localhost')), [
+      { path: 'server.listen', message: 'expected host:port, e.g. 127.0.0.1:9464' },
+    ]);
+    assert.deepEqual(issuesOf(variant('listen: 127.0.0.1:9464', 'listen: 127.0.0.1:70000')), [
+      { path: 'server.listen', message: 'port must be at most 65535' },
+    ]);
+    assert.equal(parseListenAddress('[::1]:0', '--listen'), '[::1]:0');
+    assert.throws(
+      () => parseListenAddress('9464', '--listen'),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message === '--listen is invalid:\n  expected host:port, e.g. 127.0.0.1:9464',
+    );
+  });
 
   it('names a missing environment variable and the field', () => {
     const issues = issuesOf(VALID, { GITHUB_TOKEN: 'x' });
