@@ -15,7 +15,8 @@ describe('createLogger', () => {
 
   it('writes one JSON object per line: time, level, message, then the fields', () => {
     const [line] = linesAt('debug');
-    assert.ok(line?.endsWith('\n') && !line.slice(0, -1).includes('\n'));
+    assert.ok(line !== undefined);
+    assert.ok(line.endsWith('\n') && !line.slice(0, -1).includes('\n'));
     const parsed = JSON.parse(line) as Record<string, unknown>;
     assert.deepEqual(Object.keys(parsed), ['time', 'level', 'msg', 'n']);
     assert.equal(new Date(String(parsed.time)).toISOString(), parsed.time);
