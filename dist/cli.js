@@ -6,22 +6,22 @@ import {
   loadConfigFile,
   resolveConfigPath,
   toPlaneReport
-} from "./chunks/chunk-JVC7GJZ7.js";
+} from "./chunks/chunk-GH5CSAGH.js";
 import {
   DEMO_API_KEY,
   DEMO_PLANES,
   demoConfig
-} from "./chunks/chunk-PCYTMX3G.js";
+} from "./chunks/chunk-GAGANNIV.js";
 import {
   ConfigError
-} from "./chunks/chunk-DDHB4X77.js";
+} from "./chunks/chunk-FAD7ZYV6.js";
 import {
   SCENARIOS,
   SandboxPlatform
 } from "./chunks/chunk-VXYZNXXF.js";
 import "./chunks/chunk-3XGJQAAQ.js";
-import "./chunks/chunk-UYEG3SUB.js";
-import "./chunks/chunk-5GMT73T7.js";
+import "./chunks/chunk-METLG7FZ.js";
+import "./chunks/chunk-YVK2JUK6.js";
 import "./chunks/chunk-KNTKHN2X.js";
 
 // src/cli/run-cli.ts

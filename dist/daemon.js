@@ -7,15 +7,15 @@ import {
   loadConfigFile,
   resolveConfigPath,
   toPlaneReport
-} from "./chunks/chunk-JVC7GJZ7.js";
+} from "./chunks/chunk-GH5CSAGH.js";
 import {
   ConfigError,
   intervalToCron,
   parseConfig,
   parseListenAddress
-} from "./chunks/chunk-DDHB4X77.js";
-import "./chunks/chunk-UYEG3SUB.js";
-import "./chunks/chunk-5GMT73T7.js";
+} from "./chunks/chunk-FAD7ZYV6.js";
+import "./chunks/chunk-METLG7FZ.js";
+import "./chunks/chunk-YVK2JUK6.js";
 import "./chunks/chunk-KNTKHN2X.js";
 
 // src/daemon.ts
@@ -1661,7 +1661,7 @@ async function main() {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
       import("./chunks/sandbox-platform-LVTIWWAQ.js"),
       import("./chunks/sandbox-github-ABSQ6VEB.js"),
-      import("./chunks/demo-M4XEK5AA.js")
+      import("./chunks/demo-HLUIEX5H.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
     sandbox = new SandboxPlatform({
@@ -1740,7 +1740,7 @@ ${HELP}`
   if (healSettings && config.github) {
     const [{ createGithubClient }, { SelfHealer }, { SqliteHealLog }] = await Promise.all([
       import("./chunks/octokit-client-NHAYNVVY.js"),
-      import("./chunks/self-healer-AYV65ZE4.js"),
+      import("./chunks/self-healer-KYI4JNBQ.js"),
       import("./chunks/sqlite-heal-log-VOSQXFJ5.js")
     ]);
     healer = new SelfHealer({

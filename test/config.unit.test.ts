@@ -329,6 +329,26 @@ describe('durations', () => {
     assert.equal(formatDuration(90_000), '1m30s');
     assert.equal(formatDuration(250), '250ms');
     assert.equal(formatDuration(3_600_000), '1h');
+    assert.equal(formatDuration(1_500), '1.5s');
+    assert.equal(formatDuration(61_500), '1m1.5s');
+    assert.equal(formatDuration(7 * 86_400_000), '7d');
+  });
+
+  it('formats exactly: every duration reads back as itself', () => {
+    for (const ms of [
+      1,
+      999,
+      1_000,
+      1_001,
+      1_500,
+      59_999,
+      90_000,
+      3_723_004,
+      86_400_000 + 1,
+      366 * 86_400_000,
+    ]) {
+      assert.equal(parseDuration(formatDuration(ms)), ms, formatDuration(ms));
+    }
   });
 });
 

@@ -14,20 +14,25 @@ export function parseDuration(text: string): number | undefined {
   return Number.isFinite(total) ? Math.round(total) : undefined;
 }
 
-/** The shortest readable form, for messages and the status page: 90000 -> "1m30s". */
+/**
+ * The shortest readable form, for messages and the status page, exact to the millisecond so that it reads
+ * back (parseDuration) as the same duration: 90000 -> "1m30s", 1500 -> "1.5s", 250 -> "250ms".
+ */
 export function formatDuration(ms: number): string {
-  if (ms < 1_000) return `${Math.round(ms)}ms`;
+  let rest = Math.round(ms);
+  if (rest < 1_000) return `${rest}ms`;
   const parts: string[] = [];
-  let rest = Math.round(ms / 1_000);
   for (const [unit, size] of [
-    ['h', 3_600],
-    ['m', 60],
-    ['s', 1],
+    ['d', UNIT_MS.d],
+    ['h', UNIT_MS.h],
+    ['m', UNIT_MS.m],
   ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;
     }
   }
+  // Seconds carry the milliseconds as a fraction: 1.5s, not 1s500ms.
+  if (rest > 0) parts.push(`${rest / 1_000}s`);
   return parts.join('');
 }
