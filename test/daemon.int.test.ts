@@ -136,15 +136,21 @@ ${extra}`,
     }
   });
 
-  it('stops on SIGTERM with a cycle in flight: exit 0, quickly, and logs it', async () => {
-    const { path } = writeConfig({ 'hang-a': 'predict_hang', 'hang-b': 'predict_hang' });
-    const daemon = await startDaemon(['--config', path], env);
-    await sleep(300); // the first cycle is now waiting on /predict
-    const started = Date.now();
-    assert.equal(await daemon.stop('SIGTERM'), 0);
-    assert.ok(Date.now() - started < 5_000, 'stopped within a few seconds');
-    assert.ok(daemon.logs.some((line) => line.msg === 'stopped'));
-  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`stops on ${signal} with a cycle in flight: exit 0, quickly, the database closed, and logs it`, async () => {
+      const { path, dbPath } = writeConfig({ 'hang-a': 'predict_hang', 'hang-b': 'predict_hang' });
+      const daemon = await startDaemon(['--config', path], env);
+      await sleep(300); // the first cycle is now waiting on /predict
+      const started = Date.now();
+      assert.equal(await daemon.stop(signal), 0);
+      assert.ok(Date.now() - started < 5_000, 'stopped within a few seconds');
+      assert.ok(daemon.logs.some((line) => line.msg === 'shutting down' && line.signal === signal));
+      assert.ok(daemon.logs.some((line) => line.msg === 'stopped'));
+      // Closing the last connection folds the WAL into the database and removes it.
+      assert.ok(existsSync(dbPath), 'the database is there');
+      assert.ok(!existsSync(`${dbPath}-wal`), 'the database was closed cleanly');
+    });
+  }
 
   it('survives SIGKILL mid-cycle: the database passes integrity_check and the daemon restarts on it', async () => {
     const planes: Record<string, Scenario> = {};
