@@ -1700,7 +1700,18 @@ ${HELP}`
     config = await loadConfigFile(path, process.env);
   }
   if (listenAt !== void 0) config = { ...config, server: { ...config.server, listen: listenAt } };
-  const log = createLogger(config.log.level);
+  let stdoutOpen = true;
+  process.stdout.on("error", (error) => {
+    if (!stdoutOpen) return;
+    stdoutOpen = false;
+    process.stderr.write(
+      `planecheck: stdout closed (${error.code ?? error.message}); carrying on without logs
+`
+    );
+  });
+  const log = createLogger(config.log.level, (line) => {
+    if (stdoutOpen) process.stdout.write(line);
+  });
   const planeNames = config.workloadPlanes.map((plane) => plane.name);
   let recoveries = 0;
   const store = openSqliteStore(config.storage.path, {

@@ -102,7 +102,19 @@ async function main(): Promise<number> {
   }
   if (listenAt !== undefined) config = { ...config, server: { ...config.server, listen: listenAt } };
 
-  const log = createLogger(config.log.level);
+  // If whoever reads stdout goes away (EPIPE), checking, metrics and self-heal carry on, without logs:
+  // an unhandled stream error would otherwise end the process.
+  let stdoutOpen = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (!stdoutOpen) return;
+    stdoutOpen = false;
+    process.stderr.write(
+      `planecheck: stdout closed (${error.code ?? error.message}); carrying on without logs\n`,
+    );
+  });
+  const log = createLogger(config.log.level, (line) => {
+    if (stdoutOpen) process.stdout.write(line);
+  });
   const planeNames = config.workloadPlanes.map((plane) => plane.name);
   let recoveries = 0;
   const store = openSqliteStore(config.storage.path, {

@@ -54,6 +54,8 @@ ${extra}`,
     };
     return body.planes.find((p) => p.name === plane);
   };
+  const cyclesTotal = async (url: string) =>
+    Number(/^planecheck_cycles_total (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? NaN);
   const metricValue = (text: string, plane: string, status: string) =>
     new RegExp(`^planecheck_status\\{workload_plane="${plane}",status="${status}"\\} (\\d)$`, 'm').exec(
       text,
@@ -151,6 +153,28 @@ ${extra}`,
       assert.ok(!existsSync(`${dbPath}-wal`), 'the database was closed cleanly');
     });
   }
+
+  it('carries on checking and serving when its stdout reader goes away', async () => {
+    const { path } = writeConfig({ 'pipe-ok': 'healthy' });
+    const daemon = await startDaemon(['--config', path], env);
+    try {
+      daemon.child.stdout?.destroy(); // the next log line meets a closed pipe (EPIPE)
+      await eventually(
+        () => Promise.resolve(daemon.stderr().includes('planecheck: stdout closed (EPIPE)') || undefined),
+        5_000,
+        'the daemon to notice its closed stdout',
+      );
+      const checksBefore = await cyclesTotal(daemon.url);
+      await eventually(
+        async () => ((await cyclesTotal(daemon.url)) > checksBefore ? true : undefined),
+        5_000,
+        'another cycle after stdout closed',
+      );
+      assert.equal(daemon.child.exitCode, null, 'still running');
+    } finally {
+      assert.equal(await daemon.stop(), 0);
+    }
+  });
 
   it('survives SIGKILL mid-cycle: the database passes integrity_check and the daemon restarts on it', async () => {
     const planes: Record<string, Scenario> = {};
