@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { request as httpRequest } from 'node:http';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
-import { runNode } from './helpers/run.js';
+import { ROOT, runNode } from './helpers/run.js';
 import { startHttpsServer, TLS_FIXTURES } from './helpers/servers.js';
 
 describe('planecheck CLI (dist/cli.js as a child process)', () => {
@@ -155,6 +156,21 @@ workloadPlanes:
     assert.equal(run.code, 2);
     assert.match(run.stderr, /workloadPlanes\[2\]\.inferenceUrl: invalid URL/);
     assert.ok(!run.stderr.includes('cli-secret-key'));
+  });
+
+  it("ends quietly, with the checks' exit code, when its output's reader has gone (`| head`)", async () => {
+    const config = await configFor('closed-pipe', ['us-east-1', 'ap-south-1']);
+    const child = spawn(process.execPath, ['dist/cli.js', 'check', '--config', config], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // every line the CLI writes meets a closed pipe (EPIPE)
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '');
+    assert.equal(code, 1, 'ap-south-1 is FAILED');
   });
 
   it('documents both commands in --help', async () => {
