@@ -1363,6 +1363,15 @@ var StoreError = class extends Error {
   name = "StoreError";
 };
 function openSqliteStore(path, options = {}) {
+  try {
+    return openOrRecover(path, options);
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new StoreError(`cannot open the database ${path}: ${cause}`, { cause: error });
+  }
+}
+function openOrRecover(path, options) {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   try {
     return new SqliteResultStore(openDatabase(path));

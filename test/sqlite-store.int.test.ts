@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -97,6 +97,28 @@ describe('SqliteResultStore', () => {
       },
     );
     assert.deepEqual(readFileSync(path), before);
+  });
+
+  it('names the file when it cannot open it at all, and moves nothing aside', () => {
+    const dir = tempDir();
+    const file = join(dir, 'not-a-directory');
+    writeFileSync(file, 'keep me');
+    assert.throws(
+      () => openSqliteStore(join(file, 'planecheck.db')),
+      (error: unknown) =>
+        error instanceof StoreError &&
+        error.message.startsWith(`cannot open the database ${join(file, 'planecheck.db')}: `),
+    );
+    const directory = join(dir, 'a-directory.db');
+    mkdirSync(directory);
+    assert.throws(
+      () => openSqliteStore(directory),
+      (error: unknown) =>
+        error instanceof StoreError &&
+        error.message === `cannot open the database ${directory}: unable to open database file`,
+    );
+    assert.deepEqual(readdirSync(dir).sort(), ['a-directory.db', 'not-a-directory']);
+    assert.equal(readFileSync(file, 'utf8'), 'keep me');
   });
 
   it('migrates an older database forward', () => {

@@ -70,6 +70,17 @@ interface Row {
  * timestamp (never deleted) and a fresh one started; a database from a newer planecheck is refused.
  */
 export function openSqliteStore(path: string, options: OpenStoreOptions = {}): SqliteResultStore {
+  try {
+    return openOrRecover(path, options);
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    // A directory in the way, a path under a file, no permission, a full disk: name the file, not the syscall.
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new StoreError(`cannot open the database ${path}: ${cause}`, { cause: error });
+  }
+}
+
+function openOrRecover(path: string, options: OpenStoreOptions): SqliteResultStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   try {
     return new SqliteResultStore(openDatabase(path));
