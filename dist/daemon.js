@@ -1673,23 +1673,23 @@ async function main() {
       import("./chunks/demo-HLUIEX5H.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
-    sandbox = new SandboxPlatform({
+    const platform = new SandboxPlatform({
       apiKey: DEMO_API_KEY,
       planes: DEMO_PLANES,
       slowDelayMs: 300,
       asyncDurationMs: 300
     });
-    const platform = sandbox;
+    sandbox = platform;
     const sandboxUrl = await platform.start();
     openedAtStartup.push(() => platform.close());
-    sandboxGithub = new SandboxGithub({
+    const github = new SandboxGithub({
       token: DEMO_GITHUB_TOKEN,
       workflowInputs: ["workload_plane", "reason", "correlation_id"],
       queuedMs: 2e3,
       runMs: 4e3,
       onRunSucceeded: (inputs) => platform.repair(inputs.workload_plane ?? "")
     });
-    const github = sandboxGithub;
+    sandboxGithub = github;
     const githubUrl = await github.start();
     openedAtStartup.push(() => github.close());
     const storagePath = join(mkdtempSync(join(tmpdir(), "planecheck-demo-")), "planecheck.db");
