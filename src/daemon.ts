@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The daemon's composition root: the only place that builds and wires config, store, checker,
 // metrics, scheduler and server.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +13,7 @@ import { loadConfigFile, resolveConfigPath } from './config/load.js';
 import { ConfigError, parseConfig, parseListenAddress } from './config/parse.js';
 import type { Config } from './config/schema.js';
 import { CheckCycle } from './daemon/check-cycle.js';
-import { createLogger, getErrorMessage } from './log/logger.js';
+import { createLogger, getErrorMessage, type Logger } from './log/logger.js';
 import { PlanecheckMetrics } from './metrics/metrics.js';
 import { CycleScheduler } from './scheduler/cycle-scheduler.js';
 import type { SandboxGithub } from './sandbox/sandbox-github.js';
@@ -23,6 +24,7 @@ import { healActionView, statusResponse } from './server/status-api.js';
 import { openSqliteStore, StoreError } from './store/sqlite-store.js';
 import { RECENT_RESULTS, StatusBoard } from './store/status-board.js';
 import { AvailabilityCache } from './store/availability.js';
+import { unsupportedNode } from './util/node-floor.js';
 
 const HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT]
 
@@ -39,6 +41,11 @@ const HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PO
 const openedAtStartup: (() => unknown)[] = [];
 
 async function main(): Promise<number> {
+  const oldNode = unsupportedNode(process.versions.node);
+  if (oldNode !== undefined) {
+    process.stderr.write(`planecheck: ${oldNode}\n`);
+    return 2;
+  }
   const { values } = parseArgs({
     options: {
       config: { type: 'string' },
@@ -57,6 +64,7 @@ async function main(): Promise<number> {
   const listenAt = values.listen === undefined ? undefined : parseListenAddress(values.listen, '--listen');
   let sandbox: SandboxPlatform | undefined;
   let sandboxGithub: SandboxGithub | undefined;
+  let demoDirectory: string | undefined;
   let config: Config;
   if (values.demo) {
     // Demo-only code (and self-heal's GitHub client below) is loaded on demand: a production daemon
@@ -86,7 +94,11 @@ async function main(): Promise<number> {
     sandboxGithub = github;
     const githubUrl = await github.start();
     openedAtStartup.push(() => github.close());
-    const storagePath = join(mkdtempSync(join(tmpdir(), 'planecheck-demo-')), 'planecheck.db');
+    // The demo's database lives in a temp directory of its own, removed when the demo stops.
+    const directory = mkdtempSync(join(tmpdir(), 'planecheck-demo-'));
+    demoDirectory = directory;
+    openedAtStartup.push(() => rmSync(directory, { recursive: true, force: true }));
+    const storagePath = join(directory, 'planecheck.db');
     config = parseConfig(
       demoConfigYaml(sandboxUrl, `storage: { path: "${storagePath}" }\n${demoSelfHealYaml(githubUrl)}`),
     );
@@ -207,7 +219,11 @@ async function main(): Promise<number> {
       planeStatus: (plane) => board.state(plane).status,
     }),
   });
-  const url = await listen(server, config.server.listen);
+  const url = await listenOrFreePort(server, config.server.listen, {
+    // Only the demo moves to a free port: a configured or explicit address is where Prometheus scrapes.
+    fallBack: values.demo && listenAt === undefined,
+    log,
+  });
   openedAtStartup.length = 0; // started: from here on, shutdown closes everything in its own order
   healer?.resume();
   scheduler.start();
@@ -247,8 +263,27 @@ async function main(): Promise<number> {
   store.close();
   await sandbox?.close();
   await sandboxGithub?.close();
+  if (demoDirectory !== undefined) rmSync(demoDirectory, { recursive: true, force: true });
   log.info('stopped');
   return 0;
+}
+
+/** Listens at `address`; with `fallBack`, a taken port is replaced by a free one on the same host, and said. */
+async function listenOrFreePort(
+  server: Server,
+  address: string,
+  { fallBack, log }: { fallBack: boolean; log: Logger },
+): Promise<string> {
+  try {
+    return await listen(server, address);
+  } catch (error) {
+    if (!fallBack || (error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+    const host = address.slice(0, address.lastIndexOf(':'));
+    const url = await listen(server, `${host}:0`);
+    log.warn('listen address in use; serving on a free port instead', { wanted: address, url });
+    process.stderr.write(`planecheck demo: ${address} is in use; serving on ${url} instead\n`);
+    return url;
+  }
 }
 
 try {

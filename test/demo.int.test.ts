@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEMO_PLANES } from '../src/sandbox/demo.js';
 import { eventually, startDaemon } from './helpers/daemon.js';
@@ -80,14 +84,50 @@ describe('the demo (npm start)', () => {
     }
   });
 
+  it('on a taken default port serves on a free one, says so, and removes its temp directory on SIGINT', async () => {
+    // Hold 9464 (the demo's default) ourselves; if something else already holds it, it is taken all the same.
+    const holder = createServer();
+    const held = await new Promise<boolean>((resolve) => {
+      holder.once('error', () => resolve(false));
+      holder.listen(9464, '127.0.0.1', () => resolve(true));
+    });
+    try {
+      const daemon = await startDaemon(['--demo']);
+      const started = daemon.logs.find((line) => line.msg === 'planecheck started') ?? {};
+      const directory = dirname(String(started.storage));
+      try {
+        assert.doesNotMatch(daemon.url, /:9464$/);
+        const banner = await eventually(
+          () => Promise.resolve(daemon.stderr().includes('Ctrl-C stops it') ? daemon.stderr() : undefined),
+          5_000,
+          'the demo banner',
+        );
+        assert.match(
+          banner,
+          /planecheck demo: 127\.0\.0\.1:9464 is in use; serving on http:\/\/127\.0\.0\.1:\d+ instead/,
+        );
+        assert.ok(banner.includes(`${daemon.url}/api/v1/status`), 'the banner names the port it serves on');
+        assert.equal((await fetch(`${daemon.url}/healthz`)).status, 200);
+        assert.match(directory, /planecheck-demo-/);
+        assert.ok(existsSync(directory), `the demo's directory ${directory} exists while it runs`);
+      } finally {
+        assert.equal(await daemon.stop('SIGINT'), 0);
+      }
+      assert.ok(!existsSync(directory), `the demo removed ${directory} on SIGINT`);
+    } finally {
+      if (held) await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
   it('exits at once, naming the option, on a bad --listen', async () => {
     const run = await runNode(['dist/daemon.js', '--demo', '--listen', 'localhost'], { timeoutMs: 10_000 });
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /--listen is invalid:\n {2}expected host:port, e\.g\. 127\.0\.0\.1:9464\n/);
   });
 
-  it('exits 1 with "cannot listen" when the port is taken, leaving no sandbox running behind it', async () => {
+  it('exits 1 with "cannot listen" when an explicit --listen port is taken, leaving no sandbox or temp directory behind', async () => {
     const taken = await startSilentServer();
+    const before = new Set(readdirSync(tmpdir()));
     try {
       // A hang here (the demo's sandbox servers holding the process) ends at the timeout, as code -1.
       const run = await runNode(['dist/daemon.js', '--demo', '--listen', `127.0.0.1:${taken.port}`], {
@@ -95,6 +135,12 @@ describe('the demo (npm start)', () => {
       });
       assert.equal(run.code, 1, run.stderr);
       assert.match(run.stderr, /^planecheck: cannot listen: listen EADDRINUSE/m);
+      const directories = readdirSync(tmpdir()).filter((name) => name.startsWith('planecheck-demo-'));
+      assert.deepEqual(
+        directories.filter((name) => !before.has(name)),
+        [],
+        'a demo that could not start leaves no temp directory',
+      );
     } finally {
       await taken.close();
     }
