@@ -1,11 +1,14 @@
-import {
+import zlib, {
   constants,
-  crc32,
   createDeflateRaw,
   createInflateRaw,
   deflateRawSync,
   type DeflateRaw,
 } from 'node:zlib';
+
+// Read from the module at call time, not imported by name: on a Node older than 20.15 a named import would
+// fail before the entry could say which Node it needs.
+const crc32 = (data: Uint8Array, value?: number): number => zlib.crc32(data, value);
 
 /**
  * Level 1: metrics text is repetitive enough that it compresses well even so. At 1,000 planes the
