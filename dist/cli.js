@@ -5,8 +5,9 @@ import {
   createChecker,
   loadConfigFile,
   resolveConfigPath,
-  toPlaneReport
-} from "./chunks/chunk-GH5CSAGH.js";
+  toPlaneReport,
+  unsupportedNode
+} from "./chunks/chunk-PKKMVU4N.js";
 import {
   DEMO_API_KEY,
   DEMO_PLANES,
@@ -230,10 +231,17 @@ async function demoCommand(io) {
 process.stdout.on("error", (error) => {
   if (error.code !== "EPIPE") throw error;
 });
-process.exitCode = await runCli(process.argv.slice(2), {
-  out: (text) => process.stdout.write(`${text}
+var oldNode = unsupportedNode(process.versions.node);
+if (oldNode !== void 0) {
+  process.stderr.write(`planecheck: ${oldNode}
+`);
+  process.exitCode = 2;
+} else {
+  process.exitCode = await runCli(process.argv.slice(2), {
+    out: (text) => process.stdout.write(`${text}
 `),
-  err: (text) => process.stderr.write(`${text}
+    err: (text) => process.stderr.write(`${text}
 `),
-  env: process.env
-});
+    env: process.env
+  });
+}

@@ -6,8 +6,9 @@ import {
   createChecker,
   loadConfigFile,
   resolveConfigPath,
-  toPlaneReport
-} from "./chunks/chunk-GH5CSAGH.js";
+  toPlaneReport,
+  unsupportedNode
+} from "./chunks/chunk-PKKMVU4N.js";
 import {
   ConfigError,
   intervalToCron,
@@ -19,7 +20,7 @@ import "./chunks/chunk-YVK2JUK6.js";
 import "./chunks/chunk-KNTKHN2X.js";
 
 // src/daemon.ts
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -219,13 +220,13 @@ var CheckCycle = class {
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 
 // src/metrics/gzip-parts.ts
-import {
+import zlib, {
   constants,
-  crc32,
   createDeflateRaw,
   createInflateRaw,
   deflateRawSync
 } from "node:zlib";
+var crc32 = (data, value) => zlib.crc32(data, value);
 var LEVEL = 1;
 var SEGMENT = { finishFlush: constants.Z_FULL_FLUSH, level: LEVEL };
 var HEADER = Buffer.from([31, 139, 8, 0, 0, 0, 0, 0, 0, 255]);
@@ -1649,6 +1650,12 @@ var HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT
 `;
 var openedAtStartup = [];
 async function main() {
+  const oldNode = unsupportedNode(process.versions.node);
+  if (oldNode !== void 0) {
+    process.stderr.write(`planecheck: ${oldNode}
+`);
+    return 2;
+  }
   const { values } = parseArgs({
     options: {
       config: { type: "string" },
@@ -1665,6 +1672,7 @@ async function main() {
   const listenAt = values.listen === void 0 ? void 0 : parseListenAddress(values.listen, "--listen");
   let sandbox;
   let sandboxGithub;
+  let demoDirectory;
   let config;
   if (values.demo) {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
@@ -1692,7 +1700,10 @@ async function main() {
     sandboxGithub = github;
     const githubUrl = await github.start();
     openedAtStartup.push(() => github.close());
-    const storagePath = join(mkdtempSync(join(tmpdir(), "planecheck-demo-")), "planecheck.db");
+    const directory = mkdtempSync(join(tmpdir(), "planecheck-demo-"));
+    demoDirectory = directory;
+    openedAtStartup.push(() => rmSync(directory, { recursive: true, force: true }));
+    const storagePath = join(directory, "planecheck.db");
     config = parseConfig(
       demoConfigYaml(sandboxUrl, `storage: { path: "${storagePath}" }
 ${demoSelfHealYaml(githubUrl)}`)
@@ -1813,7 +1824,11 @@ ${HELP}`
       planeStatus: (plane) => board.state(plane).status
     })
   });
-  const url = await listen(server, config.server.listen);
+  const url = await listenOrFreePort(server, config.server.listen, {
+    // Only the demo moves to a free port: a configured or explicit address is where Prometheus scrapes.
+    fallBack: values.demo && listenAt === void 0,
+    log
+  });
   openedAtStartup.length = 0;
   healer?.resume();
   scheduler.start();
@@ -1856,8 +1871,22 @@ planecheck demo: ${planeNames.length} sandbox planes, checked every ${config.sch
   store.close();
   await sandbox?.close();
   await sandboxGithub?.close();
+  if (demoDirectory !== void 0) rmSync(demoDirectory, { recursive: true, force: true });
   log.info("stopped");
   return 0;
+}
+async function listenOrFreePort(server, address, { fallBack, log }) {
+  try {
+    return await listen(server, address);
+  } catch (error) {
+    if (!fallBack || error.code !== "EADDRINUSE") throw error;
+    const host = address.slice(0, address.lastIndexOf(":"));
+    const url = await listen(server, `${host}:0`);
+    log.warn("listen address in use; serving on a free port instead", { wanted: address, url });
+    process.stderr.write(`planecheck demo: ${address} is in use; serving on ${url} instead
+`);
+    return url;
+  }
 }
 try {
   process.exitCode = await main();
