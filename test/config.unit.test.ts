@@ -293,6 +293,29 @@ describe('parseConfig', () => {
   });
 });
 
+describe('cross-field checks', () => {
+  it('are reported beside other field errors, not in a second round', () => {
+    const text = variant('concurrency: 16', 'concurrency: lots')
+      .replace('  token: ${GITHUB_TOKEN}\n', '')
+      .replace('github:\n  apiUrl: https://api.github.com\n', '')
+      .replace('planeTimeout: 45s', 'planeTimeout: 90s');
+    const issues = issuesOf(text).map((issue) => issue.path);
+    assert.ok(issues.includes('schedule.concurrency'), issues.join(', '));
+    assert.ok(
+      issues.includes('github'),
+      `selfHeal without github is reported in the same round: ${issues.join(', ')}`,
+    );
+  });
+
+  it('wait for the fields they read: a bad interval gives its own error, not a second one about it', () => {
+    const issues = issuesOf(variant('interval: 60s', 'interval: soon'));
+    assert.deepEqual(
+      issues.map((issue) => issue.path),
+      ['schedule.interval'],
+    );
+  });
+});
+
 describe('loadConfigFile', () => {
   it('reads a file and names it in errors', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'planecheck-config-'));
@@ -305,6 +328,34 @@ describe('loadConfigFile', () => {
       error.message.startsWith(`${path} is invalid`),
     );
     await assert.rejects(loadConfigFile(join(dir, 'missing.yaml'), ENV), /file not found/);
+  });
+
+  it('reads github.app.privateKeyPath at load, naming the field when it cannot', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'planecheck-config-'));
+    const path = join(dir, 'planecheck.yaml');
+    const keyPath = join(dir, 'app.pem');
+    await writeFile(
+      path,
+      variant(
+        '  token: ${GITHUB_TOKEN}',
+        `  app: { appId: 1, installationId: 2, privateKeyPath: "${keyPath}" }`,
+      ),
+    );
+    await assert.rejects(
+      loadConfigFile(path, ENV),
+      (error: Error) =>
+        error.message ===
+        `${path} is invalid:\n  github.app.privateKeyPath: cannot read ${keyPath}: file not found`,
+    );
+    await writeFile(keyPath, 'not a key');
+    await assert.rejects(
+      loadConfigFile(path, ENV),
+      /github\.app\.privateKeyPath: .*does not hold a PEM private key/,
+    );
+    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n';
+    await writeFile(keyPath, pem);
+    const config = await loadConfigFile(path, ENV);
+    assert.equal(config.github?.app?.privateKey, pem);
   });
 });
 

@@ -12,15 +12,48 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv): Prom
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
-    throw new ConfigError([{ path: '', message: `cannot read ${path}: ${why}` }], path);
+    throw new ConfigError([{ path: '', message: `cannot read ${path}: ${readError(error)}` }], path);
   }
+  let config: Config;
   try {
-    return parseConfig(text, env);
+    config = parseConfig(text, env);
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(error.issues, path);
     throw error;
   }
+  return withPrivateKeyFile(config, path);
+}
+
+/**
+ * Reads `github.app.privateKeyPath` while the config is loaded, so an unreadable key is a config error
+ * at start (exit 2, before any file is created) rather than a crash when the GitHub client is built.
+ */
+async function withPrivateKeyFile(config: Config, source: string): Promise<Config> {
+  const app = config.github?.app;
+  if (app?.privateKeyPath === undefined || config.github === undefined) return config;
+  const field = 'github.app.privateKeyPath';
+  let privateKey: string;
+  try {
+    privateKey = await readFile(app.privateKeyPath, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      [{ path: field, message: `cannot read ${app.privateKeyPath}: ${readError(error)}` }],
+      source,
+    );
+  }
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+    throw new ConfigError(
+      [{ path: field, message: `${app.privateKeyPath} does not hold a PEM private key` }],
+      source,
+    );
+  }
+  return { ...config, github: { ...config.github, app: { ...app, privateKey } } };
+}
+
+function readError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'file not found';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return String(code ?? error);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ParsePayload } from 'zod/v4/core';
 import { formatDuration, parseDuration } from './duration.js';
 import { intervalToCron } from '../scheduler/interval-to-cron.js';
 import { findPlaceholders } from './template.js';
@@ -297,55 +298,91 @@ export const Config = z
     storage: Storage.prefault({}),
     log: Log.prefault({}),
   })
-  .superRefine((config, ctx) => {
-    const seen = new Map<string, number>();
-    config.workloadPlanes.forEach((plane, index) => {
-      const first = seen.get(plane.name);
-      if (first !== undefined) {
+  // Each cross-field check runs as soon as the fields it reads are valid, so its error is reported beside
+  // any other field's, not in a second round after those are fixed.
+  .superRefine(
+    (config, ctx) => {
+      const seen = new Map<string, number>();
+      config.workloadPlanes.forEach((plane, index) => {
+        if (typeof plane?.name !== 'string') return;
+        const first = seen.get(plane.name);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['workloadPlanes', index, 'name'],
+            message: `duplicate plane name "${plane.name}" (also workloadPlanes[${first}])`,
+          });
+        } else seen.set(plane.name, index);
+      });
+    },
+    { when: (payload) => Array.isArray((payload.value as { workloadPlanes?: unknown }).workloadPlanes) },
+  )
+  .superRefine(
+    (config, ctx) => {
+      const { interval, planeTimeout, cacheTtl } = config.schedule;
+      if (planeTimeout >= interval) {
         ctx.addIssue({
           code: 'custom',
-          path: ['workloadPlanes', index, 'name'],
-          message: `duplicate plane name "${plane.name}" (also workloadPlanes[${first}])`,
+          path: ['schedule', 'planeTimeout'],
+          message: `must be below schedule.interval (${formatDuration(interval)}) so that a cycle ends before the next`,
         });
-      } else seen.set(plane.name, index);
-    });
-    const { interval, planeTimeout, cacheTtl } = config.schedule;
-    if (planeTimeout >= interval) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['schedule', 'planeTimeout'],
-        message: `must be below schedule.interval (${formatDuration(interval)}) so that a cycle ends before the next`,
-      });
-    }
-    if (cacheTtl <= interval) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['schedule', 'cacheTtl'],
-        message: `must be longer than schedule.interval (${formatDuration(interval)}), or every result expires before the next check`,
-      });
-    }
-    if (config.platform.requestTimeout > planeTimeout) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['platform', 'requestTimeout'],
-        message: `must not exceed schedule.planeTimeout (${formatDuration(planeTimeout)})`,
-      });
-    }
-    if (config.selfHeal?.enabled && config.selfHeal.repository === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['selfHeal', 'repository'],
-        message: 'required when selfHeal.enabled is true (owner/repo of the smoke-test workflow)',
-      });
-    }
-    if (config.selfHeal?.enabled && config.github === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['github'],
-        message: 'required when selfHeal.enabled is true (token or app credentials to dispatch the workflow)',
-      });
-    }
-  });
+      }
+      if (cacheTtl <= interval) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedule', 'cacheTtl'],
+          message: `must be longer than schedule.interval (${formatDuration(interval)}), or every result expires before the next check`,
+        });
+      }
+    },
+    whenValid(['schedule']),
+  )
+  .superRefine(
+    (config, ctx) => {
+      const { planeTimeout } = config.schedule;
+      if (config.platform.requestTimeout > planeTimeout) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['platform', 'requestTimeout'],
+          message: `must not exceed schedule.planeTimeout (${formatDuration(planeTimeout)})`,
+        });
+      }
+    },
+    whenValid(['schedule'], ['platform', 'requestTimeout']),
+  )
+  .superRefine(
+    (config, ctx) => {
+      if (config.selfHeal?.enabled && config.selfHeal.repository === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['selfHeal', 'repository'],
+          message: 'required when selfHeal.enabled is true (owner/repo of the smoke-test workflow)',
+        });
+      }
+      if (config.selfHeal?.enabled && config.github === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['github'],
+          message:
+            'required when selfHeal.enabled is true (token or app credentials to dispatch the workflow)',
+        });
+      }
+    },
+    whenValid(['selfHeal']),
+  );
+
+/**
+ * Runs a check only when no issue was found at or under, or above, any of `fields` (paths in the config):
+ * the values it reads have then parsed and have their defaults.
+ */
+function whenValid(...fields: PropertyKey[][]): { when: (payload: ParsePayload) => boolean } {
+  const overlaps = (a: readonly PropertyKey[], b: readonly PropertyKey[]) =>
+    a.slice(0, Math.min(a.length, b.length)).every((key, i) => key === b[i]);
+  return {
+    when: (payload) =>
+      !payload.issues.some((issue) => fields.some((field) => overlaps(issue.path ?? [], field))),
+  };
+}
 export type Config = z.infer<typeof Config>;
 export type WorkloadPlane = Config['workloadPlanes'][number];
 export type PlatformConfig = Config['platform'];
