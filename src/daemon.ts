@@ -293,8 +293,9 @@ try {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = 2;
   } else if (error instanceof StoreError) {
+    // A database from a newer planecheck, or a path that cannot be opened: a restart will not mend it.
     process.stderr.write(`planecheck: ${error.message}\n`);
-    process.exitCode = 1;
+    process.exitCode = 2;
   } else if ((error as { code?: unknown }).code === 'EADDRINUSE') {
     process.stderr.write(`planecheck: cannot listen: ${getErrorMessage(error)}\n`);
     process.exitCode = 1;

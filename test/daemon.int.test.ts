@@ -237,7 +237,7 @@ ${extra}`,
     const run = await runNode(['dist/daemon.js', '--config', path], {
       env: { PATH: process.env.PATH, ...env },
     });
-    assert.equal(run.code, 1);
+    assert.equal(run.code, 2, 'a start-up problem a restart cannot mend: systemd must not restart it');
     assert.match(run.stderr, /newer than this planecheck supports/);
     assert.deepEqual(readFileSync(dbPath), before);
   });

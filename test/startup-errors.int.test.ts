@@ -10,7 +10,7 @@ import { tempDir } from './helpers/tmp.js';
 // zlib.crc32. A test-side preload, not a switch in planecheck.
 const AS_NODE_20_14 = `data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.14.0"})`;
 
-describe('the Node.js floor', () => {
+describe('start-up problems: one line, exit 2, nothing created', () => {
   it('is the same in package.json engines and in the start-up check', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
     assert.equal(pkg.engines.node, `>=${NODE_FLOOR}`);
@@ -45,6 +45,29 @@ describe('the Node.js floor', () => {
     assert.equal(
       run.stderr,
       `planecheck: planecheck needs Node.js ${NODE_FLOOR} or newer; this is 20.14.0\n`,
+    );
+    assert.ok(!existsSync(database), 'no database was created');
+  });
+
+  it('an unreadable GitHub App key names the field and the file, before the database is created', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'planecheck.yaml');
+    const database = join(dir, 'planecheck.db');
+    const key = join(dir, 'missing.pem');
+    writeFileSync(
+      config,
+      `platform: { controlPlaneUrl: "http://127.0.0.1:9", apiKey: k }
+workloadPlanes: [{ name: a, inferenceUrl: "http://127.0.0.1:9" }]
+storage: { path: "${database}" }
+selfHeal: { enabled: true, repository: acme/platform }
+github: { app: { appId: 1, installationId: 2, privateKeyPath: "${key}" } }
+`,
+    );
+    const run = await runNode(['dist/daemon.js', '--config', config], { timeoutMs: 10_000 });
+    assert.equal(run.code, 2, run.stderr);
+    assert.equal(
+      run.stderr,
+      `${config} is invalid:\n  github.app.privateKeyPath: cannot read ${key}: file not found\n`,
     );
     assert.ok(!existsSync(database), 'no database was created');
   });
