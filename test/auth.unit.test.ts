@@ -19,7 +19,12 @@ describe('isAuthorized', () => {
     ['bearer: missing header', undefined, bearer, false],
     ['bearer: basic sent instead', basic('ops', 'a-long-enough-token-123'), bearer, false],
     ['basic: right credentials', basic('ops', 'correct horse battery'), userPass, true],
-    ['basic: password with a colon', basic('ops', 'correct horse battery'), userPass, true],
+    [
+      'basic: wrong password that matches up to a colon',
+      basic('ops', 'correct horse battery:x'),
+      userPass,
+      false,
+    ],
     ['basic: wrong password', basic('ops', 'wrong horse battery'), userPass, false],
     ['basic: wrong user', basic('dev', 'correct horse battery'), userPass, false],
     ['basic: no colon', `Basic ${Buffer.from('ops').toString('base64')}`, userPass, false],

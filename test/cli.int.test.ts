@@ -145,7 +145,9 @@ ${planes.map((plane) => `  - { name: ${plane}, inferenceUrl: "${inferenceUrl(pla
     const bad = join(dir, 'bad.yaml');
     await writeFile(
       bad,
-      `platform: { controlPlaneUrl: "${sandbox.url}", apiKey: "\${PLATFORM_API_KEY}" }
+      // The secret lands in a field whose error quotes the value: only redaction keeps it out of the output.
+      `schedule: { interval: "\${PLATFORM_API_KEY}" }
+platform: { controlPlaneUrl: "${sandbox.url}", apiKey: "\${PLATFORM_API_KEY}" }
 workloadPlanes:
   - { name: a, inferenceUrl: "http://a" }
   - { name: b, inferenceUrl: "http://b" }
@@ -155,7 +157,8 @@ workloadPlanes:
     const run = await runNode(['dist/cli.js', 'validate', '--config', bad], { env });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /workloadPlanes\[2\]\.inferenceUrl: invalid URL/);
-    assert.ok(!run.stderr.includes('cli-secret-key'));
+    assert.match(run.stderr, /schedule\.interval: invalid duration "\[redacted\]"/);
+    assert.ok(!run.stderr.includes('cli-secret-key'), run.stderr);
   });
 
   it("ends quietly, with the checks' exit code, when its output's reader has gone (`| head`)", async () => {
