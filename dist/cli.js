@@ -7,15 +7,15 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-PKKMVU4N.js";
+} from "./chunks/chunk-ZZHSVE2J.js";
 import {
   DEMO_API_KEY,
   DEMO_PLANES,
   demoConfig
-} from "./chunks/chunk-GAGANNIV.js";
+} from "./chunks/chunk-HPVSUVYN.js";
 import {
   ConfigError
-} from "./chunks/chunk-FAD7ZYV6.js";
+} from "./chunks/chunk-Z5KEYDWC.js";
 import {
   SCENARIOS,
   SandboxPlatform

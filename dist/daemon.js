@@ -8,13 +8,13 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-PKKMVU4N.js";
+} from "./chunks/chunk-ZZHSVE2J.js";
 import {
   ConfigError,
   intervalToCron,
   parseConfig,
   parseListenAddress
-} from "./chunks/chunk-FAD7ZYV6.js";
+} from "./chunks/chunk-Z5KEYDWC.js";
 import "./chunks/chunk-METLG7FZ.js";
 import "./chunks/chunk-YVK2JUK6.js";
 import "./chunks/chunk-KNTKHN2X.js";
@@ -1678,7 +1678,7 @@ async function main() {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
       import("./chunks/sandbox-platform-LVTIWWAQ.js"),
       import("./chunks/sandbox-github-ABSQ6VEB.js"),
-      import("./chunks/demo-HLUIEX5H.js")
+      import("./chunks/demo-PJXSOANB.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
     const platform = new SandboxPlatform({
@@ -1898,7 +1898,7 @@ try {
   } else if (error instanceof StoreError) {
     process.stderr.write(`planecheck: ${error.message}
 `);
-    process.exitCode = 1;
+    process.exitCode = 2;
   } else if (error.code === "EADDRINUSE") {
     process.stderr.write(`planecheck: cannot listen: ${getErrorMessage(error)}
 `);
