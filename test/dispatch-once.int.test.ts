@@ -77,6 +77,65 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
     });
   }
 
+  it('a 502 after which no run ever turns up: still never sent again; the attempt ends lost after runTimeout', async () => {
+    const clock = { at: Date.now() };
+    let upstream = '';
+    const proxy = await startGithubProxy({
+      upstream: () => upstream,
+      rules: [
+        {
+          method: 'POST',
+          path: DISPATCH,
+          action: {
+            kind: 'answer',
+            status: 502,
+            headers: { 'content-type': 'text/html' },
+            body: '<html>502</html>',
+          },
+          times: 1,
+        },
+      ],
+    });
+    const h = await startHealHarness({
+      planes: { vanished: 'no_user' },
+      now: () => clock.at,
+      policy: { runTimeoutMs: 60_000, cooldownMs: 120_000 },
+      githubConfig: (apiUrl) => {
+        upstream = apiUrl;
+        return { apiUrl: proxy.url, token: GITHUB_TOKEN };
+      },
+    });
+    try {
+      await h.cycle(false);
+      // The follow-up lists runs looking for the correlation id, twice after the 502.
+      const post = await proxy.waitFor((r) => r.method === 'POST');
+      await proxy.waitFor((r) => r.method === 'GET' && proxy.seen.indexOf(r) > proxy.seen.indexOf(post) + 1);
+      await h.cycle(false); // the plane is still NO_USER: the attempt is in progress, nothing is sent
+      assert.equal(proxy.seen.filter((r) => r.method === 'POST').length, 1);
+      assert.equal(h.healLog.forPlane('vanished', 10)[0]?.status, 'dispatching');
+
+      clock.at += 60_000; // past runTimeout: the run never turned up
+      await h.healer.idle();
+      const [attempt, ...others] = h.healLog.forPlane('vanished', 10);
+      assert.equal(others.length, 0);
+      assert.equal(attempt?.status, 'lost');
+      assert.equal(attempt?.outcome, 'timed_out');
+      assert.equal(attempt?.error, 'server_error (502)');
+      await h.cycle(); // inside the cooldown of the lost attempt
+      assert.equal(proxy.seen.filter((r) => r.method === 'POST').length, 1, 'never sent again');
+      assert.equal(h.github.runs.length, 0);
+
+      const text = gunzipSync(Buffer.concat(await h.metrics.render())).toString();
+      const labels = (outcome: string) => `workload_plane="vanished",reason="NO_USER",outcome="${outcome}"`;
+      assert.equal(metricValue(text, 'planecheck_self_heal_dispatches_total', labels('error')), 1);
+      assert.equal(metricValue(text, 'planecheck_self_heal_dispatches_total', labels('dispatched')), 0);
+      assert.equal(metricValue(text, 'planecheck_self_heal_dispatches_total', labels('cooldown')), 1);
+    } finally {
+      await h.close();
+      await proxy.close();
+    }
+  });
+
   it('a dispatch refused outright (a 4xx: nothing started) is not looked for, and may be sent again', async () => {
     let upstream = '';
     const proxy = await startGithubProxy({
