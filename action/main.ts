@@ -124,11 +124,12 @@ function startHealer(
   const settings = selfHealSettings(config.selfHeal);
   if (!settings || !config.github) return undefined;
   const log = createLogger('info', (line) => core.info(line.trimEnd()));
+  const healLog = new MemoryHealLog();
   return new SelfHealer({
     // One run sees one result per plane: act on the first.
     settings: { ...settings, policy: { ...settings.policy, failureThreshold: 1 } },
-    github: createGithubClient(config.github, { log }),
-    healLog: new MemoryHealLog(),
+    github: createGithubClient(config.github, { log, backoff: healLog }),
+    healLog,
     history: (plane, limit) => (history.get(plane) ?? []).slice(0, limit),
     recheck: async (plane) => {
       const ref = config.workloadPlanes.find((candidate) => candidate.name === plane);

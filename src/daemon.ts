@@ -167,10 +167,12 @@ async function main(): Promise<number> {
       import('./heal/self-healer.js'),
       import('./store/sqlite-heal-log.js'),
     ]);
+    const healLog = new SqliteHealLog(store.database);
+    metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
     healer = new SelfHealer({
       settings: healSettings,
-      github: createGithubClient(config.github, { log }),
-      healLog: new SqliteHealLog(store.database),
+      github: createGithubClient(config.github, { log, backoff: healLog }),
+      healLog,
       history: (plane, limit) => store.history(plane, limit),
       recheck: (plane) => cycle.checkNow(plane),
       metrics,

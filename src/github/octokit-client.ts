@@ -2,52 +2,50 @@ import { readFileSync } from 'node:fs';
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from 'octokit';
 import type { Config } from '../config/schema.js';
-import type { Logger } from '../log/logger.js';
+import { getErrorMessage, type Logger } from '../log/logger.js';
+import { GithubBackoffError } from './github-error.js';
+import { rateLimitStopUntil, type GithubAnswer, type GithubBackoffStore } from './rate-limit-stop.js';
 
 export type GithubConfig = NonNullable<Config['github']>;
 export type GithubClient = Octokit;
 
 export interface GithubClientOptions {
   log: Logger;
+  /** Where a rate-limit stop is kept, so that it holds across attempts and restarts. */
+  backoff: GithubBackoffStore;
   /** Mint a new installation token once the cached one has less than this left (GitHub's last 1 h). */
   tokenRefreshMarginMs?: number;
-  /** How often a rate-limited request is retried after waiting what GitHub asked for. */
-  rateLimitRetries?: number;
   /** Deadline of one HTTP request to GitHub. */
   requestTimeoutMs?: number;
+  now?: () => number;
 }
 
-/** Client errors worth no retry: bad credentials, no permission, bad request. 429 goes to the throttler. */
+/** Client errors worth no retry: bad credentials, no permission, bad request, rate limits (the gate's). */
 const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
 
 /**
  * The one place that builds the GitHub client: token or GitHub App auth, GitHub Enterprise Server through
- * `apiUrl`, octokit's retry (5xx, network) and throttling (403/429 rate limits, waiting for `retry-after`
- * or `x-ratelimit-reset`) plugins, and a deadline on every request.
+ * `apiUrl`, octokit's retry plugin (5xx and network errors; never the dispatch, see `dispatchWorkflow`), a
+ * deadline on every request, and the rate-limit gate (`gateOnRateLimits`). octokit's throttling plugin
+ * still paces requests, but never waits out a rate limit inside a request: the gate holds every call.
  */
 export function createGithubClient(config: GithubConfig, options: GithubClientOptions): GithubClient {
-  const { log } = options;
-  const rateLimitRetries = options.rateLimitRetries ?? 2;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-  const onLimit =
-    (kind: string) =>
-    (retryAfter: number, request: { method: string; url: string }, _: unknown, retryCount: number) => {
-      const retry = retryCount < rateLimitRetries;
-      log.warn('GitHub rate limit', {
-        kind,
-        retryAfterSeconds: retryAfter,
-        request: `${request.method} ${request.url}`,
-        retry,
-      });
-      return retry;
-    };
   const common = {
     baseUrl: config.apiUrl,
     userAgent: 'planecheck',
     retry: { doNotRetry: DO_NOT_RETRY },
-    throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+    throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false },
     request: { fetch: fetchWithDeadline(requestTimeoutMs) },
   };
+  return gateOnRateLimits(buildClient(config, common, options), options);
+}
+
+function buildClient(
+  config: GithubConfig,
+  common: ConstructorParameters<typeof Octokit>[0],
+  options: GithubClientOptions,
+): Octokit {
   if (config.token !== undefined) return new Octokit({ ...common, auth: config.token });
 
   const app = config.app;
@@ -63,6 +61,55 @@ export function createGithubClient(config: GithubConfig, options: GithubClientOp
       cache: expiryAwareCache(options.tokenRefreshMarginMs ?? 5 * 60_000),
     },
   });
+}
+
+/**
+ * Once GitHub asks for a pause (403/429 with `retry-after`, or `x-ratelimit-remaining: 0` with
+ * `x-ratelimit-reset`, whatever the message), no request of any kind leaves this client until then:
+ * dispatches, run polling, run listing and token minting all fail at once with `rate_limited`. The stop
+ * is kept in `options.backoff` (the database), so neither a new attempt nor a restart ends it early.
+ * Registered last, so it wraps octokit's plugins and sees what they finally made of a request.
+ */
+function gateOnRateLimits(octokit: Octokit, options: GithubClientOptions): Octokit {
+  const { backoff, log } = options;
+  const now = options.now ?? Date.now;
+  const observe = (answer: GithubAnswer, request: string) => {
+    const until = rateLimitStopUntil(answer, now());
+    if (until === undefined || until <= backoff.githubBackoffUntil()) return;
+    try {
+      backoff.stopGithubUntil(until);
+    } catch (error: unknown) {
+      log.error('could not store the GitHub rate-limit stop', { error: getErrorMessage(error) });
+    }
+    log.warn('GitHub rate limit: no GitHub requests until then', {
+      until: new Date(until).toISOString(),
+      status: answer.status,
+      request,
+    });
+  };
+  octokit.hook.wrap('request', async (request, requestOptions) => {
+    const name = `${requestOptions.method} ${requestOptions.url}`;
+    const until = backoff.githubBackoffUntil();
+    if (now() < until) {
+      throw new GithubBackoffError(until);
+    }
+    try {
+      const response = await request(requestOptions);
+      observe({ status: response.status, headers: response.headers, message: '' }, name);
+      return response;
+    } catch (error: unknown) {
+      const { status, response, message } = error as {
+        status?: unknown;
+        response?: { headers?: GithubAnswer['headers'] };
+        message?: unknown;
+      };
+      if (typeof status === 'number' && response?.headers) {
+        observe({ status, headers: response.headers, message: String(message) }, name);
+      }
+      throw error;
+    }
+  });
+  return octokit;
 }
 
 /**

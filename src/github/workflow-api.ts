@@ -1,4 +1,7 @@
+import { GithubError, toGithubError } from './github-error.js';
 import type { GithubClient } from './octokit-client.js';
+
+export { GithubBackoffError, GithubError, toGithubError, type GithubErrorKind } from './github-error.js';
 
 export interface WorkflowTarget {
   owner: string;
@@ -17,53 +20,11 @@ export interface WorkflowRun {
   createdAt: string;
 }
 
-export type GithubErrorKind =
-  | 'rate_limited'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'invalid'
-  | 'server_error'
-  | 'network'
-  | 'invalid_response';
-
-export class GithubError extends Error {
-  override name = 'GithubError';
-  constructor(
-    readonly kind: GithubErrorKind,
-    readonly status: number | undefined,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  /** For logs and the heal log: kind and status, never response bodies or headers. */
-  get summary(): string {
-    return this.status === undefined ? this.kind : `${this.kind} (${this.status})`;
-  }
-}
-
-/** Maps whatever octokit threw to a GithubError with a fixed kind. */
-export function toGithubError(error: unknown): GithubError {
-  if (error instanceof GithubError) return error;
-  const status = (error as { status?: unknown }).status;
-  const message =
-    error instanceof Error ? (error.message.split('\n')[0]?.slice(0, 200) ?? '') : String(error);
-  if (typeof status !== 'number') return new GithubError('network', undefined, message);
-  if (status === 429 || (status === 403 && /rate limit/i.test(message)))
-    return new GithubError('rate_limited', status, message);
-  if (status === 401) return new GithubError('unauthorized', status, message);
-  if (status === 403) return new GithubError('forbidden', status, message);
-  if (status === 404) return new GithubError('not_found', status, message);
-  if (status === 400 || status === 422) return new GithubError('invalid', status, message);
-  if (status >= 500) return new GithubError('server_error', status, message);
-  return new GithubError('invalid', status, message);
-}
-
 /**
  * Dispatches the workflow. Asks for the run's details (GitHub answers 200 with the run id); a server
  * that answers 204, or that rejects the field (older GitHub Enterprise Server), gives no run id and the
- * caller finds the run by its correlation id instead.
+ * caller finds the run by its correlation id instead. Sent once: a failure whose `outcomeUnknown` is set
+ * (timeout, broken connection, 5xx) may still have started a run.
  */
 export async function dispatchWorkflow(
   github: GithubClient,
@@ -77,6 +38,9 @@ export async function dispatchWorkflow(
     workflow_id: target.workflow,
     ref: target.ref,
     inputs,
+    // Never sent twice by the retry plugin: after a timeout or 5xx GitHub may have started the run, and
+    // only a look for it by correlation id (the caller's job) can tell.
+    request: { retries: 0 },
   };
   try {
     const response = await github.request(route, { ...params, return_run_details: true });

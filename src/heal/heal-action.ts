@@ -2,7 +2,10 @@
 export type HealReason = 'NO_USER' | 'NO_ORACLE';
 
 export type HealActionStatus =
-  /** The intent is stored and the dispatch request is (or was, before a crash) on its way. */
+  /**
+   * The intent is stored and the dispatch request is (or was, before a crash) on its way, or got no clear
+   * answer (timeout, 5xx; `error` says which): its run is looked for by correlation id, never re-sent.
+   */
   | 'dispatching'
   | 'queued'
   | 'in_progress'

@@ -4,6 +4,7 @@ import { ACTIVE_STATUSES, type HealAction } from './heal-action.js';
 /** A heal log that lives as long as the process: for one-shot runs (the GitHub Action), which have no database. */
 export class MemoryHealLog implements HealLog {
   readonly #actions: HealAction[] = [];
+  #backoffUntil = 0;
 
   insert(action: NewHealAction): HealAction {
     const stored = { ...action, id: this.#actions.length + 1 };
@@ -35,5 +36,13 @@ export class MemoryHealLog implements HealLog {
 
   attemptsSince(since: number): number {
     return this.#actions.filter((action) => action.dispatchedAt >= since).length;
+  }
+
+  githubBackoffUntil(): number {
+    return this.#backoffUntil;
+  }
+
+  stopGithubUntil(until: number): void {
+    this.#backoffUntil = Math.max(this.#backoffUntil, until);
   }
 }

@@ -2,6 +2,7 @@ import { fillTextTemplate } from '../config/template.js';
 import {
   dispatchWorkflow,
   getRun,
+  GithubBackoffError,
   listDispatchRuns,
   toGithubError,
   type WorkflowRun,
@@ -175,7 +176,13 @@ export class SelfHealer {
       this.#reserved--;
       const failure = toGithubError(error);
       metrics.recordDispatch(plane, reason, failure.kind === 'rate_limited' ? 'rate_limited' : 'error');
-      log.error('self-heal could not list workflow runs', { plane, error: failure.summary });
+      if (failure instanceof GithubBackoffError) {
+        log.info('self-heal held back: GitHub rate limit', {
+          plane,
+          reason,
+          until: new Date(failure.until).toISOString(),
+        });
+      } else log.error('self-heal could not list workflow runs', { plane, error: failure.summary });
       return;
     }
     if (running) {
@@ -197,6 +204,19 @@ export class SelfHealer {
       dispatched = await dispatchWorkflow(github, target, inputs);
     } catch (error) {
       const failure = toGithubError(error);
+      if (failure.outcomeUnknown) {
+        // A timeout or a 5xx (a proxy's, or GitHub's after it acted) may hide a started run: never POST
+        // again blindly. The attempt stays 'dispatching' and its run is looked for by correlation id.
+        healLog.update(action.id, { error: failure.summary, updatedAt: this.#now() });
+        log.warn('self-heal dispatch got no clear answer; looking for its run before any new dispatch', {
+          plane,
+          reason,
+          correlationId,
+          error: failure.summary,
+        });
+        await this.#follow({ ...action, error: failure.summary }, reason);
+        return;
+      }
       healLog.update(action.id, {
         status: 'dispatch_failed',
         error: failure.summary,
@@ -228,8 +248,11 @@ export class SelfHealer {
     await this.#follow({ ...action, ...patch });
   }
 
-  /** Polls the run (finding it by correlation id first when GitHub gave no id) until it completes. */
-  async #follow(action: HealAction): Promise<void> {
+  /**
+   * Polls the run (finding it by correlation id first when GitHub gave no id) until it completes.
+   * `unconfirmed`: the dispatch got no clear answer, so it is counted once the run is found or lost.
+   */
+  async #follow(action: HealAction, unconfirmed?: HealReason): Promise<void> {
     const { settings, healLog, github, log } = this.#deps;
     const { target, policy } = settings;
     const deadline = action.dispatchedAt + policy.runTimeoutMs;
@@ -255,6 +278,7 @@ export class SelfHealer {
               runId,
               runUrl: found.htmlUrl,
             });
+            if (unconfirmed) this.#deps.metrics.recordDispatch(action.plane, unconfirmed, 'dispatched');
           }
         } else {
           run = await getRun(github, target, runId);
@@ -266,11 +290,14 @@ export class SelfHealer {
         }
         if (run?.status === 'completed') break;
       } catch (error) {
-        log.warn('self-heal could not read the workflow run; will retry', {
-          plane: action.plane,
-          correlationId: action.correlationId,
-          error: toGithubError(error).summary,
-        });
+        // A request the rate-limit gate held back was never sent: the client logged the stop once.
+        if (!(error instanceof GithubBackoffError)) {
+          log.warn('self-heal could not read the workflow run; will retry', {
+            plane: action.plane,
+            correlationId: action.correlationId,
+            error: toGithubError(error).summary,
+          });
+        }
       }
       try {
         await sleep(settings.runPollIntervalMs, this.#stopDeadline);
@@ -280,6 +307,8 @@ export class SelfHealer {
     }
     if (this.#stop.signal.aborted) return;
     if (run?.status !== 'completed') {
+      if (unconfirmed && runId === null)
+        this.#deps.metrics.recordDispatch(action.plane, unconfirmed, 'error');
       await this.#finish(action, runId === null ? 'lost' : undefined, 'timed_out', null);
       return;
     }

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { PLANE_STATUSES, STEP_NAMES } from '../check/result.js';
 import {
   compressPartSync,
@@ -67,6 +67,7 @@ export class PlanecheckMetrics {
   /** Parts decompressed for plain-text scrapes; an entry goes when its part is replaced. */
   readonly #texts = new WeakMap<CompressedPart, Promise<Buffer[]>>();
   #dirty = true;
+  #githubBackoff: { until: () => number; now: () => number } = { until: () => 0, now: Date.now };
 
   readonly #checkDuration: StepHistogram;
   readonly #checksTotal: PlaneCounter;
@@ -91,6 +92,19 @@ export class PlanecheckMetrics {
     ]) {
       this.#live.removeSingleMetric(name);
     }
+
+    // Read at every scrape (the live part): a stop shows the moment it starts and drops to 0 when it ends.
+    const backoff = () => this.#githubBackoff;
+    new Gauge({
+      name: 'planecheck_github_backoff_until_seconds',
+      help: 'Unix time until which GitHub asked for no requests (rate limit); 0 when there is no such stop.',
+      registers: [this.#live],
+      collect() {
+        const { until, now } = backoff();
+        const at = until();
+        this.set(at > now() ? at / 1000 : 0);
+      },
+    });
 
     this.#checkDuration = new StepHistogram({
       name: 'planecheck_check_duration_seconds',
@@ -158,6 +172,11 @@ export class PlanecheckMetrics {
     this.#cyclesTotal.inc(0);
     this.#overrunsTotal.inc(0);
     this.#storageRecoveries.inc(0);
+  }
+
+  /** Where `planecheck_github_backoff_until_seconds` reads the stop (epoch ms) from: the heal log. */
+  watchGithubBackoff(until: () => number, now: () => number = Date.now): void {
+    this.#githubBackoff = { until, now };
   }
 
   recordResult(result: StoredResult): void {

@@ -12,7 +12,10 @@ export interface GithubFault {
   count: number;
   /** Seconds, sent as `retry-after`. */
   retryAfter?: number;
-  /** A 403/429 with GitHub's "secondary rate limit" message; otherwise a plain error. */
+  /**
+   * A 403/429 with GitHub's "secondary rate limit" message; otherwise a plain error (a 429 says only
+   * "Too Many Requests", as a load balancer or GitHub Enterprise Server may).
+   */
   secondaryRateLimit?: boolean;
   /** A 403 with `x-ratelimit-remaining: 0` and `x-ratelimit-reset` in `retryAfter` seconds. */
   primaryRateLimit?: boolean;
@@ -175,7 +178,9 @@ export class SandboxGithub {
           ? 'API rate limit exceeded for installation.'
           : fault.status >= 500
             ? 'Server Error'
-            : 'Forbidden';
+            : fault.status === 429
+              ? 'Too Many Requests'
+              : 'Forbidden';
       return reply(fault.status, { message }, headers);
     }
 
@@ -356,7 +361,7 @@ export class SandboxGithub {
       if (!fault || ![403, 429, 500, 502, 503].includes(fault.status) || !(fault.count > 0)) {
         return send(res, 400, {
           message:
-            'expected {"status": 403|429|500|502|503, "count": N, "retryAfter"?, "secondaryRateLimit"?}',
+            'expected {"status": 403|429|500|502|503, "count": N, "retryAfter"?, "secondaryRateLimit"?, "primaryRateLimit"?}',
         });
       }
       this.injectFault(fault);

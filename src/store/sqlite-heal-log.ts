@@ -1,11 +1,15 @@
 import type Database from 'better-sqlite3';
+import type { GithubBackoffStore } from '../github/rate-limit-stop.js';
 import { ACTIVE_STATUSES, type HealAction } from '../heal/heal-action.js';
 
 export type NewHealAction = Omit<HealAction, 'id'>;
 export type HealActionPatch = Partial<Omit<HealAction, 'id' | 'plane' | 'correlationId' | 'dispatchedAt'>>;
 
-/** Self-heal attempts, persisted so that a restart never re-dispatches inside the cooldown. */
-export interface HealLog {
+/**
+ * Self-heal attempts, persisted so that a restart never re-dispatches inside the cooldown; and the time
+ * GitHub asked for no requests until, so that a restart never ends a rate-limit stop early.
+ */
+export interface HealLog extends GithubBackoffStore {
   insert(action: NewHealAction): HealAction;
   update(id: number, patch: HealActionPatch): void;
   /** Newest first. */
@@ -40,16 +44,29 @@ const COLUMNS: Record<keyof HealActionPatch, string> = {
   updatedAt: 'updated_at',
 };
 
-/** The heal log in the daemon's SQLite database (the `heal_actions` table of schema version 2). */
+/**
+ * The heal log in the daemon's SQLite database: the `heal_actions` table (schema version 2) and the
+ * one-row `github_backoff` table (version 3).
+ */
 export class SqliteHealLog implements HealLog {
   readonly #db: Database.Database;
   readonly #insert: Database.Statement;
   readonly #forPlane: Database.Statement<[string, number], Row>;
   readonly #unfinished: Database.Statement<[], Row>;
   readonly #attemptsSince: Database.Statement<[number], { n: number }>;
+  readonly #stopUntil: Database.Statement<[number]>;
+  /** A copy of the stored stop: every GitHub request and every scrape reads it. */
+  #backoffUntil: number;
 
   constructor(db: Database.Database) {
     this.#db = db;
+    this.#stopUntil = db.prepare(
+      `INSERT INTO github_backoff (id, until) VALUES (1, ?)
+       ON CONFLICT (id) DO UPDATE SET until = max(until, excluded.until)`,
+    );
+    const stored = db.prepare('SELECT until FROM github_backoff WHERE id = 1').get() as
+      { until: number } | undefined;
+    this.#backoffUntil = stored?.until ?? 0;
     this.#insert = db.prepare(
       `INSERT INTO heal_actions (plane, reason, correlation_id, dispatched_at, status, run_id, run_url, conclusion,
          outcome, error, updated_at)
@@ -105,6 +122,16 @@ export class SqliteHealLog implements HealLog {
 
   attemptsSince(since: number): number {
     return this.#attemptsSince.get(since)?.n ?? 0;
+  }
+
+  githubBackoffUntil(): number {
+    return this.#backoffUntil;
+  }
+
+  stopGithubUntil(until: number): void {
+    // Held in memory first: a failed write must not let requests through before the time.
+    this.#backoffUntil = Math.max(this.#backoffUntil, Math.round(until));
+    this.#stopUntil.run(Math.round(until));
   }
 }
 

@@ -44,6 +44,11 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX heal_actions_plane_time ON heal_actions (plane, dispatched_at);
    CREATE INDEX heal_actions_time ON heal_actions (dispatched_at);`,
+  // Until when GitHub asked for no requests (epoch ms): one row, kept across restarts.
+  `CREATE TABLE github_backoff (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     until INTEGER NOT NULL
+   );`,
 ];
 
 export class StoreError extends Error {

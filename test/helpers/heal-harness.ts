@@ -26,6 +26,9 @@ export interface HealHarnessOptions {
   tokenRefreshMarginMs?: number;
   /** Reuse a database (a restart). */
   dbPath?: string;
+  /** The clock of the self-healer and the GitHub client's rate-limit gate. */
+  now?: () => number;
+  githubRequestTimeoutMs?: number;
   /** Reuse running sandboxes (a restart). */
   reuse?: { platform: SandboxPlatform; github: SandboxGithub };
 }
@@ -73,11 +76,15 @@ export async function startHealHarness(options: HealHarnessOptions) {
     onResult: (result) => late.healer?.onResult(result),
   });
   const githubConfig = options.githubConfig?.(github.url) ?? { apiUrl: github.url, token: GITHUB_TOKEN };
+  const healLog = new SqliteHealLog(store.database);
+  metrics.watchGithubBackoff(() => healLog.githubBackoffUntil(), options.now);
   const client = createGithubClient(githubConfig, {
     log,
+    backoff: healLog,
     tokenRefreshMarginMs: options.tokenRefreshMarginMs,
+    requestTimeoutMs: options.githubRequestTimeoutMs,
+    now: options.now,
   });
-  const healLog = new SqliteHealLog(store.database);
   const healer = new SelfHealer({
     settings: {
       target: { owner: 'acme', repo: 'platform', workflow: 'production-smoke-test.yml', ref: 'main' },
@@ -98,6 +105,7 @@ export async function startHealHarness(options: HealHarnessOptions) {
     recheck: (plane) => cycle.checkNow(plane),
     metrics,
     log,
+    now: options.now,
   });
   late.healer = healer;
   const healerRef = healer;
