@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
 import { eventually, startDaemon, type DaemonProcess } from './helpers/daemon.js';
-import { startHttpServer, type RunningServer } from './helpers/servers.js';
+import { startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js';
 import { tempDir } from './helpers/tmp.js';
 
 /** Debian's libfaketime (package faketime): steps the daemon's wall clock while it runs. */
@@ -30,10 +29,8 @@ function fakeClockEnv(offsetFile: string): NodeJS.ProcessEnv {
 
 describe('the daemon when its wall clock steps (libfaketime)', () => {
   const sandbox = new SandboxPlatform({ apiKey: API_KEY, planes: {} });
-  /** A proxy in front of the platform that starts answering 502 (an HTML page) when told. */
-  let proxy: RunningServer;
-  let broken = false;
-  const seen: string[] = [];
+  /** A proxy in front of the platform, which starts answering 502 (an HTML page) when told. */
+  let proxy: FaultProxy;
 
   before(async () => {
     if (!existsSync(LIBFAKETIME)) {
@@ -42,23 +39,7 @@ describe('the daemon when its wall clock steps (libfaketime)', () => {
       );
     }
     await sandbox.start();
-    proxy = await startHttpServer((req, res) => {
-      seen.push(req.url ?? '');
-      if (broken) {
-        res.writeHead(502, { 'content-type': 'text/html' }).end('<html><h1>502 Bad Gateway</h1></html>');
-        return;
-      }
-      const upstream = httpRequest(
-        `${sandbox.url}${req.url ?? '/'}`,
-        { method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.destroy());
-      req.pipe(upstream);
-    });
+    proxy = await startFaultProxy(sandbox.url);
   });
   after(async () => {
     await proxy.close();
@@ -104,7 +85,7 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
     try {
       await eventually(async () => ((await statusOf(daemon.url))?.status === 'HEALTHY' ? true : undefined));
       const brokenAt = performance.now();
-      broken = true;
+      proxy.mode = 'bad_gateway';
       writeFileSync(offsetFile, '-60');
       const state = await eventually(
         async () => {
@@ -126,7 +107,7 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
         'a cycle after the step to see the 502',
       );
     } finally {
-      broken = false;
+      proxy.mode = 'forward';
       assert.equal(await daemon.stop(), 0);
     }
   });
