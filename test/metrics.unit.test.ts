@@ -185,7 +185,7 @@ describe('PlanecheckMetrics refresh', () => {
     await metrics.refresh();
     const text = await textOf(metrics);
     assert.match(text, /^planecheck_checks_total\{workload_plane="a",status="HEALTHY"\} 2$/m, 'not frozen');
-    assert.match(text, /^planecheck_metrics_render_failures_total 1$/m);
+    assert.match(text, /^planecheck_metrics_render_errors_total 1$/m);
     assert.match(text, /^extra_gauge 7$/m);
     assert.equal(errors.length, 1);
   });

@@ -166,7 +166,7 @@ export class PlanecheckMetrics {
     });
 
     this.#renderFailures = new Counter({
-      name: 'planecheck_metrics_render_failures_total',
+      name: 'planecheck_metrics_render_errors_total',
       help: 'Refreshes of the cached histograms and counters that failed; the previous render was served.',
       registers: cycle,
     });
