@@ -17,7 +17,6 @@ const API_KEY = 'clock-test-key';
  * stays real (FAKETIME_DONT_FAKE_MONOTONIC), as with a real clock step: timers keep their pace.
  */
 function fakeClockEnv(offsetFile: string): NodeJS.ProcessEnv {
-  writeFileSync(offsetFile, '+0');
   return {
     PLATFORM_API_KEY: API_KEY,
     LD_PRELOAD: LIBFAKETIME,
@@ -46,30 +45,46 @@ describe('the daemon when its wall clock steps (libfaketime)', () => {
     await sandbox.close();
   });
 
-  async function startClockedDaemon(
+  /** A config for one plane behind the proxy, and the daemon's clock offset file, at "+0". */
+  function clockedConfig(
     plane: string,
     schedule: string,
-  ): Promise<{ daemon: DaemonProcess; offsetFile: string }> {
+    requestTimeout = '700ms',
+  ): { path: string; offsetFile: string } {
     sandbox.setScenario(plane, 'healthy');
     const dir = tempDir('planecheck-clock-');
     const path = join(dir, 'planecheck.yaml');
     writeFileSync(
       path,
       `schedule: ${schedule}
-platform: { controlPlaneUrl: "${proxy.url}", apiKey: "\${PLATFORM_API_KEY}", requestTimeout: 700ms, pollInterval: 50ms }
+platform: { controlPlaneUrl: "${proxy.url}", apiKey: "\${PLATFORM_API_KEY}", requestTimeout: ${requestTimeout}, pollInterval: 50ms }
 workloadPlanes: [{ name: ${plane}, inferenceUrl: "${proxy.url}/planes/${plane}" }]
 server: { listen: "127.0.0.1:0" }
 storage: { path: "${join(dir, 'planecheck.db')}" }
 `,
     );
     const offsetFile = join(dir, 'faketime');
+    writeFileSync(offsetFile, '+0');
+    return { path, offsetFile };
+  }
+
+  async function startClockedDaemon(
+    plane: string,
+    schedule: string,
+  ): Promise<{ daemon: DaemonProcess; offsetFile: string }> {
+    const { path, offsetFile } = clockedConfig(plane, schedule);
     const daemon = await startDaemon(['--config', path], fakeClockEnv(offsetFile));
     return { daemon, offsetFile };
   }
 
   const statusOf = async (url: string) => {
     const body = (await (await fetch(`${url}/api/v1/status`)).json()) as {
-      planes: { status: string; reason: string | null }[];
+      planes: {
+        status: string;
+        reason: string | null;
+        lastStatus: string | null;
+        expiresAt: string | null;
+      }[];
     };
     return body.planes[0];
   };
@@ -160,5 +175,31 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
     const step = daemon.logs.find((line) => line.msg === 'wall clock stepped; schedule re-armed');
     assert.ok(step, 'the step is logged');
     assert.ok(Math.abs(Number(step.stepMs) - 3_600_000) < 1_000, `stepMs ${String(step.stepMs)}`);
+  });
+  it('restarted after a step back: a stored result stamped in the future reads as expired', async () => {
+    const { path, offsetFile } = clockedConfig(
+      'clock-restart',
+      '{ interval: 1m, cacheTtl: 2m, planeTimeout: 50s }',
+      '50s',
+    );
+    const first = await startDaemon(['--config', path], fakeClockEnv(offsetFile));
+    await first.waitForLog((line) => line.msg === 'cycle finished');
+    assert.equal(await first.stop(), 0);
+
+    writeFileSync(offsetFile, '-60'); // the stored result is now stamped a minute in the future
+    proxy.mode = 'hold'; // and the restarted daemon's first check stays in flight while the test looks
+    const held = proxy.nextHeld();
+    const restarted = await startDaemon(['--config', path], fakeClockEnv(offsetFile));
+    try {
+      await held;
+      const state = await statusOf(restarted.url);
+      assert.equal(state?.status, 'NO_VALUE', 'a result of unknown age is not fresh');
+      assert.equal(state?.reason, 'result_expired');
+      assert.equal(state?.lastStatus, 'HEALTHY');
+      assert.equal(state?.expiresAt, null);
+    } finally {
+      assert.equal(await restarted.stop(), 0);
+      proxy.mode = 'forward';
+    }
   });
 });
