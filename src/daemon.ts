@@ -143,7 +143,10 @@ async function main(): Promise<number> {
     store.history(plane, RECENT_RESULTS),
   );
   const availability = new AvailabilityCache(store);
-  const metrics = new PlanecheckMetrics(planeNames, board);
+  const metrics = new PlanecheckMetrics(planeNames, board, {
+    onRenderError: (error) =>
+      log.error('could not render metrics; serving the previous ones', { error: getErrorMessage(error) }),
+  });
   for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
 
   const checker = createChecker(config);
@@ -187,6 +190,9 @@ async function main(): Promise<number> {
       log.warn('cycle skipped: the previous cycle is still running');
     },
     onError: (error) => log.error('cycle failed', { error: getErrorMessage(error) }),
+    log,
+    onClockStep: (stepMs) => log.warn('wall clock stepped; schedule re-armed', { stepMs }),
+    onMissedTicks: (count) => log.warn('scheduled ticks missed', { count }),
   });
 
   const currentStatus = () =>

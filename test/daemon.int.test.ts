@@ -10,6 +10,7 @@ import { SandboxGithub } from '../src/sandbox/sandbox-github.js';
 import { SandboxPlatform, type Scenario } from '../src/sandbox/sandbox-platform.js';
 import { MIGRATIONS } from '../src/store/sqlite-store.js';
 import { eventually, startDaemon } from './helpers/daemon.js';
+import { startFaultProxy } from './helpers/fault-proxy.js';
 import { promtoolCheckMetrics } from './helpers/promtool.js';
 import { runNode } from './helpers/run.js';
 import { tempDir } from './helpers/tmp.js';
@@ -61,7 +62,42 @@ ${extra}`,
       text,
     )?.[1];
 
-  it('serves NO_VALUE before the first result, then each plane status in /metrics and /api/v1/status', async () => {
+  it('serves NO_VALUE while the first check of a plane is still in flight', async () => {
+    // The platform holds the check's first request open, and the timeouts are far longer than the
+    // test: the plane has no result for as long as the test looks, however slow the machine.
+    const proxy = await startFaultProxy(sandbox.url, 'hold');
+    sandbox.setScenario('d-first', 'healthy');
+    const dir = tempDir('planecheck-daemon-first-');
+    const path = join(dir, 'planecheck.yaml');
+    writeFileSync(
+      path,
+      `schedule: { interval: 1m, cacheTtl: 2m, planeTimeout: 50s }
+platform: { controlPlaneUrl: "${proxy.url}", apiKey: "\${PLATFORM_API_KEY}", requestTimeout: 50s }
+workloadPlanes: [{ name: d-first, inferenceUrl: "${proxy.url}/planes/d-first" }]
+server: { listen: "127.0.0.1:0" }
+storage: { path: "${join(dir, 'planecheck.db')}" }
+`,
+    );
+    const held = proxy.nextHeld();
+    const daemon = await startDaemon(['--config', path], env);
+    try {
+      await held; // the first check is waiting on the platform
+      const text = await (await fetch(`${daemon.url}/metrics`)).text();
+      assert.equal(metricValue(text, 'd-first', 'NO_VALUE'), '1');
+      for (const status of ['HEALTHY', 'NO_USER', 'NO_ORACLE', 'FAILED']) {
+        assert.equal(metricValue(text, 'd-first', status), '0');
+      }
+      const api = await statusOf(daemon.url, 'd-first');
+      assert.equal(api?.status, 'NO_VALUE');
+      assert.equal(api?.reason, 'no_result');
+      assert.equal(proxy.heldCount, 1, 'the check was still in flight');
+    } finally {
+      assert.equal(await daemon.stop(), 0);
+      await proxy.close();
+    }
+  });
+
+  it('serves each plane status in /metrics and /api/v1/status', async () => {
     const { path } = writeConfig({
       'd-ok': 'healthy',
       'd-nouser': 'no_user',
@@ -70,12 +106,6 @@ ${extra}`,
     });
     const daemon = await startDaemon(['--config', path], env);
     try {
-      const first = await (await fetch(`${daemon.url}/metrics`)).text();
-      assert.equal(metricValue(first, 'd-slow', 'NO_VALUE'), '1', 'NO_VALUE before the first result');
-      for (const status of ['HEALTHY', 'NO_USER', 'NO_ORACLE', 'FAILED']) {
-        assert.equal(metricValue(first, 'd-slow', status), '0');
-      }
-
       const expected = { 'd-ok': 'HEALTHY', 'd-nouser': 'NO_USER', 'd-500': 'FAILED', 'd-slow': 'FAILED' };
       const text = await eventually(
         async () => {
@@ -180,10 +210,32 @@ ${extra}`,
     const planes: Record<string, Scenario> = {};
     for (let i = 0; i < 12; i++) planes[`kill-${i}`] = 'healthy';
     const { path, dbPath } = writeConfig(planes);
+    // Slower ticks, longer timeouts: a held request stays in flight long after the test sees it.
+    // kill-11's inference endpoint is behind a proxy that holds requests once told to.
+    const proxy = await startFaultProxy(sandbox.url);
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8')
+        .replace(
+          /^schedule: .*$/m,
+          'schedule: { interval: 5s, cacheTtl: 20s, concurrency: 8, planeTimeout: 4s }',
+        )
+        .replace('requestTimeout: 700ms', 'requestTimeout: 4s')
+        .replace(sandbox.inferenceUrl('kill-11'), `${proxy.url}/planes/kill-11`),
+    );
     const daemon = await startDaemon(['--config', path], env);
     await daemon.waitForLog((line) => line.msg === 'cycle finished');
-    await sleep(1_050); // into a later cycle
+    proxy.mode = 'hold';
+    const held = proxy.nextHeld();
+    await held; // a later cycle is waiting on kill-11's inference endpoint
+    const cyclesBeforeKill = daemon.logs.filter((line) => line.msg === 'cycle finished').length;
     assert.equal(await daemon.stop('SIGKILL'), 'SIGKILL');
+    await proxy.close();
+    assert.equal(
+      daemon.logs.filter((line) => line.msg === 'cycle finished').length,
+      cyclesBeforeKill,
+      'the kill landed while the cycle was in flight',
+    );
 
     const db = new Database(dbPath);
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');

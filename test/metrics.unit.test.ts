@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { Gauge, Registry } from 'prom-client';
+import { createLogger } from '../src/log/logger.js';
 import { PlanecheckMetrics } from '../src/metrics/metrics.js';
+import { CycleScheduler } from '../src/scheduler/cycle-scheduler.js';
 import type { StoredResult } from '../src/store/plane-state.js';
 import { StatusBoard } from '../src/store/status-board.js';
 import { promtoolCheckMetrics } from './helpers/promtool.js';
@@ -144,5 +147,71 @@ describe('PlanecheckMetrics over gzip', () => {
     const { code, output } = await promtoolCheckMetrics(await textOf(metrics));
     assert.equal(output, '');
     assert.equal(code, 0);
+  });
+});
+
+describe('PlanecheckMetrics refresh', () => {
+  it('survives a failed render: reported and counted, and the next refresh renders again', async () => {
+    // Another module's registry whose collect() throws once: the render of that refresh fails.
+    const extra = new Registry();
+    let failNext = false;
+    new Gauge({
+      name: 'extra_gauge',
+      help: 'A gauge owned by another module.',
+      registers: [extra],
+      collect() {
+        if (failNext) {
+          failNext = false;
+          throw new Error('collect failed');
+        }
+        this.set(7);
+      },
+    });
+    const errors: unknown[] = [];
+    const board = new StatusBoard(['a'], 60_000);
+    const metrics = new PlanecheckMetrics(board.planes, board, {
+      registries: [extra],
+      onRenderError: (error) => errors.push(error),
+    });
+    await metrics.refresh();
+
+    failNext = true;
+    metrics.recordResult(result('a', 'HEALTHY'));
+    await metrics.refresh(); // resolves: a failed render is not the caller's failure
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0]), /collect failed/);
+
+    metrics.recordResult(result('a', 'HEALTHY'));
+    await metrics.refresh();
+    const text = await textOf(metrics);
+    assert.match(text, /^planecheck_checks_total\{workload_plane="a",status="HEALTHY"\} 2$/m, 'not frozen');
+    assert.match(text, /^planecheck_metrics_render_errors_total 1$/m);
+    assert.match(text, /^extra_gauge 7$/m);
+    assert.equal(errors.length, 1);
+  });
+
+  it('shows a skipped tick while the long cycle that caused it is still running', async () => {
+    const board = new StatusBoard(['a'], 60_000);
+    const metrics = new PlanecheckMetrics(board.planes, board);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started = 0;
+    const scheduler = new CycleScheduler({
+      intervalMs: 3_600_000,
+      runCycle: async () => {
+        started++;
+        await held;
+      },
+      onOverrun: () => metrics.recordOverrun(),
+      onError: (error) => assert.fail(String(error)),
+      log: createLogger('error', () => undefined),
+    });
+    assert.match(await textOf(metrics), /^planecheck_cycle_overruns_total 0$/m);
+    scheduler.trigger(); // a tick starts a cycle that does not end
+    scheduler.trigger(); // the next tick finds it running
+    assert.equal(started, 1);
+    assert.match(await textOf(metrics), /^planecheck_cycle_overruns_total 1$/m);
+    release();
+    await scheduler.stop();
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StoredResult } from '../src/store/plane-state.js';
 import { ResultWriter } from '../src/store/result-writer.js';
+import { FakeClock } from './helpers/clock.js';
 
 const result = (checkedAt: number): StoredResult => ({
   plane: 'a',
@@ -57,5 +58,30 @@ describe('ResultWriter', () => {
     for (let i = 0; i < 5; i++) writer.write(result(i), i);
     assert.equal(writer.pending, 3);
     assert.deepEqual(dropped, [1, 1]);
+  });
+
+  it('backs off on the monotonic clock: a wall clock stepped back does not hold writes', () => {
+    const clock = new FakeClock();
+    let busy = true;
+    const saved: number[] = [];
+    const writer = new ResultWriter({
+      store: {
+        saveResults: (results) => {
+          if (busy) throw new Error('database is locked');
+          saved.push(...results.map((r) => r.checkedAt));
+        },
+      },
+      onError: () => undefined,
+      backoffMs: 1_000,
+      clock,
+    });
+    writer.write(result(1));
+    busy = false;
+    clock.stepWall(-3_600_000);
+    clock.advance(999);
+    assert.equal(writer.flush(), false, 'still backing off');
+    clock.advance(1);
+    assert.equal(writer.flush(), true, 'one second later, not one hour');
+    assert.deepEqual(saved, [1]);
   });
 });

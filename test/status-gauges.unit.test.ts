@@ -18,10 +18,10 @@ describe('renderStatusGauges', () => {
   it('renders exactly what prom-client renders for the same gauges', async () => {
     const now = 1_764_080_000_123;
     const states = [
-      planeState('us-east-1', result('us-east-1', 'HEALTHY', now - 1_000), now, 120_000),
-      planeState('eu"west\\1', result('eu"west\\1', 'NO_ORACLE', now - 5_001), now, 120_000),
-      planeState('never-checked', undefined, now, 120_000),
-      planeState('expired', result('expired', 'FAILED', now - 200_000), now, 120_000),
+      planeState('us-east-1', result('us-east-1', 'HEALTHY', now - 1_000), 1_000, 120_000, now),
+      planeState('eu"west\\1', result('eu"west\\1', 'NO_ORACLE', now - 5_001), 5_001, 120_000, now),
+      planeState('never-checked', undefined, Infinity, 120_000, now),
+      planeState('expired', result('expired', 'FAILED', now - 200_000), 200_000, 120_000, now),
     ];
     const registry = new Registry();
     const status = new Gauge({

@@ -87,7 +87,7 @@ describe('the test tool check (scripts/test-tools.js, first step of npm test and
     );
   });
 
-  it('.ci/run runs the same check before anything else', () => {
+  it('.ci/run, npm test and the CI workflow run the same check first', () => {
     const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8');
     const commands = ci.split('\n').filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
     const check = commands.findIndex((line) => line.trim() === 'node scripts/test-tools.js');
@@ -95,5 +95,12 @@ describe('the test tool check (scripts/test-tools.js, first step of npm test and
     assert.ok(check < commands.findIndex((line) => line.startsWith('npm ')), 'before npm ci and npm test');
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { test: string } };
     assert.match(pkg.scripts.test, /^node scripts\/test-tools\.js && /, 'npm test starts with it too');
+    const workflow = readFileSync(join(ROOT, '.github/workflows/ci.yml'), 'utf8');
+    assert.match(
+      workflow,
+      /run: sudo "\$\(command -v node\)" scripts\/test-tools\.js/,
+      'so does the GitHub workflow',
+    );
+    assert.doesNotMatch(workflow, /apt-get install/, 'and names no package list of its own');
   });
 });

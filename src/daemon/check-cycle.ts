@@ -49,7 +49,7 @@ export class CheckCycle {
 
   /** Writes results still waiting for the database; `force` skips the retry backoff (shutdown). */
   flush(force = false): boolean {
-    return this.#writer.flush(force ? Number.POSITIVE_INFINITY : Date.now());
+    return this.#writer.flush(force ? Number.POSITIVE_INFINITY : undefined);
   }
 
   get lastFinishedAt(): number | null {

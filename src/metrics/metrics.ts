@@ -32,13 +32,23 @@ export const DISPATCH_OUTCOMES = [
 ] as const;
 export type DispatchOutcome = (typeof DISPATCH_OUTCOMES)[number];
 
+export interface PlanecheckMetricsOptions {
+  /**
+   * More registries rendered with the histograms and counters, once per refresh: series another module
+   * owns, in the same cached part.
+   */
+  registries?: readonly Registry[];
+  /** A refresh failed to render; the previous render stays served and the next refresh tries again. */
+  onRenderError?: (error: unknown) => void;
+}
+
 /** What the status gauges are computed from: the in-memory status board. */
 export interface StatusSource {
-  states(now?: number): readonly PlaneState[];
+  states(): readonly PlaneState[];
   /** Changes whenever a result arrives. */
   readonly version: number;
-  /** When the next fresh result expires. */
-  nextExpiry(now?: number): number | undefined;
+  /** Milliseconds until the next fresh result expires. */
+  msUntilNextExpiry(): number | undefined;
 }
 
 /**
@@ -59,7 +69,7 @@ export class PlanecheckMetrics {
   readonly #live = new Registry();
   readonly #cycle = new Registry();
   readonly #source: StatusSource;
-  /** The status gauges as of `version`, chained after the cycle part `cycle`. */
+  /** The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic. */
   #status:
     { part: Promise<CompressedPart>; version: number; validUntil: number; cycle: CompressedPart } | undefined;
   #cyclePart: CompressedPart | undefined;
@@ -79,9 +89,14 @@ export class PlanecheckMetrics {
   readonly #dispatches: Counter<'workload_plane' | 'reason' | 'outcome'>;
   readonly #runs: Counter<'workload_plane' | 'conclusion'>;
   readonly #healOutcomes: Counter<'workload_plane' | 'outcome'>;
+  readonly #renderFailures: Counter;
+  readonly #registries: readonly Registry[];
+  readonly #onRenderError: (error: unknown) => void;
 
-  constructor(planes: readonly string[], source: StatusSource) {
+  constructor(planes: readonly string[], source: StatusSource, options: PlanecheckMetricsOptions = {}) {
     this.#source = source;
+    this.#registries = options.registries ?? [];
+    this.#onRenderError = options.onRenderError ?? (() => undefined);
     const cycle = [this.#cycle];
     collectDefaultMetrics({ register: this.#live });
     // Gauges named like counters fail `promtool check metrics`; the per-type gauges carry the same data.
@@ -164,6 +179,12 @@ export class PlanecheckMetrics {
       registers: cycle,
     });
 
+    this.#renderFailures = new Counter({
+      name: 'planecheck_metrics_render_errors_total',
+      help: 'Refreshes of the cached histograms and counters that failed; the previous render was served.',
+      registers: cycle,
+    });
+
     // Zero every series up front so rate() and increase() work from the first scrape.
     for (const plane of planes) {
       this.#checksTotal.zero(plane);
@@ -172,6 +193,7 @@ export class PlanecheckMetrics {
     this.#cyclesTotal.inc(0);
     this.#overrunsTotal.inc(0);
     this.#storageRecoveries.inc(0);
+    this.#renderFailures.inc(0);
   }
 
   /** Where `planecheck_github_backoff_until_seconds` reads the stop (epoch ms) from: the heal log. */
@@ -193,9 +215,14 @@ export class PlanecheckMetrics {
     this.#dirty = true;
   }
 
+  /**
+   * A tick was skipped. Rendered now, not at the end of the long cycle that caused it: an overrun is
+   * what an alert wants to see while the cycle is still stuck.
+   */
   recordOverrun(): void {
     this.#overrunsTotal.inc();
     this.#dirty = true;
+    void this.refresh();
   }
 
   recordStorageError(operation: 'write' | 'read' | 'prune'): void {
@@ -228,10 +255,22 @@ export class PlanecheckMetrics {
 
   /**
    * Re-renders the histograms and counters; the daemon calls this once per cycle and after self-heal
-   * events. Refreshes run one after another, so an older one never replaces a newer one.
+   * events. Refreshes run one after another, so an older one never replaces a newer one. It never
+   * rejects: a failed render is reported and counted, the last good render stays, and the next refresh
+   * renders again (a rejection kept in the chain would fail every later refresh, and every cycle with it).
    */
   refresh(): Promise<void> {
-    this.#refreshing = this.#refreshing.then(() => this.#renderCyclePart());
+    this.#refreshing = this.#refreshing
+      .then(() => this.#renderCyclePart())
+      .catch((error: unknown) => {
+        this.#dirty = true;
+        this.#renderFailures.inc();
+        try {
+          this.#onRenderError(error);
+        } catch {
+          // A failing report must not put the rejection back into the chain.
+        }
+      });
     return this.#refreshing;
   }
 
@@ -239,10 +278,16 @@ export class PlanecheckMetrics {
     if (!this.#dirty && this.#cyclePart) return;
     this.#dirty = false;
     const writer = new CompressedPartWriter();
-    await writer.write(this.#checkDuration.render());
-    await writer.write(['\n']);
-    await writer.write(this.#checksTotal.render());
-    await writer.write([`\n${await this.#cycle.metrics()}\n`]);
+    try {
+      await writer.write(this.#checkDuration.render());
+      await writer.write(['\n']);
+      await writer.write(this.#checksTotal.render());
+      await writer.write([`\n${await this.#cycle.metrics()}\n`]);
+      for (const registry of this.#registries) await writer.write([`${await registry.metrics()}\n`]);
+    } catch (error) {
+      await writer.end().catch(() => undefined); // closes the deflate stream; the part is incomplete
+      throw error;
+    }
     this.#cyclePart = await writer.end();
   }
 
@@ -254,8 +299,8 @@ export class PlanecheckMetrics {
    * The full exposition as one gzip stream, in buffers to write in order: histograms and counters,
    * status gauges, then process metrics.
    */
-  async render(now = Date.now()): Promise<Buffer[]> {
-    const { cycle, status, live } = await this.#parts(now);
+  async render(): Promise<Buffer[]> {
+    const { cycle, status, live } = await this.#parts();
     return gzipParts([cycle, status, compressPartSync(live, status.crc)]);
   }
 
@@ -263,15 +308,16 @@ export class PlanecheckMetrics {
    * The same exposition as text, for a scraper without gzip (people, curl). The large parts are
    * decompressed once per change and kept while current, so repeated plain scrapes cost no more.
    */
-  async renderText(now = Date.now()): Promise<Buffer[]> {
-    const { cycle, status, live } = await this.#parts(now);
+  async renderText(): Promise<Buffer[]> {
+    const { cycle, status, live } = await this.#parts();
     return [...(await this.#textOf(cycle)), ...(await this.#textOf(status)), Buffer.from(live)];
   }
 
-  async #parts(now: number): Promise<{ cycle: CompressedPart; status: CompressedPart; live: string }> {
-    if (!this.#cyclePart) await this.refresh();
+  async #parts(): Promise<{ cycle: CompressedPart; status: CompressedPart; live: string }> {
+    // A scrape waits for a refresh in flight, so it shows what was recorded before it (an overrun).
+    await (this.#cyclePart ? this.#refreshing : this.refresh());
     const cycle = this.#cyclePart ?? compressPartSync('');
-    const status = await this.#statusFor(cycle, now);
+    const status = await this.#statusFor(cycle);
     return { cycle, status, live: await this.#live.metrics() };
   }
 
@@ -285,15 +331,16 @@ export class PlanecheckMetrics {
   }
 
   /** The status gauges, rendered again only when a result arrived or expired, or the cycle part changed. */
-  #statusFor(cycle: CompressedPart, now: number): Promise<CompressedPart> {
+  #statusFor(cycle: CompressedPart): Promise<CompressedPart> {
     const cached = this.#status;
     const version = this.#source.version;
+    const now = performance.now(); // monotonic: a wall-clock step must not keep stale gauges
     if (cached && cached.version === version && now < cached.validUntil && cached.cycle === cycle) {
       return cached.part; // scrapes arriving while it renders share it too
     }
     const writer = new CompressedPartWriter(cycle.crc);
-    const part = writer.write(renderStatusGauges(this.#source.states(now))).then(() => writer.end());
-    const entry = { part, version, validUntil: this.#source.nextExpiry(now) ?? Infinity, cycle };
+    const part = writer.write(renderStatusGauges(this.#source.states())).then(() => writer.end());
+    const entry = { part, version, validUntil: now + (this.#source.msUntilNextExpiry() ?? Infinity), cycle };
     this.#status = entry;
     part.catch(() => {
       if (this.#status === entry) this.#status = undefined;

@@ -18,6 +18,7 @@ export interface PlaneState {
   status: PlaneStatus;
   reason: string | null;
   checkedAt: number | null;
+  /** When the result turns NO_VALUE, on the current wall clock; null with no result or an unknown age. */
   expiresAt: number | null;
   durationMs: number | null;
   steps: StepReport[];
@@ -25,16 +26,32 @@ export interface PlaneState {
   lastStatus: Exclude<PlaneStatus, 'NO_VALUE'> | null;
 }
 
-export function isFresh(result: StoredResult, now: number, cacheTtlMs: number): boolean {
-  return now - result.checkedAt < cacheTtlMs;
+/**
+ * Pure: the age of a result read back from the store, which only carries its wall-clock stamp. A
+ * stamp in the future means the clock was stepped back since: its age is unknown, so it counts as
+ * expired rather than fresh for however long the step was.
+ */
+export function storedResultAge(checkedAt: number, wallNow: number): number {
+  const age = wallNow - checkedAt;
+  return age < 0 ? Number.POSITIVE_INFINITY : age;
 }
 
-/** Pure: a plane's status at `now`. NO_VALUE is computed at read time, never stored. */
+export function isFresh(ageMs: number, cacheTtlMs: number): boolean {
+  return ageMs < cacheTtlMs;
+}
+
+/**
+ * Pure: a plane's status given its latest result and that result's age. NO_VALUE is computed at read
+ * time, never stored. `ageMs` is measured on the monotonic clock where possible (see StatusBoard), so a
+ * wall-clock step neither keeps a result fresh nor expires it early; `expiresAt` is put on today's
+ * wall clock from that age.
+ */
 export function planeState(
   plane: string,
   result: StoredResult | undefined,
-  now: number,
+  ageMs: number,
   cacheTtlMs: number,
+  wallNow: number,
 ): PlaneState {
   if (result === undefined) {
     return {
@@ -48,14 +65,13 @@ export function planeState(
       lastStatus: null,
     };
   }
-  const expiresAt = result.checkedAt + cacheTtlMs;
-  const fresh = isFresh(result, now, cacheTtlMs);
+  const fresh = isFresh(ageMs, cacheTtlMs);
   return {
     plane,
     status: fresh ? result.status : 'NO_VALUE',
     reason: fresh ? result.reason : 'result_expired',
     checkedAt: result.checkedAt,
-    expiresAt,
+    expiresAt: Number.isFinite(ageMs) ? Math.round(wallNow - ageMs + cacheTtlMs) : null,
     durationMs: result.durationMs,
     steps: result.steps,
     lastStatus: result.status,

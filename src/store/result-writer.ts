@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../util/clock.js';
 import type { StoredResult } from './plane-state.js';
 import type { ResultStore } from './result-store.js';
 
@@ -6,6 +7,7 @@ import type { ResultStore } from './result-store.js';
  * the lock, the disk is full) keeps the results in memory, in order, and the next write after `backoffMs`
  * retries them all in one transaction; so nothing is lost while the database is busy, and scrapes and
  * cycles never stall on it. Past `maxPending` the oldest results are dropped, and `onDropped` says so.
+ * The backoff runs on the monotonic clock: a wall clock stepped back an hour must not hold writes an hour.
  */
 export class ResultWriter {
   readonly #store: Pick<ResultStore, 'saveResults'>;
@@ -13,6 +15,7 @@ export class ResultWriter {
   readonly #onDropped: (count: number) => void;
   readonly #maxPending: number;
   readonly #backoffMs: number;
+  readonly #clock: Clock;
   #pending: StoredResult[] = [];
   #retryAt = 0;
 
@@ -22,19 +25,22 @@ export class ResultWriter {
     onDropped?: (count: number) => void;
     maxPending?: number;
     backoffMs?: number;
+    clock?: Clock;
   }) {
     this.#store = options.store;
     this.#onError = options.onError;
     this.#onDropped = options.onDropped ?? (() => undefined);
     this.#maxPending = options.maxPending ?? 50_000;
     this.#backoffMs = options.backoffMs ?? 1_000;
+    this.#clock = options.clock ?? systemClock;
   }
 
   get pending(): number {
     return this.#pending.length;
   }
 
-  write(result: StoredResult, now = Date.now()): void {
+  /** `now`: monotonic milliseconds (the clock's `monoNow()` unless given). */
+  write(result: StoredResult, now = this.#clock.monoNow()): void {
     this.#pending.push(result);
     if (this.#pending.length > this.#maxPending) {
       const dropped = this.#pending.length - this.#maxPending;
@@ -45,7 +51,7 @@ export class ResultWriter {
   }
 
   /** Writes what is pending unless still backing off; true when nothing is left pending. */
-  flush(now = Date.now()): boolean {
+  flush(now = this.#clock.monoNow()): boolean {
     if (this.#pending.length === 0) return true;
     if (now < this.#retryAt) return false;
     try {

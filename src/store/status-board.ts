@@ -1,5 +1,6 @@
 import type { PlaneStatus } from '../check/result.js';
-import { planeState, type PlaneState, type StoredResult } from './plane-state.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { planeState, storedResultAge, type PlaneState, type StoredResult } from './plane-state.js';
 
 /** A result in a plane's recent strip. */
 export interface RecentResult {
@@ -18,14 +19,26 @@ export interface StatusChange {
   reason: string | null;
 }
 
+/** A plane's latest result and when it arrived, on the monotonic clock. */
+interface Latest {
+  result: StoredResult;
+  receivedAt: number;
+}
+
 /**
  * The latest result of every configured plane, in memory: what /metrics, the status API and the page
  * read, so that none of them touches the database or waits for a cycle.
+ *
+ * Freshness is judged by monotonic age: a result is fresh for `cacheTtlMs` after it arrived, whatever
+ * the wall clock does meanwhile (stepped back 60 s, a wall-clock comparison would keep a result fresh
+ * 60 s too long). A result read back from the store at start-up is aged once by its wall-clock stamp,
+ * and one stamped in the future counts as expired.
  */
 export class StatusBoard {
   readonly #planes: readonly string[];
   readonly #cacheTtlMs: number;
-  readonly #latest = new Map<string, StoredResult>();
+  readonly #clock: Clock;
+  readonly #latest = new Map<string, Latest>();
   readonly #recent = new Map<string, RecentResult[]>();
   #version = 0;
 
@@ -35,10 +48,20 @@ export class StatusBoard {
     cacheTtlMs: number,
     initial: readonly StoredResult[] = [],
     recent: (plane: string) => readonly StoredResult[] = () => [],
+    clock: Clock = systemClock,
   ) {
     this.#planes = planes;
     this.#cacheTtlMs = cacheTtlMs;
-    for (const result of initial) if (planes.includes(result.plane)) this.#latest.set(result.plane, result);
+    this.#clock = clock;
+    const wallNow = clock.wallNow();
+    const monoNow = clock.monoNow();
+    for (const result of initial) {
+      if (!planes.includes(result.plane)) continue;
+      this.#latest.set(result.plane, {
+        result,
+        receivedAt: monoNow - storedResultAge(result.checkedAt, wallNow),
+      });
+    }
     for (const plane of planes) {
       this.#recent.set(
         plane,
@@ -68,37 +91,40 @@ export class StatusBoard {
     return this.#version;
   }
 
-  /** When the next fresh result turns NO_VALUE, or undefined when none is fresh. */
-  nextExpiry(now = Date.now()): number | undefined {
+  /** Milliseconds until the next fresh result turns NO_VALUE, or undefined when none is fresh. */
+  msUntilNextExpiry(): number | undefined {
+    const monoNow = this.#clock.monoNow();
     let next: number | undefined;
-    for (const result of this.#latest.values()) {
-      const expiresAt = result.checkedAt + this.#cacheTtlMs;
-      if (expiresAt > now && (next === undefined || expiresAt < next)) next = expiresAt;
+    for (const { receivedAt } of this.#latest.values()) {
+      const left = receivedAt + this.#cacheTtlMs - monoNow;
+      if (left > 0 && (next === undefined || left < next)) next = left;
     }
     return next;
   }
 
   /** Records a new result and says whether the plane's visible status changed. */
-  update(result: StoredResult, now = Date.now()): StatusChange | undefined {
-    const before = this.state(result.plane, now).status;
-    this.#latest.set(result.plane, result);
+  update(result: StoredResult): StatusChange | undefined {
+    const before = this.state(result.plane).status;
+    this.#latest.set(result.plane, { result, receivedAt: this.#clock.monoNow() });
     this.#version++;
     const strip = this.#recent.get(result.plane);
     if (strip) {
       strip.push({ checkedAt: result.checkedAt, status: result.status, reason: result.reason });
       if (strip.length > RECENT_RESULTS) strip.shift();
     }
-    const after = this.state(result.plane, now);
+    const after = this.state(result.plane);
     return before === after.status
       ? undefined
       : { plane: result.plane, from: before, to: after.status, reason: after.reason };
   }
 
-  state(plane: string, now = Date.now()): PlaneState {
-    return planeState(plane, this.#latest.get(plane), now, this.#cacheTtlMs);
+  state(plane: string): PlaneState {
+    const latest = this.#latest.get(plane);
+    const age = latest ? this.#clock.monoNow() - latest.receivedAt : Number.POSITIVE_INFINITY;
+    return planeState(plane, latest?.result, age, this.#cacheTtlMs, this.#clock.wallNow());
   }
 
-  states(now = Date.now()): PlaneState[] {
-    return this.#planes.map((plane) => this.state(plane, now));
+  states(): PlaneState[] {
+    return this.#planes.map((plane) => this.state(plane));
   }
 }
