@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { PLANE_STATUSES, STEP_NAMES } from '../check/result.js';
+import { PLANE_STATUSES, STEP_NAMES, type StepName } from '../check/result.js';
 import {
   compressPartSync,
   CompressedPartWriter,
@@ -78,6 +78,7 @@ export class PlanecheckMetrics {
   readonly #dispatches: Counter<'workload_plane' | 'reason' | 'outcome'>;
   readonly #runs: Counter<'workload_plane' | 'conclusion'>;
   readonly #healOutcomes: Counter<'workload_plane' | 'outcome'>;
+  readonly #internalErrors: Counter<'step'>;
 
   constructor(planes: readonly string[], source: StatusSource) {
     this.#source = source;
@@ -150,6 +151,14 @@ export class PlanecheckMetrics {
       registers: cycle,
     });
 
+    this.#internalErrors = new Counter({
+      name: 'planecheck_internal_errors_total',
+      help: 'Exceptions thrown inside a check step: bugs in planecheck, reported as {step}_internal_error.',
+      labelNames: ['step'] as const,
+      registers: cycle,
+    });
+    for (const step of STEP_NAMES) this.#internalErrors.inc({ step }, 0);
+
     // Zero every series up front so rate() and increase() work from the first scrape.
     for (const plane of planes) {
       this.#checksTotal.zero(plane);
@@ -171,6 +180,11 @@ export class PlanecheckMetrics {
   recordCycle(durationMs: number): void {
     this.#cycleDuration.observe(durationMs / 1000);
     this.#cyclesTotal.inc();
+    this.#dirty = true;
+  }
+
+  recordInternalError(step: StepName): void {
+    this.#internalErrors.inc({ step });
     this.#dirty = true;
   }
 
