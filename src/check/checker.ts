@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { createHostLookup } from '../platform/host-lookup.js';
 import { createHttpAgent } from '../platform/http.js';
 import { HttpPlatform } from '../platform/http-platform.js';
 import type { PlaneRef, PlatformApi } from '../platform/platform-api.js';
@@ -20,14 +21,23 @@ export interface Checker {
   close(): Promise<void>;
 }
 
+export interface CheckerOptions {
+  /** The platform adapter; the HTTP adapter of DESIGN.md by default. */
+  platform?: PlatformApi;
+  /** Name servers (`IP` or `IP:port`) for host lookups; the system's (resolv.conf) by default. */
+  dnsServers?: readonly string[];
+}
+
 /**
- * The check engine with one connection pool reused across cycles, over the HTTP platform adapter of
- * DESIGN.md unless another adapter is given.
+ * The check engine with one connection pool reused across cycles. Host names are resolved off the
+ * thread pool (host-lookup.ts), each lookup bounded by the request timeout, so a hanging resolver
+ * fails only the planes whose names it holds.
  */
-export function createChecker(config: Config, options: { platform?: PlatformApi } = {}): Checker {
+export function createChecker(config: Config, options: CheckerOptions = {}): Checker {
   const agent = createHttpAgent({
     connectTimeoutMs: config.platform.requestTimeout,
     keepAliveMs: config.schedule.interval + 30_000,
+    lookup: createHostLookup({ servers: options.dnsServers, timeoutMs: config.platform.requestTimeout }),
   });
   const platform = options.platform ?? new HttpPlatform(config.platform, agent);
   const settings = {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import type { Agent, Dispatcher } from 'undici';
 // Only undici's Agent, not its index: the index loads all of undici (fetch, WebSocket, caches, mocks),
@@ -55,10 +56,15 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * One connection pool for every check, kept open across cycles: the idle timeout outlives the
  * interval so the next cycle reuses warm connections instead of paying for TCP and TLS again.
  */
-export function createHttpAgent(options: { connectTimeoutMs: number; keepAliveMs: number }): Agent {
+export function createHttpAgent(options: {
+  connectTimeoutMs: number;
+  keepAliveMs: number;
+  /** Resolves host names; Node's getaddrinfo (on libuv's thread pool) when not given. */
+  lookup?: LookupFunction;
+}): Agent {
   keepHttpParserOnBaselineCompiler();
   return new UndiciAgent({
-    connect: { timeout: options.connectTimeoutMs },
+    connect: { timeout: options.connectTimeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) },
     keepAliveTimeout: options.keepAliveMs,
     keepAliveMaxTimeout: options.keepAliveMs,
     // Our own deadline covers the whole exchange; these only stop a stuck socket from lingering.
@@ -297,6 +303,15 @@ export function failureFromError(error: unknown, signal?: { aborted: boolean; re
     case 'EAI_AGAIN':
     case 'EAI_FAIL':
     case 'EAI_NONAME':
+    case 'ENODATA': // this and below: c-ares (host-lookup.ts), e.g. ETIMEOUT for a silent name server
+    case 'ESERVFAIL':
+    case 'EREFUSED':
+    case 'ETIMEOUT':
+    case 'EBADRESP':
+    case 'EFORMERR':
+    case 'EBADNAME':
+    case 'ECANCELLED':
+    case 'EDESTRUCTION':
       return { kind: 'dns_error', detail: `host name lookup failed (${code})` };
     case 'ECONNRESET':
     case 'EPIPE':
