@@ -201,9 +201,14 @@ function isJsonObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A lone UTF-16 surrogate: valid in JSON (`"\ud800"`), but no URL can carry it (encodeURIComponent throws). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** An id that can go into the next request's URL, or undefined. */
 function readId(document: unknown, read: CompiledPointer): string | undefined {
   const value = read(document);
-  if (typeof value === 'string' && value.length > 0 && value.length <= 256) return value;
+  if (typeof value === 'string' && value.length > 0 && value.length <= 256 && !LONE_SURROGATE.test(value))
+    return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   return undefined;
 }
