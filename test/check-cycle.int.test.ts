@@ -2,10 +2,16 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { checkAll } from '../src/check/check-all.js';
 import { createChecker } from '../src/check/checker.js';
+import { classify } from '../src/check/classify.js';
 import { CheckCycle } from '../src/daemon/check-cycle.js';
 import { createLogger } from '../src/log/logger.js';
 import { PlanecheckMetrics } from '../src/metrics/metrics.js';
+import { createHttpAgent } from '../src/platform/http.js';
+import { HttpPlatform } from '../src/platform/http-platform.js';
+import type { Oracle, PlaneRef, PlatformApi } from '../src/platform/platform-api.js';
+import type { Deadline } from '../src/util/deadline.js';
 import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { StatusBoard } from '../src/store/status-board.js';
@@ -64,6 +70,131 @@ describe('CheckCycle with a real SQLite file', () => {
       assert.equal(cycleLines.length, 10, 'one line per cycle');
     } finally {
       await checker.close();
+      store.close();
+    }
+  });
+});
+
+/**
+ * The HTTP adapter against the sandbox, with a bug in its predict for one plane: it reads a field of
+ * a response shape it wrongly assumes, as a real bug would, and throws a TypeError.
+ */
+class PlatformWithPredictBug implements PlatformApi {
+  constructor(
+    readonly inner: PlatformApi,
+    readonly buggyPlane: string,
+  ) {}
+  findUser(plane: PlaneRef, signal: Deadline) {
+    return this.inner.findUser(plane, signal);
+  }
+  findOracle(plane: PlaneRef, user: { id: string; organizationId: string }, signal: Deadline) {
+    return this.inner.findOracle(plane, user, signal);
+  }
+  async predict(plane: PlaneRef, oracle: Oracle, signal: Deadline) {
+    const outcome = await this.inner.predict(plane, oracle, signal);
+    if (plane.name === this.buggyPlane) {
+      const assumed = JSON.parse('{}') as { output: { text: string } };
+      if (assumed.output.text.length === 0) return outcome;
+    }
+    return outcome;
+  }
+  submitAsyncPredict(plane: PlaneRef, oracle: Oracle, signal: Deadline) {
+    return this.inner.submitAsyncPredict(plane, oracle, signal);
+  }
+  getAsyncStatus(plane: PlaneRef, oracle: Oracle, requestId: string, signal: Deadline) {
+    return this.inner.getAsyncStatus(plane, oracle, requestId, signal);
+  }
+}
+
+describe('an exception inside a check step (a bug in planecheck)', () => {
+  const planes = { 'bug-ok': 'healthy', 'bug-here': 'healthy' } as const;
+  const sandbox = new SandboxPlatform({ apiKey: 'test-key', planes });
+  before(() => sandbox.start());
+  after(() => sandbox.close());
+  const config = () =>
+    testConfig({
+      controlPlaneUrl: sandbox.url,
+      planes: Object.keys(planes).map((name) => ({ name, inferenceUrl: sandbox.inferenceUrl(name) })),
+    });
+
+  it('is {step}_internal_error, not a network error, and only that step fails', async () => {
+    const settings = config();
+    const agent = createHttpAgent({ connectTimeoutMs: 1_000, keepAliveMs: 1_000 });
+    try {
+      const platform = new PlatformWithPredictBug(new HttpPlatform(settings.platform, agent), 'bug-here');
+      const thrown: { plane: string; step: string; error: unknown }[] = [];
+      const [ok, buggy] = await checkAll(
+        settings.workloadPlanes,
+        {
+          platform,
+          settings: { planeTimeout: 5_000, asyncTimeout: 2_000, pollInterval: 50 },
+          onInternalError: (report) => thrown.push(report),
+        },
+        2,
+      );
+      assert.ok(ok && buggy);
+      assert.deepEqual(classify(ok), { status: 'HEALTHY', reason: null });
+      assert.deepEqual(classify(buggy), { status: 'FAILED', reason: 'predict_internal_error' });
+      assert.match(buggy.steps[2]?.failure?.detail ?? '', /^internal error in planecheck \(TypeError: /);
+      assert.equal(buggy.steps[3]?.outcome, 'ok', 'async_predict ran and passed beside the bug');
+      assert.equal(thrown.length, 1);
+      assert.equal(thrown[0]?.plane, 'bug-here');
+      assert.equal(thrown[0]?.step, 'predict');
+      assert.ok(thrown[0]?.error instanceof TypeError);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it('is logged with its stack and counted in planecheck_internal_errors_total by the daemon cycle', async () => {
+    const settings = config();
+    const agent = createHttpAgent({ connectTimeoutMs: 1_000, keepAliveMs: 1_000 });
+    const platform = new PlatformWithPredictBug(new HttpPlatform(settings.platform, agent), 'bug-here');
+    const checker = createChecker(settings, { platform });
+    const store = openSqliteStore(join(tempDir(), 'bug.db'));
+    const names = settings.workloadPlanes.map((plane) => plane.name);
+    const board = new StatusBoard(names, settings.schedule.cacheTtl);
+    const metrics = new PlanecheckMetrics(names, board);
+    const logged: Record<string, unknown>[] = [];
+    const cycle = new CheckCycle({
+      planes: settings.workloadPlanes,
+      checker,
+      store,
+      board,
+      metrics,
+      log: createLogger('info', (line) => logged.push(JSON.parse(line) as Record<string, unknown>)),
+      historyRetentionMs: settings.storage.historyRetention,
+    });
+    try {
+      const internalErrors = async () =>
+        (await metrics.renderText())
+          .join('')
+          .split('\n')
+          .filter((line) => line.startsWith('planecheck_internal_errors_total'));
+      const zero = ['user_lookup', 'oracle_lookup', 'predict', 'async_predict'].map(
+        (step) => `planecheck_internal_errors_total{step="${step}"} 0`,
+      );
+      assert.deepEqual(await internalErrors(), zero, 'every step at zero from the start');
+      await cycle.run(new AbortController().signal);
+      assert.equal(board.state('bug-here').reason, 'predict_internal_error');
+      assert.equal(board.state('bug-ok').status, 'HEALTHY');
+
+      const lines = logged.filter((line) => line.msg === 'internal error in a check step');
+      assert.equal(lines.length, 1);
+      assert.equal(lines[0]?.level, 'error');
+      assert.equal(lines[0]?.plane, 'bug-here');
+      assert.equal(lines[0]?.step, 'predict');
+      assert.match(String(lines[0]?.stack), /^TypeError: .*\n\s+at PlatformWithPredictBug\.predict /);
+
+      await cycle.checkNow('bug-here');
+      assert.deepEqual(
+        await internalErrors(),
+        zero.map((line) => line.replace('"predict"} 0', '"predict"} 2')),
+        'counted for the cycle and for the re-check',
+      );
+    } finally {
+      await checker.close();
+      await agent.close();
       store.close();
     }
   });

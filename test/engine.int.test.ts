@@ -130,4 +130,33 @@ describe('check engine against the sandbox platform', () => {
       await custom.close();
     }
   });
+
+  it('fails an id that cannot go into a URL (a lone UTF-16 surrogate) as invalid_response', async () => {
+    // Valid JSON ("\ud800" is a legal escape), but encodeURIComponent throws on it: it once reached the
+    // model lookup's URL template and failed the step as a network error.
+    const { startHttpServer } = await import('./helpers/servers.js');
+    const seen: string[] = [];
+    const platform = await startHttpServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"users": [{"id": "u-1", "organization_id": "org-\\ud800"}]}');
+    });
+    const config = testConfig({
+      controlPlaneUrl: platform.url,
+      planes: [{ name: 'surrogate', inferenceUrl: platform.url }],
+    });
+    const checker = createChecker(config);
+    try {
+      const [result] = await checker.check(config.workloadPlanes);
+      assert.deepEqual(result && classify(result), {
+        status: 'FAILED',
+        reason: 'user_lookup_invalid_response',
+      });
+      assert.equal(result?.steps[0]?.failure?.detail, 'user has no organization id at /organization_id');
+      assert.deepEqual(seen, ['GET /v1/users?email=admin__smoke_test_surrogate'], 'no model lookup was sent');
+    } finally {
+      await checker.close();
+      await platform.close();
+    }
+  });
 });

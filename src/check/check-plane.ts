@@ -17,6 +17,15 @@ export interface CheckDeps {
   settings: CheckSettings;
   /** Cancels the check (shutdown); its steps then fail as `aborted`. */
   signal?: Deadline;
+  /** Sees what a step threw when that was not its deadline: a bug, reported as `internal_error`. */
+  onInternalError?: (report: InternalError) => void;
+}
+
+/** An exception a check step threw that was no cancellation: a bug in planecheck, not the platform's fault. */
+export interface InternalError {
+  plane: string;
+  step: StepName;
+  error: unknown;
 }
 
 /**
@@ -49,17 +58,22 @@ async function runSteps(
   steps: StepResult[],
 ): Promise<void> {
   const { platform } = deps;
-  const user = await timed('user_lookup', steps, signal, async () =>
+  const onThrow = (step: StepName, error: unknown): StepFailure => {
+    if (signal.aborted && error === signal.reason) return failureFromError(error, signal);
+    deps.onInternalError?.({ plane: plane.name, step, error });
+    return { kind: 'internal_error', detail: internalErrorDetail(error) };
+  };
+  const user = await timed('user_lookup', steps, onThrow, async () =>
     lookupStep(await platform.findUser(plane, signal)),
   );
   if (user === undefined) return;
-  const oracle = await timed('oracle_lookup', steps, signal, async () =>
+  const oracle = await timed('oracle_lookup', steps, onThrow, async () =>
     lookupStep(await platform.findOracle(plane, user, signal)),
   );
   if (oracle === undefined) return;
   await Promise.all([
-    timed('predict', steps, signal, async () => callStep(await platform.predict(plane, oracle, signal))),
-    timed('async_predict', steps, signal, () => asyncPredict(plane, oracle, deps, signal)),
+    timed('predict', steps, onThrow, async () => callStep(await platform.predict(plane, oracle, signal))),
+    timed('async_predict', steps, onThrow, () => asyncPredict(plane, oracle, deps, signal)),
   ]);
   // Keep steps in contract order whatever finished first.
   steps.sort((a, b) => ORDER[a.step] - ORDER[b.step]);
@@ -70,11 +84,15 @@ const ORDER: Record<StepName, number> = { user_lookup: 0, oracle_lookup: 1, pred
 type StepOutcome<T> =
   { ok: true; value: T } | { ok: false; notFound: true } | { ok: false; failure: StepFailure };
 
-/** Runs one step, records its timing and outcome, and returns its value when it succeeded. */
+/**
+ * Runs one step, records its timing and outcome, and returns its value when it succeeded. Platform
+ * adapters return failures rather than throw, so what a step throws is the plane deadline's abort
+ * (mid-sleep) or a bug; `onThrow` tells them apart.
+ */
 async function timed<T>(
   step: StepName,
   steps: StepResult[],
-  signal: Deadline,
+  onThrow: (step: StepName, error: unknown) => StepFailure,
   run: () => Promise<StepOutcome<T>>,
 ): Promise<T | undefined> {
   const started = performance.now();
@@ -82,8 +100,7 @@ async function timed<T>(
   try {
     outcome = await run();
   } catch (error) {
-    // Platform adapters return failures rather than throw; this catches an abort mid-sleep and bugs.
-    outcome = { ok: false, failure: failureFromError(error, signal) };
+    outcome = { ok: false, failure: onThrow(step, error) };
   }
   const durationMs = round(performance.now() - started);
   if (outcome.ok) {
@@ -154,6 +171,12 @@ async function asyncPredict(
   } finally {
     signal.dispose();
   }
+}
+
+/** Names the exception for people (`TypeError: ...`); its stack goes to the log, not into the result. */
+function internalErrorDetail(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `internal error in planecheck (${text.slice(0, 200)})`;
 }
 
 function stillPending(status: string, timeoutMs: number): string {

@@ -1,26 +1,45 @@
 import type { Config } from '../config/schema.js';
+import { createHostLookup } from '../platform/host-lookup.js';
 import { createHttpAgent } from '../platform/http.js';
 import { HttpPlatform } from '../platform/http-platform.js';
-import type { PlaneRef } from '../platform/platform-api.js';
+import type { PlaneRef, PlatformApi } from '../platform/platform-api.js';
 import { checkAll } from './check-all.js';
+import type { InternalError } from './check-plane.js';
 import type { PlaneCheckResult } from './result.js';
 
 export interface Checker {
   /** Checks the planes with the configured concurrency; never throws. */
   check(
     planes: readonly PlaneRef[],
-    options?: { signal?: AbortSignal; onResult?: (result: PlaneCheckResult) => void },
+    options?: {
+      signal?: AbortSignal;
+      onResult?: (result: PlaneCheckResult) => void;
+      /** Sees each exception a step threw (a bug), with its stack; the step fails as `internal_error`. */
+      onInternalError?: (report: InternalError) => void;
+    },
   ): Promise<PlaneCheckResult[]>;
   close(): Promise<void>;
 }
 
-/** The check engine over the HTTP platform adapter, with one connection pool reused across cycles. */
-export function createChecker(config: Config): Checker {
+export interface CheckerOptions {
+  /** The platform adapter; the HTTP adapter of DESIGN.md by default. */
+  platform?: PlatformApi;
+  /** Name servers (`IP` or `IP:port`) for host lookups; the system's (resolv.conf) by default. */
+  dnsServers?: readonly string[];
+}
+
+/**
+ * The check engine with one connection pool reused across cycles. Host names are resolved off the
+ * thread pool (host-lookup.ts), each lookup bounded by the request timeout, so a hanging resolver
+ * fails only the planes whose names it holds.
+ */
+export function createChecker(config: Config, options: CheckerOptions = {}): Checker {
   const agent = createHttpAgent({
     connectTimeoutMs: config.platform.requestTimeout,
     keepAliveMs: config.schedule.interval + 30_000,
+    lookup: createHostLookup({ servers: options.dnsServers, timeoutMs: config.platform.requestTimeout }),
   });
-  const platform = new HttpPlatform(config.platform, agent);
+  const platform = options.platform ?? new HttpPlatform(config.platform, agent);
   const settings = {
     planeTimeout: config.schedule.planeTimeout,
     asyncTimeout: config.platform.asyncTimeout,
@@ -30,7 +49,7 @@ export function createChecker(config: Config): Checker {
     check: (planes, options = {}) =>
       checkAll(
         planes,
-        { platform, settings, signal: options.signal },
+        { platform, settings, signal: options.signal, onInternalError: options.onInternalError },
         config.schedule.concurrency,
         options.onResult,
       ),

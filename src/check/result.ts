@@ -6,8 +6,11 @@ export type PlaneStatus = (typeof PLANE_STATUSES)[number];
 export const STEP_NAMES = ['user_lookup', 'oracle_lookup', 'predict', 'async_predict'] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
-/** `failed` is the platform's own verdict (an async request that ended FAILED/EXPIRED/...). */
-export type StepFailureKind = FailureKind | 'failed';
+/**
+ * `failed` is the platform's own verdict (an async request that ended FAILED/EXPIRED/...);
+ * `internal_error` is a bug in planecheck (a step threw), which says nothing about the platform.
+ */
+export type StepFailureKind = FailureKind | 'failed' | 'internal_error';
 
 export interface StepFailure extends Omit<Failure, 'kind'> {
   kind: StepFailureKind;

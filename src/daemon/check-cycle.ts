@@ -1,4 +1,5 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { InternalError } from '../check/check-plane.js';
 import type { Checker } from '../check/checker.js';
 import { toStoredResult } from '../check/stored-result.js';
 import type { Logger } from '../log/logger.js';
@@ -62,6 +63,7 @@ export class CheckCycle {
     const counts: Record<string, number> = {};
     await checker.check(planes, {
       signal,
+      onInternalError: this.#reportInternalError,
       onResult: (result) => {
         // A check cut short by shutdown says nothing about the plane: keep the last real result.
         if (signal.aborted) return;
@@ -89,13 +91,26 @@ export class CheckCycle {
   async checkNow(planeName: string): Promise<StoredResult | undefined> {
     const plane = this.#deps.planes.find((candidate) => candidate.name === planeName);
     if (plane === undefined) return undefined;
-    const [result] = await this.#deps.checker.check([plane]);
+    const [result] = await this.#deps.checker.check([plane], {
+      onInternalError: this.#reportInternalError,
+    });
     if (result === undefined) return undefined;
     const stored = toStoredResult(result);
     this.publish(stored);
     await this.#deps.metrics.refresh();
     return stored;
   }
+
+  /** A step threw: a bug in planecheck. Logged with its stack (for us), counted (for alerts). */
+  readonly #reportInternalError = ({ plane, step, error }: InternalError): void => {
+    this.#deps.metrics.recordInternalError(step);
+    this.#deps.log.error('internal error in a check step', {
+      plane,
+      step,
+      error: getErrorMessage(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+  };
 
   /** Stores one result, updates what readers see, and logs a status change. */
   publish(result: StoredResult): void {

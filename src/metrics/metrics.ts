@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { PLANE_STATUSES, STEP_NAMES } from '../check/result.js';
+import { PLANE_STATUSES, STEP_NAMES, type StepName } from '../check/result.js';
 import {
   compressPartSync,
   CompressedPartWriter,
@@ -92,6 +92,7 @@ export class PlanecheckMetrics {
   readonly #renderFailures: Counter;
   readonly #registries: readonly Registry[];
   readonly #onRenderError: (error: unknown) => void;
+  readonly #internalErrors: Counter<'step'>;
 
   constructor(planes: readonly string[], source: StatusSource, options: PlanecheckMetricsOptions = {}) {
     this.#source = source;
@@ -184,6 +185,13 @@ export class PlanecheckMetrics {
       help: 'Refreshes of the cached histograms and counters that failed; the previous render was served.',
       registers: cycle,
     });
+    this.#internalErrors = new Counter({
+      name: 'planecheck_internal_errors_total',
+      help: 'Exceptions thrown inside a check step: bugs in planecheck, reported as {step}_internal_error.',
+      labelNames: ['step'] as const,
+      registers: cycle,
+    });
+    for (const step of STEP_NAMES) this.#internalErrors.inc({ step }, 0);
 
     // Zero every series up front so rate() and increase() work from the first scrape.
     for (const plane of planes) {
@@ -212,6 +220,11 @@ export class PlanecheckMetrics {
   recordCycle(durationMs: number): void {
     this.#cycleDuration.observe(durationMs / 1000);
     this.#cyclesTotal.inc();
+    this.#dirty = true;
+  }
+
+  recordInternalError(step: StepName): void {
+    this.#internalErrors.inc({ step });
     this.#dirty = true;
   }
 

@@ -167,7 +167,12 @@ export class HttpPlatform implements PlatformApi {
   }
 }
 
-/** 404 or an empty list is a definitive "not found"; anything malformed is a failure, never "not found". */
+/**
+ * "Not found" only when the platform itself says so: a list of the expected shape that is empty, or a
+ * 404 whose body is a JSON object (the platform's error). A 404 with an HTML page, an empty or a
+ * non-JSON body may come from a proxy, a load balancer or a wrong URL, and proves nothing: it fails as
+ * `http_404`, so it can never trigger a self-heal. Anything malformed is a failure, never "not found".
+ */
 function lookup<T>(
   result: JsonResult,
   list: Pointer,
@@ -175,9 +180,12 @@ function lookup<T>(
   pick: (entry: unknown) => T | string,
 ): LookupOutcome<T> {
   if (!result.ok) {
-    return result.failure.httpStatus === 404
-      ? { kind: 'not_found' }
-      : { kind: 'failed', failure: result.failure };
+    if (result.failure.httpStatus !== 404) return { kind: 'failed', failure: result.failure };
+    if (isJsonObject(result.errorBody)) return { kind: 'not_found' };
+    return {
+      kind: 'failed',
+      failure: { ...result.failure, detail: "HTTP 404 without a JSON error body: not the platform's answer" },
+    };
   }
   const entries = list.read(result.body);
   if (!Array.isArray(entries))
@@ -189,9 +197,18 @@ function lookup<T>(
     : { kind: 'found', value: picked };
 }
 
+function isJsonObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A lone UTF-16 surrogate: valid in JSON (`"\ud800"`), but no URL can carry it (encodeURIComponent throws). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** An id that can go into the next request's URL, or undefined. */
 function readId(document: unknown, read: CompiledPointer): string | undefined {
   const value = read(document);
-  if (typeof value === 'string' && value.length > 0 && value.length <= 256) return value;
+  if (typeof value === 'string' && value.length > 0 && value.length <= 256 && !LONE_SURROGATE.test(value))
+    return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   return undefined;
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import type { Agent, Dispatcher } from 'undici';
 // Only undici's Agent, not its index: the index loads all of undici (fetch, WebSocket, caches, mocks),
@@ -30,7 +31,12 @@ export interface Failure {
 }
 
 export type Failed = { ok: false; failure: Failure };
-export type JsonResult = { ok: true; status: number; body: unknown } | Failed;
+/**
+ * A non-2xx answer carries its body when that was small JSON (`errorBody`), so that a caller can tell
+ * the platform's own error (`{"error": "no such user"}`) from a proxy's HTML page or an empty body.
+ */
+export type HttpStatusFailed = Failed & { errorBody?: unknown };
+export type JsonResult = { ok: true; status: number; body: unknown } | HttpStatusFailed;
 
 export interface JsonRequest {
   method: 'GET' | 'POST';
@@ -50,10 +56,15 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * One connection pool for every check, kept open across cycles: the idle timeout outlives the
  * interval so the next cycle reuses warm connections instead of paying for TCP and TLS again.
  */
-export function createHttpAgent(options: { connectTimeoutMs: number; keepAliveMs: number }): Agent {
+export function createHttpAgent(options: {
+  connectTimeoutMs: number;
+  keepAliveMs: number;
+  /** Resolves host names; Node's getaddrinfo (on libuv's thread pool) when not given. */
+  lookup?: LookupFunction;
+}): Agent {
   keepHttpParserOnBaselineCompiler();
   return new UndiciAgent({
-    connect: { timeout: options.connectTimeoutMs },
+    connect: { timeout: options.connectTimeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) },
     keepAliveTimeout: options.keepAliveMs,
     keepAliveMaxTimeout: options.keepAliveMs,
     // Our own deadline covers the whole exchange; these only stop a stuck socket from lingering.
@@ -107,10 +118,13 @@ export async function requestJson(dispatcher: Dispatcher, req: JsonRequest): Pro
         continue;
       }
       if (statusCode < 200 || statusCode > 299) {
-        return {
+        const failed: HttpStatusFailed = {
           ok: false,
           failure: { kind: 'http_status', httpStatus: statusCode, detail: `HTTP ${statusCode}` },
         };
+        const errorBody = parseErrorBody(response.body);
+        if (errorBody !== undefined) failed.errorBody = errorBody;
+        return failed;
       }
       return parseJson(response);
     }
@@ -121,7 +135,10 @@ export async function requestJson(dispatcher: Dispatcher, req: JsonRequest): Pro
   }
 }
 
-/** A response read whole: its body only when the status is 2xx (other bodies are drained, not kept). */
+/**
+ * A response read whole: its body when the status is 2xx, or when an error body is no larger than
+ * ERROR_BODY_LIMIT (larger error bodies are drained, not kept).
+ */
 interface Response {
   statusCode: number;
   headers: IncomingHttpHeaders;
@@ -140,6 +157,18 @@ function parseJson(response: Response): JsonResult {
 
 /** How much of a body we do not need is read to keep its connection reusable; past it, the connection closes. */
 const DISCARD_LIMIT = 64 * 1024;
+/** An error body up to this size is kept: a platform's JSON error is far smaller. */
+const ERROR_BODY_LIMIT = 8 * 1024;
+
+/** The JSON in a small error body, or undefined when there is none (empty, HTML, too large, not JSON). */
+function parseErrorBody(body: Buffer | undefined): unknown {
+  if (body === undefined || body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * One request/response exchange on undici's dispatcher API: the response body is gathered into one
@@ -161,7 +190,7 @@ function exchange(
     let settled = false;
     let statusCode = 0;
     let responseHeaders: IncomingHttpHeaders = {};
-    /** The body is kept only for a 2xx; otherwise counted and dropped. */
+    /** The body is kept whole for a 2xx (up to maxBytes); an error body only while it is small. */
     let keep = false;
     let chunks: Buffer[] = [];
     let size = 0;
@@ -208,15 +237,17 @@ function exchange(
         else if (keep) {
           const detail = `response exceeds the ${maxBytes}-byte cap`;
           stop(fail('response_too_large', detail), new Error(detail));
-        } else if (size > DISCARD_LIMIT) {
+        } else if (size <= ERROR_BODY_LIMIT) chunks.push(chunk);
+        else if (size > DISCARD_LIMIT) {
           settle({ statusCode, headers: responseHeaders, body: undefined });
           controller?.abort(new Error('response body not needed'));
         }
       },
       onResponseEnd() {
-        const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+        const complete = keep || size <= ERROR_BODY_LIMIT;
+        const whole = !complete ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
         chunks = [];
-        settle({ statusCode, headers: responseHeaders, body: keep ? whole : undefined });
+        settle({ statusCode, headers: responseHeaders, body: whole });
       },
       onResponseError(_controller, error) {
         settle({ ok: false, failure: failureFromError(error, deadline) });
@@ -272,6 +303,15 @@ export function failureFromError(error: unknown, signal?: { aborted: boolean; re
     case 'EAI_AGAIN':
     case 'EAI_FAIL':
     case 'EAI_NONAME':
+    case 'ENODATA': // this and below: c-ares (host-lookup.ts), e.g. ETIMEOUT for a silent name server
+    case 'ESERVFAIL':
+    case 'EREFUSED':
+    case 'ETIMEOUT':
+    case 'EBADRESP':
+    case 'EFORMERR':
+    case 'EBADNAME':
+    case 'ECANCELLED':
+    case 'EDESTRUCTION':
       return { kind: 'dns_error', detail: `host name lookup failed (${code})` };
     case 'ECONNRESET':
     case 'EPIPE':

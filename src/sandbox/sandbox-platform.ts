@@ -276,6 +276,7 @@ export class SandboxPlatform {
   }
 }
 
+/** Every answer is JSON, 404s included: planecheck takes a 404 as "not found" only with a JSON error body. */
 function send(res: ServerResponse, status: number, body: unknown): void {
   sendRaw(res, status, JSON.stringify(body), 'application/json');
 }

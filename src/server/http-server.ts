@@ -48,7 +48,9 @@ export function createDaemonServer(deps: ServerDeps): Server {
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://planecheck');
+  const url = parseRequestTarget(req.url);
+  // A target no URL parser accepts (`//[zz]/`) is the client's mistake: a 400, not an error to log.
+  if (url === undefined) return send(res, req, json({ error: 'the request target is not a valid URL' }, 400));
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return send(res, req, { ...json({ error: 'method not allowed' }, 405), headers: { allow: 'GET, HEAD' } });
   }
@@ -64,6 +66,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     return send(res, req, { ...json({ error: 'unauthorized' }, 401), headers });
   }
   return send(res, req, await route(url, req));
+}
+
+function parseRequestTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://planecheck');
+  } catch {
+    return undefined;
+  }
 }
 
 function findRoute(routes: Record<string, Route>, path: string): Route | undefined {

@@ -37,7 +37,8 @@ export function createRoutes(deps: RouteDeps): Record<string, Route> {
     '/': () => statusPage(deps.status()),
     '/badge/': (url) => {
       const match = /^\/badge\/([^/]+)\.svg$/.exec(url.pathname);
-      const plane = match?.[1] ? decodeURIComponent(match[1]) : '';
+      const plane = match?.[1] ? decodePathSegment(match[1]) : '';
+      if (plane === undefined) return badPercentEncoding();
       if (!deps.planes.includes(plane)) return json({ error: 'no such plane' }, 404);
       return {
         status: 200,
@@ -46,6 +47,22 @@ export function createRoutes(deps: RouteDeps): Record<string, Route> {
       };
     },
   };
+}
+
+/**
+ * A percent-decoded path segment, or undefined when it is not valid percent-encoding (`%E0`, `%zz`):
+ * that is the client's mistake, answered 400, not a server error.
+ */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+function badPercentEncoding(): RouteResponse {
+  return json({ error: 'the path is not valid percent-encoding' }, 400);
 }
 
 /** Whether an Accept-Encoding header takes gzip (and does not refuse it with q=0). */
@@ -61,7 +78,8 @@ export function acceptsGzip(header: string | undefined): boolean {
 function historyRoute(url: URL, deps: RouteDeps): RouteResponse {
   const match = /^\/api\/v1\/planes\/([^/]+)\/history$/.exec(url.pathname);
   if (!match?.[1]) return json({ error: 'not found' }, 404);
-  const plane = decodeURIComponent(match[1]);
+  const plane = decodePathSegment(match[1]);
+  if (plane === undefined) return badPercentEncoding();
   if (!deps.planes.includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
   const raw = url.searchParams.get('limit');
   let limit = HISTORY_DEFAULT_LIMIT;

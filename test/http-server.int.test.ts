@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { createLogger } from '../src/log/logger.js';
+import { closeServer, createDaemonServer, listen } from '../src/server/http-server.js';
+import { createRoutes } from '../src/server/routes.js';
+import type { StatusResponse } from '../src/server/status-api.js';
+
+/** Sends one GET with the request target exactly as given (fetch would normalise it). */
+function get(base: string, target: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(base);
+    const req = request({ hostname, port, path: target, method: 'GET' }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the daemon server with paths that do not decode', () => {
+  const logLines: string[] = [];
+  const server = createDaemonServer({
+    log: createLogger('debug', (line) => logLines.push(line)),
+    readiness: () => ({ ready: true, checks: {} }),
+    protectedRoutes: createRoutes({
+      metrics: { render: () => Promise.resolve([]), renderText: () => Promise.resolve([]), contentType: '' },
+      status: () => ({}) as StatusResponse,
+      planes: ['us-east-1'],
+      history: () => [],
+      planeStatus: () => 'HEALTHY',
+    }),
+  });
+  let url = '';
+  before(async () => {
+    url = await listen(server, '127.0.0.1:0');
+  });
+  after(() => closeServer(server));
+
+  it('answers 400 to undecodable badge, history and request targets, and logs nothing', async () => {
+    for (const target of [
+      '/badge/%E0.svg',
+      '/badge/%zz.svg',
+      '/badge/us-east-1%ff.svg',
+      '/api/v1/planes/%E0%A4/history',
+      '//[zz]/metrics',
+    ]) {
+      const response = await get(url, target);
+      assert.equal(response.status, 400, target);
+      assert.match(response.body, /is not (a valid URL|valid percent-encoding)/, target);
+    }
+    assert.deepEqual(logLines, [], 'a client mistake is not a server error');
+    // Well-formed paths still work, encoded or not.
+    assert.equal((await get(url, '/badge/us-east-1.svg')).status, 200);
+    assert.equal((await get(url, '/badge/us%2Deast%2D1.svg')).status, 200);
+    assert.equal((await get(url, '/badge/mars.svg')).status, 404);
+  });
+});
