@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createChecker } from './check/checker.js';
-import { selfHealSettings } from './heal/self-heal-settings.js';
-import type { SelfHealer } from './heal/self-healer.js';
+import type { SelfHeal } from './heal/create-self-heal.js';
 import { loadConfigFile, resolveConfigPath } from './config/load.js';
 import { ConfigError, parseConfig, parseListenAddress } from './config/parse.js';
 import type { Config } from './config/schema.js';
@@ -136,7 +135,9 @@ async function main(): Promise<number> {
 
   const checker = createChecker(config);
   openedAtStartup.push(() => checker.close());
-  let healer: SelfHealer | undefined;
+  // Fires on SIGTERM/SIGINT before anything else stops: GitHub requests and re-checks end at once.
+  const shutdown = new AbortController();
+  let selfHeal: SelfHeal | undefined;
   const cycle = new CheckCycle({
     planes: config.workloadPlanes,
     checker,
@@ -145,26 +146,24 @@ async function main(): Promise<number> {
     metrics,
     log,
     historyRetentionMs: config.storage.historyRetention,
-    onResult: (result) => healer?.onResult(result),
+    onCycleFinished: (states) => selfHeal?.healer.afterCycle(states),
   });
-  const selfHeal = config.selfHeal;
-  const healSettings = selfHealSettings(selfHeal);
-  if (healSettings && config.github) {
-    const [{ createGithubClient }, { SelfHealer }, { SqliteHealLog }] = await Promise.all([
-      import('./github/octokit-client.js'),
-      import('./heal/self-healer.js'),
+  if (config.selfHeal?.enabled && config.github) {
+    const [{ createSelfHeal }, { SqliteHealLog }] = await Promise.all([
+      import('./heal/create-self-heal.js'),
       import('./store/sqlite-heal-log.js'),
     ]);
-    healer = new SelfHealer({
-      settings: healSettings,
-      github: createGithubClient(config.github, { log }),
+    selfHeal = createSelfHeal({
+      config,
       healLog: new SqliteHealLog(store.database),
       history: (plane, limit) => store.history(plane, limit),
-      recheck: (plane) => cycle.checkNow(plane),
+      recheck: (plane, signal) => cycle.checkNow(plane, signal),
       metrics,
       log,
+      signal: shutdown.signal,
     });
   }
+  const healer = selfHeal?.healer;
   const scheduler = new CycleScheduler({
     intervalMs: config.schedule.interval,
     runCycle: (signal) => cycle.run(signal),
@@ -186,6 +185,7 @@ async function main(): Promise<number> {
       },
       {
         healActions: (plane) => healer?.recentActions(plane).map(healActionView) ?? [],
+        healHold: healer ? () => healer.hold() : undefined,
         recent: (plane) => board.recent(plane),
         availability: (plane) => availability.get(plane),
       },
@@ -216,7 +216,7 @@ async function main(): Promise<number> {
     planes: planeNames.length,
     intervalSeconds: config.schedule.interval / 1000,
     storage: config.storage.path,
-    selfHeal: healer ? (selfHeal?.dryRun ? 'dry-run' : 'on') : 'off',
+    selfHeal: healer ? (config.selfHeal?.dryRun ? 'dry-run' : 'on') : 'off',
   });
   if (sandbox) {
     process.stderr.write(
@@ -228,18 +228,23 @@ async function main(): Promise<number> {
     );
   }
 
+  // Until a reload exists, SIGHUP (a closed terminal, a habit of `systemctl reload`) must not end the
+  // daemon, which is Node's default for it.
+  process.on('SIGHUP', () =>
+    log.warn('SIGHUP ignored: planecheck cannot reload its config; restart it to apply changes'),
+  );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  shutdown.abort();
   log.info('shutting down', { signal });
   // A safety net: if something still holds the event loop after a clean stop, leave anyway.
   setTimeout(() => {
     log.error('shutdown took too long; exiting');
     process.exit(1);
   }, 10_000).unref();
-  await scheduler.stop();
-  await healer?.stop();
+  await Promise.all([scheduler.stop(), selfHeal?.stop()]);
   await closeServer(server);
   await checker.close();
   if (!cycle.flush(true)) log.error('some results could not be stored before shutdown');

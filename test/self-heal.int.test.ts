@@ -1,15 +1,27 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { createChecker } from '../src/check/checker.js';
+import { CheckCycle } from '../src/daemon/check-cycle.js';
 import { createGithubClient } from '../src/github/octokit-client.js';
 import { listDispatchRuns } from '../src/github/workflow-api.js';
+import { createSelfHeal } from '../src/heal/create-self-heal.js';
 import { createLogger } from '../src/log/logger.js';
+import { PlanecheckMetrics } from '../src/metrics/metrics.js';
+import { SandboxGithub, type SandboxGithubOptions } from '../src/sandbox/sandbox-github.js';
+import { SandboxPlatform, type Scenario } from '../src/sandbox/sandbox-platform.js';
 import { healActionView, statusResponse } from '../src/server/status-api.js';
+import { SqliteHealLog } from '../src/store/sqlite-heal-log.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
-import { GITHUB_TOKEN, startHealHarness } from './helpers/heal-harness.js';
+import { StatusBoard } from '../src/store/status-board.js';
+import { testConfig } from './helpers/config.js';
+import { tempDir } from './helpers/tmp.js';
 
+const GITHUB_TOKEN = 'ghp_sandboxSecretToken0123456789';
 const TARGET = { owner: 'acme', repo: 'platform', workflow: 'production-smoke-test.yml', ref: 'main' };
 
 function metricValue(text: string, name: string, labels: string): number {
@@ -17,9 +29,129 @@ function metricValue(text: string, name: string, labels: string): number {
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }
 
+interface RigOptions {
+  planes: Record<string, Scenario>;
+  github?: Partial<SandboxGithubOptions>;
+  /** `selfHeal:` fields over the rig's defaults, as YAML scalars (e.g. `{ failureThreshold: 3 }`). */
+  selfHeal?: Record<string, string | number | boolean>;
+  /** The `github:` section; defaults to the sandbox's personal access token. */
+  githubYaml?: (apiUrl: string) => string;
+  tokenRefreshMarginMs?: number;
+  /** Reuse a database (a restart). */
+  dbPath?: string;
+  /** Reuse running sandboxes (a restart). */
+  reuse?: { platform: SandboxPlatform; github: SandboxGithub };
+}
+
+/**
+ * The daemon's composition minus the schedule and the server: sandbox platform and GitHub, a real SQLite
+ * file, the check cycle, and self-heal built by the same `createSelfHeal` the daemon and the Action use.
+ */
+async function startRig(options: RigOptions) {
+  const platform =
+    options.reuse?.platform ?? new SandboxPlatform({ apiKey: 'test-key', planes: options.planes });
+  const github =
+    options.reuse?.github ??
+    new SandboxGithub({
+      token: GITHUB_TOKEN,
+      workflowInputs: ['workload_plane', 'reason', 'correlation_id'],
+      queuedMs: 100,
+      runMs: 200,
+      onRunSucceeded: (inputs) => platform.repair(inputs.workload_plane ?? ''),
+      ...options.github,
+    });
+  if (!options.reuse) {
+    await platform.start();
+    await github.start();
+  }
+  const githubYaml =
+    options.githubYaml?.(github.url) ?? `{ apiUrl: "${github.url}", token: "${GITHUB_TOKEN}" }`;
+  const selfHeal = {
+    enabled: true,
+    repository: 'acme/platform',
+    cooldown: '60s',
+    failureThreshold: 1,
+    maxDispatchesPerHour: 10,
+    runTimeout: '30s',
+    runPollInterval: '100ms',
+    ...options.selfHeal,
+  };
+  const config = testConfig({
+    controlPlaneUrl: platform.url,
+    planes: Object.keys(options.planes).map((name) => ({ name, inferenceUrl: platform.inferenceUrl(name) })),
+    schedule: '{ interval: 10s, cacheTtl: 20s, concurrency: 64, planeTimeout: 5s }',
+    extra: `selfHeal: { ${Object.entries(selfHeal)
+      .map(([key, value]) => `${key}: ${String(value)}`)
+      .join(', ')} }
+github: ${githubYaml}
+`,
+  });
+  const dbPath = options.dbPath ?? join(tempDir('planecheck-heal-'), 'planecheck.db');
+  const store = openSqliteStore(dbPath);
+  const names = config.workloadPlanes.map((plane) => plane.name);
+  const board = new StatusBoard(names, config.schedule.cacheTtl, store.latestResults());
+  const metrics = new PlanecheckMetrics(names, board);
+  const logs: string[] = [];
+  const log = createLogger('debug', (line) => logs.push(line));
+  const checker = createChecker(config);
+  const late: { heal?: ReturnType<typeof createSelfHeal> } = {};
+  const cycle = new CheckCycle({
+    planes: config.workloadPlanes,
+    checker,
+    store,
+    board,
+    metrics,
+    log,
+    historyRetentionMs: config.storage.historyRetention,
+    onCycleFinished: (states) => late.heal?.healer.afterCycle(states),
+  });
+  const healLog = new SqliteHealLog(store.database);
+  const heal = createSelfHeal({
+    config,
+    healLog,
+    history: (plane, limit) => store.history(plane, limit),
+    recheck: (plane, signal) => cycle.checkNow(plane, signal),
+    metrics,
+    log,
+    githubOptions: { tokenRefreshMarginMs: options.tokenRefreshMarginMs },
+  });
+  assert.ok(heal, 'self-heal is configured');
+  late.heal = heal;
+  const { healer } = heal;
+  return {
+    platform,
+    github,
+    store,
+    dbPath,
+    board,
+    metrics,
+    logs,
+    healLog,
+    healer,
+    client: heal.github,
+    /** One check cycle, then (unless told not to) waits for self-heal to finish what it started. */
+    cycle: async (waitForHeal = true) => {
+      await cycle.run(new AbortController().signal);
+      if (waitForHeal) await healer.idle();
+    },
+    dispatches: () => github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/dispatches')),
+    metricsText: async () => gunzipSync(Buffer.concat(await metrics.render())).toString(),
+    /** Stops this instance; the sandboxes keep running unless `all`. */
+    close: async (all = true) => {
+      await heal.stop();
+      await checker.close();
+      store.close();
+      if (all) {
+        await platform.close();
+        await github.close();
+      }
+    },
+  };
+}
+
 describe('self-heal against the sandbox GitHub', () => {
   it('heals a NO_USER plane end to end: dispatch, follow the run, re-check, fixed', async () => {
-    const h = await startHealHarness({ planes: { 'heal-me': 'no_user', fine: 'healthy' } });
+    const h = await startRig({ planes: { 'heal-me': 'no_user', fine: 'healthy' } });
     try {
       await h.cycle();
       const [action] = h.healLog.forPlane('heal-me', 10);
@@ -75,7 +207,7 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('dispatches once for a plane that stays NO_USER over many cycles', async () => {
-    const h = await startHealHarness({ planes: { stuck: 'no_user' }, github: { conclusion: 'failure' } });
+    const h = await startRig({ planes: { stuck: 'no_user' }, github: { conclusion: 'failure' } });
     try {
       for (let i = 0; i < 6; i++) await h.cycle();
       assert.equal(h.dispatches().length, 1);
@@ -103,9 +235,9 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('never dispatches on FAILED, nor on flapping below the failure threshold', async () => {
-    const h = await startHealHarness({
+    const h = await startRig({
       planes: { broken: 'predict_500', flappy: 'no_user' },
-      policy: { failureThreshold: 3 },
+      selfHeal: { failureThreshold: 3 },
     });
     try {
       for (const scenario of ['no_user', 'healthy', 'no_user', 'no_user'] as const) {
@@ -135,10 +267,10 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('dispatches again once the cooldown has passed', async () => {
-    const h = await startHealHarness({
+    const h = await startRig({
       planes: { again: 'no_user' },
       github: { conclusion: 'failure' },
-      policy: { cooldownMs: 1_000 },
+      selfHeal: { cooldown: '1s' },
     });
     try {
       await h.cycle();
@@ -156,7 +288,11 @@ describe('self-heal against the sandbox GitHub', () => {
     const planes = Object.fromEntries(
       Array.from({ length: 50 }, (_, i) => [`outage-${i}`, 'no_user' as const]),
     );
-    const h = await startHealHarness({ planes, policy: { maxDispatchesPerHour: 5 } });
+    const h = await startRig({
+      planes,
+      // Above the mass-incident limit, so that the hourly cap is what holds self-heal back.
+      selfHeal: { maxDispatchesPerHour: 5, maxPlanesAtOnce: 100 },
+    });
     try {
       await h.cycle();
       assert.equal(h.dispatches().length, 5);
@@ -177,8 +313,72 @@ describe('self-heal against the sandbox GitHub', () => {
     }
   });
 
+  it('holds every repair while more than maxPlanesAtOnce planes need one, logs it once, shows it, then resumes', async () => {
+    const broken = ['mass-a', 'mass-b', 'mass-c', 'mass-d', 'mass-e'];
+    const h = await startRig({
+      planes: { ...Object.fromEntries(broken.map((plane) => [plane, 'no_user' as const])), calm: 'healthy' },
+    });
+    try {
+      for (let i = 0; i < 3; i++) await h.cycle();
+      assert.equal(h.github.requests.length, 0, 'no GitHub request at all during the hold');
+      const text = await h.metricsText();
+      for (const plane of broken) {
+        assert.equal(
+          metricValue(
+            text,
+            'planecheck_self_heal_dispatches_total',
+            `workload_plane="${plane}",reason="NO_USER",outcome="held"`,
+          ),
+          3,
+          `${plane}: held in each of the three cycles`,
+        );
+      }
+      const holdLogs = () => h.logs.map((line) => JSON.parse(line) as { msg: string; planes?: number });
+      const started = holdLogs().filter((line) => line.msg.startsWith('self-heal held:'));
+      assert.equal(started.length, 1, 'logged once for the incident, not per plane per cycle');
+      assert.equal(started[0]?.planes, 5);
+      assert.ok(!holdLogs().some((line) => line.msg === 'self-heal held back'), 'no per-plane lines');
+
+      const api = () =>
+        statusResponse(
+          h.board.states(),
+          { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
+          {
+            healActions: (plane) => h.healer.recentActions(plane).map(healActionView),
+            healHold: () => h.healer.hold(),
+          },
+          Date.now(),
+        );
+      const during = api();
+      assert.equal(during.selfHeal.held, true);
+      assert.deepEqual(during.selfHeal.planes, broken);
+      assert.equal(during.selfHeal.maxPlanesAtOnce, 3);
+      assert.ok(during.selfHeal.heldSince);
+      assert.equal(during.planes.find((p) => p.name === 'mass-a')?.selfHealHeld, true);
+      assert.equal(during.planes.find((p) => p.name === 'calm')?.selfHealHeld, false);
+
+      // Two planes come back by themselves: three left is not a mass incident, and each is repaired.
+      h.platform.repair('mass-a');
+      h.platform.repair('mass-b');
+      await h.cycle();
+      assert.equal(h.dispatches().length, 3);
+      assert.deepEqual(
+        h
+          .dispatches()
+          .map((r) => (r.body as { inputs: Record<string, string> }).inputs.workload_plane)
+          .sort(),
+        ['mass-c', 'mass-d', 'mass-e'],
+      );
+      assert.equal(holdLogs().filter((line) => line.msg.startsWith('self-heal hold over')).length, 1);
+      assert.equal(api().selfHeal.held, false);
+      assert.equal(api().planes.find((p) => p.name === 'mass-c')?.selfHealHeld, false);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('never starts a second repair while a run for the plane is already going (another daemon, a CI job)', async () => {
-    const h = await startHealHarness({
+    const h = await startRig({
       planes: { busy: 'no_user' },
       github: { queuedMs: 5_000, runMs: 5_000 },
     });
@@ -213,7 +413,7 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('after a restart between dispatch and run completion, follows the run and never dispatches twice', async () => {
-    const first = await startHealHarness({
+    const first = await startRig({
       planes: { restart: 'no_user' },
       github: { queuedMs: 300, runMs: 1_200 },
     });
@@ -230,7 +430,7 @@ describe('self-heal against the sandbox GitHub', () => {
     assert.equal(pending.length, 1);
     assert.equal(pending[0]?.outcome, null, 'the attempt was unfinished at the restart');
 
-    const second = await startHealHarness({
+    const second = await startRig({
       planes: { restart: 'no_user' },
       dbPath: first.dbPath,
       reuse: { platform: first.platform, github: first.github },
@@ -249,7 +449,7 @@ describe('self-heal against the sandbox GitHub', () => {
 
   it('finds the run by correlation id when the dispatch answers 204, and when run details are refused (older GHES)', async () => {
     for (const runDetails of ['no_content', 'reject'] as const) {
-      const h = await startHealHarness({ planes: { legacy: 'no_model' }, github: { runDetails } });
+      const h = await startRig({ planes: { legacy: 'no_model' }, github: { runDetails } });
       try {
         await h.cycle();
         const [action] = h.healLog.forPlane('legacy', 10);
@@ -270,7 +470,7 @@ describe('self-heal against the sandbox GitHub', () => {
       { status: 403 as const, count: 1, retryAfter: 1, secondaryRateLimit: true },
       { status: 403 as const, count: 1, retryAfter: 1, primaryRateLimit: true },
     ]) {
-      const h = await startHealHarness({ planes: { limited: 'no_user' } });
+      const h = await startRig({ planes: { limited: 'no_user' } });
       try {
         h.github.injectFault(fault);
         await h.cycle();
@@ -289,7 +489,7 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('retries a 5xx', async () => {
-    const h = await startHealHarness({ planes: { flaky: 'no_user' } });
+    const h = await startRig({ planes: { flaky: 'no_user' } });
     try {
       h.github.injectFault({ status: 502, count: 1 });
       await h.cycle();
@@ -304,9 +504,9 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('does not retry bad credentials, and reports them', async () => {
-    const h = await startHealHarness({
+    const h = await startRig({
       planes: { denied: 'no_user' },
-      githubConfig: (apiUrl) => ({ apiUrl, token: 'ghp_wrongwrongwrong' }),
+      githubYaml: (apiUrl) => `{ apiUrl: "${apiUrl}", token: ghp_wrongwrongwrong }`,
     });
     try {
       await h.cycle();
@@ -336,13 +536,11 @@ describe('self-heal against the sandbox GitHub', () => {
       installationId: 77,
       publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     };
-    const h = await startHealHarness({
+    const h = await startRig({
       planes: { 'app-plane': 'no_user' },
       github: { token: undefined, app: { ...app, tokenLifetimeMs: 10_000 } },
-      githubConfig: (apiUrl) => ({
-        apiUrl,
-        app: { appId: app.appId, installationId: app.installationId, privateKey: pem },
-      }),
+      githubYaml: (apiUrl) =>
+        `{ apiUrl: "${apiUrl}", app: { appId: ${app.appId}, installationId: ${app.installationId}, privateKey: ${JSON.stringify(pem)} } }`,
       tokenRefreshMarginMs: 8_000,
     });
     try {
@@ -376,7 +574,7 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('keeps tokens out of logs, SQLite, metrics and the status API', async () => {
-    const h = await startHealHarness({ planes: { secret: 'no_user' } });
+    const h = await startRig({ planes: { secret: 'no_user' } });
     try {
       await h.cycle();
       assert.equal(h.healLog.forPlane('secret', 10)[0]?.outcome, 'fixed');
@@ -407,7 +605,7 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('dry run: logs and counts what it would do, dispatches nothing', async () => {
-    const h = await startHealHarness({ planes: { dry: 'no_user' }, policy: { dryRun: true } });
+    const h = await startRig({ planes: { dry: 'no_user' }, selfHeal: { dryRun: true } });
     try {
       await h.cycle();
       await h.cycle();

@@ -15,6 +15,8 @@ export interface GithubClientOptions {
   rateLimitRetries?: number;
   /** Deadline of one HTTP request to GitHub. */
   requestTimeoutMs?: number;
+  /** Shutdown: aborts every request in flight and every later one (retries included), so none is sent after it. */
+  signal?: AbortSignal;
 }
 
 /** Client errors worth no retry: bad credentials, no permission, bad request. 429 goes to the throttler. */
@@ -46,7 +48,7 @@ export function createGithubClient(config: GithubConfig, options: GithubClientOp
     userAgent: 'planecheck',
     retry: { doNotRetry: DO_NOT_RETRY },
     throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
-    request: { fetch: fetchWithDeadline(requestTimeoutMs) },
+    request: { fetch: fetchWithDeadline(requestTimeoutMs), signal: options.signal },
   };
   if (config.token !== undefined) return new Octokit({ ...common, auth: config.token });
 
@@ -89,7 +91,11 @@ function expiryAwareCache(marginMs: number) {
   };
 }
 
-/** fetch with a deadline, unless the caller brought a signal of its own. */
+/** fetch with a deadline, also when the caller brought a signal of its own (shutdown). */
 function fetchWithDeadline(timeoutMs: number): typeof fetch {
-  return (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+  return (input, init) => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    return fetch(input, { ...init, signal });
+  };
 }
