@@ -114,6 +114,11 @@ async function main(): Promise<number> {
   const log = createLogger(config.log.level, (line) => {
     if (stdoutOpen) process.stdout.write(line);
   });
+  // Until a reload exists, SIGHUP (a closed terminal, a habit of `systemctl reload`) must not end the
+  // daemon, which is Node's default for it; from the moment there is a log to say so.
+  process.on('SIGHUP', () =>
+    log.warn('SIGHUP ignored: planecheck cannot reload its config; restart it to apply changes'),
+  );
   const planeNames = config.workloadPlanes.map((plane) => plane.name);
   let recoveries = 0;
   const store = openSqliteStore(config.storage.path, {
@@ -228,11 +233,6 @@ async function main(): Promise<number> {
     );
   }
 
-  // Until a reload exists, SIGHUP (a closed terminal, a habit of `systemctl reload`) must not end the
-  // daemon, which is Node's default for it.
-  process.on('SIGHUP', () =>
-    log.warn('SIGHUP ignored: planecheck cannot reload its config; restart it to apply changes'),
-  );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

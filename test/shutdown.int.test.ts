@@ -56,6 +56,7 @@ interface SeenRequest {
   method: string;
   path: string;
   at: number;
+  body: string;
 }
 
 /**
@@ -70,11 +71,13 @@ async function startFakeGithub(handle: (res: ServerResponse, seen: SeenRequest) 
       method: req.method ?? '',
       path: new URL(req.url ?? '/', 'http://github').pathname,
       at: Date.now(),
+      body: '',
     };
     requests.push(seen);
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
+      seen.body = body;
       events.emit('request', seen, body);
       handle(res, seen);
     });
@@ -150,11 +153,22 @@ describe('the daemon stops promptly on SIGTERM in every self-heal state', () => 
     for (const close of closers) await close();
   });
 
-  it('with the dispatch request in flight: exit 0 within 5 s, and no request after the signal', async () => {
+  it('with the dispatch request in flight: exit 0 within 5 s, no request after the signal, and the restart finds the run instead of dispatching again', async () => {
     const platform = await startFakePlatform();
+    // Before the restart GitHub holds the dispatch open; after it, the run that dispatch started shows up.
+    const later: { run?: Record<string, unknown> } = {};
     const github = await startFakeGithub((res, seen) => {
       if (seen.method === 'GET' && seen.path === RUNS_PATH)
-        return sendJson(res, 200, { total_count: 0, workflow_runs: [] });
+        return sendJson(res, 200, {
+          total_count: later.run ? 1 : 0,
+          workflow_runs: later.run ? [later.run] : [],
+        });
+      if (
+        seen.method === 'GET' &&
+        later.run &&
+        seen.path === `/repos/acme/platform/actions/runs/${String(later.run.id)}`
+      )
+        return sendJson(res, 200, later.run);
       // The dispatch: GitHub has it and does not answer (yet).
     });
     closers.push(
@@ -162,7 +176,8 @@ describe('the daemon stops promptly on SIGTERM in every self-heal state', () => 
       () => github.server.close(),
     );
     const dir = tempDir('planecheck-term-');
-    const daemon = await startDaemon(['--config', writeConfig(platform.server, github.server, dir)]);
+    const config = writeConfig(platform.server, github.server, dir);
+    const daemon = await startDaemon(['--config', config]);
     const dispatch = await github.seen((request) => request.method === 'POST');
     assert.equal(dispatch.path, DISPATCH_PATH);
 
@@ -177,6 +192,26 @@ describe('the daemon stops promptly on SIGTERM in every self-heal state', () => 
     assert.ok(daemon.logs.some((line) => line.msg === 'stopped'));
     // GitHub may have started the run: the attempt is left to be looked for by correlation id, not failed.
     assert.deepEqual(healRows(dir), [{ status: 'dispatching', outcome: null, run_id: null }]);
+
+    const inputs = (JSON.parse(dispatch.body) as { inputs: Record<string, string> }).inputs;
+    later.run = {
+      id: 777,
+      display_title: `Production smoke test plane=${PLANE} [${inputs.correlation_id ?? ''}]`,
+      status: 'completed',
+      conclusion: 'success',
+      html_url: 'http://github.example/acme/platform/actions/runs/777',
+      created_at: new Date().toISOString(),
+    };
+    platform.state.mode = 'healthy';
+    const restarted = await startDaemon(['--config', config]);
+    try {
+      const finished = await restarted.waitForLog((line) => line.msg === 'self-heal finished', 15_000);
+      assert.equal(finished.outcome, 'fixed');
+      assert.deepEqual(healRows(dir), [{ status: 'completed', outcome: 'fixed', run_id: 777 }]);
+      assert.equal(github.requests.filter((r) => r.method === 'POST').length, 1, 'never dispatched again');
+    } finally {
+      assert.equal(await restarted.stop(), 0);
+    }
   });
 
   it('between dispatch retries: exit 0 within 5 s, and no second POST after the signal', async () => {
