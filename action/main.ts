@@ -4,10 +4,8 @@ import { createChecker } from '../src/check/checker.js';
 import type { PlaneCheckResult } from '../src/check/result.js';
 import { storedToReport, toStoredResult } from '../src/check/stored-result.js';
 import type { Config } from '../src/config/schema.js';
-import { createGithubClient } from '../src/github/octokit-client.js';
+import { createSelfHeal, type SelfHeal } from '../src/heal/create-self-heal.js';
 import { MemoryHealLog } from '../src/heal/memory-heal-log.js';
-import { selfHealSettings } from '../src/heal/self-heal-settings.js';
-import { SelfHealer } from '../src/heal/self-healer.js';
 import { createLogger, getErrorMessage } from '../src/log/logger.js';
 import { pushResults } from '../src/metrics/pushgateway.js';
 import { healActionView } from '../src/server/status-api.js';
@@ -87,14 +85,16 @@ async function checkAndHeal(
   };
   try {
     for (const result of await checker.check(planes, { signal: deadline })) keep(result);
-    const healer = selfHeal ? startHealer(config, checker, history, keep) : undefined;
-    if (healer) {
-      for (const result of latest.values()) healer.onResult(result);
+    const heal = selfHeal ? startSelfHeal(config, checker, history, keep, deadline) : undefined;
+    const healer = heal?.healer;
+    if (heal) {
+      // One run is one cycle: the same mass-incident hold applies as in the daemon.
+      heal.healer.afterCycle([...latest.values()]);
       await Promise.race([
-        healer.idle(),
+        heal.healer.idle(),
         new Promise((resolve) => deadline.addEventListener('abort', resolve)),
       ]);
-      await healer.stop();
+      await heal.stop();
     }
     return planes.map((plane) => {
       const result = latest.get(plane.name);
@@ -115,26 +115,24 @@ async function checkAndHeal(
   }
 }
 
-function startHealer(
+function startSelfHeal(
   config: Config,
   checker: ReturnType<typeof createChecker>,
   history: Map<string, StoredResult[]>,
   keep: (result: PlaneCheckResult) => StoredResult,
-): SelfHealer | undefined {
-  const settings = selfHealSettings(config.selfHeal);
-  if (!settings || !config.github) return undefined;
+  deadline: AbortSignal,
+): SelfHeal | undefined {
   const log = createLogger('info', (line) => core.info(line.trimEnd()));
-  const healLog = new MemoryHealLog();
-  return new SelfHealer({
+  return createSelfHeal({
+    config,
     // One run sees one result per plane: act on the first.
-    settings: { ...settings, policy: { ...settings.policy, failureThreshold: 1 } },
-    github: createGithubClient(config.github, { log, backoff: healLog }),
-    healLog,
+    policy: { failureThreshold: 1 },
+    healLog: new MemoryHealLog(),
     history: (plane, limit) => (history.get(plane) ?? []).slice(0, limit),
-    recheck: async (plane) => {
+    recheck: async (plane, signal) => {
       const ref = config.workloadPlanes.find((candidate) => candidate.name === plane);
-      const [result] = ref ? await checker.check([ref]) : [];
-      return result ? keep(result) : undefined;
+      const [result] = ref ? await checker.check([ref], { signal }) : [];
+      return result && !signal.aborted ? keep(result) : undefined;
     },
     metrics: {
       recordDispatch: () => undefined,
@@ -143,5 +141,6 @@ function startHealer(
       refresh: () => Promise.resolve(),
     },
     log,
+    signal: deadline,
   });
 }

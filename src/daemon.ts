@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createChecker } from './check/checker.js';
-import { selfHealSettings } from './heal/self-heal-settings.js';
-import type { SelfHealer } from './heal/self-healer.js';
+import type { SelfHeal } from './heal/create-self-heal.js';
 import { loadConfigFile, resolveConfigPath } from './config/load.js';
 import { ConfigError, parseConfig, parseListenAddress } from './config/parse.js';
 import type { Config } from './config/schema.js';
@@ -127,6 +126,11 @@ async function main(): Promise<number> {
   const log = createLogger(config.log.level, (line) => {
     if (stdoutOpen) process.stdout.write(line);
   });
+  // Until a reload exists, SIGHUP (a closed terminal, a habit of `systemctl reload`) must not end the
+  // daemon, which is Node's default for it; from the moment there is a log to say so.
+  process.on('SIGHUP', () =>
+    log.warn('SIGHUP ignored: planecheck cannot reload its config; restart it to apply changes'),
+  );
   const planeNames = config.workloadPlanes.map((plane) => plane.name);
   let recoveries = 0;
   const store = openSqliteStore(config.storage.path, {
@@ -151,7 +155,9 @@ async function main(): Promise<number> {
 
   const checker = createChecker(config);
   openedAtStartup.push(() => checker.close());
-  let healer: SelfHealer | undefined;
+  // Fires on SIGTERM/SIGINT before anything else stops: GitHub requests and re-checks end at once.
+  const shutdown = new AbortController();
+  let selfHeal: SelfHeal | undefined;
   const cycle = new CheckCycle({
     planes: config.workloadPlanes,
     checker,
@@ -160,28 +166,26 @@ async function main(): Promise<number> {
     metrics,
     log,
     historyRetentionMs: config.storage.historyRetention,
-    onResult: (result) => healer?.onResult(result),
+    onCycleFinished: (states) => selfHeal?.healer.afterCycle(states),
   });
-  const selfHeal = config.selfHeal;
-  const healSettings = selfHealSettings(selfHeal);
-  if (healSettings && config.github) {
-    const [{ createGithubClient }, { SelfHealer }, { SqliteHealLog }] = await Promise.all([
-      import('./github/octokit-client.js'),
-      import('./heal/self-healer.js'),
+  if (config.selfHeal?.enabled && config.github) {
+    const [{ createSelfHeal }, { SqliteHealLog }] = await Promise.all([
+      import('./heal/create-self-heal.js'),
       import('./store/sqlite-heal-log.js'),
     ]);
     const healLog = new SqliteHealLog(store.database);
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
-    healer = new SelfHealer({
-      settings: healSettings,
-      github: createGithubClient(config.github, { log, backoff: healLog }),
+    selfHeal = createSelfHeal({
+      config,
       healLog,
       history: (plane, limit) => store.history(plane, limit),
-      recheck: (plane) => cycle.checkNow(plane),
+      recheck: (plane, signal) => cycle.checkNow(plane, signal),
       metrics,
       log,
+      signal: shutdown.signal,
     });
   }
+  const healer = selfHeal?.healer;
   const scheduler = new CycleScheduler({
     intervalMs: config.schedule.interval,
     runCycle: (signal) => cycle.run(signal),
@@ -206,6 +210,7 @@ async function main(): Promise<number> {
       },
       {
         healActions: (plane) => healer?.recentActions(plane).map(healActionView) ?? [],
+        healHold: healer ? () => healer.hold() : undefined,
         recent: (plane) => board.recent(plane),
         availability: (plane) => availability.get(plane),
       },
@@ -240,7 +245,7 @@ async function main(): Promise<number> {
     planes: planeNames.length,
     intervalSeconds: config.schedule.interval / 1000,
     storage: config.storage.path,
-    selfHeal: healer ? (selfHeal?.dryRun ? 'dry-run' : 'on') : 'off',
+    selfHeal: healer ? (config.selfHeal?.dryRun ? 'dry-run' : 'on') : 'off',
   });
   if (sandbox) {
     process.stderr.write(
@@ -256,14 +261,14 @@ async function main(): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  shutdown.abort();
   log.info('shutting down', { signal });
   // A safety net: if something still holds the event loop after a clean stop, leave anyway.
   setTimeout(() => {
     log.error('shutdown took too long; exiting');
     process.exit(1);
   }, 10_000).unref();
-  await scheduler.stop();
-  await healer?.stop();
+  await Promise.all([scheduler.stop(), selfHeal?.stop()]);
   await closeServer(server);
   await checker.close();
   if (!cycle.flush(true)) log.error('some results could not be stored before shutdown');

@@ -239,6 +239,33 @@ describe('the GitHub Action (dist/action.js, run as a runner runs it)', () => {
     }
   });
 
+  it('holds self-heal when more planes than maxPlanesAtOnce need repair in one run', async () => {
+    const mass = ['mass-ci-1', 'mass-ci-2', 'mass-ci-3', 'mass-ci-4'];
+    for (const plane of mass) platform.setScenario(plane, 'no_user');
+    const github = new SandboxGithub({
+      token: GITHUB_TOKEN,
+      workflowInputs: ['workload_plane', 'reason', 'correlation_id'],
+    });
+    await github.start();
+    try {
+      const run = await runAction(
+        {
+          'workload-planes': inline(mass),
+          'control-plane-url': platform.url,
+          'platform-api-key': API_KEY,
+          'self-heal': 'true',
+          'github-token': GITHUB_TOKEN,
+        },
+        { env: { GITHUB_API_URL: github.url } },
+      );
+      assert.equal(run.code, 1, run.stdout);
+      assert.equal(github.requests.length, 0, 'no GitHub request: four planes at once is a mass incident');
+      assert.match(run.stdout, /self-heal held: too many planes need repair at once/);
+    } finally {
+      await github.close();
+    }
+  });
+
   it('runs under Node 24, as GitHub runners run node24 actions', async (t) => {
     if (!existsSync(NODE24)) {
       assert.fail(`no Node 24 at ${NODE24}: run "node scripts/ensure-node24.js" (npm test does)`);

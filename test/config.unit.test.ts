@@ -63,6 +63,7 @@ describe('parseConfig', () => {
     assert.equal(config.workloadPlanes[1]?.inferenceUrl, 'https://eu-west-1.inference.example.com');
     assert.equal(config.platform.endpoints.userLookup.url, '{controlPlaneUrl}/v1/users?email={email}');
     assert.equal(config.selfHeal?.cooldown, 1_800_000);
+    assert.equal(config.selfHeal?.maxPlanesAtOnce, 3);
     assert.equal(config.storage.historyRetention, 7 * 86_400_000);
     assert.equal(config.log.level, 'info');
   });
@@ -162,6 +163,18 @@ describe('parseConfig', () => {
       'platform.smokeTestEmail',
     ],
     ['bad repository', 'repository: acme/platform', 'repository: acme', 'selfHeal.repository'],
+    [
+      'maxPlanesAtOnce of 0',
+      '  cooldown: 30m',
+      '  cooldown: 30m\n  maxPlanesAtOnce: 0',
+      'selfHeal.maxPlanesAtOnce',
+    ],
+    [
+      'maxPlanesAtOnce not an integer',
+      '  cooldown: 30m',
+      '  cooldown: 30m\n  maxPlanesAtOnce: 2.5',
+      'selfHeal.maxPlanesAtOnce',
+    ],
     [
       'github token and app together',
       '  token: ${GITHUB_TOKEN}',

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { titleHasCorrelation, titleNamesPlane, newCorrelationId } from '../src/heal/correlation.js';
 import type { HealAction } from '../src/heal/heal-action.js';
-import { countConsecutiveHealable, decideHeal, type HealInput } from '../src/heal/heal-policy.js';
+import {
+  countConsecutiveHealable,
+  decideHeal,
+  findMassIncident,
+  type HealInput,
+  type PlaneLatest,
+} from '../src/heal/heal-policy.js';
 
 const NOW = 10_000_000;
 const policy = {
@@ -11,6 +17,7 @@ const policy = {
   maxDispatchesPerHour: 10,
   runTimeoutMs: 7_200_000,
   dryRun: false,
+  maxPlanesAtOnce: 3,
 };
 const action = (
   minutesAgo: number,
@@ -35,6 +42,7 @@ const input = (patch: Partial<HealInput>): HealInput => ({
   consecutive: 1,
   actions: [],
   attemptsLastHour: 0,
+  held: false,
   now: NOW,
   policy,
   ...patch,
@@ -80,6 +88,10 @@ describe('decideHeal', () => {
     ['the hourly cap is reached', { attemptsLastHour: 10 }, 'skip:rate_capped'],
     ['just below the hourly cap', { attemptsLastHour: 9 }, 'dispatch'],
     ['dry run', { policy: { ...policy, dryRun: true } }, 'dispatch:dry'],
+    ['a mass incident holds every repair', { held: true }, 'skip:held'],
+    ['a mass incident holds even a plane below the threshold', { held: true, consecutive: 0 }, 'skip:held'],
+    ['a mass incident holds a dry run too', { held: true, policy: { ...policy, dryRun: true } }, 'skip:held'],
+    ['a mass incident never concerns FAILED', { held: true, status: 'FAILED' }, 'ignore'],
   ];
   for (const [name, patch, expected] of cases) {
     it(name, () => {
@@ -98,6 +110,50 @@ describe('decideHeal', () => {
     assert.equal(countConsecutiveHealable(['NO_USER', 'NO_ORACLE', 'HEALTHY', 'NO_USER']), 2);
     assert.equal(countConsecutiveHealable(['FAILED', 'NO_USER']), 0);
     assert.equal(countConsecutiveHealable([]), 0);
+  });
+});
+
+describe('findMassIncident', () => {
+  const latest = (...statuses: PlaneLatest['status'][]): PlaneLatest[] =>
+    statuses.map((status, i) => ({ plane: `p${i}`, status }));
+  const cases: [string, PlaneLatest[], number, boolean, number][] = [
+    ['no plane needs repair', latest('HEALTHY', 'FAILED'), 3, false, 0],
+    [
+      'exactly the limit is not a mass incident',
+      latest('NO_USER', 'NO_ORACLE', 'NO_USER', 'HEALTHY'),
+      3,
+      false,
+      3,
+    ],
+    ['one more than the limit is', latest('NO_USER', 'NO_ORACLE', 'NO_USER', 'NO_USER'), 3, true, 4],
+    [
+      'FAILED and NO_VALUE do not count',
+      latest('NO_USER', 'FAILED', 'NO_VALUE', 'FAILED', 'NO_USER'),
+      1,
+      true,
+      2,
+    ],
+    ['a limit of 1 holds two planes', latest('NO_USER', 'NO_ORACLE'), 1, true, 2],
+    ['a limit of 1 lets one plane through', latest('NO_USER', 'HEALTHY'), 1, false, 1],
+  ];
+  for (const [name, planes, max, held, count] of cases) {
+    it(name, () => {
+      const incident = findMassIncident(planes, max);
+      assert.equal(incident.held, held);
+      assert.equal(incident.planes.length, count);
+    });
+  }
+
+  it('names the planes that need repair, sorted', () => {
+    const incident = findMassIncident(
+      [
+        { plane: 'eu-2', status: 'NO_USER' },
+        { plane: 'ap-1', status: 'NO_ORACLE' },
+        { plane: 'us-1', status: 'HEALTHY' },
+      ],
+      3,
+    );
+    assert.deepEqual(incident.planes, ['ap-1', 'eu-2']);
   });
 });
 

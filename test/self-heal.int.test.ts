@@ -9,7 +9,7 @@ import { MemoryHealLog } from '../src/heal/memory-heal-log.js';
 import { createLogger } from '../src/log/logger.js';
 import { healActionView, statusResponse } from '../src/server/status-api.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
-import { GITHUB_TOKEN, startHealHarness } from './helpers/heal-harness.js';
+import { GITHUB_TOKEN, startHealHarness as startRig } from './helpers/heal-harness.js';
 
 const TARGET = { owner: 'acme', repo: 'platform', workflow: 'production-smoke-test.yml', ref: 'main' };
 
@@ -20,7 +20,7 @@ function metricValue(text: string, name: string, labels: string): number {
 
 describe('self-heal against the sandbox GitHub', () => {
   it('heals a NO_USER plane end to end: dispatch, follow the run, re-check, fixed', async () => {
-    const h = await startHealHarness({ planes: { 'heal-me': 'no_user', fine: 'healthy' } });
+    const h = await startRig({ planes: { 'heal-me': 'no_user', fine: 'healthy' } });
     try {
       await h.cycle();
       const [action] = h.healLog.forPlane('heal-me', 10);
@@ -76,7 +76,7 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('dispatches once for a plane that stays NO_USER over many cycles', async () => {
-    const h = await startHealHarness({ planes: { stuck: 'no_user' }, github: { conclusion: 'failure' } });
+    const h = await startRig({ planes: { stuck: 'no_user' }, github: { conclusion: 'failure' } });
     try {
       for (let i = 0; i < 6; i++) await h.cycle();
       assert.equal(h.dispatches().length, 1);
@@ -104,9 +104,9 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('never dispatches on FAILED, nor on flapping below the failure threshold', async () => {
-    const h = await startHealHarness({
+    const h = await startRig({
       planes: { broken: 'predict_500', flappy: 'no_user' },
-      policy: { failureThreshold: 3 },
+      selfHeal: { failureThreshold: 3 },
     });
     try {
       for (const scenario of ['no_user', 'healthy', 'no_user', 'no_user'] as const) {
@@ -136,10 +136,10 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('dispatches again once the cooldown has passed', async () => {
-    const h = await startHealHarness({
+    const h = await startRig({
       planes: { again: 'no_user' },
       github: { conclusion: 'failure' },
-      policy: { cooldownMs: 1_000 },
+      selfHeal: { cooldown: '1s' },
     });
     try {
       await h.cycle();
@@ -157,7 +157,11 @@ describe('self-heal against the sandbox GitHub', () => {
     const planes = Object.fromEntries(
       Array.from({ length: 50 }, (_, i) => [`outage-${i}`, 'no_user' as const]),
     );
-    const h = await startHealHarness({ planes, policy: { maxDispatchesPerHour: 5 } });
+    const h = await startRig({
+      planes,
+      // Above the mass-incident limit, so that the hourly cap is what holds self-heal back.
+      selfHeal: { maxDispatchesPerHour: 5, maxPlanesAtOnce: 100 },
+    });
     try {
       await h.cycle();
       assert.equal(h.dispatches().length, 5);
@@ -178,8 +182,72 @@ describe('self-heal against the sandbox GitHub', () => {
     }
   });
 
+  it('holds every repair while more than maxPlanesAtOnce planes need one, logs it once, shows it, then resumes', async () => {
+    const broken = ['mass-a', 'mass-b', 'mass-c', 'mass-d', 'mass-e'];
+    const h = await startRig({
+      planes: { ...Object.fromEntries(broken.map((plane) => [plane, 'no_user' as const])), calm: 'healthy' },
+    });
+    try {
+      for (let i = 0; i < 3; i++) await h.cycle();
+      assert.equal(h.github.requests.length, 0, 'no GitHub request at all during the hold');
+      const text = await h.metricsText();
+      for (const plane of broken) {
+        assert.equal(
+          metricValue(
+            text,
+            'planecheck_self_heal_dispatches_total',
+            `workload_plane="${plane}",reason="NO_USER",outcome="held"`,
+          ),
+          3,
+          `${plane}: held in each of the three cycles`,
+        );
+      }
+      const holdLogs = () => h.logs.map((line) => JSON.parse(line) as { msg: string; planes?: number });
+      const started = holdLogs().filter((line) => line.msg.startsWith('self-heal held:'));
+      assert.equal(started.length, 1, 'logged once for the incident, not per plane per cycle');
+      assert.equal(started[0]?.planes, 5);
+      assert.ok(!holdLogs().some((line) => line.msg === 'self-heal held back'), 'no per-plane lines');
+
+      const api = () =>
+        statusResponse(
+          h.board.states(),
+          { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
+          {
+            healActions: (plane) => h.healer.recentActions(plane).map(healActionView),
+            healHold: () => h.healer.hold(),
+          },
+          Date.now(),
+        );
+      const during = api();
+      assert.equal(during.selfHeal.held, true);
+      assert.deepEqual(during.selfHeal.planes, broken);
+      assert.equal(during.selfHeal.maxPlanesAtOnce, 3);
+      assert.ok(during.selfHeal.heldSince);
+      assert.equal(during.planes.find((p) => p.name === 'mass-a')?.selfHealHeld, true);
+      assert.equal(during.planes.find((p) => p.name === 'calm')?.selfHealHeld, false);
+
+      // Two planes come back by themselves: three left is not a mass incident, and each is repaired.
+      h.platform.repair('mass-a');
+      h.platform.repair('mass-b');
+      await h.cycle();
+      assert.equal(h.dispatches().length, 3);
+      assert.deepEqual(
+        h
+          .dispatches()
+          .map((r) => (r.body as { inputs: Record<string, string> }).inputs.workload_plane)
+          .sort(),
+        ['mass-c', 'mass-d', 'mass-e'],
+      );
+      assert.equal(holdLogs().filter((line) => line.msg.startsWith('self-heal hold over')).length, 1);
+      assert.equal(api().selfHeal.held, false);
+      assert.equal(api().planes.find((p) => p.name === 'mass-c')?.selfHealHeld, false);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('never starts a second repair while a run for the plane is already going (another daemon, a CI job)', async () => {
-    const h = await startHealHarness({
+    const h = await startRig({
       planes: { busy: 'no_user' },
       github: { queuedMs: 5_000, runMs: 5_000 },
     });
@@ -214,7 +282,7 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('after a restart between dispatch and run completion, follows the run and never dispatches twice', async () => {
-    const first = await startHealHarness({
+    const first = await startRig({
       planes: { restart: 'no_user' },
       github: { queuedMs: 300, runMs: 1_200 },
     });
@@ -231,7 +299,7 @@ describe('self-heal against the sandbox GitHub', () => {
     assert.equal(pending.length, 1);
     assert.equal(pending[0]?.outcome, null, 'the attempt was unfinished at the restart');
 
-    const second = await startHealHarness({
+    const second = await startRig({
       planes: { restart: 'no_user' },
       dbPath: first.dbPath,
       reuse: { platform: first.platform, github: first.github },
@@ -250,7 +318,7 @@ describe('self-heal against the sandbox GitHub', () => {
 
   it('finds the run by correlation id when the dispatch answers 204, and when run details are refused (older GHES)', async () => {
     for (const runDetails of ['no_content', 'reject'] as const) {
-      const h = await startHealHarness({ planes: { legacy: 'no_model' }, github: { runDetails } });
+      const h = await startRig({ planes: { legacy: 'no_model' }, github: { runDetails } });
       try {
         await h.cycle();
         const [action] = h.healLog.forPlane('legacy', 10);
@@ -266,7 +334,7 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('retries a 5xx', async () => {
-    const h = await startHealHarness({ planes: { flaky: 'no_user' } });
+    const h = await startRig({ planes: { flaky: 'no_user' } });
     try {
       h.github.injectFault({ status: 502, count: 1 });
       await h.cycle();
@@ -281,9 +349,9 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('does not retry bad credentials, and reports them', async () => {
-    const h = await startHealHarness({
+    const h = await startRig({
       planes: { denied: 'no_user' },
-      githubConfig: (apiUrl) => ({ apiUrl, token: 'ghp_wrongwrongwrong' }),
+      githubYaml: (apiUrl) => `{ apiUrl: "${apiUrl}", token: ghp_wrongwrongwrong }`,
     });
     try {
       await h.cycle();
@@ -313,13 +381,11 @@ describe('self-heal against the sandbox GitHub', () => {
       installationId: 77,
       publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     };
-    const h = await startHealHarness({
+    const h = await startRig({
       planes: { 'app-plane': 'no_user' },
       github: { token: undefined, app: { ...app, tokenLifetimeMs: 10_000 } },
-      githubConfig: (apiUrl) => ({
-        apiUrl,
-        app: { appId: app.appId, installationId: app.installationId, privateKey: pem },
-      }),
+      githubYaml: (apiUrl) =>
+        `{ apiUrl: "${apiUrl}", app: { appId: ${app.appId}, installationId: ${app.installationId}, privateKey: ${JSON.stringify(pem)} } }`,
       tokenRefreshMarginMs: 8_000,
     });
     try {
@@ -353,7 +419,7 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('keeps tokens out of logs, SQLite, metrics and the status API', async () => {
-    const h = await startHealHarness({ planes: { secret: 'no_user' } });
+    const h = await startRig({ planes: { secret: 'no_user' } });
     try {
       await h.cycle();
       assert.equal(h.healLog.forPlane('secret', 10)[0]?.outcome, 'fixed');
@@ -384,7 +450,7 @@ describe('self-heal against the sandbox GitHub', () => {
   });
 
   it('dry run: logs and counts what it would do, dispatches nothing', async () => {
-    const h = await startHealHarness({ planes: { dry: 'no_user' }, policy: { dryRun: true } });
+    const h = await startRig({ planes: { dry: 'no_user' }, selfHeal: { dryRun: true } });
     try {
       await h.cycle();
       await h.cycle();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -237,6 +237,39 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
       assert.equal((await fetch(`${daemon.url}/api/v1/planes/pg-ok/history?limit=${bad}`)).status, 400, bad);
     }
     assert.equal((await fetch(`${daemon.url}/api/v1/planes/mars/history`)).status, 404);
+  });
+
+  it('says in a banner when self-heal holds back for a mass incident, and marks the held planes', async () => {
+    const dir = tempDir('planecheck-page-held-');
+    const path = writeConfig(dir, platform, github);
+    // pg-nouser and pg-nomodel need repair: more than one at once is a mass incident here.
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace('cooldown: 10m }', 'cooldown: 10m, maxPlanesAtOnce: 1 }'),
+    );
+    const held = await startDaemon(['--config', path]);
+    try {
+      await held.waitForLog((line) => typeof line.msg === 'string' && line.msg.startsWith('self-heal held:'));
+      const { page, errors, close } = await open(browser, `${held.url}/`);
+      try {
+        const banner = page.locator('#heal-hold');
+        await banner.waitFor({ state: 'visible' });
+        assert.match(
+          (await banner.textContent()) ?? '',
+          /^Self-heal is holding back: 2 planes need repair at once \(more than 1\).*: pg-nomodel, pg-nouser$/,
+        );
+        const healCell = (plane: string) =>
+          page.locator(`tr[data-plane="${plane}"] td:last-child`).textContent();
+        assert.match((await healCell('pg-nouser')) ?? '', /held \(mass incident\)/);
+        assert.match((await healCell('pg-nomodel')) ?? '', /held \(mass incident\)/);
+        assert.doesNotMatch((await healCell('pg-ok')) ?? '', /held/);
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+    } finally {
+      assert.equal(await held.stop(), 0);
+    }
   });
 
   it('serves a valid SVG badge per plane', async () => {

@@ -227,6 +227,8 @@ const SelfHeal = z.strictObject({
   cooldown: duration(1_000, 7 * 86_400_000).default(1_800_000),
   failureThreshold: z.int().min(1).max(100).default(1),
   maxDispatchesPerHour: z.int().min(1).max(1_000).default(10),
+  /** More planes than this NO_USER/NO_ORACLE at once: a mass incident, held for a person. */
+  maxPlanesAtOnce: z.int().min(1).max(10_000).default(3),
   runPollInterval: duration(100, 600_000).default(15_000),
   runTimeout: duration(1_000, 86_400_000).default(7_200_000),
 });

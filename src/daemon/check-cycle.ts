@@ -6,7 +6,7 @@ import type { Logger } from '../log/logger.js';
 import { getErrorMessage } from '../log/logger.js';
 import type { PlanecheckMetrics } from '../metrics/metrics.js';
 import type { PlaneRef } from '../platform/platform-api.js';
-import type { StoredResult } from '../store/plane-state.js';
+import type { PlaneState, StoredResult } from '../store/plane-state.js';
 import type { ResultStore } from '../store/result-store.js';
 import { ResultWriter } from '../store/result-writer.js';
 import type { StatusBoard } from '../store/status-board.js';
@@ -19,8 +19,10 @@ export interface CheckCycleDeps {
   metrics: PlanecheckMetrics;
   log: Logger;
   historyRetentionMs: number;
-  /** Sees every stored result (self-heal hooks in here). */
+  /** Sees every stored result. */
   onResult?: (result: StoredResult) => void;
+  /** Sees every plane's latest state once a cycle has finished (self-heal hooks in here). */
+  onCycleFinished?: (states: readonly PlaneState[]) => void;
 }
 
 const PRUNE_BATCH = 500;
@@ -84,17 +86,22 @@ export class CheckCycle {
       durationMs: Math.round(durationMs),
       statuses: counts,
     });
+    this.#deps.onCycleFinished?.(this.#deps.board.states());
     await this.#tidy(signal);
   }
 
-  /** Checks one plane right away (after a self-heal run) and publishes the result. */
-  async checkNow(planeName: string): Promise<StoredResult | undefined> {
+  /**
+   * Checks one plane right away (after a self-heal run) and publishes the result. A check cut short by
+   * `signal` (shutdown) publishes nothing and gives undefined.
+   */
+  async checkNow(planeName: string, signal?: AbortSignal): Promise<StoredResult | undefined> {
     const plane = this.#deps.planes.find((candidate) => candidate.name === planeName);
-    if (plane === undefined) return undefined;
+    if (plane === undefined || signal?.aborted) return undefined;
     const [result] = await this.#deps.checker.check([plane], {
+      signal,
       onInternalError: this.#reportInternalError,
     });
-    if (result === undefined) return undefined;
+    if (result === undefined || signal?.aborted) return undefined;
     const stored = toStoredResult(result);
     this.publish(stored);
     await this.#deps.metrics.refresh();

@@ -18,6 +18,8 @@ export interface GithubClientOptions {
   /** Deadline of one HTTP request to GitHub. */
   requestTimeoutMs?: number;
   now?: () => number;
+  /** Shutdown: aborts every request in flight and every later one (retries included), so none is sent after it. */
+  signal?: AbortSignal;
 }
 
 /** Client errors worth no retry: bad credentials, no permission, bad request, rate limits (the gate's). */
@@ -34,9 +36,12 @@ export function createGithubClient(config: GithubConfig, options: GithubClientOp
   const common = {
     baseUrl: config.apiUrl,
     userAgent: 'planecheck',
-    retry: { doNotRetry: DO_NOT_RETRY },
+    // One retry of a read after a 5xx or a dropped connection, after octokit's 1 s wait: the healer's own
+    // polling retries later anyway, and a longer wait (octokit's default: 1, 4 and 9 s) is a timer that
+    // shutdown cannot cancel.
+    retry: { doNotRetry: DO_NOT_RETRY, retries: 1 },
     throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false },
-    request: { fetch: fetchWithDeadline(requestTimeoutMs) },
+    request: { fetch: fetchWithDeadline(requestTimeoutMs), signal: options.signal },
   };
   return gateOnRateLimits(buildClient(config, common, options), options);
 }
@@ -136,7 +141,11 @@ function expiryAwareCache(marginMs: number) {
   };
 }
 
-/** fetch with a deadline, unless the caller brought a signal of its own. */
+/** fetch with a deadline, also when the caller brought a signal of its own (shutdown). */
 function fetchWithDeadline(timeoutMs: number): typeof fetch {
-  return (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+  return (input, init) => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    return fetch(input, { ...init, signal });
+  };
 }

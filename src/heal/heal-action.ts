@@ -40,3 +40,9 @@ export interface HealAction {
 
 /** Statuses of an attempt that may still start or be running a repair. */
 export const ACTIVE_STATUSES: readonly HealActionStatus[] = ['dispatching', 'queued', 'in_progress'];
+
+/**
+ * Statuses of an attempt that is not over while it has no outcome: a run still going, or a run that
+ * completed but whose re-check was interrupted (shutdown); both are followed again after a restart.
+ */
+export const RESUMABLE_STATUSES: readonly HealActionStatus[] = [...ACTIVE_STATUSES, 'completed'];

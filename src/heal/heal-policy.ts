@@ -10,6 +10,8 @@ export interface HealPolicy {
   /** An attempt still unfinished after this long no longer counts as running. */
   runTimeoutMs: number;
   dryRun: boolean;
+  /** More planes than this NO_USER/NO_ORACLE at once is a mass incident: dispatch for none of them. */
+  maxPlanesAtOnce: number;
 }
 
 export interface HealInput {
@@ -20,11 +22,13 @@ export interface HealInput {
   actions: readonly HealAction[];
   /** Attempts across all planes in the last hour. */
   attemptsLastHour: number;
+  /** A mass incident is under way (see `findMassIncident`): every repair waits for a person. */
+  held: boolean;
   now: number;
   policy: HealPolicy;
 }
 
-export type SkipOutcome = 'in_progress' | 'cooldown' | 'threshold' | 'rate_capped';
+export type SkipOutcome = 'held' | 'in_progress' | 'cooldown' | 'threshold' | 'rate_capped';
 
 export type HealDecision =
   | { kind: 'ignore' }
@@ -37,14 +41,17 @@ export function isHealable(status: PlaneStatus): status is HealReason {
 
 /**
  * Whether to dispatch the smoke-test workflow for a plane. Pure. Only a definitive NO_USER or NO_ORACLE
- * can start a repair, never FAILED or NO_VALUE; then, in order: enough results in a row, nothing already
- * running for the plane, no attempt inside the cooldown, and the global hourly cap not reached.
+ * can start a repair, never FAILED or NO_VALUE; then, in order: no mass incident, enough results in a row,
+ * nothing already running for the plane, no attempt inside the cooldown, and the global hourly cap not reached.
  * A dispatch GitHub refused (nothing started) does not hold the cooldown; every attempt counts for the cap.
  */
 export function decideHeal(input: HealInput): HealDecision {
   const { status, policy, now } = input;
   if (!isHealable(status)) return { kind: 'ignore' };
   const reason = status;
+  if (input.held) {
+    return { kind: 'skip', reason, outcome: 'held', detail: 'mass incident: held for a person' };
+  }
   if (input.consecutive < policy.failureThreshold) {
     return {
       kind: 'skip',
@@ -95,4 +102,31 @@ export function countConsecutiveHealable(statuses: readonly PlaneStatus[]): numb
     count++;
   }
   return count;
+}
+
+/** A plane's latest status, as the decision after a cycle sees it. */
+export interface PlaneLatest {
+  plane: string;
+  status: PlaneStatus;
+}
+
+export interface MassIncident {
+  /** More than `maxPlanesAtOnce` planes need repair: no dispatch for any of them. */
+  held: boolean;
+  /** The planes that read NO_USER or NO_ORACLE, sorted. */
+  planes: string[];
+}
+
+/**
+ * Whether the planes that need repair are too many to repair automatically. Pure. "At the same time" is the
+ * latest fresh status of every plane once a cycle has finished (a stale result reads NO_VALUE and does not
+ * count): many planes losing their user at once is far more often a control-plane problem than many deleted
+ * users, and starting a production workflow for each would make it worse.
+ */
+export function findMassIncident(latest: readonly PlaneLatest[], maxPlanesAtOnce: number): MassIncident {
+  const planes = latest
+    .filter((entry) => isHealable(entry.status))
+    .map((entry) => entry.plane)
+    .sort();
+  return { held: planes.length > maxPlanesAtOnce, planes };
 }

@@ -1,5 +1,5 @@
 import type { HealLog, HealActionPatch, NewHealAction } from '../store/sqlite-heal-log.js';
-import { ACTIVE_STATUSES, type HealAction } from './heal-action.js';
+import { RESUMABLE_STATUSES, type HealAction } from './heal-action.js';
 
 /** A heal log that lives as long as the process: for one-shot runs (the GitHub Action), which have no database. */
 export class MemoryHealLog implements HealLog {
@@ -30,7 +30,7 @@ export class MemoryHealLog implements HealLog {
 
   unfinished(): HealAction[] {
     return this.#actions.filter(
-      (action) => ACTIVE_STATUSES.includes(action.status) && action.outcome === null,
+      (action) => RESUMABLE_STATUSES.includes(action.status) && action.outcome === null,
     );
   }
 

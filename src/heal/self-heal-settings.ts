@@ -14,6 +14,7 @@ export function selfHealSettings(selfHeal: Config['selfHeal']): SelfHealSettings
       maxDispatchesPerHour: selfHeal.maxDispatchesPerHour,
       runTimeoutMs: selfHeal.runTimeout,
       dryRun: selfHeal.dryRun,
+      maxPlanesAtOnce: selfHeal.maxPlanesAtOnce,
     },
     runPollIntervalMs: selfHeal.runPollInterval,
   };

@@ -16,7 +16,14 @@ import type { HealLog } from '../store/sqlite-heal-log.js';
 import { Deadline, sleep } from '../util/deadline.js';
 import { newCorrelationId, titleHasCorrelation, titleNamesPlane } from './correlation.js';
 import type { HealAction, HealOutcome, HealReason } from './heal-action.js';
-import { countConsecutiveHealable, decideHeal, isHealable, type HealPolicy } from './heal-policy.js';
+import {
+  countConsecutiveHealable,
+  decideHeal,
+  findMassIncident,
+  isHealable,
+  type HealPolicy,
+  type PlaneLatest,
+} from './heal-policy.js';
 
 export interface SelfHealSettings {
   target: WorkflowTarget;
@@ -39,11 +46,28 @@ export interface SelfHealerDeps {
   healLog: HealLog;
   /** Recent results of a plane, newest first (for the failure threshold). */
   history: (plane: string, limit: number) => readonly StoredResult[];
-  /** Checks one plane right now and publishes the result. */
-  recheck: (plane: string) => Promise<StoredResult | undefined>;
+  /** Checks one plane right now and publishes the result; gives up (undefined) once `signal` fires. */
+  recheck: (plane: string, signal: AbortSignal) => Promise<StoredResult | undefined>;
   metrics: HealMetrics;
   log: Logger;
+  /** Shutdown: once it fires no new work starts and running work stops where it can resume after a restart. */
+  signal?: AbortSignal;
   now?: () => number;
+}
+
+/** What self-heal is holding back right now, for the status page and API. */
+export interface HealHold {
+  held: boolean;
+  /** Epoch milliseconds when the current mass incident was first seen; null when none. */
+  since: number | null;
+  /** The planes that read NO_USER or NO_ORACLE after the last cycle (all of them, held or not). */
+  planes: string[];
+  maxPlanesAtOnce: number;
+}
+
+/** Why a task stopped early: shutdown. An `AbortError`, so octokit rethrows it without a retry. */
+export function shutdownReason(): DOMException {
+  return new DOMException('planecheck is shutting down', 'AbortError');
 }
 
 const CONCLUSIONS = new Set([
@@ -59,9 +83,9 @@ const CONCLUSIONS = new Set([
 ]);
 
 /**
- * Self-healing: on a NO_USER or NO_ORACLE result, dispatches the smoke-test workflow (when the pure heal
- * policy allows), follows the run to its conclusion and re-checks the plane. One plane is handled by at
- * most one task at a time; results arriving meanwhile are left for the next cycle.
+ * Self-healing: after each cycle, for each NO_USER or NO_ORACLE plane, dispatches the smoke-test workflow
+ * (when the pure heal policy allows), follows the run to its conclusion and re-checks the plane. One plane
+ * is handled by at most one task at a time; a plane still busy is left for the next cycle.
  */
 export class SelfHealer {
   readonly #deps: SelfHealerDeps;
@@ -72,20 +96,73 @@ export class SelfHealer {
   /** Attempts decided but not yet in the heal log: counted against the hourly cap meanwhile. */
   #reserved = 0;
   #refreshing: Promise<void> = Promise.resolve();
+  #hold: HealHold;
 
   constructor(deps: SelfHealerDeps) {
     this.#deps = deps;
     this.#stopDeadline = new Deadline(undefined, 'self-heal', this.#stop.signal);
+    this.#hold = {
+      held: false,
+      since: null,
+      planes: [],
+      maxPlanesAtOnce: deps.settings.policy.maxPlanesAtOnce,
+    };
+    const { signal } = deps;
+    if (signal?.aborted) this.#stop.abort(shutdownReason());
+    else signal?.addEventListener('abort', () => this.#stop.abort(shutdownReason()), { once: true });
   }
 
   #now(): number {
     return this.#deps.now?.() ?? Date.now();
   }
 
-  /** Sees every published result. Returns at once; any work happens in the background. */
-  onResult(result: StoredResult): void {
-    if (this.#stop.signal.aborted || this.#busy.has(result.plane) || !isHealable(result.status)) return;
-    this.#run(result.plane, () => this.#evaluate(result));
+  /**
+   * Sees the latest fresh status of every plane once a cycle has finished. Returns at once; any work
+   * happens in the background. More than `maxPlanesAtOnce` planes needing repair hold every dispatch.
+   */
+  afterCycle(latest: readonly PlaneLatest[]): void {
+    if (this.#stop.signal.aborted) return;
+    const held = this.#updateHold(latest);
+    for (const entry of latest) {
+      if (this.#busy.has(entry.plane) || !isHealable(entry.status)) continue;
+      const status = entry.status;
+      this.#run(entry.plane, () => this.#evaluate(entry.plane, status, held));
+    }
+  }
+
+  /** Whether a mass incident holds self-heal back, and which planes need repair. */
+  hold(): HealHold {
+    return { ...this.#hold, planes: [...this.#hold.planes] };
+  }
+
+  /** Logs a mass incident once when it starts and once when it is over, not once per plane per cycle. */
+  #updateHold(latest: readonly PlaneLatest[]): boolean {
+    const { policy } = this.#deps.settings;
+    const incident = findMassIncident(latest, policy.maxPlanesAtOnce);
+    const wasHeld = this.#hold.held;
+    const since = incident.held ? (this.#hold.since ?? this.#now()) : null;
+    this.#hold = {
+      held: incident.held,
+      since,
+      planes: incident.planes,
+      maxPlanesAtOnce: policy.maxPlanesAtOnce,
+    };
+    if (incident.held && !wasHeld) {
+      this.#deps.log.error(
+        'self-heal held: too many planes need repair at once; dispatching for none of them',
+        {
+          planes: incident.planes.length,
+          maxPlanesAtOnce: policy.maxPlanesAtOnce,
+          planeNames: incident.planes.slice(0, 20),
+        },
+      );
+    } else if (!incident.held && wasHeld) {
+      this.#deps.log.info('self-heal hold over: few enough planes need repair', {
+        planes: incident.planes.length,
+        maxPlanesAtOnce: policy.maxPlanesAtOnce,
+      });
+    }
+    return incident.held;
   }
 
   /** After a restart: follows every attempt that had not finished. */
@@ -98,7 +175,7 @@ export class SelfHealer {
 
   /** Stops polling and waits for the tasks to wind down; unfinished attempts resume on the next start. */
   async stop(): Promise<void> {
-    this.#stop.abort(new Error('shutting down'));
+    this.#stop.abort(shutdownReason());
     await Promise.allSettled([...this.#tasks]);
     this.#stopDeadline.dispose();
   }
@@ -117,6 +194,7 @@ export class SelfHealer {
     this.#busy.add(plane);
     const task = work()
       .catch((error: unknown) => {
+        if (this.#stopping) return; // interrupted by shutdown: resumes on the next start
         this.#deps.log.error('self-heal task failed', { plane, error: toGithubError(error).summary });
       })
       .finally(() => {
@@ -128,19 +206,38 @@ export class SelfHealer {
     this.#tasks.add(task);
   }
 
-  async #evaluate(result: StoredResult): Promise<void> {
+  get #stopping(): boolean {
+    return this.#stop.signal.aborted;
+  }
+
+  /** Waits for `work`, or rejects with the shutdown reason as soon as shutdown begins. */
+  #unlessStopping<T>(work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const signal = this.#stop.signal;
+      if (signal.aborted) {
+        work.catch(() => undefined);
+        reject(shutdownReason());
+        return;
+      }
+      const onAbort = () => reject(shutdownReason());
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  async #evaluate(plane: string, status: HealReason, held: boolean): Promise<void> {
     const { settings, healLog, metrics, log, github } = this.#deps;
     const { policy, target } = settings;
-    const plane = result.plane;
     const now = this.#now();
     const consecutive = countConsecutiveHealable(
       this.#deps.history(plane, policy.failureThreshold).map((stored) => stored.status),
     );
     const decision = decideHeal({
-      status: result.status,
+      status,
       consecutive,
       actions: healLog.forPlane(plane, 20),
       attemptsLastHour: healLog.attemptsSince(now - 3_600_000) + this.#reserved,
+      held,
       now,
       policy,
     });
@@ -148,7 +245,15 @@ export class SelfHealer {
     const { reason } = decision;
     if (decision.kind === 'skip') {
       metrics.recordDispatch(plane, reason, decision.outcome);
-      log.info('self-heal held back', { plane, reason, outcome: decision.outcome, detail: decision.detail });
+      // A mass incident is logged once for all planes (#updateHold), not here per plane per cycle.
+      if (decision.outcome !== 'held') {
+        log.info('self-heal held back', {
+          plane,
+          reason,
+          outcome: decision.outcome,
+          detail: decision.detail,
+        });
+      }
       return;
     }
 
@@ -170,10 +275,13 @@ export class SelfHealer {
     let running: WorkflowRun | undefined;
     this.#reserved++;
     try {
-      const runs = await listDispatchRuns(github, target, new Date(now - policy.runTimeoutMs));
+      const runs = await this.#unlessStopping(
+        listDispatchRuns(github, target, new Date(now - policy.runTimeoutMs)),
+      );
       running = runs.find((run) => run.status !== 'completed' && titleNamesPlane(run.title, plane));
     } catch (error) {
       this.#reserved--;
+      if (this.#stopping) return; // nothing was sent: the next start decides afresh
       const failure = toGithubError(error);
       metrics.recordDispatch(plane, reason, failure.kind === 'rate_limited' ? 'rate_limited' : 'error');
       if (failure instanceof GithubBackoffError) {
@@ -201,8 +309,17 @@ export class SelfHealer {
     this.#reserved--;
     let dispatched: { runId?: number; runUrl?: string };
     try {
-      dispatched = await dispatchWorkflow(github, target, inputs);
+      dispatched = await this.#unlessStopping(dispatchWorkflow(github, target, inputs));
     } catch (error) {
+      if (this.#stopping) {
+        // GitHub may or may not have started the run: the attempt stays `dispatching`, and the next start
+        // looks for it by correlation id instead of dispatching again.
+        log.info('self-heal dispatch interrupted by shutdown; its run is looked for on the next start', {
+          plane,
+          correlationId,
+        });
+        return;
+      }
       const failure = toGithubError(error);
       if (failure.outcomeUnknown) {
         // A timeout or a 5xx (a proxy's, or GitHub's after it acted) may hide a started run: never POST
@@ -258,11 +375,15 @@ export class SelfHealer {
     const deadline = action.dispatchedAt + policy.runTimeoutMs;
     let runId = action.runId;
     let run: WorkflowRun | undefined;
-    while (!this.#stop.signal.aborted && this.#now() < deadline) {
+    // Polls at least once, so an attempt resumed after its deadline still learns how a finished run ended.
+    for (;;) {
+      if (this.#stopping) return; // the attempt resumes on the next start
       try {
         if (runId === null) {
           // Runs show up a few seconds after the dispatch; a minute of slack covers clock skew.
-          const runs = await listDispatchRuns(github, target, new Date(action.dispatchedAt - 60_000));
+          const runs = await this.#unlessStopping(
+            listDispatchRuns(github, target, new Date(action.dispatchedAt - 60_000)),
+          );
           const found = runs.find((candidate) => titleHasCorrelation(candidate.title, action.correlationId));
           if (found) {
             runId = found.id;
@@ -281,7 +402,7 @@ export class SelfHealer {
             if (unconfirmed) this.#deps.metrics.recordDispatch(action.plane, unconfirmed, 'dispatched');
           }
         } else {
-          run = await getRun(github, target, runId);
+          run = await this.#unlessStopping(getRun(github, target, runId));
           healLog.update(action.id, {
             status: runStatus(run),
             runUrl: run.htmlUrl || null,
@@ -290,6 +411,7 @@ export class SelfHealer {
         }
         if (run?.status === 'completed') break;
       } catch (error) {
+        if (this.#stopping) return;
         // A request the rate-limit gate held back was never sent: the client logged the stop once.
         if (!(error instanceof GithubBackoffError)) {
           log.warn('self-heal could not read the workflow run; will retry', {
@@ -299,13 +421,13 @@ export class SelfHealer {
           });
         }
       }
+      if (this.#now() >= deadline) break;
       try {
         await sleep(settings.runPollIntervalMs, this.#stopDeadline);
       } catch {
         return; // shutting down: the attempt resumes on the next start
       }
     }
-    if (this.#stop.signal.aborted) return;
     if (run?.status !== 'completed') {
       if (unconfirmed && runId === null)
         this.#deps.metrics.recordDispatch(action.plane, unconfirmed, 'error');
@@ -318,7 +440,10 @@ export class SelfHealer {
       await this.#finish(action, 'completed', 'workflow_failed', conclusion);
       return;
     }
-    const recheck = await this.#deps.recheck(action.plane);
+    // The run's `completed` status is stored already; with no outcome yet, an interrupted re-check is
+    // resumed on the next start (the heal log's `unfinished()` includes it).
+    const recheck = await this.#deps.recheck(action.plane, this.#stop.signal);
+    if (this.#stopping) return;
     await this.#finish(
       action,
       'completed',

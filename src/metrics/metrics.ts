@@ -22,6 +22,7 @@ const CYCLE_BUCKETS = [0.5, 1, 2.5, 5, 10, 20, 30, 45, 60, 90, 120];
 
 export const DISPATCH_OUTCOMES = [
   'dispatched',
+  'held',
   'cooldown',
   'in_progress',
   'threshold',

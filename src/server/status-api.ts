@@ -1,5 +1,6 @@
 import { PLANE_STATUSES, type PlaneStatus } from '../check/result.js';
 import type { HealAction } from '../heal/heal-action.js';
+import type { HealHold } from '../heal/self-healer.js';
 import type { Availability } from '../store/availability.js';
 import type { PlaneState } from '../store/plane-state.js';
 import type { RecentResult } from '../store/status-board.js';
@@ -40,9 +41,11 @@ export function healActionView(action: HealAction): HealActionView {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** Per-plane extras beyond the status: self-heal attempts, the recent strip, availability. */
+/** Extras beyond the status: self-heal attempts and hold, the recent strip, availability. */
 export interface PlaneExtras {
   healActions(plane: string): HealActionView[];
+  /** Whether a mass incident holds self-heal back; absent when self-heal is off. */
+  healHold?(): HealHold;
   recent?(plane: string): readonly RecentResult[];
   availability?(plane: string): Availability;
 }
@@ -59,6 +62,8 @@ export function statusResponse(
     number
   >;
   for (const state of states) summary[state.status]++;
+  const hold = extras.healHold?.();
+  const heldPlanes = new Set(hold?.held ? hold.planes : []);
   return {
     generatedAt: iso(now),
     summary,
@@ -67,6 +72,14 @@ export function statusResponse(
       intervalSeconds: scheduler.intervalMs / 1000,
       cacheTtlSeconds: scheduler.cacheTtlMs / 1000,
       lastCycleFinishedAt: iso(scheduler.lastCycleFinishedAt),
+    },
+    selfHeal: {
+      enabled: hold !== undefined,
+      /** More than `maxPlanesAtOnce` planes need repair at once: nothing is dispatched until fewer do. */
+      held: hold?.held ?? false,
+      heldSince: iso(hold?.since ?? null),
+      planes: hold?.held ? hold.planes : [],
+      maxPlanesAtOnce: hold?.maxPlanesAtOnce ?? null,
     },
     planes: states.map((state) => ({
       name: state.plane,
@@ -84,6 +97,8 @@ export function statusResponse(
       })),
       availability: extras.availability?.(state.plane) ?? { h1: null, h24: null },
       selfHeal: extras.healActions(state.plane),
+      /** This plane needs repair, and the mass-incident hold keeps self-heal from starting it. */
+      selfHealHeld: heldPlanes.has(state.plane),
     })),
   };
 }

@@ -50,6 +50,7 @@ export function renderStatusPage(status: StatusResponse, nonce: string): string 
 <header>
   <h1>planecheck</h1>
   <p id="banner" class="banner" role="status" aria-live="polite"></p>
+  <p id="heal-hold" class="banner bad" role="alert" hidden></p>
   <p class="meta" id="meta"></p>
 </header>
 <main>
@@ -182,6 +183,12 @@ const SCRIPT = String.raw`
     else { text = bad.length + (bad.length === 1 ? ' plane needs' : ' planes need') + ' attention'; kind = bad.some(function (p) { return p.status === 'FAILED'; }) ? 'bad' : 'warn'; }
     node.textContent = text;
     node.className = 'banner ' + kind;
+    var hold = data.selfHeal && data.selfHeal.held ? data.selfHeal : null;
+    var holdNode = document.getElementById('heal-hold');
+    holdNode.hidden = !hold;
+    holdNode.textContent = hold ? 'Self-heal is holding back: ' + hold.planes.length +
+      ' planes need repair at once (more than ' + hold.maxPlanesAtOnce + '), so no workflow is dispatched for any ' +
+      'of them until a person looks (since ' + ago(hold.heldSince) + '): ' + hold.planes.join(', ') : '';
     var counts = Object.keys(data.summary).filter(function (k) { return data.summary[k] > 0; })
       .map(function (k) { return data.summary[k] + ' ' + k; }).join(', ');
     document.getElementById('meta').textContent = counts + ' · checked every ' + data.scheduler.intervalSeconds +
@@ -207,10 +214,11 @@ const SCRIPT = String.raw`
     var availability = el('td', { text: pct(plane.availability.h1) + ' / ' + pct(plane.availability.h24) });
     var heal = el('td');
     var last = plane.selfHeal[0];
+    if (plane.selfHealHeld) heal.appendChild(el('strong', { text: 'held (mass incident) ' }));
     if (last) {
       heal.appendChild(el('span', { text: (last.outcome || last.status) + ' · ' + ago(last.dispatchedAt) }));
       if (last.runUrl) heal.appendChild(el('a', { className: 'small', href: last.runUrl, text: 'run ' + (last.runId || '') }));
-    } else heal.textContent = '–';
+    } else if (!plane.selfHealHeld) heal.textContent = '–';
     return el('tr', { 'data-plane': plane.name }, [el('th', { scope: 'row', text: plane.name }), statusCell, checked, steps, history, availability, heal]);
   }
 

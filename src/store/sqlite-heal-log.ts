@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GithubBackoffStore } from '../github/rate-limit-stop.js';
-import { ACTIVE_STATUSES, type HealAction } from '../heal/heal-action.js';
+import { RESUMABLE_STATUSES, type HealAction } from '../heal/heal-action.js';
 
 export type NewHealAction = Omit<HealAction, 'id'>;
 export type HealActionPatch = Partial<Omit<HealAction, 'id' | 'plane' | 'correlationId' | 'dispatchedAt'>>;
@@ -76,9 +76,9 @@ export class SqliteHealLog implements HealLog {
     this.#forPlane = db.prepare(
       'SELECT * FROM heal_actions WHERE plane = ? ORDER BY dispatched_at DESC, id DESC LIMIT ?',
     );
-    const active = ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ');
+    const resumable = RESUMABLE_STATUSES.map((status) => `'${status}'`).join(', ');
     this.#unfinished = db.prepare(
-      `SELECT * FROM heal_actions WHERE status IN (${active}) AND outcome IS NULL ORDER BY id`,
+      `SELECT * FROM heal_actions WHERE status IN (${resumable}) AND outcome IS NULL ORDER BY id`,
     );
     this.#attemptsSince = db.prepare('SELECT count(*) AS n FROM heal_actions WHERE dispatched_at >= ?');
   }

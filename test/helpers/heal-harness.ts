@@ -1,16 +1,16 @@
-import { gunzipSync } from 'node:zlib';
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { createChecker } from '../../src/check/checker.js';
 import { CheckCycle } from '../../src/daemon/check-cycle.js';
-import { createGithubClient, type GithubConfig } from '../../src/github/octokit-client.js';
+import { createSelfHeal } from '../../src/heal/create-self-heal.js';
 import type { HealPolicy } from '../../src/heal/heal-policy.js';
-import { SelfHealer } from '../../src/heal/self-healer.js';
 import { createLogger } from '../../src/log/logger.js';
 import { PlanecheckMetrics } from '../../src/metrics/metrics.js';
 import { SandboxGithub, type SandboxGithubOptions } from '../../src/sandbox/sandbox-github.js';
 import { SandboxPlatform, type Scenario } from '../../src/sandbox/sandbox-platform.js';
 import { SqliteHealLog } from '../../src/store/sqlite-heal-log.js';
-import { openSqliteStore, type SqliteResultStore } from '../../src/store/sqlite-store.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { StatusBoard } from '../../src/store/status-board.js';
 import { testConfig } from './config.js';
 import { tempDir } from './tmp.js';
@@ -20,20 +20,28 @@ export const GITHUB_TOKEN = 'ghp_sandboxSecretToken0123456789';
 export interface HealHarnessOptions {
   planes: Record<string, Scenario>;
   github?: Partial<SandboxGithubOptions>;
-  policy?: Partial<HealPolicy>;
-  /** Defaults to the sandbox's personal access token. */
-  githubConfig?: (apiUrl: string) => GithubConfig;
+  /** `selfHeal:` fields over the rig's defaults, as YAML scalars (e.g. `{ failureThreshold: 3 }`). */
+  selfHeal?: Record<string, string | number | boolean>;
+  /** The `github:` section; defaults to the sandbox's personal access token. */
+  githubYaml?: (apiUrl: string) => string;
+  /** The same as data (e.g. pointing at a proxy in front of the sandbox GitHub). */
+  githubConfig?: (apiUrl: string) => { apiUrl: string; token: string };
   tokenRefreshMarginMs?: number;
+  githubRequestTimeoutMs?: number;
+  /** The clock of the self-healer, the rate-limit gate and the backoff gauge. */
+  now?: () => number;
+  /** Policy values over the configured ones (in milliseconds, past the config's own minimums). */
+  policy?: Partial<HealPolicy>;
   /** Reuse a database (a restart). */
   dbPath?: string;
-  /** The clock of the self-healer and the GitHub client's rate-limit gate. */
-  now?: () => number;
-  githubRequestTimeoutMs?: number;
   /** Reuse running sandboxes (a restart). */
   reuse?: { platform: SandboxPlatform; github: SandboxGithub };
 }
 
-/** The daemon's self-heal wiring (sandbox platform, sandbox GitHub, real SQLite, real octokit), minus the schedule. */
+/**
+ * The daemon's composition minus the schedule and the server: sandbox platform and GitHub, a real SQLite
+ * file, the check cycle, and self-heal built by the same `createSelfHeal` the daemon and the Action use.
+ */
 export async function startHealHarness(options: HealHarnessOptions) {
   const platform =
     options.reuse?.platform ?? new SandboxPlatform({ apiKey: 'test-key', planes: options.planes });
@@ -51,20 +59,40 @@ export async function startHealHarness(options: HealHarnessOptions) {
     await platform.start();
     await github.start();
   }
+  const githubData = options.githubConfig?.(github.url);
+  const githubYaml =
+    options.githubYaml?.(github.url) ??
+    // JSON is YAML: a flow mapping.
+    JSON.stringify(githubData ?? { apiUrl: github.url, token: GITHUB_TOKEN });
+  const selfHeal = {
+    enabled: true,
+    repository: 'acme/platform',
+    cooldown: '60s',
+    failureThreshold: 1,
+    maxDispatchesPerHour: 10,
+    runTimeout: '30s',
+    runPollInterval: '100ms',
+    ...options.selfHeal,
+  };
   const config = testConfig({
     controlPlaneUrl: platform.url,
     planes: Object.keys(options.planes).map((name) => ({ name, inferenceUrl: platform.inferenceUrl(name) })),
     schedule: '{ interval: 10s, cacheTtl: 20s, concurrency: 64, planeTimeout: 5s }',
+    extra: `selfHeal: { ${Object.entries(selfHeal)
+      .map(([key, value]) => `${key}: ${String(value)}`)
+      .join(', ')} }
+github: ${githubYaml}
+`,
   });
   const dbPath = options.dbPath ?? join(tempDir('planecheck-heal-'), 'planecheck.db');
-  const store: SqliteResultStore = openSqliteStore(dbPath);
+  const store = openSqliteStore(dbPath);
   const names = config.workloadPlanes.map((plane) => plane.name);
   const board = new StatusBoard(names, config.schedule.cacheTtl, store.latestResults());
   const metrics = new PlanecheckMetrics(names, board);
   const logs: string[] = [];
   const log = createLogger('debug', (line) => logs.push(line));
   const checker = createChecker(config);
-  const late: { healer?: SelfHealer } = {};
+  const late: { heal?: ReturnType<typeof createSelfHeal> } = {};
   const cycle = new CheckCycle({
     planes: config.workloadPlanes,
     checker,
@@ -73,42 +101,27 @@ export async function startHealHarness(options: HealHarnessOptions) {
     metrics,
     log,
     historyRetentionMs: config.storage.historyRetention,
-    onResult: (result) => late.healer?.onResult(result),
+    onCycleFinished: (states) => late.heal?.healer.afterCycle(states),
   });
-  const githubConfig = options.githubConfig?.(github.url) ?? { apiUrl: github.url, token: GITHUB_TOKEN };
   const healLog = new SqliteHealLog(store.database);
   metrics.watchGithubBackoff(() => healLog.githubBackoffUntil(), options.now);
-  const client = createGithubClient(githubConfig, {
-    log,
-    backoff: healLog,
-    tokenRefreshMarginMs: options.tokenRefreshMarginMs,
-    requestTimeoutMs: options.githubRequestTimeoutMs,
-    now: options.now,
-  });
-  const healer = new SelfHealer({
-    settings: {
-      target: { owner: 'acme', repo: 'platform', workflow: 'production-smoke-test.yml', ref: 'main' },
-      inputs: { workload_plane: '{plane}', reason: '{status}' },
-      policy: {
-        cooldownMs: 60_000,
-        failureThreshold: 1,
-        maxDispatchesPerHour: 10,
-        runTimeoutMs: 30_000,
-        dryRun: false,
-        ...options.policy,
-      },
-      runPollIntervalMs: 50,
-    },
-    github: client,
+  const heal = createSelfHeal({
+    config,
     healLog,
     history: (plane, limit) => store.history(plane, limit),
-    recheck: (plane) => cycle.checkNow(plane),
+    recheck: (plane, signal) => cycle.checkNow(plane, signal),
     metrics,
     log,
+    githubOptions: {
+      tokenRefreshMarginMs: options.tokenRefreshMarginMs,
+      requestTimeoutMs: options.githubRequestTimeoutMs,
+    },
     now: options.now,
+    policy: options.policy,
   });
-  late.healer = healer;
-  const healerRef = healer;
+  assert.ok(heal, 'self-heal is configured');
+  late.heal = heal;
+  const { healer } = heal;
   return {
     platform,
     github,
@@ -118,18 +131,18 @@ export async function startHealHarness(options: HealHarnessOptions) {
     metrics,
     logs,
     healLog,
-    healer: healerRef,
-    client,
+    healer,
+    client: heal.github,
     /** One check cycle, then (unless told not to) waits for self-heal to finish what it started. */
     cycle: async (waitForHeal = true) => {
       await cycle.run(new AbortController().signal);
-      if (waitForHeal) await healerRef.idle();
+      if (waitForHeal) await healer.idle();
     },
     dispatches: () => github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/dispatches')),
     metricsText: async () => gunzipSync(Buffer.concat(await metrics.render())).toString(),
     /** Stops this instance; the sandboxes keep running unless `all`. */
     close: async (all = true) => {
-      await healerRef.stop();
+      await heal.stop();
       await checker.close();
       store.close();
       if (all) {

@@ -1,0 +1,78 @@
+import type { Config } from '../config/schema.js';
+import { createGithubClient, type GithubClient, type GithubClientOptions } from '../github/octokit-client.js';
+import type { Logger } from '../log/logger.js';
+import type { StoredResult } from '../store/plane-state.js';
+import type { HealLog } from '../store/sqlite-heal-log.js';
+import type { HealPolicy } from './heal-policy.js';
+import { selfHealSettings } from './self-heal-settings.js';
+import { SelfHealer, shutdownReason, type HealMetrics } from './self-healer.js';
+
+export interface SelfHealParts {
+  config: Pick<Config, 'selfHeal' | 'github'>;
+  /** Where attempts are recorded: SQLite for the daemon, memory for the one-shot Action. */
+  healLog: HealLog;
+  /** A plane's recent results, newest first (for the failure threshold). */
+  history: (plane: string, limit: number) => readonly StoredResult[];
+  /** Checks one plane right now and publishes the result; gives up once `signal` fires. */
+  recheck: (plane: string, signal: AbortSignal) => Promise<StoredResult | undefined>;
+  metrics: HealMetrics;
+  log: Logger;
+  /** Shutdown (the daemon's signal handler, the Action's deadline): stops every GitHub request and re-check. */
+  signal?: AbortSignal;
+  /** Overrides of the configured policy (the Action sees one result per plane: a threshold of 1). */
+  policy?: Partial<HealPolicy>;
+  /** GitHub client tuning (tests shorten the token refresh margin and the request deadline). */
+  githubOptions?: Pick<GithubClientOptions, 'tokenRefreshMarginMs' | 'requestTimeoutMs'>;
+  /** The clock of cooldowns, run deadlines and the rate-limit stop (tests inject one). */
+  now?: () => number;
+}
+
+export interface SelfHeal {
+  healer: SelfHealer;
+  github: GithubClient;
+  /** Aborts every GitHub request and re-check, and waits for the tasks to wind down. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The self-heal wiring, built once for the daemon, the Action and the tests: the GitHub client and the
+ * healer share one shutdown signal, so stopping aborts requests in flight and sends none afterwards.
+ * Undefined when self-heal is off or has no GitHub credentials.
+ */
+export function createSelfHeal(parts: SelfHealParts): SelfHeal | undefined {
+  const settings = selfHealSettings(parts.config.selfHeal);
+  const githubConfig = parts.config.github;
+  if (!settings || !githubConfig) return undefined;
+  const stopping = new AbortController();
+  const stopNow = () => stopping.abort(shutdownReason());
+  if (parts.signal?.aborted) stopNow();
+  else parts.signal?.addEventListener('abort', stopNow, { once: true });
+  const github = createGithubClient(githubConfig, {
+    ...parts.githubOptions,
+    log: parts.log,
+    // A rate-limit stop is kept with the attempts, so neither a new attempt nor a restart ends it early.
+    backoff: parts.healLog,
+    now: parts.now,
+    signal: stopping.signal,
+  });
+  const healer = new SelfHealer({
+    settings: { ...settings, policy: { ...settings.policy, ...parts.policy } },
+    github,
+    healLog: parts.healLog,
+    history: parts.history,
+    recheck: parts.recheck,
+    metrics: parts.metrics,
+    log: parts.log,
+    now: parts.now,
+    signal: stopping.signal,
+  });
+  return {
+    healer,
+    github,
+    stop: async () => {
+      stopNow();
+      parts.signal?.removeEventListener('abort', stopNow);
+      await healer.stop();
+    },
+  };
+}
