@@ -8,11 +8,12 @@ import { createGithubClient } from '../src/github/octokit-client.js';
 import { MemoryHealLog } from '../src/heal/memory-heal-log.js';
 import { selfHealSettings } from '../src/heal/self-heal-settings.js';
 import { SelfHealer } from '../src/heal/self-healer.js';
-import { createLogger, getErrorMessage } from '../src/log/logger.js';
+import { getErrorMessage } from '../src/log/logger.js';
 import { pushResults } from '../src/metrics/pushgateway.js';
 import { healActionView } from '../src/server/status-api.js';
 import type { StoredResult } from '../src/store/plane-state.js';
 import { buildConfig } from './action-config.js';
+import { createActionsLogger } from './actions-logger.js';
 import { readInputs, InputError } from './inputs.js';
 import { renderSummary, type PlaneOutcome } from './summary.js';
 
@@ -123,7 +124,7 @@ function startHealer(
 ): SelfHealer | undefined {
   const settings = selfHealSettings(config.selfHeal);
   if (!settings || !config.github) return undefined;
-  const log = createLogger('info', (line) => core.info(line.trimEnd()));
+  const log = createActionsLogger(core);
   return new SelfHealer({
     // One run sees one result per plane: act on the first.
     settings: { ...settings, policy: { ...settings.policy, failureThreshold: 1 } },
