@@ -52,7 +52,10 @@ async function putMetrics(
     body: await registry.metrics(),
     signal: AbortSignal.timeout(10_000),
   });
-  // Drain the body so the connection is released; its text is the Pushgateway's error message.
-  const body = (await response.text()).trim().slice(0, 200);
-  if (!response.ok) throw new Error(`Pushgateway answered HTTP ${response.status}${body ? `: ${body}` : ''}`);
+  // Read the body either way, so the connection is released. The Pushgateway explains a rejected push in
+  // plain text; a proxy's HTML error page would only clutter the message.
+  const body = (await response.text()).trim().slice(0, 300);
+  if (response.ok) return;
+  const plain = (response.headers.get('content-type') ?? '').startsWith('text/plain') && body !== '';
+  throw new Error(`Pushgateway answered HTTP ${response.status}${plain ? `: ${body}` : ''}`);
 }
