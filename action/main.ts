@@ -6,11 +6,12 @@ import { storedToReport, toStoredResult } from '../src/check/stored-result.js';
 import type { Config } from '../src/config/schema.js';
 import { createSelfHeal, type SelfHeal } from '../src/heal/create-self-heal.js';
 import { MemoryHealLog } from '../src/heal/memory-heal-log.js';
-import { createLogger, getErrorMessage } from '../src/log/logger.js';
+import { getErrorMessage } from '../src/log/logger.js';
 import { pushResults } from '../src/metrics/pushgateway.js';
 import { healActionView } from '../src/server/status-api.js';
 import type { StoredResult } from '../src/store/plane-state.js';
 import { buildConfig } from './action-config.js';
+import { createActionsLogger } from './actions-logger.js';
 import { readInputs, InputError } from './inputs.js';
 import { renderSummary, type PlaneOutcome } from './summary.js';
 
@@ -122,7 +123,7 @@ function startSelfHeal(
   keep: (result: PlaneCheckResult) => StoredResult,
   deadline: AbortSignal,
 ): SelfHeal | undefined {
-  const log = createLogger('info', (line) => core.info(line.trimEnd()));
+  const log = createActionsLogger(core);
   return createSelfHeal({
     config,
     // One run sees one result per plane: act on the first.

@@ -1,5 +1,6 @@
 import { STATUS_GUIDE } from '../src/check/status-guide.js';
 import type { PlaneReport } from '../src/check/report.js';
+import { runbookSectionUrl } from '../src/server/runbook-link.js';
 import type { HealActionView } from '../src/server/status-api.js';
 
 const STEPS = ['user_lookup', 'oracle_lookup', 'predict', 'async_predict'] as const;
@@ -40,7 +41,11 @@ export function renderSummary(planes: readonly PlaneOutcome[], failOn: readonly 
     for (const plane of unhealthy) {
       const guide = STATUS_GUIDE[plane.status];
       const failing = failOn.includes(plane.status) ? ' (fails this step)' : '';
-      lines.push(`- **${cell(plane.name)}** — ${plane.status}${failing}: ${guide.meaning} ${guide.nextStep}`);
+      const runbook = runbookSectionUrl(plane.status);
+      const link = runbook ? ` [Runbook: ${plane.status}](${runbook})` : '';
+      lines.push(
+        `- **${cell(plane.name)}** — ${plane.status}${failing}: ${guide.meaning} ${guide.nextStep}${link}`,
+      );
       const detail = plane.steps.find((step) => step.detail)?.detail;
       if (detail) lines.push(`  - detail: ${cell(detail)}`);
     }

@@ -2,9 +2,12 @@
 // - dist/cli.js, dist/daemon.js (+ dist/chunks/): load their dependencies from node_modules
 //   (better-sqlite3 is a native addon and cannot be bundled).
 // - dist/action.js: the GitHub Action, one self-contained file (runners run it from a checkout, with no
-//   npm install), so every dependency is bundled in; it never reaches better-sqlite3.
-import { rmSync } from 'node:fs';
+//   npm install), so every dependency is bundled in; it never reaches better-sqlite3. Not minified, so
+//   stack traces in a runner's log name the functions and files they come from.
+// - dist/licenses.txt: the licences of the packages bundled into dist/action.js.
+import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { bundledPackages, renderLicenses } from './licenses.js';
 
 const common = {
   bundle: true,
@@ -29,14 +32,18 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
 });
 
-await build({
+const action = await build({
   ...common,
   entryPoints: { action: 'action/index.ts' },
   outdir: 'dist',
   external: ['better-sqlite3'],
-  minify: true,
+  metafile: true,
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __planecheckRequire } from 'node:module';\nconst require = __planecheckRequire(import.meta.url);",
   },
 });
+writeFileSync(
+  'dist/licenses.txt',
+  renderLicenses(bundledPackages(action.metafile, 'dist/action.js'), 'dist/action.js'),
+);

@@ -19,6 +19,11 @@ export const TEST_TOOLS = [
   },
   { command: 'chromium', debianPackage: 'chromium', usedBy: 'status page tests (headless Chromium)' },
   { command: 'faketime', debianPackage: 'faketime', usedBy: 'wall-clock step tests (libfaketime)' },
+  {
+    command: 'systemd-analyze',
+    debianPackage: 'systemd',
+    usedBy: 'the systemd unit check (systemd-analyze verify)',
+  },
 ];
 
 /** The absolute path of `command` on `path`, or undefined. */

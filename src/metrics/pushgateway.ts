@@ -1,4 +1,4 @@
-import { Gauge, Pushgateway, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import { PLANE_STATUSES } from '../check/result.js';
 import type { PlaneReport } from '../check/report.js';
 
@@ -29,10 +29,33 @@ export async function pushResults(
       status.set({ workload_plane: plane.name, status: candidate }, plane.status === candidate ? 1 : 0);
     lastCheck.set({ workload_plane: plane.name }, Date.parse(plane.checkedAt) / 1000);
   }
-  const gateway = new Pushgateway(url.replace(/\/+$/, ''), { timeout: 10_000 }, registry);
   // The Pushgateway's base64 form, since an instance like owner/repo has a slash in it.
   const groupings = { 'instance@base64': Buffer.from(instance).toString('base64url') };
-  const { resp } = await gateway.push({ jobName: 'planecheck_action', groupings });
-  const code = (resp as { statusCode?: number } | undefined)?.statusCode;
-  if (code !== undefined && (code < 200 || code > 299)) throw new Error(`Pushgateway answered HTTP ${code}`);
+  await putMetrics(url, 'planecheck_action', groupings, registry);
+}
+
+/**
+ * PUT /metrics/job/<job>/<label>/<value>...: replaces the group's metrics. Plain fetch rather than
+ * prom-client's Pushgateway class, which calls url.parse() (DEP0169: a warning on every Node 24 run).
+ */
+async function putMetrics(
+  base: string,
+  job: string,
+  groupings: Record<string, string>,
+  registry: Registry,
+): Promise<void> {
+  const path = [job, ...Object.entries(groupings).flat()].map(encodeURIComponent).join('/');
+  const target = `${base.replace(/\/+$/, '')}/metrics/job/${path}`;
+  const response = await fetch(target, {
+    method: 'PUT',
+    headers: { 'content-type': registry.contentType },
+    body: await registry.metrics(),
+    signal: AbortSignal.timeout(10_000),
+  });
+  // Read the body either way, so the connection is released. The Pushgateway explains a rejected push in
+  // plain text; a proxy's HTML error page would only clutter the message.
+  const body = (await response.text()).trim().slice(0, 300);
+  if (response.ok) return;
+  const plain = (response.headers.get('content-type') ?? '').startsWith('text/plain') && body !== '';
+  throw new Error(`Pushgateway answered HTTP ${response.status}${plain ? `: ${body}` : ''}`);
 }

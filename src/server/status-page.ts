@@ -1,9 +1,8 @@
 import { STATUS_GUIDE } from '../check/status-guide.js';
+import type { PlaneStatus } from '../check/result.js';
+import { runbookSectionUrl } from './runbook-link.js';
 import { RUNBOOK } from './runbook.generated.js';
 import type { StatusResponse } from './status-api.js';
-
-/** Where the full runbook is published; the page links each status to its section. */
-export const RUNBOOK_URL = 'https://github.com/planecheck/planecheck/blob/main/docs/runbook.md';
 
 /** JSON inside a <script> element: `<` escaped so no value can close the element. */
 function scriptJson(value: unknown): string {
@@ -31,7 +30,7 @@ export function renderStatusPage(status: StatusResponse, nonce: string): string 
           diagnose: section?.diagnose ?? '',
           diagnoseByReason: section?.diagnoseByReason ?? [],
           mitigate: section?.mitigate ?? '',
-          runbook: section ? `${RUNBOOK_URL}#${section.anchor}` : '',
+          runbook: runbookSectionUrl(key as PlaneStatus) ?? '',
         },
       ];
     }),
