@@ -3,8 +3,14 @@
 //   (better-sqlite3 is a native addon and cannot be bundled).
 // - dist/action.js: the GitHub Action, one self-contained file (runners run it from a checkout, with no
 //   npm install), so every dependency is bundled in; it never reaches better-sqlite3.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import process from 'node:process';
 import { build } from 'esbuild';
+
+// planecheck_build_info: the version from package.json; the revision from PLANECHECK_REVISION (the image
+// build and release jobs pass `git rev-parse HEAD`), not from git itself, so that the committed dist/ is
+// the same whichever commit rebuilds it (check-dist), and says "unknown".
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const common = {
   bundle: true,
@@ -14,6 +20,10 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
+  define: {
+    __PLANECHECK_VERSION__: JSON.stringify(version),
+    __PLANECHECK_REVISION__: JSON.stringify(process.env.PLANECHECK_REVISION ?? 'unknown'),
+  },
 };
 
 // Chunk names carry a content hash: clear the old ones so that dist/ holds only this build's.

@@ -143,7 +143,11 @@ async function main(): Promise<number> {
     store.history(plane, RECENT_RESULTS),
   );
   const availability = new AvailabilityCache(store);
-  const metrics = new PlanecheckMetrics(planeNames, board);
+  const metrics = new PlanecheckMetrics(planeNames, board, {
+    selfHeal: selfHealSettings(config.selfHeal) !== undefined && config.github !== undefined,
+    intervalMs: config.schedule.interval,
+    cacheTtlMs: config.schedule.cacheTtl,
+  });
   for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
 
   const checker = createChecker(config);

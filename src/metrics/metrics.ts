@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { PLANE_STATUSES, STEP_NAMES } from '../check/result.js';
 import {
   compressPartSync,
@@ -11,6 +11,7 @@ import { renderStatusGauges } from './status-gauges.js';
 import { PlaneCounter } from './plane-counter.js';
 import { StepHistogram } from './step-histogram.js';
 import type { PlaneState, StoredResult } from '../store/plane-state.js';
+import { BUILD_INFO } from './build-info.js';
 
 /**
  * Step latency buckets, in seconds. Few on purpose: this histogram has a series per plane and step, so
@@ -18,6 +19,8 @@ import type { PlaneState, StoredResult } from '../store/plane-state.js';
  * and near-timeout steps, which is what the dashboard's percentiles and the alerts need.
  */
 const STEP_BUCKETS = [0.1, 0.25, 1, 2.5, 10];
+/** The whole check, up to the plane deadline (45 s by default). */
+const TOTAL_BUCKETS = [0.5, 1, 2.5, 10, 30];
 const CYCLE_BUCKETS = [0.5, 1, 2.5, 5, 10, 20, 30, 45, 60, 90, 120];
 
 export const DISPATCH_OUTCOMES = [
@@ -29,8 +32,43 @@ export const DISPATCH_OUTCOMES = [
   'dry_run',
   'rate_limited',
   'error',
+  'held',
 ] as const;
 export type DispatchOutcome = (typeof DISPATCH_OUTCOMES)[number];
+
+export const HEAL_REASONS = ['NO_USER', 'NO_ORACLE'] as const;
+export type HealReason = (typeof HEAL_REASONS)[number];
+
+export const HEAL_OUTCOMES = ['fixed', 'workflow_failed', 'still_broken', 'timed_out'] as const;
+export type HealOutcome = (typeof HEAL_OUTCOMES)[number];
+
+/** GitHub's run conclusions; anything else is counted as `other`. */
+export const RUN_CONCLUSIONS = [
+  'success',
+  'failure',
+  'cancelled',
+  'timed_out',
+  'neutral',
+  'skipped',
+  'action_required',
+  'stale',
+  'startup_failure',
+  'other',
+] as const;
+
+export const STORAGE_OPERATIONS = ['write', 'read', 'prune'] as const;
+export type StorageOperation = (typeof STORAGE_OPERATIONS)[number];
+
+export interface MetricsOptions {
+  /**
+   * Whether self-heal is on: then every plane has all its self-heal series at 0 from the start
+   * (36 per plane); without self-heal they would never move, so they are left out.
+   */
+  selfHeal?: boolean;
+  /** `schedule.interval` and `schedule.cacheTtl`, exported so rules need not hard-code them. */
+  intervalMs?: number;
+  cacheTtlMs?: number;
+}
 
 /** What the status gauges are computed from: the in-memory status board. */
 export interface StatusSource {
@@ -69,17 +107,18 @@ export class PlanecheckMetrics {
   #dirty = true;
 
   readonly #checkDuration: StepHistogram;
+  readonly #checkTotalDuration: StepHistogram;
   readonly #checksTotal: PlaneCounter;
   readonly #cycleDuration: Histogram;
   readonly #cyclesTotal: Counter;
   readonly #overrunsTotal: Counter;
   readonly #storageErrors: Counter<'operation'>;
   readonly #storageRecoveries: Counter;
-  readonly #dispatches: Counter<'workload_plane' | 'reason' | 'outcome'>;
-  readonly #runs: Counter<'workload_plane' | 'conclusion'>;
-  readonly #healOutcomes: Counter<'workload_plane' | 'outcome'>;
+  readonly #dispatches: PlaneCounter;
+  readonly #runs: PlaneCounter;
+  readonly #healOutcomes: PlaneCounter;
 
-  constructor(planes: readonly string[], source: StatusSource) {
+  constructor(planes: readonly string[], source: StatusSource, options: MetricsOptions = {}) {
     this.#source = source;
     const cycle = [this.#cycle];
     collectDefaultMetrics({ register: this.#live });
@@ -94,8 +133,14 @@ export class PlanecheckMetrics {
 
     this.#checkDuration = new StepHistogram({
       name: 'planecheck_check_duration_seconds',
-      help: 'Duration of each step of a plane check, and of the whole check (step="total").',
+      help: 'Duration of each step of a plane check.',
       buckets: STEP_BUCKETS,
+    });
+    this.#checkTotalDuration = new StepHistogram({
+      name: 'planecheck_check_total_duration_seconds',
+      help: 'Duration of a whole plane check, all steps.',
+      buckets: TOTAL_BUCKETS,
+      stepLabel: false,
     });
     this.#checksTotal = new PlaneCounter({
       name: 'planecheck_checks_total',
@@ -130,31 +175,58 @@ export class PlanecheckMetrics {
       help: 'Times the database file was unusable, moved aside and replaced by a fresh one.',
       registers: cycle,
     });
-    this.#dispatches = new Counter({
+    this.#dispatches = new PlaneCounter({
       name: 'planecheck_self_heal_dispatches_total',
       help: 'Self-heal decisions on NO_USER/NO_ORACLE planes, by outcome (dispatched, or why not).',
-      labelNames: ['workload_plane', 'reason', 'outcome'] as const,
-      registers: cycle,
+      label: ['reason', 'outcome'],
+      values: HEAL_REASONS.flatMap((reason) => DISPATCH_OUTCOMES.map((outcome) => [reason, outcome])),
     });
-    this.#runs = new Counter({
+    this.#runs = new PlaneCounter({
       name: 'planecheck_self_heal_runs_total',
       help: 'Completed smoke-test workflow runs started by self-heal, by conclusion.',
-      labelNames: ['workload_plane', 'conclusion'] as const,
-      registers: cycle,
+      label: 'conclusion',
+      values: RUN_CONCLUSIONS,
     });
-
-    this.#healOutcomes = new Counter({
+    this.#healOutcomes = new PlaneCounter({
       name: 'planecheck_self_heal_outcomes_total',
       help: 'Finished self-heal attempts: fixed, workflow_failed, still_broken or timed_out.',
-      labelNames: ['workload_plane', 'outcome'] as const,
+      label: 'outcome',
+      values: HEAL_OUTCOMES,
+    });
+    const info = new Gauge({
+      name: 'planecheck_build_info',
+      help: 'The running build: version, git revision (unknown when built outside git) and Node.js version.',
+      labelNames: ['version', 'revision', 'nodejs'] as const,
       registers: cycle,
     });
+    info.set({ version: BUILD_INFO.version, revision: BUILD_INFO.revision, nodejs: process.version }, 1);
+    if (options.intervalMs !== undefined) {
+      new Gauge({
+        name: 'planecheck_schedule_interval_seconds',
+        help: 'The configured schedule.interval: a cycle starts this often.',
+        registers: cycle,
+      }).set(options.intervalMs / 1000);
+    }
+    if (options.cacheTtlMs !== undefined) {
+      new Gauge({
+        name: 'planecheck_cache_ttl_seconds',
+        help: 'The configured schedule.cacheTtl: a result older than this reads as NO_VALUE.',
+        registers: cycle,
+      }).set(options.cacheTtlMs / 1000);
+    }
 
     // Zero every series up front so rate() and increase() work from the first scrape.
     for (const plane of planes) {
       this.#checksTotal.zero(plane);
-      for (const step of [...STEP_NAMES, 'total']) this.#checkDuration.zero(plane, step);
+      for (const step of STEP_NAMES) this.#checkDuration.zero(plane, step);
+      this.#checkTotalDuration.zero(plane, '');
+      if (options.selfHeal ?? true) {
+        this.#dispatches.zero(plane);
+        this.#runs.zero(plane);
+        this.#healOutcomes.zero(plane);
+      }
     }
+    for (const operation of STORAGE_OPERATIONS) this.#storageErrors.inc({ operation }, 0);
     this.#cyclesTotal.inc(0);
     this.#overrunsTotal.inc(0);
     this.#storageRecoveries.inc(0);
@@ -164,7 +236,7 @@ export class PlanecheckMetrics {
     const plane = result.plane;
     this.#checksTotal.inc(plane, result.status);
     for (const step of result.steps) this.#checkDuration.observe(plane, step.step, step.durationMs / 1000);
-    this.#checkDuration.observe(plane, 'total', result.durationMs / 1000);
+    this.#checkTotalDuration.observe(plane, '', result.durationMs / 1000);
     this.#dirty = true;
   }
 
@@ -179,7 +251,7 @@ export class PlanecheckMetrics {
     this.#dirty = true;
   }
 
-  recordStorageError(operation: 'write' | 'read' | 'prune'): void {
+  recordStorageError(operation: StorageOperation): void {
     this.#storageErrors.inc({ operation });
     this.#dirty = true;
   }
@@ -189,21 +261,20 @@ export class PlanecheckMetrics {
     this.#dirty = true;
   }
 
-  recordDispatch(plane: string, reason: 'NO_USER' | 'NO_ORACLE', outcome: DispatchOutcome): void {
-    this.#dispatches.inc({ workload_plane: plane, reason, outcome });
+  recordDispatch(plane: string, reason: HealReason, outcome: DispatchOutcome): void {
+    this.#dispatches.inc(plane, [reason, outcome]);
     this.#dirty = true;
   }
 
+  /** A conclusion outside GitHub's known ones is counted as `other`. */
   recordRun(plane: string, conclusion: string): void {
-    this.#runs.inc({ workload_plane: plane, conclusion });
+    const known = (RUN_CONCLUSIONS as readonly string[]).includes(conclusion);
+    this.#runs.inc(plane, known ? conclusion : 'other');
     this.#dirty = true;
   }
 
-  recordHealOutcome(
-    plane: string,
-    outcome: 'fixed' | 'workflow_failed' | 'still_broken' | 'timed_out',
-  ): void {
-    this.#healOutcomes.inc({ workload_plane: plane, outcome });
+  recordHealOutcome(plane: string, outcome: HealOutcome): void {
+    this.#healOutcomes.inc(plane, outcome);
     this.#dirty = true;
   }
 
@@ -222,7 +293,14 @@ export class PlanecheckMetrics {
     const writer = new CompressedPartWriter();
     await writer.write(this.#checkDuration.render());
     await writer.write(['\n']);
+    await writer.write(['\n']);
+    await writer.write(this.#checkTotalDuration.render());
+    await writer.write(['\n']);
     await writer.write(this.#checksTotal.render());
+    for (const counter of [this.#dispatches, this.#runs, this.#healOutcomes]) {
+      await writer.write(['\n']);
+      await writer.write(counter.render());
+    }
     await writer.write([`\n${await this.#cycle.metrics()}\n`]);
     this.#cyclePart = await writer.end();
   }
