@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { Gauge, Pushgateway, Registry } from 'prom-client';
 import { PLANE_STATUSES } from '../check/result.js';
 import type { PlaneReport } from '../check/report.js';
 
 /**
  * Pushes one-shot results to a Prometheus Pushgateway, with the daemon's metric names, so CI checks show
- * in the same dashboards. Grouped by job and instance, so each pipeline replaces its own last push.
+ * in the same dashboards. Grouped by job, instance and plane set, so each pipeline replaces its own last
+ * push, and two jobs of one repository that check different planes do not overwrite each other.
  */
 export async function pushResults(
   url: string,
@@ -31,8 +33,20 @@ export async function pushResults(
   }
   const gateway = new Pushgateway(url.replace(/\/+$/, ''), { timeout: 10_000 }, registry);
   // The Pushgateway's base64 form, since an instance like owner/repo has a slash in it.
-  const groupings = { 'instance@base64': Buffer.from(instance).toString('base64url') };
+  const groupings = {
+    'instance@base64': Buffer.from(instance).toString('base64url'),
+    plane_set: planeSetKey(planes.map((plane) => plane.name)),
+  };
   const { resp } = await gateway.push({ jobName: 'planecheck_action', groupings });
   const code = (resp as { statusCode?: number } | undefined)?.statusCode;
   if (code !== undefined && (code < 200 || code > 299)) throw new Error(`Pushgateway answered HTTP ${code}`);
+}
+
+/**
+ * A short stable name for a set of planes (the `plane_set` grouping label): the first 12 hex digits of
+ * the SHA-256 of the sorted names, the same whatever order the planes were listed in.
+ */
+export function planeSetKey(names: readonly string[]): string {
+  const sorted = [...new Set(names)].sort();
+  return createHash('sha256').update(sorted.join('\n')).digest('hex').slice(0, 12);
 }
