@@ -62,7 +62,7 @@ export type StorageOperation = (typeof STORAGE_OPERATIONS)[number];
 export interface MetricsOptions {
   /**
    * Whether self-heal is on: then every plane has all its self-heal series at 0 from the start
-   * (36 per plane); without self-heal they would never move, so they are left out.
+   * (32 per plane); without self-heal they would never move, so they are left out.
    */
   selfHeal?: boolean;
   /** `schedule.interval` and `schedule.cacheTtl`, exported so rules need not hard-code them. */
