@@ -37,6 +37,15 @@ export function rules(config) {
   const planeStatus = (status) =>
     `last_over_time(planecheck_status${selector(job, `status="${status}"`)}[${keep}]) == 1`;
   const healthy = `(planecheck_status${selector(job, 'status="HEALTHY"')} == 1)`;
+  const window = config.selfHealWindow;
+  // Counts that went up within the window, per plane. The daemon creates its counters at 0, but an event
+  // before Prometheus' first scrape (a dispatch refused seconds after start) still arrives as a series
+  // whose first sample is 1, which increase() reads as 0: a series younger than the window counts whole
+  // (its last value, so that it stays while the daemon is down, like the per-plane alerts).
+  const increased = (metric, matchers, by) =>
+    `(\n  sum by (${by}) (increase(${metric}${selector(job, matchers)}[${window}])) > 0\n` +
+    `  or\n  sum by (${by}) (last_over_time(${metric}${selector(job, matchers)}[${keep}]) unless ${metric}${selector(job, matchers)} offset ${window}) > 0\n)`;
+  const perPlane = 'job, instance, workload_plane';
 
   return {
     groups: [
@@ -196,7 +205,7 @@ export function rules(config) {
           {
             alert: 'PlanecheckSelfHealStillBroken',
             expr:
-              `increase(planecheck_self_heal_outcomes_total${selector(job, 'outcome="still_broken"')}[${config.selfHealWindow}]) > 0\n` +
+              `${increased('planecheck_self_heal_outcomes_total', 'outcome="still_broken"', perPlane)}\n` +
               `unless on (job, instance, workload_plane)\n${healthy}`,
             labels: { severity: 'critical' },
             annotations: {
@@ -213,9 +222,9 @@ export function rules(config) {
             // Two kinds, told apart by the `failure` label: GitHub refused the dispatch, or the run failed.
             expr:
               '(\n' +
-              `  label_replace(sum by (job, instance, workload_plane) (increase(planecheck_self_heal_dispatches_total${selector(job, 'outcome=~"error|rate_limited"')}[${config.selfHealWindow}])) > 0, "failure", "dispatch", "", "")\n` +
-              '  or\n' +
-              `  label_replace(sum by (job, instance, workload_plane) (increase(planecheck_self_heal_outcomes_total${selector(job, 'outcome=~"workflow_failed|timed_out"')}[${config.selfHealWindow}])) > 0, "failure", "run", "", "")\n` +
+              `label_replace(${increased('planecheck_self_heal_dispatches_total', 'outcome=~"error|rate_limited"', perPlane)}, "failure", "dispatch", "", "")\n` +
+              'or\n' +
+              `label_replace(${increased('planecheck_self_heal_outcomes_total', 'outcome=~"workflow_failed|timed_out"', perPlane)}, "failure", "run", "", "")\n` +
               ')\n' +
               `unless on (job, instance, workload_plane)\n${healthy}`,
             labels: { severity: 'warning' },
