@@ -8,6 +8,7 @@ import {
   type CompressedPart,
 } from './gzip-parts.js';
 import { renderStatusGauges } from './status-gauges.js';
+import { formatValue, planeLabel } from './text-format.js';
 import { PlaneCounter } from './plane-counter.js';
 import { StepHistogram } from './step-histogram.js';
 import type { PlaneState, StoredResult } from '../store/plane-state.js';
@@ -68,7 +69,11 @@ export interface MetricsOptions {
   /** `schedule.interval` and `schedule.cacheTtl`, exported so rules need not hard-code them. */
   intervalMs?: number;
   cacheTtlMs?: number;
+  /** Each HTTPS plane's certificate expiry (epoch ms), for `planecheck_tls_cert_expiry_timestamp_seconds`. */
+  tlsExpiry?: () => ReadonlyMap<string, number>;
 }
+
+const TLS_EXPIRY = 'planecheck_tls_cert_expiry_timestamp_seconds';
 
 /** What the status gauges are computed from: the in-memory status board. */
 export interface StatusSource {
@@ -97,6 +102,7 @@ export class PlanecheckMetrics {
   readonly #live = new Registry();
   readonly #cycle = new Registry();
   readonly #source: StatusSource;
+  readonly #tlsExpiry: (() => ReadonlyMap<string, number>) | undefined;
   /** The status gauges as of `version`, chained after the cycle part `cycle`. */
   #status:
     { part: Promise<CompressedPart>; version: number; validUntil: number; cycle: CompressedPart } | undefined;
@@ -120,6 +126,7 @@ export class PlanecheckMetrics {
 
   constructor(planes: readonly string[], source: StatusSource, options: MetricsOptions = {}) {
     this.#source = source;
+    this.#tlsExpiry = options.tlsExpiry;
     const cycle = [this.#cycle];
     collectDefaultMetrics({ register: this.#live });
     // Gauges named like counters fail `promtool check metrics`; the per-type gauges carry the same data.
@@ -293,7 +300,6 @@ export class PlanecheckMetrics {
     const writer = new CompressedPartWriter();
     await writer.write(this.#checkDuration.render());
     await writer.write(['\n']);
-    await writer.write(['\n']);
     await writer.write(this.#checkTotalDuration.render());
     await writer.write(['\n']);
     await writer.write(this.#checksTotal.render());
@@ -301,6 +307,7 @@ export class PlanecheckMetrics {
       await writer.write(['\n']);
       await writer.write(counter.render());
     }
+    if (this.#tlsExpiry) await writer.write(renderTlsExpiry(this.#tlsExpiry()));
     await writer.write([`\n${await this.#cycle.metrics()}\n`]);
     this.#cyclePart = await writer.end();
   }
@@ -358,5 +365,13 @@ export class PlanecheckMetrics {
       if (this.#status === entry) this.#status = undefined;
     });
     return part;
+  }
+}
+
+function* renderTlsExpiry(expiries: ReadonlyMap<string, number>): Generator<string> {
+  yield `\n# HELP ${TLS_EXPIRY} When the TLS certificate each HTTPS plane presented expires (Unix time).\n`;
+  yield `# TYPE ${TLS_EXPIRY} gauge\n`;
+  for (const [plane, expiresAt] of expiries) {
+    yield `${TLS_EXPIRY}{${planeLabel(plane)}} ${formatValue(expiresAt / 1000)}\n`;
   }
 }
