@@ -238,6 +238,22 @@ scrape_configs:
       1,
       'one run so far: the first failure is enough (cooldown blocks a second)',
     );
+    // And the daemon exposes every self-heal and storage-error series from the start, at 0 where nothing
+    // happened, so that a later first event is an increase.
+    const values = async (promql: string) => {
+      const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
+      const body = (await response.json()) as { data: { result: { value: [number, string] }[] } };
+      return body.data.result.map((sample) => sample.value[1]);
+    };
+    assert.deepEqual(
+      await values('planecheck_self_heal_outcomes_total{workload_plane="p-ok",outcome="still_broken"}'),
+      ['0'],
+    );
+    assert.deepEqual(
+      await values('planecheck_self_heal_dispatches_total{workload_plane="p-500",outcome="error"}'),
+      ['0', '0'],
+    );
+    assert.deepEqual(await values('planecheck_storage_errors_total{operation="write"}'), ['0']);
   });
 
   it("names the plane's failing step and reason in the description, with a link to its results", async () => {

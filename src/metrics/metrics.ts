@@ -63,7 +63,7 @@ export type StorageOperation = (typeof STORAGE_OPERATIONS)[number];
 export interface MetricsOptions {
   /**
    * Whether self-heal is on: then every plane has all its self-heal series at 0 from the start
-   * (32 per plane); without self-heal they would never move, so they are left out.
+   * (32 per plane); without self-heal (the default) they would never move, so they are left out.
    */
   selfHeal?: boolean;
   /** `schedule.interval` and `schedule.cacheTtl`, exported so rules need not hard-code them. */
@@ -227,7 +227,7 @@ export class PlanecheckMetrics {
       this.#checksTotal.zero(plane);
       for (const step of STEP_NAMES) this.#checkDuration.zero(plane, step);
       this.#checkTotalDuration.zero(plane, '');
-      if (options.selfHeal ?? true) {
+      if (options.selfHeal ?? false) {
         this.#dispatches.zero(plane);
         this.#runs.zero(plane);
         this.#healOutcomes.zero(plane);
