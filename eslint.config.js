@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'scripts/*.js'] },
+        projectService: { allowDefaultProject: ['*.js', 'scripts/*.js', 'deploy/mixin/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -28,5 +28,5 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  { files: ['*.js', 'scripts/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['*.js', 'scripts/*.js', 'deploy/mixin/*.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -5,9 +5,15 @@
 //   npm install), so every dependency is bundled in; it never reaches better-sqlite3. Not minified, so
 //   stack traces in a runner's log name the functions and files they come from.
 // - dist/licenses.txt: the licences of the packages bundled into dist/action.js.
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
 import { build } from 'esbuild';
 import { bundledPackages, renderLicenses } from './licenses.js';
+
+// planecheck_build_info: the version from package.json; the revision from PLANECHECK_REVISION (the image
+// build and release jobs pass `git rev-parse HEAD`), not from git itself, so that the committed dist/ is
+// the same whichever commit rebuilds it (check-dist), and says "unknown".
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const common = {
   bundle: true,
@@ -17,6 +23,10 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
+  define: {
+    __PLANECHECK_VERSION__: JSON.stringify(version),
+    __PLANECHECK_REVISION__: JSON.stringify(process.env.PLANECHECK_REVISION ?? 'unknown'),
+  },
 };
 
 // Chunk names carry a content hash: clear the old ones so that dist/ holds only this build's.

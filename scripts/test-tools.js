@@ -17,6 +17,12 @@ export const TEST_TOOLS = [
     debianPackage: 'prometheus-pushgateway',
     usedBy: "the Action's push test",
   },
+  {
+    command: 'prometheus-alertmanager',
+    debianPackage: 'prometheus-alertmanager',
+    usedBy: 'the real-Alertmanager routing and inhibition test',
+  },
+  { command: 'amtool', debianPackage: 'prometheus-alertmanager', usedBy: 'amtool check-config' },
   { command: 'chromium', debianPackage: 'chromium', usedBy: 'status page tests (headless Chromium)' },
   { command: 'faketime', debianPackage: 'faketime', usedBy: 'wall-clock step tests (libfaketime)' },
   {

@@ -14,6 +14,7 @@ import type { Config } from './config/schema.js';
 import { CheckCycle } from './daemon/check-cycle.js';
 import { createLogger, getErrorMessage, type Logger } from './log/logger.js';
 import { PlanecheckMetrics } from './metrics/metrics.js';
+import { TlsExpiryTracker } from './platform/tls-expiry.js';
 import { CycleScheduler } from './scheduler/cycle-scheduler.js';
 import type { SandboxGithub } from './sandbox/sandbox-github.js';
 import type { SandboxPlatform } from './sandbox/sandbox-platform.js';
@@ -147,7 +148,13 @@ async function main(): Promise<number> {
     store.history(plane, RECENT_RESULTS),
   );
   const availability = new AvailabilityCache(store);
+  const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
+  tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
+    tlsExpiry: () => tlsExpiry.expiries(),
+    selfHeal: config.selfHeal?.enabled === true && config.github !== undefined,
+    intervalMs: config.schedule.interval,
+    cacheTtlMs: config.schedule.cacheTtl,
     onRenderError: (error) =>
       log.error('could not render metrics; serving the previous ones', { error: getErrorMessage(error) }),
   });

@@ -334,15 +334,15 @@ describe('the GitHub Action (dist/action.js, run as a runner runs it)', () => {
       });
       assert.match(
         text,
-        /planecheck_status\{instance="acme\/platform",job="planecheck_action",status="NO_USER",workload_plane="sa-east-1"\} 1/,
+        /planecheck_status\{instance="acme\/platform",job="planecheck_action",plane_set="[0-9a-f]{12}",status="NO_USER",workload_plane="sa-east-1"\} 1/,
       );
       assert.match(
         text,
-        /planecheck_status\{instance="acme\/platform",job="planecheck_action",status="HEALTHY",workload_plane="us-east-1"\} 1/,
+        /planecheck_status\{instance="acme\/platform",job="planecheck_action",plane_set="[0-9a-f]{12}",status="HEALTHY",workload_plane="us-east-1"\} 1/,
       );
       assert.match(
         text,
-        /planecheck_last_check_timestamp_seconds\{instance="acme\/platform",job="planecheck_action",workload_plane="us-east-1"\}/,
+        /planecheck_last_check_timestamp_seconds\{instance="acme\/platform",job="planecheck_action",plane_set="[0-9a-f]{12}",workload_plane="us-east-1"\}/,
       );
     } finally {
       await gateway.stop();

@@ -96,12 +96,125 @@ describe('PlanecheckMetrics', () => {
       text,
       /^planecheck_check_duration_seconds_count\{workload_plane="a",step="user_lookup"\} 1$/m,
     );
-    assert.match(
-      text,
-      /^planecheck_check_duration_seconds_bucket\{le="0.1",workload_plane="a",step="total"\} 1$/m,
-    );
+    assert.match(text, /^planecheck_check_total_duration_seconds_bucket\{le="0.5",workload_plane="a"\} 1$/m);
+    assert.doesNotMatch(text, /step="total"/, 'the whole check is not a step: a sum over steps stays right');
     assert.match(text, /^planecheck_cycle_duration_seconds_sum 1.234$/m);
     assert.match(text, /^planecheck_last_check_timestamp_seconds\{workload_plane="a"\} \d+(\.\d+)?$/m);
+  });
+
+  it('has every self-heal and storage-error series at 0 from the first scrape, so increase() sees the first', async () => {
+    const board = new StatusBoard(['us-east-1', 'eu-west-1'], 60_000);
+    const metrics = new PlanecheckMetrics(board.planes, board, { selfHeal: true });
+    const text = await textOf(metrics);
+    const count = (name: string) => text.split('\n').filter((line) => line.startsWith(`${name}{`)).length;
+    for (const plane of board.planes) {
+      for (const reason of ['NO_USER', 'NO_ORACLE']) {
+        for (const outcome of ['dispatched', 'error', 'rate_limited', 'held']) {
+          assert.match(
+            text,
+            new RegExp(
+              `^planecheck_self_heal_dispatches_total\\{workload_plane="${plane}",reason="${reason}",outcome="${outcome}"\\} 0$`,
+              'm',
+            ),
+          );
+        }
+      }
+      for (const outcome of ['fixed', 'workflow_failed', 'still_broken', 'timed_out']) {
+        assert.match(
+          text,
+          new RegExp(
+            `^planecheck_self_heal_outcomes_total\\{workload_plane="${plane}",outcome="${outcome}"\\} 0$`,
+            'm',
+          ),
+        );
+      }
+      assert.match(
+        text,
+        new RegExp(
+          `^planecheck_self_heal_runs_total\\{workload_plane="${plane}",conclusion="failure"\\} 0$`,
+          'm',
+        ),
+      );
+    }
+    assert.equal(count('planecheck_self_heal_dispatches_total'), 2 * 2 * 9);
+    assert.equal(count('planecheck_self_heal_runs_total'), 2 * 10);
+    for (const operation of ['write', 'read', 'prune']) {
+      assert.match(
+        text,
+        new RegExp(`^planecheck_storage_errors_total\\{operation="${operation}"\\} 0$`, 'm'),
+      );
+    }
+    metrics.recordHealOutcome('eu-west-1', 'still_broken');
+    metrics.recordRun('eu-west-1', 'something_new');
+    await metrics.refresh();
+    const after = await textOf(metrics);
+    assert.match(
+      after,
+      /^planecheck_self_heal_outcomes_total\{workload_plane="eu-west-1",outcome="still_broken"\} 1$/m,
+    );
+    assert.match(
+      after,
+      /^planecheck_self_heal_runs_total\{workload_plane="eu-west-1",conclusion="other"\} 1$/m,
+    );
+  });
+
+  it('leaves the self-heal series out when self-heal is off (they could never move)', async () => {
+    const board = new StatusBoard(['a'], 60_000);
+    const text = await textOf(new PlanecheckMetrics(board.planes, board, { selfHeal: false }));
+    assert.doesNotMatch(text, /^planecheck_self_heal_dispatches_total\{/m);
+    assert.match(text, /^planecheck_storage_errors_total\{operation="write"\} 0$/m);
+  });
+
+  it('exports build info, the schedule, check success, and the current failure of each broken plane', async () => {
+    const board = new StatusBoard(['ok', 'down', 'nouser', 'unchecked'], 60_000);
+    const metrics = new PlanecheckMetrics(board.planes, board, { intervalMs: 60_000, cacheTtlMs: 120_000 });
+    board.update(result('ok', 'HEALTHY'));
+    board.update(result('nouser', 'NO_USER'));
+    const down: StoredResult = {
+      plane: 'down',
+      status: 'FAILED',
+      reason: 'predict_http_500',
+      checkedAt: Date.now(),
+      durationMs: 50,
+      steps: [
+        { step: 'user_lookup', outcome: 'ok', durationMs: 5 },
+        { step: 'oracle_lookup', outcome: 'ok', durationMs: 5 },
+        {
+          step: 'predict',
+          outcome: 'failed',
+          durationMs: 20,
+          reason: 'predict_http_500',
+          detail: 'HTTP 500',
+        },
+        { step: 'async_predict', outcome: 'ok', durationMs: 20 },
+      ],
+    };
+    board.update(down);
+    const text = await textOf(metrics);
+    assert.match(
+      text,
+      /^planecheck_build_info\{version="[^"]+",revision="[^"]+",nodejs="v\d+\.\d+\.\d+"\} 1$/m,
+    );
+    assert.match(text, /^planecheck_schedule_interval_seconds 60$/m);
+    assert.match(text, /^planecheck_cache_ttl_seconds 120$/m);
+    assert.match(text, /^planecheck_check_success\{workload_plane="ok"\} 1$/m);
+    assert.match(text, /^planecheck_check_success\{workload_plane="down"\} 0$/m);
+    assert.match(text, /^planecheck_check_success\{workload_plane="unchecked"\} 0$/m);
+    const info = text.split('\n').filter((line) => line.startsWith('planecheck_last_failure_info{'));
+    assert.deepEqual(info.sort(), [
+      'planecheck_last_failure_info{workload_plane="down",step="predict",reason="predict_http_500"} 1',
+      'planecheck_last_failure_info{workload_plane="nouser",step="user_lookup",reason="user_not_found"} 1',
+    ]);
+    // A new reason replaces the old series: one series per broken plane, for its current reason only.
+    board.update({ ...down, reason: 'predict_timeout', checkedAt: Date.now() + 1 });
+    const next = await textOf(metrics);
+    assert.match(
+      next,
+      /^planecheck_last_failure_info\{workload_plane="down",step="predict",reason="predict_timeout"\} 1$/m,
+    );
+    assert.doesNotMatch(next, /reason="predict_http_500"/);
+    board.update(result('down', 'HEALTHY'));
+    assert.doesNotMatch(await textOf(metrics), /^planecheck_last_failure_info\{workload_plane="down"/m);
   });
 
   it('passes promtool check metrics', async () => {

@@ -2,13 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Gauge, Registry } from 'prom-client';
 import { PLANE_STATUSES } from '../src/check/result.js';
-import { LAST_CHECK_HELP, renderStatusGauges, STATUS_HELP } from '../src/metrics/status-gauges.js';
+import {
+  currentFailure,
+  FAILURE_INFO_HELP,
+  LAST_CHECK_HELP,
+  renderStatusGauges,
+  STATUS_HELP,
+  SUCCESS_HELP,
+} from '../src/metrics/status-gauges.js';
 import { planeState, type StoredResult } from '../src/store/plane-state.js';
 
 const result = (plane: string, status: StoredResult['status'], checkedAt: number): StoredResult => ({
   plane,
   status,
-  reason: null,
+  reason: status === 'HEALTHY' ? null : status === 'NO_ORACLE' ? 'oracle_not_found' : 'predict_timeout',
   checkedAt,
   durationMs: 1,
   steps: [],
@@ -36,6 +43,23 @@ describe('renderStatusGauges', () => {
       labelNames: ['workload_plane'] as const,
       registers: [registry],
     });
+    const success = new Gauge({
+      name: 'planecheck_check_success',
+      help: SUCCESS_HELP,
+      labelNames: ['workload_plane'] as const,
+      registers: [registry],
+    });
+    const failureInfo = new Gauge({
+      name: 'planecheck_last_failure_info',
+      help: FAILURE_INFO_HELP,
+      labelNames: ['workload_plane', 'step', 'reason'] as const,
+      registers: [registry],
+    });
+    for (const state of states) {
+      success.set({ workload_plane: state.plane }, state.status === 'HEALTHY' ? 1 : 0);
+      const failure = currentFailure(state);
+      if (failure) failureInfo.set({ workload_plane: state.plane, ...failure }, 1);
+    }
     for (const state of states) {
       for (const name of PLANE_STATUSES) {
         status.set({ workload_plane: state.plane, status: name }, state.status === name ? 1 : 0);
@@ -45,5 +69,14 @@ describe('renderStatusGauges', () => {
     const ours = [...renderStatusGauges(states)].join('');
     assert.equal(ours, `${await registry.metrics()}\n`);
     assert.match(ours, /^planecheck_status\{workload_plane="expired",status="NO_VALUE"\} 1$/m);
+    assert.match(
+      ours,
+      /^planecheck_last_failure_info\{workload_plane="eu\\"west\\\\1",step="oracle_lookup",reason="oracle_not_found"\} 1$/m,
+    );
+    assert.doesNotMatch(
+      ours,
+      /last_failure_info\{workload_plane="expired"/,
+      'an expired result has no current reason',
+    );
   });
 });

@@ -54,7 +54,14 @@ describe('the test tool check (scripts/test-tools.js, first step of npm test and
   });
 
   it('as an unprivileged user, stops at once naming what is missing and the one command to run', () => {
-    const dir = pathWith(['promtool', 'prometheus', 'chromium', 'systemd-analyze']);
+    const dir = pathWith([
+      'promtool',
+      'prometheus',
+      'prometheus-alertmanager',
+      'amtool',
+      'chromium',
+      'systemd-analyze',
+    ]);
     dirs.push(dir);
     // setpriv comes from /usr/bin, which the check itself must not see (it would find the real tools there).
     const run = runCheck(dir, true);
@@ -72,7 +79,15 @@ describe('the test tool check (scripts/test-tools.js, first step of npm test and
   });
 
   it('without apt-get at hand, names the command instead of trying to install', () => {
-    const dir = pathWith(['promtool', 'prometheus', 'prometheus-pushgateway', 'faketime', 'systemd-analyze']);
+    const dir = pathWith([
+      'promtool',
+      'prometheus',
+      'prometheus-pushgateway',
+      'prometheus-alertmanager',
+      'amtool',
+      'faketime',
+      'systemd-analyze',
+    ]);
     dirs.push(dir);
     const run = runCheck(dir, false);
     assert.equal(run.status, 1, run.stderr);

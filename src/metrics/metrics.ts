@@ -8,9 +8,11 @@ import {
   type CompressedPart,
 } from './gzip-parts.js';
 import { renderStatusGauges } from './status-gauges.js';
+import { formatValue, planeLabel } from './text-format.js';
 import { PlaneCounter } from './plane-counter.js';
 import { StepHistogram } from './step-histogram.js';
 import type { PlaneState, StoredResult } from '../store/plane-state.js';
+import { BUILD_INFO } from './build-info.js';
 
 /**
  * Step latency buckets, in seconds. Few on purpose: this histogram has a series per plane and step, so
@@ -18,11 +20,12 @@ import type { PlaneState, StoredResult } from '../store/plane-state.js';
  * and near-timeout steps, which is what the dashboard's percentiles and the alerts need.
  */
 const STEP_BUCKETS = [0.1, 0.25, 1, 2.5, 10];
+/** The whole check, up to the plane deadline (45 s by default). */
+const TOTAL_BUCKETS = [0.5, 1, 2.5, 10, 30];
 const CYCLE_BUCKETS = [0.5, 1, 2.5, 5, 10, 20, 30, 45, 60, 90, 120];
 
 export const DISPATCH_OUTCOMES = [
   'dispatched',
-  'held',
   'cooldown',
   'in_progress',
   'threshold',
@@ -30,10 +33,34 @@ export const DISPATCH_OUTCOMES = [
   'dry_run',
   'rate_limited',
   'error',
+  'held',
 ] as const;
 export type DispatchOutcome = (typeof DISPATCH_OUTCOMES)[number];
 
-export interface PlanecheckMetricsOptions {
+export const HEAL_REASONS = ['NO_USER', 'NO_ORACLE'] as const;
+export type HealReason = (typeof HEAL_REASONS)[number];
+
+export const HEAL_OUTCOMES = ['fixed', 'workflow_failed', 'still_broken', 'timed_out'] as const;
+export type HealOutcome = (typeof HEAL_OUTCOMES)[number];
+
+/** GitHub's run conclusions; anything else is counted as `other`. */
+export const RUN_CONCLUSIONS = [
+  'success',
+  'failure',
+  'cancelled',
+  'timed_out',
+  'neutral',
+  'skipped',
+  'action_required',
+  'stale',
+  'startup_failure',
+  'other',
+] as const;
+
+export const STORAGE_OPERATIONS = ['write', 'read', 'prune'] as const;
+export type StorageOperation = (typeof STORAGE_OPERATIONS)[number];
+
+export interface MetricsOptions {
   /**
    * More registries rendered with the histograms and counters, once per refresh: series another module
    * owns, in the same cached part.
@@ -41,7 +68,19 @@ export interface PlanecheckMetricsOptions {
   registries?: readonly Registry[];
   /** A refresh failed to render; the previous render stays served and the next refresh tries again. */
   onRenderError?: (error: unknown) => void;
+  /**
+   * Whether self-heal is on: then every plane has all its self-heal series at 0 from the start
+   * (32 per plane); without self-heal (the default) they would never move, so they are left out.
+   */
+  selfHeal?: boolean;
+  /** `schedule.interval` and `schedule.cacheTtl`, exported so rules need not hard-code them. */
+  intervalMs?: number;
+  cacheTtlMs?: number;
+  /** Each HTTPS plane's certificate expiry (epoch ms), for `planecheck_tls_cert_expiry_timestamp_seconds`. */
+  tlsExpiry?: () => ReadonlyMap<string, number>;
 }
+
+const TLS_EXPIRY = 'planecheck_tls_cert_expiry_timestamp_seconds';
 
 /** What the status gauges are computed from: the in-memory status board. */
 export interface StatusSource {
@@ -70,6 +109,7 @@ export class PlanecheckMetrics {
   readonly #live = new Registry();
   readonly #cycle = new Registry();
   readonly #source: StatusSource;
+  readonly #tlsExpiry: (() => ReadonlyMap<string, number>) | undefined;
   /** The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic. */
   #status:
     { part: Promise<CompressedPart>; version: number; validUntil: number; cycle: CompressedPart } | undefined;
@@ -81,22 +121,24 @@ export class PlanecheckMetrics {
   #githubBackoff: { until: () => number; now: () => number } = { until: () => 0, now: Date.now };
 
   readonly #checkDuration: StepHistogram;
+  readonly #checkTotalDuration: StepHistogram;
   readonly #checksTotal: PlaneCounter;
   readonly #cycleDuration: Histogram;
   readonly #cyclesTotal: Counter;
   readonly #overrunsTotal: Counter;
   readonly #storageErrors: Counter<'operation'>;
   readonly #storageRecoveries: Counter;
-  readonly #dispatches: Counter<'workload_plane' | 'reason' | 'outcome'>;
-  readonly #runs: Counter<'workload_plane' | 'conclusion'>;
-  readonly #healOutcomes: Counter<'workload_plane' | 'outcome'>;
+  readonly #dispatches: PlaneCounter;
+  readonly #runs: PlaneCounter;
+  readonly #healOutcomes: PlaneCounter;
   readonly #renderFailures: Counter;
   readonly #registries: readonly Registry[];
   readonly #onRenderError: (error: unknown) => void;
   readonly #internalErrors: Counter<'step'>;
 
-  constructor(planes: readonly string[], source: StatusSource, options: PlanecheckMetricsOptions = {}) {
+  constructor(planes: readonly string[], source: StatusSource, options: MetricsOptions = {}) {
     this.#source = source;
+    this.#tlsExpiry = options.tlsExpiry;
     this.#registries = options.registries ?? [];
     this.#onRenderError = options.onRenderError ?? (() => undefined);
     const cycle = [this.#cycle];
@@ -125,8 +167,14 @@ export class PlanecheckMetrics {
 
     this.#checkDuration = new StepHistogram({
       name: 'planecheck_check_duration_seconds',
-      help: 'Duration of each step of a plane check, and of the whole check (step="total").',
+      help: 'Duration of each step of a plane check.',
       buckets: STEP_BUCKETS,
+    });
+    this.#checkTotalDuration = new StepHistogram({
+      name: 'planecheck_check_total_duration_seconds',
+      help: 'Duration of a whole plane check, all steps.',
+      buckets: TOTAL_BUCKETS,
+      stepLabel: false,
     });
     this.#checksTotal = new PlaneCounter({
       name: 'planecheck_checks_total',
@@ -161,25 +209,45 @@ export class PlanecheckMetrics {
       help: 'Times the database file was unusable, moved aside and replaced by a fresh one.',
       registers: cycle,
     });
-    this.#dispatches = new Counter({
+    this.#dispatches = new PlaneCounter({
       name: 'planecheck_self_heal_dispatches_total',
       help: 'Self-heal decisions on NO_USER/NO_ORACLE planes, by outcome (dispatched, or why not).',
-      labelNames: ['workload_plane', 'reason', 'outcome'] as const,
-      registers: cycle,
+      label: ['reason', 'outcome'],
+      values: HEAL_REASONS.flatMap((reason) => DISPATCH_OUTCOMES.map((outcome) => [reason, outcome])),
     });
-    this.#runs = new Counter({
+    this.#runs = new PlaneCounter({
       name: 'planecheck_self_heal_runs_total',
       help: 'Completed smoke-test workflow runs started by self-heal, by conclusion.',
-      labelNames: ['workload_plane', 'conclusion'] as const,
-      registers: cycle,
+      label: 'conclusion',
+      values: RUN_CONCLUSIONS,
     });
-
-    this.#healOutcomes = new Counter({
+    this.#healOutcomes = new PlaneCounter({
       name: 'planecheck_self_heal_outcomes_total',
       help: 'Finished self-heal attempts: fixed, workflow_failed, still_broken or timed_out.',
-      labelNames: ['workload_plane', 'outcome'] as const,
+      label: 'outcome',
+      values: HEAL_OUTCOMES,
+    });
+    const info = new Gauge({
+      name: 'planecheck_build_info',
+      help: 'The running build: version, git revision (unknown when built outside git) and Node.js version.',
+      labelNames: ['version', 'revision', 'nodejs'] as const,
       registers: cycle,
     });
+    info.set({ version: BUILD_INFO.version, revision: BUILD_INFO.revision, nodejs: process.version }, 1);
+    if (options.intervalMs !== undefined) {
+      new Gauge({
+        name: 'planecheck_schedule_interval_seconds',
+        help: 'The configured schedule.interval: a cycle starts this often.',
+        registers: cycle,
+      }).set(options.intervalMs / 1000);
+    }
+    if (options.cacheTtlMs !== undefined) {
+      new Gauge({
+        name: 'planecheck_cache_ttl_seconds',
+        help: 'The configured schedule.cacheTtl: a result older than this reads as NO_VALUE.',
+        registers: cycle,
+      }).set(options.cacheTtlMs / 1000);
+    }
 
     this.#renderFailures = new Counter({
       name: 'planecheck_metrics_render_errors_total',
@@ -197,8 +265,15 @@ export class PlanecheckMetrics {
     // Zero every series up front so rate() and increase() work from the first scrape.
     for (const plane of planes) {
       this.#checksTotal.zero(plane);
-      for (const step of [...STEP_NAMES, 'total']) this.#checkDuration.zero(plane, step);
+      for (const step of STEP_NAMES) this.#checkDuration.zero(plane, step);
+      this.#checkTotalDuration.zero(plane, '');
+      if (options.selfHeal ?? false) {
+        this.#dispatches.zero(plane);
+        this.#runs.zero(plane);
+        this.#healOutcomes.zero(plane);
+      }
     }
+    for (const operation of STORAGE_OPERATIONS) this.#storageErrors.inc({ operation }, 0);
     this.#cyclesTotal.inc(0);
     this.#overrunsTotal.inc(0);
     this.#storageRecoveries.inc(0);
@@ -214,7 +289,7 @@ export class PlanecheckMetrics {
     const plane = result.plane;
     this.#checksTotal.inc(plane, result.status);
     for (const step of result.steps) this.#checkDuration.observe(plane, step.step, step.durationMs / 1000);
-    this.#checkDuration.observe(plane, 'total', result.durationMs / 1000);
+    this.#checkTotalDuration.observe(plane, '', result.durationMs / 1000);
     this.#dirty = true;
   }
 
@@ -239,7 +314,7 @@ export class PlanecheckMetrics {
     void this.refresh();
   }
 
-  recordStorageError(operation: 'write' | 'read' | 'prune'): void {
+  recordStorageError(operation: StorageOperation): void {
     this.#storageErrors.inc({ operation });
     this.#dirty = true;
   }
@@ -249,21 +324,20 @@ export class PlanecheckMetrics {
     this.#dirty = true;
   }
 
-  recordDispatch(plane: string, reason: 'NO_USER' | 'NO_ORACLE', outcome: DispatchOutcome): void {
-    this.#dispatches.inc({ workload_plane: plane, reason, outcome });
+  recordDispatch(plane: string, reason: HealReason, outcome: DispatchOutcome): void {
+    this.#dispatches.inc(plane, [reason, outcome]);
     this.#dirty = true;
   }
 
+  /** A conclusion outside GitHub's known ones is counted as `other`. */
   recordRun(plane: string, conclusion: string): void {
-    this.#runs.inc({ workload_plane: plane, conclusion });
+    const known = (RUN_CONCLUSIONS as readonly string[]).includes(conclusion);
+    this.#runs.inc(plane, known ? conclusion : 'other');
     this.#dirty = true;
   }
 
-  recordHealOutcome(
-    plane: string,
-    outcome: 'fixed' | 'workflow_failed' | 'still_broken' | 'timed_out',
-  ): void {
-    this.#healOutcomes.inc({ workload_plane: plane, outcome });
+  recordHealOutcome(plane: string, outcome: HealOutcome): void {
+    this.#healOutcomes.inc(plane, outcome);
     this.#dirty = true;
   }
 
@@ -295,7 +369,14 @@ export class PlanecheckMetrics {
     try {
       await writer.write(this.#checkDuration.render());
       await writer.write(['\n']);
+      await writer.write(this.#checkTotalDuration.render());
+      await writer.write(['\n']);
       await writer.write(this.#checksTotal.render());
+      for (const counter of [this.#dispatches, this.#runs, this.#healOutcomes]) {
+        await writer.write(['\n']);
+        await writer.write(counter.render());
+      }
+      if (this.#tlsExpiry) await writer.write(renderTlsExpiry(this.#tlsExpiry()));
       await writer.write([`\n${await this.#cycle.metrics()}\n`]);
       for (const registry of this.#registries) await writer.write([`${await registry.metrics()}\n`]);
     } catch (error) {
@@ -360,5 +441,13 @@ export class PlanecheckMetrics {
       if (this.#status === entry) this.#status = undefined;
     });
     return part;
+  }
+}
+
+function* renderTlsExpiry(expiries: ReadonlyMap<string, number>): Generator<string> {
+  yield `\n# HELP ${TLS_EXPIRY} When the TLS certificate each HTTPS plane presented expires (Unix time).\n`;
+  yield `# TYPE ${TLS_EXPIRY} gauge\n`;
+  for (const [plane, expiresAt] of expiries) {
+    yield `${TLS_EXPIRY}{${planeLabel(plane)}} ${formatValue(expiresAt / 1000)}\n`;
   }
 }

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { Gauge, Registry } from 'prom-client';
 import { PLANE_STATUSES } from '../check/result.js';
 import type { PlaneReport } from '../check/report.js';
 
 /**
  * Pushes one-shot results to a Prometheus Pushgateway, with the daemon's metric names, so CI checks show
- * in the same dashboards. Grouped by job and instance, so each pipeline replaces its own last push.
+ * in the same dashboards. Grouped by job, instance and plane set, so each pipeline replaces its own last
+ * push, and two jobs of one repository that check different planes do not overwrite each other.
  */
 export async function pushResults(
   url: string,
@@ -30,7 +32,10 @@ export async function pushResults(
     lastCheck.set({ workload_plane: plane.name }, Date.parse(plane.checkedAt) / 1000);
   }
   // The Pushgateway's base64 form, since an instance like owner/repo has a slash in it.
-  const groupings = { 'instance@base64': Buffer.from(instance).toString('base64url') };
+  const groupings = {
+    'instance@base64': Buffer.from(instance).toString('base64url'),
+    plane_set: planeSetKey(planes.map((plane) => plane.name)),
+  };
   await putMetrics(url, 'planecheck_action', groupings, registry);
 }
 
@@ -58,4 +63,13 @@ async function putMetrics(
   if (response.ok) return;
   const plain = (response.headers.get('content-type') ?? '').startsWith('text/plain') && body !== '';
   throw new Error(`Pushgateway answered HTTP ${response.status}${plain ? `: ${body}` : ''}`);
+}
+
+/**
+ * A short stable name for a set of planes (the `plane_set` grouping label): the first 12 hex digits of
+ * the SHA-256 of the sorted names, the same whatever order the planes were listed in.
+ */
+export function planeSetKey(names: readonly string[]): string {
+  const sorted = [...new Set(names)].sort();
+  return createHash('sha256').update(sorted.join('\n')).digest('hex').slice(0, 12);
 }

@@ -11,10 +11,13 @@ export class StepHistogram {
   readonly #help: string;
   readonly #buckets: readonly number[];
   readonly #bucketLabels: readonly string[];
+  readonly #stepLabel: boolean;
   /** Plane (with its escaped label), then step: no key string to build per observation. */
   readonly #series = new Map<string, [label: string, steps: Map<string, Series>]>();
 
-  constructor(options: { name: string; help: string; buckets: readonly number[] }) {
+  /** `stepLabel: false`: a histogram per plane only (observe with step ''), such as the whole check's. */
+  constructor(options: { name: string; help: string; buckets: readonly number[]; stepLabel?: boolean }) {
+    this.#stepLabel = options.stepLabel ?? true;
     this.#name = options.name;
     this.#help = options.help;
     this.#buckets = [...options.buckets].sort((a, b) => a - b);
@@ -45,7 +48,7 @@ export class StepHistogram {
       for (const series of steps.values()) {
         // Labels are built here, once per cycle, not kept per series: kept, with a typed array per
         // series, they were ~3 MB of live heap at 1,000 planes.
-        const seriesLabels = `${plane},step="${series.step}"`;
+        const seriesLabels = this.#stepLabel ? `${plane},step="${series.step}"` : plane;
         let text = '';
         for (let i = 0; i < last; i++) {
           text += `${name}_bucket{le="${labels[i] ?? ''}",${seriesLabels}} ${series.counts[i] ?? 0}\n`;

@@ -1,0 +1,305 @@
+// planecheck's alerting and recording rules, as a function of the mixin config (deploy/mixin/config.yaml).
+// scripts/gen-mixin.js turns the result into deploy/prometheus/alerts.yml; edit here, not there.
+//
+// Conventions:
+// - Every daemon rule selects the daemon's job (config.jobSelector), so results the Action pushes to a
+//   Pushgateway (config.actionJobSelector) never trigger them; the Action's results have rules of their own.
+// - Per-plane alerts read last_over_time(...[keepPlaneAlertsWhileDown]): while the daemon is up that is the
+//   current value, and while it is down the last one, so a daemon outage does not "resolve" broken planes
+//   (PlanecheckDown inhibits them in Alertmanager instead: deploy/alertmanager/alertmanager.yml).
+// - Descriptions name the failing step and reason (planecheck_last_failure_info) and link the plane's
+//   results on the daemon; never free text in labels.
+
+/** `{jobSelector, extra...}` */
+function selector(jobSelector, ...matchers) {
+  return `{${[jobSelector, ...matchers].filter((m) => m !== '').join(', ')}}`;
+}
+
+/** A Go-template raw string (backquotes), so selectors with double quotes need no escaping. */
+function raw(text) {
+  if (text.includes('`')) throw new Error(`a selector cannot contain a backquote: ${text}`);
+  return `\`${text}\``;
+}
+
+export function rules(config) {
+  const job = config.jobSelector;
+  const action = config.actionJobSelector;
+  const keep = config.keepPlaneAlertsWhileDown;
+  const base = config.externalUrl ? config.externalUrl.replace(/\/+$/, '') : 'http://{{ $labels.instance }}';
+  const runbook = (anchor) => config.runbookUrlPattern.replace('%s', anchor);
+  const planeLinks =
+    `Its last results: ${base}/api/v1/planes/{{ $labels.workload_plane }}/history?limit=10 ` +
+    `(status page: ${base}/).`;
+  // "at step predict (predict_http_500)", from the daemon's current failure of this plane.
+  const why =
+    `{{ range query (printf ${raw(`planecheck_last_failure_info${selector(job, 'instance="%s"', 'workload_plane="%s"')}`)} ` +
+    `$labels.instance $labels.workload_plane) }} at step {{ .Labels.step }} ({{ .Labels.reason }}){{ end }}`;
+  const planeStatus = (status) =>
+    `last_over_time(planecheck_status${selector(job, `status="${status}"`)}[${keep}]) == 1`;
+  const healthy = `(planecheck_status${selector(job, 'status="HEALTHY"')} == 1)`;
+  const window = config.selfHealWindow;
+  // Counts that went up within the window, per plane. The daemon creates its counters at 0, but an event
+  // before Prometheus' first scrape (a dispatch refused seconds after start) still arrives as a series
+  // whose first sample is 1, which increase() reads as 0: a series younger than the window counts whole
+  // (its last value, so that it stays while the daemon is down, like the per-plane alerts).
+  const increased = (metric, matchers, by) =>
+    `(\n  sum by (${by}) (increase(${metric}${selector(job, matchers)}[${window}])) > 0\n` +
+    `  or\n  sum by (${by}) (last_over_time(${metric}${selector(job, matchers)}[${keep}]) unless ${metric}${selector(job, matchers)} offset ${window}) > 0\n)`;
+  const perPlane = 'job, instance, workload_plane';
+
+  return {
+    groups: [
+      {
+        name: 'planecheck-recording',
+        rules: [
+          {
+            record: 'planecheck:planes:count_by_status',
+            expr: `sum by (status) (planecheck_status${selector(job)})`,
+          },
+          {
+            record: 'planecheck:availability:ratio_1h',
+            expr:
+              `sum by (workload_plane) (increase(planecheck_checks_total${selector(job, 'status="HEALTHY"')}[1h]))\n` +
+              `/\nsum by (workload_plane) (increase(planecheck_checks_total${selector(job)}[1h]))`,
+          },
+        ],
+      },
+      {
+        name: 'planecheck-planes',
+        rules: [
+          {
+            alert: 'PlanecheckPlaneFailed',
+            expr: planeStatus('FAILED'),
+            for: config.for.failed,
+            labels: { severity: 'critical' },
+            annotations: {
+              summary: 'Workload plane {{ $labels.workload_plane }} cannot serve a prediction',
+              description:
+                `planecheck's checks of {{ $labels.workload_plane }} have failed for ${config.for.failed}${why}: ` +
+                `a lookup or a prediction errored or timed out. ${planeLinks}`,
+              runbook_url: runbook('failed'),
+            },
+          },
+          {
+            alert: 'PlanecheckPlaneNoUser',
+            expr: planeStatus('NO_USER'),
+            for: config.for.noUser,
+            labels: { severity: 'warning' },
+            annotations: {
+              summary: 'The smoke-test user of {{ $labels.workload_plane }} is missing',
+              description:
+                'The control plane says the smoke-test user of {{ $labels.workload_plane }} does not exist, so ' +
+                `the plane is not being checked. Self-heal (when enabled) has had ${config.for.noUser} to ` +
+                `recreate it. ${planeLinks}`,
+              runbook_url: runbook('no_user'),
+            },
+          },
+          {
+            alert: 'PlanecheckPlaneNoOracle',
+            expr: planeStatus('NO_ORACLE'),
+            for: config.for.noOracle,
+            labels: { severity: 'warning' },
+            annotations: {
+              summary: 'The health-check model of {{ $labels.workload_plane }} is missing',
+              description:
+                'The smoke-test user of {{ $labels.workload_plane }} exists but its health-check model is not ' +
+                `deployed, so the plane is not being checked. Self-heal (when enabled) has had ` +
+                `${config.for.noOracle} to redeploy it. ${planeLinks}`,
+              runbook_url: runbook('no_oracle'),
+            },
+          },
+          {
+            alert: 'PlanecheckPlaneNoValue',
+            expr: planeStatus('NO_VALUE'),
+            for: config.for.noValue,
+            labels: { severity: 'warning' },
+            annotations: {
+              summary: 'No fresh check result for {{ $labels.workload_plane }}',
+              description:
+                'planecheck has no result younger than its cache TTL for {{ $labels.workload_plane }}: the ' +
+                `check is not running. This says nothing about the plane itself. ${planeLinks}`,
+              runbook_url: runbook('no_value'),
+            },
+          },
+          {
+            alert: 'PlanecheckPlaneFlapping',
+            expr: `changes(planecheck_status${selector(job, 'status="HEALTHY"')}[30m]) >= ${config.flappingChanges}`,
+            for: config.for.flapping,
+            labels: { severity: 'warning' },
+            annotations: {
+              summary: '{{ $labels.workload_plane }} keeps flipping between healthy and not',
+              description:
+                '{{ $labels.workload_plane }} changed into or out of HEALTHY {{ $value }} times in 30 minutes: ' +
+                `an intermittent failure that the per-status alerts may never hold long enough to catch. ${planeLinks}`,
+              runbook_url: runbook('flapping'),
+            },
+          },
+          {
+            alert: 'PlanecheckTlsCertExpiringSoon',
+            expr:
+              `last_over_time(planecheck_tls_cert_expiry_timestamp_seconds${selector(job)}[${keep}]) - time()` +
+              ` < ${durationSeconds(config.tlsCertExpiryWarning)}`,
+            for: config.for.tlsCertExpiry,
+            labels: { severity: 'warning' },
+            annotations: {
+              summary:
+                'The TLS certificate of {{ $labels.workload_plane }} expires in {{ $value | humanizeDuration }}',
+              description:
+                'The certificate that {{ $labels.workload_plane }} presented to planecheck expires in ' +
+                `{{ $value | humanizeDuration }}: renew it before clients start failing with tls_error. ${planeLinks}`,
+              runbook_url: runbook('tls-certificate-expiry'),
+            },
+          },
+        ],
+      },
+      {
+        name: 'planecheck-daemon',
+        rules: [
+          {
+            alert: 'PlanecheckDown',
+            expr: `up${selector(job)} == 0`,
+            for: config.for.down,
+            labels: { severity: 'critical' },
+            annotations: {
+              summary: 'Prometheus cannot scrape planecheck on {{ $labels.instance }}',
+              description:
+                'The planecheck daemon is down or unreachable; no plane is being checked. Alerts for its ' +
+                'planes keep their last state and are inhibited while this one fires.',
+              runbook_url: runbook('daemon-down'),
+            },
+          },
+          {
+            alert: 'PlanecheckMetricsAbsent',
+            expr: `absent(planecheck_cycles_total${selector(job)})`,
+            for: config.for.metricsAbsent,
+            labels: { severity: 'critical' },
+            annotations: {
+              summary: 'No planecheck metrics in Prometheus',
+              description:
+                `No series planecheck_cycles_total${selector(job)} exists: planecheck is not running, or ` +
+                'Prometheus does not scrape it (scrape config, service discovery, network policy).',
+              runbook_url: runbook('daemon-down'),
+            },
+          },
+          {
+            alert: 'PlanecheckChecksStopped',
+            expr:
+              `time() - planecheck_last_check_timestamp_seconds${selector(job)}\n` +
+              `> on (job, instance) group_left ()\nplanecheck_cache_ttl_seconds${selector(job)}`,
+            for: config.for.checksStopped,
+            labels: { severity: 'warning' },
+            annotations: {
+              summary: 'planecheck stopped checking {{ $labels.workload_plane }}',
+              description:
+                'The last check of {{ $labels.workload_plane }} finished {{ $value | humanizeDuration }} ago, ' +
+                "longer than planecheck's cache TTL (planecheck_cache_ttl_seconds): the daemon runs but its " +
+                `cycles do not complete. Cycles: ${base}/api/v1/status`,
+              runbook_url: runbook('checks-stopped'),
+            },
+          },
+        ],
+      },
+      {
+        name: 'planecheck-self-heal',
+        rules: [
+          {
+            alert: 'PlanecheckSelfHealStillBroken',
+            expr:
+              `${increased('planecheck_self_heal_outcomes_total', 'outcome="still_broken"', perPlane)}\n` +
+              `unless on (job, instance, workload_plane)\n${healthy}`,
+            labels: { severity: 'critical' },
+            annotations: {
+              summary: 'Self-heal ran for {{ $labels.workload_plane }}, and the plane is still broken',
+              description:
+                'The smoke-test workflow completed successfully for {{ $labels.workload_plane }}, but the ' +
+                `re-check right after it did not come back HEALTHY${why}. The repair does not fix what is ` +
+                `wrong. The run and its outcome: ${base}/api/v1/status (selfHeal of {{ $labels.workload_plane }}).`,
+              runbook_url: runbook('self-heal-still-broken'),
+            },
+          },
+          {
+            alert: 'PlanecheckSelfHealFailing',
+            // Two kinds, told apart by the `failure` label: GitHub refused the dispatch, or the run failed.
+            expr:
+              '(\n' +
+              `label_replace(${increased('planecheck_self_heal_dispatches_total', 'outcome=~"error|rate_limited"', perPlane)}, "failure", "dispatch", "", "")\n` +
+              'or\n' +
+              `label_replace(${increased('planecheck_self_heal_outcomes_total', 'outcome=~"workflow_failed|timed_out"', perPlane)}, "failure", "run", "", "")\n` +
+              ')\n' +
+              `unless on (job, instance, workload_plane)\n${healthy}`,
+            labels: { severity: 'warning' },
+            annotations: {
+              summary:
+                'Self-heal is failing for {{ $labels.workload_plane }}: {{ if eq $labels.failure "dispatch" }}' +
+                'GitHub refused the dispatch{{ else }}the smoke-test run failed{{ end }}',
+              description:
+                '{{ if eq $labels.failure "dispatch" }}Dispatching the smoke-test workflow for ' +
+                '{{ $labels.workload_plane }} failed (GitHub errors or rate limits): check the credentials and ' +
+                "planecheck's log.{{ else }}The smoke-test run for {{ $labels.workload_plane }} failed or never " +
+                'finished: read the run.{{ end }} Missing users and models are not being repaired. The run ' +
+                `links and errors: ${base}/api/v1/status (selfHeal of {{ $labels.workload_plane }}). ` +
+                'Resolves once the plane is HEALTHY.',
+              runbook_url: runbook('self-heal-failing'),
+            },
+          },
+          {
+            alert: 'PlanecheckSelfHealHeld',
+            expr: `sum by (job, instance) (increase(planecheck_self_heal_dispatches_total${selector(job, 'outcome="held"')}[15m])) > 0`,
+            labels: { severity: 'critical' },
+            annotations: {
+              summary: 'Self-heal is holding repairs for a human',
+              description:
+                'More planes needed a repair at once than selfHeal.maxPlanesAtOnce allows, which looks like ' +
+                `one incident rather than many: planecheck dispatched nothing for them. ${base}/api/v1/status`,
+              runbook_url: runbook('self-heal-held'),
+            },
+          },
+        ],
+      },
+      {
+        name: 'planecheck-action',
+        rules: [
+          {
+            alert: 'PlanecheckActionPlaneUnhealthy',
+            // Only results pushed within actionStaleAfter count: a stale push is PlanecheckActionStale's.
+            expr:
+              `planecheck_status${selector(action, 'status=~"FAILED|NO_USER|NO_ORACLE"')} == 1\n` +
+              `and on (job, instance, plane_set)\n` +
+              `(time() - push_time_seconds${selector(action)} < ${durationSeconds(config.actionStaleAfter)})`,
+            labels: { severity: 'warning' },
+            annotations: {
+              summary: 'The planecheck Action found {{ $labels.workload_plane }} {{ $labels.status }}',
+              description:
+                'The last scheduled planecheck run of {{ $labels.instance }} found {{ $labels.workload_plane }} ' +
+                'in {{ $labels.status }}. The job summary of that workflow run has the reason and steps.',
+              runbook_url: runbook('action-results'),
+            },
+          },
+          {
+            alert: 'PlanecheckActionStale',
+            expr: `time() - push_time_seconds${selector(action)} > ${durationSeconds(config.actionStaleAfter)}`,
+            labels: { severity: 'warning' },
+            annotations: {
+              summary:
+                'No planecheck Action results from {{ $labels.instance }} for {{ $value | humanizeDuration }}',
+              description:
+                'The planecheck Action of {{ $labels.instance }} (plane set {{ $labels.plane_set }}) last pushed ' +
+                `{{ $value | humanizeDuration }} ago, longer than ${config.actionStaleAfter}: its workflow no longer ` +
+                'runs on schedule. If that job was retired, delete its group from the Pushgateway.',
+              runbook_url: runbook('action-results'),
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Seconds in a Prometheus duration such as `90s`, `2h`, `14d` or `1h30m`. */
+export function durationSeconds(duration) {
+  const units = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+  const parts = [...String(duration).matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== String(duration))
+    throw new Error(`not a Prometheus duration: "${duration}"`);
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit], 0);
+}
