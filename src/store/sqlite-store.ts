@@ -4,11 +4,15 @@ import { dirname } from 'node:path';
 import type { StepReport } from '../check/report.js';
 import type { StoredResult } from './plane-state.js';
 import type { ResultStore } from './result-store.js';
+import { HISTORY_SCHEMA, SqliteHistory, type HealthyCounts } from './sqlite-history.js';
 
 type Db = Database.Database;
 
-/** Schema migrations, applied in order; `PRAGMA user_version` records how many ran. */
-export const MIGRATIONS: readonly string[] = [
+/** SQL, or code for a migration that has to re-encode rows. Runs in one transaction. */
+export type Migration = string | ((db: Db) => void);
+
+/** Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Never edit one. */
+export const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE latest_results (
      plane TEXT PRIMARY KEY,
      status TEXT NOT NULL,
@@ -44,7 +48,32 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX heal_actions_plane_time ON heal_actions (plane, dispatched_at);
    CREATE INDEX heal_actions_time ON heal_actions (dispatched_at);`,
+  compactHistory,
 ];
+
+const MIGRATION_BATCH = 5_000;
+
+/**
+ * Version 3: the history moves to the compact tables (sqlite-history.ts). Every row is kept, re-encoded
+ * through the same code that writes new results, which also fills the hourly counts. The old table's
+ * pages go to SQLite's free list and are reused; `VACUUM` (offline) gives them back to the disk.
+ */
+function compactHistory(db: Db): void {
+  db.exec('ALTER TABLE check_history RENAME TO check_history_v2');
+  db.exec(HISTORY_SCHEMA);
+  const history = new SqliteHistory(db);
+  const batch = db.prepare<[number, number], Row & { id: number }>(
+    'SELECT * FROM check_history_v2 WHERE id > ? ORDER BY id LIMIT ?',
+  );
+  for (let after = 0; ;) {
+    const rows = batch.all(after, MIGRATION_BATCH);
+    const last = rows.at(-1);
+    if (last === undefined) break;
+    history.append(rows.map(fromRow));
+    after = last.id;
+  }
+  db.exec('DROP TABLE check_history_v2');
+}
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -137,7 +166,9 @@ function isCorruption(error: unknown): boolean {
 function migrate(db: Db, version: number): void {
   for (let next = version; next < MIGRATIONS.length; next++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[next] ?? '');
+      const migration = MIGRATIONS[next] ?? '';
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${next + 1}`);
     }).immediate();
   }
@@ -145,52 +176,40 @@ function migrate(db: Db, version: number): void {
 
 export class SqliteResultStore implements ResultStore {
   readonly #db: Db;
+  readonly #history: SqliteHistory;
   readonly #upsertLatest: Database.Statement;
-  readonly #insertHistory: Database.Statement;
   readonly #selectLatest: Database.Statement<[], Row>;
-  readonly #selectHistory: Database.Statement<[string, number, number], Row>;
-  readonly #pruneHistory: Database.Statement<[number, number]>;
-  readonly #availability: Database.Statement<[number], { plane: string; healthy: number; total: number }>;
   readonly #save: (results: readonly StoredResult[]) => void;
 
   constructor(db: Db) {
     this.#db = db;
+    this.#history = new SqliteHistory(db);
     this.#upsertLatest = db.prepare(
       `INSERT INTO latest_results (plane, status, reason, checked_at, duration_ms, steps)
        VALUES (@plane, @status, @reason, @checked_at, @duration_ms, @steps)
        ON CONFLICT (plane) DO UPDATE SET status = excluded.status, reason = excluded.reason,
          checked_at = excluded.checked_at, duration_ms = excluded.duration_ms, steps = excluded.steps`,
     );
-    this.#insertHistory = db.prepare(
-      `INSERT INTO check_history (plane, status, reason, checked_at, duration_ms, steps)
-       VALUES (@plane, @status, @reason, @checked_at, @duration_ms, @steps)`,
-    );
     this.#selectLatest = db.prepare('SELECT * FROM latest_results ORDER BY plane');
-    this.#selectHistory = db.prepare(
-      'SELECT * FROM check_history WHERE plane = ? AND checked_at >= ? ORDER BY checked_at DESC LIMIT ?',
-    );
-    this.#pruneHistory = db.prepare(
-      'DELETE FROM check_history WHERE id IN (SELECT id FROM check_history WHERE checked_at < ? LIMIT ?)',
-    );
-    this.#availability = db.prepare(
-      `SELECT plane, sum(status = 'HEALTHY') AS healthy, count(*) AS total
-       FROM check_history WHERE checked_at >= ? GROUP BY plane`,
-    );
     this.#save = db.transaction((results: readonly StoredResult[]) => {
-      for (const result of results) {
-        const row = toRow(result);
-        this.#upsertLatest.run(row);
-        this.#insertHistory.run(row);
-      }
+      const latest = new Map<string, StoredResult>();
+      for (const result of results) latest.set(result.plane, result);
+      for (const result of latest.values()) this.#upsertLatest.run(toRow(result));
+      this.#history.append(results);
     });
   }
 
   saveResult(result: StoredResult): void {
-    this.#save([result]);
+    this.saveResults([result]);
   }
 
   saveResults(results: readonly StoredResult[]): void {
-    this.#save(results);
+    try {
+      this.#save(results);
+    } catch (error) {
+      this.#history.reload();
+      throw error;
+    }
   }
 
   latestResults(): StoredResult[] {
@@ -198,17 +217,15 @@ export class SqliteResultStore implements ResultStore {
   }
 
   history(plane: string, limit: number, since = 0): StoredResult[] {
-    return this.#selectHistory.all(plane, since, limit).map(fromRow);
+    return this.#history.recent(plane, limit, since);
   }
 
-  availability(since: number): Map<string, { healthy: number; total: number }> {
-    return new Map(
-      this.#availability.all(since).map((row) => [row.plane, { healthy: row.healthy, total: row.total }]),
-    );
+  availability(since: number): Map<string, HealthyCounts> {
+    return this.#history.availability(since);
   }
 
   pruneHistory(before: number, batchSize: number): number {
-    return this.#pruneHistory.run(before, batchSize).changes;
+    return this.#history.prune(before, batchSize);
   }
 
   /** Folds the WAL back into the database and truncates it. */
@@ -244,6 +261,16 @@ function fromRow(row: Row): StoredResult {
     reason: row.reason,
     checkedAt: row.checked_at,
     durationMs: row.duration_ms,
-    steps: JSON.parse(row.steps) as StepReport[],
+    steps: parseSteps(row.steps),
   };
+}
+
+/** A row's steps; a row whose steps do not parse keeps its status and loses only its steps. */
+function parseSteps(json: string): StepReport[] {
+  try {
+    const steps: unknown = JSON.parse(json);
+    return Array.isArray(steps) ? (steps as StepReport[]) : [];
+  } catch {
+    return [];
+  }
 }
