@@ -130,8 +130,13 @@ async function main(): Promise<number> {
   const board = new StatusBoard(planeNames, config.schedule.cacheTtl, store.latestResults(), (plane) =>
     store.history(plane, RECENT_RESULTS),
   );
-  const availability = new AvailabilityCache(store);
   const metrics = new PlanecheckMetrics(planeNames, board);
+  const availability = new AvailabilityCache(store, planeNames, {
+    onError: (error) => {
+      metrics.recordStorageError('read');
+      log.error('could not compute availability', { error: getErrorMessage(error) });
+    },
+  });
   for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
 
   const checker = createChecker(config);
