@@ -38,7 +38,7 @@ export const HISTORY_SCHEMA = `
     no_user INTEGER NOT NULL,
     no_oracle INTEGER NOT NULL,
     failed INTEGER NOT NULL,
-    PRIMARY KEY (plane_id, hour)
+    PRIMARY KEY (hour, plane_id) -- an hour's counts side by side: a cycle's writes touch a few pages
   ) WITHOUT ROWID;`;
 
 export interface HealthyCounts {
@@ -67,8 +67,8 @@ export class SqliteHistory {
   readonly #insert: Database.Statement;
   readonly #addToHour: Database.Statement;
   readonly #select: Database.Statement<[number, number, number], HistoryRow>;
-  readonly #hoursFrom: Database.Statement<[number], CountsRow>;
-  readonly #between: Database.Statement<[number, number], CountsRow>;
+  readonly #hoursFrom: Database.Statement<[number, string], CountsRow>;
+  readonly #between: Database.Statement<[string, number, number], CountsRow>;
   readonly #oldest: Database.Statement<
     [number, number],
     { planeId: number; checkedAt: number; status: number }
@@ -92,7 +92,7 @@ export class SqliteHistory {
     );
     this.#addToHour = db.prepare(
       `INSERT INTO check_hours (plane_id, hour, healthy, no_user, no_oracle, failed) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (plane_id, hour) DO UPDATE SET healthy = healthy + excluded.healthy,
+       ON CONFLICT (hour, plane_id) DO UPDATE SET healthy = healthy + excluded.healthy,
          no_user = no_user + excluded.no_user, no_oracle = no_oracle + excluded.no_oracle,
          failed = failed + excluded.failed`,
     );
@@ -100,16 +100,17 @@ export class SqliteHistory {
       `SELECT checked_at, status, reason_id, duration, steps FROM check_history
        WHERE plane_id = ? AND checked_at >= ? ORDER BY checked_at DESC LIMIT ?`,
     );
-    // CROSS JOIN keeps planes as the outer loop: one seek per plane into the (plane_id, ...) keys.
     this.#hoursFrom = db.prepare(
-      `SELECT p.id AS planeId, sum(h.healthy) AS healthy,
+      `SELECT h.plane_id AS planeId, sum(h.healthy) AS healthy,
          sum(h.healthy + h.no_user + h.no_oracle + h.failed) AS total
-       FROM planes p CROSS JOIN check_hours h ON h.plane_id = p.id AND h.hour >= ? GROUP BY p.id`,
+       FROM check_hours h WHERE h.hour >= ? AND h.plane_id IN (SELECT value FROM json_each(?))
+       GROUP BY h.plane_id`,
     );
+    // The planes (a JSON array of ids) are the outer loop: one seek per plane into its results.
     this.#between = db.prepare(
-      `SELECT p.id AS planeId, sum(r.status = ${HEALTHY}) AS healthy, count(*) AS total
-       FROM planes p CROSS JOIN check_history r
-         ON r.plane_id = p.id AND r.checked_at >= ? AND r.checked_at < ? GROUP BY p.id`,
+      `SELECT j.value AS planeId, sum(r.status = ${HEALTHY}) AS healthy, count(*) AS total
+       FROM json_each(?) j CROSS JOIN check_history r
+         ON r.plane_id = j.value AND r.checked_at >= ? AND r.checked_at < ? GROUP BY j.value`,
     );
     this.#oldest = db.prepare(
       `SELECT r.plane_id AS planeId, r.checked_at AS checkedAt, r.status AS status
@@ -117,7 +118,7 @@ export class SqliteHistory {
     );
     this.#deleteOne = db.prepare('DELETE FROM check_history WHERE plane_id = ? AND checked_at = ?');
     this.#dropEmptyHour = db.prepare(
-      `DELETE FROM check_hours WHERE plane_id = ? AND hour = ?
+      `DELETE FROM check_hours WHERE hour = ? AND plane_id = ?
          AND healthy = 0 AND no_user = 0 AND no_oracle = 0 AND failed = 0`,
     );
     this.#prune = db.transaction((before: number, batchSize: number) => {
@@ -129,7 +130,7 @@ export class SqliteHistory {
       }
       for (const [planeId, hour, counts] of hours.entries()) {
         this.#addToHour.run(planeId, hour, ...counts);
-        this.#dropEmptyHour.run(planeId, hour);
+        this.#dropEmptyHour.run(hour, planeId);
       }
       return doomed.length;
     });
@@ -188,11 +189,16 @@ export class SqliteHistory {
   }
 
   /**
-   * Per plane, HEALTHY and all results checked at or after `since`: whole hours from `check_hours`, and
-   * the part of the first hour from the history itself, at most half an hour of it (the hour's count
-   * minus what came before `since`, or what came after it, whichever is shorter).
+   * Per plane (all, or those named), HEALTHY and all results checked at or after `since`: whole hours
+   * from `check_hours`, and the part of the first hour from the history itself, at most half an hour of
+   * it (the hour's count minus what came before `since`, or what came after it, whichever is shorter).
    */
-  availability(since: number): Map<string, HealthyCounts> {
+  availability(since: number, planes?: readonly string[]): Map<string, HealthyCounts> {
+    const ids = JSON.stringify(
+      planes === undefined
+        ? [...this.#planeNames.keys()]
+        : planes.flatMap((plane) => this.#planeIds.get(plane) ?? []),
+    );
     const hour = Math.floor(since / HOUR_MS);
     const hourStart = hour * HOUR_MS;
     const byId = new Map<number, HealthyCounts>();
@@ -205,11 +211,11 @@ export class SqliteHistory {
       }
     };
     if ((since - hourStart) * 2 <= HOUR_MS) {
-      add(this.#hoursFrom.all(hour), 1);
-      if (since > hourStart) add(this.#between.all(hourStart, since), -1);
+      add(this.#hoursFrom.all(hour, ids), 1);
+      if (since > hourStart) add(this.#between.all(ids, hourStart, since), -1);
     } else {
-      add(this.#hoursFrom.all(hour + 1), 1);
-      add(this.#between.all(since, hourStart + HOUR_MS), 1);
+      add(this.#hoursFrom.all(hour + 1, ids), 1);
+      add(this.#between.all(ids, since, hourStart + HOUR_MS), 1);
     }
     const byPlane = new Map<string, HealthyCounts>();
     for (const [planeId, counts] of byId) {

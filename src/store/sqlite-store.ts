@@ -146,7 +146,8 @@ function openDatabase(path: string): Db {
     db.pragma('synchronous = NORMAL');
     // Keep the WAL file from growing without bound between checkpoints.
     db.pragma('journal_size_limit = 67108864');
-    db.pragma('wal_autocheckpoint = 1000');
+    // Checkpoints run inside a write, on the event loop: many small ones (400 KB) rather than fewer of 4 MB.
+    db.pragma('wal_autocheckpoint = 100');
     migrate(db, version);
     return db;
   } catch (error) {
@@ -220,8 +221,8 @@ export class SqliteResultStore implements ResultStore {
     return this.#history.recent(plane, limit, since);
   }
 
-  availability(since: number): Map<string, HealthyCounts> {
-    return this.#history.availability(since);
+  availability(since: number, planes?: readonly string[]): Map<string, HealthyCounts> {
+    return this.#history.availability(since, planes);
   }
 
   pruneHistory(before: number, batchSize: number): number {
