@@ -62,8 +62,11 @@ describe('AvailabilityCache', () => {
     const store = seededStore();
     const recorder = recording(store);
     const cache = new AvailabilityCache(recorder.store, planes, { chunkSize: 100 });
-    await cache.refresh(NOW);
-    recorder.stop();
+    try {
+      await cache.refresh(NOW);
+    } finally {
+      recorder.stop();
+    }
     assert.deepEqual(cache.get('plane-0', NOW), { h1: 1, h24: 2 / 3 });
     assert.deepEqual(cache.get('plane-1', NOW), { h1: 1, h24: 1 });
     assert.deepEqual(cache.get('plane-249', NOW), { h1: 1, h24: 1 });
