@@ -125,6 +125,8 @@ async function main(): Promise<number> {
         event,
       );
     },
+    onCheckpointError: (error) =>
+      log.error('could not checkpoint the database WAL', { error: error.message }),
   });
   openedAtStartup.push(() => store.close());
   const board = new StatusBoard(planeNames, config.schedule.cacheTtl, store.latestResults(), (plane) =>

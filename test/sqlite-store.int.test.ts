@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -204,6 +204,27 @@ describe('SqliteResultStore', () => {
       [2_000],
     );
     store.close();
+  });
+
+  it('folds the WAL back into the database on a thread of its own, never inside a write', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'wal.db');
+    const store = openSqliteStore(path);
+    assert.equal(store.database.pragma('wal_autocheckpoint', { simple: true }), 0);
+    const start = Date.UTC(2026, 0, 1);
+    for (let cycle = 0; cycle < 40; cycle++) {
+      store.saveResults(Array.from({ length: 50 }, (_, p) => healthy(`plane-${p}`, start + cycle * 60_000)));
+    }
+    const outcome = await store.checkpointInBackground();
+    assert.ok(outcome && outcome.log > 0, `frames in the WAL: ${outcome?.log}`);
+    assert.equal(outcome.checkpointed, outcome.log, 'every frame copied into the database file');
+    // The database file alone, without its WAL, now holds every result.
+    copyFileSync(path, join(dir, 'copy.db'));
+    const copy = new Database(join(dir, 'copy.db'), { readonly: true });
+    assert.equal(copy.prepare('SELECT count(*) FROM check_history').pluck().get(), 2_000);
+    copy.close();
+    store.close();
+    assert.equal(await store.checkpointInBackground(), undefined, 'closed: no thread, no wait');
   });
 
   it('stores a healthy check in under 40 bytes, indexes included', () => {

@@ -5,6 +5,7 @@ import type { StepReport } from '../check/report.js';
 import type { StoredResult } from './plane-state.js';
 import type { ResultStore } from './result-store.js';
 import { HISTORY_SCHEMA, SqliteHistory, type HealthyCounts } from './sqlite-history.js';
+import { WalCheckpointer, type CheckpointOutcome } from './wal-checkpointer.js';
 
 type Db = Database.Database;
 
@@ -53,6 +54,9 @@ export const MIGRATIONS: readonly Migration[] = [
 
 const MIGRATION_BATCH = 5_000;
 
+/** Checkpoints inside writes, when there is no checkpoint thread: small ones (400 KB), each a short stop. */
+const AUTOCHECKPOINT_PAGES = 100;
+
 /**
  * Version 3: the history moves to the compact tables (sqlite-history.ts). Every row is kept, re-encoded
  * through the same code that writes new results, which also fills the hourly counts. The old table's
@@ -82,6 +86,8 @@ export class StoreError extends Error {
 export interface OpenStoreOptions {
   /** Called when the file was not a usable database and has been moved aside to `movedTo`. */
   onRecovered?: (event: { path: string; movedTo: string; cause: string }) => void;
+  /** A background checkpoint failed (the data is safe; the WAL grows until one succeeds). */
+  onCheckpointError?: (error: Error) => void;
   now?: () => Date;
 }
 
@@ -112,7 +118,7 @@ export function openSqliteStore(path: string, options: OpenStoreOptions = {}): S
 function openOrRecover(path: string, options: OpenStoreOptions): SqliteResultStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   try {
-    return new SqliteResultStore(openDatabase(path));
+    return new SqliteResultStore(openDatabase(path), options);
   } catch (error) {
     if (!isCorruption(error) || path === ':memory:') throw error;
     const stamp = (options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
@@ -122,7 +128,7 @@ function openOrRecover(path: string, options: OpenStoreOptions): SqliteResultSto
       if (existsSync(path + suffix)) renameSync(path + suffix, movedTo + suffix);
     }
     options.onRecovered?.({ path, movedTo, cause: error instanceof Error ? error.message : String(error) });
-    return new SqliteResultStore(openDatabase(path));
+    return new SqliteResultStore(openDatabase(path), options);
   }
 }
 
@@ -146,8 +152,7 @@ function openDatabase(path: string): Db {
     db.pragma('synchronous = NORMAL');
     // Keep the WAL file from growing without bound between checkpoints.
     db.pragma('journal_size_limit = 67108864');
-    // Checkpoints run inside a write, on the event loop: many small ones (400 KB) rather than fewer of 4 MB.
-    db.pragma('wal_autocheckpoint = 100');
+    db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     migrate(db, version);
     return db;
   } catch (error) {
@@ -181,9 +186,23 @@ export class SqliteResultStore implements ResultStore {
   readonly #upsertLatest: Database.Statement;
   readonly #selectLatest: Database.Statement<[], Row>;
   readonly #save: (results: readonly StoredResult[]) => void;
+  readonly #checkpointer: WalCheckpointer | undefined;
 
-  constructor(db: Db) {
+  /** A file database gets its checkpoints on a thread of their own (see WalCheckpointer). */
+  constructor(db: Db, options: Pick<OpenStoreOptions, 'onCheckpointError'> = {}) {
     this.#db = db;
+    if (!db.memory) {
+      const onError = options.onCheckpointError ?? (() => undefined);
+      this.#checkpointer = new WalCheckpointer(db.name, {
+        onError,
+        onFailed: (error) => {
+          // Back to checkpoints inside writes, so the WAL cannot grow without bound.
+          if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+          onError(error);
+        },
+      });
+      db.pragma('wal_autocheckpoint = 0');
+    }
     this.#history = new SqliteHistory(db);
     this.#upsertLatest = db.prepare(
       `INSERT INTO latest_results (plane, status, reason, checked_at, duration_ms, steps)
@@ -229,9 +248,15 @@ export class SqliteResultStore implements ResultStore {
     return this.#history.prune(before, batchSize);
   }
 
-  /** Folds the WAL back into the database and truncates it. */
+  /** Folds the WAL back into the database: on the checkpoint thread when there is one, else here. */
   checkpoint(): void {
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    if (this.#checkpointer) void this.#checkpointer.request();
+    else this.#db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** A checkpoint on the checkpoint thread, awaited (undefined without one, or when it failed). */
+  checkpointInBackground(): Promise<CheckpointOutcome | undefined> {
+    return this.#checkpointer?.request() ?? Promise.resolve(undefined);
   }
 
   /** The underlying handle, for checks such as `PRAGMA integrity_check` in tests and tools. */
@@ -240,6 +265,7 @@ export class SqliteResultStore implements ResultStore {
   }
 
   close(): void {
+    this.#checkpointer?.close();
     if (this.#db.open) this.#db.close();
   }
 }
