@@ -114,6 +114,8 @@ for (let hour = first; hour < now; hour += HOUR) {
   store.saveResults(results);
   stored += results.length;
   await prune(store, hour + HOUR);
+  // As between the daemon's cycles: the checkpoint thread catches up, then the next write starts the WAL over.
+  await store.checkpointInBackground();
   store.checkpoint();
   const done = (hour + HOUR - first) / (now - first);
   process.stderr.write(`\rseeding history: ${(done * 100).toFixed(0)}% (${stored} checks stored)`);

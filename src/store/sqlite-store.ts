@@ -57,6 +57,9 @@ const MIGRATION_BATCH = 5_000;
 /** Checkpoints inside writes, when there is no checkpoint thread: small ones (400 KB), each a short stop. */
 const AUTOCHECKPOINT_PAGES = 100;
 
+/** A WAL longer than this (16 MB) is truncated by the next `checkpoint()`. */
+const WAL_RESET_FRAMES = 4_096;
+
 /**
  * Version 3: the history moves to the compact tables (sqlite-history.ts). Every row is kept, re-encoded
  * through the same code that writes new results, which also fills the hourly counts. The old table's
@@ -248,10 +251,16 @@ export class SqliteResultStore implements ResultStore {
     return this.#history.prune(before, batchSize);
   }
 
-  /** Folds the WAL back into the database: on the checkpoint thread when there is one, else here. */
+  /**
+   * Folds the WAL back into the database: on the checkpoint thread when there is one, else here. The
+   * thread's checkpoints never block writes, so under steady writes the WAL may never start over; once it
+   * holds more than WAL_RESET_FRAMES, truncate it here (quick: the thread has already copied nearly all).
+   */
   checkpoint(): void {
-    if (this.#checkpointer) void this.#checkpointer.request();
-    else this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    if (this.#checkpointer === undefined || (this.#checkpointer.last?.log ?? 0) > WAL_RESET_FRAMES) {
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    void this.#checkpointer?.request();
   }
 
   /** A checkpoint on the checkpoint thread, awaited (undefined without one, or when it failed). */

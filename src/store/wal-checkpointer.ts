@@ -40,6 +40,7 @@ export class WalCheckpointer {
   #queued: ((outcome: CheckpointOutcome | undefined) => void)[] = [];
   #running: ((outcome: CheckpointOutcome | undefined) => void)[] | undefined;
   #closed = false;
+  #last: CheckpointOutcome | undefined;
 
   constructor(
     path: string,
@@ -59,6 +60,7 @@ export class WalCheckpointer {
     this.#worker.unref();
     this.#worker.on('message', (message: WorkerAnswer) => {
       const outcome = message.ok ? { log: message.log, checkpointed: message.checkpointed } : undefined;
+      if (outcome) this.#last = outcome;
       if (!message.ok) this.#onError(new Error(`WAL checkpoint failed: ${message.message}`));
       for (const resolve of this.#running ?? []) resolve(outcome);
       this.#running = undefined;
@@ -83,6 +85,11 @@ export class WalCheckpointer {
     const done = new Promise<CheckpointOutcome | undefined>((resolve) => this.#queued.push(resolve));
     if (this.#running === undefined) this.#start();
     return done;
+  }
+
+  /** What the last checkpoint that succeeded found and did. */
+  get last(): CheckpointOutcome | undefined {
+    return this.#last;
   }
 
   close(): void {
