@@ -57,8 +57,11 @@ const MIGRATION_BATCH = 5_000;
 /** Checkpoints inside writes, when there is no checkpoint thread: small ones (400 KB), each a short stop. */
 const AUTOCHECKPOINT_PAGES = 100;
 
-/** A WAL longer than this (16 MB) is truncated by the next `checkpoint()`. */
-const WAL_RESET_FRAMES = 4_096;
+/**
+ * A WAL longer than this (64 MB, the journal size limit; a cycle of 1,000 planes writes ~16 MB) is
+ * truncated by the next `checkpoint()`.
+ */
+const WAL_RESET_FRAMES = 16_384;
 
 /**
  * Version 3: the history moves to the compact tables (sqlite-history.ts). Every row is kept, re-encoded
@@ -254,7 +257,7 @@ export class SqliteResultStore implements ResultStore {
   /**
    * Folds the WAL back into the database: on the checkpoint thread when there is one, else here. The
    * thread's checkpoints never block writes, so under steady writes the WAL may never start over; once it
-   * holds more than WAL_RESET_FRAMES, truncate it here (quick: the thread has already copied nearly all).
+   * holds more than WAL_RESET_FRAMES, truncate it here (a stop of the event loop, but not a WAL without end).
    */
   checkpoint(): void {
     if (this.#checkpointer === undefined || (this.#checkpointer.last?.log ?? 0) > WAL_RESET_FRAMES) {
