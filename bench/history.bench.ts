@@ -207,7 +207,7 @@ const results: [string, string, string][] = [
   ['database file (+ WAL), after pruning to the retention', `${f(sizeMb, 0)} MB`, 'target < 500 MB'],
   ['bytes per stored check, all tables', f((sizeMb * 1e6) / rows), ''],
   [
-    'availability, 1 h + 24 h, 100 planes per turn (worst turn)',
+    'availability, 1 h + 24 h, 50 planes per turn (worst turn)',
     `${f(max(turnMs))} ms`,
     `median ${f(median(turnMs))} ms; all ${shown} planes in ${f(median(refreshMs))} ms`,
   ],

@@ -39,7 +39,7 @@ export class AvailabilityCache {
     this.#store = store;
     this.#planes = planes;
     this.#maxAgeMs = options.maxAgeMs ?? 30_000;
-    this.#chunkSize = options.chunkSize ?? 100;
+    this.#chunkSize = options.chunkSize ?? 50;
     this.#onError = options.onError ?? (() => undefined);
   }
 
