@@ -142,12 +142,13 @@ async function main(): Promise<number> {
         event,
       );
     },
+    onCheckpointError: (error) =>
+      log.error('could not checkpoint the database WAL', { error: error.message }),
   });
   openedAtStartup.push(() => store.close());
   const board = new StatusBoard(planeNames, config.schedule.cacheTtl, store.latestResults(), (plane) =>
     store.history(plane, RECENT_RESULTS),
   );
-  const availability = new AvailabilityCache(store);
   const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
   tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
@@ -157,6 +158,12 @@ async function main(): Promise<number> {
     cacheTtlMs: config.schedule.cacheTtl,
     onRenderError: (error) =>
       log.error('could not render metrics; serving the previous ones', { error: getErrorMessage(error) }),
+  });
+  const availability = new AvailabilityCache(store, planeNames, {
+    onError: (error) => {
+      metrics.recordStorageError('read');
+      log.error('could not compute availability', { error: getErrorMessage(error) });
+    },
   });
   for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
 

@@ -13,6 +13,7 @@ import { eventually, startDaemon } from './helpers/daemon.js';
 import { startFaultProxy } from './helpers/fault-proxy.js';
 import { promtoolCheckMetrics } from './helpers/promtool.js';
 import { runNode } from './helpers/run.js';
+import { writeSchemaV2Database } from './helpers/schema-v2.js';
 import { tempDir } from './helpers/tmp.js';
 
 const API_KEY = 'daemon-test-key';
@@ -389,16 +390,19 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
     );
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dbPath, '..'), { recursive: true });
-    // Seed an old database with history from two hours ago.
-    const seed = new Database(dbPath);
-    for (const sql of MIGRATIONS) seed.exec(sql);
-    seed.pragma(`user_version = ${MIGRATIONS.length}`);
+    // Seed a database of the previous schema with history from two hours ago: migrated, then pruned.
     const old = Date.now() - 2 * 3_600_000;
-    const insert = seed.prepare(
-      "INSERT INTO check_history (plane, status, reason, checked_at, duration_ms, steps) VALUES ('prune-plane', 'HEALTHY', NULL, ?, 1, '[]')",
+    writeSchemaV2Database(
+      dbPath,
+      Array.from({ length: 1_200 }, (_, i) => ({
+        plane: 'prune-plane',
+        status: 'HEALTHY' as const,
+        reason: null,
+        checkedAt: old + i,
+        durationMs: 1,
+        steps: [],
+      })),
     );
-    for (let i = 0; i < 1_200; i++) insert.run(old + i);
-    seed.close();
 
     const daemon = await startDaemon(['--config', path], env);
     try {

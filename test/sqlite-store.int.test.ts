@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { StoredResult } from '../src/store/plane-state.js';
 import { MIGRATIONS, openSqliteStore, StoreError } from '../src/store/sqlite-store.js';
+import { writeSchemaV2Database } from './helpers/schema-v2.js';
 import { tempDir } from './helpers/tmp.js';
 
 const result = (
@@ -124,7 +125,7 @@ describe('SqliteResultStore', () => {
   it('migrates an older database forward', () => {
     const path = join(tempDir(), 'old.db');
     const db = new Database(path);
-    db.exec(MIGRATIONS[0] ?? '');
+    db.exec(String(MIGRATIONS[0]));
     db.pragma('user_version = 1');
     db.prepare("INSERT INTO latest_results VALUES ('a', 'HEALTHY', NULL, 5, 1, '[]')").run();
     db.close();
@@ -133,4 +134,316 @@ describe('SqliteResultStore', () => {
     assert.equal(store.latestResults()[0]?.checkedAt, 5);
     store.close();
   });
+
+  it('keeps every field of a failed check: reasons, step details, sub-millisecond durations', () => {
+    const path = join(tempDir(), 'f.db');
+    const store = openSqliteStore(path);
+    const failed: StoredResult = {
+      plane: 'eu-west-1',
+      status: 'FAILED',
+      reason: 'async_predict_failed',
+      checkedAt: 1_764_633_600_123,
+      durationMs: 30_012.3,
+      steps: [
+        { step: 'user_lookup', outcome: 'ok', durationMs: 0.1 },
+        { step: 'oracle_lookup', outcome: 'ok', durationMs: 0 },
+        { step: 'predict', outcome: 'ok', durationMs: 123_456.7 },
+        {
+          step: 'async_predict',
+          outcome: 'failed',
+          durationMs: 30_000.4,
+          reason: 'async_predict_failed',
+          detail: 'async request ended FAILED: OOM — «ünïcode» 🚀',
+        },
+      ],
+    };
+    const noUser: StoredResult = {
+      ...result('eu-west-1', failed.checkedAt + 60_000, 'NO_USER'),
+      reason: 'user_not_found',
+      steps: [{ step: 'user_lookup', outcome: 'not_found', durationMs: 2.5 }],
+    };
+    store.saveResults([failed, noUser]);
+    store.close();
+    const reopened = openSqliteStore(path);
+    assert.deepEqual(reopened.history('eu-west-1', 10), [noUser, failed]);
+    reopened.close();
+  });
+
+  it('keeps both results when a plane has two in the same millisecond', () => {
+    const store = openSqliteStore(join(tempDir(), 'same.db'));
+    store.saveResults([result('a', 5_000), result('a', 5_000, 'FAILED')]);
+    store.saveResult(result('a', 5_000, 'FAILED'));
+    assert.deepEqual(
+      store.history('a', 10).map((r) => [r.checkedAt, r.status]),
+      [
+        [5_002, 'FAILED'],
+        [5_001, 'FAILED'],
+        [5_000, 'HEALTHY'],
+      ],
+    );
+    assert.deepEqual(store.availability(0), new Map([['a', { healthy: 1, total: 3 }]]));
+    store.close();
+  });
+
+  it('keeps plane ids right after a write that rolled back', () => {
+    const store = openSqliteStore(join(tempDir(), 'rollback.db'));
+    const broken = {
+      ...result('new-plane', 1_000),
+      steps: [{ step: 'bogus', outcome: 'ok', durationMs: 1 }],
+    };
+    assert.throws(() => store.saveResult(broken as unknown as StoredResult), /unknown step name/);
+    // The rolled-back write handed 'new-plane' an id; the next plane to be stored gets that id for real.
+    store.saveResult(result('other-plane', 2_000));
+    store.saveResult(result('new-plane', 3_000));
+    assert.deepEqual(
+      store.history('new-plane', 10).map((r) => r.checkedAt),
+      [3_000],
+    );
+    assert.deepEqual(
+      store.history('other-plane', 10).map((r) => r.checkedAt),
+      [2_000],
+    );
+    store.close();
+  });
+
+  it('folds the WAL back into the database on a thread of its own, never inside a write', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'wal.db');
+    const store = openSqliteStore(path);
+    assert.equal(store.database.pragma('wal_autocheckpoint', { simple: true }), 0);
+    const start = Date.UTC(2026, 0, 1);
+    for (let cycle = 0; cycle < 40; cycle++) {
+      store.saveResults(Array.from({ length: 50 }, (_, p) => healthy(`plane-${p}`, start + cycle * 60_000)));
+    }
+    const outcome = await store.checkpointInBackground();
+    assert.ok(outcome && outcome.log > 0, `frames in the WAL: ${outcome?.log}`);
+    assert.equal(outcome.checkpointed, outcome.log, 'every frame copied into the database file');
+    // The database file alone, without its WAL, now holds every result.
+    copyFileSync(path, join(dir, 'copy.db'));
+    const copy = new Database(join(dir, 'copy.db'), { readonly: true });
+    assert.equal(copy.prepare('SELECT count(*) FROM check_history').pluck().get(), 2_000);
+    copy.close();
+    store.close();
+    assert.equal(await store.checkpointInBackground(), undefined, 'closed: no thread, no wait');
+  });
+
+  it('stores a healthy check in under 40 bytes, indexes included', () => {
+    const store = openSqliteStore(join(tempDir(), 'size.db'));
+    const start = Date.UTC(2026, 0, 1);
+    for (let cycle = 0; cycle < 200; cycle++) {
+      store.saveResults(
+        Array.from({ length: 50 }, (_, plane) =>
+          healthy(`plane-${plane}`, start + cycle * 60_000 + plane * 7),
+        ),
+      );
+    }
+    store.checkpoint();
+    const bytes = historyBytes(store.database);
+    assert.ok(bytes / 10_000 < 40, `${(bytes / 10_000).toFixed(1)} bytes per check`);
+    store.close();
+  });
 });
+
+describe('availability from hourly counts', () => {
+  const HOUR = 3_600_000;
+  const start = Date.UTC(2026, 0, 1, 9, 50);
+
+  /** 3 planes, one result a minute each for 4 h 20 min from 09:50, statuses varying by plane and minute. */
+  const results: StoredResult[] = [];
+  for (let minute = 0; minute < 260; minute++) {
+    for (const [index, plane] of ['a', 'b', 'c'].entries()) {
+      const statuses = ['HEALTHY', 'FAILED', 'NO_USER', 'NO_ORACLE'] as const;
+      const status = (minute * (index + 1)) % 7 === 0 ? statuses[(minute + index) % 4] : 'HEALTHY';
+      results.push(result(plane, start + minute * 60_000 + index * 1_000 + (minute % 13), status));
+    }
+  }
+  const scan = (since: number, from: readonly StoredResult[] = results) => {
+    const counts = new Map<string, { healthy: number; total: number }>();
+    for (const r of from) {
+      if (r.checkedAt < since) continue;
+      const entry = counts.get(r.plane) ?? { healthy: 0, total: 0 };
+      entry.total++;
+      if (r.status === 'HEALTHY') entry.healthy++;
+      counts.set(r.plane, entry);
+    }
+    return counts;
+  };
+  const sinceValues = (from: number, to: number) => {
+    const values: number[] = [];
+    for (let hour = Math.floor(from / HOUR); hour * HOUR <= to; hour++) {
+      for (const offset of [-1, 0, 1, 59_999, 60_000, HOUR / 4, HOUR / 2 - 1, HOUR / 2, HOUR / 2 + 1]) {
+        values.push(hour * HOUR + offset, hour * HOUR + HOUR - offset);
+      }
+    }
+    return values.filter((since) => since >= from && since <= to);
+  };
+
+  it('hourly counts equal a scan of the history, per plane, status and hour', () => {
+    const store = openSqliteStore(join(tempDir(), 'hours.db'));
+    // As the daemon writes: one result per transaction, and some in batches.
+    for (const r of results.slice(0, 300)) store.saveResult(r);
+    store.saveResults(results.slice(300));
+    const db = store.database;
+    const hours = db
+      .prepare(
+        `SELECT p.name AS plane, h.hour, h.healthy, h.no_user, h.no_oracle, h.failed
+         FROM check_hours h JOIN planes p ON p.id = h.plane_id ORDER BY p.name, h.hour`,
+      )
+      .all();
+    const expected = new Map<string, Record<string, number | string>>();
+    for (const r of results) {
+      const hour = Math.floor(r.checkedAt / HOUR);
+      const key = `${r.plane}:${hour}`;
+      const entry = expected.get(key) ?? {
+        plane: r.plane,
+        hour,
+        healthy: 0,
+        no_user: 0,
+        no_oracle: 0,
+        failed: 0,
+      };
+      const column = r.status.toLowerCase();
+      entry[column] = Number(entry[column]) + 1;
+      expected.set(key, entry);
+    }
+    assert.equal(hours.length, 3 * 6, 'three planes over six clock hours (09:50 to 14:10)');
+    const byPlaneAndHour = [...expected.values()].sort(
+      (x, y) => String(x.plane).localeCompare(String(y.plane)) || Number(x.hour) - Number(y.hour),
+    );
+    assert.deepEqual(hours, byPlaneAndHour);
+    store.close();
+  });
+
+  it('availability since any moment equals a scan, across hour boundaries and after reopening', () => {
+    const path = join(tempDir(), 'avail.db');
+    const store = openSqliteStore(path);
+    store.saveResults(results);
+    store.close();
+    const reopened = openSqliteStore(path);
+    const last = results.at(-1)?.checkedAt ?? 0;
+    const values = sinceValues(start - HOUR, last + 1);
+    assert.ok(values.length > 50);
+    for (const since of values) assert.deepEqual(reopened.availability(since), scan(since), `since ${since}`);
+    reopened.close();
+  });
+
+  it('prunes history in bounded batches and takes the pruned results off their hourly counts', () => {
+    const store = openSqliteStore(join(tempDir(), 'prune-hours.db'));
+    store.saveResults(results);
+    const cutoff = Date.UTC(2026, 0, 1, 12, 20);
+    let batches = 0;
+    while (store.pruneHistory(cutoff, 50) > 0) batches++;
+    // 09:50 to 12:20: 3 planes x 150 results.
+    assert.equal(batches, (3 * 150) / 50, 'batches of at most 50');
+    const kept = results.filter((r) => r.checkedAt >= cutoff);
+    assert.equal(
+      (store.database.prepare('SELECT count(*) AS n FROM check_history').get() as { n: number }).n,
+      kept.length,
+    );
+    const hours = store.database.prepare('SELECT DISTINCT hour FROM check_hours ORDER BY hour').pluck().all();
+    assert.deepEqual(
+      hours,
+      [12, 13, 14].map((h) => Date.UTC(2026, 0, 1, h) / HOUR),
+    );
+    for (const since of sinceValues(start - HOUR, kept.at(-1)?.checkedAt ?? 0)) {
+      assert.deepEqual(store.availability(since), scan(since, kept), `since ${since}`);
+    }
+    store.close();
+  });
+
+  it('migrates a database of the previous schema, keeping every result, its counts and its latest result', () => {
+    const path = join(tempDir(), 'v2.db');
+    const history = [
+      ...results,
+      // One plane with a failure in detail, and two results in the same millisecond.
+      {
+        ...result('d', start, 'FAILED'),
+        steps: [
+          {
+            step: 'user_lookup' as const,
+            outcome: 'failed' as const,
+            durationMs: 10_000.1,
+            reason: 'user_lookup_timeout',
+            detail: 'the server did not answer in time',
+          },
+        ],
+        reason: 'user_lookup_timeout',
+      },
+      result('d', start + 60_000),
+      result('d', start + 60_000, 'FAILED'),
+    ];
+    writeSchemaV2Database(path, history);
+    const store = openSqliteStore(path);
+    const db = store.database;
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+    const byPlane = (plane: string) => history.filter((r) => r.plane === plane).reverse();
+    for (const plane of ['a', 'b', 'c']) assert.deepEqual(store.history(plane, 1_000), byPlane(plane), plane);
+    assert.deepEqual(
+      store.history('d', 10).map((r) => [r.checkedAt, r.status]),
+      [
+        [start + 60_001, 'FAILED'],
+        [start + 60_000, 'HEALTHY'],
+        [start, 'FAILED'],
+      ],
+    );
+    assert.deepEqual(store.history('d', 10).at(-1), history.at(-3));
+    assert.deepEqual(
+      store.latestResults().map((r) => [r.plane, r.checkedAt]),
+      ['a', 'b', 'c', 'd'].map((plane) => [plane, byPlane(plane)[0]?.checkedAt]),
+    );
+    for (const since of sinceValues(start, start + 3 * HOUR)) {
+      assert.deepEqual(
+        store.availability(since),
+        scan(since, history.slice(0, -1).concat(result('d', start + 60_001, 'FAILED'))),
+      );
+    }
+    assert.match(
+      String(db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'check_history'").pluck().get()),
+      /WITHOUT ROWID/,
+    );
+    assert.deepEqual(
+      db
+        .prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'check_history%' ORDER BY name")
+        .pluck()
+        .all(),
+      ['check_history'],
+      'the old table and its indexes are gone',
+    );
+    const bytes = historyBytes(db, ['check_history']);
+    assert.ok(bytes / history.length < 40, `${bytes / history.length} bytes per check`);
+    store.close();
+  });
+});
+
+function healthy(plane: string, checkedAt: number): StoredResult {
+  return {
+    plane,
+    status: 'HEALTHY',
+    reason: null,
+    checkedAt,
+    durationMs: 1_043.2,
+    steps: [
+      { step: 'user_lookup', outcome: 'ok', durationMs: 3.4 },
+      { step: 'oracle_lookup', outcome: 'ok', durationMs: 2.9 },
+      { step: 'predict', outcome: 'ok', durationMs: 18.7 },
+      { step: 'async_predict', outcome: 'ok', durationMs: 1_021.6 },
+    ],
+  };
+}
+
+/** Bytes of every table and index holding history (dbstat counts whole pages, free space included). */
+function historyBytes(
+  db: Database.Database,
+  tables = ['check_history', 'check_hours', 'planes', 'reasons'],
+): number {
+  return Number(
+    db
+      .prepare(
+        `SELECT sum(pgsize) FROM dbstat WHERE name IN (
+           SELECT name FROM sqlite_schema WHERE tbl_name IN (SELECT value FROM json_each(?)))`,
+      )
+      .pluck()
+      .get(JSON.stringify(tables)),
+  );
+}

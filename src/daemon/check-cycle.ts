@@ -25,7 +25,8 @@ export interface CheckCycleDeps {
   onCycleFinished?: (states: readonly PlaneState[]) => void;
 }
 
-const PRUNE_BATCH = 500;
+/** Each batch is one transaction on the event loop; a batch of 100 touches ~100 pages. */
+const PRUNE_BATCH = 100;
 const CHECKPOINT_EVERY_CYCLES = 10;
 
 /** One check cycle: check every plane, store and publish each result as it arrives, then tidy up. */

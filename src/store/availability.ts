@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { ResultStore } from './result-store.js';
 
 export interface Availability {
@@ -6,31 +7,72 @@ export interface Availability {
   h24: number | null;
 }
 
+export interface AvailabilityCacheOptions {
+  /** How long computed figures are served before they are recomputed. */
+  maxAgeMs?: number;
+  /** Planes computed per turn of the event loop, so that many planes never hold it long. */
+  chunkSize?: number;
+  /** A failed recomputation; the previous figures stay and it is tried again after `maxAgeMs`. */
+  onError?: (error: unknown) => void;
+}
+
 /**
- * Availability over 1 h and 24 h per plane, from the check history. Computed when read and kept for
- * `maxAgeMs`, so a page polling every few seconds does not scan a day of history each time.
+ * Availability over 1 h and 24 h per plane. Readers get the figures last computed at once; figures older
+ * than `maxAgeMs` are recomputed in the background, `chunkSize` planes at a time with the event loop free
+ * in between, and replace the old ones all together when done.
  */
 export class AvailabilityCache {
   readonly #store: Pick<ResultStore, 'availability'>;
+  readonly #planes: readonly string[];
   readonly #maxAgeMs: number;
-  #computed: { at: number; byPlane: Map<string, Availability> } | undefined;
+  readonly #chunkSize: number;
+  readonly #onError: (error: unknown) => void;
+  #byPlane = new Map<string, Availability>();
+  #computedAt: number | undefined;
+  #refreshing: Promise<void> | undefined;
 
-  constructor(store: Pick<ResultStore, 'availability'>, maxAgeMs = 30_000) {
+  constructor(
+    store: Pick<ResultStore, 'availability'>,
+    planes: readonly string[],
+    options: AvailabilityCacheOptions = {},
+  ) {
     this.#store = store;
-    this.#maxAgeMs = maxAgeMs;
+    this.#planes = planes;
+    this.#maxAgeMs = options.maxAgeMs ?? 30_000;
+    this.#chunkSize = options.chunkSize ?? 50;
+    this.#onError = options.onError ?? (() => undefined);
   }
 
+  /** The plane's figures as last computed (nulls until the first computation ends). */
   get(plane: string, now = Date.now()): Availability {
-    if (this.#computed === undefined || now - this.#computed.at >= this.#maxAgeMs) {
-      const hour = this.#store.availability(now - 3_600_000);
-      const day = this.#store.availability(now - 86_400_000);
+    if (this.#computedAt === undefined || now - this.#computedAt >= this.#maxAgeMs) void this.refresh(now);
+    return this.#byPlane.get(plane) ?? { h1: null, h24: null };
+  }
+
+  /** Recomputes every plane's figures as of `now`; joins a recomputation already under way. Never rejects. */
+  refresh(now = Date.now()): Promise<void> {
+    this.#refreshing ??= this.#compute(now).finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  async #compute(now: number): Promise<void> {
+    try {
       const byPlane = new Map<string, Availability>();
-      for (const name of new Set([...hour.keys(), ...day.keys()])) {
-        byPlane.set(name, { h1: ratio(hour.get(name)), h24: ratio(day.get(name)) });
+      for (let start = 0; start < this.#planes.length; start += this.#chunkSize) {
+        if (start > 0) await yieldToLoop();
+        const planes = this.#planes.slice(start, start + this.#chunkSize);
+        const hour = this.#store.availability(now - 3_600_000, planes);
+        const day = this.#store.availability(now - 86_400_000, planes);
+        for (const plane of planes)
+          byPlane.set(plane, { h1: ratio(hour.get(plane)), h24: ratio(day.get(plane)) });
       }
-      this.#computed = { at: now, byPlane };
+      this.#byPlane = byPlane;
+    } catch (error) {
+      this.#onError(error);
     }
-    return this.#computed.byPlane.get(plane) ?? { h1: null, h24: null };
+    this.#computedAt = now;
   }
 }
 

@@ -9,9 +9,12 @@ export interface ResultStore {
   latestResults(): StoredResult[];
   /** Newest first, at most `limit`, optionally only those checked at or after `since`. */
   history(plane: string, limit: number, since?: number): StoredResult[];
-  /** Per plane: HEALTHY results and all results checked at or after `since`. */
-  availability(since: number): Map<string, { healthy: number; total: number }>;
-  /** Deletes at most `batchSize` history rows older than `before`; returns how many went. */
+  /**
+   * Per plane (every plane, or only `planes`): HEALTHY results and all results checked at or after
+   * `since`. Cheap: from per-hour counts kept with the history, not a scan of it.
+   */
+  availability(since: number, planes?: readonly string[]): Map<string, { healthy: number; total: number }>;
+  /** Deletes at most `batchSize` history results older than `before` (and their counts); returns how many went. */
   pruneHistory(before: number, batchSize: number): number;
   /** Folds the write-ahead log back into the database so it stays small. */
   checkpoint(): void;

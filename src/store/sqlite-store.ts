@@ -4,11 +4,16 @@ import { dirname } from 'node:path';
 import type { StepReport } from '../check/report.js';
 import type { StoredResult } from './plane-state.js';
 import type { ResultStore } from './result-store.js';
+import { HISTORY_SCHEMA, SqliteHistory, type HealthyCounts } from './sqlite-history.js';
+import { WalCheckpointer, type CheckpointOutcome } from './wal-checkpointer.js';
 
 type Db = Database.Database;
 
-/** Schema migrations, applied in order; `PRAGMA user_version` records how many ran. */
-export const MIGRATIONS: readonly string[] = [
+/** SQL, or code for a migration that has to re-encode rows. Runs in one transaction. */
+export type Migration = string | ((db: Db) => void);
+
+/** Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Never edit one. */
+export const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE latest_results (
      plane TEXT PRIMARY KEY,
      status TEXT NOT NULL,
@@ -49,7 +54,41 @@ export const MIGRATIONS: readonly string[] = [
      id INTEGER PRIMARY KEY CHECK (id = 1),
      until INTEGER NOT NULL
    );`,
+  compactHistory,
 ];
+
+const MIGRATION_BATCH = 5_000;
+
+/** Checkpoints inside writes, when there is no checkpoint thread: small ones (400 KB), each a short stop. */
+const AUTOCHECKPOINT_PAGES = 100;
+
+/**
+ * A WAL longer than this (64 MB, the journal size limit; a cycle of 1,000 planes writes ~16 MB) is
+ * truncated by the next `checkpoint()`.
+ */
+const WAL_RESET_FRAMES = 16_384;
+
+/**
+ * Version 4: the history moves to the compact tables (sqlite-history.ts). Every row is kept, re-encoded
+ * through the same code that writes new results, which also fills the hourly counts. The old table's
+ * pages go to SQLite's free list and are reused; `VACUUM` (offline) gives them back to the disk.
+ */
+function compactHistory(db: Db): void {
+  db.exec('ALTER TABLE check_history RENAME TO check_history_v2');
+  db.exec(HISTORY_SCHEMA);
+  const history = new SqliteHistory(db);
+  const batch = db.prepare<[number, number], Row & { id: number }>(
+    'SELECT * FROM check_history_v2 WHERE id > ? ORDER BY id LIMIT ?',
+  );
+  for (let after = 0; ;) {
+    const rows = batch.all(after, MIGRATION_BATCH);
+    const last = rows.at(-1);
+    if (last === undefined) break;
+    history.append(rows.map(fromRow));
+    after = last.id;
+  }
+  db.exec('DROP TABLE check_history_v2');
+}
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -58,6 +97,8 @@ export class StoreError extends Error {
 export interface OpenStoreOptions {
   /** Called when the file was not a usable database and has been moved aside to `movedTo`. */
   onRecovered?: (event: { path: string; movedTo: string; cause: string }) => void;
+  /** A background checkpoint failed (the data is safe; the WAL grows until one succeeds). */
+  onCheckpointError?: (error: Error) => void;
   now?: () => Date;
 }
 
@@ -88,7 +129,7 @@ export function openSqliteStore(path: string, options: OpenStoreOptions = {}): S
 function openOrRecover(path: string, options: OpenStoreOptions): SqliteResultStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   try {
-    return new SqliteResultStore(openDatabase(path));
+    return new SqliteResultStore(openDatabase(path), options);
   } catch (error) {
     if (!isCorruption(error) || path === ':memory:') throw error;
     const stamp = (options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
@@ -98,7 +139,7 @@ function openOrRecover(path: string, options: OpenStoreOptions): SqliteResultSto
       if (existsSync(path + suffix)) renameSync(path + suffix, movedTo + suffix);
     }
     options.onRecovered?.({ path, movedTo, cause: error instanceof Error ? error.message : String(error) });
-    return new SqliteResultStore(openDatabase(path));
+    return new SqliteResultStore(openDatabase(path), options);
   }
 }
 
@@ -122,7 +163,7 @@ function openDatabase(path: string): Db {
     db.pragma('synchronous = NORMAL');
     // Keep the WAL file from growing without bound between checkpoints.
     db.pragma('journal_size_limit = 67108864');
-    db.pragma('wal_autocheckpoint = 1000');
+    db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     migrate(db, version);
     return db;
   } catch (error) {
@@ -142,7 +183,9 @@ function isCorruption(error: unknown): boolean {
 function migrate(db: Db, version: number): void {
   for (let next = version; next < MIGRATIONS.length; next++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[next] ?? '');
+      const migration = MIGRATIONS[next] ?? '';
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${next + 1}`);
     }).immediate();
   }
@@ -150,52 +193,54 @@ function migrate(db: Db, version: number): void {
 
 export class SqliteResultStore implements ResultStore {
   readonly #db: Db;
+  readonly #history: SqliteHistory;
   readonly #upsertLatest: Database.Statement;
-  readonly #insertHistory: Database.Statement;
   readonly #selectLatest: Database.Statement<[], Row>;
-  readonly #selectHistory: Database.Statement<[string, number, number], Row>;
-  readonly #pruneHistory: Database.Statement<[number, number]>;
-  readonly #availability: Database.Statement<[number], { plane: string; healthy: number; total: number }>;
   readonly #save: (results: readonly StoredResult[]) => void;
+  readonly #checkpointer: WalCheckpointer | undefined;
 
-  constructor(db: Db) {
+  /** A file database gets its checkpoints on a thread of their own (see WalCheckpointer). */
+  constructor(db: Db, options: Pick<OpenStoreOptions, 'onCheckpointError'> = {}) {
     this.#db = db;
+    if (!db.memory) {
+      const onError = options.onCheckpointError ?? (() => undefined);
+      this.#checkpointer = new WalCheckpointer(db.name, {
+        onError,
+        onFailed: (error) => {
+          // Back to checkpoints inside writes, so the WAL cannot grow without bound.
+          if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+          onError(error);
+        },
+      });
+      db.pragma('wal_autocheckpoint = 0');
+    }
+    this.#history = new SqliteHistory(db);
     this.#upsertLatest = db.prepare(
       `INSERT INTO latest_results (plane, status, reason, checked_at, duration_ms, steps)
        VALUES (@plane, @status, @reason, @checked_at, @duration_ms, @steps)
        ON CONFLICT (plane) DO UPDATE SET status = excluded.status, reason = excluded.reason,
          checked_at = excluded.checked_at, duration_ms = excluded.duration_ms, steps = excluded.steps`,
     );
-    this.#insertHistory = db.prepare(
-      `INSERT INTO check_history (plane, status, reason, checked_at, duration_ms, steps)
-       VALUES (@plane, @status, @reason, @checked_at, @duration_ms, @steps)`,
-    );
     this.#selectLatest = db.prepare('SELECT * FROM latest_results ORDER BY plane');
-    this.#selectHistory = db.prepare(
-      'SELECT * FROM check_history WHERE plane = ? AND checked_at >= ? ORDER BY checked_at DESC LIMIT ?',
-    );
-    this.#pruneHistory = db.prepare(
-      'DELETE FROM check_history WHERE id IN (SELECT id FROM check_history WHERE checked_at < ? LIMIT ?)',
-    );
-    this.#availability = db.prepare(
-      `SELECT plane, sum(status = 'HEALTHY') AS healthy, count(*) AS total
-       FROM check_history WHERE checked_at >= ? GROUP BY plane`,
-    );
     this.#save = db.transaction((results: readonly StoredResult[]) => {
-      for (const result of results) {
-        const row = toRow(result);
-        this.#upsertLatest.run(row);
-        this.#insertHistory.run(row);
-      }
+      const latest = new Map<string, StoredResult>();
+      for (const result of results) latest.set(result.plane, result);
+      for (const result of latest.values()) this.#upsertLatest.run(toRow(result));
+      this.#history.append(results);
     });
   }
 
   saveResult(result: StoredResult): void {
-    this.#save([result]);
+    this.saveResults([result]);
   }
 
   saveResults(results: readonly StoredResult[]): void {
-    this.#save(results);
+    try {
+      this.#save(results);
+    } catch (error) {
+      this.#history.reload();
+      throw error;
+    }
   }
 
   latestResults(): StoredResult[] {
@@ -203,22 +248,32 @@ export class SqliteResultStore implements ResultStore {
   }
 
   history(plane: string, limit: number, since = 0): StoredResult[] {
-    return this.#selectHistory.all(plane, since, limit).map(fromRow);
+    return this.#history.recent(plane, limit, since);
   }
 
-  availability(since: number): Map<string, { healthy: number; total: number }> {
-    return new Map(
-      this.#availability.all(since).map((row) => [row.plane, { healthy: row.healthy, total: row.total }]),
-    );
+  availability(since: number, planes?: readonly string[]): Map<string, HealthyCounts> {
+    return this.#history.availability(since, planes);
   }
 
   pruneHistory(before: number, batchSize: number): number {
-    return this.#pruneHistory.run(before, batchSize).changes;
+    return this.#history.prune(before, batchSize);
   }
 
-  /** Folds the WAL back into the database and truncates it. */
+  /**
+   * Folds the WAL back into the database: on the checkpoint thread when there is one, else here. The
+   * thread's checkpoints never block writes, so under steady writes the WAL may never start over; once it
+   * holds more than WAL_RESET_FRAMES, truncate it here (a stop of the event loop, but not a WAL without end).
+   */
   checkpoint(): void {
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    if (this.#checkpointer === undefined || (this.#checkpointer.last?.log ?? 0) > WAL_RESET_FRAMES) {
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    void this.#checkpointer?.request();
+  }
+
+  /** A checkpoint on the checkpoint thread, awaited (undefined without one, or when it failed). */
+  checkpointInBackground(): Promise<CheckpointOutcome | undefined> {
+    return this.#checkpointer?.request() ?? Promise.resolve(undefined);
   }
 
   /** The underlying handle, for checks such as `PRAGMA integrity_check` in tests and tools. */
@@ -227,6 +282,7 @@ export class SqliteResultStore implements ResultStore {
   }
 
   close(): void {
+    this.#checkpointer?.close();
     if (this.#db.open) this.#db.close();
   }
 }
@@ -249,6 +305,16 @@ function fromRow(row: Row): StoredResult {
     reason: row.reason,
     checkedAt: row.checked_at,
     durationMs: row.duration_ms,
-    steps: JSON.parse(row.steps) as StepReport[],
+    steps: parseSteps(row.steps),
   };
+}
+
+/** A row's steps; a row whose steps do not parse keeps its status and loses only its steps. */
+function parseSteps(json: string): StepReport[] {
+  try {
+    const steps: unknown = JSON.parse(json);
+    return Array.isArray(steps) ? (steps as StepReport[]) : [];
+  } catch {
+    return [];
+  }
 }
