@@ -7,15 +7,15 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-ZZHSVE2J.js";
+} from "./chunks/chunk-46HMGQJG.js";
 import {
   DEMO_API_KEY,
   DEMO_PLANES,
   demoConfig
-} from "./chunks/chunk-HPVSUVYN.js";
+} from "./chunks/chunk-L7HDK3XZ.js";
 import {
   ConfigError
-} from "./chunks/chunk-Z5KEYDWC.js";
+} from "./chunks/chunk-YODAONKT.js";
 import {
   SCENARIOS,
   SandboxPlatform

@@ -8,13 +8,17 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-ZZHSVE2J.js";
+} from "./chunks/chunk-46HMGQJG.js";
 import {
   ConfigError,
   intervalToCron,
   parseConfig,
   parseListenAddress
-} from "./chunks/chunk-Z5KEYDWC.js";
+} from "./chunks/chunk-YODAONKT.js";
+import {
+  createLogger,
+  getErrorMessage
+} from "./chunks/chunk-VYZ4BYKZ.js";
 import "./chunks/chunk-METLG7FZ.js";
 import "./chunks/chunk-YVK2JUK6.js";
 import "./chunks/chunk-KNTKHN2X.js";
@@ -24,24 +28,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-
-// src/heal/self-heal-settings.ts
-function selfHealSettings(selfHeal) {
-  if (!selfHeal?.enabled || !selfHeal.repository) return void 0;
-  const [owner = "", repo = ""] = selfHeal.repository.split("/");
-  return {
-    target: { owner, repo, workflow: selfHeal.workflow, ref: selfHeal.ref },
-    inputs: selfHeal.inputs,
-    policy: {
-      cooldownMs: selfHeal.cooldown,
-      failureThreshold: selfHeal.failureThreshold,
-      maxDispatchesPerHour: selfHeal.maxDispatchesPerHour,
-      runTimeoutMs: selfHeal.runTimeout,
-      dryRun: selfHeal.dryRun
-    },
-    runPollIntervalMs: selfHeal.runPollInterval
-  };
-}
 
 // src/daemon/check-cycle.ts
 import { setImmediate as yieldToLoop } from "node:timers/promises";
@@ -60,19 +46,13 @@ function toStoredResult(result) {
   };
 }
 
-// src/log/logger.ts
-var RANK = { debug: 10, info: 20, warn: 30, error: 40 };
-function createLogger(level, write = (line) => process.stdout.write(line)) {
-  const log = (at) => (msg, fields = {}) => {
-    if (RANK[at] < RANK[level]) return;
-    write(`${JSON.stringify({ time: (/* @__PURE__ */ new Date()).toISOString(), level: at, msg, ...fields })}
-`);
-  };
-  return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
-}
-function getErrorMessage(error) {
-  if (error instanceof Error) return error.message;
-  return typeof error === "string" ? error : JSON.stringify(error);
+// src/util/clock.ts
+var systemClock = {
+  wallNow: () => Date.now(),
+  monoNow: () => performance.now()
+};
+function readClock(clock) {
+  return { wall: clock.wallNow(), mono: clock.monoNow() };
 }
 
 // src/store/result-writer.ts
@@ -82,6 +62,7 @@ var ResultWriter = class {
   #onDropped;
   #maxPending;
   #backoffMs;
+  #clock;
   #pending = [];
   #retryAt = 0;
   constructor(options) {
@@ -90,11 +71,13 @@ var ResultWriter = class {
     this.#onDropped = options.onDropped ?? (() => void 0);
     this.#maxPending = options.maxPending ?? 5e4;
     this.#backoffMs = options.backoffMs ?? 1e3;
+    this.#clock = options.clock ?? systemClock;
   }
   get pending() {
     return this.#pending.length;
   }
-  write(result, now = Date.now()) {
+  /** `now`: monotonic milliseconds (the clock's `monoNow()` unless given). */
+  write(result, now = this.#clock.monoNow()) {
     this.#pending.push(result);
     if (this.#pending.length > this.#maxPending) {
       const dropped = this.#pending.length - this.#maxPending;
@@ -104,7 +87,7 @@ var ResultWriter = class {
     this.flush(now);
   }
   /** Writes what is pending unless still backing off; true when nothing is left pending. */
-  flush(now = Date.now()) {
+  flush(now = this.#clock.monoNow()) {
     if (this.#pending.length === 0) return true;
     if (now < this.#retryAt) return false;
     try {
@@ -120,7 +103,7 @@ var ResultWriter = class {
 };
 
 // src/daemon/check-cycle.ts
-var PRUNE_BATCH = 500;
+var PRUNE_BATCH = 100;
 var CHECKPOINT_EVERY_CYCLES = 10;
 var CheckCycle = class {
   #deps;
@@ -143,7 +126,7 @@ var CheckCycle = class {
   }
   /** Writes results still waiting for the database; `force` skips the retry backoff (shutdown). */
   flush(force = false) {
-    return this.#writer.flush(force ? Number.POSITIVE_INFINITY : Date.now());
+    return this.#writer.flush(force ? Number.POSITIVE_INFINITY : void 0);
   }
   get lastFinishedAt() {
     return this.#lastFinishedAt;
@@ -154,6 +137,7 @@ var CheckCycle = class {
     const counts = {};
     await checker.check(planes, {
       signal,
+      onInternalError: this.#reportInternalError,
       onResult: (result) => {
         if (signal.aborted) return;
         const stored = toStoredResult(result);
@@ -173,19 +157,36 @@ var CheckCycle = class {
       durationMs: Math.round(durationMs),
       statuses: counts
     });
+    this.#deps.onCycleFinished?.(this.#deps.board.states());
     await this.#tidy(signal);
   }
-  /** Checks one plane right away (after a self-heal run) and publishes the result. */
-  async checkNow(planeName) {
+  /**
+   * Checks one plane right away (after a self-heal run) and publishes the result. A check cut short by
+   * `signal` (shutdown) publishes nothing and gives undefined.
+   */
+  async checkNow(planeName, signal) {
     const plane = this.#deps.planes.find((candidate) => candidate.name === planeName);
-    if (plane === void 0) return void 0;
-    const [result] = await this.#deps.checker.check([plane]);
-    if (result === void 0) return void 0;
+    if (plane === void 0 || signal?.aborted) return void 0;
+    const [result] = await this.#deps.checker.check([plane], {
+      signal,
+      onInternalError: this.#reportInternalError
+    });
+    if (result === void 0 || signal?.aborted) return void 0;
     const stored = toStoredResult(result);
     this.publish(stored);
     await this.#deps.metrics.refresh();
     return stored;
   }
+  /** A step threw: a bug in planecheck. Logged with its stack (for us), counted (for alerts). */
+  #reportInternalError = ({ plane, step, error }) => {
+    this.#deps.metrics.recordInternalError(step);
+    this.#deps.log.error("internal error in a check step", {
+      plane,
+      step,
+      error: getErrorMessage(error),
+      stack: error instanceof Error ? error.stack : void 0
+    });
+  };
   /** Stores one result, updates what readers see, and logs a status change. */
   publish(result) {
     const { board, metrics, log, onResult } = this.#deps;
@@ -217,7 +218,7 @@ var CheckCycle = class {
 };
 
 // src/metrics/metrics.ts
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 // src/metrics/gzip-parts.ts
 import zlib, {
@@ -316,8 +317,12 @@ function formatValue(value) {
 // src/metrics/status-gauges.ts
 var STATUS = "planecheck_status";
 var LAST_CHECK = "planecheck_last_check_timestamp_seconds";
+var SUCCESS = "planecheck_check_success";
+var FAILURE_INFO = "planecheck_last_failure_info";
 var STATUS_HELP = "Current status of each workload plane: 1 for the status it is in, 0 for the other four.";
 var LAST_CHECK_HELP = "Unix time of the last completed check of each workload plane.";
+var SUCCESS_HELP = "Whether the current result of each workload plane is HEALTHY (1), or anything else, NO_VALUE included (0).";
+var FAILURE_INFO_HELP = "The failing step and reason of each NO_USER, NO_ORACLE or FAILED plane (1); no series for other planes.";
 function* renderStatusGauges(states) {
   yield `# HELP ${STATUS} ${STATUS_HELP}
 # TYPE ${STATUS} gauge
@@ -340,32 +345,72 @@ function* renderStatusGauges(states) {
     yield `${LAST_CHECK}{${planeLabel(state.plane)}} ${formatValue(state.checkedAt / 1e3)}
 `;
   }
+  yield `
+# HELP ${SUCCESS} ${SUCCESS_HELP}
+# TYPE ${SUCCESS} gauge
+`;
+  for (const state of states) {
+    yield `${SUCCESS}{${planeLabel(state.plane)}} ${state.status === "HEALTHY" ? 1 : 0}
+`;
+  }
+  yield `
+# HELP ${FAILURE_INFO} ${FAILURE_INFO_HELP}
+# TYPE ${FAILURE_INFO} gauge
+`;
+  for (const state of states) {
+    const failure = currentFailure(state);
+    if (failure === void 0) continue;
+    yield `${FAILURE_INFO}{${planeLabel(state.plane)},step="${failure.step}",reason="${escapeLabel(failure.reason)}"} 1
+`;
+  }
   yield "\n";
+}
+function currentFailure(state) {
+  if (state.status === "HEALTHY" || state.status === "NO_VALUE" || state.reason === null) return void 0;
+  const step = state.steps.find((candidate) => candidate.outcome !== "ok")?.step ?? stepOfReason(state.reason);
+  return step === void 0 ? void 0 : { step, reason: state.reason };
+}
+function stepOfReason(reason) {
+  if (reason === "user_not_found") return "user_lookup";
+  if (reason === "oracle_not_found") return "oracle_lookup";
+  return [...STEP_NAMES].sort((a, b) => b.length - a.length).find((step) => reason.startsWith(`${step}_`));
 }
 
 // src/metrics/plane-counter.ts
 var PlaneCounter = class {
   #name;
   #help;
-  #label;
+  #labels;
   #values;
   #index;
   /** Per plane: its label (`workload_plane="..."`), and a count per value. */
   #series = /* @__PURE__ */ new Map();
+  /**
+   * `label` and `values`: one further label and its values; or several labels and, per series, one
+   * value for each (`label: ['reason', 'outcome'], values: [['NO_USER', 'dispatched'], ...]`).
+   */
   constructor(options) {
     this.#name = options.name;
     this.#help = options.help;
-    this.#label = options.label;
-    this.#values = options.values;
-    this.#index = new Map(options.values.map((value, i) => [value, i]));
+    this.#labels = typeof options.label === "string" ? [options.label] : options.label;
+    this.#values = options.values.map((value) => typeof value === "string" ? [value] : value);
+    for (const value of this.#values) {
+      if (value.length !== this.#labels.length)
+        throw new Error(`${this.#name}: ${JSON.stringify(value)} does not match ${this.#labels.join(", ")}`);
+    }
+    this.#index = new Map(this.#values.map((value, i) => [key(value), i]));
   }
   /** Creates the plane's series at zero. */
   zero(plane) {
     this.#get(plane);
   }
   inc(plane, value, by = 1) {
-    const i = this.#index.get(value);
-    if (i === void 0) throw new Error(`${this.#name}: unknown ${this.#label} "${value}"`);
+    const values = typeof value === "string" ? [value] : value;
+    const i = this.#index.get(key(values));
+    if (i === void 0) {
+      const shown = values.map((v, j) => `${this.#labels[j] ?? "?"} "${v}"`).join(", ");
+      throw new Error(`${this.#name}: unknown ${shown}`);
+    }
     const counts = this.#get(plane).counts;
     counts[i] = (counts[i] ?? 0) + by;
   }
@@ -373,7 +418,9 @@ var PlaneCounter = class {
     yield `# HELP ${this.#name} ${escapeHelp(this.#help)}
 # TYPE ${this.#name} counter
 `;
-    const valueLabels = this.#values.map((value) => `${this.#label}="${escapeLabel(value)}"`);
+    const valueLabels = this.#values.map(
+      (values) => values.map((value, j) => `${this.#labels[j] ?? ""}="${escapeLabel(value)}"`).join(",")
+    );
     for (const { plane, counts } of this.#series.values()) {
       let text2 = "";
       for (let i = 0; i < counts.length; i++) {
@@ -392,6 +439,9 @@ var PlaneCounter = class {
     return series;
   }
 };
+function key(values) {
+  return values.join("\0");
+}
 
 // src/metrics/step-histogram.ts
 var StepHistogram = class {
@@ -399,9 +449,12 @@ var StepHistogram = class {
   #help;
   #buckets;
   #bucketLabels;
+  #stepLabel;
   /** Plane (with its escaped label), then step: no key string to build per observation. */
   #series = /* @__PURE__ */ new Map();
+  /** `stepLabel: false`: a histogram per plane only (observe with step ''), such as the whole check's. */
   constructor(options) {
+    this.#stepLabel = options.stepLabel ?? true;
     this.#name = options.name;
     this.#help = options.help;
     this.#buckets = [...options.buckets].sort((a, b) => a - b);
@@ -429,7 +482,7 @@ var StepHistogram = class {
     const last = this.#buckets.length;
     for (const [plane, steps] of this.#series.values()) {
       for (const series of steps.values()) {
-        const seriesLabels = `${plane},step="${series.step}"`;
+        const seriesLabels = this.#stepLabel ? `${plane},step="${series.step}"` : plane;
         let text2 = "";
         for (let i = 0; i < last; i++) {
           text2 += `${name}_bucket{le="${labels[i] ?? ""}",${seriesLabels}} ${series.counts[i] ?? 0}
@@ -461,21 +514,58 @@ var StepHistogram = class {
   }
 };
 
+// src/metrics/build-info.ts
+var BUILD_INFO = {
+  version: true ? "0.1.0" : "unknown",
+  revision: true ? "unknown" : "unknown"
+};
+
 // src/metrics/metrics.ts
 var STEP_BUCKETS = [0.1, 0.25, 1, 2.5, 10];
+var TOTAL_BUCKETS = [0.5, 1, 2.5, 10, 30];
 var CYCLE_BUCKETS = [0.5, 1, 2.5, 5, 10, 20, 30, 45, 60, 90, 120];
+var DISPATCH_OUTCOMES = [
+  "dispatched",
+  "cooldown",
+  "in_progress",
+  "threshold",
+  "rate_capped",
+  "dry_run",
+  "rate_limited",
+  "error",
+  "held"
+];
+var HEAL_REASONS = ["NO_USER", "NO_ORACLE"];
+var HEAL_OUTCOMES = ["fixed", "workflow_failed", "still_broken", "timed_out"];
+var RUN_CONCLUSIONS = [
+  "success",
+  "failure",
+  "cancelled",
+  "timed_out",
+  "neutral",
+  "skipped",
+  "action_required",
+  "stale",
+  "startup_failure",
+  "other"
+];
+var STORAGE_OPERATIONS = ["write", "read", "prune"];
+var TLS_EXPIRY = "planecheck_tls_cert_expiry_timestamp_seconds";
 var PlanecheckMetrics = class {
   #live = new Registry();
   #cycle = new Registry();
   #source;
-  /** The status gauges as of `version`, chained after the cycle part `cycle`. */
+  #tlsExpiry;
+  /** The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic. */
   #status;
   #cyclePart;
   #refreshing = Promise.resolve();
   /** Parts decompressed for plain-text scrapes; an entry goes when its part is replaced. */
   #texts = /* @__PURE__ */ new WeakMap();
   #dirty = true;
+  #githubBackoff = { until: () => 0, now: Date.now };
   #checkDuration;
+  #checkTotalDuration;
   #checksTotal;
   #cycleDuration;
   #cyclesTotal;
@@ -485,8 +575,15 @@ var PlanecheckMetrics = class {
   #dispatches;
   #runs;
   #healOutcomes;
-  constructor(planes, source) {
+  #renderFailures;
+  #registries;
+  #onRenderError;
+  #internalErrors;
+  constructor(planes, source, options = {}) {
     this.#source = source;
+    this.#tlsExpiry = options.tlsExpiry;
+    this.#registries = options.registries ?? [];
+    this.#onRenderError = options.onRenderError ?? (() => void 0);
     const cycle = [this.#cycle];
     collectDefaultMetrics({ register: this.#live });
     for (const name of [
@@ -496,10 +593,27 @@ var PlanecheckMetrics = class {
     ]) {
       this.#live.removeSingleMetric(name);
     }
+    const backoff = () => this.#githubBackoff;
+    new Gauge({
+      name: "planecheck_github_backoff_until_seconds",
+      help: "Unix time until which GitHub asked for no requests (rate limit); 0 when there is no such stop.",
+      registers: [this.#live],
+      collect() {
+        const { until, now } = backoff();
+        const at = until();
+        this.set(at > now() ? at / 1e3 : 0);
+      }
+    });
     this.#checkDuration = new StepHistogram({
       name: "planecheck_check_duration_seconds",
-      help: 'Duration of each step of a plane check, and of the whole check (step="total").',
+      help: "Duration of each step of a plane check.",
       buckets: STEP_BUCKETS
+    });
+    this.#checkTotalDuration = new StepHistogram({
+      name: "planecheck_check_total_duration_seconds",
+      help: "Duration of a whole plane check, all steps.",
+      buckets: TOTAL_BUCKETS,
+      stepLabel: false
     });
     this.#checksTotal = new PlaneCounter({
       name: "planecheck_checks_total",
@@ -534,37 +648,82 @@ var PlanecheckMetrics = class {
       help: "Times the database file was unusable, moved aside and replaced by a fresh one.",
       registers: cycle
     });
-    this.#dispatches = new Counter({
+    this.#dispatches = new PlaneCounter({
       name: "planecheck_self_heal_dispatches_total",
       help: "Self-heal decisions on NO_USER/NO_ORACLE planes, by outcome (dispatched, or why not).",
-      labelNames: ["workload_plane", "reason", "outcome"],
-      registers: cycle
+      label: ["reason", "outcome"],
+      values: HEAL_REASONS.flatMap((reason) => DISPATCH_OUTCOMES.map((outcome) => [reason, outcome]))
     });
-    this.#runs = new Counter({
+    this.#runs = new PlaneCounter({
       name: "planecheck_self_heal_runs_total",
       help: "Completed smoke-test workflow runs started by self-heal, by conclusion.",
-      labelNames: ["workload_plane", "conclusion"],
-      registers: cycle
+      label: "conclusion",
+      values: RUN_CONCLUSIONS
     });
-    this.#healOutcomes = new Counter({
+    this.#healOutcomes = new PlaneCounter({
       name: "planecheck_self_heal_outcomes_total",
       help: "Finished self-heal attempts: fixed, workflow_failed, still_broken or timed_out.",
-      labelNames: ["workload_plane", "outcome"],
+      label: "outcome",
+      values: HEAL_OUTCOMES
+    });
+    const info = new Gauge({
+      name: "planecheck_build_info",
+      help: "The running build: version, git revision (unknown when built outside git) and Node.js version.",
+      labelNames: ["version", "revision", "nodejs"],
       registers: cycle
     });
+    info.set({ version: BUILD_INFO.version, revision: BUILD_INFO.revision, nodejs: process.version }, 1);
+    if (options.intervalMs !== void 0) {
+      new Gauge({
+        name: "planecheck_schedule_interval_seconds",
+        help: "The configured schedule.interval: a cycle starts this often.",
+        registers: cycle
+      }).set(options.intervalMs / 1e3);
+    }
+    if (options.cacheTtlMs !== void 0) {
+      new Gauge({
+        name: "planecheck_cache_ttl_seconds",
+        help: "The configured schedule.cacheTtl: a result older than this reads as NO_VALUE.",
+        registers: cycle
+      }).set(options.cacheTtlMs / 1e3);
+    }
+    this.#renderFailures = new Counter({
+      name: "planecheck_metrics_render_errors_total",
+      help: "Refreshes of the cached histograms and counters that failed; the previous render was served.",
+      registers: cycle
+    });
+    this.#internalErrors = new Counter({
+      name: "planecheck_internal_errors_total",
+      help: "Exceptions thrown inside a check step: bugs in planecheck, reported as {step}_internal_error.",
+      labelNames: ["step"],
+      registers: cycle
+    });
+    for (const step of STEP_NAMES) this.#internalErrors.inc({ step }, 0);
     for (const plane of planes) {
       this.#checksTotal.zero(plane);
-      for (const step of [...STEP_NAMES, "total"]) this.#checkDuration.zero(plane, step);
+      for (const step of STEP_NAMES) this.#checkDuration.zero(plane, step);
+      this.#checkTotalDuration.zero(plane, "");
+      if (options.selfHeal ?? false) {
+        this.#dispatches.zero(plane);
+        this.#runs.zero(plane);
+        this.#healOutcomes.zero(plane);
+      }
     }
+    for (const operation of STORAGE_OPERATIONS) this.#storageErrors.inc({ operation }, 0);
     this.#cyclesTotal.inc(0);
     this.#overrunsTotal.inc(0);
     this.#storageRecoveries.inc(0);
+    this.#renderFailures.inc(0);
+  }
+  /** Where `planecheck_github_backoff_until_seconds` reads the stop (epoch ms) from: the heal log. */
+  watchGithubBackoff(until, now = Date.now) {
+    this.#githubBackoff = { until, now };
   }
   recordResult(result) {
     const plane = result.plane;
     this.#checksTotal.inc(plane, result.status);
     for (const step of result.steps) this.#checkDuration.observe(plane, step.step, step.durationMs / 1e3);
-    this.#checkDuration.observe(plane, "total", result.durationMs / 1e3);
+    this.#checkTotalDuration.observe(plane, "", result.durationMs / 1e3);
     this.#dirty = true;
   }
   recordCycle(durationMs) {
@@ -572,9 +731,18 @@ var PlanecheckMetrics = class {
     this.#cyclesTotal.inc();
     this.#dirty = true;
   }
+  recordInternalError(step) {
+    this.#internalErrors.inc({ step });
+    this.#dirty = true;
+  }
+  /**
+   * A tick was skipped. Rendered now, not at the end of the long cycle that caused it: an overrun is
+   * what an alert wants to see while the cycle is still stuck.
+   */
   recordOverrun() {
     this.#overrunsTotal.inc();
     this.#dirty = true;
+    void this.refresh();
   }
   recordStorageError(operation) {
     this.#storageErrors.inc({ operation });
@@ -585,35 +753,60 @@ var PlanecheckMetrics = class {
     this.#dirty = true;
   }
   recordDispatch(plane, reason, outcome) {
-    this.#dispatches.inc({ workload_plane: plane, reason, outcome });
+    this.#dispatches.inc(plane, [reason, outcome]);
     this.#dirty = true;
   }
+  /** A conclusion outside GitHub's known ones is counted as `other`. */
   recordRun(plane, conclusion) {
-    this.#runs.inc({ workload_plane: plane, conclusion });
+    const known = RUN_CONCLUSIONS.includes(conclusion);
+    this.#runs.inc(plane, known ? conclusion : "other");
     this.#dirty = true;
   }
   recordHealOutcome(plane, outcome) {
-    this.#healOutcomes.inc({ workload_plane: plane, outcome });
+    this.#healOutcomes.inc(plane, outcome);
     this.#dirty = true;
   }
   /**
    * Re-renders the histograms and counters; the daemon calls this once per cycle and after self-heal
-   * events. Refreshes run one after another, so an older one never replaces a newer one.
+   * events. Refreshes run one after another, so an older one never replaces a newer one. It never
+   * rejects: a failed render is reported and counted, the last good render stays, and the next refresh
+   * renders again (a rejection kept in the chain would fail every later refresh, and every cycle with it).
    */
   refresh() {
-    this.#refreshing = this.#refreshing.then(() => this.#renderCyclePart());
+    this.#refreshing = this.#refreshing.then(() => this.#renderCyclePart()).catch((error) => {
+      this.#dirty = true;
+      this.#renderFailures.inc();
+      try {
+        this.#onRenderError(error);
+      } catch {
+      }
+    });
     return this.#refreshing;
   }
   async #renderCyclePart() {
     if (!this.#dirty && this.#cyclePart) return;
     this.#dirty = false;
     const writer = new CompressedPartWriter();
-    await writer.write(this.#checkDuration.render());
-    await writer.write(["\n"]);
-    await writer.write(this.#checksTotal.render());
-    await writer.write([`
+    try {
+      await writer.write(this.#checkDuration.render());
+      await writer.write(["\n"]);
+      await writer.write(this.#checkTotalDuration.render());
+      await writer.write(["\n"]);
+      await writer.write(this.#checksTotal.render());
+      for (const counter of [this.#dispatches, this.#runs, this.#healOutcomes]) {
+        await writer.write(["\n"]);
+        await writer.write(counter.render());
+      }
+      if (this.#tlsExpiry) await writer.write(renderTlsExpiry(this.#tlsExpiry()));
+      await writer.write([`
 ${await this.#cycle.metrics()}
 `]);
+      for (const registry of this.#registries) await writer.write([`${await registry.metrics()}
+`]);
+    } catch (error) {
+      await writer.end().catch(() => void 0);
+      throw error;
+    }
     this.#cyclePart = await writer.end();
   }
   get contentType() {
@@ -623,22 +816,22 @@ ${await this.#cycle.metrics()}
    * The full exposition as one gzip stream, in buffers to write in order: histograms and counters,
    * status gauges, then process metrics.
    */
-  async render(now = Date.now()) {
-    const { cycle, status, live } = await this.#parts(now);
+  async render() {
+    const { cycle, status, live } = await this.#parts();
     return gzipParts([cycle, status, compressPartSync(live, status.crc)]);
   }
   /**
    * The same exposition as text, for a scraper without gzip (people, curl). The large parts are
    * decompressed once per change and kept while current, so repeated plain scrapes cost no more.
    */
-  async renderText(now = Date.now()) {
-    const { cycle, status, live } = await this.#parts(now);
+  async renderText() {
+    const { cycle, status, live } = await this.#parts();
     return [...await this.#textOf(cycle), ...await this.#textOf(status), Buffer.from(live)];
   }
-  async #parts(now) {
-    if (!this.#cyclePart) await this.refresh();
+  async #parts() {
+    await (this.#cyclePart ? this.#refreshing : this.refresh());
     const cycle = this.#cyclePart ?? compressPartSync("");
-    const status = await this.#statusFor(cycle, now);
+    const status = await this.#statusFor(cycle);
     return { cycle, status, live: await this.#live.metrics() };
   }
   #textOf(part) {
@@ -650,15 +843,16 @@ ${await this.#cycle.metrics()}
     return text2;
   }
   /** The status gauges, rendered again only when a result arrived or expired, or the cycle part changed. */
-  #statusFor(cycle, now) {
+  #statusFor(cycle) {
     const cached = this.#status;
     const version = this.#source.version;
+    const now = performance.now();
     if (cached && cached.version === version && now < cached.validUntil && cached.cycle === cycle) {
       return cached.part;
     }
     const writer = new CompressedPartWriter(cycle.crc);
-    const part = writer.write(renderStatusGauges(this.#source.states(now))).then(() => writer.end());
-    const entry = { part, version, validUntil: this.#source.nextExpiry(now) ?? Infinity, cycle };
+    const part = writer.write(renderStatusGauges(this.#source.states())).then(() => writer.end());
+    const entry = { part, version, validUntil: now + (this.#source.msUntilNextExpiry() ?? Infinity), cycle };
     this.#status = entry;
     part.catch(() => {
       if (this.#status === entry) this.#status = void 0;
@@ -666,25 +860,100 @@ ${await this.#cycle.metrics()}
     return part;
   }
 };
+function* renderTlsExpiry(expiries) {
+  yield `
+# HELP ${TLS_EXPIRY} When the TLS certificate each HTTPS plane presented expires (Unix time).
+`;
+  yield `# TYPE ${TLS_EXPIRY} gauge
+`;
+  for (const [plane, expiresAt] of expiries) {
+    yield `${TLS_EXPIRY}{${planeLabel(plane)}} ${formatValue(expiresAt / 1e3)}
+`;
+  }
+}
+
+// src/platform/tls-expiry.ts
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { TLSSocket } from "node:tls";
+var CONNECTED = "undici:client:connected";
+var TlsExpiryTracker = class {
+  /** Origin (`https://host:port`) -> the planes served there. */
+  #planesByOrigin = /* @__PURE__ */ new Map();
+  /** Plane -> expiry, epoch milliseconds. */
+  #expiry = /* @__PURE__ */ new Map();
+  #subscribed = false;
+  constructor(planes) {
+    for (const plane of planes) {
+      const url = new URL(plane.inferenceUrl);
+      if (url.protocol !== "https:") continue;
+      const list = this.#planesByOrigin.get(url.origin) ?? [];
+      list.push(plane.name);
+      this.#planesByOrigin.set(url.origin, list);
+    }
+  }
+  /** Starts listening; with no HTTPS plane there is nothing to listen for. */
+  start() {
+    if (this.#subscribed || this.#planesByOrigin.size === 0) return;
+    subscribe(CONNECTED, this.#onConnected);
+    this.#subscribed = true;
+  }
+  stop() {
+    if (!this.#subscribed) return;
+    unsubscribe(CONNECTED, this.#onConnected);
+    this.#subscribed = false;
+  }
+  /** Each HTTPS plane whose certificate has been seen, with its expiry in epoch milliseconds. */
+  expiries() {
+    return this.#expiry;
+  }
+  #onConnected = (message) => {
+    const { connectParams, socket } = message;
+    if (!(socket instanceof TLSSocket) || connectParams?.protocol !== "https:" || !connectParams.host) return;
+    const planes = this.#planesByOrigin.get(new URL(`https://${connectParams.host}`).origin);
+    if (planes === void 0) return;
+    const validTo = Date.parse(socket.getPeerCertificate().valid_to);
+    if (Number.isNaN(validTo)) return;
+    for (const plane of planes) this.#expiry.set(plane, validTo);
+  };
+};
 
 // src/scheduler/cycle-scheduler.ts
 import cron from "node-cron";
+
+// src/scheduler/clock-step.ts
+var CLOCK_STEP_TOLERANCE_MS = 1e3;
+function clockStep(before, after, toleranceMs = CLOCK_STEP_TOLERANCE_MS) {
+  const stepMs = after.wall - before.wall - (after.mono - before.mono);
+  return Math.abs(stepMs) > toleranceMs ? Math.round(stepMs) : void 0;
+}
+
+// src/scheduler/cycle-scheduler.ts
+var CLOCK_CHECK_MS = 1e3;
 var CycleScheduler = class {
   #options;
   #task;
+  #clock;
   #abort = new AbortController();
   #current;
   #currentIsScheduled = false;
   #started = false;
+  #lastReading;
+  #clockTimer;
+  #missed = 0;
   constructor(options) {
     const expression = intervalToCron(options.intervalMs);
     if (expression === void 0) throw new Error(`no cron schedule ticks every ${options.intervalMs}ms`);
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
     this.#task = cron.createTask(expression, () => this.trigger(), {
       timezone: "UTC",
       name: "planecheck-cycle",
-      noOverlap: false
+      noOverlap: false,
+      logger: cronLogger(options.log),
+      // A tick delayed by a busy event loop still runs, up to one interval late (default: 1 s).
+      missedExecutionTolerance: options.intervalMs
     });
+    this.#task.on("execution:missed", () => this.#countMissed());
   }
   get running() {
     return this.#started && !this.#abort.signal.aborted;
@@ -696,11 +965,37 @@ var CycleScheduler = class {
     if (this.#started) return;
     this.#started = true;
     void this.#task.start();
+    this.#lastReading = readClock(this.#clock);
+    this.#clockTimer = setInterval(() => this.checkClock(), CLOCK_CHECK_MS);
+    this.#clockTimer.unref();
     this.#begin(false);
   }
   /** A scheduled tick: starts a cycle unless one is running. */
   trigger() {
     this.#begin(true);
+  }
+  /**
+   * Compares both clocks with the last reading; on a wall-clock step, re-arms the cron task so that
+   * the next tick is one interval away on the new wall clock. Returns the step, if any.
+   */
+  checkClock() {
+    if (!this.running || this.#lastReading === void 0) return void 0;
+    const reading = readClock(this.#clock);
+    const stepMs = clockStep(this.#lastReading, reading);
+    this.#lastReading = reading;
+    if (stepMs === void 0) return void 0;
+    void this.#task.stop();
+    void this.#task.start();
+    this.#options.onClockStep?.(stepMs);
+    return stepMs;
+  }
+  #countMissed() {
+    if (this.#missed++ > 0) return;
+    setImmediate(() => {
+      const count = this.#missed;
+      this.#missed = 0;
+      this.#options.onMissedTicks?.(count);
+    });
   }
   #begin(scheduled) {
     if (this.#abort.signal.aborted) return;
@@ -723,10 +1018,21 @@ var CycleScheduler = class {
   /** Stops ticking, aborts the running cycle and waits for it to wind down. */
   async stop() {
     this.#abort.abort(new Error("shutting down"));
+    clearInterval(this.#clockTimer);
     await this.#task.destroy();
     await this.#current;
   }
 };
+function cronLogger(log) {
+  const fields = (error) => error === void 0 ? {} : { error: getErrorMessage(error) };
+  const text2 = (message) => `node-cron: ${getErrorMessage(message)}`;
+  return {
+    info: (message) => log.debug(text2(message)),
+    debug: (message, error) => log.debug(text2(message), fields(error)),
+    warn: (message) => log.warn(text2(message)),
+    error: (message, error) => log.error(text2(message), fields(error))
+  };
+}
 
 // src/server/http-server.ts
 import { createServer } from "node:http";
@@ -776,7 +1082,8 @@ function createDaemonServer(deps) {
   return server;
 }
 async function handle(req, res, deps) {
-  const url = new URL(req.url ?? "/", "http://planecheck");
+  const url = parseRequestTarget(req.url);
+  if (url === void 0) return send(res, req, json({ error: "the request target is not a valid URL" }, 400));
   if (req.method !== "GET" && req.method !== "HEAD") {
     return send(res, req, { ...json({ error: "method not allowed" }, 405), headers: { allow: "GET, HEAD" } });
   }
@@ -792,6 +1099,13 @@ async function handle(req, res, deps) {
     return send(res, req, { ...json({ error: "unauthorized" }, 401), headers });
   }
   return send(res, req, await route(url, req));
+}
+function parseRequestTarget(target) {
+  try {
+    return new URL(target ?? "/", "http://planecheck");
+  } catch {
+    return void 0;
+  }
 }
 function findRoute(routes, path) {
   const exact = routes[path];
@@ -893,7 +1207,7 @@ var RUNBOOK = {
         "prefixes": [
           "predict_"
         ],
-        "text": "`predict_*`: synchronous inference on this plane. `predict_timeout` is a slow or stuck model or a saturated plane; `predict_http_5xx` comes from the model server or the gateway in front of it; `predict_connection_refused` / `predict_dns_error` / `predict_tls_error` point at the plane's ingress, DNS or certificates."
+        "text": "`predict_*`: synchronous inference on this plane. `predict_timeout` is a slow or stuck model or a saturated plane; `predict_http_5xx` comes from the model server or the gateway in front of it; `predict_connection_refused` / `predict_dns_error` / `predict_tls_error` point at the plane's ingress, DNS or certificates. A `*_dns_error` whose detail says `ETIMEOUT` is the name server of the checker's `/etc/resolv.conf` not answering (`dig @SERVER NAME` from that host); only planes whose names need it fail."
       },
       {
         "prefixes": [
@@ -907,19 +1221,25 @@ var RUNBOOK = {
           "*_response_too_large"
         ],
         "text": "`*_invalid_response` / `*_response_too_large`: the API answered something unexpected (an HTML error page from a proxy, a changed response shape)."
+      },
+      {
+        "prefixes": [
+          "*_internal_error"
+        ],
+        "text": "`*_internal_error`: a bug in planecheck, not a platform fault. The log line `internal error in a check"
       }
     ],
     "mitigate": "Fix what the reason names: the network path or certificate, the model server, the async queue. If the health-check model itself is broken (a bad deploy of it), redeploy it by running the production smoke-test workflow for the plane.",
-    "markdown": "**Meaning.** A request of the check failed: it timed out, the connection failed, the server answered an\nerror status, or the answer was not what the platform contract promises. Unlike `NO_USER` and `NO_ORACLE`,\nnothing was found to be missing; something did not work.\n\n**Impact.** The most serious status: a real user of this plane is likely failing in the same way. Nothing is\ndispatched automatically; a failing plane is for a person to look at.\n\n**Diagnose.**\n\n1. Read the reason (`reason` in the status API, the `status changed` log line). The step tells you which side:\n   - `user_lookup_*` or `oracle_lookup_*`: the control plane is failing. Every plane usually shows it at once;\n     check the control plane's health, not the planes.\n   - `predict_*`: synchronous inference on this plane. `predict_timeout` is a slow or stuck model or a\n     saturated plane; `predict_http_5xx` comes from the model server or the gateway in front of it;\n     `predict_connection_refused` / `predict_dns_error` / `predict_tls_error` point at the plane's ingress,\n     DNS or certificates.\n   - `async_predict_failed`: the async request ended `FAILED`, `EXPIRED`, `CANCELED` or `WEBHOOK_FAILED`; the\n     step's `detail` carries the platform's error codes. `async_predict_timeout`: it never finished within\n     `asyncTimeout`, usually a stuck async queue or worker.\n   - `*_invalid_response` / `*_response_too_large`: the API answered something unexpected (an HTML error page\n     from a proxy, a changed response shape).\n2. Compare with other planes: one plane alone points at that plane; all planes at the control plane or\n   shared infrastructure.\n3. Look at the step timings (`steps[].durationMs`, the dashboard's latency panel) for a plane slowing down.\n4. Impersonate the plane's smoke-test user (`admin__smoke_test_PLANE`) in your admin tools and look at the\n   health-check model's own logs.\n\n**Mitigate.** Fix what the reason names: the network path or certificate, the model server, the async queue.\nIf the health-check model itself is broken (a bad deploy of it), redeploy it by running the production\nsmoke-test workflow for the plane."
+    "markdown": "**Meaning.** A request of the check failed: it timed out, the connection failed, the server answered an\nerror status, or the answer was not what the platform contract promises. Unlike `NO_USER` and `NO_ORACLE`,\nnothing was found to be missing; something did not work.\n\n**Impact.** The most serious status: a real user of this plane is likely failing in the same way. Nothing is\ndispatched automatically; a failing plane is for a person to look at.\n\n**Diagnose.**\n\n1. Read the reason (`reason` in the status API, the `status changed` log line). The step tells you which side:\n   - `user_lookup_*` or `oracle_lookup_*`: the control plane is failing. Every plane usually shows it at once;\n     check the control plane's health, not the planes.\n   - `predict_*`: synchronous inference on this plane. `predict_timeout` is a slow or stuck model or a\n     saturated plane; `predict_http_5xx` comes from the model server or the gateway in front of it;\n     `predict_connection_refused` / `predict_dns_error` / `predict_tls_error` point at the plane's ingress,\n     DNS or certificates. A `*_dns_error` whose detail says `ETIMEOUT` is the name server of the checker's\n     `/etc/resolv.conf` not answering (`dig @SERVER NAME` from that host); only planes whose names need it fail.\n   - `async_predict_failed`: the async request ended `FAILED`, `EXPIRED`, `CANCELED` or `WEBHOOK_FAILED`; the\n     step's `detail` carries the platform's error codes. `async_predict_timeout`: it never finished within\n     `asyncTimeout`, usually a stuck async queue or worker.\n   - `*_invalid_response` / `*_response_too_large`: the API answered something unexpected (an HTML error page\n     from a proxy, a changed response shape).\n   - `*_internal_error`: a bug in planecheck, not a platform fault. The log line `internal error in a check\nstep` has the stack; report it. The plane may well be healthy: check it by hand.\n   - `user_lookup_http_404` / `oracle_lookup_http_404`: a 404 that was not the platform's JSON error (an HTML\n     page, an empty body), usually a proxy or ingress with no route to the API, or a wrong `controlPlaneUrl`\n     or endpoint template. It is not taken as \"user missing\", so nothing is dispatched.\n2. Compare with other planes: one plane alone points at that plane; all planes at the control plane or\n   shared infrastructure.\n3. Look at the step timings (`steps[].durationMs`, the dashboard's latency panel) for a plane slowing down.\n4. Impersonate the plane's smoke-test user (`admin__smoke_test_PLANE`) in your admin tools and look at the\n   health-check model's own logs.\n\n**Mitigate.** Fix what the reason names: the network path or certificate, the model server, the async queue.\nIf the health-check model itself is broken (a bad deploy of it), redeploy it by running the production\nsmoke-test workflow for the plane."
   },
   "NO_USER": {
     "anchor": "no_user",
-    "meaning": "The control plane answered the user lookup, and there is no smoke-test user `admin__smoke_test_PLANE`. This is a definitive answer: a lookup that failed is `FAILED`, never `NO_USER`.",
+    "meaning": "The control plane answered the user lookup, and there is no smoke-test user `admin__smoke_test_PLANE`. This is a definitive answer (an empty list, or a 404 with the platform's JSON error): a lookup that failed, or a 404 from something other than the platform, is `FAILED`, never `NO_USER`.",
     "impact": "This plane is not being checked at all, so it could be down without anyone knowing. It does not by itself mean that users are affected; it usually means the user was deleted (a clean-up job, a data migration, a restored database).",
     "diagnose": "Look at `selfHeal` in the status API or the status page: with self-heal on, planecheck has probably already dispatched the smoke-test workflow. Its `runUrl` links to the run; `outcome` says how it ended.",
     "diagnoseByReason": [],
     "mitigate": "If self-heal is off, or its attempt failed: run the production smoke-test workflow for the plane (Actions > Production smoke test > Run workflow, `workload_plane` = the plane). When several planes lost their users at once, look for the common cause before re-creating them one by one: the hourly cap on dispatches (`maxDispatchesPerHour`) holds self-heal back on purpose in a platform-wide event.",
-    "markdown": "**Meaning.** The control plane answered the user lookup, and there is no smoke-test user\n`admin__smoke_test_PLANE`. This is a definitive answer: a lookup that failed is `FAILED`, never `NO_USER`.\n\n**Impact.** This plane is not being checked at all, so it could be down without anyone knowing. It does not\nby itself mean that users are affected; it usually means the user was deleted (a clean-up job, a data\nmigration, a restored database).\n\n**Diagnose.**\n\n1. Look at `selfHeal` in the status API or the status page: with self-heal on, planecheck has probably\n   already dispatched the smoke-test workflow. Its `runUrl` links to the run; `outcome` says how it ended.\n2. Confirm in your admin tools that the user is really gone.\n3. Find what removed it: audit logs for the user, recent clean-up jobs, database restores.\n\n**Mitigate.** If self-heal is off, or its attempt failed: run the production smoke-test workflow for the plane\n(Actions > Production smoke test > Run workflow, `workload_plane` = the plane). When several planes lost their\nusers at once, look for the common cause before re-creating them one by one: the hourly cap on dispatches\n(`maxDispatchesPerHour`) holds self-heal back on purpose in a platform-wide event."
+    "markdown": "**Meaning.** The control plane answered the user lookup, and there is no smoke-test user\n`admin__smoke_test_PLANE`. This is a definitive answer (an empty list, or a 404 with the platform's JSON error): a lookup that failed,\nor a 404 from something other than the platform, is `FAILED`, never `NO_USER`.\n\n**Impact.** This plane is not being checked at all, so it could be down without anyone knowing. It does not\nby itself mean that users are affected; it usually means the user was deleted (a clean-up job, a data\nmigration, a restored database).\n\n**Diagnose.**\n\n1. Look at `selfHeal` in the status API or the status page: with self-heal on, planecheck has probably\n   already dispatched the smoke-test workflow. Its `runUrl` links to the run; `outcome` says how it ended.\n2. Confirm in your admin tools that the user is really gone.\n3. Find what removed it: audit logs for the user, recent clean-up jobs, database restores.\n\n**Mitigate.** If self-heal is off, or its attempt failed: run the production smoke-test workflow for the plane\n(Actions > Production smoke test > Run workflow, `workload_plane` = the plane). When several planes lost their\nusers at once, look for the common cause before re-creating them one by one: the hourly cap on dispatches\n(`maxDispatchesPerHour`) holds self-heal back on purpose in a platform-wide event."
   },
   "NO_ORACLE": {
     "anchor": "no_oracle",
@@ -937,28 +1257,34 @@ var RUNBOOK = {
     "diagnose": "All planes `NO_VALUE`: the daemon's cycles are not completing. Check `/readyz`, the `cycle finished` log lines and `planecheck_cycles_total`, `planecheck_cycle_overruns_total` and `planecheck_cycle_duration_seconds`. Overruns mean a cycle takes longer than the interval: too many planes for `concurrency`, or many planes hanging to their `planeTimeout`.",
     "diagnoseByReason": [],
     "mitigate": "Restart the daemon if it is wedged; raise `schedule.concurrency` or lower `planeTimeout` if cycles overrun; free disk space or fix permissions if storage fails.",
-    "markdown": "**Meaning.** There is no result younger than the cache TTL (`schedule.cacheTtl`, 2 minutes by default) for\nthis plane: the check did not run, or did not finish. planecheck computes this when it is read, so a stopped\nscheduler shows up here within one TTL.\n\n**Impact.** Nothing is known about the plane; it may be fine. But while it lasts, a real outage would go\nunnoticed.\n\n**Diagnose.**\n\n1. All planes `NO_VALUE`: the daemon's cycles are not completing. Check `/readyz`, the `cycle finished` log\n   lines and `planecheck_cycles_total`, `planecheck_cycle_overruns_total` and\n   `planecheck_cycle_duration_seconds`. Overruns mean a cycle takes longer than the interval: too many\n   planes for `concurrency`, or many planes hanging to their `planeTimeout`.\n2. One plane `NO_VALUE` while the others are fresh: that plane's results are not being stored; look for\n   `could not store result` log lines and `planecheck_storage_errors_total`.\n3. Right after a start, every plane is `NO_VALUE` until its first check finishes; that is expected.\n\n**Mitigate.** Restart the daemon if it is wedged; raise `schedule.concurrency` or lower `planeTimeout` if\ncycles overrun; free disk space or fix permissions if storage fails."
+    "markdown": "**Meaning.** There is no result younger than the cache TTL (`schedule.cacheTtl`, 2 minutes by default) for\nthis plane: the check did not run, or did not finish. planecheck computes this when it is read, so a stopped\nscheduler shows up here within one TTL.\n\n**Impact.** Nothing is known about the plane; it may be fine. But while it lasts, a real outage would go\nunnoticed.\n\n**Diagnose.**\n\n1. All planes `NO_VALUE`: the daemon's cycles are not completing. Check `/readyz`, the `cycle finished` log\n   lines and `planecheck_cycles_total`, `planecheck_cycle_overruns_total` and\n   `planecheck_cycle_duration_seconds`. Overruns mean a cycle takes longer than the interval: too many\n   planes for `concurrency`, or many planes hanging to their `planeTimeout`.\n2. One plane `NO_VALUE` while the others are fresh: that plane's results are not being stored; look for\n   `could not store result` log lines and `planecheck_storage_errors_total`.\n3. Right after a start, every plane is `NO_VALUE` until its first check finishes; that is expected. After a\n   start that follows a clock step back, stored results stamped in the future also read `NO_VALUE`\n   (`result_expired`) until the next check.\n4. A `wall clock stepped; schedule re-armed` log line means the host clock jumped by `stepMs`; the schedule\n   follows the new clock on its own. Many `scheduled ticks missed` lines without such a step mean the event\n   loop was blocked for more than an interval.\n\n**Mitigate.** Restart the daemon if it is wedged; raise `schedule.concurrency` or lower `planeTimeout` if\ncycles overrun; free disk space or fix permissions if storage fails."
   }
 };
 
-// src/server/status-page.ts
+// src/server/runbook-link.ts
 var RUNBOOK_URL = "https://github.com/planecheck/planecheck/blob/main/docs/runbook.md";
+function runbookSectionUrl(status) {
+  const section = RUNBOOK[status];
+  return section ? `${RUNBOOK_URL}#${section.anchor}` : void 0;
+}
+
+// src/server/status-page.ts
 function scriptJson(value) {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 function renderStatusPage(status, nonce) {
   const guide = Object.fromEntries(
-    Object.entries(STATUS_GUIDE).map(([key, value]) => {
-      const section = RUNBOOK[key];
+    Object.entries(STATUS_GUIDE).map(([key2, value]) => {
+      const section = RUNBOOK[key2];
       return [
-        key,
+        key2,
         {
           meaning: value.meaning,
           nextStep: value.nextStep,
           diagnose: section?.diagnose ?? "",
           diagnoseByReason: section?.diagnoseByReason ?? [],
           mitigate: section?.mitigate ?? "",
-          runbook: section ? `${RUNBOOK_URL}#${section.anchor}` : ""
+          runbook: runbookSectionUrl(key2) ?? ""
         }
       ];
     })
@@ -977,6 +1303,7 @@ function renderStatusPage(status, nonce) {
 <header>
   <h1>planecheck</h1>
   <p id="banner" class="banner" role="status" aria-live="polite"></p>
+  <p id="heal-hold" class="banner bad" role="alert" hidden></p>
   <p class="meta" id="meta"></p>
 </header>
 <main>
@@ -1106,6 +1433,12 @@ var SCRIPT = String.raw`
     else { text = bad.length + (bad.length === 1 ? ' plane needs' : ' planes need') + ' attention'; kind = bad.some(function (p) { return p.status === 'FAILED'; }) ? 'bad' : 'warn'; }
     node.textContent = text;
     node.className = 'banner ' + kind;
+    var hold = data.selfHeal && data.selfHeal.held ? data.selfHeal : null;
+    var holdNode = document.getElementById('heal-hold');
+    holdNode.hidden = !hold;
+    holdNode.textContent = hold ? 'Self-heal is holding back: ' + hold.planes.length +
+      ' planes need repair at once (more than ' + hold.maxPlanesAtOnce + '), so no workflow is dispatched for any ' +
+      'of them until a person looks (since ' + ago(hold.heldSince) + '): ' + hold.planes.join(', ') : '';
     var counts = Object.keys(data.summary).filter(function (k) { return data.summary[k] > 0; })
       .map(function (k) { return data.summary[k] + ' ' + k; }).join(', ');
     document.getElementById('meta').textContent = counts + ' · checked every ' + data.scheduler.intervalSeconds +
@@ -1131,10 +1464,11 @@ var SCRIPT = String.raw`
     var availability = el('td', { text: pct(plane.availability.h1) + ' / ' + pct(plane.availability.h24) });
     var heal = el('td');
     var last = plane.selfHeal[0];
+    if (plane.selfHealHeld) heal.appendChild(el('strong', { text: 'held (mass incident) ' }));
     if (last) {
       heal.appendChild(el('span', { text: (last.outcome || last.status) + ' · ' + ago(last.dispatchedAt) }));
       if (last.runUrl) heal.appendChild(el('a', { className: 'small', href: last.runUrl, text: 'run ' + (last.runId || '') }));
-    } else heal.textContent = '–';
+    } else if (!plane.selfHealHeld) heal.textContent = '–';
     return el('tr', { 'data-plane': plane.name }, [el('th', { scope: 'row', text: plane.name }), statusCell, checked, steps, history, availability, heal]);
   }
 
@@ -1221,7 +1555,8 @@ function createRoutes(deps) {
     "/": () => statusPage(deps.status()),
     "/badge/": (url) => {
       const match = /^\/badge\/([^/]+)\.svg$/.exec(url.pathname);
-      const plane = match?.[1] ? decodeURIComponent(match[1]) : "";
+      const plane = match?.[1] ? decodePathSegment(match[1]) : "";
+      if (plane === void 0) return badPercentEncoding();
       if (!deps.planes.includes(plane)) return json({ error: "no such plane" }, 404);
       return {
         status: 200,
@@ -1230,6 +1565,16 @@ function createRoutes(deps) {
       };
     }
   };
+}
+function decodePathSegment(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return void 0;
+  }
+}
+function badPercentEncoding() {
+  return json({ error: "the path is not valid percent-encoding" }, 400);
 }
 function acceptsGzip(header) {
   return (header ?? "").split(",").some((entry) => {
@@ -1241,7 +1586,8 @@ function acceptsGzip(header) {
 function historyRoute(url, deps) {
   const match = /^\/api\/v1\/planes\/([^/]+)\/history$/.exec(url.pathname);
   if (!match?.[1]) return json({ error: "not found" }, 404);
-  const plane = decodeURIComponent(match[1]);
+  const plane = decodePathSegment(match[1]);
+  if (plane === void 0) return badPercentEncoding();
   if (!deps.planes.includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
   const raw = url.searchParams.get("limit");
   let limit = HISTORY_DEFAULT_LIMIT;
@@ -1290,6 +1636,8 @@ var iso = (ms) => ms === null ? null : new Date(ms).toISOString();
 function statusResponse(states, scheduler, extras, now) {
   const summary = Object.fromEntries(PLANE_STATUSES.map((status) => [status, 0]));
   for (const state of states) summary[state.status]++;
+  const hold = extras.healHold?.();
+  const heldPlanes = new Set(hold?.held ? hold.planes : []);
   return {
     generatedAt: iso(now),
     summary,
@@ -1298,6 +1646,14 @@ function statusResponse(states, scheduler, extras, now) {
       intervalSeconds: scheduler.intervalMs / 1e3,
       cacheTtlSeconds: scheduler.cacheTtlMs / 1e3,
       lastCycleFinishedAt: iso(scheduler.lastCycleFinishedAt)
+    },
+    selfHeal: {
+      enabled: hold !== void 0,
+      /** More than `maxPlanesAtOnce` planes need repair at once: nothing is dispatched until fewer do. */
+      held: hold?.held ?? false,
+      heldSince: iso(hold?.since ?? null),
+      planes: hold?.held ? hold.planes : [],
+      maxPlanesAtOnce: hold?.maxPlanesAtOnce ?? null
     },
     planes: states.map((state) => ({
       name: state.plane,
@@ -1314,7 +1670,9 @@ function statusResponse(states, scheduler, extras, now) {
         reason: result.reason
       })),
       availability: extras.availability?.(state.plane) ?? { h1: null, h24: null },
-      selfHeal: extras.healActions(state.plane)
+      selfHeal: extras.healActions(state.plane),
+      /** This plane needs repair, and the mass-incident hold keeps self-heal from starting it. */
+      selfHealHeld: heldPlanes.has(state.plane)
     }))
   };
 }
@@ -1323,6 +1681,394 @@ function statusResponse(states, scheduler, extras, now) {
 import Database from "better-sqlite3";
 import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
+
+// src/store/history-codec.ts
+var STATUS_CODES = ["HEALTHY", "NO_USER", "NO_ORACLE", "FAILED"];
+var OUTCOMES = ["ok", "not_found", "failed"];
+var HAS_REASON = 16;
+var HAS_DETAIL = 32;
+function statusCode(status) {
+  return STATUS_CODES.indexOf(status);
+}
+function statusFromCode(code) {
+  const status = STATUS_CODES[code];
+  if (status === void 0) throw new Error(`unknown stored status code ${code}`);
+  return status;
+}
+function toTenths(ms) {
+  return Number.isFinite(ms) && ms > 0 ? Math.round(ms * 10) : 0;
+}
+function fromTenths(tenths) {
+  return tenths / 10;
+}
+function encodeSteps(steps, reasonId) {
+  const bytes = [];
+  for (const step of steps) {
+    const stepIndex = STEP_NAMES.indexOf(step.step);
+    const outcomeIndex = OUTCOMES.indexOf(step.outcome);
+    if (stepIndex < 0) throw new Error(`cannot store step "${String(step.step)}": unknown step name`);
+    if (outcomeIndex < 0) throw new Error(`cannot store step outcome "${String(step.outcome)}"`);
+    const hasReason = step.reason !== void 0;
+    const hasDetail = step.detail !== void 0;
+    bytes.push(stepIndex | outcomeIndex << 2 | (hasReason ? HAS_REASON : 0) | (hasDetail ? HAS_DETAIL : 0));
+    pushVarint(bytes, toTenths(step.durationMs));
+    if (step.reason !== void 0) pushVarint(bytes, reasonId(step.reason));
+    if (step.detail !== void 0) {
+      const detail = Buffer.from(step.detail, "utf8");
+      pushVarint(bytes, detail.length);
+      for (const byte of detail) bytes.push(byte);
+    }
+  }
+  return Buffer.from(bytes);
+}
+function decodeSteps(blob, reasonText) {
+  const steps = [];
+  const at = { offset: 0 };
+  while (at.offset < blob.length) {
+    const head = blob[at.offset++] ?? 0;
+    const step = STEP_NAMES[head & 3];
+    const outcome = OUTCOMES[head >> 2 & 3];
+    if (step === void 0 || outcome === void 0) throw new Error(`corrupt stored steps (byte ${head})`);
+    const report = { step, outcome, durationMs: fromTenths(readVarint(blob, at)) };
+    if (head & HAS_REASON) report.reason = reasonText(readVarint(blob, at));
+    if (head & HAS_DETAIL) {
+      const length = readVarint(blob, at);
+      if (at.offset + length > blob.length) throw new Error("corrupt stored steps (truncated detail)");
+      report.detail = Buffer.from(blob.buffer, blob.byteOffset + at.offset, length).toString("utf8");
+      at.offset += length;
+    }
+    steps.push(report);
+  }
+  return steps;
+}
+function pushVarint(bytes, value) {
+  let rest = value;
+  while (rest >= 128) {
+    bytes.push(rest % 128 | 128);
+    rest = Math.floor(rest / 128);
+  }
+  bytes.push(rest);
+}
+function readVarint(blob, at) {
+  let value = 0;
+  let scale = 1;
+  for (; ; ) {
+    const byte = blob[at.offset++];
+    if (byte === void 0) throw new Error("corrupt stored steps (truncated number)");
+    value += (byte & 127) * scale;
+    if (byte < 128) return value;
+    scale *= 128;
+  }
+}
+
+// src/store/sqlite-history.ts
+var HOUR_MS = 36e5;
+var HISTORY_SCHEMA = `
+  CREATE TABLE planes (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+  CREATE TABLE reasons (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+  CREATE TABLE check_history (
+    plane_id INTEGER NOT NULL,
+    checked_at INTEGER NOT NULL, -- epoch milliseconds
+    status INTEGER NOT NULL, -- STATUS_CODES in history-codec.ts
+    reason_id INTEGER,
+    duration INTEGER NOT NULL, -- tenths of a millisecond
+    steps BLOB NOT NULL, -- encodeSteps in history-codec.ts
+    PRIMARY KEY (plane_id, checked_at)
+  ) WITHOUT ROWID;
+  CREATE TABLE check_hours (
+    plane_id INTEGER NOT NULL,
+    hour INTEGER NOT NULL, -- floor(epoch milliseconds / 3,600,000)
+    healthy INTEGER NOT NULL,
+    no_user INTEGER NOT NULL,
+    no_oracle INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    PRIMARY KEY (hour, plane_id) -- an hour's counts side by side: a cycle's writes touch a few pages
+  ) WITHOUT ROWID;`;
+var HEALTHY = statusCode("HEALTHY");
+var SqliteHistory = class {
+  #insert;
+  #addToHour;
+  #select;
+  #hoursFrom;
+  #between;
+  #oldest;
+  #deleteOne;
+  #dropEmptyHour;
+  #prune;
+  #addPlane;
+  #addReason;
+  #allPlanes;
+  #allReasons;
+  #planeIds = /* @__PURE__ */ new Map();
+  #planeNames = /* @__PURE__ */ new Map();
+  #reasonIds = /* @__PURE__ */ new Map();
+  #reasonTexts = /* @__PURE__ */ new Map();
+  constructor(db) {
+    this.#insert = db.prepare(
+      `INSERT INTO check_history (plane_id, checked_at, status, reason_id, duration, steps)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+    );
+    this.#addToHour = db.prepare(
+      `INSERT INTO check_hours (plane_id, hour, healthy, no_user, no_oracle, failed) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (hour, plane_id) DO UPDATE SET healthy = healthy + excluded.healthy,
+         no_user = no_user + excluded.no_user, no_oracle = no_oracle + excluded.no_oracle,
+         failed = failed + excluded.failed`
+    );
+    this.#select = db.prepare(
+      `SELECT checked_at, status, reason_id, duration, steps FROM check_history
+       WHERE plane_id = ? AND checked_at >= ? ORDER BY checked_at DESC LIMIT ?`
+    );
+    this.#hoursFrom = db.prepare(
+      `SELECT h.plane_id AS planeId, sum(h.healthy) AS healthy,
+         sum(h.healthy + h.no_user + h.no_oracle + h.failed) AS total
+       FROM check_hours h WHERE h.hour >= ? AND h.plane_id IN (SELECT value FROM json_each(?))
+       GROUP BY h.plane_id`
+    );
+    this.#between = db.prepare(
+      `SELECT j.value AS planeId, sum(r.status = ${HEALTHY}) AS healthy, count(*) AS total
+       FROM json_each(?) j CROSS JOIN check_history r
+         ON r.plane_id = j.value AND r.checked_at >= ? AND r.checked_at < ? GROUP BY j.value`
+    );
+    this.#oldest = db.prepare(
+      `SELECT r.plane_id AS planeId, r.checked_at AS checkedAt, r.status AS status
+       FROM planes p CROSS JOIN check_history r ON r.plane_id = p.id AND r.checked_at < ? LIMIT ?`
+    );
+    this.#deleteOne = db.prepare("DELETE FROM check_history WHERE plane_id = ? AND checked_at = ?");
+    this.#dropEmptyHour = db.prepare(
+      `DELETE FROM check_hours WHERE hour = ? AND plane_id = ?
+         AND healthy = 0 AND no_user = 0 AND no_oracle = 0 AND failed = 0`
+    );
+    this.#prune = db.transaction((before, batchSize) => {
+      const doomed = this.#oldest.all(before, batchSize);
+      const hours = new HourCounts();
+      for (const row of doomed) {
+        this.#deleteOne.run(row.planeId, row.checkedAt);
+        hours.add(row.planeId, row.checkedAt, row.status, -1);
+      }
+      for (const [planeId, hour, counts] of hours.entries()) {
+        this.#addToHour.run(planeId, hour, ...counts);
+        this.#dropEmptyHour.run(hour, planeId);
+      }
+      return doomed.length;
+    });
+    this.#addPlane = db.prepare(
+      "INSERT INTO planes (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id"
+    );
+    this.#addReason = db.prepare(
+      "INSERT INTO reasons (text) VALUES (?) ON CONFLICT (text) DO UPDATE SET text = excluded.text RETURNING id"
+    );
+    this.#allPlanes = db.prepare("SELECT id, name FROM planes");
+    this.#allReasons = db.prepare("SELECT id, text FROM reasons");
+    this.reload();
+  }
+  /** Reads the plane and reason ids again: after a rolled-back write, ids handed out in it are void. */
+  reload() {
+    this.#planeIds.clear();
+    this.#planeNames.clear();
+    this.#reasonIds.clear();
+    this.#reasonTexts.clear();
+    for (const { id, name } of this.#allPlanes.all())
+      this.#remember(this.#planeIds, this.#planeNames, name, id);
+    for (const { id, text: text2 } of this.#allReasons.all())
+      this.#remember(this.#reasonIds, this.#reasonTexts, text2, id);
+  }
+  /** Appends results in order and counts them into their hours. Run it inside a transaction. */
+  append(results) {
+    const hours = new HourCounts();
+    for (const result of results) {
+      const planeId = this.#planeId(result.plane);
+      const code = statusCode(result.status);
+      const reasonId = result.reason === null ? null : this.#reasonId(result.reason);
+      const steps = encodeSteps(result.steps, (reason) => this.#reasonId(reason));
+      const duration = toTenths(result.durationMs);
+      let checkedAt = result.checkedAt;
+      while (this.#insert.run(planeId, checkedAt, code, reasonId, duration, steps).changes === 0) checkedAt++;
+      hours.add(planeId, checkedAt, code, 1);
+    }
+    for (const [planeId, hour, counts] of hours.entries()) this.#addToHour.run(planeId, hour, ...counts);
+  }
+  /** The plane's results, newest first, at most `limit`, checked at or after `since`. */
+  recent(plane, limit, since) {
+    const planeId = this.#planeIds.get(plane);
+    if (planeId === void 0) return [];
+    return this.#select.all(planeId, since, limit).map((row) => ({
+      plane,
+      status: statusFromCode(row.status),
+      reason: row.reason_id === null ? null : this.#reasonText(row.reason_id),
+      checkedAt: row.checked_at,
+      durationMs: fromTenths(row.duration),
+      steps: decodeSteps(row.steps, (id) => this.#reasonText(id))
+    }));
+  }
+  /**
+   * Per plane (all, or those named), HEALTHY and all results checked at or after `since`: whole hours
+   * from `check_hours`, and the part of the first hour from the history itself, at most half an hour of
+   * it (the hour's count minus what came before `since`, or what came after it, whichever is shorter).
+   */
+  availability(since, planes) {
+    const ids = JSON.stringify(
+      planes === void 0 ? [...this.#planeNames.keys()] : planes.flatMap((plane) => this.#planeIds.get(plane) ?? [])
+    );
+    const hour = Math.floor(since / HOUR_MS);
+    const hourStart = hour * HOUR_MS;
+    const byId = /* @__PURE__ */ new Map();
+    const add = (rows, sign) => {
+      for (const row of rows) {
+        const counts = byId.get(row.planeId) ?? { healthy: 0, total: 0 };
+        counts.healthy += sign * row.healthy;
+        counts.total += sign * row.total;
+        byId.set(row.planeId, counts);
+      }
+    };
+    if ((since - hourStart) * 2 <= HOUR_MS) {
+      add(this.#hoursFrom.all(hour, ids), 1);
+      if (since > hourStart) add(this.#between.all(ids, hourStart, since), -1);
+    } else {
+      add(this.#hoursFrom.all(hour + 1, ids), 1);
+      add(this.#between.all(ids, since, hourStart + HOUR_MS), 1);
+    }
+    const byPlane = /* @__PURE__ */ new Map();
+    for (const [planeId, counts] of byId) {
+      const plane = this.#planeNames.get(planeId);
+      if (plane !== void 0 && counts.total > 0) byPlane.set(plane, counts);
+    }
+    return byPlane;
+  }
+  /**
+   * Deletes at most `batchSize` results older than `before`, oldest hours of each plane first, and takes
+   * them off their hours' counts (an hour left with none goes), so the counts always match the history
+   * kept. Returns how many results went.
+   */
+  prune(before, batchSize) {
+    return this.#prune(before, batchSize);
+  }
+  #planeId(plane) {
+    const known = this.#planeIds.get(plane);
+    if (known !== void 0) return known;
+    const id = returnedId(this.#addPlane.get(plane), "plane");
+    this.#remember(this.#planeIds, this.#planeNames, plane, id);
+    return id;
+  }
+  #reasonId(reason) {
+    const known = this.#reasonIds.get(reason);
+    if (known !== void 0) return known;
+    const id = returnedId(this.#addReason.get(reason), "reason");
+    this.#remember(this.#reasonIds, this.#reasonTexts, reason, id);
+    return id;
+  }
+  #reasonText(id) {
+    const text2 = this.#reasonTexts.get(id);
+    if (text2 === void 0)
+      throw new Error(`stored history names reason id ${id}, which is not in the database`);
+    return text2;
+  }
+  #remember(ids, names, name, id) {
+    ids.set(name, id);
+    names.set(id, name);
+  }
+};
+function returnedId(row, what) {
+  if (row === void 0) throw new Error(`storing a ${what} name returned no id`);
+  return row.id;
+}
+var HourCounts = class {
+  #byKey = /* @__PURE__ */ new Map();
+  add(planeId, checkedAt, code, delta) {
+    const hour = Math.floor(checkedAt / HOUR_MS);
+    const key2 = `${planeId}:${hour}`;
+    let entry = this.#byKey.get(key2);
+    if (entry === void 0) {
+      entry = [planeId, hour, [0, 0, 0, 0]];
+      this.#byKey.set(key2, entry);
+    }
+    entry[2][code] = (entry[2][code] ?? 0) + delta;
+  }
+  entries() {
+    return this.#byKey.values();
+  }
+};
+
+// src/store/wal-checkpointer.ts
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+var WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { fileMustExist: true });
+db.pragma('busy_timeout = 1000');
+parentPort.on('message', () => {
+  try {
+    const [row] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ ok: true, log: row.log, checkpointed: row.checkpointed });
+  } catch (error) {
+    parentPort.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) });
+  }
+});
+`;
+var WalCheckpointer = class {
+  #worker;
+  #timer;
+  #onError;
+  /** Waiting for the next checkpoint to start, and for the one running to end. */
+  #queued = [];
+  #running;
+  #closed = false;
+  #last;
+  constructor(path, options = {}) {
+    this.#onError = options.onError ?? (() => void 0);
+    this.#worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { path, driver: createRequire(import.meta.url).resolve("better-sqlite3") },
+      // A connection and a pragma: keep the thread's heap small.
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 }
+    });
+    this.#worker.unref();
+    this.#worker.on("message", (message) => {
+      const outcome = message.ok ? { log: message.log, checkpointed: message.checkpointed } : void 0;
+      if (outcome) this.#last = outcome;
+      if (!message.ok) this.#onError(new Error(`WAL checkpoint failed: ${message.message}`));
+      for (const resolve of this.#running ?? []) resolve(outcome);
+      this.#running = void 0;
+      if (this.#queued.length > 0) this.#start();
+    });
+    const failed = (error) => {
+      if (this.#closed) return;
+      this.close();
+      options.onFailed?.(error);
+    };
+    this.#worker.on("error", failed);
+    this.#worker.on("exit", (code) => failed(new Error(`the WAL checkpoint thread exited (${code})`)));
+    this.#timer = setInterval(() => void this.request(), options.intervalMs ?? 1e3).unref();
+  }
+  /**
+   * Checkpoints as soon as the thread is free. Resolves when a checkpoint that started after this call
+   * ends, with undefined when it failed or the checkpointer closed first.
+   */
+  request() {
+    if (this.#closed) return Promise.resolve(void 0);
+    const done = new Promise((resolve) => this.#queued.push(resolve));
+    if (this.#running === void 0) this.#start();
+    return done;
+  }
+  /** What the last checkpoint that succeeded found and did. */
+  get last() {
+    return this.#last;
+  }
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    for (const resolve of [...this.#running ?? [], ...this.#queued]) resolve(void 0);
+    void this.#worker.terminate();
+  }
+  #start() {
+    this.#running = this.#queued;
+    this.#queued = [];
+    this.#worker.postMessage("checkpoint");
+  }
+};
+
+// src/store/sqlite-store.ts
 var MIGRATIONS = [
   `CREATE TABLE latest_results (
      plane TEXT PRIMARY KEY,
@@ -1358,8 +2104,33 @@ var MIGRATIONS = [
      updated_at INTEGER NOT NULL
    );
    CREATE INDEX heal_actions_plane_time ON heal_actions (plane, dispatched_at);
-   CREATE INDEX heal_actions_time ON heal_actions (dispatched_at);`
+   CREATE INDEX heal_actions_time ON heal_actions (dispatched_at);`,
+  // Until when GitHub asked for no requests (epoch ms): one row, kept across restarts.
+  `CREATE TABLE github_backoff (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     until INTEGER NOT NULL
+   );`,
+  compactHistory
 ];
+var MIGRATION_BATCH = 5e3;
+var AUTOCHECKPOINT_PAGES = 100;
+var WAL_RESET_FRAMES = 16384;
+function compactHistory(db) {
+  db.exec("ALTER TABLE check_history RENAME TO check_history_v2");
+  db.exec(HISTORY_SCHEMA);
+  const history = new SqliteHistory(db);
+  const batch = db.prepare(
+    "SELECT * FROM check_history_v2 WHERE id > ? ORDER BY id LIMIT ?"
+  );
+  for (let after = 0; ; ) {
+    const rows = batch.all(after, MIGRATION_BATCH);
+    const last = rows.at(-1);
+    if (last === void 0) break;
+    history.append(rows.map(fromRow));
+    after = last.id;
+  }
+  db.exec("DROP TABLE check_history_v2");
+}
 var StoreError = class extends Error {
   name = "StoreError";
 };
@@ -1375,7 +2146,7 @@ function openSqliteStore(path, options = {}) {
 function openOrRecover(path, options) {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   try {
-    return new SqliteResultStore(openDatabase(path));
+    return new SqliteResultStore(openDatabase(path), options);
   } catch (error) {
     if (!isCorruption(error) || path === ":memory:") throw error;
     const stamp = (options.now?.() ?? /* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-");
@@ -1385,7 +2156,7 @@ function openOrRecover(path, options) {
       if (existsSync(path + suffix)) renameSync(path + suffix, movedTo + suffix);
     }
     options.onRecovered?.({ path, movedTo, cause: error instanceof Error ? error.message : String(error) });
-    return new SqliteResultStore(openDatabase(path));
+    return new SqliteResultStore(openDatabase(path), options);
   }
 }
 function openDatabase(path) {
@@ -1403,7 +2174,7 @@ function openDatabase(path) {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("journal_size_limit = 67108864");
-    db.pragma("wal_autocheckpoint = 1000");
+    db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     migrate(db, version);
     return db;
   } catch (error) {
@@ -1421,80 +2192,93 @@ function isCorruption(error) {
 function migrate(db, version) {
   for (let next = version; next < MIGRATIONS.length; next++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[next] ?? "");
+      const migration = MIGRATIONS[next] ?? "";
+      if (typeof migration === "string") db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${next + 1}`);
     }).immediate();
   }
 }
 var SqliteResultStore = class {
   #db;
+  #history;
   #upsertLatest;
-  #insertHistory;
   #selectLatest;
-  #selectHistory;
-  #pruneHistory;
-  #availability;
   #save;
-  constructor(db) {
+  #checkpointer;
+  /** A file database gets its checkpoints on a thread of their own (see WalCheckpointer). */
+  constructor(db, options = {}) {
     this.#db = db;
+    if (!db.memory) {
+      const onError = options.onCheckpointError ?? (() => void 0);
+      this.#checkpointer = new WalCheckpointer(db.name, {
+        onError,
+        onFailed: (error) => {
+          if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+          onError(error);
+        }
+      });
+      db.pragma("wal_autocheckpoint = 0");
+    }
+    this.#history = new SqliteHistory(db);
     this.#upsertLatest = db.prepare(
       `INSERT INTO latest_results (plane, status, reason, checked_at, duration_ms, steps)
        VALUES (@plane, @status, @reason, @checked_at, @duration_ms, @steps)
        ON CONFLICT (plane) DO UPDATE SET status = excluded.status, reason = excluded.reason,
          checked_at = excluded.checked_at, duration_ms = excluded.duration_ms, steps = excluded.steps`
     );
-    this.#insertHistory = db.prepare(
-      `INSERT INTO check_history (plane, status, reason, checked_at, duration_ms, steps)
-       VALUES (@plane, @status, @reason, @checked_at, @duration_ms, @steps)`
-    );
     this.#selectLatest = db.prepare("SELECT * FROM latest_results ORDER BY plane");
-    this.#selectHistory = db.prepare(
-      "SELECT * FROM check_history WHERE plane = ? AND checked_at >= ? ORDER BY checked_at DESC LIMIT ?"
-    );
-    this.#pruneHistory = db.prepare(
-      "DELETE FROM check_history WHERE id IN (SELECT id FROM check_history WHERE checked_at < ? LIMIT ?)"
-    );
-    this.#availability = db.prepare(
-      `SELECT plane, sum(status = 'HEALTHY') AS healthy, count(*) AS total
-       FROM check_history WHERE checked_at >= ? GROUP BY plane`
-    );
     this.#save = db.transaction((results) => {
-      for (const result of results) {
-        const row = toRow(result);
-        this.#upsertLatest.run(row);
-        this.#insertHistory.run(row);
-      }
+      const latest = /* @__PURE__ */ new Map();
+      for (const result of results) latest.set(result.plane, result);
+      for (const result of latest.values()) this.#upsertLatest.run(toRow(result));
+      this.#history.append(results);
     });
   }
   saveResult(result) {
-    this.#save([result]);
+    this.saveResults([result]);
   }
   saveResults(results) {
-    this.#save(results);
+    try {
+      this.#save(results);
+    } catch (error) {
+      this.#history.reload();
+      throw error;
+    }
   }
   latestResults() {
     return this.#selectLatest.all().map(fromRow);
   }
   history(plane, limit, since = 0) {
-    return this.#selectHistory.all(plane, since, limit).map(fromRow);
+    return this.#history.recent(plane, limit, since);
   }
-  availability(since) {
-    return new Map(
-      this.#availability.all(since).map((row) => [row.plane, { healthy: row.healthy, total: row.total }])
-    );
+  availability(since, planes) {
+    return this.#history.availability(since, planes);
   }
   pruneHistory(before, batchSize) {
-    return this.#pruneHistory.run(before, batchSize).changes;
+    return this.#history.prune(before, batchSize);
   }
-  /** Folds the WAL back into the database and truncates it. */
+  /**
+   * Folds the WAL back into the database: on the checkpoint thread when there is one, else here. The
+   * thread's checkpoints never block writes, so under steady writes the WAL may never start over; once it
+   * holds more than WAL_RESET_FRAMES, truncate it here (a stop of the event loop, but not a WAL without end).
+   */
   checkpoint() {
-    this.#db.pragma("wal_checkpoint(TRUNCATE)");
+    if (this.#checkpointer === void 0 || (this.#checkpointer.last?.log ?? 0) > WAL_RESET_FRAMES) {
+      this.#db.pragma("wal_checkpoint(TRUNCATE)");
+    }
+    void this.#checkpointer?.request();
+  }
+  /** A checkpoint on the checkpoint thread, awaited (undefined without one, or when it failed). */
+  checkpointInBackground() {
+    return this.#checkpointer?.request() ?? Promise.resolve(void 0);
   }
   /** The underlying handle, for checks such as `PRAGMA integrity_check` in tests and tools. */
   get database() {
     return this.#db;
   }
   close() {
+    this.#checkpointer?.close();
     if (this.#db.open) this.#db.close();
   }
 };
@@ -1515,15 +2299,27 @@ function fromRow(row) {
     reason: row.reason,
     checkedAt: row.checked_at,
     durationMs: row.duration_ms,
-    steps: JSON.parse(row.steps)
+    steps: parseSteps(row.steps)
   };
+}
+function parseSteps(json2) {
+  try {
+    const steps = JSON.parse(json2);
+    return Array.isArray(steps) ? steps : [];
+  } catch {
+    return [];
+  }
 }
 
 // src/store/plane-state.ts
-function isFresh(result, now, cacheTtlMs) {
-  return now - result.checkedAt < cacheTtlMs;
+function storedResultAge(checkedAt, wallNow) {
+  const age = wallNow - checkedAt;
+  return age < 0 ? Number.POSITIVE_INFINITY : age;
 }
-function planeState(plane, result, now, cacheTtlMs) {
+function isFresh(ageMs, cacheTtlMs) {
+  return ageMs < cacheTtlMs;
+}
+function planeState(plane, result, ageMs, cacheTtlMs, wallNow) {
   if (result === void 0) {
     return {
       plane,
@@ -1536,14 +2332,13 @@ function planeState(plane, result, now, cacheTtlMs) {
       lastStatus: null
     };
   }
-  const expiresAt = result.checkedAt + cacheTtlMs;
-  const fresh = isFresh(result, now, cacheTtlMs);
+  const fresh = isFresh(ageMs, cacheTtlMs);
   return {
     plane,
     status: fresh ? result.status : "NO_VALUE",
     reason: fresh ? result.reason : "result_expired",
     checkedAt: result.checkedAt,
-    expiresAt,
+    expiresAt: Number.isFinite(ageMs) ? Math.round(wallNow - ageMs + cacheTtlMs) : null,
     durationMs: result.durationMs,
     steps: result.steps,
     lastStatus: result.status
@@ -1555,14 +2350,24 @@ var RECENT_RESULTS = 30;
 var StatusBoard = class {
   #planes;
   #cacheTtlMs;
+  #clock;
   #latest = /* @__PURE__ */ new Map();
   #recent = /* @__PURE__ */ new Map();
   #version = 0;
   /** `initial`: the stored latest results; `recent`: a plane's stored history, newest first, for the strip. */
-  constructor(planes, cacheTtlMs, initial = [], recent = () => []) {
+  constructor(planes, cacheTtlMs, initial = [], recent = () => [], clock = systemClock) {
     this.#planes = planes;
     this.#cacheTtlMs = cacheTtlMs;
-    for (const result of initial) if (planes.includes(result.plane)) this.#latest.set(result.plane, result);
+    this.#clock = clock;
+    const wallNow = clock.wallNow();
+    const monoNow = clock.monoNow();
+    for (const result of initial) {
+      if (!planes.includes(result.plane)) continue;
+      this.#latest.set(result.plane, {
+        result,
+        receivedAt: monoNow - storedResultAge(result.checkedAt, wallNow)
+      });
+    }
     for (const plane of planes) {
       this.#recent.set(
         plane,
@@ -1584,56 +2389,85 @@ var StatusBoard = class {
   get version() {
     return this.#version;
   }
-  /** When the next fresh result turns NO_VALUE, or undefined when none is fresh. */
-  nextExpiry(now = Date.now()) {
+  /** Milliseconds until the next fresh result turns NO_VALUE, or undefined when none is fresh. */
+  msUntilNextExpiry() {
+    const monoNow = this.#clock.monoNow();
     let next;
-    for (const result of this.#latest.values()) {
-      const expiresAt = result.checkedAt + this.#cacheTtlMs;
-      if (expiresAt > now && (next === void 0 || expiresAt < next)) next = expiresAt;
+    for (const { receivedAt } of this.#latest.values()) {
+      const left = receivedAt + this.#cacheTtlMs - monoNow;
+      if (left > 0 && (next === void 0 || left < next)) next = left;
     }
     return next;
   }
   /** Records a new result and says whether the plane's visible status changed. */
-  update(result, now = Date.now()) {
-    const before = this.state(result.plane, now).status;
-    this.#latest.set(result.plane, result);
+  update(result) {
+    const before = this.state(result.plane).status;
+    this.#latest.set(result.plane, { result, receivedAt: this.#clock.monoNow() });
     this.#version++;
     const strip = this.#recent.get(result.plane);
     if (strip) {
       strip.push({ checkedAt: result.checkedAt, status: result.status, reason: result.reason });
       if (strip.length > RECENT_RESULTS) strip.shift();
     }
-    const after = this.state(result.plane, now);
+    const after = this.state(result.plane);
     return before === after.status ? void 0 : { plane: result.plane, from: before, to: after.status, reason: after.reason };
   }
-  state(plane, now = Date.now()) {
-    return planeState(plane, this.#latest.get(plane), now, this.#cacheTtlMs);
+  state(plane) {
+    const latest = this.#latest.get(plane);
+    const age = latest ? this.#clock.monoNow() - latest.receivedAt : Number.POSITIVE_INFINITY;
+    return planeState(plane, latest?.result, age, this.#cacheTtlMs, this.#clock.wallNow());
   }
-  states(now = Date.now()) {
-    return this.#planes.map((plane) => this.state(plane, now));
+  states() {
+    return this.#planes.map((plane) => this.state(plane));
   }
 };
 
 // src/store/availability.ts
+import { setImmediate as yieldToLoop2 } from "node:timers/promises";
 var AvailabilityCache = class {
   #store;
+  #planes;
   #maxAgeMs;
-  #computed;
-  constructor(store, maxAgeMs = 3e4) {
+  #chunkSize;
+  #onError;
+  #byPlane = /* @__PURE__ */ new Map();
+  #computedAt;
+  #refreshing;
+  constructor(store, planes, options = {}) {
     this.#store = store;
-    this.#maxAgeMs = maxAgeMs;
+    this.#planes = planes;
+    this.#maxAgeMs = options.maxAgeMs ?? 3e4;
+    this.#chunkSize = options.chunkSize ?? 50;
+    this.#onError = options.onError ?? (() => void 0);
   }
+  /** The plane's figures as last computed (nulls until the first computation ends). */
   get(plane, now = Date.now()) {
-    if (this.#computed === void 0 || now - this.#computed.at >= this.#maxAgeMs) {
-      const hour = this.#store.availability(now - 36e5);
-      const day = this.#store.availability(now - 864e5);
+    if (this.#computedAt === void 0 || now - this.#computedAt >= this.#maxAgeMs) void this.refresh(now);
+    return this.#byPlane.get(plane) ?? { h1: null, h24: null };
+  }
+  /** Recomputes every plane's figures as of `now`; joins a recomputation already under way. Never rejects. */
+  refresh(now = Date.now()) {
+    this.#refreshing ??= this.#compute(now).finally(() => {
+      this.#refreshing = void 0;
+    });
+    return this.#refreshing;
+  }
+  async #compute(now) {
+    try {
       const byPlane = /* @__PURE__ */ new Map();
-      for (const name of /* @__PURE__ */ new Set([...hour.keys(), ...day.keys()])) {
-        byPlane.set(name, { h1: ratio(hour.get(name)), h24: ratio(day.get(name)) });
+      for (let start = 0; start < this.#planes.length; start += this.#chunkSize) {
+        if (start > 0) await yieldToLoop2();
+        const planes = this.#planes.slice(start, start + this.#chunkSize);
+        const hour = this.#store.availability(now - 36e5, planes);
+        const day = this.#store.availability(now - 864e5, planes);
+        for (const plane of planes)
+          byPlane.set(plane, { h1: ratio(hour.get(plane)), h24: ratio(day.get(plane)) });
       }
-      this.#computed = { at: now, byPlane };
+      this.#byPlane = byPlane;
+    } catch (error) {
+      this.#onError(error);
     }
-    return this.#computed.byPlane.get(plane) ?? { h1: null, h24: null };
+    this.#computedAt = now;
   }
 };
 function ratio(counts) {
@@ -1677,8 +2511,8 @@ async function main() {
   if (values.demo) {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
       import("./chunks/sandbox-platform-LVTIWWAQ.js"),
-      import("./chunks/sandbox-github-ABSQ6VEB.js"),
-      import("./chunks/demo-PJXSOANB.js")
+      import("./chunks/sandbox-github-J73ELDLL.js"),
+      import("./chunks/demo-QVU4SRYV.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
     const platform = new SandboxPlatform({
@@ -1732,6 +2566,10 @@ ${HELP}`
   const log = createLogger(config.log.level, (line) => {
     if (stdoutOpen) process.stdout.write(line);
   });
+  process.on(
+    "SIGHUP",
+    () => log.warn("SIGHUP ignored: planecheck cannot reload its config; restart it to apply changes")
+  );
   const planeNames = config.workloadPlanes.map((plane) => plane.name);
   let recoveries = 0;
   const store = openSqliteStore(config.storage.path, {
@@ -1741,7 +2579,8 @@ ${HELP}`
         "database file was not a usable SQLite database: moved it aside and started a fresh one",
         event
       );
-    }
+    },
+    onCheckpointError: (error) => log.error("could not checkpoint the database WAL", { error: error.message })
   });
   openedAtStartup.push(() => store.close());
   const board = new StatusBoard(
@@ -1750,12 +2589,26 @@ ${HELP}`
     store.latestResults(),
     (plane) => store.history(plane, RECENT_RESULTS)
   );
-  const availability = new AvailabilityCache(store);
-  const metrics = new PlanecheckMetrics(planeNames, board);
+  const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
+  tlsExpiry.start();
+  const metrics = new PlanecheckMetrics(planeNames, board, {
+    tlsExpiry: () => tlsExpiry.expiries(),
+    selfHeal: config.selfHeal?.enabled === true && config.github !== void 0,
+    intervalMs: config.schedule.interval,
+    cacheTtlMs: config.schedule.cacheTtl,
+    onRenderError: (error) => log.error("could not render metrics; serving the previous ones", { error: getErrorMessage(error) })
+  });
+  const availability = new AvailabilityCache(store, planeNames, {
+    onError: (error) => {
+      metrics.recordStorageError("read");
+      log.error("could not compute availability", { error: getErrorMessage(error) });
+    }
+  });
   for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
   const checker = createChecker(config);
   openedAtStartup.push(() => checker.close());
-  let healer;
+  const shutdown = new AbortController();
+  let selfHeal;
   const cycle = new CheckCycle({
     planes: config.workloadPlanes,
     checker,
@@ -1764,26 +2617,26 @@ ${HELP}`
     metrics,
     log,
     historyRetentionMs: config.storage.historyRetention,
-    onResult: (result) => healer?.onResult(result)
+    onCycleFinished: (states) => selfHeal?.healer.afterCycle(states)
   });
-  const selfHeal = config.selfHeal;
-  const healSettings = selfHealSettings(selfHeal);
-  if (healSettings && config.github) {
-    const [{ createGithubClient }, { SelfHealer }, { SqliteHealLog }] = await Promise.all([
-      import("./chunks/octokit-client-NHAYNVVY.js"),
-      import("./chunks/self-healer-KYI4JNBQ.js"),
-      import("./chunks/sqlite-heal-log-VOSQXFJ5.js")
+  if (config.selfHeal?.enabled && config.github) {
+    const [{ createSelfHeal }, { SqliteHealLog }] = await Promise.all([
+      import("./chunks/create-self-heal-NVL2WZDO.js"),
+      import("./chunks/sqlite-heal-log-FXEZR5JN.js")
     ]);
-    healer = new SelfHealer({
-      settings: healSettings,
-      github: createGithubClient(config.github, { log }),
-      healLog: new SqliteHealLog(store.database),
+    const healLog = new SqliteHealLog(store.database);
+    metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
+    selfHeal = createSelfHeal({
+      config,
+      healLog,
       history: (plane, limit) => store.history(plane, limit),
-      recheck: (plane) => cycle.checkNow(plane),
+      recheck: (plane, signal2) => cycle.checkNow(plane, signal2),
       metrics,
-      log
+      log,
+      signal: shutdown.signal
     });
   }
+  const healer = selfHeal?.healer;
   const scheduler = new CycleScheduler({
     intervalMs: config.schedule.interval,
     runCycle: (signal2) => cycle.run(signal2),
@@ -1791,7 +2644,10 @@ ${HELP}`
       metrics.recordOverrun();
       log.warn("cycle skipped: the previous cycle is still running");
     },
-    onError: (error) => log.error("cycle failed", { error: getErrorMessage(error) })
+    onError: (error) => log.error("cycle failed", { error: getErrorMessage(error) }),
+    log,
+    onClockStep: (stepMs) => log.warn("wall clock stepped; schedule re-armed", { stepMs }),
+    onMissedTicks: (count) => log.warn("scheduled ticks missed", { count })
   });
   const currentStatus = () => statusResponse(
     board.states(),
@@ -1803,6 +2659,7 @@ ${HELP}`
     },
     {
       healActions: (plane) => healer?.recentActions(plane).map(healActionView) ?? [],
+      healHold: healer ? () => healer.hold() : void 0,
       recent: (plane) => board.recent(plane),
       availability: (plane) => availability.get(plane)
     },
@@ -1837,7 +2694,7 @@ ${HELP}`
     planes: planeNames.length,
     intervalSeconds: config.schedule.interval / 1e3,
     storage: config.storage.path,
-    selfHeal: healer ? selfHeal?.dryRun ? "dry-run" : "on" : "off"
+    selfHeal: healer ? config.selfHeal?.dryRun ? "dry-run" : "on" : "off"
   });
   if (sandbox) {
     process.stderr.write(
@@ -1857,13 +2714,13 @@ planecheck demo: ${planeNames.length} sandbox planes, checked every ${config.sch
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));
   });
+  shutdown.abort();
   log.info("shutting down", { signal });
   setTimeout(() => {
     log.error("shutdown took too long; exiting");
     process.exit(1);
   }, 1e4).unref();
-  await scheduler.stop();
-  await healer?.stop();
+  await Promise.all([scheduler.stop(), selfHeal?.stop()]);
   await closeServer(server);
   await checker.close();
   if (!cycle.flush(true)) log.error("some results could not be stored before shutdown");
