@@ -246,6 +246,38 @@ describe('self-heal against the sandbox GitHub', () => {
     }
   });
 
+  it('keeps the hold while part of the incident turns FAILED, and ends it once few enough planes are not HEALTHY', async () => {
+    const planes = ['flap-a', 'flap-b', 'flap-c', 'flap-d', 'flap-e', 'flap-f'];
+    const h = await startRig({
+      planes: Object.fromEntries(planes.map((plane) => [plane, 'no_user' as const])),
+    });
+    try {
+      await h.cycle();
+      assert.equal(h.healer.hold().held, true, 'six NO_USER planes with a limit of three');
+      // Half of the incident now fails differently (the control plane times out, say): still one incident.
+      for (const plane of ['flap-d', 'flap-e', 'flap-f']) h.platform.setScenario(plane, 'predict_500');
+      await h.cycle();
+      assert.equal(h.board.state('flap-d').status, 'FAILED');
+      assert.equal(h.healer.hold().held, true, 'three NO_USER and three FAILED planes of the incident');
+      assert.deepEqual(h.healer.hold().planes, planes);
+      assert.equal(h.github.requests.length, 0, 'no GitHub request while held');
+
+      // The FAILED planes recover: three planes of the incident are left, so self-heal repairs them.
+      for (const plane of ['flap-d', 'flap-e', 'flap-f']) h.platform.repair(plane);
+      await h.cycle();
+      assert.equal(h.healer.hold().held, false);
+      assert.deepEqual(
+        h
+          .dispatches()
+          .map((r) => (r.body as { inputs: Record<string, string> }).inputs.workload_plane)
+          .sort(),
+        ['flap-a', 'flap-b', 'flap-c'],
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
   it('never starts a second repair while a run for the plane is already going (another daemon, a CI job)', async () => {
     const h = await startRig({
       planes: { busy: 'no_user' },
@@ -358,6 +390,7 @@ describe('self-heal against the sandbox GitHub', () => {
       assert.equal(h.github.requests.length, 1);
       assert.equal(h.github.requests[0]?.status, 401);
       assert.equal(h.dispatches().length, 0);
+      assert.equal(h.healLog.forPlane('write-fails', 10).length, 0, 'the write failed');
       assert.ok(h.logs.some((line) => line.includes('unauthorized (401)')));
       const text = await h.metricsText();
       assert.equal(

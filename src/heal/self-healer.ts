@@ -60,7 +60,10 @@ export interface HealHold {
   held: boolean;
   /** Epoch milliseconds when the current mass incident was first seen; null when none. */
   since: number | null;
-  /** The planes that read NO_USER or NO_ORACLE after the last cycle (all of them, held or not). */
+  /**
+   * The planes that read NO_USER or NO_ORACLE after the last cycle (all of them, held or not); during a hold
+   * also the incident's planes that are not HEALTHY yet.
+   */
   planes: string[];
   maxPlanesAtOnce: number;
 }
@@ -97,6 +100,8 @@ export class SelfHealer {
   #reserved = 0;
   #refreshing: Promise<void> = Promise.resolve();
   #hold: HealHold;
+  /** The planes of the mass incident under way (see `findMassIncident`); empty when none. */
+  #incident: string[] = [];
 
   constructor(deps: SelfHealerDeps) {
     this.#deps = deps;
@@ -138,7 +143,8 @@ export class SelfHealer {
   /** Logs a mass incident once when it starts and once when it is over, not once per plane per cycle. */
   #updateHold(latest: readonly PlaneLatest[]): boolean {
     const { policy } = this.#deps.settings;
-    const incident = findMassIncident(latest, policy.maxPlanesAtOnce);
+    const incident = findMassIncident(latest, policy.maxPlanesAtOnce, this.#incident);
+    this.#incident = incident.incident;
     const wasHeld = this.#hold.held;
     const since = incident.held ? (this.#hold.since ?? this.#now()) : null;
     this.#hold = {
