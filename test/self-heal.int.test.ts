@@ -10,6 +10,7 @@ import { createLogger } from '../src/log/logger.js';
 import { healActionView, statusResponse } from '../src/server/status-api.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { GITHUB_TOKEN, startHealHarness as startRig } from './helpers/heal-harness.js';
+import { startHttpServer } from './helpers/servers.js';
 
 const TARGET = { owner: 'acme', repo: 'platform', workflow: 'production-smoke-test.yml', ref: 'main' };
 
@@ -275,6 +276,88 @@ describe('self-heal against the sandbox GitHub', () => {
       );
     } finally {
       await h.close();
+    }
+  });
+
+  it('does not dispatch when a mass incident starts while it lists the runs', async () => {
+    // A GitHub proxy that keeps the runs listings waiting until the test lets them through.
+    let upstream = '';
+    const waiting: (() => void)[] = [];
+    let listingsSeen = 0;
+    let onListing = () => {};
+    const proxy = await startHttpServer((req, res) => {
+      void (async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const path = req.url ?? '/';
+        if (req.method === 'GET' && /\/actions\/workflows\/[^/]+\/runs/.test(path)) {
+          const released = new Promise<void>((resolve) => waiting.push(resolve));
+          listingsSeen++;
+          onListing();
+          await released;
+        }
+        const headers: Record<string, string> = {};
+        for (const name of ['authorization', 'content-type', 'accept', 'user-agent']) {
+          const value = req.headers[name];
+          if (typeof value === 'string') headers[name] = value;
+        }
+        const answer = await fetch(`${upstream}${path}`, {
+          method: req.method,
+          headers,
+          body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+        });
+        const body = Buffer.from(await answer.arrayBuffer());
+        res
+          .writeHead(answer.status, {
+            'content-type': answer.headers.get('content-type') ?? 'application/json',
+            'content-length': String(body.length),
+          })
+          .end(body);
+      })().catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+    const h = await startRig({
+      planes: { 'race-a': 'no_user', 'race-b': 'no_user' },
+      githubConfig: (apiUrl) => {
+        upstream = apiUrl;
+        return { apiUrl: proxy.url, token: GITHUB_TOKEN };
+      },
+    });
+    try {
+      const bothListing = new Promise<void>((resolve) => {
+        onListing = () => {
+          if (listingsSeen === 2) resolve();
+        };
+      });
+      await h.cycle(false); // two planes: under the limit, so each starts toward a dispatch
+      await bothListing;
+      // The next cycle sees eight planes needing repair while both listings are still waiting.
+      const more = ['race-c', 'race-d', 'race-e', 'race-f', 'race-g', 'race-h'];
+      h.healer.afterCycle(
+        ['race-a', 'race-b', ...more].map((plane) => ({ plane, status: 'NO_USER' as const })),
+      );
+      assert.equal(h.healer.hold().held, true);
+      for (const release of waiting) release();
+      await h.healer.idle();
+      assert.equal(h.dispatches().length, 0, 'no dispatch once the hold started');
+      assert.equal(h.healLog.forPlane('race-a', 10).length, 0);
+      const text = await h.metricsText();
+      for (const plane of ['race-a', 'race-b']) {
+        assert.equal(
+          metricValue(
+            text,
+            'planecheck_self_heal_dispatches_total',
+            `workload_plane="${plane}",reason="NO_USER",outcome="held"`,
+          ),
+          1,
+          `${plane} counts as held`,
+        );
+      }
+    } finally {
+      for (const release of waiting) release();
+      await h.close();
+      await proxy.close();
     }
   });
 

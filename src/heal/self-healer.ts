@@ -310,6 +310,12 @@ export class SelfHealer {
       return;
     }
 
+    // Listing the runs can take seconds: a mass incident seen meanwhile, or shutdown, still stops the POST.
+    if (this.#hold.held || this.#stopping) {
+      this.#reserved--;
+      if (!this.#stopping) metrics.recordDispatch(plane, reason, 'held');
+      return;
+    }
     // The intent is stored before the request: a crash right after it can never cause a second dispatch.
     const action = healLog.insert(newAction(plane, reason, correlationId, this.#now(), 'dispatching'));
     this.#reserved--;
