@@ -361,6 +361,30 @@ describe('self-heal against the sandbox GitHub', () => {
     }
   });
 
+  it('a heal-log write that fails (disk full) does not use up a slot of the hourly cap', async () => {
+    const h = await startRig({
+      planes: { 'write-fails': 'no_user' },
+      selfHeal: { maxDispatchesPerHour: 1 },
+    });
+    try {
+      // A real SQLite failure on the heal log's insert, as a full disk gives.
+      h.store.database.exec(`CREATE TEMP TRIGGER heal_insert_fails BEFORE INSERT ON heal_actions
+        BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+      await h.cycle();
+      assert.equal(h.dispatches().length, 0);
+      assert.equal(h.healLog.forPlane('write-fails', 10).length, 0, 'the write failed');
+      assert.ok(
+        h.logs.some((line) => line.includes('self-heal task failed') && line.includes('write-fails')),
+        h.logs.join('\n'),
+      );
+      h.store.database.exec('DROP TRIGGER temp.heal_insert_fails');
+      await h.cycle();
+      assert.equal(h.dispatches().length, 1, 'the one attempt of the hour is still available');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('never starts a second repair while a run for the plane is already going (another daemon, a CI job)', async () => {
     const h = await startRig({
       planes: { busy: 'no_user' },

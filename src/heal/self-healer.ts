@@ -317,8 +317,13 @@ export class SelfHealer {
       return;
     }
     // The intent is stored before the request: a crash right after it can never cause a second dispatch.
-    const action = healLog.insert(newAction(plane, reason, correlationId, this.#now(), 'dispatching'));
-    this.#reserved--;
+    // A failed write (SQLite busy, disk full) must not keep its hourly-cap slot until a restart.
+    let action: HealAction;
+    try {
+      action = healLog.insert(newAction(plane, reason, correlationId, this.#now(), 'dispatching'));
+    } finally {
+      this.#reserved--;
+    }
     let dispatched: { runId?: number; runUrl?: string };
     try {
       dispatched = await this.#unlessStopping(dispatchWorkflow(github, target, inputs));
