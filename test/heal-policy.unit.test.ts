@@ -157,6 +157,71 @@ describe('findMassIncident', () => {
   });
 });
 
+describe('findMassIncident: how long a hold lasts', () => {
+  type Status = PlaneLatest['status'];
+  const cycle = (...statuses: Status[]): PlaneLatest[] =>
+    statuses.map((status, i) => ({ plane: `p${i}`, status }));
+  const U = 'NO_USER';
+  const O = 'NO_ORACLE';
+  const F = 'FAILED';
+  const V = 'NO_VALUE';
+  const H = 'HEALTHY';
+  /** Each case: cycles in order and whether each ends held (limit 3). */
+  const cases: [string, PlaneLatest[][], boolean[]][] = [
+    [
+      'part of the incident turning FAILED keeps the hold',
+      [cycle(U, U, U, U, U, U), cycle(U, U, U, F, F, F)],
+      [true, true],
+    ],
+    [
+      'the incident going stale (NO_VALUE) keeps the hold',
+      [cycle(U, U, U, U, U, U), cycle(V, V, V, V, V, V)],
+      [true, true],
+    ],
+    [
+      'the hold ends once no more than the limit of its planes are not HEALTHY',
+      [cycle(U, U, U, U, U, U), cycle(U, F, F, H, H, H)],
+      [true, false],
+    ],
+    [
+      'a plane that recovered and breaks again during the hold counts again',
+      [cycle(U, U, U, U, U), cycle(U, U, U, H, F), cycle(U, U, U, F, H)],
+      [true, true, true],
+    ],
+    [
+      'a plane needing repair during the hold joins the incident',
+      [cycle(U, U, U, U, H, H), cycle(U, U, H, F, O, H), cycle(U, U, H, F, F, F)],
+      [true, true, true],
+    ],
+    ['without a hold, FAILED never counts', [cycle(U, U, U, H, H), cycle(U, U, U, F, F)], [false, false]],
+    [
+      'after the hold ends, a new one needs more than the limit NO_USER/NO_ORACLE again',
+      [cycle(U, U, U, U, U), cycle(H, H, H, H, H), cycle(U, U, U, F, F)],
+      [true, false, false],
+    ],
+  ];
+  for (const [name, cycles, expected] of cases) {
+    it(name, () => {
+      let incident: string[] = [];
+      const held = cycles.map((latest) => {
+        const result = findMassIncident(latest, 3, incident);
+        incident = result.incident;
+        return result.held;
+      });
+      assert.deepEqual(held, expected);
+    });
+  }
+
+  it("counts the incident's planes that are not HEALTHY, and drops planes no longer configured", () => {
+    const first = findMassIncident(cycle(U, U, U, U, U), 3);
+    assert.deepEqual(first.incident, ['p0', 'p1', 'p2', 'p3', 'p4']);
+    const second = findMassIncident(cycle(F, V, U, H), 3, first.incident);
+    assert.equal(second.held, false, 'p4 is gone from the config; p3 is HEALTHY: three left');
+    assert.deepEqual(second.planes, ['p0', 'p1', 'p2']);
+    assert.deepEqual(second.incident, [], 'the hold is over');
+  });
+});
+
 describe('correlation', () => {
   it('finds a run by correlation id and by plane in its title', () => {
     const id = newCorrelationId(NOW);

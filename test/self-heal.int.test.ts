@@ -10,6 +10,7 @@ import { createLogger } from '../src/log/logger.js';
 import { healActionView, statusResponse } from '../src/server/status-api.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { GITHUB_TOKEN, startHealHarness as startRig } from './helpers/heal-harness.js';
+import { startHttpServer } from './helpers/servers.js';
 
 const TARGET = { owner: 'acme', repo: 'platform', workflow: 'production-smoke-test.yml', ref: 'main' };
 
@@ -246,6 +247,144 @@ describe('self-heal against the sandbox GitHub', () => {
     }
   });
 
+  it('keeps the hold while part of the incident turns FAILED, and ends it once few enough planes are not HEALTHY', async () => {
+    const planes = ['flap-a', 'flap-b', 'flap-c', 'flap-d', 'flap-e', 'flap-f'];
+    const h = await startRig({
+      planes: Object.fromEntries(planes.map((plane) => [plane, 'no_user' as const])),
+    });
+    try {
+      await h.cycle();
+      assert.equal(h.healer.hold().held, true, 'six NO_USER planes with a limit of three');
+      // Half of the incident now fails differently (the control plane times out, say): still one incident.
+      for (const plane of ['flap-d', 'flap-e', 'flap-f']) h.platform.setScenario(plane, 'predict_500');
+      await h.cycle();
+      assert.equal(h.board.state('flap-d').status, 'FAILED');
+      assert.equal(h.healer.hold().held, true, 'three NO_USER and three FAILED planes of the incident');
+      assert.deepEqual(h.healer.hold().planes, planes);
+      assert.equal(h.github.requests.length, 0, 'no GitHub request while held');
+
+      // The FAILED planes recover: three planes of the incident are left, so self-heal repairs them.
+      for (const plane of ['flap-d', 'flap-e', 'flap-f']) h.platform.repair(plane);
+      await h.cycle();
+      assert.equal(h.healer.hold().held, false);
+      assert.deepEqual(
+        h
+          .dispatches()
+          .map((r) => (r.body as { inputs: Record<string, string> }).inputs.workload_plane)
+          .sort(),
+        ['flap-a', 'flap-b', 'flap-c'],
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('does not dispatch when a mass incident starts while it lists the runs', async () => {
+    // A GitHub proxy that keeps the runs listings waiting until the test lets them through.
+    let upstream = '';
+    const waiting: (() => void)[] = [];
+    let listingsSeen = 0;
+    let onListing = () => {};
+    const proxy = await startHttpServer((req, res) => {
+      void (async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const path = req.url ?? '/';
+        if (req.method === 'GET' && /\/actions\/workflows\/[^/]+\/runs/.test(path)) {
+          const released = new Promise<void>((resolve) => waiting.push(resolve));
+          listingsSeen++;
+          onListing();
+          await released;
+        }
+        const headers: Record<string, string> = {};
+        for (const name of ['authorization', 'content-type', 'accept', 'user-agent']) {
+          const value = req.headers[name];
+          if (typeof value === 'string') headers[name] = value;
+        }
+        const answer = await fetch(`${upstream}${path}`, {
+          method: req.method,
+          headers,
+          body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+        });
+        const body = Buffer.from(await answer.arrayBuffer());
+        res
+          .writeHead(answer.status, {
+            'content-type': answer.headers.get('content-type') ?? 'application/json',
+            'content-length': String(body.length),
+          })
+          .end(body);
+      })().catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+    const h = await startRig({
+      planes: { 'race-a': 'no_user', 'race-b': 'no_user' },
+      githubConfig: (apiUrl) => {
+        upstream = apiUrl;
+        return { apiUrl: proxy.url, token: GITHUB_TOKEN };
+      },
+    });
+    try {
+      const bothListing = new Promise<void>((resolve) => {
+        onListing = () => {
+          if (listingsSeen === 2) resolve();
+        };
+      });
+      await h.cycle(false); // two planes: under the limit, so each starts toward a dispatch
+      await bothListing;
+      // The next cycle sees eight planes needing repair while both listings are still waiting.
+      const more = ['race-c', 'race-d', 'race-e', 'race-f', 'race-g', 'race-h'];
+      h.healer.afterCycle(
+        ['race-a', 'race-b', ...more].map((plane) => ({ plane, status: 'NO_USER' as const })),
+      );
+      assert.equal(h.healer.hold().held, true);
+      for (const release of waiting) release();
+      await h.healer.idle();
+      assert.equal(h.dispatches().length, 0, 'no dispatch once the hold started');
+      assert.equal(h.healLog.forPlane('race-a', 10).length, 0);
+      const text = await h.metricsText();
+      for (const plane of ['race-a', 'race-b']) {
+        assert.equal(
+          metricValue(
+            text,
+            'planecheck_self_heal_dispatches_total',
+            `workload_plane="${plane}",reason="NO_USER",outcome="held"`,
+          ),
+          1,
+          `${plane} counts as held`,
+        );
+      }
+    } finally {
+      for (const release of waiting) release();
+      await h.close();
+      await proxy.close();
+    }
+  });
+
+  it('a heal-log write that fails (disk full) does not use up a slot of the hourly cap', async () => {
+    const h = await startRig({
+      planes: { 'write-fails': 'no_user' },
+      selfHeal: { maxDispatchesPerHour: 1 },
+    });
+    try {
+      // A real SQLite failure on the heal log's insert, as a full disk gives.
+      h.store.database.exec(`CREATE TEMP TRIGGER heal_insert_fails BEFORE INSERT ON heal_actions
+        BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+      await h.cycle();
+      assert.equal(h.dispatches().length, 0);
+      assert.equal(h.healLog.forPlane('write-fails', 10).length, 0, 'the write failed');
+      assert.ok(
+        h.logs.some((line) => line.includes('self-heal task failed') && line.includes('write-fails')),
+        h.logs.join('\n'),
+      );
+      h.store.database.exec('DROP TRIGGER temp.heal_insert_fails');
+      await h.cycle();
+      assert.equal(h.dispatches().length, 1, 'the one attempt of the hour is still available');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('never starts a second repair while a run for the plane is already going (another daemon, a CI job)', async () => {
     const h = await startRig({
       planes: { busy: 'no_user' },
@@ -358,6 +497,7 @@ describe('self-heal against the sandbox GitHub', () => {
       assert.equal(h.github.requests.length, 1);
       assert.equal(h.github.requests[0]?.status, 401);
       assert.equal(h.dispatches().length, 0);
+      assert.equal(h.healLog.forPlane('write-fails', 10).length, 0, 'the write failed');
       assert.ok(h.logs.some((line) => line.includes('unauthorized (401)')));
       const text = await h.metricsText();
       assert.equal(

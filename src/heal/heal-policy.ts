@@ -111,22 +111,45 @@ export interface PlaneLatest {
 }
 
 export interface MassIncident {
-  /** More than `maxPlanesAtOnce` planes need repair: no dispatch for any of them. */
+  /** More than `maxPlanesAtOnce` planes count against the limit: no dispatch for any of them. */
   held: boolean;
-  /** The planes that read NO_USER or NO_ORACLE, sorted. */
+  /**
+   * The planes counted against the limit, sorted: those reading NO_USER or NO_ORACLE and, during a hold, the
+   * incident's other planes that are not HEALTHY yet.
+   */
   planes: string[];
+  /** While held: every plane that has needed repair since the hold began, for the next cycle. Else empty. */
+  incident: string[];
 }
 
 /**
  * Whether the planes that need repair are too many to repair automatically. Pure. "At the same time" is the
- * latest fresh status of every plane once a cycle has finished (a stale result reads NO_VALUE and does not
- * count): many planes losing their user at once is far more often a control-plane problem than many deleted
- * users, and starting a production workflow for each would make it worse.
+ * latest fresh status of every plane once a cycle has finished: many planes losing their user at once is far
+ * more often a control-plane problem than many deleted users, and starting a production workflow for each
+ * would make it worse.
+ *
+ * A hold starts when more than `maxPlanesAtOnce` planes read NO_USER or NO_ORACLE (FAILED and a stale
+ * NO_VALUE do not count). Once held, a plane stays part of the incident until the hold ends, and the hold
+ * lasts while more than `maxPlanesAtOnce` of the incident's planes are not HEALTHY (any status but HEALTHY
+ * counts, so an incident that turns partly FAILED or stale is still held). `incident` is the previous
+ * result's `incident` (empty when not held); planes no longer configured drop out of it.
  */
-export function findMassIncident(latest: readonly PlaneLatest[], maxPlanesAtOnce: number): MassIncident {
+export function findMassIncident(
+  latest: readonly PlaneLatest[],
+  maxPlanesAtOnce: number,
+  incident: readonly string[] = [],
+): MassIncident {
+  const members = new Set(incident);
   const planes = latest
-    .filter((entry) => isHealable(entry.status))
+    .filter((entry) => isHealable(entry.status) || (members.has(entry.plane) && entry.status !== 'HEALTHY'))
     .map((entry) => entry.plane)
     .sort();
-  return { held: planes.length > maxPlanesAtOnce, planes };
+  const held = planes.length > maxPlanesAtOnce;
+  const next = held
+    ? latest
+        .filter((entry) => members.has(entry.plane) || isHealable(entry.status))
+        .map((entry) => entry.plane)
+        .sort()
+    : [];
+  return { held, planes, incident: next };
 }

@@ -60,7 +60,10 @@ export interface HealHold {
   held: boolean;
   /** Epoch milliseconds when the current mass incident was first seen; null when none. */
   since: number | null;
-  /** The planes that read NO_USER or NO_ORACLE after the last cycle (all of them, held or not). */
+  /**
+   * The planes that read NO_USER or NO_ORACLE after the last cycle (all of them, held or not); during a hold
+   * also the incident's planes that are not HEALTHY yet.
+   */
   planes: string[];
   maxPlanesAtOnce: number;
 }
@@ -97,6 +100,8 @@ export class SelfHealer {
   #reserved = 0;
   #refreshing: Promise<void> = Promise.resolve();
   #hold: HealHold;
+  /** The planes of the mass incident under way (see `findMassIncident`); empty when none. */
+  #incident: string[] = [];
 
   constructor(deps: SelfHealerDeps) {
     this.#deps = deps;
@@ -138,7 +143,8 @@ export class SelfHealer {
   /** Logs a mass incident once when it starts and once when it is over, not once per plane per cycle. */
   #updateHold(latest: readonly PlaneLatest[]): boolean {
     const { policy } = this.#deps.settings;
-    const incident = findMassIncident(latest, policy.maxPlanesAtOnce);
+    const incident = findMassIncident(latest, policy.maxPlanesAtOnce, this.#incident);
+    this.#incident = incident.incident;
     const wasHeld = this.#hold.held;
     const since = incident.held ? (this.#hold.since ?? this.#now()) : null;
     this.#hold = {
@@ -304,9 +310,20 @@ export class SelfHealer {
       return;
     }
 
+    // Listing the runs can take seconds: a mass incident seen meanwhile, or shutdown, still stops the POST.
+    if (this.#hold.held || this.#stopping) {
+      this.#reserved--;
+      if (!this.#stopping) metrics.recordDispatch(plane, reason, 'held');
+      return;
+    }
     // The intent is stored before the request: a crash right after it can never cause a second dispatch.
-    const action = healLog.insert(newAction(plane, reason, correlationId, this.#now(), 'dispatching'));
-    this.#reserved--;
+    // A failed write (SQLite busy, disk full) must not keep its hourly-cap slot until a restart.
+    let action: HealAction;
+    try {
+      action = healLog.insert(newAction(plane, reason, correlationId, this.#now(), 'dispatching'));
+    } finally {
+      this.#reserved--;
+    }
     let dispatched: { runId?: number; runUrl?: string };
     try {
       dispatched = await this.#unlessStopping(dispatchWorkflow(github, target, inputs));
