@@ -65769,9 +65769,12 @@ function countConsecutiveHealable(statuses) {
   }
   return count;
 }
-function findMassIncident(latest, maxPlanesAtOnce) {
-  const planes = latest.filter((entry) => isHealable(entry.status)).map((entry) => entry.plane).sort();
-  return { held: planes.length > maxPlanesAtOnce, planes };
+function findMassIncident(latest, maxPlanesAtOnce, incident = []) {
+  const members2 = new Set(incident);
+  const planes = latest.filter((entry) => isHealable(entry.status) || members2.has(entry.plane) && entry.status !== "HEALTHY").map((entry) => entry.plane).sort();
+  const held = planes.length > maxPlanesAtOnce;
+  const next = held ? latest.filter((entry) => members2.has(entry.plane) || isHealable(entry.status)).map((entry) => entry.plane).sort() : [];
+  return { held, planes, incident: next };
 }
 
 // src/heal/self-healer.ts
@@ -65799,6 +65802,8 @@ var SelfHealer = class {
   #reserved = 0;
   #refreshing = Promise.resolve();
   #hold;
+  /** The planes of the mass incident under way (see `findMassIncident`); empty when none. */
+  #incident = [];
   constructor(deps) {
     this.#deps = deps;
     this.#stopDeadline = new Deadline(void 0, "self-heal", this.#stop.signal);
@@ -65835,7 +65840,8 @@ var SelfHealer = class {
   /** Logs a mass incident once when it starts and once when it is over, not once per plane per cycle. */
   #updateHold(latest) {
     const { policy } = this.#deps.settings;
-    const incident = findMassIncident(latest, policy.maxPlanesAtOnce);
+    const incident = findMassIncident(latest, policy.maxPlanesAtOnce, this.#incident);
+    this.#incident = incident.incident;
     const wasHeld = this.#hold.held;
     const since = incident.held ? this.#hold.since ?? this.#now() : null;
     this.#hold = {
@@ -65985,8 +65991,17 @@ var SelfHealer = class {
       });
       return;
     }
-    const action = healLog.insert(newAction(plane, reason, correlationId, this.#now(), "dispatching"));
-    this.#reserved--;
+    if (this.#hold.held || this.#stopping) {
+      this.#reserved--;
+      if (!this.#stopping) metrics.recordDispatch(plane, reason, "held");
+      return;
+    }
+    let action;
+    try {
+      action = healLog.insert(newAction(plane, reason, correlationId, this.#now(), "dispatching"));
+    } finally {
+      this.#reserved--;
+    }
     let dispatched;
     try {
       dispatched = await this.#unlessStopping(dispatchWorkflow(github, target, inputs));

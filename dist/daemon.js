@@ -2621,7 +2621,7 @@ ${HELP}`
   });
   if (config.selfHeal?.enabled && config.github) {
     const [{ createSelfHeal }, { SqliteHealLog }] = await Promise.all([
-      import("./chunks/create-self-heal-NVL2WZDO.js"),
+      import("./chunks/create-self-heal-B3DF3ZIB.js"),
       import("./chunks/sqlite-heal-log-FXEZR5JN.js")
     ]);
     const healLog = new SqliteHealLog(store.database);
