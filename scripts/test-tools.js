@@ -30,6 +30,17 @@ export const TEST_TOOLS = [
     debianPackage: 'systemd',
     usedBy: 'the systemd unit check (systemd-analyze verify)',
   },
+  // The container-image test runs the Dockerfile's `npm ci`, which compiles better-sqlite3 from source.
+  { command: 'python3', debianPackage: 'python3', usedBy: 'the container-image test (node-gyp)' },
+  { command: 'make', debianPackage: 'make', usedBy: 'the container-image test (node-gyp)' },
+  { command: 'g++', debianPackage: 'g++', usedBy: 'the container-image test (node-gyp)' },
+  { command: 'openssl', debianPackage: 'openssl', usedBy: 'the TLS certificate expiry test' },
+  {
+    command: 'unshare',
+    debianPackage: 'util-linux',
+    usedBy: 'the hanging-resolver test (a private mount of resolv.conf)',
+  },
+  { command: 'mount', debianPackage: 'mount', usedBy: 'the hanging-resolver test' },
 ];
 
 /** The absolute path of `command` on `path`, or undefined. */

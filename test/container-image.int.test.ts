@@ -134,7 +134,7 @@ describe('the container image (Dockerfile), built without a Docker engine', () =
     const [build, runtime] = stages;
     assert.equal(build?.image, runtime?.image);
     const major = /^node:(\d+)[.-]/.exec(build?.image ?? '');
-    assert.ok(major?.[1] && Number(major[1]) >= 22, `${build?.image}: a Node with engines >=20.15`);
+    assert.ok(major?.[1] && Number(major[1]) >= 22, `${build?.image}: a Node that meets engines (>=20.19)`);
     assert.ok(build?.steps.some((step) => step.keyword === 'RUN' && TOOLCHAIN.test(step.args)));
     assert.ok(!runtime?.steps.some((step) => step.keyword === 'RUN' && TOOLCHAIN.test(step.args)));
     assert.ok(runtime?.steps.some((step) => step.keyword === 'USER' && step.args === 'node'));

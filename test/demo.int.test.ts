@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -6,7 +8,7 @@ import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEMO_PLANES } from '../src/sandbox/demo.js';
 import { eventually, startDaemon } from './helpers/daemon.js';
-import { runNode } from './helpers/run.js';
+import { ROOT, runNode } from './helpers/run.js';
 import { startSilentServer } from './helpers/servers.js';
 
 interface PlaneView {
@@ -117,6 +119,34 @@ describe('the demo (npm start)', () => {
     } finally {
       if (held) await new Promise((resolve) => holder.close(resolve));
     }
+  });
+
+  it('npm start: SIGTERM to npm stops the daemon too (npm execs it), leaving nothing listening', async () => {
+    const npm = spawn('npm', ['start', '--', '--listen', '127.0.0.1:0'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const closed = once(npm, 'close');
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no 'planecheck started' line: ${output}`)), 60_000);
+      npm.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const found = /"msg":"planecheck started","url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
+        if (found?.[1]) {
+          clearTimeout(timer);
+          resolve(found[1]);
+        }
+      });
+    });
+    try {
+      assert.equal((await fetch(`${url}/healthz`)).status, 200);
+    } finally {
+      npm.kill('SIGTERM');
+      await closed;
+    }
+    await assert.rejects(fetch(`${url}/healthz`), 'the daemon ended with npm: nothing answers on its port');
   });
 
   it('exits at once, naming the option, on a bad --listen', async () => {

@@ -18,7 +18,8 @@ describe('start-up problems: one line, exit 2, nothing created', () => {
 
   for (const [version, ok] of [
     ['20.14.0', false],
-    ['20.15.0', true],
+    ['20.18.1', false],
+    ['20.19.0', true],
     ['20.20.2', true],
     ['18.20.4', false],
     ['22.0.0', true],

@@ -4,9 +4,15 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { TEST_TOOLS } from '../scripts/test-tools.js';
 import { ROOT } from './helpers/run.js';
 
 const SCRIPT = join(ROOT, 'scripts/test-tools.js');
+
+/** Every tool of the list but `missing`. */
+function allBut(missing: string[]): string[] {
+  return [...new Set(TEST_TOOLS.map((tool) => tool.command))].filter((command) => !missing.includes(command));
+}
 
 /** A directory holding executables of the given names, to stand in for a machine that has only those tools. */
 function pathWith(commands: string[]): string {
@@ -54,14 +60,7 @@ describe('the test tool check (scripts/test-tools.js, first step of npm test and
   });
 
   it('as an unprivileged user, stops at once naming what is missing and the one command to run', () => {
-    const dir = pathWith([
-      'promtool',
-      'prometheus',
-      'prometheus-alertmanager',
-      'amtool',
-      'chromium',
-      'systemd-analyze',
-    ]);
+    const dir = pathWith(allBut(['prometheus-pushgateway', 'faketime']));
     dirs.push(dir);
     // setpriv comes from /usr/bin, which the check itself must not see (it would find the real tools there).
     const run = runCheck(dir, true);
@@ -79,15 +78,7 @@ describe('the test tool check (scripts/test-tools.js, first step of npm test and
   });
 
   it('without apt-get at hand, names the command instead of trying to install', () => {
-    const dir = pathWith([
-      'promtool',
-      'prometheus',
-      'prometheus-pushgateway',
-      'prometheus-alertmanager',
-      'amtool',
-      'faketime',
-      'systemd-analyze',
-    ]);
+    const dir = pathWith(allBut(['chromium']));
     dirs.push(dir);
     const run = runCheck(dir, false);
     assert.equal(run.status, 1, run.stderr);
@@ -101,6 +92,64 @@ describe('the test tool check (scripts/test-tools.js, first step of npm test and
       run.stderr,
     );
   });
+
+  // The install path needs root (apt-get refuses anyone else); CI runs as root, and there it must not be skipped.
+  const root = process.getuid?.() === 0;
+  const installSkip = root ? false : process.env.CI === 'true' ? false : 'needs root (CI runs it as root)';
+
+  /**
+   * A stand-in apt-get that logs its arguments and exits `exitCode`; on `install` it creates the commands named in
+   * `provides`, as the real one would install packages, in its own directory (which is on PATH).
+   */
+  function stubAptGet(provides: string[], exitCode = 0): { dir: string; log: string } {
+    const dir = pathWith(allBut(['prometheus-pushgateway', 'faketime']));
+    const log = join(dir, 'apt-get.log');
+    const creates = provides.map(
+      (command) => `printf '#!/bin/sh\\n' > "${dir}/${command}"; /bin/chmod 755 "${dir}/${command}"`,
+    );
+    writeFileSync(
+      join(dir, 'apt-get'),
+      `#!/bin/sh\necho "$*" >> "${log}"\nif [ "$1" = install ] && [ ${exitCode} = 0 ]; then ${creates.join('; ') || ':'}; fi\nexit ${exitCode}\n`,
+    );
+    chmodSync(join(dir, 'apt-get'), 0o755);
+    return { dir, log };
+  }
+
+  it('as root with apt-get, installs the missing packages and then passes', { skip: installSkip }, () => {
+    assert.ok(root, 'the install path needs root');
+    const { dir, log } = stubAptGet(['prometheus-pushgateway', 'faketime']);
+    dirs.push(dir);
+    const run = runCheck(dir, false);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /installing missing tools with apt-get \(prometheus-pushgateway faketime\)/);
+    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), [
+      'update -qq',
+      'install -y -qq --no-install-recommends prometheus-pushgateway faketime',
+    ]);
+  });
+
+  it('as root, a failing apt-get install fails the check, saying so', { skip: installSkip }, () => {
+    const { dir } = stubAptGet([], 100);
+    dirs.push(dir);
+    const run = runCheck(dir, false);
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /apt-get update failed \(exit 100\)/);
+  });
+
+  it(
+    'as root, a tool still missing after apt-get install fails the check, naming it',
+    { skip: installSkip },
+    () => {
+      const { dir } = stubAptGet(['prometheus-pushgateway']);
+      dirs.push(dir);
+      const run = runCheck(dir, false);
+      assert.equal(run.status, 1, run.stderr);
+      assert.match(
+        run.stderr,
+        /still missing after apt-get install:\n {2}faketime \(Debian package faketime\)/,
+      );
+    },
+  );
 
   it('.ci/run, npm test and the CI workflow run the same check first', () => {
     const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8');

@@ -1,8 +1,9 @@
 /**
- * The oldest Node.js planecheck runs on: `zlib.crc32` (the gzip'd /metrics) arrived in 20.15.0. Kept with
- * `engines` in package.json; the entries check it first so an older Node gets one line, not a TypeError later.
+ * The oldest Node.js planecheck runs on: undici 7 (the platform client) declares >= 20.18.1, the dev tools
+ * (eslint) ^20.19.0, and `zlib.crc32` (the gzip'd /metrics) needs 20.15. Kept with `engines` in package.json;
+ * the entries check it first so an older Node gets one line, not a TypeError later.
  */
-export const NODE_FLOOR = '20.15.0';
+export const NODE_FLOOR = '20.19.0';
 
 function parts(version: string): number[] {
   return version
