@@ -36,8 +36,9 @@ describe('planecheck_tls_cert_expiry_timestamp_seconds from a real daemon', () =
     const config = join(dir, 'planecheck.yaml');
     writeFileSync(
       config,
-      `schedule: { interval: 1s, cacheTtl: 3s, planeTimeout: 800ms }
-platform: { controlPlaneUrl: "${platform.url}", apiKey: "${API_KEY}", requestTimeout: 700ms, pollInterval: 20ms }
+      // Generous deadlines: the first cycle (at start) must pass on a busy machine; nothing here waits for them.
+      `schedule: { interval: 10s, cacheTtl: 30s, planeTimeout: 8s }
+platform: { controlPlaneUrl: "${platform.url}", apiKey: "${API_KEY}", requestTimeout: 5s, pollInterval: 20ms }
 workloadPlanes:
   - { name: secure, inferenceUrl: "${proxy.url}/planes/secure" }
   - { name: plain, inferenceUrl: "${platform.inferenceUrl('plain')}" }
@@ -76,7 +77,18 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
       .trim()
       .replace('notAfter=', '');
     assert.equal(Number(line), Date.parse(notAfter) / 1000);
-    const text = await (await fetch(`${url}/metrics`)).text();
+    // Once both planes have a result, the plain one has had its check too: it never gets an expiry series.
+    const text = await eventually(
+      async () => {
+        const body = await (await fetch(`${url}/metrics`)).text();
+        return /^planecheck_last_check_timestamp_seconds\{workload_plane="plain"\} /m.test(body) &&
+          /^planecheck_last_check_timestamp_seconds\{workload_plane="secure"\} /m.test(body)
+          ? body
+          : undefined;
+      },
+      20_000,
+      'a result for both planes',
+    );
     assert.doesNotMatch(text, /planecheck_tls_cert_expiry_timestamp_seconds\{workload_plane="plain"\}/);
     assert.match(
       text,
