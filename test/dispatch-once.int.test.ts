@@ -41,6 +41,16 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
       { kind: 'bad_gateway_after_forwarding' },
       'server_error (502)',
     ],
+    [
+      'GitHub starts the run and a proxy answers 408 (a status GitHub never refuses with)',
+      {
+        kind: 'answer_after_forwarding',
+        status: 408,
+        headers: { 'content-type': 'text/html' },
+        body: '<html>408 Request Timeout</html>',
+      },
+      'unexpected_status (408)',
+    ],
   ] as const) {
     it(`${name}: one POST, one run, found by correlation id and followed; the cause is recorded`, async () => {
       const { h, proxy } = await healThroughProxy(action);
@@ -48,6 +58,7 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
         await h.cycle();
         const spoiled = await proxy.waitFor((r) => r.method === 'POST');
         assert.equal(spoiled.answeredBy, action.kind === 'hang_after_forwarding' ? 'hung' : 'proxy');
+        assert.equal(h.github.requests.filter((r) => r.method === 'POST').length, 1, 'GitHub acted');
 
         assert.equal(h.dispatches().length, 1, 'GitHub saw exactly one dispatch');
         assert.equal(proxy.seen.filter((r) => r.method === 'POST').length, 1, 'one POST was sent');
@@ -76,6 +87,35 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
       }
     });
   }
+
+  it('a 200 whose workflow_run_id is no number: dispatched, its run found by correlation id, never sent again', async () => {
+    const { h, proxy } = await healThroughProxy({
+      kind: 'answer_after_forwarding',
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workflow_run_id: '42', html_url: 'https://github.com/acme/platform/runs/42' }),
+    });
+    try {
+      await h.cycle();
+      assert.equal((await proxy.waitFor((r) => r.method === 'POST')).status, 200);
+      await h.cycle();
+      await h.cycle();
+      assert.equal(proxy.seen.filter((r) => r.method === 'POST').length, 1, 'one POST in three cycles');
+      assert.equal(h.github.runs.length, 1);
+      const [attempt, ...others] = h.healLog.forPlane('once', 10);
+      assert.equal(others.length, 0);
+      assert.equal(attempt?.error, null);
+      assert.equal(attempt?.runId, h.github.runs[0]?.id, 'the run was found by its correlation id');
+      assert.equal(attempt?.outcome, 'fixed');
+      const text = await h.metricsText();
+      const labels = (outcome: string) => `workload_plane="once",reason="NO_USER",outcome="${outcome}"`;
+      assert.equal(metricValue(text, 'planecheck_self_heal_dispatches_total', labels('dispatched')), 1);
+      assert.equal(metricValue(text, 'planecheck_self_heal_dispatches_total', labels('error')), 0);
+    } finally {
+      await h.close();
+      await proxy.close();
+    }
+  });
 
   it('a 502 after which no run ever turns up: still never sent again; the attempt ends lost after runTimeout', async () => {
     const clock = { at: Date.now() };
