@@ -4,7 +4,12 @@ import { Octokit } from 'octokit';
 import type { Config } from '../config/schema.js';
 import { getErrorMessage, type Logger } from '../log/logger.js';
 import { GithubBackoffError } from './github-error.js';
-import { rateLimitStopUntil, type GithubAnswer, type GithubBackoffStore } from './rate-limit-stop.js';
+import {
+  capRateLimitStop,
+  rateLimitStopUntil,
+  type GithubAnswer,
+  type GithubBackoffStore,
+} from './rate-limit-stop.js';
 
 export type GithubConfig = NonNullable<Config['github']>;
 export type GithubClient = Octokit;
@@ -33,6 +38,7 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
  */
 export function createGithubClient(config: GithubConfig, options: GithubClientOptions): GithubClient {
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const now = options.now ?? Date.now;
   const common = {
     baseUrl: config.apiUrl,
     userAgent: 'planecheck',
@@ -41,7 +47,10 @@ export function createGithubClient(config: GithubConfig, options: GithubClientOp
     // shutdown cannot cancel.
     retry: { doNotRetry: DO_NOT_RETRY, retries: 1 },
     throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false },
-    request: { fetch: fetchWithDeadline(requestTimeoutMs), signal: options.signal },
+    request: {
+      fetch: fetchUnlessStopped(fetchWithDeadline(requestTimeoutMs), options.backoff, now),
+      signal: options.signal,
+    },
   };
   return gateOnRateLimits(buildClient(config, common, options), options);
 }
@@ -79,8 +88,19 @@ function gateOnRateLimits(octokit: Octokit, options: GithubClientOptions): Octok
   const { backoff, log } = options;
   const now = options.now ?? Date.now;
   const observe = (answer: GithubAnswer, request: string) => {
-    const until = rateLimitStopUntil(answer, now());
-    if (until === undefined || until <= backoff.githubBackoffUntil()) return;
+    const at = now();
+    const asked = rateLimitStopUntil(answer, at);
+    if (asked === undefined) return;
+    const until = capRateLimitStop(asked, at);
+    if (until < asked) {
+      log.warn('GitHub rate limit asks for a longer stop than planecheck honours; stopping for at most 1 h', {
+        asked: Number.isFinite(asked) ? new Date(asked).toISOString() : String(asked),
+        until: new Date(until).toISOString(),
+        status: answer.status,
+        request,
+      });
+    }
+    if (until <= backoff.githubBackoffUntil()) return;
     try {
       backoff.stopGithubUntil(until);
     } catch (error: unknown) {
@@ -103,6 +123,9 @@ function gateOnRateLimits(octokit: Octokit, options: GithubClientOptions): Octok
       observe({ status: response.status, headers: response.headers, message: '' }, name);
       return response;
     } catch (error: unknown) {
+      // The stop was found by the check at send time (fetchUnlessStopped): nothing was sent.
+      const cause = (error as { cause?: unknown }).cause;
+      if (cause instanceof GithubBackoffError) throw cause;
       const { status, response, message } = error as {
         status?: unknown;
         response?: { headers?: GithubAnswer['headers'] };
@@ -138,6 +161,22 @@ function expiryAwareCache(marginMs: number) {
     set(key: string, value: string): void {
       entries.set(key, value);
     },
+  };
+}
+
+/**
+ * The rate-limit stop checked again when a request is actually sent: octokit's throttling queue can hold
+ * a request (writes go out 1 s apart) after the gate let it in, and a stop may have begun meanwhile.
+ */
+function fetchUnlessStopped(
+  send: typeof fetch,
+  backoff: GithubBackoffStore,
+  now: () => number,
+): typeof fetch {
+  return (input, init) => {
+    const until = backoff.githubBackoffUntil();
+    if (now() < until) return Promise.reject(new GithubBackoffError(until));
+    return send(input, init);
   };
 }
 
