@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
+import { SqliteHealLog } from '../src/store/sqlite-heal-log.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { GITHUB_TOKEN, startHealHarness } from './helpers/heal-harness.js';
 import { startGithubProxy, type ProxyAction } from './helpers/github-proxy.js';
 
@@ -114,6 +116,43 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
     } finally {
       await h.close();
       await proxy.close();
+    }
+  });
+
+  it("shutdown while dispatches wait in octokit's write queue: those never sent are not left dispatching", async () => {
+    let upstream = '';
+    const proxy = await startGithubProxy({ upstream: () => upstream, rules: [] });
+    const h = await startHealHarness({
+      planes: { first: 'no_user', second: 'no_user', third: 'no_user' },
+      githubConfig: (apiUrl) => {
+        upstream = apiUrl;
+        return { apiUrl: proxy.url, token: GITHUB_TOKEN };
+      },
+    });
+    try {
+      await h.cycle(false);
+      // octokit sends writes a second apart: the other two are still queued when the first is seen.
+      await proxy.waitFor((r) => r.method === 'POST');
+    } finally {
+      await h.close();
+      await proxy.close();
+    }
+    assert.equal(proxy.seen.filter((r) => r.method === 'POST').length, 1, 'one POST was sent');
+    const store = openSqliteStore(h.dbPath); // what the next start finds
+    try {
+      const healLog = new SqliteHealLog(store.database);
+      const attempts = ['first', 'second', 'third'].flatMap((plane) => healLog.forPlane(plane, 10));
+      assert.equal(attempts.length, 3);
+      const notSent = attempts.filter((a) => a.error === 'not sent: shutdown');
+      assert.equal(notSent.length, 2, JSON.stringify(attempts.map((a) => [a.status, a.error])));
+      assert.ok(notSent.every((a) => a.status === 'dispatch_failed'));
+      assert.deepEqual(
+        healLog.unfinished().map((a) => a.plane),
+        attempts.filter((a) => !notSent.includes(a)).map((a) => a.plane),
+        'only the attempt that was sent is followed after a restart',
+      );
+    } finally {
+      store.close();
     }
   });
 

@@ -47,12 +47,25 @@ export function createGithubClient(config: GithubConfig, options: GithubClientOp
     // shutdown cannot cancel.
     retry: { doNotRetry: DO_NOT_RETRY, retries: 1 },
     throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false },
-    request: {
-      fetch: fetchUnlessStopped(fetchWithDeadline(requestTimeoutMs), options.backoff, now),
-      signal: options.signal,
-    },
+    request: { fetch: clientFetch(), signal: options.signal },
   };
-  return gateOnRateLimits(buildClient(config, common, options), options);
+  const client = gateOnRateLimits(buildClient(config, common, options), options);
+  sendReportingFetches.set(client, clientFetch);
+  return client;
+
+  function clientFetch(onSend?: () => void): typeof fetch {
+    return fetchUnlessStopped(fetchWithDeadline(requestTimeoutMs, onSend), options.backoff, now);
+  }
+}
+
+const sendReportingFetches = new WeakMap<GithubClient, (onSend: () => void) => typeof fetch>();
+
+/**
+ * The client's own fetch, calling `onSend` when a request really goes out: not while it waits in octokit's
+ * queue, nor when the rate-limit stop or shutdown ends it there. For one request: `request: { fetch }`.
+ */
+export function fetchReportingSend(github: GithubClient, onSend: () => void): typeof fetch | undefined {
+  return sendReportingFetches.get(github)?.(onSend);
 }
 
 function buildClient(
@@ -181,8 +194,11 @@ function fetchUnlessStopped(
 }
 
 /** fetch with a deadline, also when the caller brought a signal of its own (shutdown). */
-function fetchWithDeadline(timeoutMs: number): typeof fetch {
+function fetchWithDeadline(timeoutMs: number, onSend?: () => void): typeof fetch {
   return (input, init) => {
+    // Shut down while queued: fetch would refuse it too, but `onSend` must not hear of it.
+    if (init?.signal?.aborted) return Promise.reject(init.signal.reason as Error);
+    onSend?.();
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
     return fetch(input, { ...init, signal });

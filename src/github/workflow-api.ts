@@ -1,5 +1,5 @@
 import { GithubError, toGithubError } from './github-error.js';
-import type { GithubClient } from './octokit-client.js';
+import { fetchReportingSend, type GithubClient } from './octokit-client.js';
 
 export { GithubBackoffError, GithubError, toGithubError, type GithubErrorKind } from './github-error.js';
 
@@ -30,7 +30,10 @@ export async function dispatchWorkflow(
   github: GithubClient,
   target: WorkflowTarget,
   inputs: Record<string, string>,
+  /** Called when the request actually leaves for GitHub (not while it waits in octokit's queue). */
+  onSend?: () => void,
 ): Promise<{ runId?: number; runUrl?: string }> {
+  const fetch = onSend === undefined ? undefined : fetchReportingSend(github, onSend);
   const route = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches' as const;
   const params = {
     owner: target.owner,
@@ -40,7 +43,7 @@ export async function dispatchWorkflow(
     inputs,
     // Never sent twice by the retry plugin: after a timeout or 5xx GitHub may have started the run, and
     // only a look for it by correlation id (the caller's job) can tell.
-    request: { retries: 0 },
+    request: { retries: 0, ...(fetch && { fetch }) },
   };
   try {
     const response = await github.request(route, { ...params, return_run_details: true });
