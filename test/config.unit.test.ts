@@ -370,6 +370,20 @@ describe('loadConfigFile', () => {
     const config = await loadConfigFile(path, ENV);
     assert.equal(config.github?.app?.privateKey, pem);
   });
+
+  it('checks an inline github.app.privateKey as PEM too, naming the field', () => {
+    const app = (key: string) =>
+      variant('  token: ${GITHUB_TOKEN}', `  app: { appId: 1, installationId: 2, privateKey: ${key} }`);
+    assert.deepEqual(issuesOf(app('"not a key"')), [
+      {
+        path: 'github.app.privateKey',
+        message: 'not a PEM private key (expected -----BEGIN ... PRIVATE KEY-----)',
+      },
+    ]);
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n';
+    const config = parseConfig(app(JSON.stringify(pem)), ENV);
+    assert.equal(config.github?.app?.privateKey, pem);
+  });
 });
 
 describe('durations', () => {

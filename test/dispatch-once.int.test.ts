@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
+import { SqliteHealLog } from '../src/store/sqlite-heal-log.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { GITHUB_TOKEN, startHealHarness } from './helpers/heal-harness.js';
 import { startGithubProxy, type ProxyAction } from './helpers/github-proxy.js';
 
@@ -41,6 +43,16 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
       { kind: 'bad_gateway_after_forwarding' },
       'server_error (502)',
     ],
+    [
+      'GitHub starts the run and a proxy answers 408 (a status GitHub never refuses with)',
+      {
+        kind: 'answer_after_forwarding',
+        status: 408,
+        headers: { 'content-type': 'text/html' },
+        body: '<html>408 Request Timeout</html>',
+      },
+      'unexpected_status (408)',
+    ],
   ] as const) {
     it(`${name}: one POST, one run, found by correlation id and followed; the cause is recorded`, async () => {
       const { h, proxy } = await healThroughProxy(action);
@@ -48,6 +60,7 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
         await h.cycle();
         const spoiled = await proxy.waitFor((r) => r.method === 'POST');
         assert.equal(spoiled.answeredBy, action.kind === 'hang_after_forwarding' ? 'hung' : 'proxy');
+        assert.equal(h.github.requests.filter((r) => r.method === 'POST').length, 1, 'GitHub acted');
 
         assert.equal(h.dispatches().length, 1, 'GitHub saw exactly one dispatch');
         assert.equal(proxy.seen.filter((r) => r.method === 'POST').length, 1, 'one POST was sent');
@@ -76,6 +89,72 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
       }
     });
   }
+
+  it('a 200 whose workflow_run_id is no number: dispatched, its run found by correlation id, never sent again', async () => {
+    const { h, proxy } = await healThroughProxy({
+      kind: 'answer_after_forwarding',
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workflow_run_id: '42', html_url: 'https://github.com/acme/platform/runs/42' }),
+    });
+    try {
+      await h.cycle();
+      assert.equal((await proxy.waitFor((r) => r.method === 'POST')).status, 200);
+      await h.cycle();
+      await h.cycle();
+      assert.equal(proxy.seen.filter((r) => r.method === 'POST').length, 1, 'one POST in three cycles');
+      assert.equal(h.github.runs.length, 1);
+      const [attempt, ...others] = h.healLog.forPlane('once', 10);
+      assert.equal(others.length, 0);
+      assert.equal(attempt?.error, null);
+      assert.equal(attempt?.runId, h.github.runs[0]?.id, 'the run was found by its correlation id');
+      assert.equal(attempt?.outcome, 'fixed');
+      const text = await h.metricsText();
+      const labels = (outcome: string) => `workload_plane="once",reason="NO_USER",outcome="${outcome}"`;
+      assert.equal(metricValue(text, 'planecheck_self_heal_dispatches_total', labels('dispatched')), 1);
+      assert.equal(metricValue(text, 'planecheck_self_heal_dispatches_total', labels('error')), 0);
+    } finally {
+      await h.close();
+      await proxy.close();
+    }
+  });
+
+  it("shutdown while dispatches wait in octokit's write queue: those never sent are not left dispatching", async () => {
+    let upstream = '';
+    const proxy = await startGithubProxy({ upstream: () => upstream, rules: [] });
+    const h = await startHealHarness({
+      planes: { first: 'no_user', second: 'no_user', third: 'no_user' },
+      githubConfig: (apiUrl) => {
+        upstream = apiUrl;
+        return { apiUrl: proxy.url, token: GITHUB_TOKEN };
+      },
+    });
+    try {
+      await h.cycle(false);
+      // octokit sends writes a second apart: the other two are still queued when the first is seen.
+      await proxy.waitFor((r) => r.method === 'POST');
+    } finally {
+      await h.close();
+      await proxy.close();
+    }
+    assert.equal(proxy.seen.filter((r) => r.method === 'POST').length, 1, 'one POST was sent');
+    const store = openSqliteStore(h.dbPath); // what the next start finds
+    try {
+      const healLog = new SqliteHealLog(store.database);
+      const attempts = ['first', 'second', 'third'].flatMap((plane) => healLog.forPlane(plane, 10));
+      assert.equal(attempts.length, 3);
+      const notSent = attempts.filter((a) => a.error === 'not sent: shutdown');
+      assert.equal(notSent.length, 2, JSON.stringify(attempts.map((a) => [a.status, a.error])));
+      assert.ok(notSent.every((a) => a.status === 'dispatch_failed'));
+      assert.deepEqual(
+        healLog.unfinished().map((a) => a.plane),
+        attempts.filter((a) => !notSent.includes(a)).map((a) => a.plane),
+        'only the attempt that was sent is followed after a restart',
+      );
+    } finally {
+      store.close();
+    }
+  });
 
   it('a 502 after which no run ever turns up: still never sent again; the attempt ends lost after runTimeout', async () => {
     const clock = { at: Date.now() };

@@ -149,6 +149,108 @@ describe('GitHub rate limits stop every GitHub call until the time GitHub named'
     }
   });
 
+  it("a 429 on the first of three queued dispatches: the two still in octokit's write queue are never sent", async () => {
+    const clock = handClock();
+    let upstream = '';
+    const proxy = await startGithubProxy({
+      upstream: () => upstream,
+      clock: () => clock.at,
+      rules: [
+        {
+          method: 'POST',
+          path: /\/dispatches$/,
+          action: {
+            kind: 'answer',
+            status: 429,
+            headers: { 'retry-after': '20', 'content-type': 'application/json' },
+            body: JSON.stringify({ message: 'Too Many Requests' }),
+          },
+          times: 1,
+        },
+      ],
+    });
+    const h = await startHealHarness({
+      planes: { one: 'no_user', two: 'no_user', three: 'no_user' },
+      now: clock.now,
+      githubConfig: (apiUrl) => {
+        upstream = apiUrl;
+        return { apiUrl: proxy.url, token: GITHUB_TOKEN };
+      },
+    });
+    try {
+      // Not waiting for self-heal to be idle: a run started by a POST that got through would be followed
+      // for runTimeout on the hand clock.
+      await h.cycle(false);
+      const latest = () => ['one', 'two', 'three'].flatMap((plane) => h.healLog.forPlane(plane, 10));
+      await until(
+        () => latest().length === 3 && latest().every((a) => a.status !== 'dispatching'),
+        'all three dispatches to be answered or refused',
+      );
+      const attempts = latest();
+      assert.equal(proxy.seen.filter((r) => r.method === 'POST').length, 1, 'one POST left the client');
+      assert.equal(h.dispatches().length, 0);
+      assert.deepEqual(
+        attempts.map((a) => [a.status, a.error]).sort(),
+        [
+          ['dispatch_failed', 'rate_limited'],
+          ['dispatch_failed', 'rate_limited'],
+          ['dispatch_failed', 'rate_limited (429)'],
+        ],
+        'the two held back are refused by the stop, not sent',
+      );
+      assert.equal(h.healLog.githubBackoffUntil(), clock.at + 20_000);
+    } finally {
+      await h.close();
+      await proxy.close();
+    }
+  });
+
+  it('a proxy asking for retry-after: 999999999 stops GitHub calls for one hour only, and says so', async () => {
+    const clock = handClock();
+    let upstream = '';
+    const proxy = await startGithubProxy({
+      upstream: () => upstream,
+      clock: () => clock.at,
+      rules: [
+        {
+          method: 'GET',
+          path: /\/runs/,
+          action: {
+            kind: 'answer',
+            status: 429,
+            headers: { 'retry-after': '999999999', 'content-type': 'text/plain' },
+            body: 'Too Many Requests',
+          },
+          times: 1,
+        },
+      ],
+    });
+    const h = await startHealHarness({
+      planes: { capped: 'no_user' },
+      now: clock.now,
+      githubConfig: (apiUrl) => {
+        upstream = apiUrl;
+        return { apiUrl: proxy.url, token: GITHUB_TOKEN };
+      },
+    });
+    try {
+      await h.cycle();
+      const stop = clock.at + 3_600_000;
+      assert.equal(h.healLog.githubBackoffUntil(), stop);
+      assert.ok(
+        h.logs.some((line) => line.includes('longer stop than planecheck honours')),
+        'the cut is logged',
+      );
+      clock.at = stop;
+      await h.cycle();
+      assert.equal(h.dispatches().length, 1, 'dispatched once the hour is over');
+      assert.equal(h.healLog.forPlane('capped', 10)[0]?.outcome, 'fixed');
+    } finally {
+      await h.close();
+      await proxy.close();
+    }
+  });
+
   it('a secondary rate limit while following the run: polling stops until then, then follows it to the end', async () => {
     const clock = handClock();
     let upstream = '';

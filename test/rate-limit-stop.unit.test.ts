@@ -1,7 +1,24 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { toGithubError } from '../src/github/github-error.js';
-import { rateLimitStopUntil, type GithubAnswer } from '../src/github/rate-limit-stop.js';
+import { createGithubClient, type GithubConfig } from '../src/github/octokit-client.js';
+import {
+  capRateLimitStop,
+  MAX_RATE_LIMIT_STOP_MS,
+  rateLimitStopUntil,
+  type GithubAnswer,
+} from '../src/github/rate-limit-stop.js';
+import { createLogger } from '../src/log/logger.js';
+
+/** A real client, as the daemon builds it, with no stored stop. */
+function clientFor(config: GithubConfig) {
+  return createGithubClient(config, {
+    log: createLogger('error', () => undefined),
+    backoff: { githubBackoffUntil: () => 0, stopGithubUntil: () => undefined },
+  });
+}
 
 const NOW = 1_800_000_000_000;
 const SECONDARY = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
@@ -104,6 +121,18 @@ describe('rateLimitStopUntil', () => {
   }
 });
 
+describe('capRateLimitStop', () => {
+  it('keeps a stop of up to an hour and cuts a longer one (a bogus retry-after or reset) to an hour', () => {
+    assert.equal(capRateLimitStop(NOW + 20_000, NOW), NOW + 20_000);
+    assert.equal(capRateLimitStop(NOW + MAX_RATE_LIMIT_STOP_MS, NOW), NOW + 3_600_000);
+    const bogus = rateLimitStopUntil(
+      { status: 429, headers: { 'retry-after': '999999999' }, message: '' },
+      NOW,
+    );
+    assert.equal(capRateLimitStop(bogus ?? 0, NOW), NOW + 3_600_000);
+  });
+});
+
 describe('toGithubError: what happened to a request', () => {
   it('a request that timed out is `timeout`, not the 500 octokit gives it', () => {
     const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
@@ -117,12 +146,18 @@ describe('toGithubError: what happened to a request', () => {
     assert.equal(failure.outcomeUnknown, true);
   });
 
-  it('a refused connection is `network`; a real 502 answer is `server_error (502)`', () => {
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
-      status: 500,
-      request: {},
-    });
+  it('a refused connection is `network`; a real 502 answer is `server_error (502)`', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const github = clientFor({ apiUrl: `http://127.0.0.1:${port}`, token: 'ghp_x' });
+    const refused = await github.request('GET /repos/{owner}/{repo}', { owner: 'a', repo: 'b' }).then(
+      () => assert.fail('expected the connection to be refused'),
+      (error: unknown) => error,
+    );
     assert.equal(toGithubError(refused).summary, 'network');
+    assert.equal(toGithubError(refused).outcomeUnknown, true);
     const answered = Object.assign(new Error('Bad Gateway'), {
       status: 502,
       request: {},
@@ -132,8 +167,40 @@ describe('toGithubError: what happened to a request', () => {
     assert.equal(toGithubError(answered).outcomeUnknown, true);
   });
 
+  it('an App private key that is no key is `auth_failed`, not `network`, and nothing is sent', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const github = clientFor({
+        apiUrl: `http://127.0.0.1:${port}`,
+        app: { appId: 1, installationId: 2, privateKey: 'not a key' },
+      });
+      const failed = await github.request('GET /repos/{owner}/{repo}', { owner: 'a', repo: 'b' }).then(
+        () => assert.fail('expected the auth to fail'),
+        (error: unknown) => error,
+      );
+      assert.equal(toGithubError(failed).summary, 'auth_failed');
+      assert.deepEqual(seen, [], 'no request left the client');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("a status GitHub does not refuse with (a proxy's 408, a 3xx) leaves the outcome unknown", () => {
+    for (const status of [304, 307, 408, 418]) {
+      const error = Object.assign(new Error('odd'), { status, request: {}, response: { headers: {} } });
+      assert.equal(toGithubError(error).summary, `unexpected_status (${status})`);
+      assert.equal(toGithubError(error).outcomeUnknown, true, String(status));
+    }
+  });
+
   it('a definitive refusal leaves no doubt', () => {
-    for (const status of [401, 403, 404, 422, 429]) {
+    for (const status of [400, 401, 403, 404, 409, 410, 422, 429]) {
       const error = Object.assign(new Error('no'), { status, request: {}, response: { headers: {} } });
       assert.equal(toGithubError(error).outcomeUnknown, false, String(status));
     }

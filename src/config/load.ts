@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, parseConfig } from './parse.js';
-import type { Config } from './schema.js';
+import { isPemPrivateKey, type Config } from './schema.js';
 
 /** Where the config comes from: `--config FILE`, else `PLANECHECK_CONFIG`. */
 export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
@@ -41,7 +41,7 @@ async function withPrivateKeyFile(config: Config, source: string): Promise<Confi
       source,
     );
   }
-  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+  if (!isPemPrivateKey(privateKey)) {
     throw new ConfigError(
       [{ path: field, message: `${app.privateKeyPath} does not hold a PEM private key` }],
       source,

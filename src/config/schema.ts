@@ -233,10 +233,19 @@ const SelfHeal = z.strictObject({
   runTimeout: duration(1_000, 86_400_000).default(7_200_000),
 });
 
+/** Whether text holds a PEM private key (PKCS#1 or PKCS#8), as GitHub hands out for an App. */
+export function isPemPrivateKey(text: string): boolean {
+  return /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text);
+}
+
 const GithubApp = z
   .strictObject({
     appId: z.union([z.int().positive(), z.string().regex(/^\d+$/, 'expected a numeric app id')]),
-    privateKey: nonEmpty.optional(),
+    // Checked here, not when the first token is minted: a bad key would otherwise only show as every
+    // self-heal attempt failing.
+    privateKey: nonEmpty
+      .refine(isPemPrivateKey, 'not a PEM private key (expected -----BEGIN ... PRIVATE KEY-----)')
+      .optional(),
     privateKeyPath: nonEmpty.optional(),
     installationId: z.union([
       z.int().positive(),

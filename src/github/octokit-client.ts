@@ -4,7 +4,12 @@ import { Octokit } from 'octokit';
 import type { Config } from '../config/schema.js';
 import { getErrorMessage, type Logger } from '../log/logger.js';
 import { GithubBackoffError } from './github-error.js';
-import { rateLimitStopUntil, type GithubAnswer, type GithubBackoffStore } from './rate-limit-stop.js';
+import {
+  capRateLimitStop,
+  rateLimitStopUntil,
+  type GithubAnswer,
+  type GithubBackoffStore,
+} from './rate-limit-stop.js';
 
 export type GithubConfig = NonNullable<Config['github']>;
 export type GithubClient = Octokit;
@@ -33,6 +38,7 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
  */
 export function createGithubClient(config: GithubConfig, options: GithubClientOptions): GithubClient {
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const now = options.now ?? Date.now;
   const common = {
     baseUrl: config.apiUrl,
     userAgent: 'planecheck',
@@ -41,9 +47,25 @@ export function createGithubClient(config: GithubConfig, options: GithubClientOp
     // shutdown cannot cancel.
     retry: { doNotRetry: DO_NOT_RETRY, retries: 1 },
     throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false },
-    request: { fetch: fetchWithDeadline(requestTimeoutMs), signal: options.signal },
+    request: { fetch: clientFetch(), signal: options.signal },
   };
-  return gateOnRateLimits(buildClient(config, common, options), options);
+  const client = gateOnRateLimits(buildClient(config, common, options), options);
+  sendReportingFetches.set(client, clientFetch);
+  return client;
+
+  function clientFetch(onSend?: () => void): typeof fetch {
+    return fetchUnlessStopped(fetchWithDeadline(requestTimeoutMs, onSend), options.backoff, now);
+  }
+}
+
+const sendReportingFetches = new WeakMap<GithubClient, (onSend: () => void) => typeof fetch>();
+
+/**
+ * The client's own fetch, calling `onSend` when a request really goes out: not while it waits in octokit's
+ * queue, nor when the rate-limit stop or shutdown ends it there. For one request: `request: { fetch }`.
+ */
+export function fetchReportingSend(github: GithubClient, onSend: () => void): typeof fetch | undefined {
+  return sendReportingFetches.get(github)?.(onSend);
 }
 
 function buildClient(
@@ -79,8 +101,19 @@ function gateOnRateLimits(octokit: Octokit, options: GithubClientOptions): Octok
   const { backoff, log } = options;
   const now = options.now ?? Date.now;
   const observe = (answer: GithubAnswer, request: string) => {
-    const until = rateLimitStopUntil(answer, now());
-    if (until === undefined || until <= backoff.githubBackoffUntil()) return;
+    const at = now();
+    const asked = rateLimitStopUntil(answer, at);
+    if (asked === undefined) return;
+    const until = capRateLimitStop(asked, at);
+    if (until < asked) {
+      log.warn('GitHub rate limit asks for a longer stop than planecheck honours; stopping for at most 1 h', {
+        asked: Number.isFinite(asked) ? new Date(asked).toISOString() : String(asked),
+        until: new Date(until).toISOString(),
+        status: answer.status,
+        request,
+      });
+    }
+    if (until <= backoff.githubBackoffUntil()) return;
     try {
       backoff.stopGithubUntil(until);
     } catch (error: unknown) {
@@ -103,6 +136,9 @@ function gateOnRateLimits(octokit: Octokit, options: GithubClientOptions): Octok
       observe({ status: response.status, headers: response.headers, message: '' }, name);
       return response;
     } catch (error: unknown) {
+      // The stop was found by the check at send time (fetchUnlessStopped): nothing was sent.
+      const cause = (error as { cause?: unknown }).cause;
+      if (cause instanceof GithubBackoffError) throw cause;
       const { status, response, message } = error as {
         status?: unknown;
         response?: { headers?: GithubAnswer['headers'] };
@@ -141,9 +177,28 @@ function expiryAwareCache(marginMs: number) {
   };
 }
 
-/** fetch with a deadline, also when the caller brought a signal of its own (shutdown). */
-function fetchWithDeadline(timeoutMs: number): typeof fetch {
+/**
+ * The rate-limit stop checked again when a request is actually sent: octokit's throttling queue can hold
+ * a request (writes go out 1 s apart) after the gate let it in, and a stop may have begun meanwhile.
+ */
+function fetchUnlessStopped(
+  send: typeof fetch,
+  backoff: GithubBackoffStore,
+  now: () => number,
+): typeof fetch {
   return (input, init) => {
+    const until = backoff.githubBackoffUntil();
+    if (now() < until) return Promise.reject(new GithubBackoffError(until));
+    return send(input, init);
+  };
+}
+
+/** fetch with a deadline, also when the caller brought a signal of its own (shutdown). */
+function fetchWithDeadline(timeoutMs: number, onSend?: () => void): typeof fetch {
+  return (input, init) => {
+    // Shut down while queued: fetch would refuse it too, but `onSend` must not hear of it.
+    if (init?.signal?.aborted) return Promise.reject(init.signal.reason as Error);
+    onSend?.();
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
     return fetch(input, { ...init, signal });

@@ -13,6 +13,18 @@ export interface GithubAnswer {
   message: string;
 }
 
+/**
+ * The longest stop planecheck honours. GitHub's own limits reset within an hour; a longer wait comes from a
+ * proxy or a broken header (`retry-after: 999999999`) and would stop self-heal for good, since a stored
+ * stop is never shortened, not even by a restart.
+ */
+export const MAX_RATE_LIMIT_STOP_MS = 3_600_000;
+
+/** The stop actually kept for one GitHub asked for: at most `MAX_RATE_LIMIT_STOP_MS` from now. Pure. */
+export function capRateLimitStop(until: number, now: number): number {
+  return Math.min(until, now + MAX_RATE_LIMIT_STOP_MS);
+}
+
 /** GitHub's advice for a secondary rate limit that names no time: wait at least a minute. */
 const SECONDARY_FALLBACK_MS = 60_000;
 

@@ -1,5 +1,5 @@
 import { GithubError, toGithubError } from './github-error.js';
-import type { GithubClient } from './octokit-client.js';
+import { fetchReportingSend, type GithubClient } from './octokit-client.js';
 
 export { GithubBackoffError, GithubError, toGithubError, type GithubErrorKind } from './github-error.js';
 
@@ -22,15 +22,18 @@ export interface WorkflowRun {
 
 /**
  * Dispatches the workflow. Asks for the run's details (GitHub answers 200 with the run id); a server
- * that answers 204, or that rejects the field (older GitHub Enterprise Server), gives no run id and the
- * caller finds the run by its correlation id instead. Sent once: a failure whose `outcomeUnknown` is set
+ * that answers 204 or any other 2xx without a numeric run id, or that rejects the field (older GitHub
+ * Enterprise Server), gives no run id and the caller finds the run by its correlation id instead. Sent once: a failure whose `outcomeUnknown` is set
  * (timeout, broken connection, 5xx) may still have started a run.
  */
 export async function dispatchWorkflow(
   github: GithubClient,
   target: WorkflowTarget,
   inputs: Record<string, string>,
+  /** Called when the request actually leaves for GitHub (not while it waits in octokit's queue). */
+  onSend?: () => void,
 ): Promise<{ runId?: number; runUrl?: string }> {
+  const fetch = onSend === undefined ? undefined : fetchReportingSend(github, onSend);
   const route = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches' as const;
   const params = {
     owner: target.owner,
@@ -40,21 +43,20 @@ export async function dispatchWorkflow(
     inputs,
     // Never sent twice by the retry plugin: after a timeout or 5xx GitHub may have started the run, and
     // only a look for it by correlation id (the caller's job) can tell.
-    request: { retries: 0 },
+    request: { retries: 0, ...(fetch && { fetch }) },
   };
   try {
     const response = await github.request(route, { ...params, return_run_details: true });
-    const data: unknown = response.data;
-    if (response.status === 200 && data && typeof data === 'object' && 'workflow_run_id' in data) {
-      const details = data as { workflow_run_id: unknown; html_url?: unknown };
-      if (typeof details.workflow_run_id !== 'number')
-        throw new GithubError('invalid_response', 200, 'workflow_run_id is not a number');
-      return {
-        runId: details.workflow_run_id,
-        runUrl: typeof details.html_url === 'string' ? details.html_url : undefined,
-      };
-    }
-    return {};
+    // Any 2xx means GitHub took the dispatch: a body without a usable run id (a string id, an HTML page
+    // from a proxy) must not turn a started run into a failure that is dispatched again next cycle.
+    const details = response.data as { workflow_run_id?: unknown; html_url?: unknown } | undefined;
+    if (typeof details !== 'object' || details === null) return {};
+    if (typeof details.workflow_run_id !== 'number' || !Number.isSafeInteger(details.workflow_run_id))
+      return {};
+    return {
+      runId: details.workflow_run_id,
+      runUrl: typeof details.html_url === 'string' ? details.html_url : undefined,
+    };
   } catch (error) {
     const failure = toGithubError(error);
     // Older GitHub Enterprise Server: 'Invalid request.\n\n"return_run_details" is not a permitted key.'

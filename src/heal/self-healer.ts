@@ -325,10 +325,24 @@ export class SelfHealer {
       this.#reserved--;
     }
     let dispatched: { runId?: number; runUrl?: string };
+    let sent = false;
+    const dispatching = dispatchWorkflow(github, target, inputs, () => (sent = true));
     try {
-      dispatched = await this.#unlessStopping(dispatchWorkflow(github, target, inputs));
+      dispatched = await this.#unlessStopping(dispatching);
     } catch (error) {
       if (this.#stopping) {
+        // Still in octokit's queue at shutdown: it fails there without being sent (soon: the queue only
+        // spaces writes a second apart), and nothing can have started.
+        await dispatching.catch(() => undefined);
+        if (!sent) {
+          healLog.update(action.id, {
+            status: 'dispatch_failed',
+            error: 'not sent: shutdown',
+            updatedAt: this.#now(),
+          });
+          log.info('self-heal dispatch not sent: shutdown', { plane, correlationId });
+          return;
+        }
         // GitHub may or may not have started the run: the attempt stays `dispatching`, and the next start
         // looks for it by correlation id instead of dispatching again.
         log.info('self-heal dispatch interrupted by shutdown; its run is looked for on the next start', {

@@ -5,12 +5,16 @@ import { startHttpServer } from './servers.js';
  * What the proxy does with a request a rule matches:
  * - `hang_after_forwarding`: GitHub carries it out, then the answer never comes (the client times out);
  * - `bad_gateway_after_forwarding`: GitHub carries it out, then the proxy answers 502 with its HTML page;
- * - `answer`: the proxy answers itself and GitHub never sees the request (a rate limit, say).
+ * - `answer`: the proxy answers itself and GitHub never sees the request (a rate limit, say);
+ * - `answer_after_forwarding`: GitHub carries it out, then the proxy answers this instead (a 408, a
+ *   rewritten 200).
  */
+type ProxyAnswer = { status: number; headers: Record<string, string>; body: string };
 export type ProxyAction =
   | { kind: 'hang_after_forwarding' }
   | { kind: 'bad_gateway_after_forwarding' }
-  | { kind: 'answer'; status: number; headers: Record<string, string>; body: string };
+  | ({ kind: 'answer' } & ProxyAnswer)
+  | ({ kind: 'answer_after_forwarding' } & ProxyAnswer);
 
 export interface ProxyRule {
   method: string;
@@ -83,6 +87,13 @@ export async function startGithubProxy(options: {
       record.answeredBy = 'hung';
       notify();
       return; // the socket stays open until the client gives up
+    }
+    if (action?.kind === 'answer_after_forwarding') {
+      record.answeredBy = 'proxy';
+      record.status = action.status;
+      res.writeHead(action.status, action.headers).end(action.body);
+      notify();
+      return;
     }
     if (action?.kind === 'bad_gateway_after_forwarding') {
       record.answeredBy = 'proxy';
