@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,13 @@ github:
 server: { listen: 127.0.0.1:9464 }
 storage: { path: ./planecheck.db }
 `;
+// GitHub App keys are RSA; an EC key is a PEM private key that cannot sign GitHub's tokens.
+const RSA_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs1', format: 'pem' })
+  .toString();
+const EC_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 const ENV = { PLATFORM_API_KEY: 'pk-very-secret-123', GITHUB_TOKEN: 'ghp_secretsecret' };
 
 function issuesOf(text: string, env: Record<string, string> = ENV): { path: string; message: string }[] {
@@ -361,14 +369,38 @@ describe('loadConfigFile', () => {
         `${path} is invalid:\n  github.app.privateKeyPath: cannot read ${keyPath}: file not found`,
     );
     await writeFile(keyPath, 'not a key');
+    await assert.rejects(loadConfigFile(path, ENV), /github\.app\.privateKeyPath: .*: not a PEM private key/);
+    await writeFile(keyPath, '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n');
     await assert.rejects(
       loadConfigFile(path, ENV),
-      /github\.app\.privateKeyPath: .*does not hold a PEM private key/,
+      /privateKeyPath: .*: a PEM private key that cannot be read/,
     );
-    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n';
-    await writeFile(keyPath, pem);
+    await writeFile(keyPath, EC_KEY);
+    await assert.rejects(loadConfigFile(path, ENV), /privateKeyPath: .*: a ec key: GitHub App keys are RSA/);
+    await writeFile(keyPath, RSA_KEY);
     const config = await loadConfigFile(path, ENV);
-    assert.equal(config.github?.app?.privateKey, pem);
+    assert.equal(config.github?.app?.privateKey, RSA_KEY);
+  });
+
+  it('reports an unreadable key file in the same round as the other errors', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'planecheck-config-'));
+    const path = join(dir, 'planecheck.yaml');
+    const keyPath = join(dir, 'missing.pem');
+    await writeFile(
+      path,
+      variant(
+        '  token: ${GITHUB_TOKEN}',
+        `  app: { appId: 1, installationId: 2, privateKeyPath: "${keyPath}" }`,
+      ).replace('requestTimeout: 10s', 'requestTimeout: soon'),
+    );
+    await assert.rejects(loadConfigFile(path, ENV), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual(
+        error.issues.map((issue) => issue.path),
+        ['platform.requestTimeout', 'github.app.privateKeyPath'],
+      );
+      return true;
+    });
   });
 
   it('checks an inline github.app.privateKey as PEM too, naming the field', () => {
@@ -380,9 +412,11 @@ describe('loadConfigFile', () => {
         message: 'not a PEM private key (expected -----BEGIN ... PRIVATE KEY-----)',
       },
     ]);
-    const pem = '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n';
-    const config = parseConfig(app(JSON.stringify(pem)), ENV);
-    assert.equal(config.github?.app?.privateKey, pem);
+    assert.deepEqual(issuesOf(app(JSON.stringify(EC_KEY))), [
+      { path: 'github.app.privateKey', message: 'a ec key: GitHub App keys are RSA' },
+    ]);
+    const config = parseConfig(app(JSON.stringify(RSA_KEY)), ENV);
+    assert.equal(config.github?.app?.privateKey, RSA_KEY);
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, parseConfig } from './parse.js';
-import { isPemPrivateKey, type Config } from './schema.js';
+import { ConfigError, parseConfig, parseYaml, type ConfigIssue } from './parse.js';
+import { privateKeyProblem } from './private-key.js';
+import type { Config } from './schema.js';
 
 /** Where the config comes from: `--config FILE`, else `PLANECHECK_CONFIG`. */
 export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
@@ -14,40 +15,52 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv): Prom
   } catch (error) {
     throw new ConfigError([{ path: '', message: `cannot read ${path}: ${readError(error)}` }], path);
   }
-  let config: Config;
+  let config: Config | undefined;
+  const issues: ConfigIssue[] = [];
   try {
     config = parseConfig(text, env);
   } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(error.issues, path);
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    issues.push(...error.issues);
   }
-  return withPrivateKeyFile(config, path);
+  // The key file is read even when other fields are wrong, so its error comes in the same round.
+  const keyPath = config ? config.github?.app?.privateKeyPath : rawPrivateKeyPath(text);
+  const key = keyPath === undefined ? undefined : await readPrivateKeyFile(keyPath);
+  if (key?.issue) issues.push(key.issue);
+  if (issues.length > 0 || config === undefined) throw new ConfigError(issues, path);
+  const app = config.github?.app;
+  if (key?.text === undefined || app === undefined || config.github === undefined) return config;
+  return { ...config, github: { ...config.github, app: { ...app, privateKey: key.text } } };
+}
+
+/** `github.app.privateKeyPath` as written, when the rest of the file did not validate (no `${VAR}` in it). */
+function rawPrivateKeyPath(text: string): string | undefined {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch {
+    return undefined; // the syntax error is reported already
+  }
+  const value = (raw as { github?: { app?: { privateKeyPath?: unknown } } } | null)?.github?.app
+    ?.privateKeyPath;
+  return typeof value === 'string' && value !== '' && !value.includes('$') ? value : undefined;
 }
 
 /**
- * Reads `github.app.privateKeyPath` while the config is loaded, so an unreadable key is a config error
- * at start (exit 2, before any file is created) rather than a crash when the GitHub client is built.
+ * Reads the GitHub App key file at load, so an unreadable or unusable key is a config error at start (exit 2,
+ * before any file is created) rather than a crash or a failing self-heal later.
  */
-async function withPrivateKeyFile(config: Config, source: string): Promise<Config> {
-  const app = config.github?.app;
-  if (app?.privateKeyPath === undefined || config.github === undefined) return config;
+async function readPrivateKeyFile(file: string): Promise<{ text?: string; issue?: ConfigIssue }> {
   const field = 'github.app.privateKeyPath';
-  let privateKey: string;
+  let text: string;
   try {
-    privateKey = await readFile(app.privateKeyPath, 'utf8');
+    text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(
-      [{ path: field, message: `cannot read ${app.privateKeyPath}: ${readError(error)}` }],
-      source,
-    );
+    return { issue: { path: field, message: `cannot read ${file}: ${readError(error)}` } };
   }
-  if (!isPemPrivateKey(privateKey)) {
-    throw new ConfigError(
-      [{ path: field, message: `${app.privateKeyPath} does not hold a PEM private key` }],
-      source,
-    );
-  }
-  return { ...config, github: { ...config.github, app: { ...app, privateKey } } };
+  const problem = privateKeyProblem(text);
+  if (problem !== undefined) return { issue: { path: field, message: `${file}: ${problem}` } };
+  return { text };
 }
 
 function readError(error: unknown): string {

@@ -3,6 +3,7 @@ import type { ParsePayload } from 'zod/v4/core';
 import { formatDuration, parseDuration } from './duration.js';
 import { intervalToCron } from '../scheduler/interval-to-cron.js';
 import { findPlaceholders } from './template.js';
+import { privateKeyProblem } from './private-key.js';
 
 /** A duration string (`45s`, `2m`) in YAML, milliseconds once parsed. */
 function duration(min: number, max: number) {
@@ -233,18 +234,16 @@ const SelfHeal = z.strictObject({
   runTimeout: duration(1_000, 86_400_000).default(7_200_000),
 });
 
-/** Whether text holds a PEM private key (PKCS#1 or PKCS#8), as GitHub hands out for an App. */
-export function isPemPrivateKey(text: string): boolean {
-  return /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text);
-}
-
 const GithubApp = z
   .strictObject({
     appId: z.union([z.int().positive(), z.string().regex(/^\d+$/, 'expected a numeric app id')]),
     // Checked here, not when the first token is minted: a bad key would otherwise only show as every
     // self-heal attempt failing.
     privateKey: nonEmpty
-      .refine(isPemPrivateKey, 'not a PEM private key (expected -----BEGIN ... PRIVATE KEY-----)')
+      .superRefine((text, ctx) => {
+        const problem = privateKeyProblem(text);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .optional(),
     privateKeyPath: nonEmpty.optional(),
     installationId: z.union([
