@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Agent } from 'undici';
 import { createChecker } from '../src/check/checker.js';
 import { classify } from '../src/check/classify.js';
 import type { PlaneCheckResult } from '../src/check/result.js';
+import type { InternalError } from '../src/check/check-plane.js';
 import { createHttpAgent, requestJson, splitUrl } from '../src/platform/http.js';
+import { HttpPlatform } from '../src/platform/http-platform.js';
 import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
 import { testConfig } from './helpers/config.js';
 import {
@@ -397,6 +400,78 @@ describe('splitUrl', () => {
       assert.equal(split.path, parsed.pathname + parsed.search, url);
       assert.equal(new URL(split.origin).origin, parsed.origin, url);
       assert.ok(!split.origin.includes('secret'), 'credentials never reach the origin');
+    }
+  });
+});
+
+describe('what is not a network failure is not reported as one', () => {
+  it('takes a redirect to a Location that does not parse as user_lookup_invalid_response', async () => {
+    let requests = 0;
+    const controlPlane = await startHttpServer((_req, res) => {
+      requests++;
+      res.writeHead(302, { location: 'http://[zz/x' }).end();
+    });
+    const config = testConfig({
+      controlPlaneUrl: controlPlane.url,
+      planes: [{ name: 'bad-location', inferenceUrl: 'http://127.0.0.1:9/' }],
+    });
+    const checker = createChecker(config);
+    try {
+      const [result] = await checker.check(config.workloadPlanes);
+      assert.ok(result);
+      assert.equal(requests, 1, 'the control plane answered the redirect');
+      assert.deepEqual(classify(result), { status: 'FAILED', reason: 'user_lookup_invalid_response' });
+      assert.match(result.steps[0]?.failure?.detail ?? '', /Location that is not a URL/);
+    } finally {
+      await checker.close();
+      await controlPlane.close();
+    }
+  });
+
+  it('reports an error without an errno-style code as {step}_internal_error, to onInternalError', async () => {
+    const sandbox = new SandboxPlatform({
+      apiKey: 'test-key',
+      planes: { buggy: 'healthy', fine: 'healthy' },
+    });
+    await sandbox.start();
+    const port = new URL(sandbox.url).port;
+    // A host lookup with a bug: it throws a plain Error for one name. The control plane is at 127.0.0.1
+    // (no lookup), so only the `buggy` plane's predict meets it; an errno-coded failure stays a DNS error.
+    const lookup: LookupFunction = (hostname, options, callback) => {
+      if (hostname === 'buggy.planecheck.test') return callback(new Error('lookup bug'), '', 0);
+      if (hostname === 'gone.planecheck.test') {
+        return callback(Object.assign(new Error('not found'), { code: 'ENOTFOUND' }), '', 0);
+      }
+      callback(null, options.all ? [{ address: '127.0.0.1', family: 4 }] : '127.0.0.1', 4);
+    };
+    const agent = createHttpAgent({ connectTimeoutMs: 1_000, keepAliveMs: 1_000, lookup });
+    const config = testConfig({
+      controlPlaneUrl: sandbox.url,
+      planes: [
+        { name: 'buggy', inferenceUrl: `http://buggy.planecheck.test:${port}/planes/buggy` },
+        { name: 'fine', inferenceUrl: `http://gone.planecheck.test:${port}/planes/fine` },
+      ],
+    });
+    const checker = createChecker(config, { platform: new HttpPlatform(config.platform, agent) });
+    const internal: InternalError[] = [];
+    try {
+      const results = await checker.check(config.workloadPlanes, {
+        onInternalError: (report) => internal.push(report),
+      });
+      const byPlane = new Map(results.map((result) => [result.plane, classify(result)]));
+      assert.deepEqual(byPlane.get('buggy'), { status: 'FAILED', reason: 'predict_internal_error' });
+      assert.deepEqual(byPlane.get('fine'), { status: 'FAILED', reason: 'predict_dns_error' });
+      assert.deepEqual(
+        internal.map((report) => [report.plane, report.step, (report.error as Error).message]).sort(),
+        [
+          ['buggy', 'async_predict', 'lookup bug'],
+          ['buggy', 'predict', 'lookup bug'],
+        ],
+      );
+    } finally {
+      await checker.close();
+      await agent.close();
+      await sandbox.close();
     }
   });
 });

@@ -45,7 +45,12 @@ export function createHostLookup(options: HostLookupOptions): LookupFunction {
         if (first === undefined) return callback(lookupError(hostname, 'ENOTFOUND'), '', 0);
         callback(null, first.address, first.family);
       },
-      (error: unknown) => callback(lookupError(hostname, codeOf(error)), '', 0),
+      (error: unknown) => {
+        // Only a resolver's errno-style code is a DNS failure. Anything else is a bug here: passed on
+        // as it is, so the check reports it as internal_error instead of blaming DNS.
+        const code = codeOf(error);
+        callback(code === undefined ? asError(error) : lookupError(hostname, code), '', 0);
+      },
     );
   };
 }
@@ -78,7 +83,7 @@ async function resolveHost(
       return await queryAddresses(candidate, family, resolver);
     } catch (error) {
       lastError = error;
-      if (!NAME_MISSING.has(codeOf(error))) break;
+      if (!NAME_MISSING.has(codeOf(error) ?? '')) break;
     }
   }
   throw lastError;
@@ -208,9 +213,14 @@ export function parseHostsFile(text: string): Map<string, LookupAddress[]> {
   return entries;
 }
 
-function codeOf(error: unknown): string {
+/** The errno-style code (ENOTFOUND, ETIMEOUT...) of a lookup failure; undefined for anything else. */
+function codeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : 'EAI_FAIL';
+  return typeof code === 'string' && /^E[A-Z0-9_]+$/.test(code) ? code : undefined;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /**

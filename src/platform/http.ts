@@ -105,7 +105,8 @@ export async function requestJson(dispatcher: Dispatcher, req: JsonRequest): Pro
       const location = headers.location;
       if (REDIRECT_STATUSES.has(statusCode) && typeof location === 'string') {
         const current = new URL(url);
-        const next = new URL(location, current);
+        const next = parseUrl(location, current);
+        if (next === null) return fail('invalid_response', 'redirect to a Location that is not a URL');
         if (next.origin !== current.origin) {
           return fail('redirect_blocked', `redirect to another origin (${next.origin}) refused`);
         }
@@ -129,6 +130,9 @@ export async function requestJson(dispatcher: Dispatcher, req: JsonRequest): Pro
       return parseJson(response);
     }
   } catch (error) {
+    // Anything that is not a network failure is a bug here, for the check's internal-error path,
+    // not a network_error that would blame the platform.
+    if (!limit.aborted && !isNetworkError(error)) throw error;
     return { ok: false, failure: failureFromError(error, limit) };
   } finally {
     limit.dispose();
@@ -152,6 +156,15 @@ function parseJson(response: Response): JsonResult {
   } catch {
     const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
     return fail('invalid_response', `response is not JSON (${type})`);
+  }
+}
+
+/** The URL, or null when it does not parse (URL.parse needs Node 20.18; our floor is lower). */
+function parseUrl(text: string, base: URL): URL | null {
+  try {
+    return new URL(text, base);
+  } catch {
+    return null;
   }
 }
 
@@ -185,7 +198,7 @@ function exchange(
   deadline: Deadline,
   maxBytes: number,
 ): Promise<Response | Failed> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
     let settled = false;
     let statusCode = 0;
@@ -201,6 +214,15 @@ function exchange(
       settled = true;
       cancelDeadline();
       resolve(outcome);
+    };
+    /** A network failure settles as one; anything else (a bug) rejects, for the caller to report. */
+    const settleError = (error: unknown) => {
+      if (deadline.aborted || isNetworkError(error))
+        return settle({ ok: false, failure: failureFromError(error, deadline) });
+      if (settled) return;
+      settled = true;
+      cancelDeadline();
+      reject(error instanceof Error ? error : new Error(String(error)));
     };
     /** Ends the exchange early; the connection is closed, not reused. */
     const stop = (outcome: Failed, reason: Error) => {
@@ -250,14 +272,14 @@ function exchange(
         settle({ statusCode, headers: responseHeaders, body: whole });
       },
       onResponseError(_controller, error) {
-        settle({ ok: false, failure: failureFromError(error, deadline) });
+        settleError(error);
       },
     };
     try {
       const { origin, path } = splitUrl(url);
       dispatcher.dispatch({ origin, path, method, headers, body: body ?? null }, handler);
     } catch (error) {
-      settle({ ok: false, failure: failureFromError(error, deadline) });
+      settleError(error);
     }
   });
 }
@@ -286,6 +308,18 @@ function fail(kind: FailureKind, detail: string): Failed {
 }
 
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+
+/**
+ * Whether an error is a failure of the network rather than of our code: an errno-style code
+ * (ECONNRESET, ENOTFOUND, c-ares's ETIMEOUT...), one of undici's UND_ERR_* codes, or a TLS error.
+ * Node's own ERR_* codes (ERR_INVALID_URL, ERR_INVALID_ARG_TYPE) and errors without a code are bugs.
+ */
+export function isNetworkError(error: unknown): boolean {
+  const code = errorCode(error);
+  return (
+    code !== undefined && (/^E[A-Z0-9_]+$/.test(code) || code.startsWith('UND_ERR_') || TLS_CODE.test(code))
+  );
+}
 
 /** Maps whatever undici or Node threw to a fixed failure kind. */
 export function failureFromError(error: unknown, signal?: { aborted: boolean; reason: unknown }): Failure {
