@@ -71,7 +71,7 @@ describe('the monitoring mixin', () => {
       .replace('actionStaleAfter: 2h', 'actionStaleAfter: 26h');
     const { dir } = generateWith(custom);
     const alerts = readFileSync(join(dir, 'prometheus/alerts.yml'), 'utf8');
-    assert.match(alerts, /alert: PlanecheckPlaneFailed\n\s+expr: .*\n\s+for: 7m/);
+    assert.match(alerts, /alert: PlanecheckPlaneFailed\n\s+expr: [^]*?\n\s+for: 7m/);
     assert.match(alerts, /time\(\) - push_time_seconds\{job="planecheck_action"\} > 93600/);
   });
 
