@@ -111,7 +111,7 @@ describe('deploy/alertmanager/alertmanager.yml', () => {
   it('amtool check-config accepts it', () => {
     const { code, output } = amtool('check-config', 'alertmanager.yml');
     assert.equal(code, 0, output);
-    assert.match(output, /2 inhibit rules/);
+    assert.match(output, /3 inhibit rules/);
   });
 
   it('routes critical alerts to the pager and the rest to tickets', () => {
