@@ -17,6 +17,9 @@ COPY scripts ./scripts
 COPY docs ./docs
 COPY src ./src
 COPY action ./action
+# planecheck_build_info's revision label (scripts/build.js reads it from the environment, where Docker puts
+# build arguments for RUN): docker build --build-arg PLANECHECK_REVISION=$(git rev-parse HEAD) .
+ARG PLANECHECK_REVISION=unknown
 RUN npm run build
 # The runtime keeps only production dependencies; pruning keeps the addon compiled above.
 RUN npm prune --omit=dev --no-audit --no-fund

@@ -42,7 +42,9 @@ interface PromAlert {
 describe('a real Prometheus and Alertmanager with the shipped rules and inhibitions', () => {
   const platform = new SandboxPlatform({
     apiKey: API_KEY,
-    planes: { 'p-ok': 'healthy', 'p-500': 'predict_500', 'p-heal': 'no_user' },
+    // p-heal loses its user only once Prometheus has scraped the daemon (see before()): its first failed
+    // self-heal run then happens on a series Prometheus already holds at 0.
+    planes: { 'p-ok': 'healthy', 'p-500': 'predict_500', 'p-heal': 'healthy' },
   });
   // Every smoke-test run fails: the first failed run must notify at once.
   const github = new SandboxGithub({
@@ -65,6 +67,8 @@ describe('a real Prometheus and Alertmanager with the shipped rules and inhibiti
   let daemon: DaemonProcess | undefined;
   let gateway: Awaited<ReturnType<typeof startPushgateway>> | undefined;
   let promUrl = '';
+  let daemonConfig = '';
+  let daemonStoppedAt = 0;
   let amUrl = '';
 
   /** Every alert notified so far, with the receiver it went to. */
@@ -72,6 +76,12 @@ describe('a real Prometheus and Alertmanager with the shipped rules and inhibiti
     notifications.flatMap((n) => n.alerts.map((alert) => ({ receiver: n.receiver, ...alert })));
   const findNotified = (predicate: (alert: ReturnType<typeof notified>[number]) => boolean) =>
     Promise.resolve(notified().find(predicate));
+  /** The values of an instant query. */
+  const values = async (promql: string): Promise<string[]> => {
+    const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
+    const body = (await response.json()) as { data: { result: { value: [number, string] }[] } };
+    return body.data.result.map((sample) => sample.value[1]);
+  };
   const promAlerts = async (): Promise<PromAlert[]> => {
     const body = (await (await fetch(`${promUrl}/api/v1/alerts`)).json()) as {
       data: { alerts: PromAlert[] };
@@ -158,20 +168,23 @@ describe('a real Prometheus and Alertmanager with the shipped rules and inhibiti
       'prometheus-alertmanager',
     );
 
-    // The daemon, with self-heal against the sandbox GitHub.
+    // The daemon, with self-heal against the sandbox GitHub, on a fixed port so that a restart is the
+    // same Prometheus target.
+    const daemonPort = await freePort();
+    daemonConfig = join(dir, 'planecheck.yaml');
     writeFileSync(
-      join(dir, 'planecheck.yaml'),
+      daemonConfig,
       `schedule: { interval: 1s, cacheTtl: 3s, planeTimeout: 800ms }
 platform: { controlPlaneUrl: "${platform.url}", apiKey: "${API_KEY}", requestTimeout: 700ms, pollInterval: 20ms }
 workloadPlanes:
 ${['p-ok', 'p-500', 'p-heal'].map((p) => `  - { name: ${p}, inferenceUrl: "${platform.inferenceUrl(p)}" }`).join('\n')}
-server: { listen: "127.0.0.1:0" }
+server: { listen: "127.0.0.1:${daemonPort}" }
 storage: { path: "${join(dir, 'planecheck.db')}" }
 selfHeal: { enabled: true, repository: acme/platform, runPollInterval: 100ms }
 github: { apiUrl: "${github.url}", token: "${GITHUB_TOKEN}" }
 `,
     );
-    daemon = await startDaemon(['--config', join(dir, 'planecheck.yaml')]);
+    daemon = await startDaemon(['--config', daemonConfig]);
     gateway = await startPushgateway();
 
     const promPort = await freePort();
@@ -209,6 +222,19 @@ scrape_configs:
       20_000,
       'Prometheus',
     );
+    // Only now does p-heal break: the failed run's counter is already a scraped series at 0.
+    await eventually(
+      async () =>
+        (
+          await values(
+            'planecheck_self_heal_outcomes_total{workload_plane="p-heal",outcome="workflow_failed"} == 0',
+          )
+        )[0],
+      20_000,
+      "Prometheus' first scrape of the self-heal series",
+    );
+    assert.equal(github.runs.length, 0, 'no self-heal run before the first scrape');
+    platform.setScenario('p-heal', 'no_user');
   });
 
   after(async () => {
@@ -240,11 +266,6 @@ scrape_configs:
     );
     // And the daemon exposes every self-heal and storage-error series from the start, at 0 where nothing
     // happened, so that a later first event is an increase.
-    const values = async (promql: string) => {
-      const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
-      const body = (await response.json()) as { data: { result: { value: [number, string] }[] } };
-      return body.data.result.map((sample) => sample.value[1]);
-    };
     assert.deepEqual(
       await values('planecheck_self_heal_outcomes_total{workload_plane="p-ok",outcome="still_broken"}'),
       ['0'],
@@ -326,6 +347,7 @@ scrape_configs:
     );
     const before = notifications.length;
     await daemon.stop();
+    daemonStoppedAt = Date.now();
     const down = await eventually(
       () => findNotified((a) => a.labels.alertname === 'PlanecheckDown' && a.status === 'firing'),
       30_000,
@@ -368,5 +390,112 @@ scrape_configs:
     assert.ok(firing.includes('PlanecheckPlaneFailed'));
     assert.ok(firing.includes('PlanecheckSelfHealFailing'));
     assert.ok(firing.includes('PlanecheckMetricsAbsent'));
+  });
+
+  it('a restart after an outage longer than cacheTtl sends no "resolved" for broken planes and no second page', async () => {
+    // Restarted with a slower schedule: p-500 now hangs, so the first cycle takes the 4.5 s request
+    // timeout and Prometheus (scraping every second) surely sees the NO_VALUE it reports meanwhile.
+    const slower = readFileSync(daemonConfig, 'utf8')
+      .replace(
+        'schedule: { interval: 1s, cacheTtl: 3s, planeTimeout: 800ms }',
+        'schedule: { interval: 6s, cacheTtl: 7s, planeTimeout: 5s }',
+      )
+      .replace('requestTimeout: 700ms', 'requestTimeout: 4500ms');
+    assert.match(slower, /cacheTtl: 7s[^]*requestTimeout: 4500ms/);
+    writeFileSync(daemonConfig, slower);
+    platform.setScenario('p-500', 'predict_hang');
+    // The outage outlasts cacheTtl: the stored results are expired when the daemon starts again.
+    const outageLeft = (daemonStoppedAt + 7_000 - Date.now()) / 1000;
+    if (outageLeft > 0) await evaluationsFor(outageLeft + 1);
+    const before = notifications.length;
+    daemon = await startDaemon(['--config', daemonConfig]);
+    await eventually(
+      () => findNotified((a) => a.labels.alertname === 'PlanecheckDown' && a.status === 'resolved'),
+      30_000,
+      'PlanecheckDown resolved',
+    );
+    await eventually(
+      async () =>
+        (
+          await values(
+            'max_over_time(planecheck_status{job="planecheck",workload_plane="p-500",status="NO_VALUE"}[1m]) == 1',
+          )
+        )[0],
+      20_000,
+      "Prometheus saw the restarted daemon's NO_VALUE for p-500",
+    );
+    await eventually(
+      async () =>
+        (await values('planecheck_status{job="planecheck",workload_plane="p-500",status="FAILED"} == 1'))[0],
+      20_000,
+      'p-500 FAILED again after the first cycle',
+    );
+    // Past PlaneFailed's "for" (2s), with Alertmanager flushing every second.
+    await evaluationsFor(4);
+    const since = notifications
+      .slice(before)
+      .flatMap((n) => n.alerts)
+      .map((a) => `${a.labels.alertname}/${a.labels.workload_plane ?? ''}/${a.status}`);
+    for (const alert of ['PlanecheckPlaneFailed/p-500', 'PlanecheckSelfHealFailing/p-heal']) {
+      assert.ok(!since.includes(`${alert}/resolved`), `${alert} resolved: ${since.join(', ')}`);
+      assert.ok(!since.includes(`${alert}/firing`), `${alert} paged again: ${since.join(', ')}`);
+    }
+    const firing = (await promAlerts())
+      .filter((a) => a.state === 'firing')
+      .map((a) => `${a.labels.alertname}/${a.labels.workload_plane ?? ''}`);
+    assert.ok(firing.includes('PlanecheckPlaneFailed/p-500'), firing.join(', '));
+    assert.ok(firing.includes('PlanecheckSelfHealFailing/p-heal'), firing.join(', '));
+  });
+
+  it('PlanecheckMetricsAbsent (no target at all, as in a Kubernetes rollout) mutes the per-plane alerts of its job', async () => {
+    // Sent straight to the real Alertmanager with the shipped inhibit rules; jobs of their own, so the
+    // daemon's alerts above are not involved.
+    const startsAt = new Date().toISOString();
+    const post = async (labels: Record<string, string>) => {
+      const response = await fetch(`${amUrl}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ labels: { severity: 'critical', ...labels }, startsAt }]),
+      });
+      assert.ok(response.ok, await response.text());
+    };
+    const planeFailed = (job: string) => ({
+      alertname: 'PlanecheckPlaneFailed',
+      job,
+      instance: 'planecheck',
+      workload_plane: `p-${job}`,
+    });
+    await post({ alertname: 'PlanecheckMetricsAbsent', job: 'planecheck-k8s' });
+    await eventually(
+      () =>
+        findNotified(
+          (a) => a.labels.alertname === 'PlanecheckMetricsAbsent' && a.labels.job === 'planecheck-k8s',
+        ),
+      20_000,
+      'the MetricsAbsent page',
+    );
+    await post(planeFailed('planecheck-k8s'));
+    const inhibited = await eventually(
+      async () => {
+        const response = await fetch(`${amUrl}/api/v2/alerts?filter=job%3D%22planecheck-k8s%22`);
+        const alerts = (await response.json()) as {
+          labels: Record<string, string>;
+          status: { state: string; inhibitedBy: string[] };
+        }[];
+        const failed = alerts.find((a) => a.labels.alertname === 'PlanecheckPlaneFailed');
+        return failed?.status.state === 'suppressed' ? failed : undefined;
+      },
+      20_000,
+      'PlaneFailed suppressed by MetricsAbsent',
+    );
+    assert.equal(inhibited.status.inhibitedBy.length, 1);
+    // The same alert of another job is not muted; once it is notified, the muted group has been flushed too.
+    await post(planeFailed('planecheck-other'));
+    await eventually(
+      () => findNotified((a) => a.labels.workload_plane === 'p-planecheck-other'),
+      20_000,
+      "the other job's PlaneFailed page",
+    );
+    assert.ok(!notified().some((a) => a.labels.workload_plane === 'p-planecheck-k8s'));
   });
 });

@@ -345,7 +345,11 @@ describe('deploy/kubernetes/planecheck.yaml', () => {
       metadata: { labels: Record<string, string> };
       spec: {
         selector: { matchLabels: Record<string, string> };
-        endpoints: { path: string; port: string }[];
+        endpoints: {
+          path: string;
+          port: string;
+          relabelings?: { targetLabel?: string; replacement?: string; action?: string }[];
+        }[];
       };
     };
     const podLabels = deployment.spec.template.metadata.labels;
@@ -355,6 +359,11 @@ describe('deploy/kubernetes/planecheck.yaml', () => {
     assert.equal(monitor.spec.endpoints[0]?.path, '/metrics');
     assert.ok(service.spec.ports.some((port) => port.name === monitor.spec.endpoints[0]?.port));
     assert.equal(monitor.metadata.labels.release, 'kube-prometheus-stack');
+    // One instance across rollouts (Recreate makes a new pod IP each time), so alerts keep their labels.
+    assert.deepEqual(
+      monitor.spec.endpoints[0]?.relabelings?.filter((r) => r.targetLabel === 'instance'),
+      [{ targetLabel: 'instance', replacement: 'planecheck' }],
+    );
   });
 
   it('the ConfigMap holds a valid planecheck config listening on every interface', () => {

@@ -104,7 +104,14 @@ describe('CI workflows', () => {
     assert.ok('pull_request' in workflow.on, 'pull requests build the image too');
     const job = workflow.jobs.image;
     assert.deepEqual(job.permissions, { contents: 'read', packages: 'write' });
-    assert.ok(job.steps.some((step) => /docker build .* \.$/m.test(step.run ?? '')));
+    const build = job.steps.find((step) => /docker build /.test(step.run ?? ''))?.run ?? '';
+    assert.match(build, /docker build [^]* \.$/m);
+    // planecheck_build_info's revision: the commit, from the runner's environment (not interpolated).
+    assert.match(build, /--build-arg "PLANECHECK_REVISION=\$GITHUB_SHA"/);
+    // ... which the Dockerfile's build stage declares before it builds (build.js reads it).
+    const buildStage =
+      readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8').split(/^FROM /m)[1] ?? '';
+    assert.match(buildStage, /^ARG PLANECHECK_REVISION=unknown\nRUN npm run build$/m);
     assert.ok(job.steps.some((step) => /curl -fs http:\/\/127\.0\.0\.1:9464\/healthz/.test(step.run ?? '')));
     const pushes = job.steps.filter((step) => /docker (push|login)/.test(step.run ?? ''));
     assert.equal(pushes.length, 1, 'one step pushes');

@@ -4,9 +4,10 @@
 // Conventions:
 // - Every daemon rule selects the daemon's job (config.jobSelector), so results the Action pushes to a
 //   Pushgateway (config.actionJobSelector) never trigger them; the Action's results have rules of their own.
-// - Per-plane alerts read last_over_time(...[keepPlaneAlertsWhileDown]): while the daemon is up that is the
-//   current value, and while it is down the last one, so a daemon outage does not "resolve" broken planes
-//   (PlanecheckDown inhibits them in Alertmanager instead: deploy/alertmanager/alertmanager.yml).
+// - A per-plane alert holds while the plane's latest definite status within [keepPlaneAlertsWhileDown] is
+//   its status: a daemon outage or restart (no samples, then NO_VALUE until the first cycle) does not
+//   "resolve" broken planes; PlanecheckDown or PlanecheckMetricsAbsent inhibit them in Alertmanager
+//   meanwhile (deploy/alertmanager/alertmanager.yml).
 // - Descriptions name the failing step and reason (planecheck_last_failure_info) and link the plane's
 //   results on the daemon; never free text in labels.
 
@@ -34,17 +35,29 @@ export function rules(config) {
   const why =
     `{{ range query (printf ${raw(`planecheck_last_failure_info${selector(job, 'instance="%s"', 'workload_plane="%s"')}`)} ` +
     `$labels.instance $labels.workload_plane) }} at step {{ .Labels.step }} ({{ .Labels.reason }}){{ end }}`;
+  // A plane's alert holds while its latest *definite* status within the keep window is that status: a
+  // daemon outage (no samples) or the NO_VALUE a restarted daemon reports until its first cycle ends never
+  // resolves it; only another definite status does (HEALTHY, or a different failure).
+  const definite = 'HEALTHY|FAILED|NO_USER|NO_ORACLE';
+  const lastSeen = (statusMatcher) =>
+    `max_over_time(timestamp(planecheck_status${selector(job, statusMatcher)} == 1)[${keep}:])`;
   const planeStatus = (status) =>
-    `last_over_time(planecheck_status${selector(job, `status="${status}"`)}[${keep}]) == 1`;
+    `${lastSeen(`status="${status}"`)}\n>= on (job, instance, workload_plane) group_left ()\n` +
+    `max by (job, instance, workload_plane) (${lastSeen(`status=~"${definite}"`)})`;
+  const noValue = `last_over_time(planecheck_status${selector(job, 'status="NO_VALUE"')}[${keep}]) == 1`;
   const healthy = `(planecheck_status${selector(job, 'status="HEALTHY"')} == 1)`;
   const window = config.selfHealWindow;
-  // Counts that went up within the window, per plane. The daemon creates its counters at 0, but an event
-  // before Prometheus' first scrape (a dispatch refused seconds after start) still arrives as a series
-  // whose first sample is 1, which increase() reads as 0: a series younger than the window counts whole
-  // (its last value, so that it stays while the daemon is down, like the per-plane alerts).
-  const increased = (metric, matchers, by) =>
-    `(\n  sum by (${by}) (increase(${metric}${selector(job, matchers)}[${window}])) > 0\n` +
-    `  or\n  sum by (${by}) (last_over_time(${metric}${selector(job, matchers)}[${keep}]) unless ${metric}${selector(job, matchers)} offset ${window}) > 0\n)`;
+  // Counts that went up within the window, per plane. increase() misses two real cases: an event before
+  // Prometheus' first scrape (the series' first sample is already 1) and a daemon restart (the counter
+  // resets to 0, so increase() over [1 1 0] is 0). The maximum within the window above the value at its
+  // start (0 for a series younger than the window) catches both; increase() catches events after a reset.
+  const increased = (metric, matchers, by) => {
+    const series = `${metric}${selector(job, matchers)}`;
+    return (
+      `(\n  sum by (${by}) (increase(${series}[${window}])) > 0\n  or\n` +
+      `  sum by (${by}) (max_over_time(${series}[${window}]) > (${series} offset ${window} or max_over_time(${series}[${window}]) * 0)) > 0\n)`
+    );
+  };
   const perPlane = 'job, instance, workload_plane';
 
   return {
@@ -110,7 +123,7 @@ export function rules(config) {
           },
           {
             alert: 'PlanecheckPlaneNoValue',
-            expr: planeStatus('NO_VALUE'),
+            expr: noValue,
             for: config.for.noValue,
             labels: { severity: 'warning' },
             annotations: {
