@@ -12608,7 +12608,7 @@ var require_response = __commonJS({
         aborted: reason && reason.name === "AbortError"
       });
     }
-    function isNetworkError(response) {
+    function isNetworkError2(response) {
       return (
         // A network error is a response whose type is "error",
         response.type === "error" && // status is 0
@@ -12761,7 +12761,7 @@ var require_response = __commonJS({
       }
     ]);
     module.exports = {
-      isNetworkError,
+      isNetworkError: isNetworkError2,
       makeNetworkError,
       makeResponse,
       makeAppropriateNetworkError,
@@ -18723,7 +18723,7 @@ var require_eventsource = __commonJS({
     var { EventSourceStream } = require_eventsource_stream();
     var { parseMIMEType } = require_data_url();
     var { createFastMessageEvent } = require_events();
-    var { isNetworkError } = require_response();
+    var { isNetworkError: isNetworkError2 } = require_response();
     var { delay } = require_util8();
     var { kEnumerableProperty } = require_util();
     var { environmentSettingsObject } = require_util2();
@@ -18837,7 +18837,7 @@ var require_eventsource = __commonJS({
           dispatcher: this.#dispatcher
         };
         const processEventSourceEndOfBody = (response) => {
-          if (isNetworkError(response)) {
+          if (isNetworkError2(response)) {
             this.dispatchEvent(new Event("error"));
             this.close();
           }
@@ -18845,7 +18845,7 @@ var require_eventsource = __commonJS({
         };
         fetchParams.processResponseEndOfBody = processEventSourceEndOfBody;
         fetchParams.processResponse = (response) => {
-          if (isNetworkError(response)) {
+          if (isNetworkError2(response)) {
             if (response.aborted) {
               this.close();
               this.dispatchEvent(new Event("error"));
@@ -31566,7 +31566,7 @@ var require_response2 = __commonJS({
         aborted: reason && reason.name === "AbortError"
       });
     }
-    function isNetworkError(response) {
+    function isNetworkError2(response) {
       return (
         // A network error is a response whose type is "error",
         response.type === "error" && // status is 0
@@ -31719,7 +31719,7 @@ var require_response2 = __commonJS({
       }
     ]);
     module.exports = {
-      isNetworkError,
+      isNetworkError: isNetworkError2,
       makeNetworkError,
       makeResponse,
       makeAppropriateNetworkError,
@@ -37681,7 +37681,7 @@ var require_eventsource2 = __commonJS({
     var { EventSourceStream } = require_eventsource_stream2();
     var { parseMIMEType } = require_data_url2();
     var { createFastMessageEvent } = require_events2();
-    var { isNetworkError } = require_response2();
+    var { isNetworkError: isNetworkError2 } = require_response2();
     var { delay } = require_util16();
     var { kEnumerableProperty } = require_util9();
     var { environmentSettingsObject } = require_util10();
@@ -37795,7 +37795,7 @@ var require_eventsource2 = __commonJS({
           dispatcher: this.#dispatcher
         };
         const processEventSourceEndOfBody = (response) => {
-          if (isNetworkError(response)) {
+          if (isNetworkError2(response)) {
             this.dispatchEvent(new Event("error"));
             this.close();
           }
@@ -37803,7 +37803,7 @@ var require_eventsource2 = __commonJS({
         };
         fetchParams.processResponseEndOfBody = processEventSourceEndOfBody;
         fetchParams.processResponse = (response) => {
-          if (isNetworkError(response)) {
+          if (isNetworkError2(response)) {
             if (response.aborted) {
               this.close();
               this.dispatchEvent(new Event("error"));
@@ -61128,7 +61128,10 @@ function createHostLookup(options) {
         if (first === void 0) return callback(lookupError(hostname3, "ENOTFOUND"), "", 0);
         callback(null, first.address, first.family);
       },
-      (error63) => callback(lookupError(hostname3, codeOf(error63)), "", 0)
+      (error63) => {
+        const code = codeOf(error63);
+        callback(code === void 0 ? asError(error63) : lookupError(hostname3, code), "", 0);
+      }
     );
   };
 }
@@ -61151,7 +61154,7 @@ async function resolveHost(hostname3, family, resolver, hosts, search) {
       return await queryAddresses(candidate, family, resolver);
     } catch (error63) {
       lastError = error63;
-      if (!NAME_MISSING.has(codeOf(error63))) break;
+      if (!NAME_MISSING.has(codeOf(error63) ?? "")) break;
     }
   }
   throw lastError;
@@ -61254,7 +61257,10 @@ function parseHostsFile(text) {
 }
 function codeOf(error63) {
   const code = error63?.code;
-  return typeof code === "string" ? code : "EAI_FAIL";
+  return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) ? code : void 0;
+}
+function asError(error63) {
+  return error63 instanceof Error ? error63 : new Error(String(error63));
 }
 function lookupError(hostname3, code) {
   const dnsCode = code === "ECONNREFUSED" ? "EREFUSED" : code;
@@ -61313,7 +61319,7 @@ var Deadline = class _Deadline {
       () => this.abort(new DOMException(`${what} of ${formatDuration(ms)} passed`, "TimeoutError")),
       ms
     );
-    const onParentAbort = () => this.abort(asError(parent?.reason));
+    const onParentAbort = () => this.abort(asError2(parent?.reason));
     if (parent === void 0) this.#unlink = noop3;
     else if (parent.aborted) {
       this.#unlink = noop3;
@@ -61368,7 +61374,7 @@ function sleep(ms, deadline) {
     });
   });
 }
-function asError(reason) {
+function asError2(reason) {
   return reason instanceof Error ? reason : new Error(typeof reason === "string" ? reason : "aborted");
 }
 
@@ -61403,7 +61409,8 @@ async function requestJson(dispatcher, req) {
       const location = headers.location;
       if (REDIRECT_STATUSES.has(statusCode) && typeof location === "string") {
         const current = new URL(url2);
-        const next = new URL(location, current);
+        const next = parseUrl2(location, current);
+        if (next === null) return fail("invalid_response", "redirect to a Location that is not a URL");
         if (next.origin !== current.origin) {
           return fail("redirect_blocked", `redirect to another origin (${next.origin}) refused`);
         }
@@ -61427,6 +61434,7 @@ async function requestJson(dispatcher, req) {
       return parseJson(response);
     }
   } catch (error63) {
+    if (!limit.aborted && !isNetworkError(error63)) throw error63;
     return { ok: false, failure: failureFromError(error63, limit) };
   } finally {
     limit.dispose();
@@ -61441,6 +61449,13 @@ function parseJson(response) {
     return fail("invalid_response", `response is not JSON (${type})`);
   }
 }
+function parseUrl2(text, base) {
+  try {
+    return new URL(text, base);
+  } catch {
+    return null;
+  }
+}
 var DISCARD_LIMIT = 64 * 1024;
 var ERROR_BODY_LIMIT = 8 * 1024;
 function parseErrorBody(body) {
@@ -61452,7 +61467,7 @@ function parseErrorBody(body) {
   }
 }
 function exchange(dispatcher, url2, method, headers, body, deadline, maxBytes) {
-  return new Promise((resolve2) => {
+  return new Promise((resolve2, reject) => {
     let controller;
     let settled = false;
     let statusCode = 0;
@@ -61466,6 +61481,14 @@ function exchange(dispatcher, url2, method, headers, body, deadline, maxBytes) {
       settled = true;
       cancelDeadline();
       resolve2(outcome);
+    };
+    const settleError = (error63) => {
+      if (deadline.aborted || isNetworkError(error63))
+        return settle2({ ok: false, failure: failureFromError(error63, deadline) });
+      if (settled) return;
+      settled = true;
+      cancelDeadline();
+      reject(error63 instanceof Error ? error63 : new Error(String(error63)));
     };
     const stop = (outcome, reason) => {
       settle2(outcome);
@@ -61512,14 +61535,14 @@ function exchange(dispatcher, url2, method, headers, body, deadline, maxBytes) {
         settle2({ statusCode, headers: responseHeaders, body: whole });
       },
       onResponseError(_controller, error63) {
-        settle2({ ok: false, failure: failureFromError(error63, deadline) });
+        settleError(error63);
       }
     };
     try {
       const { origin, path: path6 } = splitUrl(url2);
       dispatcher.dispatch({ origin, path: path6, method, headers, body: body ?? null }, handler2);
     } catch (error63) {
-      settle2({ ok: false, failure: failureFromError(error63, deadline) });
+      settleError(error63);
     }
   });
 }
@@ -61538,6 +61561,10 @@ function fail(kind, detail) {
   return { ok: false, failure: { kind, detail } };
 }
 var TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+function isNetworkError(error63) {
+  const code = errorCode(error63);
+  return code !== void 0 && (/^E[A-Z0-9_]+$/.test(code) || code.startsWith("UND_ERR_") || TLS_CODE.test(code));
+}
 function failureFromError(error63, signal) {
   if (signal?.aborted) {
     const reason = signal.reason;
@@ -65438,12 +65465,14 @@ var GithubError = class extends Error {
   }
   /**
    * Whether GitHub may have carried the request out although no success came back: it timed out, the
-   * connection broke, or a 5xx came (from GitHub or a proxy in front of it, possibly after GitHub acted).
+   * connection broke, a 5xx came (from GitHub or a proxy in front of it, possibly after GitHub acted), or
+   * any other status that is not one of GitHub's own refusals (a proxy's 408, say).
    */
   get outcomeUnknown() {
-    return this.kind === "timeout" || this.kind === "network" || this.kind === "server_error";
+    return this.kind === "timeout" || this.kind === "network" || this.kind === "server_error" || this.kind === "unexpected_status";
   }
 };
+var DEFINITIVE_REFUSALS = /* @__PURE__ */ new Set([400, 409, 410, 422]);
 function toGithubError(error63) {
   if (error63 instanceof GithubError) return error63;
   const message = error63 instanceof Error ? error63.message.split("\n")[0]?.slice(0, 200) ?? "" : String(error63);
@@ -65451,19 +65480,20 @@ function toGithubError(error63) {
   const status = answered ? error63.status : void 0;
   if (typeof status !== "number") {
     const cause = error63.cause;
-    const timedOut = [error63, cause].some(
-      (e) => e?.name === "TimeoutError"
-    );
-    return new GithubError(timedOut ? "timeout" : "network", void 0, message);
+    const names = [error63, cause].map((e) => e?.name);
+    if (names.includes("TimeoutError")) return new GithubError("timeout", void 0, message);
+    if (names[0] === "HttpError" || names.includes("AbortError"))
+      return new GithubError("network", void 0, message);
+    return new GithubError("auth_failed", void 0, message);
   }
   if (status === 429 || status === 403 && /rate limit/i.test(message))
     return new GithubError("rate_limited", status, message);
   if (status === 401) return new GithubError("unauthorized", status, message);
   if (status === 403) return new GithubError("forbidden", status, message);
   if (status === 404) return new GithubError("not_found", status, message);
-  if (status === 400 || status === 422) return new GithubError("invalid", status, message);
+  if (DEFINITIVE_REFUSALS.has(status)) return new GithubError("invalid", status, message);
   if (status >= 500) return new GithubError("server_error", status, message);
-  return new GithubError("invalid", status, message);
+  return new GithubError("unexpected_status", status, message);
 }
 var GithubBackoffError = class extends GithubError {
   constructor(until) {
@@ -65475,6 +65505,10 @@ var GithubBackoffError = class extends GithubError {
 };
 
 // src/github/rate-limit-stop.ts
+var MAX_RATE_LIMIT_STOP_MS = 36e5;
+function capRateLimitStop(until, now) {
+  return Math.min(until, now + MAX_RATE_LIMIT_STOP_MS);
+}
 var SECONDARY_FALLBACK_MS = 6e4;
 function rateLimitStopUntil(answer, now) {
   const { status, headers } = answer;
@@ -65497,6 +65531,7 @@ function rateLimitStopUntil(answer, now) {
 var DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
 function createGithubClient(config2, options) {
   const requestTimeoutMs = options.requestTimeoutMs ?? 3e4;
+  const now = options.now ?? Date.now;
   const common = {
     baseUrl: config2.apiUrl,
     userAgent: "planecheck",
@@ -65505,9 +65540,18 @@ function createGithubClient(config2, options) {
     // shutdown cannot cancel.
     retry: { doNotRetry: DO_NOT_RETRY, retries: 1 },
     throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false },
-    request: { fetch: fetchWithDeadline(requestTimeoutMs), signal: options.signal }
+    request: { fetch: clientFetch(), signal: options.signal }
   };
-  return gateOnRateLimits(buildClient(config2, common, options), options);
+  const client = gateOnRateLimits(buildClient(config2, common, options), options);
+  sendReportingFetches.set(client, clientFetch);
+  return client;
+  function clientFetch(onSend) {
+    return fetchUnlessStopped(fetchWithDeadline(requestTimeoutMs, onSend), options.backoff, now);
+  }
+}
+var sendReportingFetches = /* @__PURE__ */ new WeakMap();
+function fetchReportingSend(github, onSend) {
+  return sendReportingFetches.get(github)?.(onSend);
 }
 function buildClient(config2, common, options) {
   if (config2.token !== void 0) return new Octokit2({ ...common, auth: config2.token });
@@ -65529,8 +65573,19 @@ function gateOnRateLimits(octokit, options) {
   const { backoff, log } = options;
   const now = options.now ?? Date.now;
   const observe = (answer, request2) => {
-    const until = rateLimitStopUntil(answer, now());
-    if (until === void 0 || until <= backoff.githubBackoffUntil()) return;
+    const at = now();
+    const asked = rateLimitStopUntil(answer, at);
+    if (asked === void 0) return;
+    const until = capRateLimitStop(asked, at);
+    if (until < asked) {
+      log.warn("GitHub rate limit asks for a longer stop than planecheck honours; stopping for at most 1 h", {
+        asked: Number.isFinite(asked) ? new Date(asked).toISOString() : String(asked),
+        until: new Date(until).toISOString(),
+        status: answer.status,
+        request: request2
+      });
+    }
+    if (until <= backoff.githubBackoffUntil()) return;
     try {
       backoff.stopGithubUntil(until);
     } catch (error63) {
@@ -65553,6 +65608,8 @@ function gateOnRateLimits(octokit, options) {
       observe({ status: response.status, headers: response.headers, message: "" }, name);
       return response;
     } catch (error63) {
+      const cause = error63.cause;
+      if (cause instanceof GithubBackoffError) throw cause;
       const { status, response, message } = error63;
       if (typeof status === "number" && response?.headers) {
         observe({ status, headers: response.headers, message: String(message) }, name);
@@ -65580,8 +65637,17 @@ function expiryAwareCache(marginMs) {
     }
   };
 }
-function fetchWithDeadline(timeoutMs) {
+function fetchUnlessStopped(send, backoff, now) {
   return (input2, init) => {
+    const until = backoff.githubBackoffUntil();
+    if (now() < until) return Promise.reject(new GithubBackoffError(until));
+    return send(input2, init);
+  };
+}
+function fetchWithDeadline(timeoutMs, onSend) {
+  return (input2, init) => {
+    if (init?.signal?.aborted) return Promise.reject(init.signal.reason);
+    onSend?.();
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
     return fetch(input2, { ...init, signal });
@@ -65608,7 +65674,8 @@ function selfHealSettings(selfHeal) {
 }
 
 // src/github/workflow-api.ts
-async function dispatchWorkflow(github, target, inputs) {
+async function dispatchWorkflow(github, target, inputs, onSend) {
+  const fetch3 = onSend === void 0 ? void 0 : fetchReportingSend(github, onSend);
   const route = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
   const params = {
     owner: target.owner,
@@ -65618,21 +65685,18 @@ async function dispatchWorkflow(github, target, inputs) {
     inputs,
     // Never sent twice by the retry plugin: after a timeout or 5xx GitHub may have started the run, and
     // only a look for it by correlation id (the caller's job) can tell.
-    request: { retries: 0 }
+    request: { retries: 0, ...fetch3 && { fetch: fetch3 } }
   };
   try {
     const response = await github.request(route, { ...params, return_run_details: true });
-    const data = response.data;
-    if (response.status === 200 && data && typeof data === "object" && "workflow_run_id" in data) {
-      const details = data;
-      if (typeof details.workflow_run_id !== "number")
-        throw new GithubError("invalid_response", 200, "workflow_run_id is not a number");
-      return {
-        runId: details.workflow_run_id,
-        runUrl: typeof details.html_url === "string" ? details.html_url : void 0
-      };
-    }
-    return {};
+    const details = response.data;
+    if (typeof details !== "object" || details === null) return {};
+    if (typeof details.workflow_run_id !== "number" || !Number.isSafeInteger(details.workflow_run_id))
+      return {};
+    return {
+      runId: details.workflow_run_id,
+      runUrl: typeof details.html_url === "string" ? details.html_url : void 0
+    };
   } catch (error63) {
     const failure2 = toGithubError(error63);
     const rawMessage = error63 instanceof Error ? error63.message : "";
@@ -66003,10 +66067,22 @@ var SelfHealer = class {
       this.#reserved--;
     }
     let dispatched;
+    let sent = false;
+    const dispatching = dispatchWorkflow(github, target, inputs, () => sent = true);
     try {
-      dispatched = await this.#unlessStopping(dispatchWorkflow(github, target, inputs));
+      dispatched = await this.#unlessStopping(dispatching);
     } catch (error63) {
       if (this.#stopping) {
+        await dispatching.catch(() => void 0);
+        if (!sent) {
+          healLog.update(action.id, {
+            status: "dispatch_failed",
+            error: "not sent: shutdown",
+            updatedAt: this.#now()
+          });
+          log.info("self-heal dispatch not sent: shutdown", { plane, correlationId });
+          return;
+        }
         log.info("self-heal dispatch interrupted by shutdown; its run is looked for on the next start", {
           plane,
           correlationId
@@ -88554,6 +88630,22 @@ function intervalToCron(intervalMs) {
   return hours <= 24 && 24 % hours === 0 ? `0 0 */${hours} * * *` : void 0;
 }
 
+// src/config/private-key.ts
+import { createPrivateKey as createPrivateKey2 } from "node:crypto";
+function privateKeyProblem(text) {
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
+    return "not a PEM private key (expected -----BEGIN ... PRIVATE KEY-----)";
+  }
+  let type;
+  try {
+    type = createPrivateKey2(text).asymmetricKeyType;
+  } catch {
+    return "a PEM private key that cannot be read (damaged, or encrypted with a passphrase)";
+  }
+  if (type !== "rsa") return `a ${type ?? "non-RSA"} key: GitHub App keys are RSA`;
+  return void 0;
+}
+
 // src/config/schema.ts
 function duration3(min, max) {
   return external_exports.string({ error: "expected a duration such as 30s or 2m" }).transform((text, ctx) => {
@@ -88732,7 +88824,12 @@ var SelfHeal = external_exports.strictObject({
 });
 var GithubApp = external_exports.strictObject({
   appId: external_exports.union([external_exports.int().positive(), external_exports.string().regex(/^\d+$/, "expected a numeric app id")]),
-  privateKey: nonEmpty.optional(),
+  // Checked here, not when the first token is minted: a bad key would otherwise only show as every
+  // self-heal attempt failing.
+  privateKey: nonEmpty.superRefine((text, ctx) => {
+    const problem = privateKeyProblem(text);
+    if (problem !== void 0) ctx.addIssue({ code: "custom", message: problem });
+  }).optional(),
   privateKeyPath: nonEmpty.optional(),
   installationId: external_exports.union([
     external_exports.int().positive(),

@@ -7,15 +7,15 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-46HMGQJG.js";
+} from "./chunks/chunk-66MXJDXX.js";
 import {
   DEMO_API_KEY,
   DEMO_PLANES,
   demoConfig
-} from "./chunks/chunk-L7HDK3XZ.js";
+} from "./chunks/chunk-UP2NKFOV.js";
 import {
   ConfigError
-} from "./chunks/chunk-YODAONKT.js";
+} from "./chunks/chunk-L675MLCF.js";
 import {
   SCENARIOS,
   SandboxPlatform

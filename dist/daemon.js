@@ -8,13 +8,13 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-46HMGQJG.js";
+} from "./chunks/chunk-66MXJDXX.js";
 import {
   ConfigError,
   intervalToCron,
   parseConfig,
   parseListenAddress
-} from "./chunks/chunk-YODAONKT.js";
+} from "./chunks/chunk-L675MLCF.js";
 import {
   createLogger,
   getErrorMessage
@@ -2512,7 +2512,7 @@ async function main() {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
       import("./chunks/sandbox-platform-LVTIWWAQ.js"),
       import("./chunks/sandbox-github-J73ELDLL.js"),
-      import("./chunks/demo-QVU4SRYV.js")
+      import("./chunks/demo-7HTG7FR5.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
     const platform = new SandboxPlatform({
@@ -2621,7 +2621,7 @@ ${HELP}`
   });
   if (config.selfHeal?.enabled && config.github) {
     const [{ createSelfHeal }, { SqliteHealLog }] = await Promise.all([
-      import("./chunks/create-self-heal-B3DF3ZIB.js"),
+      import("./chunks/create-self-heal-DMYUPURP.js"),
       import("./chunks/sqlite-heal-log-FXEZR5JN.js")
     ]);
     const healLog = new SqliteHealLog(store.database);
