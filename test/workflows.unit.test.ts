@@ -123,11 +123,15 @@ describe('CI workflows', () => {
       assert.doesNotMatch(step.run ?? '', /\$\{\{/, `${step.name ?? ''} interpolates into its script`);
   });
 
-  it('ci.yml tests on Node 20 and 24 and runs the Action itself with uses: ./', () => {
+  it('ci.yml tests on the Node floor (package.json engines), 20 and 24, and runs the Action itself with uses: ./', () => {
     const ci = read('ci.yml') as Workflow & {
       jobs: Record<string, { strategy?: { matrix: { node: string[] } } }>;
     };
-    assert.deepEqual(ci.jobs.test?.strategy?.matrix.node, ['20', '24']);
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      engines: { node: string };
+    };
+    const floor = pkg.engines.node.replace(/^>=/, '');
+    assert.deepEqual(ci.jobs.test?.strategy?.matrix.node, [floor, '20', '24']);
     assert.ok(ci.jobs.action?.steps.some((step) => step.uses === './'));
   });
 });
