@@ -326,6 +326,7 @@ scrape_configs:
     assert.deepEqual(
       [...new Set(fromAction.map((a) => a.labels.alertname))],
       ['PlanecheckActionPlaneUnhealthy'],
+      JSON.stringify(fromAction.map((a) => a.labels)),
     );
     assert.ok(
       !notified().some(
