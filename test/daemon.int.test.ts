@@ -359,7 +359,9 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
       assert.equal((await fetch(`${daemon.url}/nope`)).status, 404);
       assert.equal((await fetch(`${daemon.url}/metrics`, { method: 'POST' })).status, 405);
 
-      // As Prometheus scrapes (gzip), and as a person with curl does (no gzip): the same exposition.
+      // As Prometheus scrapes (gzip), and as a person with curl does (no gzip): the same exposition. Compared
+      // once the plane has its result, so the first check cannot land between the two scrapes.
+      await daemon.waitForLog((line) => line.msg === 'cycle finished');
       const scrape = async (encoding: string) => {
         const res = await request(`${daemon.url}/metrics`, { headers: { 'accept-encoding': encoding } });
         const body = Buffer.from(await res.body.arrayBuffer());
