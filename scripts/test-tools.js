@@ -3,7 +3,7 @@
 // run. `npm test` and `.ci/run` both start with it, so this list is the only place the tools are named.
 // Plain Node with no dependencies: it runs before `npm ci` in CI.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
@@ -41,7 +41,25 @@ export const TEST_TOOLS = [
     usedBy: 'the hanging-resolver test (a private mount of resolv.conf)',
   },
   { command: 'mount', debianPackage: 'mount', usedBy: 'the hanging-resolver test' },
+  // Debian keeps the server's programs off PATH, in one directory per major version.
+  {
+    command: 'postgres',
+    debianPackage: 'postgresql',
+    usedBy: 'fleet mode and the PostgreSQL store (initdb + postgres on a free port)',
+    dirs: postgresBinDirs,
+  },
 ];
+
+/** Debian's PostgreSQL server directories (/usr/lib/postgresql/N/bin), newest major first. */
+export function postgresBinDirs(root = '/usr/lib/postgresql') {
+  let versions;
+  try {
+    versions = readdirSync(root).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  return versions.sort((a, b) => Number(b) - Number(a)).map((version) => join(root, version, 'bin'));
+}
 
 /** The absolute path of `command` on `path`, or undefined. */
 export function findOnPath(command, path) {
@@ -60,7 +78,13 @@ export function findOnPath(command, path) {
 
 /** The tools of `tools` that are not on `path`. */
 export function missingTools(tools, path) {
-  return tools.filter((tool) => findOnPath(tool.command, path) === undefined);
+  return tools.filter((tool) => findTool(tool, path) === undefined);
+}
+
+/** Where `tool` is: on `path`, or in one of its own directories (`dirs`, a function giving them). */
+export function findTool(tool, path) {
+  const extra = tool.dirs?.() ?? [];
+  return findOnPath(tool.command, [path ?? '', ...extra].join(delimiter));
 }
 
 /** The Debian packages that bring `missing`, each once, in list order. */
