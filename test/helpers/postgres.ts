@@ -28,7 +28,9 @@ function binDir(): string {
   const tool = TEST_TOOLS.find((candidate) => candidate.command === 'postgres');
   const path = tool && findTool(tool, process.env.PATH);
   if (path === undefined) {
-    throw new Error('PostgreSQL server not found: install the Debian package "postgresql" (node scripts/test-tools.js)');
+    throw new Error(
+      'PostgreSQL server not found: install the Debian package "postgresql" (node scripts/test-tools.js)',
+    );
   }
   return path.slice(0, path.lastIndexOf('/'));
 }
@@ -36,7 +38,8 @@ function binDir(): string {
 /** As root, the server's programs run as `postgres` (postgres refuses to run as root). */
 function asServerUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  const id = (flag: string) =>
+    Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
   return { uid: id('-u'), gid: id('-g') };
 }
 
@@ -68,14 +71,22 @@ export async function startPostgres(): Promise<TestPostgres> {
     child = spawn(
       join(bin, 'postgres'),
       [
-        '-D', data,
-        '-p', String(port),
-        '-c', 'listen_addresses=127.0.0.1',
-        '-c', `unix_socket_directories=${root}`,
-        '-c', 'fsync=off',
-        '-c', 'synchronous_commit=off',
-        '-c', 'full_page_writes=off',
-        '-c', 'max_connections=200',
+        '-D',
+        data,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${root}`,
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=200',
       ],
       { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] },
     );

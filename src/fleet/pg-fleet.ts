@@ -1,0 +1,96 @@
+import type { FleetCoordinator, Heartbeat } from './fleet-coordinator.js';
+
+/** What this module needs of a pg.Pool (or one client). */
+export interface Queryable {
+  query<Row extends object>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: Row[]; rowCount: number | null }>;
+}
+
+/**
+ * The fleet's tables (a PostgreSQL schema migration): who is alive, and who checks which plane in which slot.
+ * One claim row per plane, overwritten slot after slot, so the table never grows.
+ */
+export const FLEET_SCHEMA = `
+  CREATE TABLE fleet_instances (
+    instance TEXT PRIMARY KEY,
+    started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    seen_at TIMESTAMPTZ NOT NULL
+  );
+  CREATE TABLE plane_claims (
+    plane TEXT PRIMARY KEY,
+    slot BIGINT NOT NULL,
+    instance TEXT NOT NULL,
+    lease_until TIMESTAMPTZ NOT NULL,
+    done BOOLEAN NOT NULL DEFAULT false
+  );`;
+
+/**
+ * Claims with a lease in PostgreSQL. A replica claims a plane for a slot when nobody holds it for that slot
+ * yet, or when the holder's lease ran out before it finished (the holder died mid-check). All times are the
+ * server's, so replicas whose clocks differ still agree on slots and leases.
+ */
+export class PostgresFleet implements FleetCoordinator {
+  readonly #db: Queryable;
+
+  constructor(db: Queryable) {
+    this.#db = db;
+  }
+
+  async heartbeat(instance: string, liveWindowMs: number): Promise<Heartbeat> {
+    const { rows } = await this.#db.query<{ instances: string[]; now_ms: string }>(
+      `WITH beat AS (
+         INSERT INTO fleet_instances (instance, seen_at) VALUES ($1, now())
+         ON CONFLICT (instance) DO UPDATE SET seen_at = now()
+       )
+       SELECT
+         ARRAY(
+           SELECT instance FROM fleet_instances
+           WHERE seen_at > now() - $2 * interval '1 millisecond' OR instance = $1
+           ORDER BY instance
+         ) AS instances,
+         (extract(epoch FROM now()) * 1000)::bigint AS now_ms`,
+      [instance, liveWindowMs],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new Error('heartbeat returned no row');
+    // The replica's own row is written by this same statement, which the subquery cannot see yet.
+    const instances = row.instances.includes(instance) ? row.instances : [...row.instances, instance].sort();
+    return { instances, nowMs: Number(row.now_ms) };
+  }
+
+  async claim(planes: readonly string[], instance: string, slot: number, leaseMs: number): Promise<string[]> {
+    if (planes.length === 0) return [];
+    const { rows } = await this.#db.query<{ plane: string }>(
+      `INSERT INTO plane_claims (plane, slot, instance, lease_until, done)
+       SELECT plane, $2, $3, now() + $4 * interval '1 millisecond', false FROM unnest($1::text[]) AS plane
+       ON CONFLICT (plane) DO UPDATE
+         SET slot = excluded.slot, instance = excluded.instance, lease_until = excluded.lease_until, done = false
+         WHERE plane_claims.slot < excluded.slot
+            OR (plane_claims.slot = excluded.slot AND NOT plane_claims.done AND plane_claims.lease_until < now())
+       RETURNING plane`,
+      [planes, slot, instance, leaseMs],
+    );
+    return rows.map((row) => row.plane);
+  }
+
+  async complete(planes: readonly string[], instance: string, slot: number): Promise<void> {
+    if (planes.length === 0) return;
+    await this.#db.query(
+      `UPDATE plane_claims SET done = true
+       WHERE plane = ANY($1::text[]) AND slot = $2 AND instance = $3`,
+      [planes, slot, instance],
+    );
+  }
+
+  async leave(instance: string): Promise<void> {
+    // Unfinished claims go at once, so the others need not wait for the leases to run out.
+    await this.#db.query(
+      `UPDATE plane_claims SET lease_until = now() - interval '1 millisecond'
+       WHERE instance = $1 AND NOT done`,
+      [instance],
+    );
+    await this.#db.query('DELETE FROM fleet_instances WHERE instance = $1', [instance]);
+  }
+}
