@@ -22,6 +22,8 @@ const FOR_KEYS = [
   'noOracle',
   'noValue',
   'down',
+  'replicaDown',
+  'storageDown',
   'metricsAbsent',
   'checksStopped',
   'flapping',
@@ -34,7 +36,7 @@ const DASHBOARD = 'grafana/planecheck.json';
 /** Checks a parsed mixin config; throws an error naming the field. */
 export function validateConfig(config) {
   if (typeof config !== 'object' || config === null) throw new Error('mixin config: not a YAML mapping');
-  const known = new Set([...STRINGS, ...DURATIONS, 'for', 'flappingChanges']);
+  const known = new Set([...STRINGS, ...DURATIONS, 'for', 'flappingChanges', 'replicaLabels']);
   for (const key of Object.keys(config))
     if (!known.has(key)) throw new Error(`mixin config: unknown key ${key}`);
   for (const key of STRINGS) {
@@ -44,6 +46,14 @@ export function validateConfig(config) {
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"/.test(config[key]))
       throw new Error(`mixin config: ${key} must be label matchers such as job="planecheck"`);
   }
+  if (
+    !Array.isArray(config.replicaLabels) ||
+    config.replicaLabels.length === 0 ||
+    !config.replicaLabels.every((name) => typeof name === 'string' && /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name))
+  )
+    throw new Error('mixin config: replicaLabels must be a list of label names such as [instance, pod]');
+  if (config.replicaLabels.includes('job') || config.replicaLabels.includes('workload_plane'))
+    throw new Error('mixin config: replicaLabels cannot hold job or workload_plane (alerts keep them)');
   if (!config.runbookUrlPattern.includes('%s'))
     throw new Error('mixin config: runbookUrlPattern must contain %s (the section anchor)');
   if (config.externalUrl !== '' && !/^https?:\/\/[^\s]+$/.test(config.externalUrl))

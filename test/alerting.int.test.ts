@@ -131,6 +131,8 @@ describe('a real Prometheus and Alertmanager with the shipped rules and inhibiti
         noOracle: '1h',
         noValue: '1h',
         down: '2s',
+        replicaDown: '1h',
+        storageDown: '1h',
         metricsAbsent: '6s',
         checksStopped: '1s',
         flapping: '1h',
@@ -448,24 +450,40 @@ scrape_configs:
     assert.ok(firing.includes('PlanecheckSelfHealFailing/p-heal'), firing.join(', '));
   });
 
-  it('PlanecheckMetricsAbsent (no target at all, as in a Kubernetes rollout) mutes the per-plane alerts of its job', async () => {
-    // Sent straight to the real Alertmanager with the shipped inhibit rules; jobs of their own, so the
-    // daemon's alerts above are not involved.
-    const startsAt = new Date().toISOString();
-    const post = async (labels: Record<string, string>) => {
-      const response = await fetch(`${amUrl}/api/v2/alerts`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify([{ labels: { severity: 'critical', ...labels }, startsAt }]),
-      });
-      assert.ok(response.ok, await response.text());
-    };
-    const planeFailed = (job: string) => ({
-      alertname: 'PlanecheckPlaneFailed',
-      job,
-      instance: 'planecheck',
-      workload_plane: `p-${job}`,
+  // Alerts sent straight to the real Alertmanager with the shipped inhibit rules; jobs of their own, so the
+  // daemon's alerts above are not involved.
+  const post = async (labels: Record<string, string>) => {
+    const response = await fetch(`${amUrl}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { labels: { severity: 'critical', ...labels }, startsAt: new Date().toISOString() },
+      ]),
     });
+    assert.ok(response.ok, await response.text());
+  };
+  // As the rules make it: replicas aggregated away, no instance label.
+  const planeFailed = (job: string) => ({
+    alertname: 'PlanecheckPlaneFailed',
+    job,
+    workload_plane: `p-${job}`,
+  });
+  const suppressed = (job: string, alertname: string) =>
+    eventually(
+      async () => {
+        const response = await fetch(`${amUrl}/api/v2/alerts?filter=job%3D%22${job}%22`);
+        const alerts = (await response.json()) as {
+          labels: Record<string, string>;
+          status: { state: string; inhibitedBy: string[] };
+        }[];
+        const alert = alerts.find((a) => a.labels.alertname === alertname);
+        return alert?.status.state === 'suppressed' ? alert : undefined;
+      },
+      20_000,
+      `${alertname} of ${job} suppressed`,
+    );
+
+  it('PlanecheckMetricsAbsent (no target at all, as in a Kubernetes rollout) mutes the per-plane alerts of its job', async () => {
     await post({ alertname: 'PlanecheckMetricsAbsent', job: 'planecheck-k8s' });
     await eventually(
       () =>
@@ -476,19 +494,7 @@ scrape_configs:
       'the MetricsAbsent page',
     );
     await post(planeFailed('planecheck-k8s'));
-    const inhibited = await eventually(
-      async () => {
-        const response = await fetch(`${amUrl}/api/v2/alerts?filter=job%3D%22planecheck-k8s%22`);
-        const alerts = (await response.json()) as {
-          labels: Record<string, string>;
-          status: { state: string; inhibitedBy: string[] };
-        }[];
-        const failed = alerts.find((a) => a.labels.alertname === 'PlanecheckPlaneFailed');
-        return failed?.status.state === 'suppressed' ? failed : undefined;
-      },
-      20_000,
-      'PlaneFailed suppressed by MetricsAbsent',
-    );
+    const inhibited = await suppressed('planecheck-k8s', 'PlanecheckPlaneFailed');
     assert.equal(inhibited.status.inhibitedBy.length, 1);
     // The same alert of another job is not muted; once it is notified, the muted group has been flushed too.
     await post(planeFailed('planecheck-other'));
@@ -498,5 +504,39 @@ scrape_configs:
       "the other job's PlaneFailed page",
     );
     assert.ok(!notified().some((a) => a.labels.workload_plane === 'p-planecheck-k8s'));
+  });
+
+  it('PlanecheckFleetDown mutes the per-plane alerts and MetricsAbsent of its job; PlanecheckReplicaDown mutes nothing', async () => {
+    await post({ alertname: 'PlanecheckFleetDown', job: 'planecheck-fleet' });
+    await eventually(
+      () =>
+        findNotified(
+          (a) => a.labels.alertname === 'PlanecheckFleetDown' && a.labels.job === 'planecheck-fleet',
+        ),
+      20_000,
+      'the FleetDown page',
+    );
+    await post(planeFailed('planecheck-fleet'));
+    await post({ alertname: 'PlanecheckMetricsAbsent', job: 'planecheck-fleet' });
+    await suppressed('planecheck-fleet', 'PlanecheckPlaneFailed');
+    await suppressed('planecheck-fleet', 'PlanecheckMetricsAbsent');
+    // One replica of another fleet down: its planes still page.
+    await post({
+      alertname: 'PlanecheckReplicaDown',
+      job: 'planecheck-half',
+      instance: 'b:9464',
+      severity: 'warning',
+    });
+    await post(planeFailed('planecheck-half'));
+    await eventually(
+      () => findNotified((a) => a.labels.workload_plane === 'p-planecheck-half'),
+      20_000,
+      "the half fleet's PlaneFailed page",
+    );
+    assert.ok(
+      !notified().some(
+        (a) => a.labels.job === 'planecheck-fleet' && a.labels.alertname !== 'PlanecheckFleetDown',
+      ),
+    );
   });
 });

@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { PodMonitor, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { load as parse, loadAll } from 'js-yaml';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
 import { parseConfig } from '../src/config/parse.js';
 import { parsePairs, parseStages } from './helpers/dockerfile.js';
@@ -51,7 +52,7 @@ describe('deploy/prometheus', () => {
   it('promtool check rules accepts the rules', () => {
     const { code, output } = promtool('check', 'rules', 'alerts.yml');
     assert.equal(code, 0, output);
-    assert.match(output, /SUCCESS: 16 rules found/);
+    assert.match(output, /SUCCESS: 19 rules found/);
   });
 
   it('promtool test rules: every alert fires when it should and stays quiet when it should', () => {
@@ -190,7 +191,9 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/PersistentVolumeClaim': PersistentVolumeClaim,
   'v1/Service': Service,
   'apps/v1/Deployment': Deployment,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+  'monitoring.coreos.com/v1/PodMonitor': PodMonitor,
 };
 
 /** Schema errors of one manifest, or undefined when it is valid. */
@@ -374,6 +377,146 @@ describe('deploy/kubernetes/planecheck.yaml', () => {
     });
     assert.equal(config.server.listen, '0.0.0.0:9464');
     assert.equal(config.storage.path, '/var/lib/planecheck/planecheck.db');
+  });
+});
+
+describe('deploy/kubernetes/planecheck-fleet.yaml', () => {
+  const docs = loadAll(read('deploy/kubernetes/planecheck-fleet.yaml')) as Manifest[];
+  const byKind = new Map(docs.map((doc) => [doc.kind, doc]));
+  const single = new Map(
+    (loadAll(read('deploy/kubernetes/planecheck.yaml')) as Manifest[]).map((doc) => [doc.kind, doc]),
+  );
+
+  interface Probe {
+    httpGet: { path: string; port: string };
+  }
+  interface FleetContainer {
+    image: string;
+    ports: { name: string; containerPort: number }[];
+    env: {
+      name: string;
+      valueFrom?: { fieldRef?: { fieldPath: string }; secretKeyRef?: { name: string } };
+    }[];
+    startupProbe: Probe;
+    livenessProbe: Probe;
+    readinessProbe: Probe;
+  }
+  interface FleetDeployment {
+    spec: {
+      replicas: number;
+      selector: { matchLabels: Record<string, string> };
+      template: {
+        metadata: { labels: Record<string, string> };
+        spec: {
+          automountServiceAccountToken?: boolean;
+          securityContext: { runAsNonRoot: boolean };
+          containers: FleetContainer[];
+          volumes: Record<string, unknown>[];
+          topologySpreadConstraints: {
+            topologyKey: string;
+            labelSelector: { matchLabels: Record<string, string> };
+          }[];
+        };
+      };
+    };
+  }
+  const deployment = byKind.get('Deployment') as unknown as FleetDeployment;
+  const pod = deployment.spec.template.spec;
+  const podLabels = deployment.spec.template.metadata.labels;
+  const container = pod.containers[0] as FleetContainer;
+  const selects = (selector: Record<string, string>) =>
+    Object.entries(selector).every(([key, value]) => podLabels[key] === value);
+
+  it('every manifest validates against its Kubernetes (or Prometheus Operator) schema', () => {
+    assert.deepEqual(docs.map((doc) => doc.kind).sort(), [
+      'ConfigMap',
+      'Deployment',
+      'PodDisruptionBudget',
+      'PodMonitor',
+      'Service',
+    ]);
+    for (const doc of docs) assert.equal(schemaErrors(doc), undefined, `${doc.kind} ${doc.metadata.name}`);
+    const broken = structuredClone(byKind.get('PodMonitor')) as Manifest & {
+      spec: { podMetricsEndpoints: unknown };
+    };
+    broken.spec.podMetricsEndpoints = 'http';
+    assert.match(schemaErrors(broken) ?? '', /podMetricsEndpoints must be array/);
+  });
+
+  it('runs several replicas, spread over nodes, with no volume for state and no API token', () => {
+    assert.ok(deployment.spec.replicas >= 2);
+    assert.ok(selects(deployment.spec.selector.matchLabels));
+    assert.ok(
+      pod.topologySpreadConstraints.some(
+        (c) => c.topologyKey === 'kubernetes.io/hostname' && selects(c.labelSelector.matchLabels),
+      ),
+      'spread over nodes',
+    );
+    assert.ok(!pod.volumes.some((volume) => 'persistentVolumeClaim' in volume), 'no volume claim');
+    assert.equal(pod.automountServiceAccountToken, false);
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+    const budget = byKind.get('PodDisruptionBudget') as unknown as {
+      spec: {
+        maxUnavailable?: number;
+        minAvailable?: number;
+        selector: { matchLabels: Record<string, string> };
+      };
+    };
+    assert.ok(selects(budget.spec.selector.matchLabels));
+    const left = budget.spec.minAvailable ?? deployment.spec.replicas - (budget.spec.maxUnavailable ?? 0);
+    assert.ok(left >= 1 && left < deployment.spec.replicas, 'a drain can take one replica, never all');
+  });
+
+  it('the same image and probes as planecheck.yaml; the instance name is the pod name; the password from a Secret', () => {
+    const one = (single.get('Deployment') as unknown as FleetDeployment).spec.template.spec.containers[0];
+    assert.ok(one);
+    assert.equal(container.image, one.image);
+    assert.deepEqual(container.ports, one.ports);
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe'] as const)
+      assert.deepEqual(container[probe], one[probe], probe);
+    const env = new Map(container.env.map((variable) => [variable.name, variable.valueFrom]));
+    assert.equal(env.get('PLANECHECK_INSTANCE')?.fieldRef?.fieldPath, 'metadata.name');
+    assert.equal(env.get('PLANECHECK_PG_PASSWORD')?.secretKeyRef?.name, 'planecheck-postgres');
+  });
+
+  it('the PodMonitor scrapes every pod as its own target, under the job the rules select', () => {
+    const monitor = byKind.get('PodMonitor') as unknown as {
+      metadata: { labels: Record<string, string> };
+      spec: {
+        jobLabel: string;
+        selector: { matchLabels: Record<string, string> };
+        podMetricsEndpoints: { port: string; path: string; relabelings?: { targetLabel?: string }[] }[];
+      };
+    };
+    assert.ok(selects(monitor.spec.selector.matchLabels));
+    const endpoint = monitor.spec.podMetricsEndpoints[0];
+    assert.equal(endpoint?.path, '/metrics');
+    assert.ok(container.ports.some((port) => port.name === endpoint?.port));
+    // A fixed instance (as planecheck.yaml's ServiceMonitor sets) would merge the replicas' series.
+    assert.ok(!endpoint?.relabelings?.some((r) => r.targetLabel === 'instance'));
+    const jobSelector = (parse(read('deploy/mixin/config.yaml')) as { jobSelector: string }).jobSelector;
+    assert.equal(`job="${podLabels[monitor.spec.jobLabel]}"`, jobSelector);
+    assert.equal(monitor.metadata.labels.release, 'kube-prometheus-stack');
+    const service = byKind.get('Service') as unknown as { spec: { selector: Record<string, string> } };
+    assert.ok(selects(service.spec.selector));
+  });
+
+  it('the ConfigMap holds the single-replica config with PostgreSQL storage', () => {
+    const text =
+      (byKind.get('ConfigMap') as unknown as { data: Record<string, string> }).data['planecheck.yaml'] ?? '';
+    const singleText =
+      (single.get('ConfigMap') as unknown as { data: Record<string, string> }).data['planecheck.yaml'] ?? '';
+    const withoutStorage = (config: string) => config.replace(/^storage: .*$/m, '');
+    assert.equal(withoutStorage(text), withoutStorage(singleText));
+    const config = parseConfig(text, {
+      PLATFORM_API_KEY: 'k',
+      GITHUB_TOKEN: 't',
+      PLANECHECK_PG_PASSWORD: 'pw',
+    });
+    assert.equal(
+      (config.storage as { url?: string }).url,
+      'postgres://planecheck:pw@postgres:5432/planecheck',
+    );
   });
 });
 

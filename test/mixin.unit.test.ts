@@ -68,9 +68,12 @@ describe('the monitoring mixin', () => {
   it('carries thresholds from the config into the rules', () => {
     const custom = config
       .replace('  failed: 3m', '  failed: 7m')
-      .replace('actionStaleAfter: 2h', 'actionStaleAfter: 26h');
+      .replace('actionStaleAfter: 2h', 'actionStaleAfter: 26h')
+      .replace('replicaLabels: [instance, pod]', 'replicaLabels: [instance, pod, zone]');
     const { dir } = generateWith(custom);
     const alerts = readFileSync(join(dir, 'prometheus/alerts.yml'), 'utf8');
+    assert.match(alerts, /without \(instance, pod, zone\)/);
+    assert.doesNotMatch(alerts, /without \(instance, pod\)/);
     assert.match(alerts, /alert: PlanecheckPlaneFailed\n\s+expr: [^]*?\n\s+for: 7m/);
     assert.match(alerts, /time\(\) - push_time_seconds\{job="planecheck_action"\} > 93600/);
   });
@@ -84,6 +87,14 @@ describe('the monitoring mixin', () => {
       ],
       [config.replace('runbook.md#%s', 'runbook.md'), /runbookUrlPattern must contain %s/],
       [`${config}\njobselector: x\n`, /unknown key jobselector/],
+      [
+        config.replace('replicaLabels: [instance, pod]', 'replicaLabels: [instance, job]'),
+        /replicaLabels cannot/,
+      ],
+      [
+        config.replace('replicaLabels: [instance, pod]', 'replicaLabels: instance'),
+        /replicaLabels must be a list/,
+      ],
       [
         config.replace('  metricsAbsent: 5m', '  metricsAbsent: 1m'),
         /for\.metricsAbsent must be longer than for\.down/,

@@ -8,6 +8,12 @@
 //   its status: a daemon outage or restart (no samples, then NO_VALUE until the first cycle) does not
 //   "resolve" broken planes; PlanecheckDown or PlanecheckMetricsAbsent inhibit them in Alertmanager
 //   meanwhile (deploy/alertmanager/alertmanager.yml).
+// - Fleet mode: every replica serves every plane, so N scraped replicas give N copies of each per-plane
+//   series that differ only in config.replicaLabels (instance, pod). Every per-plane and per-job alert
+//   aggregates those away and fires once. Plane statuses need the agreement of every replica that is
+//   scraped now (a lone lagging or partitioned replica cannot page, a dead one cannot veto); when none
+//   is scraped, the freshest view held within [keepPlaneAlertsWhileDown] stands, as for one daemon.
+//   Counters are per replica (each counts what it did), so they are summed.
 // - Descriptions name the failing step and reason (planecheck_last_failure_info) and link the plane's
 //   results on the daemon; never free text in labels.
 
@@ -26,48 +32,80 @@ export function rules(config) {
   const job = config.jobSelector;
   const action = config.actionJobSelector;
   const keep = config.keepPlaneAlertsWhileDown;
-  const base = config.externalUrl ? config.externalUrl.replace(/\/+$/, '') : 'http://{{ $labels.instance }}';
+  // Replicas differ only in these labels; `without (...)` keeps every other target label (namespace ...).
+  const R = config.replicaLabels.join(', ');
+  const jobOf = (metric, suffix = '') => raw(`${metric}${selector(job, 'job="%s"')}${suffix}`);
+  // Alerts carry no instance: links go to externalUrl, or to a replica Prometheus can scrape (the first
+  // by name), or, with none, to the first it knows. Any replica serves every plane.
+  const replica =
+    `{{ $replica := "" }}{{ with query (printf ${jobOf('up', ' == 1')} $labels.job) | sortByLabel "instance" }}` +
+    `{{ $replica = (first .).Labels.instance }}{{ else }}{{ with query (printf ${jobOf('up')} $labels.job) | ` +
+    `sortByLabel "instance" }}{{ $replica = (first .).Labels.instance }}{{ end }}{{ end }}`;
+  const base = config.externalUrl ? config.externalUrl.replace(/\/+$/, '') : 'http://{{ $replica }}';
+  /** Descriptions that link a replica start with the template that picks it. */
+  const withReplicaLinks = (result) => {
+    for (const rule of result.groups.flatMap((group) => group.rules)) {
+      const text = rule.annotations?.description;
+      if (text?.includes('{{ $replica }}')) rule.annotations.description = replica + text;
+    }
+    return result;
+  };
   const runbook = (anchor) => config.runbookUrlPattern.replace('%s', anchor);
   const planeLinks =
     `Its last results: ${base}/api/v1/planes/{{ $labels.workload_plane }}/history?limit=10 ` +
     `(status page: ${base}/).`;
-  // "at step predict (predict_http_500)", from the daemon's current failure of this plane.
+  // "at step predict (predict_http_500)", from the plane's current failure as one scraped replica reports it.
   const why =
-    `{{ range query (printf ${raw(`planecheck_last_failure_info${selector(job, 'instance="%s"', 'workload_plane="%s"')}`)} ` +
-    `$labels.instance $labels.workload_plane) }} at step {{ .Labels.step }} ({{ .Labels.reason }}){{ end }}`;
+    `{{ range query (printf ${raw(`topk(1, planecheck_last_failure_info${selector(job, 'job="%s"', 'workload_plane="%s"')})`)} ` +
+    `$labels.job $labels.workload_plane) }} at step {{ .Labels.step }} ({{ .Labels.reason }}){{ end }}`;
   // A plane's alert holds while its latest *definite* status within the keep window is that status: a
   // daemon outage (no samples) or the NO_VALUE a restarted daemon reports until its first cycle ends never
   // resolves it; only another definite status does (HEALTHY, or a different failure).
   const definite = 'HEALTHY|FAILED|NO_USER|NO_ORACLE';
-  const lastSeen = (statusMatcher) =>
-    `max_over_time(timestamp(planecheck_status${selector(job, statusMatcher)} == 1)[${keep}:])`;
-  const planeStatus = (status) =>
-    `${lastSeen(`status="${status}"`)}\n>= on (job, instance, workload_plane) group_left ()\n` +
-    `max by (job, instance, workload_plane) (${lastSeen(`status=~"${definite}"`)})`;
-  const noValue = `last_over_time(planecheck_status${selector(job, 'status="NO_VALUE"')}[${keep}]) == 1`;
-  const healthy = `(planecheck_status${selector(job, 'status="HEALTHY"')} == 1)`;
+  const status = (matcher) => `planecheck_status${selector(job, matcher)}`;
+  const lastSeen = (statusMatcher) => `max_over_time(timestamp(${status(statusMatcher)} == 1)[${keep}:])`;
+  const lastDefinite = (by) => `max by (${by}) (${lastSeen(`status=~"${definite}"`)})`;
+  // One replica's vote, for each replica with a definite status in the keep window: 1 when its latest
+  // definite status is `s`, else 0 (the left side is 0, not absent, when `s` was not seen at all).
+  const vote = (s) =>
+    `max_over_time((timestamp(${status(`status="${s}"`)} == 1) or ${status(`status="${s}"`)} * 0)[${keep}:])\n` +
+    `  >= bool on (job, instance, workload_plane) group_left ()\n  ${lastDefinite('job, instance, workload_plane')}`;
+  // Every replica scraped now agrees (min); with none scraped, the freshest status held in the window.
+  const planeStatus = (s) =>
+    `(\n  min without (${R}) (\n  ${vote(s)}\n  and ${status(`status="${s}"`)}\n  )\n` +
+    `or\n  max without (${R}) (${lastSeen(`status="${s}"`)})\n` +
+    `  >= bool on (job, workload_plane) group_left ()\n  ${lastDefinite('job, workload_plane')}\n) == 1`;
+  const lastNoValue = `last_over_time(${status('status="NO_VALUE"')}[${keep}])`;
+  const noValue =
+    `(\n  min without (${R}) (${lastNoValue} and ${status('status="NO_VALUE"')})\n` +
+    `or\n  min without (${R}) (${lastNoValue})\n) == 1`;
+  // HEALTHY as every scraped replica reports it.
+  const healthy = `(min without (${R}) (${status('status="HEALTHY"')}) == 1)`;
   const window = config.selfHealWindow;
   // Counts that went up within the window, per plane. increase() misses two real cases: an event before
   // Prometheus' first scrape (the series' first sample is already 1) and a daemon restart (the counter
   // resets to 0, so increase() over [1 1 0] is 0). The maximum within the window above the value at its
   // start (0 for a series younger than the window) catches both; increase() catches events after a reset.
-  const increased = (metric, matchers, by) => {
+  // Summed over replicas: each counts only what it did itself.
+  const increased = (metric, matchers, grouping) => {
     const series = `${metric}${selector(job, matchers)}`;
     return (
-      `(\n  sum by (${by}) (increase(${series}[${window}])) > 0\n  or\n` +
-      `  sum by (${by}) (max_over_time(${series}[${window}]) > (${series} offset ${window} or max_over_time(${series}[${window}]) * 0)) > 0\n)`
+      `(\n  sum ${grouping} (increase(${series}[${window}])) > 0\n  or\n` +
+      `  sum ${grouping} (max_over_time(${series}[${window}]) > (${series} offset ${window} or max_over_time(${series}[${window}]) * 0)) > 0\n)`
     );
   };
-  const perPlane = 'job, instance, workload_plane';
+  const perPlane = `without (${R}, reason, outcome)`;
+  const up = `up${selector(job)}`;
 
-  return {
+  return withReplicaLinks({
     groups: [
       {
         name: 'planecheck-recording',
         rules: [
           {
             record: 'planecheck:planes:count_by_status',
-            expr: `sum by (status) (planecheck_status${selector(job)})`,
+            // Each plane once, however many replicas serve it.
+            expr: `sum by (status) (max without (${R}) (planecheck_status${selector(job)}))`,
           },
           {
             record: 'planecheck:availability:ratio_1h',
@@ -136,7 +174,8 @@ export function rules(config) {
           },
           {
             alert: 'PlanecheckPlaneFlapping',
-            expr: `changes(planecheck_status${selector(job, 'status="HEALTHY"')}[30m]) >= ${config.flappingChanges}`,
+            // The replica that has watched longest (a restarted one has seen fewer changes).
+            expr: `max without (${R}) (changes(${status('status="HEALTHY"')}[30m])) >= ${config.flappingChanges}`,
             for: config.for.flapping,
             labels: { severity: 'warning' },
             annotations: {
@@ -150,7 +189,8 @@ export function rules(config) {
           {
             alert: 'PlanecheckTlsCertExpiringSoon',
             expr:
-              `last_over_time(planecheck_tls_cert_expiry_timestamp_seconds${selector(job)}[${keep}]) - time()` +
+              // The latest expiry any replica saw: a renewed certificate only moves it later.
+              `max without (${R}) (last_over_time(planecheck_tls_cert_expiry_timestamp_seconds${selector(job)}[${keep}])) - time()` +
               ` < ${durationSeconds(config.tlsCertExpiryWarning)}`,
             for: config.for.tlsCertExpiry,
             labels: { severity: 'warning' },
@@ -170,7 +210,8 @@ export function rules(config) {
         rules: [
           {
             alert: 'PlanecheckDown',
-            expr: `up${selector(job)} == 0`,
+            // The job's only target (one daemon). A fleet has PlanecheckFleetDown and PlanecheckReplicaDown.
+            expr: `${up} == 0\nunless ignoring (${R})\n(count without (${R}) (${up}) > 1)`,
             for: config.for.down,
             labels: { severity: 'critical' },
             annotations: {
@@ -179,6 +220,48 @@ export function rules(config) {
                 'The planecheck daemon is down or unreachable; no plane is being checked. Alerts for its ' +
                 'planes keep their last state and are inhibited while this one fires.',
               runbook_url: runbook('daemon-down'),
+            },
+          },
+          {
+            alert: 'PlanecheckFleetDown',
+            expr: `count without (${R}) (${up}) > 1\nunless\nmax without (${R}) (${up}) > 0`,
+            for: config.for.down,
+            labels: { severity: 'critical' },
+            annotations: {
+              summary: 'No planecheck replica of {{ $labels.job }} can be scraped',
+              description:
+                'None of the {{ $value }} planecheck replicas of {{ $labels.job }} answers Prometheus: no plane is ' +
+                'being checked. Alerts for the planes keep their last state and are inhibited while this one fires.',
+              runbook_url: runbook('daemon-down'),
+            },
+          },
+          {
+            alert: 'PlanecheckReplicaDown',
+            expr: `${up} == 0\nand ignoring (${R})\n(max without (${R}) (${up}) == 1)`,
+            for: config.for.replicaDown,
+            labels: { severity: 'warning' },
+            annotations: {
+              summary: 'planecheck replica {{ $labels.instance }} cannot be scraped; the others carry on',
+              description:
+                'Prometheus cannot scrape the planecheck replica {{ $labels.instance }} of {{ $labels.job }}. ' +
+                'The other replicas check its share of the planes once its claims expire, and serve every ' +
+                'plane, so no plane goes unchecked; the fleet has less headroom until it is back.',
+              runbook_url: runbook('replica-down'),
+            },
+          },
+          {
+            alert: 'PlanecheckStorageDown',
+            // Once per job, while any scraped replica cannot reach the store.
+            expr: `min without (${R}) (planecheck_storage_up${selector(job)}) == 0`,
+            for: config.for.storageDown,
+            labels: { severity: 'warning' },
+            annotations: {
+              summary: "planecheck's store (SQLite or PostgreSQL) does not answer",
+              description:
+                `Replicas of {{ $labels.job }} that cannot reach the store:{{ range query (printf ${jobOf('planecheck_storage_up', ' == 0')} $labels.job) | sortByLabel "instance" }} {{ .Labels.instance }}{{ end }}. ` +
+                'They keep checking and serving from memory, make no self-heal dispatch, and write what they ' +
+                'hold once the store is back.',
+              runbook_url: runbook('storage-down'),
             },
           },
           {
@@ -197,8 +280,9 @@ export function rules(config) {
           {
             alert: 'PlanecheckChecksStopped',
             expr:
-              `time() - planecheck_last_check_timestamp_seconds${selector(job)}\n` +
-              `> on (job, instance) group_left ()\nplanecheck_cache_ttl_seconds${selector(job)}`,
+              // The freshest check any replica reports.
+              `time() - max without (${R}) (planecheck_last_check_timestamp_seconds${selector(job)})\n` +
+              `> ignoring (workload_plane) group_left ()\nmax without (${R}) (planecheck_cache_ttl_seconds${selector(job)})`,
             for: config.for.checksStopped,
             labels: { severity: 'warning' },
             annotations: {
@@ -219,7 +303,7 @@ export function rules(config) {
             alert: 'PlanecheckSelfHealStillBroken',
             expr:
               `${increased('planecheck_self_heal_outcomes_total', 'outcome="still_broken"', perPlane)}\n` +
-              `unless on (job, instance, workload_plane)\n${healthy}`,
+              `unless on (job, workload_plane)\n${healthy}`,
             labels: { severity: 'critical' },
             annotations: {
               summary: 'Self-heal ran for {{ $labels.workload_plane }}, and the plane is still broken',
@@ -239,7 +323,7 @@ export function rules(config) {
               'or\n' +
               `label_replace(${increased('planecheck_self_heal_outcomes_total', 'outcome=~"workflow_failed|timed_out"', perPlane)}, "failure", "run", "", "")\n` +
               ')\n' +
-              `unless on (job, instance, workload_plane)\n${healthy}`,
+              `unless on (job, workload_plane)\n${healthy}`,
             labels: { severity: 'warning' },
             annotations: {
               summary:
@@ -257,7 +341,7 @@ export function rules(config) {
           },
           {
             alert: 'PlanecheckSelfHealHeld',
-            expr: `sum by (job, instance) (increase(planecheck_self_heal_dispatches_total${selector(job, 'outcome="held"')}[15m])) > 0`,
+            expr: `sum without (${R}, workload_plane, reason, outcome) (increase(planecheck_self_heal_dispatches_total${selector(job, 'outcome="held"')}[15m])) > 0`,
             labels: { severity: 'critical' },
             annotations: {
               summary: 'Self-heal is holding repairs for a human',
@@ -305,7 +389,7 @@ export function rules(config) {
         ],
       },
     ],
-  };
+  });
 }
 
 /** Seconds in a Prometheus duration such as `90s`, `2h`, `14d` or `1h30m`. */
