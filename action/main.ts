@@ -9,7 +9,7 @@ import { MemoryHealLog } from '../src/heal/memory-heal-log.js';
 import { getErrorMessage } from '../src/log/logger.js';
 import { pushResults } from '../src/metrics/pushgateway.js';
 import { healActionView } from '../src/server/status-api.js';
-import type { StoredResult } from '../src/store/plane-state.js';
+import type { StoredResult } from '../src/check/stored-result.js';
 import { buildConfig } from './action-config.js';
 import { createActionsLogger } from './actions-logger.js';
 import { readInputs, InputError } from './inputs.js';

@@ -6,7 +6,7 @@ import { Gauge, Registry } from 'prom-client';
 import { createLogger } from '../src/log/logger.js';
 import { PlanecheckMetrics } from '../src/metrics/metrics.js';
 import { CycleScheduler } from '../src/scheduler/cycle-scheduler.js';
-import type { StoredResult } from '../src/store/plane-state.js';
+import type { StoredResult } from '../src/check/stored-result.js';
 import { StatusBoard } from '../src/store/status-board.js';
 import { promtoolCheckMetrics } from './helpers/promtool.js';
 

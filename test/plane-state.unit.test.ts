@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isFresh, planeState, storedResultAge, type StoredResult } from '../src/store/plane-state.js';
+import type { StoredResult } from '../src/check/stored-result.js';
+import { isFresh, planeState, storedResultAge } from '../src/store/plane-state.js';
 import { StatusBoard } from '../src/store/status-board.js';
 import { FakeClock } from './helpers/clock.js';
 

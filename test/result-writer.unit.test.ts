@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { StoredResult } from '../src/store/plane-state.js';
+import type { StoredResult } from '../src/check/stored-result.js';
 import { ResultWriter } from '../src/store/result-writer.js';
 import { FakeClock } from './helpers/clock.js';
 

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { StoredResult } from '../src/store/plane-state.js';
+import type { StoredResult } from '../src/check/stored-result.js';
 import { MIGRATIONS, openSqliteStore, StoreError } from '../src/store/sqlite-store.js';
 import { writeSchemaV2Database } from './helpers/schema-v2.js';
 import { tempDir } from './helpers/tmp.js';

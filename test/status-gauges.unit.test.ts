@@ -10,7 +10,8 @@ import {
   STATUS_HELP,
   SUCCESS_HELP,
 } from '../src/metrics/status-gauges.js';
-import { planeState, type StoredResult } from '../src/store/plane-state.js';
+import type { StoredResult } from '../src/check/stored-result.js';
+import { planeState } from '../src/store/plane-state.js';
 
 const result = (plane: string, status: StoredResult['status'], checkedAt: number): StoredResult => ({
   plane,

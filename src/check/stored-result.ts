@@ -1,9 +1,22 @@
-import type { StoredResult } from '../store/plane-state.js';
 import { toPlaneReport, type PlaneReport } from './report.js';
-import type { PlaneCheckResult } from './result.js';
+import type { PlaneCheckResult, PlaneStatus } from './result.js';
+import type { StepReport } from './report.js';
+
+/** A check result as stored: classified, with its steps and the replica that checked it. */
+export interface StoredResult {
+  plane: string;
+  status: Exclude<PlaneStatus, 'NO_VALUE'>;
+  reason: string | null;
+  /** Epoch milliseconds. */
+  checkedAt: number;
+  durationMs: number;
+  steps: StepReport[];
+  /** The instance name of the daemon (or `action:RUN_ID`) that ran the check. */
+  checkedBy: string;
+}
 
 /** A classified result, as stored and shown. */
-export function toStoredResult(result: PlaneCheckResult): StoredResult {
+export function toStoredResult(result: PlaneCheckResult, checkedBy: string): StoredResult {
   const report = toPlaneReport(result);
   if (report.status === 'NO_VALUE') throw new Error('a check result is never NO_VALUE');
   return {
@@ -13,6 +26,7 @@ export function toStoredResult(result: PlaneCheckResult): StoredResult {
     checkedAt: result.checkedAt,
     durationMs: result.durationMs,
     steps: report.steps,
+    checkedBy,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { createGithubClient, type GithubClient, type GithubClientOptions } from '../github/octokit-client.js';
 import type { Logger } from '../log/logger.js';
-import type { StoredResult } from '../store/plane-state.js';
+import type { StoredResult } from '../check/stored-result.js';
 import type { HealLog } from '../store/sqlite-heal-log.js';
 import type { HealPolicy } from './heal-policy.js';
 import { selfHealSettings } from './self-heal-settings.js';

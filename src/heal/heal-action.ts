@@ -36,6 +36,10 @@ export interface HealAction {
   /** A fixed-vocabulary error kind with the HTTP status, e.g. `unauthorized (401)`. */
   error: string | null;
   updatedAt: number;
+  /** The replica following the run to its outcome (the dispatching one first); another takes over once `followUntil` has passed. */
+  follower: string | null;
+  /** Epoch ms until which `follower` holds the follow lease. */
+  followUntil: number | null;
 }
 
 /** Statuses of an attempt that may still start or be running a repair. */

@@ -11,7 +11,7 @@ import {
 import type { GithubClient } from '../github/octokit-client.js';
 import type { Logger } from '../log/logger.js';
 import type { DispatchOutcome } from '../metrics/metrics.js';
-import type { StoredResult } from '../store/plane-state.js';
+import type { StoredResult } from '../check/stored-result.js';
 import type { HealLog } from '../store/sqlite-heal-log.js';
 import { Deadline, sleep } from '../util/deadline.js';
 import { newCorrelationId, titleHasCorrelation, titleNamesPlane } from './correlation.js';

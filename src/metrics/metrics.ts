@@ -11,7 +11,8 @@ import { renderStatusGauges } from './status-gauges.js';
 import { formatValue, planeLabel } from './text-format.js';
 import { PlaneCounter } from './plane-counter.js';
 import { StepHistogram } from './step-histogram.js';
-import type { PlaneState, StoredResult } from '../store/plane-state.js';
+import type { StoredResult } from '../check/stored-result.js';
+import type { PlaneState } from '../store/plane-state.js';
 import { BUILD_INFO } from './build-info.js';
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StoredResult } from '../store/plane-state.js';
+import type { StoredResult } from '../check/stored-result.js';
 import { renderBadge } from './badge.js';
 import { json, type Route, type RouteResponse } from './http-server.js';
 import type { StatusResponse } from './status-api.js';

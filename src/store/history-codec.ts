@@ -1,6 +1,6 @@
 import type { StepReport } from '../check/report.js';
 import { STEP_NAMES } from '../check/result.js';
-import type { StoredResult } from './plane-state.js';
+import type { StoredResult } from '../check/stored-result.js';
 
 /**
  * How a check is stored compactly in the history: pure, no I/O. The codes below are written to disk:

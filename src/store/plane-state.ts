@@ -1,16 +1,7 @@
+import type { StoredResult } from '../check/stored-result.js';
 import type { PlaneStatus } from '../check/result.js';
 import type { StepReport } from '../check/report.js';
 
-/** A check result as stored: classified, with its steps. */
-export interface StoredResult {
-  plane: string;
-  status: Exclude<PlaneStatus, 'NO_VALUE'>;
-  reason: string | null;
-  /** Epoch milliseconds. */
-  checkedAt: number;
-  durationMs: number;
-  steps: StepReport[];
-}
 
 /** What a plane reads as right now: its stored result while fresh, NO_VALUE once it is older than the TTL. */
 export interface PlaneState {

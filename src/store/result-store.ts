@@ -1,4 +1,4 @@
-import type { StoredResult } from './plane-state.js';
+import type { StoredResult } from '../check/stored-result.js';
 
 /** Where check results live. The engine never needs one; the daemon gives it the SQLite store. */
 export interface ResultStore {

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../util/clock.js';
-import type { StoredResult } from './plane-state.js';
+import type { StoredResult } from '../check/stored-result.js';
 import type { ResultStore } from './result-store.js';
 
 /**

@@ -7,7 +7,7 @@ import {
   statusFromCode,
   toTenths,
 } from './history-codec.js';
-import type { StoredResult } from './plane-state.js';
+import type { StoredResult } from '../check/stored-result.js';
 
 type Db = Database.Database;
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StepReport } from '../check/report.js';
-import type { StoredResult } from './plane-state.js';
+import type { StoredResult } from '../check/stored-result.js';
 import type { ResultStore } from './result-store.js';
 import { HISTORY_SCHEMA, SqliteHistory, type HealthyCounts } from './sqlite-history.js';
 import { WalCheckpointer, type CheckpointOutcome } from './wal-checkpointer.js';

@@ -1,6 +1,7 @@
 import type { PlaneStatus } from '../check/result.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { planeState, storedResultAge, type PlaneState, type StoredResult } from './plane-state.js';
+import type { StoredResult } from '../check/stored-result.js';
+import { planeState, storedResultAge, type PlaneState } from './plane-state.js';
 
 /** A result in a plane's recent strip. */
 export interface RecentResult {

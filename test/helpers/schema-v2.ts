@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { StoredResult } from '../../src/store/plane-state.js';
+import type { StoredResult } from '../../src/check/stored-result.js';
 
 /**
  * The schema planecheck wrote up to version 2 (history as one row of text and JSON per check, two
