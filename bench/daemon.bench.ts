@@ -2,7 +2,7 @@
 // requests. CPU figures come from the engine in a fresh process (built with esbuild like dist/), so
 // cold is cold; memory and /metrics figures from the daemon itself, `node dist/daemon.js`.
 // Every run is its own process. Reports; asserts nothing.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, peakRssMb } from './measure.js';
@@ -74,6 +74,7 @@ async function daemonProcess(url: string, planes: number, schedule: { yaml: stri
     };
   } finally {
     await daemon.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

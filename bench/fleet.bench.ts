@@ -7,7 +7,6 @@
 //
 //   node --import tsx bench/fleet.bench.ts                       (after npm run build)
 //   BENCH_FLEET_PLANES=300 BENCH_FLEET_INTERVAL_S=5 node --import tsx bench/fleet.bench.ts
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +20,7 @@ import {
   DaemonProcess,
   daemonConfigYaml,
   metricValue,
+  ProcessExitedError,
   scrapeWhile,
   startSandbox,
   type FinishedCycle,
@@ -144,12 +144,6 @@ async function measurePhase(daemons: DaemonProcess[], sandbox: Sandbox, serverCp
   };
 }
 
-/** Whether dist/daemon.js has fleet mode yet (the fleet part runs as soon as it does). */
-function daemonHasFleetMode(): boolean {
-  const help = spawnSync(process.execPath, ['dist/daemon.js', '--help'], { encoding: 'utf8' });
-  return help.stdout.includes('--instance');
-}
-
 /** The PostgreSQL server's main process: the parent of a session's backend. */
 async function postmasterPid(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -179,7 +173,6 @@ async function stopDaemons(daemons: DaemonProcess[]) {
   await Promise.all(daemons.map((daemon) => daemon.stop()));
 }
 
-const fleetMode = daemonHasFleetMode();
 await buildBenchProcesses(['bench/sandbox-process.ts']);
 const dir = mkdtempSync(join(tmpdir(), 'planecheck-fleet-bench-'));
 openResources.push({
@@ -188,6 +181,7 @@ openResources.push({
 });
 let single: Awaited<ReturnType<typeof measurePhase>>;
 let fleet: Awaited<ReturnType<typeof measurePhase>> | undefined;
+let fleetSkipped = '';
 try {
   const sandbox = await startSandbox(PLANES, 0);
   openResources.push({ name: 'the sandbox platform', close: () => sandbox.stop() });
@@ -201,21 +195,28 @@ try {
   single = await measurePhase(sqliteDaemons, sandbox);
   await stopDaemons(sqliteDaemons);
 
-  if (fleetMode) {
-    const postgres = await startPostgres();
-    openResources.push({ name: 'PostgreSQL', close: () => postgres.close() });
-    const databaseUrl = new URL(await postgres.createDatabase('planecheck_fleet_bench'));
-    const password = decodeURIComponent(databaseUrl.password);
-    // As a fleet is configured: the password from the environment, not in the file.
-    databaseUrl.password = 'PASSWORD';
-    const storageUrl = databaseUrl.href.replace('PASSWORD', '${PLANECHECK_PG_PASSWORD}');
-    const fleetConfig = join(dir, 'fleet.yaml');
-    writeFileSync(fleetConfig, daemonConfigYaml(sandbox.url, PLANES, SCHEDULE, `url: "${storageUrl}"`));
-    const env = { ...process.env, PLANECHECK_PG_PASSWORD: password };
-    const replicas = await startDaemons(
+  const postgres = await startPostgres();
+  openResources.push({ name: 'PostgreSQL', close: () => postgres.close() });
+  const databaseUrl = new URL(await postgres.createDatabase('planecheck_fleet_bench'));
+  const password = decodeURIComponent(databaseUrl.password);
+  // As a fleet is configured: the password from the environment, not in the file.
+  databaseUrl.password = 'PASSWORD';
+  const storageUrl = databaseUrl.href.replace('PASSWORD', '${PLANECHECK_PG_PASSWORD}');
+  const fleetConfig = join(dir, 'fleet.yaml');
+  writeFileSync(fleetConfig, daemonConfigYaml(sandbox.url, PLANES, SCHEDULE, `url: "${storageUrl}"`));
+  const env = { ...process.env, PLANECHECK_PG_PASSWORD: password };
+  let replicas: DaemonProcess[] | undefined;
+  try {
+    replicas = await startDaemons(
       fleetConfig,
       REPLICAS.map((name) => ({ args: ['--instance', name], env })),
     );
+  } catch (error) {
+    // Exit code 2 is the daemon refusing its arguments or config: a build without fleet mode.
+    if (!(error instanceof ProcessExitedError && error.code === 2)) throw error;
+    fleetSkipped = 'dist/daemon.js refused --instance or storage.url (its message is above)';
+  }
+  if (replicas) {
     const postmaster = await postmasterPid(postgres.url);
     fleet = await measurePhase(replicas, sandbox, () => processTreeCpuMs(postmaster));
     await stopDaemons(replicas);
@@ -284,7 +285,4 @@ console.log(
 for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
 if (single.overran || fleet?.overran)
   console.log('\nA measured cycle ran past the next boundary: the interval is too short for this machine.');
-if (!fleet)
-  console.log(
-    '\nfleet part skipped: dist/daemon.js has no fleet mode (--instance, storage.url) yet; `npm run build` first.',
-  );
+if (!fleet) console.log(`\nfleet part skipped: ${fleetSkipped}.`);

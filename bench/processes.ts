@@ -22,6 +22,16 @@ export async function buildBenchProcesses(entryPoints: string[]): Promise<void> 
   });
 }
 
+/** A process ended while the benchmark waited for its output. */
+export class ProcessExitedError extends Error {
+  readonly code: number | null;
+
+  constructor(script: string, code: number | null) {
+    super(`${script} exited with ${code}`);
+    this.code = code;
+  }
+}
+
 export interface NodeProcess {
   child: ChildProcess;
   /** The next line on its stdout; rejects when it exits first, or after `timeoutMs`. */
@@ -52,13 +62,13 @@ export function spawnNode(
   });
   child.once('exit', (code) => {
     exitCode = code;
-    for (const next of waiting.splice(0)) next.reject(new Error(`${script} exited with ${code}`));
+    for (const next of waiting.splice(0)) next.reject(new ProcessExitedError(script, code));
   });
   const nextLine = (timeoutMs?: number) =>
     new Promise<string>((resolve, reject) => {
       const line = buffered.shift();
       if (line !== undefined) return resolve(line);
-      if (exitCode !== undefined) return reject(new Error(`${script} exited with ${exitCode}`));
+      if (exitCode !== undefined) return reject(new ProcessExitedError(script, exitCode));
       const waiter = { resolve, reject };
       waiting.push(waiter);
       if (timeoutMs === undefined) return;
