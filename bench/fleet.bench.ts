@@ -97,12 +97,20 @@ async function measurePhase(daemons: DaemonProcess[], sandbox: Sandbox, serverCp
   const measured = await cyclesFrom(daemons, measuredBoundary);
   const after = await read();
 
+  // /metrics of the first daemon: between cycles (up to 5 s, ending 1 s before the next boundary), then
+  // while its next cycle runs.
   const scrapedBoundary = measuredBoundary + INTERVAL_MS;
   const overran = measured.some((cycle) => cycle.finishedAt > scrapedBoundary);
+  const first = daemons[0];
+  if (first === undefined) throw new Error('no daemon to measure');
+  const metricsUrl = `${first.url}/metrics`;
+  const idleScrapeMs = await scrapeWhile(
+    metricsUrl,
+    sleep(Math.min(5_000, scrapedBoundary - Date.now() - 1_000)),
+  );
   await sleep(Math.max(0, scrapedBoundary - Date.now()));
   const scrapedCycles = cyclesFrom(daemons, scrapedBoundary);
-  const metricsUrl = `${daemons[0]?.url ?? ''}/metrics`;
-  const scrapeMs = await scrapeWhile(metricsUrl, scrapedCycles);
+  const scrapeMs = await scrapeWhile(metricsUrl, first.cycle(startedFrom(scrapedBoundary), WAIT_MS));
   await scrapedCycles;
 
   // Every daemon's view of every plane, and what the first says of the fleet and its store.
@@ -137,6 +145,7 @@ async function measurePhase(daemons: DaemonProcess[], sandbox: Sandbox, serverCp
     cycleMs: Math.max(...measured.map((cycle) => cycle.entry.durationMs ?? NaN)),
     overran,
     scrapeMs,
+    idleScrapeMs,
     healthyServed,
     fleetInstances,
     storageUp,
@@ -246,6 +255,7 @@ const rows: [string, string][] = [
   ['SQLite daemon: checks per plane per interval', perPlane(single)],
   ['SQLite daemon: CPU per plane check (whole process)', `${f(single.cpuPerCheckMs, 3)} ms`.padStart(10)],
   ['SQLite daemon: cycle wall time', `${f(single.cycleMs, 0)} ms`.padStart(10)],
+  ['SQLite daemon: /metrics median between cycles (gzip)', scrapes(single.idleScrapeMs)],
   ['SQLite daemon: /metrics median while a cycle runs (gzip)', scrapes(single.scrapeMs)],
   ['SQLite daemon: peak RSS', `${f(single.peakRssMb[0], 0)} MB`.padStart(10)],
 ];
@@ -269,7 +279,8 @@ if (fleet) {
         `  of which PostgreSQL ${f(fleet.serverCpuPerCheckMs, 3)} ms`,
     ],
     ['fleet: cycle wall time (slowest replica)', `${f(fleet.cycleMs, 0)} ms`.padStart(10)],
-    ['fleet: /metrics median on r1 while a cycle runs (gzip)', scrapes(fleet.scrapeMs)],
+    ['fleet: /metrics median on r1 between cycles (gzip)', scrapes(fleet.idleScrapeMs)],
+    ['fleet: /metrics median on r1 while its cycle runs (gzip)', scrapes(fleet.scrapeMs)],
     [
       'fleet: planecheck_fleet_instances, planecheck_storage_up on r1',
       `${f(fleet.fleetInstances, 0)}, ${f(fleet.storageUp, 0)}`.padStart(10),
