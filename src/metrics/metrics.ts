@@ -120,6 +120,7 @@ export class PlanecheckMetrics {
   readonly #texts = new WeakMap<CompressedPart, Promise<Buffer[]>>();
   #dirty = true;
   #githubBackoff: { until: () => number; now: () => number } = { until: () => 0, now: Date.now };
+  #store: { up: () => boolean; instances: () => number } = { up: () => true, instances: () => 1 };
 
   readonly #checkDuration: StepHistogram;
   readonly #checkTotalDuration: StepHistogram;
@@ -166,6 +167,24 @@ export class PlanecheckMetrics {
       },
     });
 
+    const store = () => this.#store;
+    new Gauge({
+      name: 'planecheck_storage_up',
+      help: '1 while the store (SQLite file or PostgreSQL) answers, 0 while it does not: results are held in memory and self-heal makes no dispatch.',
+      registers: [this.#live],
+      collect() {
+        this.set(store().up() ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'planecheck_fleet_instances',
+      help: 'Replicas alive in the fleet as this one last saw them (1 for a daemon on SQLite).',
+      registers: [this.#live],
+      collect() {
+        this.set(store().instances());
+      },
+    });
+
     this.#checkDuration = new StepHistogram({
       name: 'planecheck_check_duration_seconds',
       help: 'Duration of each step of a plane check.',
@@ -201,7 +220,7 @@ export class PlanecheckMetrics {
     });
     this.#storageErrors = new Counter({
       name: 'planecheck_storage_errors_total',
-      help: 'Failed writes or reads of the SQLite store.',
+      help: 'Failed writes or reads of the store (SQLite or PostgreSQL).',
       labelNames: ['operation'] as const,
       registers: cycle,
     });
@@ -284,6 +303,11 @@ export class PlanecheckMetrics {
   /** Where `planecheck_github_backoff_until_seconds` reads the stop (epoch ms) from: the heal log. */
   watchGithubBackoff(until: () => number, now: () => number = Date.now): void {
     this.#githubBackoff = { until, now };
+  }
+
+  /** Where `planecheck_storage_up` and `planecheck_fleet_instances` read from, at every scrape. */
+  watchStore(up: () => boolean, instances: () => number): void {
+    this.#store = { up, instances };
   }
 
   recordResult(result: StoredResult): void {
