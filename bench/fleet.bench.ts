@@ -44,17 +44,23 @@ const SCHEDULE = `interval: ${INTERVAL_MS / 1000}s, cacheTtl: ${(4 * INTERVAL_MS
 
 /** What is open, newest last; closed in reverse order however the benchmark ends. */
 const openResources: { name: string; close: () => Promise<unknown> }[] = [];
-async function closeAll(): Promise<void> {
-  for (const resource of openResources.splice(0).reverse()) {
-    try {
-      await resource.close();
-    } catch (error) {
-      process.stderr.write(`fleet benchmark: could not close ${resource.name}: ${String(error)}\n`);
+let closing: Promise<void> | undefined;
+/** Closes everything once; every caller (the end of the run, a signal, the time limit) waits for the same. */
+function closeAll(): Promise<void> {
+  closing ??= (async () => {
+    for (const resource of openResources.splice(0).reverse()) {
+      try {
+        await resource.close();
+      } catch (error) {
+        process.stderr.write(`fleet benchmark: could not close ${resource.name}: ${String(error)}\n`);
+      }
     }
-  }
+  })();
+  return closing;
 }
 function interrupted(why: string, code: number) {
   process.stderr.write(`fleet benchmark: ${why}; stopping what it started\n`);
+  process.exitCode = code;
   void closeAll().finally(() => process.exit(code));
 }
 process.once('SIGINT', () => interrupted('interrupted', 130));
