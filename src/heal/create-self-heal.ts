@@ -12,7 +12,7 @@ export interface SelfHealParts {
   /** Where attempts are recorded: SQLite for the daemon, memory for the one-shot Action. */
   healLog: HealLog;
   /** A plane's recent results, newest first (for the failure threshold). */
-  history: (plane: string, limit: number) => readonly StoredResult[];
+  history: (plane: string, limit: number) => Promise<StoredResult[]>;
   /** Checks one plane right now and publishes the result; gives up once `signal` fires. */
   recheck: (plane: string, signal: AbortSignal) => Promise<StoredResult | undefined>;
   metrics: HealMetrics;

@@ -45,7 +45,7 @@ export interface SelfHealerDeps {
   github: GithubClient;
   healLog: HealLog;
   /** Recent results of a plane, newest first (for the failure threshold). */
-  history: (plane: string, limit: number) => readonly StoredResult[];
+  history: (plane: string, limit: number) => Promise<StoredResult[]>;
   /** Checks one plane right now and publishes the result; gives up (undefined) once `signal` fires. */
   recheck: (plane: string, signal: AbortSignal) => Promise<StoredResult | undefined>;
   metrics: HealMetrics;
@@ -236,7 +236,7 @@ export class SelfHealer {
     const { policy, target } = settings;
     const now = this.#now();
     const consecutive = countConsecutiveHealable(
-      this.#deps.history(plane, policy.failureThreshold).map((stored) => stored.status),
+      (await this.#deps.history(plane, policy.failureThreshold)).map((stored) => stored.status),
     );
     const decision = decideHeal({
       status,
