@@ -55,6 +55,10 @@ export const MIGRATIONS: readonly Migration[] = [
      until INTEGER NOT NULL
    );`,
   compactHistory,
+  // heal_actions: follow lease. The replica following a run to its outcome, and until when (epoch ms);
+  // another replica takes the run over once that has passed. Rows from before have no follower: anyone may.
+  `ALTER TABLE heal_actions ADD COLUMN follower TEXT;
+   ALTER TABLE heal_actions ADD COLUMN follow_until INTEGER;`,
 ];
 
 const MIGRATION_BATCH = 5_000;
