@@ -62,7 +62,7 @@ export class MemoryHealLog implements HealLog {
   takeOver(id: number, instance: string, now: number, until: number): Promise<boolean> {
     return answer(() => {
       const action = this.#actions.find((candidate) => candidate.id === id);
-      if (!action) return false;
+      if (!action || !RESUMABLE_STATUSES.includes(action.status) || action.outcome !== null) return false;
       const free =
         action.follower === null ||
         action.follower === instance ||

@@ -82,10 +82,12 @@ export class SqliteHealLog implements HealLog {
       `SELECT * FROM heal_actions WHERE status IN (${resumable}) AND outcome IS NULL ORDER BY id`,
     );
     this.#attemptsSince = db.prepare('SELECT count(*) AS n FROM heal_actions WHERE dispatched_at >= ?');
-    // One statement, so two replicas cannot both win: the row's own write lock decides.
+    // One statement, so two replicas cannot both win: the row's own write lock decides. An attempt that is
+    // over is never taken: a replica acting on an old list of unfinished attempts must not follow it again.
     this.#takeOver = db.prepare(
       `UPDATE heal_actions SET follower = ?1, follow_until = ?2
-       WHERE id = ?3 AND (follower IS NULL OR follower = ?4 OR follow_until IS NULL OR follow_until < ?5)`,
+       WHERE id = ?3 AND status IN (${resumable}) AND outcome IS NULL
+         AND (follower IS NULL OR follower = ?4 OR follow_until IS NULL OR follow_until < ?5)`,
     );
   }
 
