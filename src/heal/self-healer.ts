@@ -213,9 +213,10 @@ export class SelfHealer {
     const unfinished = await this.#deps.healLog.unfinished();
     for (const action of unfinished) {
       if (this.#stopping) return;
-      // Cheap first look: a lease still running (another replica's, or one of this replica's own tasks
-      // between recording a dispatch and following it) is not taken.
-      if (this.#following.has(action.id) || (action.followUntil ?? 0) >= this.#now()) continue;
+      // Cheap first look: another replica's lease still running is not taken. This replica's own (a task
+      // between recording a dispatch and following it, or a start under the same name) is checked below.
+      const elsewhere = action.follower !== null && action.follower !== this.#deps.instance;
+      if (this.#following.has(action.id) || (elsewhere && (action.followUntil ?? 0) >= this.#now())) continue;
       // A plane busy with its evaluation (which skips it as in progress) is taken over right after.
       const busy = this.#busy.get(action.plane);
       if (busy) this.#track(busy.then(() => this.#takeOver(action)));
@@ -299,7 +300,6 @@ export class SelfHealer {
         try {
           install(await healLog.recent(RECENT_PER_PLANE));
           await healLog.refreshGithubBackoff();
-          this.#storeAnswered();
           await this.#resumeUnfinished();
         } catch (error) {
           this.#view.abandonRefresh();

@@ -48,7 +48,7 @@ export class SqliteHealLog implements HealLog {
   readonly #recent: Database.Statement<[number], Row>;
   readonly #unfinished: Database.Statement<[], Row>;
   readonly #attemptsSince: Database.Statement<[number], { n: number }>;
-  readonly #takeOver: Database.Statement<[string, number, number, string, number]>;
+  readonly #takeOver: Database.Statement<[{ id: number; instance: string; now: number; until: number }]>;
   readonly #stopUntil: Database.Statement<[number]>;
   readonly #readStop: Database.Statement<[], { until: number }>;
   /** A copy of the stored stop: every GitHub request and every scrape reads it. */
@@ -85,9 +85,9 @@ export class SqliteHealLog implements HealLog {
     // One statement, so two replicas cannot both win: the row's own write lock decides. An attempt that is
     // over is never taken: a replica acting on an old list of unfinished attempts must not follow it again.
     this.#takeOver = db.prepare(
-      `UPDATE heal_actions SET follower = ?1, follow_until = ?2
-       WHERE id = ?3 AND status IN (${resumable}) AND outcome IS NULL
-         AND (follower IS NULL OR follower = ?4 OR follow_until IS NULL OR follow_until < ?5)`,
+      `UPDATE heal_actions SET follower = @instance, follow_until = @until
+       WHERE id = @id AND status IN (${resumable}) AND outcome IS NULL
+         AND (follower IS NULL OR follower = @instance OR follow_until IS NULL OR follow_until < @now)`,
     );
   }
 
@@ -142,7 +142,7 @@ export class SqliteHealLog implements HealLog {
   }
 
   takeOver(id: number, instance: string, now: number, until: number): Promise<boolean> {
-    return this.#answer(() => this.#takeOver.run(instance, until, id, instance, now).changes === 1);
+    return this.#answer(() => this.#takeOver.run({ id, instance, now, until }).changes === 1);
   }
 
   refreshGithubBackoff(): Promise<void> {
