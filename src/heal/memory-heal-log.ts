@@ -23,7 +23,8 @@ export class MemoryHealLog implements HealLog {
         attemptsLastHour: this.#actions.filter((stored) => stored.dispatchedAt >= now - HOUR_MS).length,
       });
       if (action === undefined) return undefined;
-      if (action.plane !== plane) throw new Error(`insertIf(${plane}): decide returned plane ${action.plane}`);
+      if (action.plane !== plane)
+        throw new Error(`insertIf(${plane}): decide returned plane ${action.plane}`);
       const stored = { ...action, id: this.#actions.length + 1 };
       this.#actions.push(stored);
       return { ...stored };

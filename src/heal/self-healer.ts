@@ -265,10 +265,13 @@ export class SelfHealer {
         // A lease ending at 0 has passed for everyone; only taken back when this replica still holds it.
         await healLog.takeOver(id, instance, this.#now(), 0);
       } catch (error) {
-        log.warn('self-heal could not hand back a run it was following; it is taken over once the lease ends', {
-          actionId: id,
-          error: errorText(error),
-        });
+        log.warn(
+          'self-heal could not hand back a run it was following; it is taken over once the lease ends',
+          {
+            actionId: id,
+            error: errorText(error),
+          },
+        );
       }
     }
     this.#handBack.clear();

@@ -107,7 +107,8 @@ export class SqliteHealLog implements HealLog {
           };
           const action = decide(view);
           if (action === undefined) return undefined;
-          if (action.plane !== plane) throw new Error(`insertIf(${plane}): decide returned plane ${action.plane}`);
+          if (action.plane !== plane)
+            throw new Error(`insertIf(${plane}): decide returned plane ${action.plane}`);
           const info = this.#insert.run(toRow(action));
           return { ...action, id: Number(info.lastInsertRowid) };
         })
