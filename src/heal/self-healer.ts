@@ -669,6 +669,9 @@ export class SelfHealer {
       if (this.#stopping) return false;
       if (!(await this.#renew(action))) return lostLease();
       if (this.#stopping) return false;
+      // GitHub's answer first; a heal log that then refuses the write ends the task (`#write` rejects): the
+      // lease runs out and a replica that can record takes the run over.
+      let seen: { run: WorkflowRun; found: boolean } | undefined;
       try {
         if (runId === null) {
           // Runs show up a few seconds after the dispatch; a minute of slack covers clock skew.
@@ -676,31 +679,10 @@ export class SelfHealer {
             listDispatchRuns(github, target, new Date(action.dispatchedAt - 60_000)),
           );
           const found = runs.find((candidate) => titleHasCorrelation(candidate.title, action.correlationId));
-          if (found) {
-            runId = found.id;
-            run = found;
-            action = await this.#write(action, {
-              runId,
-              runUrl: found.htmlUrl,
-              status: runStatus(found),
-              updatedAt: this.#now(),
-            });
-            log.info('self-heal found its workflow run', {
-              plane: action.plane,
-              runId,
-              runUrl: found.htmlUrl,
-            });
-            if (unconfirmed) this.#deps.metrics.recordDispatch(action.plane, unconfirmed, 'dispatched');
-          }
+          if (found) seen = { run: found, found: true };
         } else {
-          run = await this.#unlessStopping(getRun(github, target, runId));
-          action = await this.#write(action, {
-            status: runStatus(run),
-            runUrl: run.htmlUrl || null,
-            updatedAt: this.#now(),
-          });
+          seen = { run: await this.#unlessStopping(getRun(github, target, runId)), found: false };
         }
-        if (run?.status === 'completed') break;
       } catch (error) {
         if (this.#stopping) return false;
         // A request the rate-limit gate held back was never sent: the client logged the stop once.
@@ -711,6 +693,21 @@ export class SelfHealer {
             error: toGithubError(error).summary,
           });
         }
+      }
+      if (seen) {
+        run = seen.run;
+        runId = run.id;
+        action = await this.#write(action, {
+          ...(seen.found ? { runId } : {}),
+          status: runStatus(run),
+          runUrl: run.htmlUrl || null,
+          updatedAt: this.#now(),
+        });
+        if (seen.found) {
+          log.info('self-heal found its workflow run', { plane: action.plane, runId, runUrl: run.htmlUrl });
+          if (unconfirmed) this.#deps.metrics.recordDispatch(action.plane, unconfirmed, 'dispatched');
+        }
+        if (run.status === 'completed') break;
       }
       if (this.#now() >= deadline) break;
       try {
