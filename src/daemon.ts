@@ -194,11 +194,14 @@ async function main(): Promise<number> {
       import('./store/sqlite-heal-log.js'),
     ]);
     const healLog = new SqliteHealLog(store.database);
+    // Placeholder until the instance name (--instance, PLANECHECK_INSTANCE) is wired: the lead swaps it.
+    const instance = `${hostname()}:${process.pid}`;
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
     selfHeal = createSelfHeal({
       config,
       healLog,
-      history: (plane, limit) => store.history(plane, limit),
+      instance,
+      history: (plane, limit) => Promise.resolve(store.history(plane, limit)),
       recheck: (plane, signal) => cycle.checkNow(plane, signal),
       metrics,
       log,

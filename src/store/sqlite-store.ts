@@ -58,6 +58,10 @@ export const MIGRATIONS: readonly Migration[] = [
   // Who checked: the instance of every result (a fleet has several); results stored before read back ''.
   `${INSTANCES_SCHEMA}
    ALTER TABLE latest_results ADD COLUMN checked_by TEXT NOT NULL DEFAULT '';`,
+  // heal_actions: follow lease. The replica following a run to its outcome, and until when (epoch ms);
+  // another replica takes the run over once that has passed. Rows from before have no follower: anyone may.
+  `ALTER TABLE heal_actions ADD COLUMN follower TEXT;
+   ALTER TABLE heal_actions ADD COLUMN follow_until INTEGER;`,
 ];
 
 const MIGRATION_BATCH = 5_000;
