@@ -194,14 +194,12 @@ async function main(): Promise<number> {
       import('./store/sqlite-heal-log.js'),
     ]);
     const healLog = new SqliteHealLog(store.database);
-    // Placeholder until the instance name (--instance, PLANECHECK_INSTANCE) is wired: the lead swaps it.
-    const instance = `${hostname()}:${process.pid}`;
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
     selfHeal = createSelfHeal({
       config,
       healLog,
       instance,
-      history: (plane, limit) => Promise.resolve(store.history(plane, limit)),
+      history: (plane, limit) => store.history(plane, limit),
       recheck: (plane, signal) => cycle.checkNow(plane, signal),
       metrics,
       log,
