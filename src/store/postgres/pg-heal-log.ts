@@ -193,7 +193,9 @@ export class PostgresHealLog implements HealLog {
   }
 
   async refreshGithubBackoff(): Promise<void> {
-    const { rows } = await this.#pool.query<{ until: string }>('SELECT until FROM github_backoff WHERE id = 1');
+    const { rows } = await this.#pool.query<{ until: string }>(
+      'SELECT until FROM github_backoff WHERE id = 1',
+    );
     const stored = Number(rows[0]?.until ?? 0);
     this.#backoffUntil = Math.max(this.#backoffUntil, stored);
   }

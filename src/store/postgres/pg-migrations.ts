@@ -90,7 +90,9 @@ export async function migrate(pool: pg.Pool, migrations: readonly string[] = PG_
            version INTEGER NOT NULL
          )`,
       );
-      const { rows } = await client.query<{ version: number }>('SELECT version FROM planecheck_schema WHERE id = 1');
+      const { rows } = await client.query<{ version: number }>(
+        'SELECT version FROM planecheck_schema WHERE id = 1',
+      );
       const version = rows[0]?.version ?? 0;
       if (version > migrations.length) {
         throw new StoreError(
