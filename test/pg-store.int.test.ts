@@ -108,6 +108,7 @@ describe('PostgreSQL result feed', () => {
     const { store } = await fresh('statements');
     // Every statement, through the pool or a checked-out client, is a Client#query.
     let statements = 0;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with the client's `this`
     const query = pg.Client.prototype.query;
     pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
       statements++;
