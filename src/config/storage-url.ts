@@ -15,7 +15,10 @@ export function storageUrlProblem(text: string): string | undefined {
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     return `expected a postgres:// or postgresql:// URL, not ${url.protocol}//`;
   }
-  if (url.hostname === '') return 'names no host: expected postgres://USER:PASSWORD@HOST:PORT/DATABASE';
+  // A Unix socket is named by `?host=/run/postgresql` instead.
+  if (url.hostname === '' && !url.searchParams.has('host')) {
+    return 'names no host: expected postgres://USER:PASSWORD@HOST:PORT/DATABASE';
+  }
   try {
     decodeURIComponent(url.username);
     decodeURIComponent(url.password);
