@@ -193,6 +193,12 @@ describe('PostgreSQL connection', () => {
     assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
     assert.match(error.message, /storage\.url/);
     assert.doesNotMatch(`${error.message} ${error.stack ?? ''}`, /hunter2/);
+    // `localhost` has two addresses: Node's error for both has an empty message of its own.
+    const local = await rejection(
+      openPostgresStore(`postgres://planecheck:hunter2-secret@localhost:${port}/x`),
+    );
+    assert.match(local.message, new RegExp(`localhost:${port} \\(storage\\.url\\): .*ECONNREFUSED`));
+    assert.doesNotMatch(local.message, /hunter2/);
   });
 
   it('refuses a wrong password naming the server, without quoting either password', async () => {

@@ -34,6 +34,8 @@ export function openPool(url: string, options: PoolOptions = {}): pg.Pool {
     max: options.max ?? POOL_MAX,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
+    // A server that vanished without closing (a failover, a cut) is noticed on idle connections too.
+    keepAlive: true,
     statement_timeout: statementTimeout,
     idle_in_transaction_session_timeout: Math.max(IDLE_IN_TRANSACTION_TIMEOUT_MS, statementTimeout + 1_000),
     // Past the server's own limit: this one only fires when the server (or the network) stopped answering.
@@ -68,7 +70,7 @@ export function redactSecret(text: string, url: string): string {
   } catch {
     // An unparsable URL is never quoted; nothing more to hide.
   }
-  let clean = text.split(url).join(redactStorageUrl(url));
+  let clean = url === '' ? text : text.split(url).join(redactStorageUrl(url));
   for (const secret of new Set([password, safeDecode(password)])) {
     if (secret.length > 0) clean = clean.split(secret).join('***');
   }
@@ -82,6 +84,20 @@ export function redactError(error: Error, url: string): Error {
   const clean = new Error(message);
   clean.name = error.name;
   return clean;
+}
+
+/**
+ * What went wrong, in words: Node's connection errors to a name with several addresses (`localhost`) are an
+ * AggregateError with an empty message.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.message !== '') return error.message;
+  const inner = error instanceof AggregateError ? (error.errors as unknown[]) : [];
+  const messages = inner.map((item) => (item instanceof Error ? item.message : String(item))).filter(Boolean);
+  if (messages.length > 0) return [...new Set(messages)].join('; ');
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : error.name;
 }
 
 function safeDecode(text: string): string {

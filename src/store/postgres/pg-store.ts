@@ -5,6 +5,7 @@ import type { StoredResult } from '../../check/stored-result.js';
 import { StoreError } from '../store-error.js';
 import { migrate } from './pg-migrations.js';
 import {
+  describeError,
   inTransaction,
   longestCommitDelayMs,
   openPool,
@@ -33,7 +34,7 @@ export async function openPostgresStore(
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (error instanceof StoreError) throw error;
-    const cause = redactSecret(error instanceof Error ? error.message : String(error), url);
+    const cause = redactSecret(describeError(error), url);
     throw new StoreError(`cannot use PostgreSQL at ${serverAddress(url)} (storage.url): ${cause}`);
   }
   return new PostgresResultStore(pool, options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS);
