@@ -1,7 +1,24 @@
 import type pg from 'pg';
-import { FLEET_SCHEMA } from '../../fleet/pg-fleet.js';
 import { StoreError } from '../store-error.js';
 import { inTransaction } from './pg-pool.js';
+
+/**
+ * The fleet's tables (migration 4): who is alive, and who checks which plane in which slot.
+ * One claim row per plane, overwritten slot after slot, so the table never grows.
+ */
+export const FLEET_SCHEMA = `
+  CREATE TABLE fleet_instances (
+    instance TEXT PRIMARY KEY,
+    started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    seen_at TIMESTAMPTZ NOT NULL
+  );
+  CREATE TABLE plane_claims (
+    plane TEXT PRIMARY KEY,
+    slot BIGINT NOT NULL,
+    instance TEXT NOT NULL,
+    lease_until TIMESTAMPTZ NOT NULL,
+    done BOOLEAN NOT NULL DEFAULT false
+  );`;
 
 /**
  * The PostgreSQL schema, in order; `planecheck_schema.version` records how many ran. Never edit one: add
