@@ -369,6 +369,11 @@ for (const adapter of ADAPTERS) {
       );
       assert.equal(
         await log.takeOver(stored.id, 'b', T0 + 120_000, T0 + 180_000),
+        false,
+        'held to its last millisecond',
+      );
+      assert.equal(
+        await log.takeOver(stored.id, 'b', T0 + 120_001, T0 + 180_000),
         true,
         'ran out: b takes it',
       );
@@ -379,6 +384,10 @@ for (const adapter of ADAPTERS) {
       const unled = await record(log, action('x', T0, { follower: null, followUntil: null }));
       assert.equal(await log.takeOver(unled.id, 'c', T0, T0 + 1), true, 'nobody follows it');
       assert.equal(await log.takeOver(999_999, 'c', T0, T0 + 1), false, 'no such action');
+      await log.update(unled.id, { status: 'completed', outcome: 'fixed' });
+      assert.equal(await log.takeOver(unled.id, 'd', T0 + 10, T0 + 20), false, 'an attempt that is over');
+      const failed = await record(log, action('y', T0, { status: 'dispatch_failed', follower: null }));
+      assert.equal(await log.takeOver(failed.id, 'd', T0, T0 + 1), false, 'nothing left to follow');
     });
 
     it('lists the newest actions of every plane, a few per plane', async () => {

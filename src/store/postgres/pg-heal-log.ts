@@ -94,6 +94,8 @@ export class PostgresHealLog implements HealLog {
       };
       const action = decide(view);
       if (action === undefined) return undefined;
+      if (action.plane !== plane)
+        throw new Error(`insertIf(${plane}): decide returned plane ${action.plane}`);
       const inserted = await client.query<{ id: string }>(
         `INSERT INTO heal_actions (plane, reason, correlation_id, dispatched_at, status, run_id, run_url,
            conclusion, outcome, error, updated_at, follower, follow_until)
@@ -159,9 +161,12 @@ export class PostgresHealLog implements HealLog {
   }
 
   async takeOver(id: number, instance: string, now: number, until: number): Promise<boolean> {
+    // One statement, so two replicas cannot both win: the row lock decides. An attempt that is over is never
+    // taken: a replica acting on an old list of unfinished attempts must not follow it again.
     const { rowCount } = await this.#pool.query(
       `UPDATE heal_actions SET follower = $2, follow_until = $4
-       WHERE id = $1 AND (follower IS NULL OR follower = $2 OR follow_until IS NULL OR follow_until <= $3)`,
+       WHERE id = $1 AND status IN (${RESUMABLE}) AND outcome IS NULL
+         AND (follower IS NULL OR follower = $2 OR follow_until IS NULL OR follow_until < $3)`,
       [id, instance, now, until],
     );
     return rowCount === 1;
