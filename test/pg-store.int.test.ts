@@ -307,3 +307,36 @@ describe('PostgreSQL secrets', () => {
     assert.ok(rows >= 7, 'the tables were written');
   });
 });
+
+// Last: it stops the shared server for a moment.
+describe('PostgreSQL outage', () => {
+  it('fails fast while the server is down, holds a GitHub stop in memory, and works again once it is back', async () => {
+    const url = await server.createDatabase('outage');
+    const errors: Error[] = [];
+    const store = await openPostgresStore(url, { onError: (error) => errors.push(error) });
+    stores.push(store);
+    const writeErrors: Error[] = [];
+    const healLog = await openPostgresHealLog(store.pool, { onError: (error) => writeErrors.push(error) });
+    await store.saveResults([result('a', 1_000)]);
+    await server.stopServer();
+    try {
+      const started = Date.now();
+      await rejection(store.saveResults([result('a', 2_000)]));
+      await rejection(healLog.insertIf('a', 2_000, () => assert.fail('no decision without the server')));
+      assert.ok(Date.now() - started < 15_000, 'bounded by the connect timeout');
+      healLog.stopGithubUntil(9_000);
+      assert.equal(healLog.githubBackoffUntil(), 9_000, 'held at once, whatever the write does');
+      await healLog.flush();
+      assert.equal(writeErrors.length, 1, 'the failed write is reported');
+    } finally {
+      await server.start();
+    }
+    await store.saveResults([result('a', 3_000)]);
+    assert.equal((await store.latestResults())[0]?.checkedAt, 3_000, 'the same pool reconnects');
+    healLog.stopGithubUntil(9_000);
+    await healLog.flush();
+    const reread = await openPostgresHealLog(store.pool);
+    assert.equal(reread.githubBackoffUntil(), 9_000);
+    assert.ok(errors.every((error) => !error.message.includes('test-password')));
+  });
+});
