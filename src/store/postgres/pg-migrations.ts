@@ -87,7 +87,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   FLEET_SCHEMA,
 ];
 
-/** Advisory lock keys (any constant bigint; these spell "planeche" and "planeheal" loosely). */
+/** Advisory lock keys: constants of our own (ASCII "planech\x01" and "planehea"), shared by every replica. */
 export const MIGRATION_LOCK_KEY = 0x706c_616e_6563_6801n;
 export const HEAL_LOCK_KEY = 0x706c_616e_6568_6561n;
 
