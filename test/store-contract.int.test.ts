@@ -7,11 +7,10 @@ import type { HealLog, NewHealAction } from '../src/heal/heal-log.js';
 import { openPostgresHealLog } from '../src/store/postgres/pg-heal-log.js';
 import { openPostgresStore } from '../src/store/postgres/pg-store.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
-// SQLITE FACTORY: enabled at merge (see the block below).
-// import { join } from 'node:path';
-// import { SqliteHealLog } from '../src/store/sqlite-heal-log.js';
-// import { openSqliteStore } from '../src/store/sqlite-store.js';
-// import { tempDir } from './helpers/tmp.js';
+import { join } from 'node:path';
+import { SqliteHealLog } from '../src/store/sqlite-heal-log.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
+import { tempDir } from './helpers/tmp.js';
 
 /**
  * The store contract: the same cases against every adapter of the result store and heal log ports, each on
@@ -68,36 +67,33 @@ const postgres: Adapter = {
   },
 };
 
-// SQLITE FACTORY: enabled at merge. Uncomment once SqliteResultStore and SqliteHealLog implement the async
-// ports (src/check/result-store.ts, src/heal/heal-log.ts), with the imports at the top, and add `sqlite` to
-// ADAPTERS.
-// function openSqlite(path: string): Subject {
-//   const store = openSqliteStore(path);
-//   const healLog = new SqliteHealLog(store.database);
-//   const subject: Subject = {
-//     store,
-//     healLog,
-//     flush: async () => undefined,
-//     async reopen() {
-//       await subject.close();
-//       return openSqlite(path);
-//     },
-//     another: async () => openSqlite(path),
-//     async close() {
-//       open.splice(open.indexOf(subject), 1);
-//       await store.close();
-//     },
-//   };
-//   open.push(subject);
-//   return subject;
-// }
-//
-// const sqlite: Adapter = {
-//   name: 'SQLite',
-//   open: async () => openSqlite(join(tempDir(), 'planecheck.db')),
-// };
+function openSqlite(path: string): Subject {
+  const store = openSqliteStore(path);
+  const healLog = new SqliteHealLog(store.database);
+  const subject: Subject = {
+    store,
+    healLog,
+    flush: () => Promise.resolve(),
+    async reopen() {
+      await subject.close();
+      return openSqlite(path);
+    },
+    another: () => Promise.resolve(openSqlite(path)),
+    async close() {
+      open.splice(open.indexOf(subject), 1);
+      await store.close();
+    },
+  };
+  open.push(subject);
+  return subject;
+}
 
-const ADAPTERS: Adapter[] = [postgres];
+const sqlite: Adapter = {
+  name: 'SQLite',
+  open: () => Promise.resolve(openSqlite(join(tempDir(), 'planecheck.db'))),
+};
+
+const ADAPTERS: Adapter[] = [sqlite, postgres];
 
 after(async () => {
   await Promise.allSettled([...open].map((subject) => subject.close()));
