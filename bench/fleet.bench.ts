@@ -28,7 +28,7 @@ import {
 } from './processes.js';
 
 const PLANES = Number(process.env.BENCH_FLEET_PLANES ?? 5000);
-const INTERVAL_MS = Number(process.env.BENCH_FLEET_INTERVAL_S ?? 15) * 1000;
+const INTERVAL_MS = Number(process.env.BENCH_FLEET_INTERVAL_S ?? 30) * 1000;
 const REPLICAS = ['r1', 'r2', 'r3'];
 const CONCURRENCY = 50;
 /** A healthy sandbox plane's check: user and model lookups, predict, async submit, one poll. */
@@ -39,6 +39,9 @@ const BOUNDARY_SLACK_MS = 1_000;
 const WAIT_MS = 4 * INTERVAL_MS + 180_000;
 /** The whole run, PostgreSQL's start and both phases, is stopped after this. */
 const OVERALL_MS = 2 * WAIT_MS + 120_000;
+
+/** Node flags for the daemons, as in daemon.bench.ts (e.g. BENCH_NODE_FLAGS=--cpu-prof to profile them). */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 const SCHEDULE = `interval: ${INTERVAL_MS / 1000}s, cacheTtl: ${(4 * INTERVAL_MS) / 1000}s, concurrency: ${CONCURRENCY}, planeTimeout: ${INTERVAL_MS / 1000 - 1}s`;
 
@@ -77,9 +80,19 @@ function cyclesFrom(daemons: DaemonProcess[], boundary: number): Promise<Finishe
   return Promise.all(daemons.map((daemon) => daemon.cycle(startedFrom(boundary), WAIT_MS)));
 }
 
+/** The database server of a fleet, measured beside the daemons. */
+interface DatabaseServer {
+  /** CPU ms all its processes have used so far. */
+  cpuMs(): number;
+  /** Transactions committed in the fleet's database so far (PostgreSQL's statistics: up to seconds late). */
+  transactions(): Promise<number>;
+}
+
 interface Reading {
+  at: number;
   cpuMs: number[];
   serverCpuMs: number;
+  transactions: number;
   requests: Map<string, number>;
 }
 
@@ -89,17 +102,24 @@ interface Reading {
  * scheduled cycle to the end of the next: CPU of each process and of the database server (if any), the
  * checks the platform saw, per plane. Then /metrics of the first daemon, scraped while the cycle after runs.
  */
-async function measurePhase(daemons: DaemonProcess[], sandbox: Sandbox, serverCpuMs: () => number = () => 0) {
+async function measurePhase(daemons: DaemonProcess[], sandbox: Sandbox, server?: DatabaseServer) {
   await Promise.all(daemons.map((daemon) => daemon.nthCycle(1, WAIT_MS)));
   const warmUp = nextBoundary(Date.now());
   await cyclesFrom(daemons, warmUp);
   const read = async (): Promise<Reading> => ({
+    at: Date.now(),
     cpuMs: daemons.map((daemon) => processCpuMs(daemon.pid)),
-    serverCpuMs: serverCpuMs(),
+    serverCpuMs: server?.cpuMs() ?? 0,
+    transactions: (await server?.transactions()) ?? 0,
     requests: await sandbox.requestCounts(),
   });
   const before = await read();
   const measuredBoundary = warmUp + INTERVAL_MS;
+  // The CPU used between cycles (heartbeat and clock timers; in a fleet, reading what the others stored),
+  // read just before the measured cycle starts.
+  await sleep(Math.max(0, measuredBoundary - 200 - Date.now()));
+  const idleCpuMs = daemons.map((daemon, i) => processCpuMs(daemon.pid) - (before.cpuMs[i] ?? NaN));
+  const idleMs = Date.now() - before.at;
   const measured = await cyclesFrom(daemons, measuredBoundary);
   const after = await read();
 
@@ -143,6 +163,10 @@ async function measurePhase(daemons: DaemonProcess[], sandbox: Sandbox, serverCp
     cpuMs,
     cpuPerCheckMs: totalCpuMs / checks,
     serverCpuPerCheckMs: (after.serverCpuMs - before.serverCpuMs) / checks,
+    transactions: after.transactions - before.transactions,
+    /** CPU between the cycles, per second of that time, summed over the daemons. */
+    idleCpuMsPerS: (idleCpuMs.reduce((sum, value) => sum + value, 0) / idleMs) * 1000,
+    windowMs: after.at - before.at,
     requestsPerPlane: requests / PLANES,
     checksPerPlane: { min: Math.min(...perPlane), max: Math.max(...perPlane) },
     planesCheckedTwice: perPlane.filter((count) => count > REQUESTS_PER_CHECK).length,
@@ -172,7 +196,9 @@ async function postmasterPid(url: string): Promise<number> {
 }
 
 async function startDaemons(configPath: string, runs: { args: string[]; env?: NodeJS.ProcessEnv }[]) {
-  const started = await Promise.allSettled(runs.map((run) => DaemonProcess.start(configPath, run)));
+  const started = await Promise.allSettled(
+    runs.map((run) => DaemonProcess.start(configPath, { ...run, nodeFlags: NODE_FLAGS })),
+  );
   const daemons: DaemonProcess[] = [];
   for (const result of started) {
     if (result.status === 'rejected') continue;
@@ -212,7 +238,8 @@ try {
 
   const postgres = await startPostgres();
   openResources.push({ name: 'PostgreSQL', close: () => postgres.close() });
-  const databaseUrl = new URL(await postgres.createDatabase('planecheck_fleet_bench'));
+  const database = await postgres.createDatabase('planecheck_fleet_bench');
+  const databaseUrl = new URL(database);
   const password = decodeURIComponent(databaseUrl.password);
   // As a fleet is configured: the password from the environment, not in the file.
   databaseUrl.password = 'PASSWORD';
@@ -233,7 +260,18 @@ try {
   }
   if (replicas) {
     const postmaster = await postmasterPid(postgres.url);
-    fleet = await measurePhase(replicas, sandbox, () => processTreeCpuMs(postmaster));
+    const stats = new pg.Client({ connectionString: database });
+    await stats.connect();
+    openResources.push({ name: 'the statistics connection', close: () => stats.end() });
+    fleet = await measurePhase(replicas, sandbox, {
+      cpuMs: () => processTreeCpuMs(postmaster),
+      async transactions() {
+        const { rows } = await stats.query<{ commits: string }>(
+          'SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()',
+        );
+        return Number(rows[0]?.commits);
+      },
+    });
     await stopDaemons(replicas);
   }
 } finally {
@@ -283,6 +321,14 @@ if (fleet) {
       'fleet: + PostgreSQL server (all its processes)',
       `${f(fleet.cpuPerCheckMs + fleet.serverCpuPerCheckMs, 3)} ms`.padStart(10) +
         `  of which PostgreSQL ${f(fleet.serverCpuPerCheckMs, 3)} ms`,
+    ],
+    [
+      'fleet: CPU between cycles (3 replicas summed)',
+      `${f(fleet.idleCpuMsPerS, 1)} ms/s`.padStart(10) + `  SQLite daemon ${f(single.idleCpuMsPerS, 1)} ms/s`,
+    ],
+    [
+      'fleet: PostgreSQL transactions in the interval',
+      f(fleet.transactions, 0).padStart(10) + '  from pg_stat_database, which lags by up to seconds',
     ],
     ['fleet: cycle wall time (slowest replica)', `${f(fleet.cycleMs, 0)} ms`.padStart(10)],
     ['fleet: /metrics median on r1 between cycles (gzip)', scrapes(fleet.idleScrapeMs)],
