@@ -131,7 +131,7 @@ function startSelfHeal(
     // One run sees one result per plane: act on the first.
     policy: { failureThreshold: 1 },
     healLog: new MemoryHealLog(),
-    history: async (plane, limit) => (history.get(plane) ?? []).slice(0, limit),
+    history: (plane, limit) => Promise.resolve((history.get(plane) ?? []).slice(0, limit)),
     recheck: async (plane, signal) => {
       const ref = config.workloadPlanes.find((candidate) => candidate.name === plane);
       const [result] = ref ? await checker.check([ref], { signal }) : [];

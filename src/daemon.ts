@@ -67,7 +67,10 @@ async function main(): Promise<number> {
 
   // Checked before anything starts, so a typo never leaves a half-started demo behind.
   const listenAt = values.listen === undefined ? undefined : parseListenAddress(values.listen, '--listen');
-  const instance = resolveInstanceName(values.instance, process.env, { hostname: hostname(), pid: process.pid });
+  const instance = resolveInstanceName(values.instance, process.env, {
+    hostname: hostname(),
+    pid: process.pid,
+  });
   let sandbox: SandboxPlatform | undefined;
   let sandboxGithub: SandboxGithub | undefined;
   let demoDirectory: string | undefined;

@@ -29,7 +29,7 @@ describe('the daemon server with paths that do not decode', () => {
       metrics: { render: () => Promise.resolve([]), renderText: () => Promise.resolve([]), contentType: '' },
       status: () => ({}) as StatusResponse,
       planes: ['us-east-1'],
-      history: () => [],
+      history: () => Promise.resolve([]),
       planeStatus: () => 'HEALTHY',
     }),
   });

@@ -12,9 +12,14 @@ const stored: StoredResult = {
   checkedAt: 10_000,
   durationMs: 5,
   steps: [],
+  checkedBy: 'replica-a',
 };
 
 describe('isFresh and planeState', () => {
+  it('says nobody known checked a result stored before instances were recorded', () => {
+    assert.equal(planeState('a', { ...stored, checkedBy: '' }, 0, 120_000, 50_000).checkedBy, null);
+  });
+
   const cases: [string, StoredResult | undefined, number, string, string | null][] = [
     ['no result yet', undefined, Infinity, 'NO_VALUE', 'no_result'],
     ['just checked', stored, 0, 'FAILED', 'predict_timeout'],
@@ -29,6 +34,7 @@ describe('isFresh and planeState', () => {
       const state = planeState('a', result, age, 120_000, wallNow);
       assert.equal(state.status, status);
       assert.equal(state.reason, reason);
+      assert.equal(state.checkedBy, result ? 'replica-a' : null, 'who checked, fresh or expired');
       if (result) {
         assert.equal(state.expiresAt, Number.isFinite(age) ? wallNow - age + 120_000 : null);
         assert.equal(state.lastStatus, 'FAILED');

@@ -63,6 +63,7 @@ describe('self-heal against the sandbox GitHub', () => {
       );
 
       const api = statusResponse(
+        'test',
         h.board.states(),
         { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
         { healActions: (plane) => h.healer.recentActions(plane).map(healActionView) },
@@ -211,6 +212,7 @@ describe('self-heal against the sandbox GitHub', () => {
 
       const api = () =>
         statusResponse(
+          'test',
           h.board.states(),
           { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
           {
@@ -568,6 +570,7 @@ describe('self-heal against the sandbox GitHub', () => {
         metrics: await h.metricsText(),
         api: JSON.stringify(
           statusResponse(
+            'test',
             h.board.states(),
             { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
             { healActions: (p) => h.healer.recentActions(p).map(healActionView) },
