@@ -436,7 +436,7 @@ describe('self-heal against the sandbox GitHub', () => {
     const pending = check.database.prepare('SELECT status, outcome FROM heal_actions').all() as {
       outcome: string | null;
     }[];
-    check.close();
+    await check.close();
     assert.equal(pending.length, 1);
     assert.equal(pending[0]?.outcome, null, 'the attempt was unfinished at the restart');
 
