@@ -89748,7 +89748,7 @@ async function run() {
 }
 async function checkAndHeal(config2, planes, selfHeal, deadline) {
   const checker = createChecker(config2);
-  const checkedBy = `action:${process.env.GITHUB_RUN_ID || "local"}`;
+  const checkedBy = actionInstance();
   const latest = /* @__PURE__ */ new Map();
   const history = /* @__PURE__ */ new Map();
   const keep = (result) => {
@@ -89785,6 +89785,9 @@ async function checkAndHeal(config2, planes, selfHeal, deadline) {
     await checker.close();
   }
 }
+function actionInstance() {
+  return `action:${process.env.GITHUB_RUN_ID || "local"}`;
+}
 function startSelfHeal(config2, checker, history, keep, deadline) {
   const log = createActionsLogger(core_exports);
   return createSelfHeal({
@@ -89792,8 +89795,8 @@ function startSelfHeal(config2, checker, history, keep, deadline) {
     // One run sees one result per plane: act on the first.
     policy: { failureThreshold: 1 },
     healLog: new MemoryHealLog(),
-    // The follower of its own runs; one process, so any name does. Same form as a result's checkedBy.
-    instance: `action:${process.env.GITHUB_RUN_ID ?? "local"}`,
+    // The follower of its own runs: the same name its results carry.
+    instance: actionInstance(),
     history: (plane, limit) => Promise.resolve((history.get(plane) ?? []).slice(0, limit)),
     recheck: async (plane, signal) => {
       const ref = config2.workloadPlanes.find((candidate) => candidate.name === plane);

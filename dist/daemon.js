@@ -185,6 +185,7 @@ var CheckCycle = class {
   #share;
   #byName;
   #cycles = 0;
+  #tidying;
   #lastFinishedAt = null;
   constructor(deps) {
     this.#deps = deps;
@@ -203,8 +204,12 @@ var CheckCycle = class {
       onStored: deps.onStored
     });
   }
-  /** Writes results still waiting for the store; `force` skips the retry backoff (shutdown). */
-  flush(force = false) {
+  /**
+   * Writes results still waiting for the store; `force` (shutdown) skips the retry backoff and first
+   * waits for pruning under way, so the store can be closed after. True when nothing is left unwritten.
+   */
+  async flush(force = false) {
+    if (force) await this.#tidying;
     return this.#writer.flush(force ? Number.POSITIVE_INFINITY : void 0);
   }
   get lastFinishedAt() {
@@ -243,7 +248,9 @@ var CheckCycle = class {
       statuses: counts
     });
     this.#deps.onCycleFinished?.(this.#deps.board.states());
-    await this.#tidy(signal);
+    this.#tidying ??= this.#tidy(signal).finally(() => {
+      this.#tidying = void 0;
+    });
   }
   /**
    * Checks one plane right away (after a self-heal run) and publishes the result. A check cut short by
@@ -287,10 +294,10 @@ var CheckCycle = class {
     const cutoff = Date.now() - historyRetentionMs;
     try {
       let removed = 0;
-      for (; ; ) {
+      while (!signal.aborted) {
         const batch = await store.pruneHistory(cutoff, PRUNE_BATCH);
         removed += batch;
-        if (batch < PRUNE_BATCH || signal.aborted) break;
+        if (batch < PRUNE_BATCH) break;
         await yieldToLoop();
       }
       if (removed > 0) log.debug("pruned check history", { removed });
@@ -1712,7 +1719,14 @@ async function historyRoute(url, deps) {
       return json({ error: "limit must be a whole number from 1" }, 400);
     limit = Math.min(Number(raw), HISTORY_MAX_LIMIT);
   }
-  const results = (await deps.history(plane, limit)).map((result) => ({
+  let stored;
+  try {
+    stored = await deps.history(plane, limit);
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    return json({ error: `the result store did not answer: ${cause}` }, 503);
+  }
+  const results = stored.map((result) => ({
     checkedAt: new Date(result.checkedAt).toISOString(),
     checkedBy: result.checkedBy === "" ? null : result.checkedBy,
     status: result.status,
@@ -1853,7 +1867,7 @@ async function openStorage(storage, events) {
   }
   const path = storage.path;
   const [{ openSqliteStore }, { SqliteHealLog }] = await Promise.all([
-    import("./chunks/sqlite-store-V34UTPDX.js"),
+    import("./chunks/sqlite-store-AXKVXSGR.js"),
     import("./chunks/sqlite-heal-log-BCXNED6P.js")
   ]);
   const store = openSqliteStore(path, {
