@@ -63,6 +63,7 @@ describe('self-heal against the sandbox GitHub', () => {
       );
 
       const api = statusResponse(
+        'test',
         h.board.states(),
         { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
         { healActions: (plane) => h.healer.recentActions(plane).map(healActionView) },
@@ -211,6 +212,7 @@ describe('self-heal against the sandbox GitHub', () => {
 
       const api = () =>
         statusResponse(
+          'test',
           h.board.states(),
           { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
           {
@@ -449,7 +451,7 @@ describe('self-heal against the sandbox GitHub', () => {
     const pending = check.database.prepare('SELECT status, outcome FROM heal_actions').all() as {
       outcome: string | null;
     }[];
-    check.close();
+    await check.close();
     assert.equal(pending.length, 1);
     assert.equal(pending[0]?.outcome, null, 'the attempt was unfinished at the restart');
 
@@ -583,6 +585,7 @@ describe('self-heal against the sandbox GitHub', () => {
         metrics: await h.metricsText(),
         api: JSON.stringify(
           statusResponse(
+            'test',
             h.board.states(),
             { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
             { healActions: (p) => h.healer.recentActions(p).map(healActionView) },
