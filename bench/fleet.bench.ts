@@ -43,6 +43,11 @@ const OVERALL_MS = 2 * WAIT_MS + 120_000;
 /** Node flags for the daemons, as in daemon.bench.ts (e.g. BENCH_NODE_FLAGS=--cpu-prof to profile them). */
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
+/**
+ * Platform timeouts roomy enough that no check fails on a busy machine: three replicas at concurrency 50
+ * keep 150 requests in flight on the sandbox's one thread, where 1 s sometimes runs out.
+ */
+const TIMEOUTS = 'requestTimeout: 3s, asyncTimeout: 3s';
 const SCHEDULE = `interval: ${INTERVAL_MS / 1000}s, cacheTtl: ${(4 * INTERVAL_MS) / 1000}s, concurrency: ${CONCURRENCY}, planeTimeout: ${INTERVAL_MS / 1000 - 1}s`;
 
 /** What is open, newest last; closed in reverse order however the benchmark ends. */
@@ -154,12 +159,17 @@ async function measurePhase(daemons: DaemonProcess[], sandbox: Sandbox, server?:
   const checks = requests / REQUESTS_PER_CHECK;
   const cpuMs = after.cpuMs.map((value, i) => value - (before.cpuMs[i] ?? NaN));
   const totalCpuMs = cpuMs.reduce((sum, value) => sum + value, 0);
+  const statuses: Record<string, number> = {};
+  for (const cycle of measured)
+    for (const [status, count] of Object.entries(cycle.entry.statuses ?? {}))
+      statuses[status] = (statuses[status] ?? 0) + count;
   const checksBy = measured.map((cycle) =>
     Object.values(cycle.entry.statuses ?? {}).reduce((sum, count) => sum + count, 0),
   );
   return {
     checks,
     checksBy,
+    statuses,
     cpuMs,
     cpuPerCheckMs: totalCpuMs / checks,
     serverCpuPerCheckMs: (after.serverCpuMs - before.serverCpuMs) / checks,
@@ -230,7 +240,7 @@ try {
   const sqliteConfig = join(dir, 'sqlite.yaml');
   writeFileSync(
     sqliteConfig,
-    daemonConfigYaml(sandbox.url, PLANES, SCHEDULE, `path: "${join(dir, 'planecheck.db')}"`),
+    daemonConfigYaml(sandbox.url, PLANES, SCHEDULE, `path: "${join(dir, 'planecheck.db')}"`, TIMEOUTS),
   );
   const sqliteDaemons = await startDaemons(sqliteConfig, [{ args: [] }]);
   single = await measurePhase(sqliteDaemons, sandbox);
@@ -245,7 +255,10 @@ try {
   databaseUrl.password = 'PASSWORD';
   const storageUrl = databaseUrl.href.replace('PASSWORD', '${PLANECHECK_PG_PASSWORD}');
   const fleetConfig = join(dir, 'fleet.yaml');
-  writeFileSync(fleetConfig, daemonConfigYaml(sandbox.url, PLANES, SCHEDULE, `url: "${storageUrl}"`));
+  writeFileSync(
+    fleetConfig,
+    daemonConfigYaml(sandbox.url, PLANES, SCHEDULE, `url: "${storageUrl}"`, TIMEOUTS),
+  );
   const env = { ...process.env, PLANECHECK_PG_PASSWORD: password };
   let replicas: DaemonProcess[] | undefined;
   try {
@@ -282,6 +295,11 @@ const f = (n: number | undefined, digits = 2) =>
   n === undefined || Number.isNaN(n) ? '?' : n.toFixed(digits);
 const scrapes = (ms: number[]) =>
   `${f(median(ms))} ms`.padStart(10) + `  worst ${f(Math.max(...ms))} ms of ${ms.length} scrapes`;
+/** The statuses the daemons' measured cycles logged. */
+const results = (phase: typeof single) =>
+  `  results: ${Object.entries(phase.statuses)
+    .map(([status, count]) => `${status} ${count}`)
+    .join(', ')}`;
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 const perPlane = (phase: typeof single) =>
   `${f(phase.requestsPerPlane / REQUESTS_PER_CHECK)}`.padStart(10) +
@@ -295,7 +313,10 @@ const rows: [string, string][] = [
     'healthy planes served (SQLite daemon; each replica)',
     `${single.healthyServed.join(', ')}${fleet ? `; ${fleet.healthyServed.join(', ')}` : ''} of ${PLANES}`,
   ],
-  ['SQLite daemon: checks the platform saw in the interval', f(single.checks, 0).padStart(10)],
+  [
+    'SQLite daemon: checks the platform saw in the interval',
+    f(single.checks, 0).padStart(10) + results(single),
+  ],
   ['SQLite daemon: checks per plane per interval', perPlane(single)],
   ['SQLite daemon: CPU per plane check (whole process)', `${f(single.cpuPerCheckMs, 3)} ms`.padStart(10)],
   ['SQLite daemon: cycle wall time', `${f(single.cycleMs, 0)} ms`.padStart(10)],
@@ -305,7 +326,7 @@ const rows: [string, string][] = [
 ];
 if (fleet) {
   rows.push(
-    ['fleet: checks the platform saw in the interval', f(fleet.checks, 0).padStart(10)],
+    ['fleet: checks the platform saw in the interval', f(fleet.checks, 0).padStart(10) + results(fleet)],
     ['fleet: checks per plane per interval', perPlane(fleet)],
     [
       'fleet: checks per replica (r1, r2, r3)',

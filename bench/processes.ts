@@ -118,17 +118,19 @@ export async function startSandbox(planes: number, latencyMs: number): Promise<S
 }
 
 /**
- * The daemon's config for the sandbox's planes: `schedule` and `storage` are the insides of their flow
- * mappings (`interval: 2s, concurrency: 50`; `path: "/tmp/x.db"`). Serves on a free loopback port.
+ * The daemon's config for the sandbox's planes: `schedule`, `storage` and `timeouts` are the insides of flow
+ * mappings (`interval: 2s, concurrency: 50`; `path: "/tmp/x.db"`; `requestTimeout: 1s`). Serves on a free
+ * loopback port.
  */
 export function daemonConfigYaml(
   platformUrl: string,
   planes: number,
   schedule: string,
   storage: string,
+  timeouts = 'requestTimeout: 1s, asyncTimeout: 1500ms',
 ): string {
   return `schedule: { ${schedule} }
-platform: { controlPlaneUrl: "${platformUrl}", apiKey: bench-key, pollInterval: 10ms, requestTimeout: 1s, asyncTimeout: 1500ms }
+platform: { controlPlaneUrl: "${platformUrl}", apiKey: bench-key, pollInterval: 10ms, ${timeouts} }
 storage: { ${storage} }
 server: { listen: "127.0.0.1:0" }
 log: { level: info }
