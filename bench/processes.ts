@@ -73,7 +73,8 @@ export function spawnNode(
       waiting.push(waiter);
       if (timeoutMs === undefined) return;
       const timer = setTimeout(() => {
-        waiting.splice(waiting.indexOf(waiter), 1);
+        const index = waiting.indexOf(waiter);
+        if (index >= 0) waiting.splice(index, 1);
         reject(new Error(`${script}: no output within ${timeoutMs} ms`));
       }, timeoutMs);
       const settle =
