@@ -132,7 +132,7 @@ tr.compact > * { padding:.2rem .6rem; white-space:nowrap; vertical-align:middle;
 .strip span { width:6px; height:100%; border-radius:1px; background:currentColor; }
 .strip .s-NO_USER, .strip .s-NO_ORACLE { height:70%; } .strip .s-FAILED { height:100%; } .strip .s-HEALTHY { height:45%; }
 .sr { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
-#cards { display:grid; grid-template-columns:repeat(auto-fill, minmax(30rem, 1fr)); gap:.75rem; }
+#cards { display:grid; align-items:start; grid-template-columns:repeat(auto-fill, minmax(30rem, 1fr)); gap:.75rem; }
 .card { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:.6rem .9rem; }
 .card h3 { margin:0 0 .3rem; font-size:1rem; }
 .card p { margin:.3rem 0; }
