@@ -5,6 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { SandboxGithub } from '../src/sandbox/sandbox-github.js';
 import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
+import { createLogger } from '../src/log/logger.js';
+import { closeServer, createDaemonServer, listen } from '../src/server/http-server.js';
+import { createRoutes } from '../src/server/routes.js';
+import { statusResponse, type StatusResponse } from '../src/server/status-api.js';
+import type { PlaneState } from '../src/store/plane-state.js';
 import { eventually, startDaemon, type DaemonProcess } from './helpers/daemon.js';
 import { startFaultProxy } from './helpers/fault-proxy.js';
 import { tempDir } from './helpers/tmp.js';
@@ -526,6 +531,7 @@ server: { listen: "127.0.0.1:0", runbookUrl: "${RUNBOOK}" }
       assert.equal(await chip('HEALTHY').locator('.count').textContent(), '97');
       assert.equal(await chip('FAILED').locator('.count').textContent(), '1');
       assert.equal(await chip('NO_VALUE').locator('.count').textContent(), '0');
+      assert.ok(await chip('In maintenance').isHidden(), 'no plane is in maintenance');
 
       await page.locator('#filter').fill('plane-05');
       assert.deepEqual(await shownPlanes(page), [
@@ -556,6 +562,109 @@ server: { listen: "127.0.0.1:0", runbookUrl: "${RUNBOOK}" }
       await chip('HEALTHY').click(); // again: back to all
       assert.equal(await chip('All').getAttribute('aria-pressed'), 'true');
       assert.equal((await shownPlanes(page)).length, 100);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('the status page with planes in maintenance (the per-plane maintenance field of the status API)', () => {
+  const now = Date.now();
+  const state = (plane: string, status: PlaneState['status'], reason: string | null = null): PlaneState => ({
+    plane,
+    status,
+    reason,
+    checkedAt: now - 5_000,
+    expiresAt: now + 600_000,
+    durationMs: 42,
+    steps: [{ step: 'user_lookup', outcome: status === 'NO_USER' ? 'not_found' : 'ok', durationMs: 42 }],
+    checkedBy: 'replica-a',
+    lastStatus: null,
+  });
+  const maintenance: Record<string, { until: string; note: string; by: string }> = {
+    'b-draining': { until: new Date(now + 7_200_000).toISOString(), note: 'node pool upgrade', by: 'alice' },
+    'd-rebuild': { until: new Date(now + 3_600_000).toISOString(), note: 'rebuilt from scratch', by: 'bob' },
+  };
+  const base = statusResponse(
+    'replica-a',
+    [
+      state('a-ok', 'HEALTHY'),
+      state('b-draining', 'FAILED', 'predict_http_503'),
+      state('c-broken', 'FAILED', 'predict_timeout'),
+      state('d-rebuild', 'HEALTHY'),
+      state('e-nouser', 'NO_USER', 'user_not_found'),
+    ],
+    { intervalMs: 60_000, cacheTtlMs: 120_000, running: true, lastCycleFinishedAt: now - 5_000 },
+    { healActions: () => [] },
+    now,
+  );
+  // What the maintenance work adds to each plane: { until, note, by } while in maintenance, else null.
+  const status = {
+    ...base,
+    planes: base.planes.map((plane) => ({ ...plane, maintenance: maintenance[plane.name] ?? null })),
+  } as StatusResponse;
+  const server = createDaemonServer({
+    log: createLogger('error', () => undefined),
+    readiness: () => ({ ready: true, checks: {} }),
+    protectedRoutes: createRoutes({
+      metrics: { render: () => Promise.resolve([]), renderText: () => Promise.resolve([]), contentType: '' },
+      status: () => status,
+      planes: base.planes.map((plane) => plane.name),
+      history: () => Promise.resolve([]),
+      planeStatus: () => 'HEALTHY',
+      runbookUrl: 'https://runbooks.example.com/planecheck',
+    }),
+  });
+  let url = '';
+  let browser: Browser;
+  before(async () => {
+    url = await listen(server, '127.0.0.1:0');
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await closeServer(server);
+  });
+
+  it('sorts planes in maintenance after those that need attention, on one line with their note, and leaves them out of the banner', async () => {
+    const { page, errors, close } = await open(browser, `${url}/`);
+    try {
+      assert.deepEqual(await page.locator('tbody th[scope="row"]').allTextContents(), [
+        'c-broken',
+        'e-nouser',
+        'b-draining',
+        'd-rebuild',
+        'a-ok',
+      ]);
+      assert.equal(
+        await page.locator('#banner').textContent(),
+        '2 planes need attention: c-broken, e-nouser',
+      );
+      const draining = page.locator('tr[data-plane="b-draining"]');
+      assert.equal(await draining.getAttribute('class'), 'compact');
+      assert.match(
+        (await draining.textContent()) ?? '',
+        /FAILED.*maintenance until .* · node pool upgrade \(alice\)/,
+      );
+      assert.equal(
+        await page.locator('article[data-planes~="b-draining"]').count(),
+        0,
+        'no explanation: expected',
+      );
+      assert.equal(
+        await page.locator('article[data-planes="c-broken"] a', { hasText: 'Runbook' }).getAttribute('href'),
+        'https://runbooks.example.com/planecheck#failed',
+      );
+
+      const chip = page.locator('#chips .chip', { hasText: 'In maintenance' });
+      assert.equal(await chip.locator('.count').textContent(), '2');
+      await chip.click();
+      assert.deepEqual(await page.locator('tbody th[scope="row"]').allTextContents(), [
+        'b-draining',
+        'd-rebuild',
+      ]);
+      assert.ok(await page.locator('#guidance').isHidden());
       assert.deepEqual(errors, []);
     } finally {
       await close();
