@@ -288,7 +288,7 @@ export const ListenAddress = z
 export const DEFAULT_RUNBOOK_URL = 'https://github.com/planecheck/planecheck/blob/main/docs/runbook.md';
 
 /** The runbook document's http(s) URL; section links append `#anchor`, so it takes no fragment of its own. */
-const runbookUrl = z.string({ error: 'expected an http(s) URL' }).superRefine((text, ctx) => {
+const runbookDocumentUrl = z.string({ error: 'expected an http(s) URL' }).superRefine((text, ctx) => {
   let url: URL;
   try {
     url = new URL(text);
@@ -309,7 +309,7 @@ const Server = z.strictObject({
   listen: ListenAddress.default('127.0.0.1:9464'),
   auth: ServerAuth.optional(),
   /** Your copy of docs/runbook.md; the status page and the Action's summary link its sections. */
-  runbookUrl: runbookUrl.default(DEFAULT_RUNBOOK_URL),
+  runbookUrl: runbookDocumentUrl.default(DEFAULT_RUNBOOK_URL),
 });
 
 /** A `postgres://` URL; its problems are reported without quoting it (it holds a password). */
