@@ -594,6 +594,7 @@ describe('the status page with planes in maintenance (the per-plane maintenance 
       state('c-broken', 'FAILED', 'predict_timeout'),
       state('d-rebuild', 'HEALTHY'),
       state('e-nouser', 'NO_USER', 'user_not_found'),
+      state('f-lookup', 'FAILED', 'user_lookup_timeout'),
     ],
     { intervalMs: 60_000, cacheTtlMs: 120_000, running: true, lastCycleFinishedAt: now - 5_000 },
     { healActions: () => [] },
@@ -632,6 +633,7 @@ describe('the status page with planes in maintenance (the per-plane maintenance 
     try {
       assert.deepEqual(await page.locator('tbody th[scope="row"]').allTextContents(), [
         'c-broken',
+        'f-lookup',
         'e-nouser',
         'b-draining',
         'd-rebuild',
@@ -639,7 +641,7 @@ describe('the status page with planes in maintenance (the per-plane maintenance 
       ]);
       assert.equal(
         await page.locator('#banner').textContent(),
-        '2 planes need attention: c-broken, e-nouser',
+        '3 planes need attention: c-broken, f-lookup, e-nouser',
       );
       const draining = page.locator('tr[data-plane="b-draining"]');
       assert.equal(await draining.getAttribute('class'), 'compact');
@@ -652,10 +654,16 @@ describe('the status page with planes in maintenance (the per-plane maintenance 
         0,
         'no explanation: expected',
       );
+      // One explanation per status, with the runbook's sub-step for each of its planes' reasons.
+      const failed = page.locator('article[data-planes="c-broken f-lookup"]');
       assert.equal(
-        await page.locator('article[data-planes="c-broken"] a', { hasText: 'Runbook' }).getAttribute('href'),
+        await failed.locator('a', { hasText: 'Runbook' }).getAttribute('href'),
         'https://runbooks.example.com/planecheck#failed',
       );
+      const failedText = (await failed.textContent()) ?? '';
+      assert.match(failedText, /predict_\*/);
+      assert.match(failedText, /the control plane is failing/);
+      assert.equal(await page.locator('article.card').count(), 2);
 
       const chip = page.locator('#chips .chip', { hasText: 'In maintenance' });
       assert.equal(await chip.locator('.count').textContent(), '2');

@@ -325,36 +325,39 @@ const SCRIPT = String.raw`
       historyCell(plane), el('td', { text: pct(plane.availability.h1) + ' / ' + pct(plane.availability.h24) }), healCell(plane, false)]);
   }
 
-  /** What to do about the planes that share a status and reason: the runbook's words once, then each plane's detail. */
+  /** What to do about the planes in one status: the runbook's words once, each plane's reason and detail. */
   function card(planes) {
-    var first = planes[0];
-    var g = guide[first.status];
-    var heading = [el('span', { className: 'status s-' + first.status, text: first.status }), document.createTextNode(' ')];
-    if (first.reason) heading.push(el('code', { text: first.reason }), document.createTextNode(' '));
-    heading.push(document.createTextNode('· ' + names(planes)));
-    var children = [el('h3', null, heading), rich('p', g.meaning)];
+    var status = planes[0].status;
+    var g = guide[status];
+    var children = [el('h3', null, [el('span', { className: 'status s-' + status, text: status }), document.createTextNode(' ' + names(planes))]),
+      rich('p', g.meaning)];
     var perPlane = el('ul');
     planes.slice(0, NAMED).forEach(function (plane) {
       var detail = plane.steps.filter(function (s) { return s.detail; }).map(function (s) { return s.step + ': ' + s.detail; }).join('; ');
-      var item = el('li', { text: plane.name + (detail ? ': ' + detail : '') });
+      var item = el('li', null, [document.createTextNode(plane.name + ' '), plane.reason ? el('code', { text: plane.reason }) : null,
+        document.createTextNode(detail ? ': ' + detail : '')]);
       plane.selfHeal.forEach(function (a) {
         item.appendChild(document.createTextNode(' · self-heal ' + (a.outcome || a.status) + ', dispatched ' + new Date(a.dispatchedAt).toLocaleString() + (a.error ? ' (' + a.error + ')' : '') + ' '));
         if (a.runUrl) item.appendChild(el('a', { href: a.runUrl, text: 'workflow run ' + (a.runId || '') }));
       });
-      if (detail || plane.selfHeal.length > 0) perPlane.appendChild(item);
+      perPlane.appendChild(item);
     });
-    if (perPlane.children.length > 0) children.push(perPlane);
+    children.push(perPlane);
     var steps = el('ol');
     if (g.diagnose) {
       var diagnose = rich('li', 'Diagnose: ' + g.diagnose);
-      var specific = forReason(g.diagnoseByReason, first.reason);
-      if (specific) diagnose.appendChild(rich('p', specific, 'small'));
+      var specifics = [];
+      planes.forEach(function (plane) {
+        var specific = forReason(g.diagnoseByReason, plane.reason);
+        if (specific && specifics.indexOf(specific) < 0) specifics.push(specific);
+      });
+      specifics.forEach(function (specific) { diagnose.appendChild(rich('p', specific, 'small')); });
       steps.appendChild(diagnose);
     }
     if (g.mitigate) steps.appendChild(rich('li', 'Mitigate: ' + g.mitigate));
     if (!g.diagnose && !g.mitigate) steps.appendChild(el('li', { text: g.nextStep }));
     children.push(steps);
-    if (g.runbook) children.push(el('p', null, [el('a', { href: g.runbook, text: 'Runbook: ' + first.status })]));
+    if (g.runbook) children.push(el('p', null, [el('a', { href: g.runbook, text: 'Runbook: ' + status })]));
     return el('article', { className: 'card', 'data-planes': planes.map(function (p) { return p.name; }).join(' ') }, children);
   }
 
@@ -370,16 +373,16 @@ const SCRIPT = String.raw`
     var otherRows = document.getElementById('other-rows');
     otherRows.replaceChildren.apply(otherRows, visible.length === 0
       ? [el('tr', null, [el('td', { colspan: '7', text: 'No plane matches the filter.' })])] : rest.map(compactRow));
-    var causes = {};
+    // One explanation per status, in the order the planes are listed (most urgent first).
+    var byStatus = {};
     var order = [];
     attention.forEach(function (p) {
-      var key = p.status + ' ' + (p.reason || '');
-      if (!causes[key]) { causes[key] = []; order.push(key); }
-      causes[key].push(p);
+      if (!byStatus[p.status]) { byStatus[p.status] = []; order.push(p.status); }
+      byStatus[p.status].push(p);
     });
     document.getElementById('guidance').hidden = order.length === 0;
     var cards = document.getElementById('cards');
-    cards.replaceChildren.apply(cards, order.map(function (key) { return card(causes[key]); }));
+    cards.replaceChildren.apply(cards, order.map(function (status) { return card(byStatus[status]); }));
   }
 
   function tick() {
