@@ -111,6 +111,7 @@ h2 { font-size:1.05rem; margin:.25rem 0 .5rem; }
 .chip[aria-pressed="true"] { border-color:var(--link); box-shadow:inset 0 0 0 1px var(--link); }
 .chip .count { font-weight:700; }
 .chip.zero { color:var(--muted); }
+main { overflow-x:auto; } /* a narrow screen scrolls the table, not the page */
 table { border-collapse:collapse; width:100%; }
 caption { text-align:left; color:var(--muted); font-size:.9rem; padding-bottom:.5rem; }
 th, td { text-align:left; padding:.45rem .6rem; border-bottom:1px solid var(--line); vertical-align:top; }
