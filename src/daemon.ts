@@ -336,6 +336,7 @@ async function main(): Promise<number> {
       planes: planeNames,
       history: (plane, limit) => store.history(plane, limit),
       planeStatus: (plane) => board.state(plane).status,
+      runbookUrl: config.server.runbookUrl,
     }),
   });
   const url = await listenOrFreePort(server, config.server.listen, {
