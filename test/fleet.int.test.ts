@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, afterEach, before, describe, it } from 'node:test';
 import pg from 'pg';
@@ -14,6 +15,7 @@ import {
   type FleetStatus,
 } from './helpers/fleet.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+import { tempDir } from './helpers/tmp.js';
 
 // Several `node dist/daemon.js` replicas on one real PostgreSQL, the sandbox platform and GitHub in this
 // process. Every wait is for an event (a log line, a scrape, a status) and bounded; timeouts are generous
@@ -203,6 +205,30 @@ describe('a fleet of daemons on one PostgreSQL', () => {
     fleet = await FleetRig.start({ ...options, databaseUrl });
     return { fleet, databaseUrl };
   }
+
+  it(
+    'one daemon on SQLite is a fleet of one: its own instance, storage up, every plane checked by itself',
+    { timeout: 60_000 },
+    async () => {
+      const planes = planesNamed('solo', 3);
+      fleet = await FleetRig.start({
+        planes,
+        sqlitePath: join(tempDir('planecheck-fleet-solo-'), 'planecheck.db'),
+      });
+      await fleet.startReplicas(['solo']);
+      await fleet.everyReplica('every plane fresh', (status) => {
+        assert.equal(status.instance, 'solo');
+        assert.deepEqual(status.fleet.instances, ['solo']);
+        assert.equal(status.storage.up, true);
+        assertFresh(status, Object.keys(planes));
+        for (const plane of status.planes) assert.equal(plane.checkedBy, 'solo', plane.name);
+      });
+      await fleet.everyScrape('a fleet of one in /metrics', (text) => {
+        assert.equal(metricValue(text, 'planecheck_fleet_instances'), 1);
+        assert.equal(metricValue(text, 'planecheck_storage_up'), 1);
+      });
+    },
+  );
 
   it(
     'three replicas started at the same moment on an empty database all start and serve every plane',

@@ -47,8 +47,9 @@ export interface CheckSeen {
 }
 
 export interface FleetRigOptions {
-  /** A fresh database for this test (`TestPostgres.createDatabase`). */
-  databaseUrl: string;
+  /** A fresh database for this test (`TestPostgres.createDatabase`); or `sqlitePath` for one daemon alone. */
+  databaseUrl?: string;
+  sqlitePath?: string;
   planes: Record<string, Scenario>;
   apiKey?: string;
   /** `selfHeal:` fields over the rig's defaults; self-heal is off without them. */
@@ -138,7 +139,7 @@ platform:
 workloadPlanes:
 ${planes}
 server: { listen: "127.0.0.1:0" }
-storage: { url: "\${PLANECHECK_PG_URL}" }
+${options.sqlitePath === undefined ? 'storage: { url: "${PLANECHECK_PG_URL}" }' : `storage: { path: "${options.sqlitePath}" }`}
 ${
   selfHeal && github
     ? `selfHeal: ${JSON.stringify(selfHeal)}
@@ -149,7 +150,7 @@ github: { apiUrl: "${github.url}", token: "\${GITHUB_TOKEN}" }`
     );
     const env = {
       PLATFORM_API_KEY: apiKey,
-      PLANECHECK_PG_URL: options.databaseUrl,
+      ...(options.databaseUrl === undefined ? {} : { PLANECHECK_PG_URL: options.databaseUrl }),
       GITHUB_TOKEN: githubToken,
     };
     return new FleetRig(platform, github, configPath, env);
