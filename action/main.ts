@@ -76,10 +76,12 @@ async function checkAndHeal(
   deadline: AbortSignal,
 ): Promise<PlaneOutcome[]> {
   const checker = createChecker(config);
+  // Who checked, as a daemon's instance name would say it: this workflow run.
+  const checkedBy = `action:${process.env.GITHUB_RUN_ID || 'local'}`;
   const latest = new Map<string, StoredResult>();
   const history = new Map<string, StoredResult[]>();
   const keep = (result: PlaneCheckResult): StoredResult => {
-    const stored = toStoredResult(result);
+    const stored = toStoredResult(result, checkedBy);
     latest.set(stored.plane, stored);
     history.set(stored.plane, [stored, ...(history.get(stored.plane) ?? [])]);
     return stored;
@@ -129,7 +131,9 @@ function startSelfHeal(
     // One run sees one result per plane: act on the first.
     policy: { failureThreshold: 1 },
     healLog: new MemoryHealLog(),
-    history: (plane, limit) => (history.get(plane) ?? []).slice(0, limit),
+    // The follower of its own runs; one process, so any name does. Same form as a result's checkedBy.
+    instance: `action:${process.env.GITHUB_RUN_ID ?? 'local'}`,
+    history: (plane, limit) => Promise.resolve((history.get(plane) ?? []).slice(0, limit)),
     recheck: async (plane, signal) => {
       const ref = config.workloadPlanes.find((candidate) => candidate.name === plane);
       const [result] = ref ? await checker.check([ref], { signal }) : [];

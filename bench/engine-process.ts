@@ -46,6 +46,8 @@ if (mode === 'engine') {
     metrics,
     log: createLogger('warn'),
     historyRetentionMs: config.storage.historyRetention,
+    instance: 'bench',
+    checkpoint: () => store.checkpoint(),
   });
   const signal = new AbortController().signal;
   const full = [];
@@ -63,7 +65,7 @@ if (mode === 'engine') {
   metrics.recordCycle(1);
   await metrics.refresh();
   out.metricsRefreshMs = performance.now() - refreshStarted;
-  store.close();
+  await store.close();
 }
 await checker.close();
 out.peakRssMb = peakRssMb();

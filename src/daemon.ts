@@ -3,11 +3,12 @@
 // metrics, scheduler and server.
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createChecker } from './check/checker.js';
 import type { SelfHeal } from './heal/create-self-heal.js';
+import { resolveInstanceName } from './config/instance-name.js';
 import { loadConfigFile, resolveConfigPath } from './config/load.js';
 import { ConfigError, parseConfig, parseListenAddress } from './config/parse.js';
 import type { Config } from './config/schema.js';
@@ -22,16 +23,19 @@ import { closeServer, createDaemonServer, listen } from './server/http-server.js
 import { createRoutes } from './server/routes.js';
 import { healActionView, statusResponse } from './server/status-api.js';
 import { openSqliteStore, StoreError } from './store/sqlite-store.js';
-import { RECENT_RESULTS, StatusBoard } from './store/status-board.js';
+import { loadStatusBoard } from './store/status-board.js';
 import { AvailabilityCache } from './store/availability.js';
 import { unsupportedNode } from './util/node-floor.js';
 
-const HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT]
+const HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT] [--instance NAME]
 
   --config FILE       run against the platform in FILE (or set PLANECHECK_CONFIG)
   --demo              run against a built-in sandbox platform with planes in every state
   --listen HOST:PORT  serve /metrics, /api and the status page here instead of server.listen
                       (default 127.0.0.1:9464; port 0 picks a free one)
+  --instance NAME     this daemon's name, on every result it stores and in the status API
+                      (or set PLANECHECK_INSTANCE; default HOSTNAME:PID); 1-100 printable characters,
+                      no whitespace
 `;
 
 /**
@@ -51,6 +55,7 @@ async function main(): Promise<number> {
       config: { type: 'string' },
       demo: { type: 'boolean', default: false },
       listen: { type: 'string' },
+      instance: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -62,6 +67,7 @@ async function main(): Promise<number> {
 
   // Checked before anything starts, so a typo never leaves a half-started demo behind.
   const listenAt = values.listen === undefined ? undefined : parseListenAddress(values.listen, '--listen');
+  const instance = resolveInstanceName(values.instance, process.env, { hostname: hostname(), pid: process.pid });
   let sandbox: SandboxPlatform | undefined;
   let sandboxGithub: SandboxGithub | undefined;
   let demoDirectory: string | undefined;
@@ -146,9 +152,7 @@ async function main(): Promise<number> {
       log.error('could not checkpoint the database WAL', { error: error.message }),
   });
   openedAtStartup.push(() => store.close());
-  const board = new StatusBoard(planeNames, config.schedule.cacheTtl, store.latestResults(), (plane) =>
-    store.history(plane, RECENT_RESULTS),
-  );
+  const board = await loadStatusBoard(store, planeNames, config.schedule.cacheTtl);
   const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
   tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
@@ -180,6 +184,8 @@ async function main(): Promise<number> {
     metrics,
     log,
     historyRetentionMs: config.storage.historyRetention,
+    instance,
+    checkpoint: () => store.checkpoint(),
     onCycleFinished: (states) => selfHeal?.healer.afterCycle(states),
   });
   if (config.selfHeal?.enabled && config.github) {
@@ -188,11 +194,14 @@ async function main(): Promise<number> {
       import('./store/sqlite-heal-log.js'),
     ]);
     const healLog = new SqliteHealLog(store.database);
+    // Placeholder until the instance name (--instance, PLANECHECK_INSTANCE) is wired: the lead swaps it.
+    const instance = `${hostname()}:${process.pid}`;
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
     selfHeal = createSelfHeal({
       config,
       healLog,
-      history: (plane, limit) => store.history(plane, limit),
+      instance,
+      history: (plane, limit) => Promise.resolve(store.history(plane, limit)),
       recheck: (plane, signal) => cycle.checkNow(plane, signal),
       metrics,
       log,
@@ -215,6 +224,7 @@ async function main(): Promise<number> {
 
   const currentStatus = () =>
     statusResponse(
+      instance,
       board.states(),
       {
         intervalMs: config.schedule.interval,
@@ -256,6 +266,7 @@ async function main(): Promise<number> {
   scheduler.start();
   log.info('planecheck started', {
     url,
+    instance,
     planes: planeNames.length,
     intervalSeconds: config.schedule.interval / 1000,
     storage: config.storage.path,
@@ -285,9 +296,9 @@ async function main(): Promise<number> {
   await Promise.all([scheduler.stop(), selfHeal?.stop()]);
   await closeServer(server);
   await checker.close();
-  if (!cycle.flush(true)) log.error('some results could not be stored before shutdown');
+  if (!(await cycle.flush(true))) log.error('some results could not be stored before shutdown');
   storeOpen = false;
-  store.close();
+  await store.close();
   await sandbox?.close();
   await sandboxGithub?.close();
   if (demoDirectory !== undefined) rmSync(demoDirectory, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { AvailabilityCache } from '../src/store/availability.js';
 import type { StoredResult } from '../src/check/stored-result.js';
-import type { ResultStore } from '../src/store/result-store.js';
+import type { ResultStore } from '../src/check/result-store.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { tempDir } from './helpers/tmp.js';
 

@@ -66,7 +66,7 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
         assert.equal(proxy.seen.filter((r) => r.method === 'POST').length, 1, 'one POST was sent');
         assert.equal(h.github.runs.length, 1, 'exactly one run exists');
 
-        const [attempt, ...others] = h.healLog.forPlane('once', 10);
+        const [attempt, ...others] = await h.healLog.forPlane('once', 10);
         assert.equal(others.length, 0);
         assert.equal(attempt?.error, error, 'the real cause of the failed request');
         assert.equal(attempt?.runId, h.github.runs[0]?.id, 'the run was found by its correlation id');
@@ -104,7 +104,7 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
       await h.cycle();
       assert.equal(proxy.seen.filter((r) => r.method === 'POST').length, 1, 'one POST in three cycles');
       assert.equal(h.github.runs.length, 1);
-      const [attempt, ...others] = h.healLog.forPlane('once', 10);
+      const [attempt, ...others] = await h.healLog.forPlane('once', 10);
       assert.equal(others.length, 0);
       assert.equal(attempt?.error, null);
       assert.equal(attempt?.runId, h.github.runs[0]?.id, 'the run was found by its correlation id');
@@ -141,13 +141,15 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
     const store = openSqliteStore(h.dbPath); // what the next start finds
     try {
       const healLog = new SqliteHealLog(store.database);
-      const attempts = ['first', 'second', 'third'].flatMap((plane) => healLog.forPlane(plane, 10));
+      const attempts = (
+        await Promise.all(['first', 'second', 'third'].map((plane) => healLog.forPlane(plane, 10)))
+      ).flat();
       assert.equal(attempts.length, 3);
       const notSent = attempts.filter((a) => a.error === 'not sent: shutdown');
       assert.equal(notSent.length, 2, JSON.stringify(attempts.map((a) => [a.status, a.error])));
       assert.ok(notSent.every((a) => a.status === 'dispatch_failed'));
       assert.deepEqual(
-        healLog.unfinished().map((a) => a.plane),
+        (await healLog.unfinished()).map((a) => a.plane),
         attempts.filter((a) => !notSent.includes(a)).map((a) => a.plane),
         'only the attempt that was sent is followed after a restart',
       );
@@ -191,11 +193,11 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
       await proxy.waitFor((r) => r.method === 'GET' && proxy.seen.indexOf(r) > proxy.seen.indexOf(post) + 1);
       await h.cycle(false); // the plane is still NO_USER: the attempt is in progress, nothing is sent
       assert.equal(proxy.seen.filter((r) => r.method === 'POST').length, 1);
-      assert.equal(h.healLog.forPlane('vanished', 10)[0]?.status, 'dispatching');
+      assert.equal((await h.healLog.forPlane('vanished', 10))[0]?.status, 'dispatching');
 
       clock.at += 60_000; // past runTimeout: the run never turned up
       await h.healer.idle();
-      const [attempt, ...others] = h.healLog.forPlane('vanished', 10);
+      const [attempt, ...others] = await h.healLog.forPlane('vanished', 10);
       assert.equal(others.length, 0);
       assert.equal(attempt?.status, 'lost');
       assert.equal(attempt?.outcome, 'timed_out');
@@ -242,12 +244,12 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
     });
     try {
       await h.cycle();
-      const [failed] = h.healLog.forPlane('refused', 10);
+      const [failed] = await h.healLog.forPlane('refused', 10);
       assert.equal(failed?.status, 'dispatch_failed');
       assert.equal(failed?.error, 'not_found (404)');
       assert.equal(h.github.runs.length, 0);
       await h.cycle();
-      assert.equal(h.healLog.forPlane('refused', 10)[0]?.outcome, 'fixed');
+      assert.equal((await h.healLog.forPlane('refused', 10))[0]?.outcome, 'fixed');
       assert.equal(h.dispatches().length, 1, 'the second attempt reached GitHub');
     } finally {
       await h.close();

@@ -77,13 +77,13 @@ describe('GitHub rate limits stop every GitHub call until the time GitHub named'
         await h.cycle();
         await h.cycle();
         assert.equal(h.github.requests.length, 1, 'nothing was sent before the time');
-        assert.equal(h.healLog.forPlane('limited', 10).length, 0, 'no attempt was started');
+        assert.equal((await h.healLog.forPlane('limited', 10)).length, 0, 'no attempt was started');
         assert.equal(counterValue(await h.metricsText(), 'limited', 'rate_limited'), 3);
 
         clock.at = stop;
         await h.cycle();
         assert.equal(h.dispatches().length, 1);
-        assert.equal(h.healLog.forPlane('limited', 10)[0]?.outcome, 'fixed');
+        assert.equal((await h.healLog.forPlane('limited', 10))[0]?.outcome, 'fixed');
         assert.equal(backoffGauge(await h.metricsText()), 0, '0 once the stop is over');
       } finally {
         await h.close();
@@ -121,7 +121,7 @@ describe('GitHub rate limits stop every GitHub call until the time GitHub named'
     });
     try {
       await h.cycle();
-      const [refused] = h.healLog.forPlane('busy', 10);
+      const [refused] = await h.healLog.forPlane('busy', 10);
       assert.equal(refused?.status, 'dispatch_failed');
       assert.equal(refused?.error, 'rate_limited (429)');
       const stop = clock.at + 20_000;
@@ -139,7 +139,7 @@ describe('GitHub rate limits stop every GitHub call until the time GitHub named'
       const posts = proxy.seen.filter((r) => r.method === 'POST');
       assert.equal(posts.length, 2);
       assert.ok((posts[1]?.clockAt ?? 0) >= stop);
-      assert.equal(h.healLog.forPlane('busy', 10)[0]?.outcome, 'fixed');
+      assert.equal((await h.healLog.forPlane('busy', 10))[0]?.outcome, 'fixed');
       const text = await h.metricsText();
       assert.equal(counterValue(text, 'busy', 'rate_limited'), 3);
       assert.equal(counterValue(text, 'busy', 'dispatched'), 1);
@@ -181,7 +181,8 @@ describe('GitHub rate limits stop every GitHub call until the time GitHub named'
       // Not waiting for self-heal to be idle: a run started by a POST that got through would be followed
       // for runTimeout on the hand clock.
       await h.cycle(false);
-      const latest = () => ['one', 'two', 'three'].flatMap((plane) => h.healLog.forPlane(plane, 10));
+      // The healer's own view: it shows each write as it is made.
+      const latest = () => ['one', 'two', 'three'].flatMap((plane) => h.healer.recentActions(plane, 10));
       await until(
         () => latest().length === 3 && latest().every((a) => a.status !== 'dispatching'),
         'all three dispatches to be answered or refused',
@@ -244,7 +245,7 @@ describe('GitHub rate limits stop every GitHub call until the time GitHub named'
       clock.at = stop;
       await h.cycle();
       assert.equal(h.dispatches().length, 1, 'dispatched once the hour is over');
-      assert.equal(h.healLog.forPlane('capped', 10)[0]?.outcome, 'fixed');
+      assert.equal((await h.healLog.forPlane('capped', 10))[0]?.outcome, 'fixed');
     } finally {
       await h.close();
       await proxy.close();
@@ -292,7 +293,7 @@ describe('GitHub rate limits stop every GitHub call until the time GitHub named'
 
       clock.at = stop;
       await h.healer.idle();
-      assert.equal(h.healLog.forPlane('polled', 10)[0]?.outcome, 'fixed');
+      assert.equal((await h.healLog.forPlane('polled', 10))[0]?.outcome, 'fixed');
       const afterStop = proxy.seen.slice(seen);
       assert.ok(afterStop.length > 0);
       assert.ok(afterStop.every((r) => r.clockAt >= stop));

@@ -36,6 +36,8 @@ const action = (
   outcome,
   error: null,
   updatedAt: NOW,
+  follower: null,
+  followUntil: null,
 });
 const input = (patch: Partial<HealInput>): HealInput => ({
   status: 'NO_USER',

@@ -24,7 +24,7 @@ describe('self-heal against the sandbox GitHub', () => {
     const h = await startRig({ planes: { 'heal-me': 'no_user', fine: 'healthy' } });
     try {
       await h.cycle();
-      const [action] = h.healLog.forPlane('heal-me', 10);
+      const [action] = await h.healLog.forPlane('heal-me', 10);
       assert.ok(action);
       assert.equal(action.status, 'completed');
       assert.equal(action.conclusion, 'success');
@@ -42,7 +42,7 @@ describe('self-heal against the sandbox GitHub', () => {
       assert.deepEqual(Object.keys(body.inputs).sort(), ['correlation_id', 'reason', 'workload_plane']);
       assert.equal(body.inputs.workload_plane, 'heal-me');
       assert.equal(body.inputs.reason, 'NO_USER');
-      assert.equal(h.healLog.forPlane('fine', 10).length, 0);
+      assert.equal((await h.healLog.forPlane('fine', 10)).length, 0);
 
       const text = await h.metricsText();
       assert.equal(
@@ -81,7 +81,7 @@ describe('self-heal against the sandbox GitHub', () => {
     try {
       for (let i = 0; i < 6; i++) await h.cycle();
       assert.equal(h.dispatches().length, 1);
-      assert.equal(h.healLog.forPlane('stuck', 10)[0]?.outcome, 'workflow_failed');
+      assert.equal((await h.healLog.forPlane('stuck', 10))[0]?.outcome, 'workflow_failed');
       const text = await h.metricsText();
       assert.equal(
         metricValue(
@@ -121,7 +121,7 @@ describe('self-heal against the sandbox GitHub', () => {
         (h.dispatches()[0]?.body as { inputs: Record<string, string> }).inputs.workload_plane,
         'flappy',
       );
-      assert.equal(h.healLog.forPlane('broken', 10).length, 0, 'FAILED never dispatches');
+      assert.equal((await h.healLog.forPlane('broken', 10)).length, 0, 'FAILED never dispatches');
       const text = await h.metricsText();
       assert.equal(
         metricValue(
@@ -341,7 +341,7 @@ describe('self-heal against the sandbox GitHub', () => {
       for (const release of waiting) release();
       await h.healer.idle();
       assert.equal(h.dispatches().length, 0, 'no dispatch once the hold started');
-      assert.equal(h.healLog.forPlane('race-a', 10).length, 0);
+      assert.equal((await h.healLog.forPlane('race-a', 10)).length, 0);
       const text = await h.metricsText();
       for (const plane of ['race-a', 'race-b']) {
         assert.equal(
@@ -361,7 +361,7 @@ describe('self-heal against the sandbox GitHub', () => {
     }
   });
 
-  it('a heal-log write that fails (disk full) does not use up a slot of the hourly cap', async () => {
+  it('a heal-log write that fails (disk full): no dispatch, counted as an error, logged once, no slot of the hourly cap used', async () => {
     const h = await startRig({
       planes: { 'write-fails': 'no_user' },
       selfHeal: { maxDispatchesPerHour: 1 },
@@ -371,15 +371,30 @@ describe('self-heal against the sandbox GitHub', () => {
       h.store.database.exec(`CREATE TEMP TRIGGER heal_insert_fails BEFORE INSERT ON heal_actions
         BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
       await h.cycle();
-      assert.equal(h.dispatches().length, 0);
-      assert.equal(h.healLog.forPlane('write-fails', 10).length, 0, 'the write failed');
-      assert.ok(
-        h.logs.some((line) => line.includes('self-heal task failed') && line.includes('write-fails')),
-        h.logs.join('\n'),
+      await h.cycle();
+      assert.equal(
+        h.github.requests.filter((r) => r.method === 'GET').length,
+        2,
+        'it got as far as the listing',
+      );
+      assert.equal(h.dispatches().length, 0, 'an attempt that cannot be recorded is not made');
+      assert.equal((await h.healLog.forPlane('write-fails', 10)).length, 0, 'the write failed');
+      const failures = h.logs.filter((line) => line.includes('self-heal cannot use the heal log'));
+      assert.equal(failures.length, 1, `logged once over two cycles:\n${h.logs.join('\n')}`);
+      assert.match(failures[0] ?? '', /write-fails/);
+      assert.match(failures[0] ?? '', /database or disk is full/);
+      assert.equal(
+        metricValue(
+          await h.metricsText(),
+          'planecheck_self_heal_dispatches_total',
+          'workload_plane="write-fails",reason="NO_USER",outcome="error"',
+        ),
+        2,
       );
       h.store.database.exec('DROP TRIGGER temp.heal_insert_fails');
       await h.cycle();
       assert.equal(h.dispatches().length, 1, 'the one attempt of the hour is still available');
+      assert.ok(h.logs.some((line) => line.includes('the heal log answers again')));
     } finally {
       await h.close();
     }
@@ -448,8 +463,8 @@ describe('self-heal against the sandbox GitHub', () => {
       await second.cycle(); // the plane still reads NO_USER: this must not dispatch
       await second.healer.idle();
       assert.equal(second.dispatches().length, 1);
-      const [action] = second.healLog.forPlane('restart', 10);
-      assert.equal(action?.outcome, 'fixed');
+      const [action] = await second.healLog.forPlane('restart', 10);
+      assert.equal(action?.outcome, 'fixed', [...first.logs, '--', ...second.logs].join('\n'));
     } finally {
       await second.close();
     }
@@ -460,7 +475,7 @@ describe('self-heal against the sandbox GitHub', () => {
       const h = await startRig({ planes: { legacy: 'no_model' }, github: { runDetails } });
       try {
         await h.cycle();
-        const [action] = h.healLog.forPlane('legacy', 10);
+        const [action] = await h.healLog.forPlane('legacy', 10);
         assert.equal(action?.outcome, 'fixed', runDetails);
         assert.ok(action?.runId, `${runDetails}: run found`);
         assert.equal(action?.reason, 'NO_ORACLE');
@@ -481,7 +496,7 @@ describe('self-heal against the sandbox GitHub', () => {
         h.github.requests.slice(0, 2).map((r) => r.status),
         [502, 200],
       );
-      assert.equal(h.healLog.forPlane('flaky', 10)[0]?.outcome, 'fixed');
+      assert.equal((await h.healLog.forPlane('flaky', 10))[0]?.outcome, 'fixed');
     } finally {
       await h.close();
     }
@@ -497,7 +512,7 @@ describe('self-heal against the sandbox GitHub', () => {
       assert.equal(h.github.requests.length, 1);
       assert.equal(h.github.requests[0]?.status, 401);
       assert.equal(h.dispatches().length, 0);
-      assert.equal(h.healLog.forPlane('write-fails', 10).length, 0, 'the write failed');
+      assert.equal((await h.healLog.forPlane('write-fails', 10)).length, 0, 'the write failed');
       assert.ok(h.logs.some((line) => line.includes('unauthorized (401)')));
       const text = await h.metricsText();
       assert.equal(
@@ -530,7 +545,7 @@ describe('self-heal against the sandbox GitHub', () => {
     });
     try {
       await h.cycle();
-      assert.equal(h.healLog.forPlane('app-plane', 10)[0]?.outcome, 'fixed');
+      assert.equal((await h.healLog.forPlane('app-plane', 10))[0]?.outcome, 'fixed');
       assert.equal(h.github.tokensMinted, 1, 'one token served every request of the heal');
       assert.ok(h.github.requests.every((r) => r.auth === 'jwt' || r.auth === 'installation-token'));
       await sleep(2_200); // the token now has less than the 8 s margin left
@@ -562,7 +577,7 @@ describe('self-heal against the sandbox GitHub', () => {
     const h = await startRig({ planes: { secret: 'no_user' } });
     try {
       await h.cycle();
-      assert.equal(h.healLog.forPlane('secret', 10)[0]?.outcome, 'fixed');
+      assert.equal((await h.healLog.forPlane('secret', 10))[0]?.outcome, 'fixed');
       const places = {
         logs: h.logs.join('\n'),
         metrics: await h.metricsText(),

@@ -5,13 +5,14 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { StoredResult } from '../src/check/stored-result.js';
 import { MIGRATIONS, openSqliteStore, StoreError } from '../src/store/sqlite-store.js';
-import { writeSchemaV2Database } from './helpers/schema-v2.js';
+import { writeSchemaV2Database, writeSchemaV4Database } from './helpers/schema-v2.js';
 import { tempDir } from './helpers/tmp.js';
 
 const result = (
   plane: string,
   checkedAt: number,
   status: StoredResult['status'] = 'HEALTHY',
+  checkedBy = 'replica-a',
 ): StoredResult => ({
   plane,
   status,
@@ -19,47 +20,51 @@ const result = (
   checkedAt,
   durationMs: 12.5,
   steps: [{ step: 'user_lookup', outcome: 'ok', durationMs: 3 }],
+  checkedBy,
 });
 
+/** As results stored before schema version 5 read back: nobody known checked them. */
+const unattributed = (results: readonly StoredResult[]) => results.map((r) => ({ ...r, checkedBy: '' }));
+
 describe('SqliteResultStore', () => {
-  it('keeps the latest result per plane and the history, across reopening', () => {
+  it('keeps the latest result per plane and the history, across reopening', async () => {
     const path = join(tempDir(), 'nested', 'planecheck.db');
     const store = openSqliteStore(path);
-    store.saveResult(result('a', 1_000));
-    store.saveResult(result('a', 2_000, 'FAILED'));
-    store.saveResult(result('b', 1_500));
-    store.close();
+    await store.saveResults([result('a', 1_000)]);
+    await store.saveResults([result('a', 2_000, 'FAILED')]);
+    await store.saveResults([result('b', 1_500)]);
+    await store.close();
 
     const reopened = openSqliteStore(path);
-    assert.deepEqual(reopened.latestResults(), [result('a', 2_000, 'FAILED'), result('b', 1_500)]);
+    assert.deepEqual(await reopened.latestResults(), [result('a', 2_000, 'FAILED'), result('b', 1_500)]);
     assert.deepEqual(
-      reopened.history('a', 10).map((r) => r.checkedAt),
+      (await reopened.history('a', 10)).map((r) => r.checkedAt),
       [2_000, 1_000],
     );
     assert.deepEqual(
-      reopened.history('a', 10, 1_500).map((r) => r.checkedAt),
+      (await reopened.history('a', 10, 1_500)).map((r) => r.checkedAt),
       [2_000],
     );
-    assert.equal(reopened.history('a', 1).length, 1);
+    assert.equal((await reopened.history('a', 1)).length, 1);
     assert.equal(reopened.database.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(reopened.database.pragma('user_version', { simple: true }), MIGRATIONS.length);
-    reopened.close();
+    await reopened.close();
   });
 
-  it('prunes history in bounded batches and leaves the latest results alone', () => {
+  it('prunes history in bounded batches and leaves the latest results alone', async () => {
     const store = openSqliteStore(join(tempDir(), 'p.db'));
-    for (let i = 0; i < 25; i++) store.saveResult(result('a', i * 1_000));
-    assert.equal(store.pruneHistory(20_000, 8), 8);
-    assert.equal(store.pruneHistory(20_000, 8), 8);
-    assert.equal(store.pruneHistory(20_000, 8), 4);
-    assert.equal(store.pruneHistory(20_000, 8), 0);
-    assert.equal(store.history('a', 100).length, 5);
-    assert.equal(store.latestResults()[0]?.checkedAt, 24_000);
+    for (let i = 0; i < 25; i++) await store.saveResults([result('a', i * 1_000)]);
+    assert.equal(await store.pruneHistory(20_000, 8), 8);
+    assert.equal(await store.pruneHistory(20_000, 8), 8);
+    assert.equal(await store.pruneHistory(20_000, 8), 4);
+    assert.equal(await store.pruneHistory(20_000, 8), 0);
+    assert.equal((await store.history('a', 100)).length, 5);
+    assert.equal((await store.latestResults())[0]?.checkedAt, 24_000);
     store.checkpoint();
-    store.close();
+    await store.close();
   });
 
-  it('moves a file that is not a database aside, byte for byte, and starts fresh', () => {
+  it('moves a file that is not a database aside, byte for byte, and starts fresh', async () => {
     const dir = tempDir();
     const path = join(dir, 'planecheck.db');
     const garbage = Buffer.from("this is not an SQLite database, but it is somebody's data\n".repeat(100));
@@ -73,13 +78,13 @@ describe('SqliteResultStore', () => {
     assert.equal(events[0]?.movedTo, `${path}.corrupt-1970-01-01T00-00-00-000Z`);
     assert.match(events[0]?.cause ?? '', /not a database/);
     assert.deepEqual(readFileSync(events[0]?.movedTo ?? ''), garbage);
-    store.saveResult(result('a', 1));
-    assert.equal(store.latestResults().length, 1);
-    store.close();
+    await store.saveResults([result('a', 1)]);
+    assert.equal((await store.latestResults()).length, 1);
+    await store.close();
     assert.deepEqual(readdirSync(dir).filter((name) => name.includes('corrupt')).length, 1);
   });
 
-  it('refuses a database from a newer schema version and leaves it untouched', () => {
+  it('refuses a database from a newer schema version and leaves it untouched', async () => {
     const path = join(tempDir(), 'future.db');
     const db = new Database(path);
     db.exec('CREATE TABLE future_things (x)');
@@ -100,7 +105,7 @@ describe('SqliteResultStore', () => {
     assert.deepEqual(readFileSync(path), before);
   });
 
-  it('names the file when it cannot open it at all, and moves nothing aside', () => {
+  it('names the file when it cannot open it at all, and moves nothing aside', async () => {
     const dir = tempDir();
     const file = join(dir, 'not-a-directory');
     writeFileSync(file, 'keep me');
@@ -122,7 +127,7 @@ describe('SqliteResultStore', () => {
     assert.equal(readFileSync(file, 'utf8'), 'keep me');
   });
 
-  it('migrates an older database forward', () => {
+  it('migrates an older database forward', async () => {
     const path = join(tempDir(), 'old.db');
     const db = new Database(path);
     db.exec(String(MIGRATIONS[0]));
@@ -131,17 +136,18 @@ describe('SqliteResultStore', () => {
     db.close();
     const store = openSqliteStore(path);
     assert.equal(store.database.pragma('user_version', { simple: true }), MIGRATIONS.length);
-    assert.equal(store.latestResults()[0]?.checkedAt, 5);
-    store.close();
+    assert.equal((await store.latestResults())[0]?.checkedAt, 5);
+    await store.close();
   });
 
-  it('keeps every field of a failed check: reasons, step details, sub-millisecond durations', () => {
+  it('keeps every field of a failed check: reasons, step details, sub-millisecond durations', async () => {
     const path = join(tempDir(), 'f.db');
     const store = openSqliteStore(path);
     const failed: StoredResult = {
       plane: 'eu-west-1',
       status: 'FAILED',
       reason: 'async_predict_failed',
+      checkedBy: 'pod-planecheck-7f9c/üñï:9464',
       checkedAt: 1_764_633_600_123,
       durationMs: 30_012.3,
       steps: [
@@ -162,48 +168,111 @@ describe('SqliteResultStore', () => {
       reason: 'user_not_found',
       steps: [{ step: 'user_lookup', outcome: 'not_found', durationMs: 2.5 }],
     };
-    store.saveResults([failed, noUser]);
-    store.close();
+    await store.saveResults([failed, noUser]);
+    await store.close();
     const reopened = openSqliteStore(path);
-    assert.deepEqual(reopened.history('eu-west-1', 10), [noUser, failed]);
-    reopened.close();
+    assert.deepEqual(await reopened.history('eu-west-1', 10), [noUser, failed]);
+    await reopened.close();
   });
 
-  it('keeps both results when a plane has two in the same millisecond', () => {
+  it('keeps both results when a plane has two in the same millisecond', async () => {
     const store = openSqliteStore(join(tempDir(), 'same.db'));
-    store.saveResults([result('a', 5_000), result('a', 5_000, 'FAILED')]);
-    store.saveResult(result('a', 5_000, 'FAILED'));
+    await store.saveResults([result('a', 5_000), result('a', 5_000, 'FAILED')]);
+    await store.saveResults([result('a', 5_000, 'FAILED')]);
     assert.deepEqual(
-      store.history('a', 10).map((r) => [r.checkedAt, r.status]),
+      (await store.history('a', 10)).map((r) => [r.checkedAt, r.status]),
       [
         [5_002, 'FAILED'],
         [5_001, 'FAILED'],
         [5_000, 'HEALTHY'],
       ],
     );
-    assert.deepEqual(store.availability(0), new Map([['a', { healthy: 1, total: 3 }]]));
-    store.close();
+    assert.deepEqual(await store.availability(0), new Map([['a', { healthy: 1, total: 3 }]]));
+    await store.close();
   });
 
-  it('keeps plane ids right after a write that rolled back', () => {
+  it('keeps who checked each result, in the latest results and the history, across reopening', async () => {
+    const path = join(tempDir(), 'instances.db');
+    const store = openSqliteStore(path);
+    const results = [
+      result('a', 1_000, 'HEALTHY', 'replica-a'),
+      result('a', 2_000, 'FAILED', 'replica-b'),
+      result('a', 3_000, 'HEALTHY', 'action:123456'),
+      result('b', 1_500, 'HEALTHY', 'replica-b'),
+      result('b', 2_500, 'HEALTHY', ''),
+    ];
+    await store.saveResults(results.slice(0, 2));
+    await store.saveResults(results.slice(2));
+    await store.close();
+    const reopened = openSqliteStore(path);
+    assert.deepEqual(await reopened.history('a', 10), [results[2], results[1], results[0]]);
+    assert.deepEqual(await reopened.history('b', 10), [results[4], results[3]]);
+    assert.deepEqual(await reopened.latestResults(), [results[2], results[4]]);
+    // Each name is stored once; a result with none ('') names no instance.
+    assert.deepEqual(
+      reopened.database.prepare('SELECT name FROM instances ORDER BY name').pluck().all(),
+      ['action:123456', 'replica-a', 'replica-b'],
+    );
+    assert.equal(
+      reopened.database.prepare('SELECT count(*) FROM check_history WHERE instance_id IS NULL').pluck().get(),
+      1,
+    );
+    await reopened.close();
+  });
+
+  it("never moves a plane's latest result backwards: a late write goes to the history only", async () => {
+    const store = openSqliteStore(join(tempDir(), 'late.db'));
+    // In one batch, out of order: the newest becomes the latest, whatever its place.
+    await store.saveResults([
+      result('a', 3_000, 'HEALTHY', 'replica-a'),
+      result('a', 1_000, 'FAILED', 'replica-b'),
+      result('b', 1_000, 'HEALTHY', 'replica-a'),
+    ]);
+    assert.deepEqual(
+      (await store.latestResults()).map((r) => [r.plane, r.checkedAt, r.checkedBy]),
+      [
+        ['a', 3_000, 'replica-a'],
+        ['b', 1_000, 'replica-a'],
+      ],
+    );
+    // A replica that was cut off writes what it held: older than what another replica stored since.
+    await store.saveResults([result('a', 2_000, 'FAILED', 'replica-c'), result('b', 2_000, 'FAILED', 'replica-c')]);
+    assert.deepEqual(
+      (await store.latestResults()).map((r) => [r.plane, r.checkedAt, r.status]),
+      [
+        ['a', 3_000, 'HEALTHY'],
+        ['b', 2_000, 'FAILED'],
+      ],
+    );
+    assert.deepEqual(
+      (await store.history('a', 10)).map((r) => r.checkedAt),
+      [3_000, 2_000, 1_000],
+    );
+    // Stamped alike: the later write wins (a re-check in the same millisecond).
+    await store.saveResults([result('a', 3_000, 'NO_USER', 'replica-b')]);
+    assert.equal((await store.latestResults())[0]?.status, 'NO_USER');
+    await store.close();
+  });
+
+  it('keeps plane ids right after a write that rolled back', async () => {
     const store = openSqliteStore(join(tempDir(), 'rollback.db'));
     const broken = {
       ...result('new-plane', 1_000),
       steps: [{ step: 'bogus', outcome: 'ok', durationMs: 1 }],
     };
-    assert.throws(() => store.saveResult(broken as unknown as StoredResult), /unknown step name/);
+    await assert.rejects(store.saveResults([broken as unknown as StoredResult]), /unknown step name/);
     // The rolled-back write handed 'new-plane' an id; the next plane to be stored gets that id for real.
-    store.saveResult(result('other-plane', 2_000));
-    store.saveResult(result('new-plane', 3_000));
+    await store.saveResults([result('other-plane', 2_000)]);
+    await store.saveResults([result('new-plane', 3_000)]);
     assert.deepEqual(
-      store.history('new-plane', 10).map((r) => r.checkedAt),
+      (await store.history('new-plane', 10)).map((r) => r.checkedAt),
       [3_000],
     );
     assert.deepEqual(
-      store.history('other-plane', 10).map((r) => r.checkedAt),
+      (await store.history('other-plane', 10)).map((r) => r.checkedAt),
       [2_000],
     );
-    store.close();
+    await store.close();
   });
 
   it('folds the WAL back into the database on a thread of its own, never inside a write', async () => {
@@ -213,7 +282,7 @@ describe('SqliteResultStore', () => {
     assert.equal(store.database.pragma('wal_autocheckpoint', { simple: true }), 0);
     const start = Date.UTC(2026, 0, 1);
     for (let cycle = 0; cycle < 40; cycle++) {
-      store.saveResults(Array.from({ length: 50 }, (_, p) => healthy(`plane-${p}`, start + cycle * 60_000)));
+      await store.saveResults(Array.from({ length: 50 }, (_, p) => healthy(`plane-${p}`, start + cycle * 60_000)));
     }
     const outcome = await store.checkpointInBackground();
     assert.ok(outcome && outcome.log > 0, `frames in the WAL: ${outcome?.log}`);
@@ -223,15 +292,15 @@ describe('SqliteResultStore', () => {
     const copy = new Database(join(dir, 'copy.db'), { readonly: true });
     assert.equal(copy.prepare('SELECT count(*) FROM check_history').pluck().get(), 2_000);
     copy.close();
-    store.close();
+    await store.close();
     assert.equal(await store.checkpointInBackground(), undefined, 'closed: no thread, no wait');
   });
 
-  it('stores a healthy check in under 40 bytes, indexes included', () => {
+  it('stores a healthy check in under 40 bytes, indexes included', async () => {
     const store = openSqliteStore(join(tempDir(), 'size.db'));
     const start = Date.UTC(2026, 0, 1);
     for (let cycle = 0; cycle < 200; cycle++) {
-      store.saveResults(
+      await store.saveResults(
         Array.from({ length: 50 }, (_, plane) =>
           healthy(`plane-${plane}`, start + cycle * 60_000 + plane * 7),
         ),
@@ -240,7 +309,7 @@ describe('SqliteResultStore', () => {
     store.checkpoint();
     const bytes = historyBytes(store.database);
     assert.ok(bytes / 10_000 < 40, `${(bytes / 10_000).toFixed(1)} bytes per check`);
-    store.close();
+    await store.close();
   });
 });
 
@@ -278,11 +347,11 @@ describe('availability from hourly counts', () => {
     return values.filter((since) => since >= from && since <= to);
   };
 
-  it('hourly counts equal a scan of the history, per plane, status and hour', () => {
+  it('hourly counts equal a scan of the history, per plane, status and hour', async () => {
     const store = openSqliteStore(join(tempDir(), 'hours.db'));
     // As the daemon writes: one result per transaction, and some in batches.
-    for (const r of results.slice(0, 300)) store.saveResult(r);
-    store.saveResults(results.slice(300));
+    for (const r of results.slice(0, 300)) await store.saveResults([r]);
+    await store.saveResults(results.slice(300));
     const db = store.database;
     const hours = db
       .prepare(
@@ -311,28 +380,28 @@ describe('availability from hourly counts', () => {
       (x, y) => String(x.plane).localeCompare(String(y.plane)) || Number(x.hour) - Number(y.hour),
     );
     assert.deepEqual(hours, byPlaneAndHour);
-    store.close();
+    await store.close();
   });
 
-  it('availability since any moment equals a scan, across hour boundaries and after reopening', () => {
+  it('availability since any moment equals a scan, across hour boundaries and after reopening', async () => {
     const path = join(tempDir(), 'avail.db');
     const store = openSqliteStore(path);
-    store.saveResults(results);
-    store.close();
+    await store.saveResults(results);
+    await store.close();
     const reopened = openSqliteStore(path);
     const last = results.at(-1)?.checkedAt ?? 0;
     const values = sinceValues(start - HOUR, last + 1);
     assert.ok(values.length > 50);
-    for (const since of values) assert.deepEqual(reopened.availability(since), scan(since), `since ${since}`);
-    reopened.close();
+    for (const since of values) assert.deepEqual(await reopened.availability(since), scan(since), `since ${since}`);
+    await reopened.close();
   });
 
-  it('prunes history in bounded batches and takes the pruned results off their hourly counts', () => {
+  it('prunes history in bounded batches and takes the pruned results off their hourly counts', async () => {
     const store = openSqliteStore(join(tempDir(), 'prune-hours.db'));
-    store.saveResults(results);
+    await store.saveResults(results);
     const cutoff = Date.UTC(2026, 0, 1, 12, 20);
     let batches = 0;
-    while (store.pruneHistory(cutoff, 50) > 0) batches++;
+    while (await store.pruneHistory(cutoff, 50) > 0) batches++;
     // 09:50 to 12:20: 3 planes x 150 results.
     assert.equal(batches, (3 * 150) / 50, 'batches of at most 50');
     const kept = results.filter((r) => r.checkedAt >= cutoff);
@@ -346,12 +415,12 @@ describe('availability from hourly counts', () => {
       [12, 13, 14].map((h) => Date.UTC(2026, 0, 1, h) / HOUR),
     );
     for (const since of sinceValues(start - HOUR, kept.at(-1)?.checkedAt ?? 0)) {
-      assert.deepEqual(store.availability(since), scan(since, kept), `since ${since}`);
+      assert.deepEqual(await store.availability(since), scan(since, kept), `since ${since}`);
     }
-    store.close();
+    await store.close();
   });
 
-  it('migrates a database of the previous schema, keeping every result, its counts and its latest result', () => {
+  it('migrates a database of the previous schema, keeping every result, its counts and its latest result', async () => {
     const path = join(tempDir(), 'v2.db');
     const history = [
       ...results,
@@ -377,24 +446,24 @@ describe('availability from hourly counts', () => {
     const db = store.database;
     assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-    const byPlane = (plane: string) => history.filter((r) => r.plane === plane).reverse();
-    for (const plane of ['a', 'b', 'c']) assert.deepEqual(store.history(plane, 1_000), byPlane(plane), plane);
+    const byPlane = (plane: string) => unattributed(history.filter((r) => r.plane === plane).reverse());
+    for (const plane of ['a', 'b', 'c']) assert.deepEqual(await store.history(plane, 1_000), byPlane(plane), plane);
     assert.deepEqual(
-      store.history('d', 10).map((r) => [r.checkedAt, r.status]),
+      (await store.history('d', 10)).map((r) => [r.checkedAt, r.status]),
       [
         [start + 60_001, 'FAILED'],
         [start + 60_000, 'HEALTHY'],
         [start, 'FAILED'],
       ],
     );
-    assert.deepEqual(store.history('d', 10).at(-1), history.at(-3));
+    assert.deepEqual((await store.history('d', 10)).at(-1), { ...history.at(-3), checkedBy: '' });
     assert.deepEqual(
-      store.latestResults().map((r) => [r.plane, r.checkedAt]),
+      (await store.latestResults()).map((r) => [r.plane, r.checkedAt]),
       ['a', 'b', 'c', 'd'].map((plane) => [plane, byPlane(plane)[0]?.checkedAt]),
     );
     for (const since of sinceValues(start, start + 3 * HOUR)) {
       assert.deepEqual(
-        store.availability(since),
+        await store.availability(since),
         scan(since, history.slice(0, -1).concat(result('d', start + 60_001, 'FAILED'))),
       );
     }
@@ -412,7 +481,56 @@ describe('availability from hourly counts', () => {
     );
     const bytes = historyBytes(db, ['check_history']);
     assert.ok(bytes / history.length < 40, `${bytes / history.length} bytes per check`);
-    store.close();
+    await store.close();
+  });
+});
+
+describe('schema version 5 (who checked)', () => {
+  it('migrates a version-4 database, keeping every result, its counts and its latest result', async () => {
+    const path = join(tempDir(), 'v4.db');
+    const start = Date.UTC(2026, 0, 1, 9, 50);
+    const history: StoredResult[] = [];
+    for (let minute = 0; minute < 150; minute++) {
+      for (const plane of ['a', 'b']) {
+        const status = minute % 11 === 0 ? 'FAILED' : 'HEALTHY';
+        history.push({ ...healthy(plane, start + minute * 60_000 + (plane === 'b' ? 500 : 0)), status });
+      }
+    }
+    history.push({
+      ...healthy('c', start),
+      status: 'NO_USER',
+      reason: 'user_not_found',
+      steps: [{ step: 'user_lookup', outcome: 'not_found', durationMs: 2.5, detail: 'no «user» 🚀' }],
+    });
+    writeSchemaV4Database(path, history);
+    const v4 = new Database(path, { readonly: true });
+    assert.equal(v4.pragma('user_version', { simple: true }), 4);
+    const v4Rows = v4.prepare('SELECT count(*) FROM check_history').pluck().get();
+    const v4Hours = v4.prepare('SELECT * FROM check_hours ORDER BY hour, plane_id').all();
+    assert.equal(v4Rows, history.length);
+    v4.close();
+
+    const store = openSqliteStore(path);
+    const db = store.database;
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+    assert.deepEqual(db.prepare('SELECT * FROM check_hours ORDER BY hour, plane_id').all(), v4Hours);
+    for (const plane of ['a', 'b', 'c']) {
+      const expected = unattributed(history.filter((r) => r.plane === plane).reverse());
+      assert.deepEqual(await store.history(plane, 1_000), expected, plane);
+    }
+    assert.deepEqual(
+      await store.latestResults(),
+      ['a', 'b', 'c'].map((plane) => ({ ...history.findLast((r) => r.plane === plane), checkedBy: '' })),
+    );
+    // New results carry their instance next to the old ones.
+    await store.saveResults([{ ...healthy('a', start + 3 * 3_600_000), checkedBy: 'replica-new' }]);
+    assert.deepEqual(
+      (await store.history('a', 2)).map((r) => r.checkedBy),
+      ['replica-new', ''],
+    );
+    assert.equal((await store.latestResults())[0]?.checkedBy, 'replica-new');
+    await store.close();
   });
 });
 
@@ -429,13 +547,14 @@ function healthy(plane: string, checkedAt: number): StoredResult {
       { step: 'predict', outcome: 'ok', durationMs: 18.7 },
       { step: 'async_predict', outcome: 'ok', durationMs: 1_021.6 },
     ],
+    checkedBy: `planecheck-${checkedAt % 3}`,
   };
 }
 
 /** Bytes of every table and index holding history (dbstat counts whole pages, free space included). */
 function historyBytes(
   db: Database.Database,
-  tables = ['check_history', 'check_hours', 'planes', 'reasons'],
+  tables = ['check_history', 'check_hours', 'planes', 'reasons', 'instances'],
 ): number {
   return Number(
     db

@@ -8,7 +8,7 @@ import type { PlanecheckMetrics } from '../metrics/metrics.js';
 import type { PlaneRef } from '../platform/platform-api.js';
 import type { StoredResult } from '../check/stored-result.js';
 import type { PlaneState } from '../store/plane-state.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { ResultStore } from '../check/result-store.js';
 import { ResultWriter } from '../store/result-writer.js';
 import type { StatusBoard } from '../store/status-board.js';
 
@@ -20,13 +20,17 @@ export interface CheckCycleDeps {
   metrics: PlanecheckMetrics;
   log: Logger;
   historyRetentionMs: number;
+  /** This daemon's instance name: every result it stores says it checked. */
+  instance: string;
+  /** Store upkeep after every CHECKPOINT_EVERY_CYCLES cycles (SQLite folds its WAL back). */
+  checkpoint?: () => void;
   /** Sees every stored result. */
   onResult?: (result: StoredResult) => void;
   /** Sees every plane's latest state once a cycle has finished (self-heal hooks in here). */
   onCycleFinished?: (states: readonly PlaneState[]) => void;
 }
 
-/** Each batch is one transaction on the event loop; a batch of 100 touches ~100 pages. */
+/** Each batch is one transaction (on SQLite, on the event loop); a batch of 100 touches ~100 pages. */
 const PRUNE_BATCH = 100;
 const CHECKPOINT_EVERY_CYCLES = 10;
 
@@ -52,8 +56,8 @@ export class CheckCycle {
     });
   }
 
-  /** Writes results still waiting for the database; `force` skips the retry backoff (shutdown). */
-  flush(force = false): boolean {
+  /** Writes results still waiting for the store; `force` skips the retry backoff (shutdown). */
+  flush(force = false): Promise<boolean> {
     return this.#writer.flush(force ? Number.POSITIVE_INFINITY : undefined);
   }
 
@@ -71,12 +75,13 @@ export class CheckCycle {
       onResult: (result) => {
         // A check cut short by shutdown says nothing about the plane: keep the last real result.
         if (signal.aborted) return;
-        const stored = toStoredResult(result);
+        const stored = toStoredResult(result, this.#deps.instance);
         counts[stored.status] = (counts[stored.status] ?? 0) + 1;
         this.publish(stored);
       },
     });
-    this.#writer.flush();
+    // Not awaited: a slow store must not hold the cycle; the writer keeps what it has not written.
+    void this.#writer.flush();
     if (signal.aborted) return;
     const durationMs = performance.now() - started;
     this.#cycles++;
@@ -104,7 +109,7 @@ export class CheckCycle {
       onInternalError: this.#reportInternalError,
     });
     if (result === undefined || signal?.aborted) return undefined;
-    const stored = toStoredResult(result);
+    const stored = toStoredResult(result, this.#deps.instance);
     this.publish(stored);
     await this.#deps.metrics.refresh();
     return stored;
@@ -133,18 +138,18 @@ export class CheckCycle {
 
   /** Prunes old history in small batches between other work, and checkpoints the WAL now and then. */
   async #tidy(signal: AbortSignal): Promise<void> {
-    const { store, metrics, log, historyRetentionMs } = this.#deps;
+    const { store, metrics, log, historyRetentionMs, checkpoint } = this.#deps;
     const cutoff = Date.now() - historyRetentionMs;
     try {
       let removed = 0;
       for (;;) {
-        const batch = store.pruneHistory(cutoff, PRUNE_BATCH);
+        const batch = await store.pruneHistory(cutoff, PRUNE_BATCH);
         removed += batch;
         if (batch < PRUNE_BATCH || signal.aborted) break;
         await yieldToLoop();
       }
       if (removed > 0) log.debug('pruned check history', { removed });
-      if (this.#cycles % CHECKPOINT_EVERY_CYCLES === 0) store.checkpoint();
+      if (this.#cycles % CHECKPOINT_EVERY_CYCLES === 0) checkpoint?.();
     } catch (error) {
       metrics.recordStorageError('prune');
       log.error('could not prune check history', { error: getErrorMessage(error) });

@@ -2,17 +2,19 @@ import type { Config } from '../config/schema.js';
 import { createGithubClient, type GithubClient, type GithubClientOptions } from '../github/octokit-client.js';
 import type { Logger } from '../log/logger.js';
 import type { StoredResult } from '../check/stored-result.js';
-import type { HealLog } from '../store/sqlite-heal-log.js';
+import type { HealLog } from './heal-log.js';
 import type { HealPolicy } from './heal-policy.js';
 import { selfHealSettings } from './self-heal-settings.js';
 import { SelfHealer, shutdownReason, type HealMetrics } from './self-healer.js';
 
 export interface SelfHealParts {
   config: Pick<Config, 'selfHeal' | 'github'>;
-  /** Where attempts are recorded: SQLite for the daemon, memory for the one-shot Action. */
+  /** Where attempts are recorded: SQLite or PostgreSQL (shared by a fleet) for the daemon, memory for the Action. */
   healLog: HealLog;
+  /** This replica's instance name: the follower of the runs it dispatches. */
+  instance: string;
   /** A plane's recent results, newest first (for the failure threshold). */
-  history: (plane: string, limit: number) => readonly StoredResult[];
+  history: (plane: string, limit: number) => Promise<readonly StoredResult[]>;
   /** Checks one plane right now and publishes the result; gives up once `signal` fires. */
   recheck: (plane: string, signal: AbortSignal) => Promise<StoredResult | undefined>;
   metrics: HealMetrics;
@@ -30,7 +32,7 @@ export interface SelfHealParts {
 export interface SelfHeal {
   healer: SelfHealer;
   github: GithubClient;
-  /** Aborts every GitHub request and re-check, and waits for the tasks to wind down. */
+  /** Aborts every GitHub request and re-check, waits for the tasks to wind down, hands back follow leases. */
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export function createSelfHeal(parts: SelfHealParts): SelfHeal | undefined {
     settings: { ...settings, policy: { ...settings.policy, ...parts.policy } },
     github,
     healLog: parts.healLog,
+    instance: parts.instance,
     history: parts.history,
     recheck: parts.recheck,
     metrics: parts.metrics,

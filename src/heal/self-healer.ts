@@ -12,18 +12,20 @@ import type { GithubClient } from '../github/octokit-client.js';
 import type { Logger } from '../log/logger.js';
 import type { DispatchOutcome } from '../metrics/metrics.js';
 import type { StoredResult } from '../check/stored-result.js';
-import type { HealLog } from '../store/sqlite-heal-log.js';
 import { Deadline, sleep } from '../util/deadline.js';
 import { newCorrelationId, titleHasCorrelation, titleNamesPlane } from './correlation.js';
 import type { HealAction, HealOutcome, HealReason } from './heal-action.js';
+import type { HealActionPatch, HealLog } from './heal-log.js';
 import {
   countConsecutiveHealable,
   decideHeal,
   findMassIncident,
   isHealable,
+  type HealDecision,
   type HealPolicy,
   type PlaneLatest,
 } from './heal-policy.js';
+import { RecentHealActions } from './recent-heal-actions.js';
 
 export interface SelfHealSettings {
   target: WorkflowTarget;
@@ -43,9 +45,12 @@ export interface HealMetrics {
 export interface SelfHealerDeps {
   settings: SelfHealSettings;
   github: GithubClient;
+  /** Shared by every replica of a fleet: each dispatch is decided and recorded there under one lock. */
   healLog: HealLog;
+  /** This replica's name: it follows the runs it dispatched (or took over) under a lease in the heal log. */
+  instance: string;
   /** Recent results of a plane, newest first (for the failure threshold). */
-  history: (plane: string, limit: number) => readonly StoredResult[];
+  history: (plane: string, limit: number) => Promise<readonly StoredResult[]>;
   /** Checks one plane right now and publishes the result; gives up (undefined) once `signal` fires. */
   recheck: (plane: string, signal: AbortSignal) => Promise<StoredResult | undefined>;
   metrics: HealMetrics;
@@ -85,26 +90,57 @@ const CONCLUSIONS = new Set([
   'startup_failure',
 ]);
 
+const HOUR_MS = 3_600_000;
+/** Actions per plane kept in memory for the status API and page. */
+const RECENT_PER_PLANE = 5;
+
+/**
+ * How long a replica's claim to follow a run lasts without renewal: three polls, so one slow poll does not
+ * lose it, and at least 30 s, so a re-check after the run fits. A replica that dies stops renewing; another
+ * takes the run over once the lease has passed. Pure.
+ */
+export function followLeaseMs(runPollIntervalMs: number): number {
+  return Math.max(3 * runPollIntervalMs, 30_000);
+}
+
 /**
  * Self-healing: after each cycle, for each NO_USER or NO_ORACLE plane, dispatches the smoke-test workflow
  * (when the pure heal policy allows), follows the run to its conclusion and re-checks the plane. One plane
  * is handled by at most one task at a time; a plane still busy is left for the next cycle.
+ *
+ * In a fleet every replica sees the same planes: the heal log decides. A dispatch is recorded through
+ * `insertIf`, which re-runs the policy on what every replica recorded, under a lock, before anything is sent;
+ * the replica that loses records and sends nothing. The recording replica follows the run under a lease that
+ * it renews each poll; another replica takes the run over (`resume`, after each cycle) once the lease has
+ * passed, or at once when the follower stopped cleanly and handed the lease back.
  */
 export class SelfHealer {
   readonly #deps: SelfHealerDeps;
-  readonly #busy = new Set<string>();
+  readonly #leaseMs: number;
+  /** The task of each plane being handled; one at a time per plane. */
+  readonly #busy = new Map<string, Promise<void>>();
   readonly #tasks = new Set<Promise<void>>();
   readonly #stop = new AbortController();
   readonly #stopDeadline: Deadline;
-  /** Attempts decided but not yet in the heal log: counted against the hourly cap meanwhile. */
+  /** Attempts decided but not yet in the heal log: counted against the hourly cap meanwhile (pre-check only). */
   #reserved = 0;
   #refreshing: Promise<void> = Promise.resolve();
   #hold: HealHold;
   /** The planes of the mass incident under way (see `findMassIncident`); empty when none. */
   #incident: string[] = [];
+  /** Every replica's newest actions, for the status API and the pre-check of the hourly cap. */
+  readonly #view = new RecentHealActions(RECENT_PER_PLANE);
+  /** Ids of the actions this replica is following right now. */
+  readonly #following = new Set<number>();
+  /** Actions whose following shutdown interrupted: their leases are handed back once the tasks are done. */
+  readonly #handBack = new Set<number>();
+  #syncing = false;
+  /** The heal log failed to answer and has not answered since: logged once, not per plane per cycle. */
+  #storeFailing = false;
 
   constructor(deps: SelfHealerDeps) {
     this.#deps = deps;
+    this.#leaseMs = followLeaseMs(deps.settings.runPollIntervalMs);
     this.#stopDeadline = new Deadline(undefined, 'self-heal', this.#stop.signal);
     this.#hold = {
       held: false,
@@ -124,6 +160,7 @@ export class SelfHealer {
   /**
    * Sees the latest fresh status of every plane once a cycle has finished. Returns at once; any work
    * happens in the background. More than `maxPlanesAtOnce` planes needing repair hold every dispatch.
+   * Then `resume`: re-reads what other replicas recorded and takes over the runs whose follower is gone.
    */
   afterCycle(latest: readonly PlaneLatest[]): void {
     if (this.#stop.signal.aborted) return;
@@ -133,6 +170,7 @@ export class SelfHealer {
       const status = entry.status;
       this.#run(entry.plane, () => this.#evaluate(entry.plane, status, held));
     }
+    this.resume();
   }
 
   /** Whether a mass incident holds self-heal back, and which planes need repair. */
@@ -171,19 +209,72 @@ export class SelfHealer {
     return incident.held;
   }
 
-  /** After a restart: follows every attempt that had not finished. */
-  resume(): void {
-    for (const action of this.#deps.healLog.unfinished()) {
-      if (this.#busy.has(action.plane)) continue;
-      this.#run(action.plane, () => this.#follow(action));
+  async #resumeUnfinished(): Promise<void> {
+    const unfinished = await this.#deps.healLog.unfinished();
+    for (const action of unfinished) {
+      if (this.#stopping) return;
+      // Cheap first look: another replica's lease still running is not taken. This replica's own (a task
+      // between recording a dispatch and following it, or a start under the same name) is checked below.
+      const elsewhere = action.follower !== null && action.follower !== this.#deps.instance;
+      if (this.#following.has(action.id) || (elsewhere && (action.followUntil ?? 0) >= this.#now())) continue;
+      // A plane busy with its evaluation (which skips it as in progress) is taken over right after.
+      const busy = this.#busy.get(action.plane);
+      if (busy) this.#track(busy.then(() => this.#takeOver(action)));
+      else this.#takeOver(action);
     }
   }
 
-  /** Stops polling and waits for the tasks to wind down; unfinished attempts resume on the next start. */
+  /** Takes over an unfinished attempt nobody follows, and follows it; nothing when another replica won it. */
+  #takeOver(action: HealAction): void {
+    if (this.#stopping || this.#following.has(action.id) || this.#busy.has(action.plane)) return;
+    const { healLog, instance, log } = this.#deps;
+    this.#run(action.plane, async () => {
+      const at = this.#now();
+      const until = at + this.#leaseMs;
+      let taken: boolean;
+      try {
+        taken = await healLog.takeOver(action.id, instance, at, until);
+      } catch (error) {
+        if (!this.#stopping) this.#storeFailed(error, action.plane);
+        return;
+      }
+      if (!taken) return; // another replica got there first, or it is over
+      const mine = { ...action, follower: instance, followUntil: until };
+      this.#view.put(mine);
+      log.info('self-heal follows an unfinished attempt', {
+        plane: action.plane,
+        correlationId: action.correlationId,
+        status: action.status,
+        previousFollower: action.follower,
+      });
+      await this.#followLeased(mine);
+    });
+  }
+
+  /**
+   * Stops polling, waits for the tasks to wind down, and hands back the leases of the runs it was
+   * following, so another replica (or the next start) takes them over at once.
+   */
   async stop(): Promise<void> {
     this.#stop.abort(shutdownReason());
-    await Promise.allSettled([...this.#tasks]);
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
     this.#stopDeadline.dispose();
+    const { healLog, instance, log } = this.#deps;
+    for (const id of this.#handBack) {
+      try {
+        // A lease ending at 0 has passed for everyone; only taken back when this replica still holds it.
+        await healLog.takeOver(id, instance, this.#now(), 0);
+      } catch (error) {
+        log.warn(
+          'self-heal could not hand back a run it was following; it is taken over once the lease ends',
+          {
+            actionId: id,
+            error: errorText(error),
+          },
+        );
+      }
+    }
+    this.#handBack.clear();
   }
 
   /** Waits until no task is running and the metrics show what they did (tests and the one-shot Action). */
@@ -192,28 +283,75 @@ export class SelfHealer {
     await this.#refreshing;
   }
 
-  recentActions(plane: string, limit = 5): HealAction[] {
-    return this.#deps.healLog.forPlane(plane, limit);
+  /** A plane's newest actions, by any replica, from memory: the status API never waits on the store. */
+  recentActions(plane: string, limit = RECENT_PER_PLANE): HealAction[] {
+    return this.#view.forPlane(plane, limit);
+  }
+
+  /**
+   * Re-reads what every replica recorded (recent actions for the status API, the GitHub stop), then follows
+   * each unfinished attempt that nobody follows: after a restart, and after each cycle for the runs of
+   * replicas that stopped or died. Returns at once. The heal log's `takeOver` makes sure one replica wins.
+   */
+  resume(): void {
+    if (this.#stopping || this.#syncing) return;
+    this.#syncing = true;
+    const { healLog } = this.#deps;
+    const install = this.#view.beginRefresh();
+    this.#track(
+      (async () => {
+        try {
+          install(await healLog.recent(RECENT_PER_PLANE));
+          await healLog.refreshGithubBackoff();
+          await this.#resumeUnfinished();
+        } catch (error) {
+          this.#view.abandonRefresh();
+          if (!this.#stopping) this.#storeFailed(error);
+        } finally {
+          this.#syncing = false;
+        }
+      })(),
+    );
   }
 
   #run(plane: string, work: () => Promise<void>): void {
-    this.#busy.add(plane);
     const task = work()
       .catch((error: unknown) => {
         if (this.#stopping) return; // interrupted by shutdown: resumes on the next start
         this.#deps.log.error('self-heal task failed', { plane, error: toGithubError(error).summary });
       })
-      .finally(() => {
-        this.#busy.delete(plane);
-        this.#tasks.delete(task);
-        // Decisions show in /metrics once a burst of work is over, not only at the next cycle.
-        if (this.#tasks.size === 0) this.#refreshing = this.#deps.metrics.refresh().catch(() => undefined);
-      });
+      .finally(() => this.#busy.delete(plane));
+    this.#busy.set(plane, task);
+    this.#track(task);
+  }
+
+  #track(work: Promise<void>): void {
+    const task = work.finally(() => {
+      this.#tasks.delete(task);
+      // Decisions show in /metrics once a burst of work is over, not only at the next cycle.
+      if (this.#tasks.size === 0) this.#refreshing = this.#deps.metrics.refresh().catch(() => undefined);
+    });
     this.#tasks.add(task);
   }
 
   get #stopping(): boolean {
     return this.#stop.signal.aborted;
+  }
+
+  /** The heal log did not answer: nothing can be recorded, so nothing is dispatched. Logged once per outage. */
+  #storeFailed(error: unknown, plane?: string): void {
+    if (this.#storeFailing) return;
+    this.#storeFailing = true;
+    this.#deps.log.error('self-heal cannot use the heal log: no dispatch until it answers again', {
+      plane: plane ?? null,
+      error: errorText(error),
+    });
+  }
+
+  #storeAnswered(): void {
+    if (!this.#storeFailing) return;
+    this.#storeFailing = false;
+    this.#deps.log.info('self-heal: the heal log answers again');
   }
 
   /** Waits for `work`, or rejects with the shutdown reason as soon as shutdown begins. */
@@ -235,14 +373,29 @@ export class SelfHealer {
     const { settings, healLog, metrics, log, github } = this.#deps;
     const { policy, target } = settings;
     const now = this.#now();
-    const consecutive = countConsecutiveHealable(
-      this.#deps.history(plane, policy.failureThreshold).map((stored) => stored.status),
-    );
+    // A cheap first look, so that a plane in its cooldown costs GitHub nothing; the heal log decides again
+    // under its lock before anything is recorded (`#record`).
+    let consecutive: number;
+    let actions: HealAction[];
+    try {
+      const [history, planeActions] = await Promise.all([
+        this.#deps.history(plane, policy.failureThreshold),
+        healLog.forPlane(plane, 20),
+      ]);
+      consecutive = countConsecutiveHealable(history.map((stored) => stored.status));
+      actions = planeActions;
+    } catch (error) {
+      if (this.#stopping) return;
+      metrics.recordDispatch(plane, status, 'error');
+      this.#storeFailed(error, plane);
+      return;
+    }
     const decision = decideHeal({
       status,
       consecutive,
-      actions: healLog.forPlane(plane, 20),
-      attemptsLastHour: healLog.attemptsSince(now - 3_600_000) + this.#reserved,
+      actions,
+      // The view may hold fewer than the store: only the locked decision is exact.
+      attemptsLastHour: this.#view.countSince(now - HOUR_MS) + this.#reserved,
       held,
       now,
       policy,
@@ -250,23 +403,15 @@ export class SelfHealer {
     if (decision.kind === 'ignore') return;
     const { reason } = decision;
     if (decision.kind === 'skip') {
-      metrics.recordDispatch(plane, reason, decision.outcome);
-      // A mass incident is logged once for all planes (#updateHold), not here per plane per cycle.
-      if (decision.outcome !== 'held') {
-        log.info('self-heal held back', {
-          plane,
-          reason,
-          outcome: decision.outcome,
-          detail: decision.detail,
-        });
-      }
+      this.#skipped(plane, decision);
       return;
     }
 
     const correlationId = newCorrelationId(now);
     const inputs = this.#inputs(plane, reason, correlationId);
     if (decision.dryRun) {
-      healLog.insert(newAction(plane, reason, correlationId, now, 'dry_run'));
+      const recorded = await this.#record(plane, reason, consecutive, correlationId, 'dry_run');
+      if (!recorded) return;
       metrics.recordDispatch(plane, reason, 'dry_run');
       log.info('self-heal dry run: would dispatch the smoke-test workflow', {
         plane,
@@ -316,14 +461,15 @@ export class SelfHealer {
       if (!this.#stopping) metrics.recordDispatch(plane, reason, 'held');
       return;
     }
-    // The intent is stored before the request: a crash right after it can never cause a second dispatch.
-    // A failed write (SQLite busy, disk full) must not keep its hourly-cap slot until a restart.
-    let action: HealAction;
+    // The intent is stored before the request: a crash right after it can never cause a second dispatch,
+    // and a replica that decided the same a moment later finds it under the lock and sends nothing.
+    let action: HealAction | undefined;
     try {
-      action = healLog.insert(newAction(plane, reason, correlationId, this.#now(), 'dispatching'));
+      action = await this.#record(plane, reason, consecutive, correlationId, 'dispatching');
     } finally {
       this.#reserved--;
     }
+    if (!action) return;
     let dispatched: { runId?: number; runUrl?: string };
     let sent = false;
     const dispatching = dispatchWorkflow(github, target, inputs, () => (sent = true));
@@ -335,7 +481,7 @@ export class SelfHealer {
         // spaces writes a second apart), and nothing can have started.
         await dispatching.catch(() => undefined);
         if (!sent) {
-          healLog.update(action.id, {
+          await this.#write(action, {
             status: 'dispatch_failed',
             error: 'not sent: shutdown',
             updatedAt: this.#now(),
@@ -343,9 +489,10 @@ export class SelfHealer {
           log.info('self-heal dispatch not sent: shutdown', { plane, correlationId });
           return;
         }
-        // GitHub may or may not have started the run: the attempt stays `dispatching`, and the next start
-        // looks for it by correlation id instead of dispatching again.
-        log.info('self-heal dispatch interrupted by shutdown; its run is looked for on the next start', {
+        // GitHub may or may not have started the run: the attempt stays `dispatching`, and whoever follows
+        // it next (another replica at once: the lease is handed back) looks for it by correlation id.
+        this.#handBack.add(action.id);
+        log.info('self-heal dispatch interrupted by shutdown; its run is looked for by correlation id', {
           plane,
           correlationId,
         });
@@ -355,17 +502,17 @@ export class SelfHealer {
       if (failure.outcomeUnknown) {
         // A timeout or a 5xx (a proxy's, or GitHub's after it acted) may hide a started run: never POST
         // again blindly. The attempt stays 'dispatching' and its run is looked for by correlation id.
-        healLog.update(action.id, { error: failure.summary, updatedAt: this.#now() });
+        action = await this.#write(action, { error: failure.summary, updatedAt: this.#now() });
         log.warn('self-heal dispatch got no clear answer; looking for its run before any new dispatch', {
           plane,
           reason,
           correlationId,
           error: failure.summary,
         });
-        await this.#follow({ ...action, error: failure.summary }, reason);
+        await this.#followLeased(action, reason);
         return;
       }
-      healLog.update(action.id, {
+      await this.#write(action, {
         status: 'dispatch_failed',
         error: failure.summary,
         updatedAt: this.#now(),
@@ -375,13 +522,10 @@ export class SelfHealer {
       log.error('self-heal dispatch failed', { plane, reason, correlationId, error: failure.summary });
       return;
     }
-    const patch = {
+    action = await this.#write(action, {
       runId: dispatched.runId ?? null,
       runUrl: dispatched.runUrl ?? null,
       updatedAt: this.#now(),
-    };
-    healLog.update(action.id, {
-      ...patch,
       status: dispatched.runId === undefined ? 'dispatching' : 'queued',
     });
     metrics.recordDispatch(plane, reason, 'dispatched');
@@ -393,22 +537,141 @@ export class SelfHealer {
       runId: dispatched.runId ?? null,
       runUrl: dispatched.runUrl ?? null,
     });
-    await this.#follow({ ...action, ...patch });
+    await this.#followLeased(action);
+  }
+
+  #skipped(plane: string, decision: Extract<HealDecision, { kind: 'skip' }>): void {
+    this.#deps.metrics.recordDispatch(plane, decision.reason, decision.outcome);
+    // A mass incident is logged once for all planes (#updateHold), not here per plane per cycle.
+    if (decision.outcome !== 'held') {
+      this.#deps.log.info('self-heal held back', {
+        plane,
+        reason: decision.reason,
+        outcome: decision.outcome,
+        detail: decision.detail,
+      });
+    }
   }
 
   /**
-   * Polls the run (finding it by correlation id first when GitHub gave no id) until it completes.
-   * `unconfirmed`: the dispatch got no clear answer, so it is counted once the run is found or lost.
+   * Records an attempt through the heal log's `insertIf`: the policy decides again on what every replica
+   * recorded, under the log's lock. Undefined when it said no (counted and logged as that skip) or when the
+   * heal log did not answer (counted as an error: an attempt that cannot be recorded is not made).
    */
-  async #follow(action: HealAction, unconfirmed?: HealReason): Promise<void> {
-    const { settings, healLog, github, log } = this.#deps;
+  async #record(
+    plane: string,
+    reason: HealReason,
+    consecutive: number,
+    correlationId: string,
+    status: 'dispatching' | 'dry_run',
+  ): Promise<HealAction | undefined> {
+    const { healLog, instance, metrics, settings } = this.#deps;
+    const at = this.#now();
+    let refused: HealDecision | undefined;
+    let action: HealAction | undefined;
+    try {
+      action = await healLog.insertIf(plane, at, (view) => {
+        const decision = decideHeal({
+          status: reason,
+          consecutive,
+          actions: view.actions,
+          attemptsLastHour: view.attemptsLastHour,
+          held: this.#hold.held,
+          now: at,
+          policy: settings.policy,
+        });
+        if (decision.kind !== 'dispatch') {
+          refused = decision;
+          return undefined;
+        }
+        const following = status === 'dispatching';
+        return {
+          ...newAction(plane, reason, correlationId, at, status),
+          follower: following ? instance : null,
+          followUntil: following ? at + this.#leaseMs : null,
+        };
+      });
+    } catch (error) {
+      if (this.#stopping) return undefined;
+      metrics.recordDispatch(plane, reason, 'error');
+      this.#storeFailed(error, plane);
+      return undefined;
+    }
+    this.#storeAnswered();
+    if (action) {
+      this.#view.put(action);
+      return action;
+    }
+    if (refused?.kind === 'skip') this.#skipped(plane, refused);
+    return undefined;
+  }
+
+  /** Stores a change to an action, and shows it in the view. */
+  async #write(action: HealAction, patch: HealActionPatch): Promise<HealAction> {
+    await this.#deps.healLog.update(action.id, patch);
+    const next = { ...action };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== undefined) Object.assign(next, { [key]: value });
+    }
+    this.#view.put(next);
+    return next;
+  }
+
+  /** Follows an action this replica holds the lease of; remembers it for the hand-back if shutdown interrupts. */
+  async #followLeased(action: HealAction, unconfirmed?: HealReason): Promise<void> {
+    this.#following.add(action.id);
+    let over = false;
+    try {
+      over = await this.#follow(action, unconfirmed);
+    } finally {
+      this.#following.delete(action.id);
+      if (!over && this.#stopping) this.#handBack.add(action.id);
+    }
+  }
+
+  /**
+   * Renews this replica's lease on the action. False when another replica holds it now (this one was too
+   * slow, or presumed gone): it follows the run from here. A heal log that does not answer keeps the run
+   * followed here: no other replica can take it over through that log either.
+   */
+  async #renew(action: HealAction): Promise<boolean> {
+    const now = this.#now();
+    try {
+      return await this.#deps.healLog.takeOver(action.id, this.#deps.instance, now, now + this.#leaseMs);
+    } catch (error) {
+      this.#storeFailed(error, action.plane);
+      return true;
+    }
+  }
+
+  /**
+   * Polls the run (finding it by correlation id first when GitHub gave no id) until it completes, renewing
+   * the follow lease each time. `unconfirmed`: the dispatch got no clear answer, so it is counted once the
+   * run is found or lost. True once the attempt is over for this replica (an outcome is recorded, or another
+   * replica follows it now); false when shutdown interrupted it.
+   */
+  async #follow(start: HealAction, unconfirmed?: HealReason): Promise<boolean> {
+    const { settings, github, log } = this.#deps;
     const { target, policy } = settings;
+    let action = start;
     const deadline = action.dispatchedAt + policy.runTimeoutMs;
     let runId = action.runId;
     let run: WorkflowRun | undefined;
+    const lostLease = () => {
+      log.info('self-heal: another replica follows this run now', {
+        plane: action.plane,
+        correlationId: action.correlationId,
+      });
+      return true;
+    };
     // Polls at least once, so an attempt resumed after its deadline still learns how a finished run ended.
     for (;;) {
-      if (this.#stopping) return; // the attempt resumes on the next start
+      if (this.#stopping) return false;
+      if (!(await this.#renew(action))) return lostLease();
+      if (this.#stopping) return false;
+      // GitHub's answer first; a heal log that then refuses the write ends the task (`#write` rejects): the
+      // lease runs out and a replica that can record takes the run over.
+      let seen: { run: WorkflowRun; found: boolean } | undefined;
       try {
         if (runId === null) {
           // Runs show up a few seconds after the dispatch; a minute of slack covers clock skew.
@@ -416,33 +679,12 @@ export class SelfHealer {
             listDispatchRuns(github, target, new Date(action.dispatchedAt - 60_000)),
           );
           const found = runs.find((candidate) => titleHasCorrelation(candidate.title, action.correlationId));
-          if (found) {
-            runId = found.id;
-            run = found;
-            healLog.update(action.id, {
-              runId,
-              runUrl: found.htmlUrl,
-              status: runStatus(found),
-              updatedAt: this.#now(),
-            });
-            log.info('self-heal found its workflow run', {
-              plane: action.plane,
-              runId,
-              runUrl: found.htmlUrl,
-            });
-            if (unconfirmed) this.#deps.metrics.recordDispatch(action.plane, unconfirmed, 'dispatched');
-          }
+          if (found) seen = { run: found, found: true };
         } else {
-          run = await this.#unlessStopping(getRun(github, target, runId));
-          healLog.update(action.id, {
-            status: runStatus(run),
-            runUrl: run.htmlUrl || null,
-            updatedAt: this.#now(),
-          });
+          seen = { run: await this.#unlessStopping(getRun(github, target, runId)), found: false };
         }
-        if (run?.status === 'completed') break;
       } catch (error) {
-        if (this.#stopping) return;
+        if (this.#stopping) return false;
         // A request the rate-limit gate held back was never sent: the client logged the stop once.
         if (!(error instanceof GithubBackoffError)) {
           log.warn('self-heal could not read the workflow run; will retry', {
@@ -452,29 +694,45 @@ export class SelfHealer {
           });
         }
       }
+      if (seen) {
+        run = seen.run;
+        runId = run.id;
+        action = await this.#write(action, {
+          ...(seen.found ? { runId } : {}),
+          status: runStatus(run),
+          runUrl: run.htmlUrl || null,
+          updatedAt: this.#now(),
+        });
+        if (seen.found) {
+          log.info('self-heal found its workflow run', { plane: action.plane, runId, runUrl: run.htmlUrl });
+          if (unconfirmed) this.#deps.metrics.recordDispatch(action.plane, unconfirmed, 'dispatched');
+        }
+        if (run.status === 'completed') break;
+      }
       if (this.#now() >= deadline) break;
       try {
         await sleep(settings.runPollIntervalMs, this.#stopDeadline);
       } catch {
-        return; // shutting down: the attempt resumes on the next start
+        return false; // shutting down: the attempt is handed back and resumed elsewhere or on the next start
       }
     }
     if (run?.status !== 'completed') {
       if (unconfirmed && runId === null)
         this.#deps.metrics.recordDispatch(action.plane, unconfirmed, 'error');
       await this.#finish(action, runId === null ? 'lost' : undefined, 'timed_out', null);
-      return;
+      return true;
     }
     const conclusion = run.conclusion ?? 'unknown';
     this.#deps.metrics.recordRun(action.plane, CONCLUSIONS.has(conclusion) ? conclusion : 'other');
     if (conclusion !== 'success') {
       await this.#finish(action, 'completed', 'workflow_failed', conclusion);
-      return;
+      return true;
     }
     // The run's `completed` status is stored already; with no outcome yet, an interrupted re-check is
-    // resumed on the next start (the heal log's `unfinished()` includes it).
+    // resumed later (the heal log's `unfinished()` includes it). The lease must outlast the re-check.
+    if (!(await this.#renew(action))) return lostLease();
     const recheck = await this.#deps.recheck(action.plane, this.#stop.signal);
-    if (this.#stopping) return;
+    if (this.#stopping) return false;
     await this.#finish(
       action,
       'completed',
@@ -482,6 +740,7 @@ export class SelfHealer {
       conclusion,
       recheck,
     );
+    return true;
   }
 
   async #finish(
@@ -491,8 +750,8 @@ export class SelfHealer {
     conclusion: string | null,
     recheck?: StoredResult,
   ): Promise<void> {
-    const { healLog, metrics, log } = this.#deps;
-    healLog.update(action.id, {
+    const { metrics, log } = this.#deps;
+    await this.#write(action, {
       status,
       outcome,
       conclusion: conclusion ?? undefined,
@@ -506,6 +765,7 @@ export class SelfHealer {
       outcome,
       conclusion,
       statusAfter: recheck?.status ?? null,
+      follower: this.#deps.instance,
     });
   }
 
@@ -538,10 +798,16 @@ function newAction(
     outcome: null,
     error: null,
     updatedAt: now,
+    follower: null,
+    followUntil: null,
   };
 }
 
 function runStatus(run: WorkflowRun): HealAction['status'] {
   if (run.status === 'completed') return 'completed';
   return run.status === 'in_progress' ? 'in_progress' : 'queued';
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -12,7 +12,7 @@ export interface RouteDeps {
   metrics: { render(): Promise<Buffer[]>; renderText(): Promise<Buffer[]>; contentType: string };
   status: () => StatusResponse;
   planes: readonly string[];
-  history: (plane: string, limit: number) => StoredResult[];
+  history: (plane: string, limit: number) => Promise<StoredResult[]>;
   /** The plane's status right now, for its badge. */
   planeStatus: (plane: string) => StatusResponse['planes'][number]['status'];
 }
@@ -33,7 +33,7 @@ export function createRoutes(deps: RouteDeps): Record<string, Route> {
       };
     },
     '/api/v1/status': () => json(deps.status()),
-    '/api/v1/planes/': (url) => historyRoute(url, deps),
+    '/api/v1/planes/': async (url) => historyRoute(url, deps),
     '/': () => statusPage(deps.status()),
     '/badge/': (url) => {
       const match = /^\/badge\/([^/]+)\.svg$/.exec(url.pathname);
@@ -75,7 +75,7 @@ export function acceptsGzip(header: string | undefined): boolean {
 }
 
 /** `GET /api/v1/planes/{name}/history?limit=N`: newest first; `limit` defaults to 100 and is capped at 1,000. */
-function historyRoute(url: URL, deps: RouteDeps): RouteResponse {
+async function historyRoute(url: URL, deps: RouteDeps): Promise<RouteResponse> {
   const match = /^\/api\/v1\/planes\/([^/]+)\/history$/.exec(url.pathname);
   if (!match?.[1]) return json({ error: 'not found' }, 404);
   const plane = decodePathSegment(match[1]);
@@ -88,8 +88,9 @@ function historyRoute(url: URL, deps: RouteDeps): RouteResponse {
       return json({ error: 'limit must be a whole number from 1' }, 400);
     limit = Math.min(Number(raw), HISTORY_MAX_LIMIT);
   }
-  const results = deps.history(plane, limit).map((result) => ({
+  const results = (await deps.history(plane, limit)).map((result) => ({
     checkedAt: new Date(result.checkedAt).toISOString(),
+    checkedBy: result.checkedBy === '' ? null : result.checkedBy,
     status: result.status,
     reason: result.reason,
     durationMs: result.durationMs,

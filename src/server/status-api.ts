@@ -50,8 +50,12 @@ export interface PlaneExtras {
   availability?(plane: string): Availability;
 }
 
-/** The body of `GET /api/v1/status`. Pure: states and extras in, JSON-ready data out. */
+/**
+ * The body of `GET /api/v1/status`. Pure: states and extras in, JSON-ready data out. `instance` is the
+ * daemon that answers; each plane's `checkedBy` the one that checked it (in a fleet, often another).
+ */
 export function statusResponse(
+  instance: string,
   states: readonly PlaneState[],
   scheduler: SchedulerInfo,
   extras: PlaneExtras,
@@ -65,6 +69,7 @@ export function statusResponse(
   const hold = extras.healHold?.();
   const heldPlanes = new Set(hold?.held ? hold.planes : []);
   return {
+    instance,
     generatedAt: iso(now),
     summary,
     scheduler: {
@@ -87,6 +92,7 @@ export function statusResponse(
       reason: state.reason,
       lastStatus: state.lastStatus,
       checkedAt: iso(state.checkedAt),
+      checkedBy: state.checkedBy,
       expiresAt: iso(state.expiresAt),
       durationMs: state.durationMs,
       steps: state.steps,

@@ -191,7 +191,8 @@ const SCRIPT = String.raw`
     var counts = Object.keys(data.summary).filter(function (k) { return data.summary[k] > 0; })
       .map(function (k) { return data.summary[k] + ' ' + k; }).join(', ');
     document.getElementById('meta').textContent = counts + ' · checked every ' + data.scheduler.intervalSeconds +
-      ' s, results valid ' + data.scheduler.cacheTtlSeconds + ' s · updated ' + ago(new Date(fetchedAt).toISOString());
+      ' s, results valid ' + data.scheduler.cacheTtlSeconds + ' s · updated ' + ago(new Date(fetchedAt).toISOString()) +
+      ' by ' + data.instance;
   }
 
   function row(plane) {
@@ -199,7 +200,8 @@ const SCRIPT = String.raw`
       el('span', { className: 'small', text: guide[plane.status].meaning })]);
     if (plane.reason) statusCell.appendChild(el('span', { className: 'reason', text: plane.reason }));
     var checked = el('td', null, [el('span', { 'data-ago': plane.checkedAt || '', text: ago(plane.checkedAt) }),
-      el('span', { className: 'small', 'data-until': plane.expiresAt || '', text: until(plane.expiresAt) })]);
+      el('span', { className: 'small', 'data-until': plane.expiresAt || '', text: until(plane.expiresAt) }),
+      plane.checkedBy ? el('span', { className: 'small checked-by', text: 'checked by ' + plane.checkedBy }) : null]);
     var steps = el('td', { className: 'steps' }, plane.steps.map(function (step) {
       var mark = step.outcome === 'ok' ? '' : step.outcome === 'not_found' ? ' (none)' : ' (failed)';
       return el('span', { className: 'small', text: STEP_LABELS[step.step] + ' ' + Math.round(step.durationMs) + mark });

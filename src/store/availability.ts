@@ -1,5 +1,5 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { ResultStore } from './result-store.js';
+import type { ResultStore } from '../check/result-store.js';
 
 export interface Availability {
   /** Share of HEALTHY results over the last hour, null without results. */
@@ -63,8 +63,10 @@ export class AvailabilityCache {
       for (let start = 0; start < this.#planes.length; start += this.#chunkSize) {
         if (start > 0) await yieldToLoop();
         const planes = this.#planes.slice(start, start + this.#chunkSize);
-        const hour = this.#store.availability(now - 3_600_000, planes);
-        const day = this.#store.availability(now - 86_400_000, planes);
+        const [hour, day] = await Promise.all([
+          this.#store.availability(now - 3_600_000, planes),
+          this.#store.availability(now - 86_400_000, planes),
+        ]);
         for (const plane of planes)
           byPlane.set(plane, { h1: ratio(hour.get(plane)), h24: ratio(day.get(plane)) });
       }

@@ -2,7 +2,6 @@ import type { StoredResult } from '../check/stored-result.js';
 import type { PlaneStatus } from '../check/result.js';
 import type { StepReport } from '../check/report.js';
 
-
 /** What a plane reads as right now: its stored result while fresh, NO_VALUE once it is older than the TTL. */
 export interface PlaneState {
   plane: string;
@@ -13,6 +12,8 @@ export interface PlaneState {
   expiresAt: number | null;
   durationMs: number | null;
   steps: StepReport[];
+  /** The instance that checked; null with no result, or one stored before instances were recorded (''). */
+  checkedBy: string | null;
   /** The last real status when the plane reads NO_VALUE because its result expired. */
   lastStatus: Exclude<PlaneStatus, 'NO_VALUE'> | null;
 }
@@ -53,6 +54,7 @@ export function planeState(
       expiresAt: null,
       durationMs: null,
       steps: [],
+      checkedBy: null,
       lastStatus: null,
     };
   }
@@ -65,6 +67,7 @@ export function planeState(
     expiresAt: Number.isFinite(ageMs) ? Math.round(wallNow - ageMs + cacheTtlMs) : null,
     durationMs: result.durationMs,
     steps: result.steps,
+    checkedBy: result.checkedBy === '' ? null : result.checkedBy,
     lastStatus: result.status,
   };
 }

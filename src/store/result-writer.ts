@@ -1,13 +1,15 @@
 import { systemClock, type Clock } from '../util/clock.js';
 import type { StoredResult } from '../check/stored-result.js';
-import type { ResultStore } from './result-store.js';
+import type { ResultStore } from '../check/result-store.js';
 
 /**
- * Writes results without ever waiting long on the database. A write that fails (another process holds
- * the lock, the disk is full) keeps the results in memory, in order, and the next write after `backoffMs`
- * retries them all in one transaction; so nothing is lost while the database is busy, and scrapes and
- * cycles never stall on it. Past `maxPending` the oldest results are dropped, and `onDropped` says so.
- * The backoff runs on the monotonic clock: a wall clock stepped back an hour must not hold writes an hour.
+ * Writes results without anyone ever waiting on the store. One write is in flight at a time; results
+ * arriving meanwhile queue and go in the next write, started as soon as this one succeeds. A write that
+ * fails (another process holds the lock, the disk is full, the server is gone) puts its results back in
+ * front of the queue, in order, and the first write or flush after `backoffMs` retries them all in one
+ * batch; so nothing is lost while the store is away. Past `maxPending` the oldest results are dropped,
+ * and `onDropped` says so. The backoff runs on the monotonic clock: a wall clock stepped back an hour
+ * must not hold writes an hour.
  */
 export class ResultWriter {
   readonly #store: Pick<ResultStore, 'saveResults'>;
@@ -16,8 +18,12 @@ export class ResultWriter {
   readonly #maxPending: number;
   readonly #backoffMs: number;
   readonly #clock: Clock;
-  #pending: StoredResult[] = [];
-  #retryAt = 0;
+  /** Waiting for the next write, oldest first. */
+  #queued: StoredResult[] = [];
+  /** In the write now in flight. */
+  #writing: readonly StoredResult[] = [];
+  #draining: Promise<boolean> | undefined;
+  #retryAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: {
     store: Pick<ResultStore, 'saveResults'>;
@@ -35,33 +41,65 @@ export class ResultWriter {
     this.#clock = options.clock ?? systemClock;
   }
 
+  /** Results not yet stored: queued and in flight. */
   get pending(): number {
-    return this.#pending.length;
+    return this.#queued.length + this.#writing.length;
   }
 
-  /** `now`: monotonic milliseconds (the clock's `monoNow()` unless given). */
+  /** Queues a result and starts a write unless one is in flight. `now`: monotonic ms (the clock's unless given). */
   write(result: StoredResult, now = this.#clock.monoNow()): void {
-    this.#pending.push(result);
-    if (this.#pending.length > this.#maxPending) {
-      const dropped = this.#pending.length - this.#maxPending;
-      this.#pending.splice(0, dropped);
-      this.#onDropped(dropped);
-    }
-    this.flush(now);
+    this.#queued.push(result);
+    this.#dropPastBound();
+    if (this.#draining === undefined) void this.flush(now);
   }
 
-  /** Writes what is pending unless still backing off; true when nothing is left pending. */
-  flush(now = this.#clock.monoNow()): boolean {
-    if (this.#pending.length === 0) return true;
+  /**
+   * Writes what is queued unless still backing off (a write in flight is waited for first); true once
+   * nothing is left pending. Never rejects: a failure is reported to `onError`.
+   */
+  async flush(now = this.#clock.monoNow()): Promise<boolean> {
+    while (this.#draining !== undefined) await this.#draining;
+    if (this.#queued.length === 0) return true;
     if (now < this.#retryAt) return false;
+    this.#draining = this.#drain(now);
+    return this.#draining;
+  }
+
+  /**
+   * Writes batch after batch until the queue is empty or a write fails. It always awaits a write before
+   * it ends, so `#draining` is set before it is cleared, and cleared in the same turn as the queue was
+   * last seen empty: a result queued after that starts a write of its own.
+   */
+  async #drain(now: number): Promise<boolean> {
     try {
-      this.#store.saveResults(this.#pending);
-      this.#pending = [];
+      do {
+        this.#writing = this.#queued;
+        this.#queued = [];
+        try {
+          await this.#store.saveResults(this.#writing);
+        } catch (error) {
+          this.#queued = [...this.#writing, ...this.#queued];
+          this.#writing = [];
+          this.#dropPastBound();
+          // A forced flush (now = Infinity) still backs off from the real now.
+          this.#retryAt = (Number.isFinite(now) ? now : this.#clock.monoNow()) + this.#backoffMs;
+          this.#onError(error, this.pending);
+          return false;
+        }
+        this.#writing = [];
+      } while (this.#queued.length > 0);
       return true;
-    } catch (error) {
-      this.#retryAt = now + this.#backoffMs;
-      this.#onError(error, this.#pending.length);
-      return false;
+    } finally {
+      this.#draining = undefined;
     }
+  }
+
+  /** Drops the oldest queued results past the bound (never those in flight: the store has them). */
+  #dropPastBound(): void {
+    const over = this.pending - this.#maxPending;
+    if (over <= 0) return;
+    const dropped = Math.min(over, this.#queued.length);
+    this.#queued.splice(0, dropped);
+    if (dropped > 0) this.#onDropped(dropped);
   }
 }

@@ -1,22 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { GithubBackoffStore } from '../github/rate-limit-stop.js';
 import { RESUMABLE_STATUSES, type HealAction } from '../heal/heal-action.js';
-
-export type NewHealAction = Omit<HealAction, 'id'>;
-export type HealActionPatch = Partial<Omit<HealAction, 'id' | 'plane' | 'correlationId' | 'dispatchedAt'>>;
-
-/**
- * Self-heal attempts, persisted so that a restart never re-dispatches inside the cooldown; and the time
- * GitHub asked for no requests until, so that a restart never ends a rate-limit stop early.
- */
-export interface HealLog extends GithubBackoffStore {
-  insert(action: NewHealAction): HealAction;
-  update(id: number, patch: HealActionPatch): void;
-  /** Newest first. */
-  forPlane(plane: string, limit: number): HealAction[];
-  unfinished(): HealAction[];
-  attemptsSince(since: number): number;
-}
+import type { HealActionPatch, HealLog, HealLogView, NewHealAction } from '../heal/heal-log.js';
 
 interface Row {
   id: number;
@@ -31,6 +15,8 @@ interface Row {
   outcome: HealAction['outcome'];
   error: string | null;
   updated_at: number;
+  follower: string | null;
+  follow_until: number | null;
 }
 
 const COLUMNS: Record<keyof HealActionPatch, string> = {
@@ -42,19 +28,29 @@ const COLUMNS: Record<keyof HealActionPatch, string> = {
   outcome: 'outcome',
   error: 'error',
   updatedAt: 'updated_at',
+  follower: 'follower',
+  followUntil: 'follow_until',
 };
 
+const HOUR_MS = 3_600_000;
+/** How many of a plane's newest actions a dispatch decision sees (see HealLogView). */
+const VIEW_ACTIONS = 20;
+
 /**
- * The heal log in the daemon's SQLite database: the `heal_actions` table (schema version 2) and the
- * one-row `github_backoff` table (version 3).
+ * The heal log in the daemon's SQLite database: the `heal_actions` table (schema version 2, follow lease
+ * columns added later) and the one-row `github_backoff` table (version 3). Every method answers at once
+ * (better-sqlite3 is synchronous); a failure is a rejection, as the port says.
  */
 export class SqliteHealLog implements HealLog {
   readonly #db: Database.Database;
   readonly #insert: Database.Statement;
   readonly #forPlane: Database.Statement<[string, number], Row>;
+  readonly #recent: Database.Statement<[number], Row>;
   readonly #unfinished: Database.Statement<[], Row>;
   readonly #attemptsSince: Database.Statement<[number], { n: number }>;
+  readonly #takeOver: Database.Statement<[{ id: number; instance: string; now: number; until: number }]>;
   readonly #stopUntil: Database.Statement<[number]>;
+  readonly #readStop: Database.Statement<[], { until: number }>;
   /** A copy of the stored stop: every GitHub request and every scrape reads it. */
   #backoffUntil: number;
 
@@ -64,64 +60,96 @@ export class SqliteHealLog implements HealLog {
       `INSERT INTO github_backoff (id, until) VALUES (1, ?)
        ON CONFLICT (id) DO UPDATE SET until = max(until, excluded.until)`,
     );
-    const stored = db.prepare('SELECT until FROM github_backoff WHERE id = 1').get() as
-      { until: number } | undefined;
-    this.#backoffUntil = stored?.until ?? 0;
+    this.#readStop = db.prepare('SELECT until FROM github_backoff WHERE id = 1');
+    this.#backoffUntil = this.#readStop.get()?.until ?? 0;
     this.#insert = db.prepare(
       `INSERT INTO heal_actions (plane, reason, correlation_id, dispatched_at, status, run_id, run_url, conclusion,
-         outcome, error, updated_at)
+         outcome, error, updated_at, follower, follow_until)
        VALUES (@plane, @reason, @correlation_id, @dispatched_at, @status, @run_id, @run_url, @conclusion, @outcome,
-         @error, @updated_at)`,
+         @error, @updated_at, @follower, @follow_until)`,
     );
     this.#forPlane = db.prepare(
       'SELECT * FROM heal_actions WHERE plane = ? ORDER BY dispatched_at DESC, id DESC LIMIT ?',
+    );
+    this.#recent = db.prepare(
+      `SELECT * FROM (
+         SELECT *, row_number() OVER (PARTITION BY plane ORDER BY dispatched_at DESC, id DESC) AS rank
+         FROM heal_actions
+       ) WHERE rank <= ? ORDER BY plane, dispatched_at DESC, id DESC`,
     );
     const resumable = RESUMABLE_STATUSES.map((status) => `'${status}'`).join(', ');
     this.#unfinished = db.prepare(
       `SELECT * FROM heal_actions WHERE status IN (${resumable}) AND outcome IS NULL ORDER BY id`,
     );
     this.#attemptsSince = db.prepare('SELECT count(*) AS n FROM heal_actions WHERE dispatched_at >= ?');
+    // One statement, so two replicas cannot both win: the row's own write lock decides. An attempt that is
+    // over is never taken: a replica acting on an old list of unfinished attempts must not follow it again.
+    this.#takeOver = db.prepare(
+      `UPDATE heal_actions SET follower = @instance, follow_until = @until
+       WHERE id = @id AND status IN (${resumable}) AND outcome IS NULL
+         AND (follower IS NULL OR follower = @instance OR follow_until IS NULL OR follow_until < @now)`,
+    );
   }
 
-  insert(action: NewHealAction): HealAction {
-    const info = this.#insert.run({
-      plane: action.plane,
-      reason: action.reason,
-      correlation_id: action.correlationId,
-      dispatched_at: action.dispatchedAt,
-      status: action.status,
-      run_id: action.runId,
-      run_url: action.runUrl,
-      conclusion: action.conclusion,
-      outcome: action.outcome,
-      error: action.error,
-      updated_at: action.updatedAt,
+  insertIf(
+    plane: string,
+    now: number,
+    decide: (view: HealLogView) => NewHealAction | undefined,
+  ): Promise<HealAction | undefined> {
+    return this.#answer(() =>
+      // IMMEDIATE takes the write lock before reading: another connection deciding for the same plane waits
+      // (busy_timeout) and then sees what this one recorded.
+      this.#db
+        .transaction(() => {
+          const view: HealLogView = {
+            actions: this.#forPlane.all(plane, VIEW_ACTIONS).map(fromRow),
+            attemptsLastHour: this.#attemptsSince.get(now - HOUR_MS)?.n ?? 0,
+          };
+          const action = decide(view);
+          if (action === undefined) return undefined;
+          if (action.plane !== plane)
+            throw new Error(`insertIf(${plane}): decide returned plane ${action.plane}`);
+          const info = this.#insert.run(toRow(action));
+          return { ...action, id: Number(info.lastInsertRowid) };
+        })
+        .immediate(),
+    );
+  }
+
+  update(id: number, patch: HealActionPatch): Promise<void> {
+    return this.#answer(() => {
+      const entries = Object.entries(patch).filter(([, value]) => value !== undefined) as [
+        keyof HealActionPatch,
+        unknown,
+      ][];
+      if (entries.length === 0) return;
+      const assignments = entries.map(([key]) => `${COLUMNS[key]} = @${key}`).join(', ');
+      this.#db
+        .prepare(`UPDATE heal_actions SET ${assignments} WHERE id = @id`)
+        .run({ ...Object.fromEntries(entries), id });
     });
-    return { ...action, id: Number(info.lastInsertRowid) };
   }
 
-  update(id: number, patch: HealActionPatch): void {
-    const entries = Object.entries(patch).filter(([, value]) => value !== undefined) as [
-      keyof HealActionPatch,
-      unknown,
-    ][];
-    if (entries.length === 0) return;
-    const assignments = entries.map(([key]) => `${COLUMNS[key]} = @${key}`).join(', ');
-    this.#db
-      .prepare(`UPDATE heal_actions SET ${assignments} WHERE id = @id`)
-      .run({ ...Object.fromEntries(entries), id });
+  forPlane(plane: string, limit: number): Promise<HealAction[]> {
+    return this.#answer(() => this.#forPlane.all(plane, limit).map(fromRow));
   }
 
-  forPlane(plane: string, limit: number): HealAction[] {
-    return this.#forPlane.all(plane, limit).map(fromRow);
+  recent(perPlane: number): Promise<HealAction[]> {
+    return this.#answer(() => this.#recent.all(perPlane).map(fromRow));
   }
 
-  unfinished(): HealAction[] {
-    return this.#unfinished.all().map(fromRow);
+  unfinished(): Promise<HealAction[]> {
+    return this.#answer(() => this.#unfinished.all().map(fromRow));
   }
 
-  attemptsSince(since: number): number {
-    return this.#attemptsSince.get(since)?.n ?? 0;
+  takeOver(id: number, instance: string, now: number, until: number): Promise<boolean> {
+    return this.#answer(() => this.#takeOver.run({ id, instance, now, until }).changes === 1);
+  }
+
+  refreshGithubBackoff(): Promise<void> {
+    return this.#answer(() => {
+      this.#backoffUntil = Math.max(this.#backoffUntil, this.#readStop.get()?.until ?? 0);
+    });
   }
 
   githubBackoffUntil(): number {
@@ -133,6 +161,33 @@ export class SqliteHealLog implements HealLog {
     this.#backoffUntil = Math.max(this.#backoffUntil, Math.round(until));
     this.#stopUntil.run(Math.round(until));
   }
+
+  /** Runs synchronous SQLite work as the port's promise: a thrown error (busy, disk full) becomes a rejection. */
+  #answer<T>(work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
+
+function toRow(action: NewHealAction): Record<string, unknown> {
+  return {
+    plane: action.plane,
+    reason: action.reason,
+    correlation_id: action.correlationId,
+    dispatched_at: action.dispatchedAt,
+    status: action.status,
+    run_id: action.runId,
+    run_url: action.runUrl,
+    conclusion: action.conclusion,
+    outcome: action.outcome,
+    error: action.error,
+    updated_at: action.updatedAt,
+    follower: action.follower,
+    follow_until: action.followUntil,
+  };
 }
 
 function fromRow(row: Row): HealAction {
@@ -149,5 +204,7 @@ function fromRow(row: Row): HealAction {
     outcome: row.outcome,
     error: row.error,
     updatedAt: row.updated_at,
+    follower: row.follower,
+    followUntil: row.follow_until,
   };
 }

@@ -41,6 +41,21 @@ export const HISTORY_SCHEMA = `
     PRIMARY KEY (hour, plane_id) -- an hour's counts side by side: a cycle's writes touch a few pages
   ) WITHOUT ROWID;`;
 
+/**
+ * Schema version 5: who checked. Instance names are stored once each, like plane names; a history row
+ * names its instance by id, NULL for results stored before version 5 (read back with checkedBy '').
+ * Adding a nullable column rewrites no rows.
+ */
+export const INSTANCES_SCHEMA = `
+  CREATE TABLE instances (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+  ALTER TABLE check_history ADD COLUMN instance_id INTEGER;`;
+
+/**
+ * Which layout the tables have: 4 only while migration 4 fills them (the code of an old migration must
+ * keep writing what that migration wrote), 5 from then on.
+ */
+export type HistoryLayout = 4 | 5;
+
 export interface HealthyCounts {
   healthy: number;
   total: number;
@@ -48,6 +63,7 @@ export interface HealthyCounts {
 
 interface HistoryRow {
   checked_at: number;
+  instance_id: number | null;
   status: number;
   reason_id: number | null;
   duration: number;
@@ -80,15 +96,22 @@ export class SqliteHistory {
   readonly #addReason: Database.Statement<[string], { id: number }>;
   readonly #allPlanes: Database.Statement<[], { id: number; name: string }>;
   readonly #allReasons: Database.Statement<[], { id: number; text: string }>;
+  readonly #addInstance: Database.Statement<[string], { id: number }> | undefined;
+  readonly #allInstances: Database.Statement<[], { id: number; name: string }> | undefined;
   readonly #planeIds = new Map<string, number>();
   readonly #planeNames = new Map<number, string>();
   readonly #reasonIds = new Map<string, number>();
   readonly #reasonTexts = new Map<number, string>();
+  readonly #instanceIds = new Map<string, number>();
+  readonly #instanceNames = new Map<number, string>();
 
-  constructor(db: Db) {
+  constructor(db: Db, layout: HistoryLayout = 5) {
     this.#insert = db.prepare(
-      `INSERT INTO check_history (plane_id, checked_at, status, reason_id, duration, steps)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      layout === 4
+        ? `INSERT INTO check_history (plane_id, checked_at, status, reason_id, duration, steps)
+           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+        : `INSERT INTO check_history (plane_id, checked_at, status, reason_id, duration, steps, instance_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     );
     this.#addToHour = db.prepare(
       `INSERT INTO check_hours (plane_id, hour, healthy, no_user, no_oracle, failed) VALUES (?, ?, ?, ?, ?, ?)
@@ -97,8 +120,8 @@ export class SqliteHistory {
          failed = failed + excluded.failed`,
     );
     this.#select = db.prepare(
-      `SELECT checked_at, status, reason_id, duration, steps FROM check_history
-       WHERE plane_id = ? AND checked_at >= ? ORDER BY checked_at DESC LIMIT ?`,
+      `SELECT checked_at, status, reason_id, duration, steps, ${layout === 4 ? 'NULL' : 'instance_id'} AS instance_id
+       FROM check_history WHERE plane_id = ? AND checked_at >= ? ORDER BY checked_at DESC LIMIT ?`,
     );
     this.#hoursFrom = db.prepare(
       `SELECT h.plane_id AS planeId, sum(h.healthy) AS healthy,
@@ -142,19 +165,26 @@ export class SqliteHistory {
     );
     this.#allPlanes = db.prepare('SELECT id, name FROM planes');
     this.#allReasons = db.prepare('SELECT id, text FROM reasons');
+    if (layout >= 5) {
+      this.#addInstance = db.prepare(
+        'INSERT INTO instances (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id',
+      );
+      this.#allInstances = db.prepare('SELECT id, name FROM instances');
+    }
     this.reload();
   }
 
-  /** Reads the plane and reason ids again: after a rolled-back write, ids handed out in it are void. */
+  /** Reads the plane, reason and instance ids again: after a rolled-back write, ids handed out in it are void. */
   reload(): void {
-    this.#planeIds.clear();
-    this.#planeNames.clear();
-    this.#reasonIds.clear();
-    this.#reasonTexts.clear();
+    for (const map of [this.#planeIds, this.#planeNames, this.#reasonIds, this.#reasonTexts]) map.clear();
+    this.#instanceIds.clear();
+    this.#instanceNames.clear();
     for (const { id, name } of this.#allPlanes.all())
       this.#remember(this.#planeIds, this.#planeNames, name, id);
     for (const { id, text } of this.#allReasons.all())
       this.#remember(this.#reasonIds, this.#reasonTexts, text, id);
+    for (const { id, name } of this.#allInstances?.all() ?? [])
+      this.#remember(this.#instanceIds, this.#instanceNames, name, id);
   }
 
   /** Appends results in order and counts them into their hours. Run it inside a transaction. */
@@ -166,9 +196,10 @@ export class SqliteHistory {
       const reasonId = result.reason === null ? null : this.#reasonId(result.reason);
       const steps = encodeSteps(result.steps, (reason) => this.#reasonId(reason));
       const duration = toTenths(result.durationMs);
+      const values = [code, reasonId, duration, steps, ...this.#instanceColumn(result.checkedBy)];
       // Two results of one plane in the same millisecond (a re-check racing a cycle): keep both.
       let checkedAt = result.checkedAt;
-      while (this.#insert.run(planeId, checkedAt, code, reasonId, duration, steps).changes === 0) checkedAt++;
+      while (this.#insert.run(planeId, checkedAt, ...values).changes === 0) checkedAt++;
       hours.add(planeId, checkedAt, code, 1);
     }
     for (const [planeId, hour, counts] of hours.entries()) this.#addToHour.run(planeId, hour, ...counts);
@@ -185,6 +216,7 @@ export class SqliteHistory {
       checkedAt: row.checked_at,
       durationMs: fromTenths(row.duration),
       steps: decodeSteps(row.steps, (id) => this.#reasonText(id)),
+      checkedBy: row.instance_id === null ? '' : this.#instanceName(row.instance_id),
     }));
   }
 
@@ -248,6 +280,24 @@ export class SqliteHistory {
     const id = returnedId(this.#addReason.get(reason), 'reason');
     this.#remember(this.#reasonIds, this.#reasonTexts, reason, id);
     return id;
+  }
+
+  /** The instance_id column's value (none in layout 4); '' (unknown) is stored as NULL. */
+  #instanceColumn(checkedBy: string): [] | [number | null] {
+    if (this.#addInstance === undefined) return [];
+    if (checkedBy === '') return [null];
+    const known = this.#instanceIds.get(checkedBy);
+    if (known !== undefined) return [known];
+    const id = returnedId(this.#addInstance.get(checkedBy), 'instance');
+    this.#remember(this.#instanceIds, this.#instanceNames, checkedBy, id);
+    return [id];
+  }
+
+  #instanceName(id: number): string {
+    const name = this.#instanceNames.get(id);
+    if (name === undefined)
+      throw new Error(`stored history names instance id ${id}, which is not in the database`);
+    return name;
   }
 
   #reasonText(id: number): string {

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StepReport } from '../check/report.js';
 import type { StoredResult } from '../check/stored-result.js';
-import type { ResultStore } from './result-store.js';
-import { HISTORY_SCHEMA, SqliteHistory, type HealthyCounts } from './sqlite-history.js';
+import type { ResultStore } from '../check/result-store.js';
+import { HISTORY_SCHEMA, INSTANCES_SCHEMA, SqliteHistory, type HealthyCounts } from './sqlite-history.js';
 import { WalCheckpointer, type CheckpointOutcome } from './wal-checkpointer.js';
 
 type Db = Database.Database;
@@ -55,6 +55,13 @@ export const MIGRATIONS: readonly Migration[] = [
      until INTEGER NOT NULL
    );`,
   compactHistory,
+  // Who checked: the instance of every result (a fleet has several); results stored before read back ''.
+  `${INSTANCES_SCHEMA}
+   ALTER TABLE latest_results ADD COLUMN checked_by TEXT NOT NULL DEFAULT '';`,
+  // heal_actions: follow lease. The replica following a run to its outcome, and until when (epoch ms);
+  // another replica takes the run over once that has passed. Rows from before have no follower: anyone may.
+  `ALTER TABLE heal_actions ADD COLUMN follower TEXT;
+   ALTER TABLE heal_actions ADD COLUMN follow_until INTEGER;`,
 ];
 
 const MIGRATION_BATCH = 5_000;
@@ -76,7 +83,7 @@ const WAL_RESET_FRAMES = 16_384;
 function compactHistory(db: Db): void {
   db.exec('ALTER TABLE check_history RENAME TO check_history_v2');
   db.exec(HISTORY_SCHEMA);
-  const history = new SqliteHistory(db);
+  const history = new SqliteHistory(db, 4);
   const batch = db.prepare<[number, number], Row & { id: number }>(
     'SELECT * FROM check_history_v2 WHERE id > ? ORDER BY id LIMIT ?',
   );
@@ -109,6 +116,8 @@ interface Row {
   checked_at: number;
   duration_ms: number;
   steps: string;
+  /** Absent before schema version 5. */
+  checked_by?: string;
 }
 
 /**
@@ -191,6 +200,10 @@ function migrate(db: Db, version: number): void {
   }
 }
 
+/**
+ * The result store of a single daemon: one SQLite file. better-sqlite3 is synchronous; each method does its
+ * work at once (a write is one short transaction, see busy_timeout) and hands back a settled promise.
+ */
 export class SqliteResultStore implements ResultStore {
   readonly #db: Db;
   readonly #history: SqliteHistory;
@@ -216,25 +229,22 @@ export class SqliteResultStore implements ResultStore {
     }
     this.#history = new SqliteHistory(db);
     this.#upsertLatest = db.prepare(
-      `INSERT INTO latest_results (plane, status, reason, checked_at, duration_ms, steps)
-       VALUES (@plane, @status, @reason, @checked_at, @duration_ms, @steps)
+      `INSERT INTO latest_results (plane, status, reason, checked_at, duration_ms, steps, checked_by)
+       VALUES (@plane, @status, @reason, @checked_at, @duration_ms, @steps, @checked_by)
        ON CONFLICT (plane) DO UPDATE SET status = excluded.status, reason = excluded.reason,
-         checked_at = excluded.checked_at, duration_ms = excluded.duration_ms, steps = excluded.steps`,
+         checked_at = excluded.checked_at, duration_ms = excluded.duration_ms, steps = excluded.steps,
+         checked_by = excluded.checked_by
+       WHERE latest_results.checked_at <= excluded.checked_at`,
     );
     this.#selectLatest = db.prepare('SELECT * FROM latest_results ORDER BY plane');
     this.#save = db.transaction((results: readonly StoredResult[]) => {
-      const latest = new Map<string, StoredResult>();
-      for (const result of results) latest.set(result.plane, result);
-      for (const result of latest.values()) this.#upsertLatest.run(toRow(result));
+      for (const result of newestPerPlane(results)) this.#upsertLatest.run(toRow(result));
       this.#history.append(results);
     });
   }
 
-  saveResult(result: StoredResult): void {
-    this.saveResults([result]);
-  }
-
-  saveResults(results: readonly StoredResult[]): void {
+  // `async`: what the synchronous driver throws becomes a rejection, as the port promises.
+  async saveResults(results: readonly StoredResult[]): Promise<void> {
     try {
       this.#save(results);
     } catch (error) {
@@ -243,19 +253,19 @@ export class SqliteResultStore implements ResultStore {
     }
   }
 
-  latestResults(): StoredResult[] {
+  async latestResults(): Promise<StoredResult[]> {
     return this.#selectLatest.all().map(fromRow);
   }
 
-  history(plane: string, limit: number, since = 0): StoredResult[] {
+  async history(plane: string, limit: number, since = 0): Promise<StoredResult[]> {
     return this.#history.recent(plane, limit, since);
   }
 
-  availability(since: number, planes?: readonly string[]): Map<string, HealthyCounts> {
+  async availability(since: number, planes?: readonly string[]): Promise<Map<string, HealthyCounts>> {
     return this.#history.availability(since, planes);
   }
 
-  pruneHistory(before: number, batchSize: number): number {
+  async pruneHistory(before: number, batchSize: number): Promise<number> {
     return this.#history.prune(before, batchSize);
   }
 
@@ -281,10 +291,20 @@ export class SqliteResultStore implements ResultStore {
     return this.#db;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.#checkpointer?.close();
     if (this.#db.open) this.#db.close();
   }
+}
+
+/** Each plane's newest result of a batch (the later one of two stamped alike): the one that may become its latest. */
+export function newestPerPlane(results: readonly StoredResult[]): StoredResult[] {
+  const newest = new Map<string, StoredResult>();
+  for (const result of results) {
+    const kept = newest.get(result.plane);
+    if (kept === undefined || kept.checkedAt <= result.checkedAt) newest.set(result.plane, result);
+  }
+  return [...newest.values()];
 }
 
 function toRow(result: StoredResult): Row {
@@ -295,6 +315,7 @@ function toRow(result: StoredResult): Row {
     checked_at: result.checkedAt,
     duration_ms: result.durationMs,
     steps: JSON.stringify(result.steps),
+    checked_by: result.checkedBy,
   };
 }
 
@@ -306,6 +327,7 @@ function fromRow(row: Row): StoredResult {
     checkedAt: row.checked_at,
     durationMs: row.duration_ms,
     steps: parseSteps(row.steps),
+    checkedBy: row.checked_by ?? '',
   };
 }
 

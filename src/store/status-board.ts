@@ -1,6 +1,7 @@
 import type { PlaneStatus } from '../check/result.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { StoredResult } from '../check/stored-result.js';
+import type { ResultStore } from '../check/result-store.js';
 import { planeState, storedResultAge, type PlaneState } from './plane-state.js';
 
 /** A result in a plane's recent strip. */
@@ -128,4 +129,22 @@ export class StatusBoard {
   states(): PlaneState[] {
     return this.#planes.map((plane) => this.state(plane));
   }
+}
+
+/**
+ * Reads what a board starts from (every plane's latest result, and its recent strip) and builds it: the
+ * board itself answers from memory only, so it is built once the store has answered.
+ */
+export async function loadStatusBoard(
+  store: Pick<ResultStore, 'latestResults' | 'history'>,
+  planes: readonly string[],
+  cacheTtlMs: number,
+  clock: Clock = systemClock,
+): Promise<StatusBoard> {
+  const [initial, strips] = await Promise.all([
+    store.latestResults(),
+    Promise.all(planes.map((plane) => store.history(plane, RECENT_RESULTS))),
+  ]);
+  const recent = new Map(planes.map((plane, index) => [plane, strips[index] ?? []]));
+  return new StatusBoard(planes, cacheTtlMs, initial, (plane) => recent.get(plane) ?? [], clock);
 }

@@ -34,7 +34,9 @@ export interface HealHarnessOptions {
   policy?: Partial<HealPolicy>;
   /** Reuse a database (a restart). */
   dbPath?: string;
-  /** Reuse running sandboxes (a restart). */
+  /** The replica's instance name (two harnesses on one database are two replicas of a fleet). */
+  instance?: string;
+  /** Reuse running sandboxes (a restart, or a second replica). */
   reuse?: { platform: SandboxPlatform; github: SandboxGithub };
 }
 
@@ -108,7 +110,8 @@ github: ${githubYaml}
   const heal = createSelfHeal({
     config,
     healLog,
-    history: (plane, limit) => store.history(plane, limit),
+    instance: options.instance ?? 'replica-a',
+    history: (plane, limit) => Promise.resolve(store.history(plane, limit)),
     recheck: (plane, signal) => cycle.checkNow(plane, signal),
     metrics,
     log,
@@ -140,6 +143,8 @@ github: ${githubYaml}
     },
     dispatches: () => github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/dispatches')),
     metricsText: async () => gunzipSync(Buffer.concat(await metrics.render())).toString(),
+    /** Newest first: the plane's attempts as stored. */
+    actions: (plane: string) => healLog.forPlane(plane, 10),
     /** Stops this instance; the sandboxes keep running unless `all`. */
     close: async (all = true) => {
       await heal.stop();

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { StoredResult } from '../../src/check/stored-result.js';
+import { MIGRATIONS } from '../../src/store/sqlite-store.js';
 
 /**
  * The schema planecheck wrote up to version 2 (history as one row of text and JSON per check, two
@@ -44,5 +45,22 @@ export function writeSchemaV2Database(path: string, history: readonly StoredResu
       intoLatest.run(row);
     }
   })();
+  db.close();
+}
+
+/**
+ * Creates a version-4 database at `path` (compact history, no instances): a version-2 one, moved forward
+ * by migrations 3 and 4 exactly as planecheck ran them (old migrations are never edited).
+ */
+export function writeSchemaV4Database(path: string, history: readonly StoredResult[]): void {
+  writeSchemaV2Database(path, history);
+  const db = new Database(path);
+  for (const [index, migration] of MIGRATIONS.slice(2, 4).entries()) {
+    db.transaction(() => {
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
+      db.pragma(`user_version = ${index + 3}`);
+    }).immediate();
+  }
   db.close();
 }
