@@ -22,7 +22,11 @@ import type { SandboxPlatform } from './sandbox/sandbox-platform.js';
 import { closeServer, createDaemonServer, listen } from './server/http-server.js';
 import { createRoutes } from './server/routes.js';
 import { healActionView, statusResponse } from './server/status-api.js';
-import { openSqliteStore, StoreError } from './store/sqlite-store.js';
+import { StoreError } from './store/store-error.js';
+import { StorageHealth } from './store/storage-health.js';
+import { openStorage } from './daemon/open-storage.js';
+import { FleetShareCycle } from './fleet/fleet-share-cycle.js';
+import { SharedResultsSync } from './fleet/shared-results-sync.js';
 import { loadStatusBoard } from './store/status-board.js';
 import { AvailabilityCache } from './store/availability.js';
 import { unsupportedNode } from './util/node-floor.js';
@@ -67,7 +71,10 @@ async function main(): Promise<number> {
 
   // Checked before anything starts, so a typo never leaves a half-started demo behind.
   const listenAt = values.listen === undefined ? undefined : parseListenAddress(values.listen, '--listen');
-  const instance = resolveInstanceName(values.instance, process.env, { hostname: hostname(), pid: process.pid });
+  const instance = resolveInstanceName(values.instance, process.env, {
+    hostname: hostname(),
+    pid: process.pid,
+  });
   let sandbox: SandboxPlatform | undefined;
   let sandboxGithub: SandboxGithub | undefined;
   let demoDirectory: string | undefined;
@@ -140,7 +147,7 @@ async function main(): Promise<number> {
   );
   const planeNames = config.workloadPlanes.map((plane) => plane.name);
   let recoveries = 0;
-  const store = openSqliteStore(config.storage.path, {
+  const storage = await openStorage(config.storage, {
     onRecovered: (event) => {
       recoveries++;
       log.error(
@@ -150,8 +157,16 @@ async function main(): Promise<number> {
     },
     onCheckpointError: (error) =>
       log.error('could not checkpoint the database WAL', { error: error.message }),
+    onBackgroundError: (error) => log.warn('store error in the background', { error: error.message }),
   });
-  openedAtStartup.push(() => store.close());
+  const { store } = storage;
+  openedAtStartup.push(() => storage.close());
+  const storageHealth = new StorageHealth((view) => {
+    if (view.up) log.info('store answering again', { storage: storage.kind });
+    else log.error('store not answering', { storage: storage.kind, error: view.error });
+  });
+  // The live replicas, as the last heartbeat saw them; a daemon on SQLite is a fleet of one.
+  let fleetInstances: readonly string[] = [instance];
   const board = await loadStatusBoard(store, planeNames, config.schedule.cacheTtl);
   const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
   tlsExpiry.start();
@@ -170,12 +185,57 @@ async function main(): Promise<number> {
     },
   });
   for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
+  metrics.watchStore(
+    () => storageHealth.up,
+    () => fleetInstances.length,
+  );
+  const { coordinator, feed } = storage;
+  // A fleet: each interval, this replica checks its share of the planes and what nobody else took.
+  const share =
+    coordinator &&
+    new FleetShareCycle({
+      coordinator,
+      instance,
+      planes: planeNames,
+      intervalMs: config.schedule.interval,
+      // A claim holds for the whole slot: a replica's share is checked over the cycle, not in one plane's
+      // deadline; the planes of a replica that died are checked by another in the next slot at the latest.
+      leaseMs: config.schedule.interval,
+      liveWindowMs: Math.round(config.schedule.interval * 2.5),
+      onStorageError: (error, during) => {
+        metrics.recordStorageError('share');
+        storageHealth.failed(during, error);
+      },
+      onInstances: (instances) => {
+        fleetInstances = instances;
+        storageHealth.succeeded();
+      },
+    });
+  const sharedResults =
+    feed &&
+    new SharedResultsSync({
+      feed,
+      onResults: (results) => {
+        for (const result of results) {
+          const change = board.merge(result);
+          if (change) log.info('status changed', { ...change, checkedBy: result.checkedBy });
+        }
+      },
+      onError: (error, failures) => {
+        metrics.recordStorageError('poll');
+        storageHealth.failed('poll', error);
+        if (failures === 1)
+          log.warn('could not read what other replicas stored', { error: getErrorMessage(error) });
+      },
+      onRecovered: () => storageHealth.succeeded(),
+    });
 
   const checker = createChecker(config);
   openedAtStartup.push(() => checker.close());
   // Fires on SIGTERM/SIGINT before anything else stops: GitHub requests and re-checks end at once.
   const shutdown = new AbortController();
   let selfHeal: SelfHeal | undefined;
+  let flushHealLog: () => Promise<void> | undefined = () => undefined;
   const cycle = new CheckCycle({
     planes: config.workloadPlanes,
     checker,
@@ -185,23 +245,21 @@ async function main(): Promise<number> {
     log,
     historyRetentionMs: config.storage.historyRetention,
     instance,
-    checkpoint: () => store.checkpoint(),
+    share,
+    checkpoint: storage.checkpoint,
+    onStored: () => storageHealth.succeeded(),
     onCycleFinished: (states) => selfHeal?.healer.afterCycle(states),
   });
   if (config.selfHeal?.enabled && config.github) {
-    const [{ createSelfHeal }, { SqliteHealLog }] = await Promise.all([
-      import('./heal/create-self-heal.js'),
-      import('./store/sqlite-heal-log.js'),
-    ]);
-    const healLog = new SqliteHealLog(store.database);
-    // Placeholder until the instance name (--instance, PLANECHECK_INSTANCE) is wired: the lead swaps it.
-    const instance = `${hostname()}:${process.pid}`;
+    const { createSelfHeal } = await import('./heal/create-self-heal.js');
+    const healLog = await storage.openHealLog();
+    flushHealLog = () => healLog.flush?.();
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
     selfHeal = createSelfHeal({
       config,
       healLog,
       instance,
-      history: (plane, limit) => Promise.resolve(store.history(plane, limit)),
+      history: (plane, limit) => store.history(plane, limit),
       recheck: (plane, signal) => cycle.checkNow(plane, signal),
       metrics,
       log,
@@ -239,6 +297,8 @@ async function main(): Promise<number> {
         availability: (plane) => availability.get(plane),
       },
       Date.now(),
+      { kind: storage.kind, ...storageHealth.view },
+      fleetInstances,
     );
   let storeOpen = true;
   const server = createDaemonServer({
@@ -263,13 +323,14 @@ async function main(): Promise<number> {
   });
   openedAtStartup.length = 0; // started: from here on, shutdown closes everything in its own order
   healer?.resume();
+  sharedResults?.start();
   scheduler.start();
   log.info('planecheck started', {
     url,
     instance,
     planes: planeNames.length,
     intervalSeconds: config.schedule.interval / 1000,
-    storage: config.storage.path,
+    storage: storage.where,
     selfHeal: healer ? (config.selfHeal?.dryRun ? 'dry-run' : 'on') : 'off',
   });
   if (sandbox) {
@@ -293,12 +354,19 @@ async function main(): Promise<number> {
     log.error('shutdown took too long; exiting');
     process.exit(1);
   }, 10_000).unref();
-  await Promise.all([scheduler.stop(), selfHeal?.stop()]);
+  await Promise.all([scheduler.stop(), selfHeal?.stop(), sharedResults?.stop()]);
   await closeServer(server);
   await checker.close();
   if (!(await cycle.flush(true))) log.error('some results could not be stored before shutdown');
+  await flushHealLog();
+  // Gives up this replica's claims and leaves the live list, so the others take its share at once.
+  await coordinator?.leave(instance).catch((error: unknown) =>
+    log.warn('could not leave the fleet; the others notice once its heartbeat is old', {
+      error: getErrorMessage(error),
+    }),
+  );
   storeOpen = false;
-  await store.close();
+  await storage.close();
   await sandbox?.close();
   await sandboxGithub?.close();
   if (demoDirectory !== undefined) rmSync(demoDirectory, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { formatDuration, parseDuration } from './duration.js';
 import { intervalToCron } from '../scheduler/interval-to-cron.js';
 import { findPlaceholders } from './template.js';
 import { privateKeyProblem } from './private-key.js';
+import { storageUrlProblem } from './storage-url.js';
 
 /** A duration string (`45s`, `2m`) in YAML, milliseconds once parsed. */
 function duration(min: number, max: number) {
@@ -288,10 +289,35 @@ const Server = z.strictObject({
   auth: ServerAuth.optional(),
 });
 
-const Storage = z.strictObject({
-  path: nonEmpty.default('./planecheck.db'),
-  historyRetention: duration(3_600_000, 366 * 86_400_000).default(7 * 86_400_000),
+/** A `postgres://` URL; its problems are reported without quoting it (it holds a password). */
+const storageUrl = z.string({ error: 'expected a postgres:// URL' }).superRefine((text, ctx) => {
+  const problem = storageUrlProblem(text);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
+
+/** SQLite in a file (the default, `./planecheck.db`), or PostgreSQL for a fleet: exactly one of the two. */
+const Storage = z
+  .strictObject({
+    path: nonEmpty.optional(),
+    url: storageUrl.optional(),
+    historyRetention: duration(3_600_000, 366 * 86_400_000).default(7 * 86_400_000),
+  })
+  .superRefine((storage, ctx) => {
+    if (storage.path !== undefined && storage.url !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: 'give storage.path (SQLite, one daemon) or storage.url (PostgreSQL, a fleet), not both',
+      });
+    }
+  })
+  .transform(({ path, url, historyRetention }): StorageConfig =>
+    url === undefined ? { path: path ?? './planecheck.db', historyRetention } : { url, historyRetention },
+  );
+
+export type StorageConfig =
+  | { path: string; url?: undefined; historyRetention: number }
+  | { url: string; path?: undefined; historyRetention: number };
 
 const Log = z.strictObject({
   level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

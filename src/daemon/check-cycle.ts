@@ -12,6 +12,21 @@ import type { ResultStore } from '../check/result-store.js';
 import { ResultWriter } from '../store/result-writer.js';
 import type { StatusBoard } from '../store/status-board.js';
 
+/**
+ * Which planes this daemon checks in a cycle, batch by batch: every plane in one batch for a daemon on its
+ * own; a fleet replica's share, then what nobody else took (src/fleet/fleet-share-cycle.ts).
+ */
+export interface PlaneShare {
+  batches(): AsyncIterable<readonly string[]>;
+}
+
+const everyPlane = (planes: readonly PlaneRef[]): PlaneShare => ({
+  // eslint-disable-next-line @typescript-eslint/require-await -- an async generator, as the port asks
+  async *batches() {
+    yield planes.map((plane) => plane.name);
+  },
+});
+
 export interface CheckCycleDeps {
   planes: readonly PlaneRef[];
   checker: Checker;
@@ -24,6 +39,10 @@ export interface CheckCycleDeps {
   instance: string;
   /** Store upkeep after every CHECKPOINT_EVERY_CYCLES cycles (SQLite folds its WAL back). */
   checkpoint?: () => void;
+  /** The planes to check each cycle; every plane when not given. */
+  share?: PlaneShare;
+  /** A write went through: the store answers. */
+  onStored?: () => void;
   /** Sees every stored result. */
   onResult?: (result: StoredResult) => void;
   /** Sees every plane's latest state once a cycle has finished (self-heal hooks in here). */
@@ -38,11 +57,15 @@ const CHECKPOINT_EVERY_CYCLES = 10;
 export class CheckCycle {
   readonly #deps: CheckCycleDeps;
   readonly #writer: ResultWriter;
+  readonly #share: PlaneShare;
+  readonly #byName: Map<string, PlaneRef>;
   #cycles = 0;
   #lastFinishedAt: number | null = null;
 
   constructor(deps: CheckCycleDeps) {
     this.#deps = deps;
+    this.#share = deps.share ?? everyPlane(deps.planes);
+    this.#byName = new Map(deps.planes.map((plane) => [plane.name, plane]));
     this.#writer = new ResultWriter({
       store: deps.store,
       onError: (error, pending) => {
@@ -53,6 +76,7 @@ export class CheckCycle {
         });
       },
       onDropped: (count) => deps.log.error('dropped the oldest unstored results', { count }),
+      onStored: deps.onStored,
     });
   }
 
@@ -66,20 +90,26 @@ export class CheckCycle {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const { checker, planes, metrics, log } = this.#deps;
+    const { checker, metrics, log } = this.#deps;
     const started = performance.now();
     const counts: Record<string, number> = {};
-    await checker.check(planes, {
-      signal,
-      onInternalError: this.#reportInternalError,
-      onResult: (result) => {
-        // A check cut short by shutdown says nothing about the plane: keep the last real result.
-        if (signal.aborted) return;
-        const stored = toStoredResult(result, this.#deps.instance);
-        counts[stored.status] = (counts[stored.status] ?? 0) + 1;
-        this.publish(stored);
-      },
-    });
+    let checked = 0;
+    for await (const batch of this.#share.batches()) {
+      if (signal.aborted) break;
+      const planes = batch.flatMap((name) => this.#byName.get(name) ?? []);
+      checked += planes.length;
+      await checker.check(planes, {
+        signal,
+        onInternalError: this.#reportInternalError,
+        onResult: (result) => {
+          // A check cut short by shutdown says nothing about the plane: keep the last real result.
+          if (signal.aborted) return;
+          const stored = toStoredResult(result, this.#deps.instance);
+          counts[stored.status] = (counts[stored.status] ?? 0) + 1;
+          this.publish(stored);
+        },
+      });
+    }
     // Not awaited: a slow store must not hold the cycle; the writer keeps what it has not written.
     void this.#writer.flush();
     if (signal.aborted) return;
@@ -89,7 +119,7 @@ export class CheckCycle {
     metrics.recordCycle(durationMs);
     await metrics.refresh();
     log.info('cycle finished', {
-      planes: planes.length,
+      planes: checked,
       durationMs: Math.round(durationMs),
       statuses: counts,
     });

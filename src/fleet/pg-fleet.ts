@@ -8,23 +8,8 @@ export interface Queryable {
   ): Promise<{ rows: Row[]; rowCount: number | null }>;
 }
 
-/**
- * The fleet's tables (a PostgreSQL schema migration): who is alive, and who checks which plane in which slot.
- * One claim row per plane, overwritten slot after slot, so the table never grows.
- */
-export const FLEET_SCHEMA = `
-  CREATE TABLE fleet_instances (
-    instance TEXT PRIMARY KEY,
-    started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    seen_at TIMESTAMPTZ NOT NULL
-  );
-  CREATE TABLE plane_claims (
-    plane TEXT PRIMARY KEY,
-    slot BIGINT NOT NULL,
-    instance TEXT NOT NULL,
-    lease_until TIMESTAMPTZ NOT NULL,
-    done BOOLEAN NOT NULL DEFAULT false
-  );`;
+// The fleet's tables are a schema migration (src/store/postgres/pg-migrations.ts); re-exported for its tests.
+export { FLEET_SCHEMA } from '../store/postgres/pg-migrations.js';
 
 /**
  * Claims with a lease in PostgreSQL. A replica claims a plane for a slot when nobody holds it for that slot

@@ -58,7 +58,8 @@ export const RUN_CONCLUSIONS = [
   'other',
 ] as const;
 
-export const STORAGE_OPERATIONS = ['write', 'read', 'prune'] as const;
+/** `share`: a fleet's heartbeat and claims; `poll`: reading what other replicas stored. */
+export const STORAGE_OPERATIONS = ['write', 'read', 'prune', 'share', 'poll'] as const;
 export type StorageOperation = (typeof STORAGE_OPERATIONS)[number];
 
 export interface MetricsOptions {

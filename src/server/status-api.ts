@@ -39,6 +39,15 @@ export function healActionView(action: HealAction): HealActionView {
   };
 }
 
+/** Whether the daemon's store answers (`planecheck_storage_up`). */
+export interface StorageInfo {
+  kind: 'sqlite' | 'postgresql';
+  up: boolean;
+  /** Epoch ms of the last change. */
+  since: number;
+  error: string | null;
+}
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** Extras beyond the status: self-heal attempts and hold, the recent strip, availability. */
@@ -60,6 +69,9 @@ export function statusResponse(
   scheduler: SchedulerInfo,
   extras: PlaneExtras,
   now: number,
+  storage?: StorageInfo,
+  /** The live replicas of the fleet (this one alone on SQLite). */
+  fleet: readonly string[] = [instance],
 ) {
   const summary = Object.fromEntries(PLANE_STATUSES.map((status) => [status, 0])) as Record<
     PlaneStatus,
@@ -78,6 +90,12 @@ export function statusResponse(
       cacheTtlSeconds: scheduler.cacheTtlMs / 1000,
       lastCycleFinishedAt: iso(scheduler.lastCycleFinishedAt),
     },
+    /** While the store does not answer, results are held in memory and self-heal makes no dispatch. */
+    storage:
+      storage === undefined
+        ? null
+        : { kind: storage.kind, up: storage.up, since: iso(storage.since), error: storage.error },
+    fleet: { instances: [...fleet] },
     selfHeal: {
       enabled: hold !== undefined,
       /** More than `maxPlanesAtOnce` planes need repair at once: nothing is dispatched until fewer do. */

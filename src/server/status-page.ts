@@ -50,6 +50,7 @@ export function renderStatusPage(status: StatusResponse, nonce: string): string 
   <h1>planecheck</h1>
   <p id="banner" class="banner" role="status" aria-live="polite"></p>
   <p id="heal-hold" class="banner bad" role="alert" hidden></p>
+  <p id="storage-down" class="banner bad" role="alert" hidden></p>
   <p class="meta" id="meta"></p>
 </header>
 <main>
@@ -188,11 +189,17 @@ const SCRIPT = String.raw`
     holdNode.textContent = hold ? 'Self-heal is holding back: ' + hold.planes.length +
       ' planes need repair at once (more than ' + hold.maxPlanesAtOnce + '), so no workflow is dispatched for any ' +
       'of them until a person looks (since ' + ago(hold.heldSince) + '): ' + hold.planes.join(', ') : '';
+    var storage = data.storage && !data.storage.up ? data.storage : null;
+    var storageNode = document.getElementById('storage-down');
+    storageNode.hidden = !storage;
+    storageNode.textContent = storage ? 'The store (' + storage.kind + ') has not answered since ' + ago(storage.since) +
+      ': results are kept in memory and written once it is back; self-heal dispatches nothing meanwhile' +
+      (storage.error ? ' (' + storage.error + ')' : '') : '';
     var counts = Object.keys(data.summary).filter(function (k) { return data.summary[k] > 0; })
       .map(function (k) { return data.summary[k] + ' ' + k; }).join(', ');
     document.getElementById('meta').textContent = counts + ' · checked every ' + data.scheduler.intervalSeconds +
       ' s, results valid ' + data.scheduler.cacheTtlSeconds + ' s · updated ' + ago(new Date(fetchedAt).toISOString()) +
-      ' by ' + data.instance;
+      ' by ' + data.instance + (data.fleet && data.fleet.instances.length > 1 ? ', one of ' + data.fleet.instances.length + ' replicas' : '');
   }
 
   function row(plane) {

@@ -15,6 +15,7 @@ export class ResultWriter {
   readonly #store: Pick<ResultStore, 'saveResults'>;
   readonly #onError: (error: unknown, pending: number) => void;
   readonly #onDropped: (count: number) => void;
+  readonly #onStored: () => void;
   readonly #maxPending: number;
   readonly #backoffMs: number;
   readonly #clock: Clock;
@@ -29,6 +30,8 @@ export class ResultWriter {
     store: Pick<ResultStore, 'saveResults'>;
     onError: (error: unknown, pending: number) => void;
     onDropped?: (count: number) => void;
+    /** A write went through (the store answers again, if it did not before). */
+    onStored?: () => void;
     maxPending?: number;
     backoffMs?: number;
     clock?: Clock;
@@ -36,6 +39,7 @@ export class ResultWriter {
     this.#store = options.store;
     this.#onError = options.onError;
     this.#onDropped = options.onDropped ?? (() => undefined);
+    this.#onStored = options.onStored ?? (() => undefined);
     this.#maxPending = options.maxPending ?? 50_000;
     this.#backoffMs = options.backoffMs ?? 1_000;
     this.#clock = options.clock ?? systemClock;
@@ -87,6 +91,7 @@ export class ResultWriter {
           return false;
         }
         this.#writing = [];
+        this.#onStored();
       } while (this.#queued.length > 0);
       return true;
     } finally {

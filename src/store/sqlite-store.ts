@@ -97,9 +97,9 @@ function compactHistory(db: Db): void {
   db.exec('DROP TABLE check_history_v2');
 }
 
-export class StoreError extends Error {
-  override name = 'StoreError';
-}
+// Moved to store-error.ts (shared with the PostgreSQL adapter); re-exported for existing importers.
+import { StoreError } from './store-error.js';
+export { StoreError };
 
 export interface OpenStoreOptions {
   /** Called when the file was not a usable database and has been moved aside to `movedTo`. */

@@ -106,8 +106,24 @@ export class StatusBoard {
 
   /** Records a new result and says whether the plane's visible status changed. */
   update(result: StoredResult): StatusChange | undefined {
+    return this.#record(result, this.#clock.monoNow());
+  }
+
+  /**
+   * Records a result read from a store other replicas write too, unless the plane already holds one as
+   * new: aged by its wall-clock stamp, like results read at start-up (a fleet's replicas share NTP time).
+   */
+  merge(result: StoredResult): StatusChange | undefined {
+    if (!this.#recent.has(result.plane)) return undefined;
+    const held = this.#latest.get(result.plane);
+    if (held !== undefined && held.result.checkedAt >= result.checkedAt) return undefined;
+    const receivedAt = this.#clock.monoNow() - storedResultAge(result.checkedAt, this.#clock.wallNow());
+    return this.#record(result, receivedAt);
+  }
+
+  #record(result: StoredResult, receivedAt: number): StatusChange | undefined {
     const before = this.state(result.plane).status;
-    this.#latest.set(result.plane, { result, receivedAt: this.#clock.monoNow() });
+    this.#latest.set(result.plane, { result, receivedAt });
     this.#version++;
     const strip = this.#recent.get(result.plane);
     if (strip) {
