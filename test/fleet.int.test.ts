@@ -392,7 +392,15 @@ describe('a fleet of daemons on one PostgreSQL', () => {
           assertInstances(status, survivors),
         );
         const problems = await watch.stop();
-        assert.deepEqual(problems, [], `no plane NO_VALUE on a survivor (cache TTL ${CACHE_TTL_MS} ms)`);
+        const timeline = fleet.checks
+          .filter((check) => check.plane === target && Math.abs(check.at - killedAt) < 3 * CACHE_TTL_MS)
+          .map((check) => `${check.at - killedAt} ms by ${check.replica}`);
+        assert.deepEqual(
+          problems,
+          [],
+          `no plane NO_VALUE on a survivor (cache TTL ${CACHE_TTL_MS} ms); ${victim} killed at ` +
+            `${new Date(killedAt).toISOString()}; checks of ${target} relative to the kill: ${timeline.join(', ')}`,
+        );
         assert.deepEqual(fleet.exited(), []);
       } finally {
         release();
