@@ -415,12 +415,7 @@ describe('a fleet of daemons on one PostgreSQL', () => {
       const plane = 'heal-once';
       const planes = { [plane]: 'healthy', 'calm-0': 'healthy', 'calm-1': 'healthy' } as const;
       const names = Array.from({ length: 10 }, (_, i) => `r${String(i + 1).padStart(2, '0')}`);
-      // The run takes 8 s, so that every replica sees the plane NO_USER and decides before it is repaired.
-      const { fleet } = await startFleet('fleet_dispatch', {
-        planes,
-        selfHeal: {},
-        github: { queuedMs: 6_000, runMs: 2_000 },
-      });
+      const { fleet } = await startFleet('fleet_dispatch', { planes, selfHeal: {} });
       await fleet.startReplicas(names, 120_000);
       await fleet.everyReplica(
         'every plane fresh and ten replicas live, on every replica',
@@ -431,7 +426,33 @@ describe('a fleet of daemons on one PostgreSQL', () => {
         120_000,
       );
 
+      // Each replica that decides to repair first asks GitHub for runs already going. Those requests are held
+      // until all ten replicas have asked, then let go together: ten decisions to dispatch, made at the same
+      // moment, and only the fleet-wide record (the heal log's lock) between them and ten dispatches.
+      const asked = new Set<string>();
+      let letGo = () => {};
+      const gate = new Promise<void>((resolve) => (letGo = resolve));
+      let everyoneAsked = () => {};
+      const allAsked = new Promise<void>((resolve) => (everyoneAsked = resolve));
+      fleet.githubTap = (request, replica) => {
+        if (request.method !== 'GET' || !/\/actions\/workflows\/[^/]+\/runs/.test(request.path)) return;
+        if (replica === undefined) return;
+        asked.add(replica);
+        if (asked.size === names.length) everyoneAsked();
+        return gate;
+      };
       fleet.platform.setScenario(plane, 'no_user');
+      try {
+        // Below GitHub's request timeout (30 s), so the first ones to ask are still waiting.
+        await withTimeout(allAsked, 25_000, 'every replica to look for a running repair').catch(
+          (error: Error) => {
+            throw new Error(`${error.message}; asked: ${[...asked].sort().join(', ')}`);
+          },
+        );
+      } finally {
+        fleet.githubTap = undefined;
+        letGo();
+      }
       await fleet.everyScrape(
         `a self-heal decision for ${plane} on every replica`,
         (text, name) =>
@@ -512,10 +533,16 @@ describe('a fleet of daemons on one PostgreSQL', () => {
         120_000,
       );
       assert.equal(statuses.size, 2);
-      const polledAfter = fleet.github?.requests.filter(
+      const polledAfter = fleet.githubRequests.filter(
         (r) => r.method === 'GET' && r.path.endsWith(`/actions/runs/${run.id}`) && r.at > goneAt,
       );
-      assert.ok((polledAfter?.length ?? 0) > 0, 'a survivor polled the run after the dispatcher was gone');
+      assert.ok(polledAfter.length > 0, 'the run was polled after the dispatcher was gone');
+      const survivors = names.filter((name) => name !== dispatcher);
+      assert.deepEqual(
+        polledAfter.filter((r) => !survivors.includes(r.replica ?? '')),
+        [],
+        'by survivors',
+      );
       assert.equal(fleet.dispatches().length, 1, 'and did not dispatch again');
       assert.deepEqual(fleet.exited(), []);
     },

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   SandboxGithub,
+  type GithubRequest,
   type RecordedRequest,
   type SandboxGithubOptions,
 } from '../../src/sandbox/sandbox-github.js';
@@ -70,6 +71,10 @@ export class FleetRig {
   readonly checks: CheckSeen[] = [];
   /** Sees every plane request after it is recorded, with the replica that sent it; may hold it. */
   tap: ((request: PlaneRequest, replica: string | undefined) => void | Promise<void>) | undefined;
+  /** Every GitHub API request, with the replica that sent it. */
+  readonly githubRequests: (GithubRequest & { at: number; replica: string | undefined })[] = [];
+  /** The same as `tap`, for GitHub API requests. */
+  githubTap: ((request: GithubRequest, replica: string | undefined) => void | Promise<void>) | undefined;
   readonly #replicas = new Map<string, DaemonProcess>();
   readonly #env: NodeJS.ProcessEnv;
   readonly #platformPort: number;
@@ -86,10 +91,18 @@ export class FleetRig {
     this.#env = env;
     this.#platformPort = Number(new URL(platform.url).port);
     platform.onRequest = (request) => {
-      const replica = this.#replicaOfPort(request.remotePort);
+      const replica = this.#replicaOfPort(request.remotePort, this.#platformPort);
       if (request.step === 'user_lookup') this.checks.push({ plane: request.plane, at: Date.now(), replica });
       return this.tap?.(request, replica);
     };
+    if (github) {
+      const githubPort = Number(new URL(github.url).port);
+      github.onRequest = (request) => {
+        const replica = this.#replicaOfPort(request.remotePort, githubPort);
+        this.githubRequests.push({ ...request, at: Date.now(), replica });
+        return this.githubTap?.(request, replica);
+      };
+    }
   }
 
   static async start(options: FleetRigOptions): Promise<FleetRig> {
@@ -281,15 +294,16 @@ github: { apiUrl: "${github.url}", token: "\${GITHUB_TOKEN}" }`
   /** Stops every replica (SIGKILL: cleanup must not wait on a stuck one) and the sandboxes. */
   async close(): Promise<void> {
     this.tap = undefined;
+    this.githubTap = undefined;
     await Promise.all([...this.#replicas.values()].map((daemon) => daemon.stop('SIGKILL')));
     this.#replicas.clear();
     await Promise.allSettled([this.platform.close(), this.github?.close()]);
   }
 
-  #replicaOfPort(port: number | undefined): string | undefined {
+  #replicaOfPort(port: number | undefined, serverPort: number): string | undefined {
     if (port === undefined) return undefined;
     const byPid = new Map([...this.#replicas].map(([name, daemon]) => [daemon.child.pid ?? -1, name]));
-    const pid = clientProcess(port, this.#platformPort, [...byPid.keys()]);
+    const pid = clientProcess(port, serverPort, [...byPid.keys()]);
     return pid === undefined ? undefined : byPid.get(pid);
   }
 }
