@@ -2248,7 +2248,7 @@ async function main() {
   if (values.demo) {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
       import("./chunks/sandbox-platform-MDD36HJV.js"),
-      import("./chunks/sandbox-github-J73ELDLL.js"),
+      import("./chunks/sandbox-github-S6N6CMKF.js"),
       import("./chunks/demo-2M4VIIVX.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;

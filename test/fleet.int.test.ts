@@ -672,7 +672,19 @@ describe('a fleet of daemons on one PostgreSQL', () => {
           },
           60_000,
         );
-        await moreCycles(fleet, names, 2); // time to decide about the NO_USER plane
+        // Every replica considered the broken plane, and held back.
+        await fleet.everyScrape(
+          `a self-heal decision for ${healPlane} on every replica, during the outage`,
+          (text, name) => {
+            const decided = metricValue(text, 'planecheck_self_heal_dispatches_total', {
+              workload_plane: healPlane,
+            });
+            assert.ok((decided ?? 0) >= 1, `${name} decided`);
+            const sent = { workload_plane: healPlane, outcome: 'dispatched' };
+            assert.equal(metricValue(text, 'planecheck_self_heal_dispatches_total', sent) ?? 0, 0, name);
+          },
+          30_000,
+        );
         assert.deepEqual(fleet.exited(), [], 'no replica died');
         assert.equal(fleet.dispatches().length, 0, 'no dispatch while PostgreSQL is down');
         assert.ok(downAt < confirmedDownAt);
@@ -713,11 +725,15 @@ describe('a fleet of daemons on one PostgreSQL', () => {
              WHERE checked_at > $1 AND checked_at < $2 GROUP BY checked_by, plane`,
               [confirmedDownAt, upAt],
             );
-            const seen = new Set(rows.map((row) => `${row.checked_by}/${row.plane}`));
+            // Each replica ran at least five cycles in the window, checking every plane in each.
+            const stored = new Map(rows.map((row) => [`${row.checked_by}/${row.plane}`, Number(row.n)]));
             const missing = names.flatMap((name) =>
-              planes.filter((plane) => !seen.has(`${name}/${plane}`)).map((plane) => `${name}/${plane}`),
+              planes
+                .map((plane) => `${name}/${plane}`)
+                .filter((key) => (stored.get(key) ?? 0) < 3)
+                .map((key) => `${key} (${stored.get(key) ?? 0})`),
             );
-            if (missing.length > 0) throw new Error(`not in check_history: ${missing.join(', ')}`);
+            if (missing.length > 0) throw new Error(`fewer than 3 in check_history: ${missing.join(', ')}`);
             return rows;
           },
           60_000,
