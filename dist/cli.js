@@ -1,32 +1,29 @@
 #!/usr/bin/env node
 import {
+  PLANE_STATUSES,
   STATUS_GUIDE,
   createChecker,
   loadConfigFile,
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-EKOTSX2S.js";
-import "./chunks/chunk-METLG7FZ.js";
+} from "./chunks/chunk-66MXJDXX.js";
 import {
   DEMO_API_KEY,
   DEMO_PLANES,
   demoConfig
-} from "./chunks/chunk-ZJCLLXT7.js";
+} from "./chunks/chunk-UP2NKFOV.js";
 import {
   ConfigError
-} from "./chunks/chunk-JRJRLKBM.js";
-import "./chunks/chunk-YVK2JUK6.js";
+} from "./chunks/chunk-L675MLCF.js";
 import {
   SCENARIOS,
   SandboxPlatform
-} from "./chunks/chunk-QYJTINYR.js";
+} from "./chunks/chunk-VXYZNXXF.js";
 import "./chunks/chunk-3XGJQAAQ.js";
+import "./chunks/chunk-METLG7FZ.js";
+import "./chunks/chunk-YVK2JUK6.js";
 import "./chunks/chunk-KNTKHN2X.js";
-import "./chunks/chunk-RPOGCCUT.js";
-import {
-  PLANE_STATUSES
-} from "./chunks/chunk-NF23GUGB.js";
 
 // src/cli/run-cli.ts
 import { parseArgs } from "node:util";
