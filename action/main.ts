@@ -76,8 +76,7 @@ async function checkAndHeal(
   deadline: AbortSignal,
 ): Promise<PlaneOutcome[]> {
   const checker = createChecker(config);
-  // Who checked, as a daemon's instance name would say it: this workflow run.
-  const checkedBy = `action:${process.env.GITHUB_RUN_ID || 'local'}`;
+  const checkedBy = actionInstance();
   const latest = new Map<string, StoredResult>();
   const history = new Map<string, StoredResult[]>();
   const keep = (result: PlaneCheckResult): StoredResult => {
@@ -118,6 +117,11 @@ async function checkAndHeal(
   }
 }
 
+/** Who checked, as a daemon's instance name would say it: this workflow run. */
+function actionInstance(): string {
+  return `action:${process.env.GITHUB_RUN_ID || 'local'}`;
+}
+
 function startSelfHeal(
   config: Config,
   checker: ReturnType<typeof createChecker>,
@@ -131,8 +135,8 @@ function startSelfHeal(
     // One run sees one result per plane: act on the first.
     policy: { failureThreshold: 1 },
     healLog: new MemoryHealLog(),
-    // The follower of its own runs; one process, so any name does. Same form as a result's checkedBy.
-    instance: `action:${process.env.GITHUB_RUN_ID ?? 'local'}`,
+    // The follower of its own runs: the same name its results carry.
+    instance: actionInstance(),
     history: (plane, limit) => Promise.resolve((history.get(plane) ?? []).slice(0, limit)),
     recheck: async (plane, signal) => {
       const ref = config.workloadPlanes.find((candidate) => candidate.name === plane);

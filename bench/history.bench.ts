@@ -132,7 +132,7 @@ for (let hour = first; hour < now; hour += HOUR) {
 }
 process.stderr.write('\n');
 const seedSeconds = (performance.now() - seedStarted) / 1000;
-await await store.close();
+await store.close();
 
 // Measure on a freshly opened store, as after a restart: nothing of it in SQLite's page cache.
 store = openSqliteStore(path);

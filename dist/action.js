@@ -62051,7 +62051,7 @@ function toPlaneReport(result) {
 }
 
 // src/check/stored-result.ts
-function toStoredResult(result) {
+function toStoredResult(result, checkedBy) {
   const report = toPlaneReport(result);
   if (report.status === "NO_VALUE") throw new Error("a check result is never NO_VALUE");
   return {
@@ -62060,7 +62060,8 @@ function toStoredResult(result) {
     reason: report.reason,
     checkedAt: result.checkedAt,
     durationMs: result.durationMs,
-    steps: report.steps
+    steps: report.steps,
+    checkedBy
   };
 }
 function storedToReport(result) {
@@ -65510,8 +65511,8 @@ function capRateLimitStop(until, now) {
   return Math.min(until, now + MAX_RATE_LIMIT_STOP_MS);
 }
 var SECONDARY_FALLBACK_MS = 6e4;
-function rateLimitStopUntil(answer, now) {
-  const { status, headers } = answer;
+function rateLimitStopUntil(answer2, now) {
+  const { status, headers } = answer2;
   const limitStatus = status === 403 || status === 429;
   const retryAfter = Number(headers["retry-after"]);
   if (limitStatus && headers["retry-after"] !== void 0 && Number.isFinite(retryAfter)) {
@@ -65521,7 +65522,7 @@ function rateLimitStopUntil(answer, now) {
   if (String(headers["x-ratelimit-remaining"]) === "0" && Number.isFinite(reset) && reset > 0) {
     return Math.max(reset * 1e3, now + 1e3);
   }
-  if (status === 429 || status === 403 && /secondary rate limit/i.test(answer.message)) {
+  if (status === 429 || status === 403 && /secondary rate limit/i.test(answer2.message)) {
     return now + SECONDARY_FALLBACK_MS;
   }
   return void 0;
@@ -65572,16 +65573,16 @@ function buildClient(config2, common, options) {
 function gateOnRateLimits(octokit, options) {
   const { backoff, log } = options;
   const now = options.now ?? Date.now;
-  const observe = (answer, request2) => {
+  const observe = (answer2, request2) => {
     const at = now();
-    const asked = rateLimitStopUntil(answer, at);
+    const asked = rateLimitStopUntil(answer2, at);
     if (asked === void 0) return;
     const until = capRateLimitStop(asked, at);
     if (until < asked) {
       log.warn("GitHub rate limit asks for a longer stop than planecheck honours; stopping for at most 1 h", {
         asked: Number.isFinite(asked) ? new Date(asked).toISOString() : String(asked),
         until: new Date(until).toISOString(),
-        status: answer.status,
+        status: answer2.status,
         request: request2
       });
     }
@@ -65593,7 +65594,7 @@ function gateOnRateLimits(octokit, options) {
     }
     log.warn("GitHub rate limit: no GitHub requests until then", {
       until: new Date(until).toISOString(),
-      status: answer.status,
+      status: answer2.status,
       request: request2
     });
   };
@@ -65841,6 +65842,55 @@ function findMassIncident(latest, maxPlanesAtOnce, incident = []) {
   return { held, planes, incident: next };
 }
 
+// src/heal/recent-heal-actions.ts
+var RecentHealActions = class {
+  #perPlane;
+  /** Newest first within a plane. */
+  #byPlane = /* @__PURE__ */ new Map();
+  /** Own writes since the refresh on its way began; undefined when none is. */
+  #sinceRefresh;
+  constructor(perPlane) {
+    this.#perPlane = perPlane;
+  }
+  /** An action as this replica just stored it (new, or patched). */
+  put(action) {
+    this.#sinceRefresh?.set(action.id, { ...action });
+    this.#place(action);
+  }
+  /** Starts a refresh: returns the function that installs what the heal log answered. */
+  beginRefresh() {
+    const sinceRefresh = /* @__PURE__ */ new Map();
+    this.#sinceRefresh = sinceRefresh;
+    return (stored) => {
+      if (this.#sinceRefresh !== sinceRefresh) return;
+      this.#sinceRefresh = void 0;
+      this.#byPlane = /* @__PURE__ */ new Map();
+      for (const action of stored) this.#place(action);
+      for (const action of sinceRefresh.values()) this.#place(action);
+    };
+  }
+  /** A refresh that failed: own writes keep showing, the rest stays as it was. */
+  abandonRefresh() {
+    this.#sinceRefresh = void 0;
+  }
+  forPlane(plane, limit) {
+    return (this.#byPlane.get(plane) ?? []).slice(0, limit).map((action) => ({ ...action }));
+  }
+  /** Actions of every plane dispatched at or after `since`, as far as this view holds them (it may hold fewer). */
+  countSince(since) {
+    let count = 0;
+    for (const actions of this.#byPlane.values()) {
+      count += actions.filter((action) => action.dispatchedAt >= since).length;
+    }
+    return count;
+  }
+  #place(action) {
+    const others = (this.#byPlane.get(action.plane) ?? []).filter((held) => held.id !== action.id);
+    const actions = [...others, { ...action }].sort((a, b) => b.dispatchedAt - a.dispatchedAt || b.id - a.id).slice(0, this.#perPlane);
+    this.#byPlane.set(action.plane, actions);
+  }
+};
+
 // src/heal/self-healer.ts
 function shutdownReason() {
   return new DOMException("planecheck is shutting down", "AbortError");
@@ -65856,20 +65906,37 @@ var CONCLUSIONS = /* @__PURE__ */ new Set([
   "stale",
   "startup_failure"
 ]);
+var HOUR_MS = 36e5;
+var RECENT_PER_PLANE = 5;
+function followLeaseMs(runPollIntervalMs) {
+  return Math.max(3 * runPollIntervalMs, 3e4);
+}
 var SelfHealer = class {
   #deps;
-  #busy = /* @__PURE__ */ new Set();
+  #leaseMs;
+  /** The task of each plane being handled; one at a time per plane. */
+  #busy = /* @__PURE__ */ new Map();
   #tasks = /* @__PURE__ */ new Set();
   #stop = new AbortController();
   #stopDeadline;
-  /** Attempts decided but not yet in the heal log: counted against the hourly cap meanwhile. */
+  /** Attempts decided but not yet in the heal log: counted against the hourly cap meanwhile (pre-check only). */
   #reserved = 0;
   #refreshing = Promise.resolve();
   #hold;
   /** The planes of the mass incident under way (see `findMassIncident`); empty when none. */
   #incident = [];
+  /** Every replica's newest actions, for the status API and the pre-check of the hourly cap. */
+  #view = new RecentHealActions(RECENT_PER_PLANE);
+  /** Ids of the actions this replica is following right now. */
+  #following = /* @__PURE__ */ new Set();
+  /** Actions whose following shutdown interrupted: their leases are handed back once the tasks are done. */
+  #handBack = /* @__PURE__ */ new Set();
+  #syncing = false;
+  /** The heal log failed to answer and has not answered since: logged once, not per plane per cycle. */
+  #storeFailing = false;
   constructor(deps) {
     this.#deps = deps;
+    this.#leaseMs = followLeaseMs(deps.settings.runPollIntervalMs);
     this.#stopDeadline = new Deadline(void 0, "self-heal", this.#stop.signal);
     this.#hold = {
       held: false,
@@ -65887,6 +65954,7 @@ var SelfHealer = class {
   /**
    * Sees the latest fresh status of every plane once a cycle has finished. Returns at once; any work
    * happens in the background. More than `maxPlanesAtOnce` planes needing repair hold every dispatch.
+   * Then `resume`: re-reads what other replicas recorded and takes over the runs whose follower is gone.
    */
   afterCycle(latest) {
     if (this.#stop.signal.aborted) return;
@@ -65896,6 +65964,7 @@ var SelfHealer = class {
       const status = entry.status;
       this.#run(entry.plane, () => this.#evaluate(entry.plane, status, held));
     }
+    this.resume();
   }
   /** Whether a mass incident holds self-heal back, and which planes need repair. */
   hold() {
@@ -65931,34 +66000,111 @@ var SelfHealer = class {
     }
     return incident.held;
   }
-  /** After a restart: follows every attempt that had not finished. */
-  resume() {
-    for (const action of this.#deps.healLog.unfinished()) {
-      if (this.#busy.has(action.plane)) continue;
-      this.#run(action.plane, () => this.#follow(action));
+  async #resumeUnfinished() {
+    const unfinished = await this.#deps.healLog.unfinished();
+    for (const action of unfinished) {
+      if (this.#stopping) return;
+      const elsewhere = action.follower !== null && action.follower !== this.#deps.instance;
+      if (this.#following.has(action.id) || elsewhere && (action.followUntil ?? 0) >= this.#now()) continue;
+      const busy = this.#busy.get(action.plane);
+      if (busy) this.#track(busy.then(() => this.#takeOver(action)));
+      else this.#takeOver(action);
     }
   }
-  /** Stops polling and waits for the tasks to wind down; unfinished attempts resume on the next start. */
+  /** Takes over an unfinished attempt nobody follows, and follows it; nothing when another replica won it. */
+  #takeOver(action) {
+    if (this.#stopping || this.#following.has(action.id) || this.#busy.has(action.plane)) return;
+    const { healLog, instance, log } = this.#deps;
+    this.#run(action.plane, async () => {
+      const at = this.#now();
+      const until = at + this.#leaseMs;
+      let taken;
+      try {
+        taken = await healLog.takeOver(action.id, instance, at, until);
+      } catch (error63) {
+        if (!this.#stopping) this.#storeFailed(error63, action.plane);
+        return;
+      }
+      if (!taken) return;
+      const mine = { ...action, follower: instance, followUntil: until };
+      this.#view.put(mine);
+      log.info("self-heal follows an unfinished attempt", {
+        plane: action.plane,
+        correlationId: action.correlationId,
+        status: action.status,
+        previousFollower: action.follower
+      });
+      await this.#followLeased(mine);
+    });
+  }
+  /**
+   * Stops polling, waits for the tasks to wind down, and hands back the leases of the runs it was
+   * following, so another replica (or the next start) takes them over at once.
+   */
   async stop() {
     this.#stop.abort(shutdownReason());
-    await Promise.allSettled([...this.#tasks]);
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
     this.#stopDeadline.dispose();
+    const { healLog, instance, log } = this.#deps;
+    for (const id of this.#handBack) {
+      try {
+        await healLog.takeOver(id, instance, this.#now(), 0);
+      } catch (error63) {
+        log.warn(
+          "self-heal could not hand back a run it was following; it is taken over once the lease ends",
+          {
+            actionId: id,
+            error: errorText(error63)
+          }
+        );
+      }
+    }
+    this.#handBack.clear();
   }
   /** Waits until no task is running and the metrics show what they did (tests and the one-shot Action). */
   async idle() {
     while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
     await this.#refreshing;
   }
-  recentActions(plane, limit = 5) {
-    return this.#deps.healLog.forPlane(plane, limit);
+  /** A plane's newest actions, by any replica, from memory: the status API never waits on the store. */
+  recentActions(plane, limit = RECENT_PER_PLANE) {
+    return this.#view.forPlane(plane, limit);
+  }
+  /**
+   * Re-reads what every replica recorded (recent actions for the status API, the GitHub stop), then follows
+   * each unfinished attempt that nobody follows: after a restart, and after each cycle for the runs of
+   * replicas that stopped or died. Returns at once. The heal log's `takeOver` makes sure one replica wins.
+   */
+  resume() {
+    if (this.#stopping || this.#syncing) return;
+    this.#syncing = true;
+    const { healLog } = this.#deps;
+    const install = this.#view.beginRefresh();
+    this.#track(
+      (async () => {
+        try {
+          install(await healLog.recent(RECENT_PER_PLANE));
+          await healLog.refreshGithubBackoff();
+          await this.#resumeUnfinished();
+        } catch (error63) {
+          this.#view.abandonRefresh();
+          if (!this.#stopping) this.#storeFailed(error63);
+        } finally {
+          this.#syncing = false;
+        }
+      })()
+    );
   }
   #run(plane, work) {
-    this.#busy.add(plane);
     const task = work().catch((error63) => {
       if (this.#stopping) return;
       this.#deps.log.error("self-heal task failed", { plane, error: toGithubError(error63).summary });
-    }).finally(() => {
-      this.#busy.delete(plane);
+    }).finally(() => this.#busy.delete(plane));
+    this.#busy.set(plane, task);
+    this.#track(task);
+  }
+  #track(work) {
+    const task = work.finally(() => {
       this.#tasks.delete(task);
       if (this.#tasks.size === 0) this.#refreshing = this.#deps.metrics.refresh().catch(() => void 0);
     });
@@ -65966,6 +66112,20 @@ var SelfHealer = class {
   }
   get #stopping() {
     return this.#stop.signal.aborted;
+  }
+  /** The heal log did not answer: nothing can be recorded, so nothing is dispatched. Logged once per outage. */
+  #storeFailed(error63, plane) {
+    if (this.#storeFailing) return;
+    this.#storeFailing = true;
+    this.#deps.log.error("self-heal cannot use the heal log: no dispatch until it answers again", {
+      plane: plane ?? null,
+      error: errorText(error63)
+    });
+  }
+  #storeAnswered() {
+    if (!this.#storeFailing) return;
+    this.#storeFailing = false;
+    this.#deps.log.info("self-heal: the heal log answers again");
   }
   /** Waits for `work`, or rejects with the shutdown reason as soon as shutdown begins. */
   #unlessStopping(work) {
@@ -65985,14 +66145,27 @@ var SelfHealer = class {
     const { settings, healLog, metrics, log, github } = this.#deps;
     const { policy, target } = settings;
     const now = this.#now();
-    const consecutive = countConsecutiveHealable(
-      this.#deps.history(plane, policy.failureThreshold).map((stored) => stored.status)
-    );
+    let consecutive;
+    let actions;
+    try {
+      const [history, planeActions] = await Promise.all([
+        this.#deps.history(plane, policy.failureThreshold),
+        healLog.forPlane(plane, 20)
+      ]);
+      consecutive = countConsecutiveHealable(history.map((stored) => stored.status));
+      actions = planeActions;
+    } catch (error63) {
+      if (this.#stopping) return;
+      metrics.recordDispatch(plane, status, "error");
+      this.#storeFailed(error63, plane);
+      return;
+    }
     const decision = decideHeal({
       status,
       consecutive,
-      actions: healLog.forPlane(plane, 20),
-      attemptsLastHour: healLog.attemptsSince(now - 36e5) + this.#reserved,
+      actions,
+      // The view may hold fewer than the store: only the locked decision is exact.
+      attemptsLastHour: this.#view.countSince(now - HOUR_MS) + this.#reserved,
       held,
       now,
       policy
@@ -66000,21 +66173,14 @@ var SelfHealer = class {
     if (decision.kind === "ignore") return;
     const { reason } = decision;
     if (decision.kind === "skip") {
-      metrics.recordDispatch(plane, reason, decision.outcome);
-      if (decision.outcome !== "held") {
-        log.info("self-heal held back", {
-          plane,
-          reason,
-          outcome: decision.outcome,
-          detail: decision.detail
-        });
-      }
+      this.#skipped(plane, decision);
       return;
     }
     const correlationId = newCorrelationId(now);
     const inputs = this.#inputs(plane, reason, correlationId);
     if (decision.dryRun) {
-      healLog.insert(newAction(plane, reason, correlationId, now, "dry_run"));
+      const recorded = await this.#record(plane, reason, consecutive, correlationId, "dry_run");
+      if (!recorded) return;
       metrics.recordDispatch(plane, reason, "dry_run");
       log.info("self-heal dry run: would dispatch the smoke-test workflow", {
         plane,
@@ -66062,10 +66228,11 @@ var SelfHealer = class {
     }
     let action;
     try {
-      action = healLog.insert(newAction(plane, reason, correlationId, this.#now(), "dispatching"));
+      action = await this.#record(plane, reason, consecutive, correlationId, "dispatching");
     } finally {
       this.#reserved--;
     }
+    if (!action) return;
     let dispatched;
     let sent = false;
     const dispatching = dispatchWorkflow(github, target, inputs, () => sent = true);
@@ -66075,7 +66242,7 @@ var SelfHealer = class {
       if (this.#stopping) {
         await dispatching.catch(() => void 0);
         if (!sent) {
-          healLog.update(action.id, {
+          await this.#write(action, {
             status: "dispatch_failed",
             error: "not sent: shutdown",
             updatedAt: this.#now()
@@ -66083,7 +66250,8 @@ var SelfHealer = class {
           log.info("self-heal dispatch not sent: shutdown", { plane, correlationId });
           return;
         }
-        log.info("self-heal dispatch interrupted by shutdown; its run is looked for on the next start", {
+        this.#handBack.add(action.id);
+        log.info("self-heal dispatch interrupted by shutdown; its run is looked for by correlation id", {
           plane,
           correlationId
         });
@@ -66091,17 +66259,17 @@ var SelfHealer = class {
       }
       const failure2 = toGithubError(error63);
       if (failure2.outcomeUnknown) {
-        healLog.update(action.id, { error: failure2.summary, updatedAt: this.#now() });
+        action = await this.#write(action, { error: failure2.summary, updatedAt: this.#now() });
         log.warn("self-heal dispatch got no clear answer; looking for its run before any new dispatch", {
           plane,
           reason,
           correlationId,
           error: failure2.summary
         });
-        await this.#follow({ ...action, error: failure2.summary }, reason);
+        await this.#followLeased(action, reason);
         return;
       }
-      healLog.update(action.id, {
+      await this.#write(action, {
         status: "dispatch_failed",
         error: failure2.summary,
         updatedAt: this.#now()
@@ -66111,13 +66279,10 @@ var SelfHealer = class {
       log.error("self-heal dispatch failed", { plane, reason, correlationId, error: failure2.summary });
       return;
     }
-    const patch = {
+    action = await this.#write(action, {
       runId: dispatched.runId ?? null,
       runUrl: dispatched.runUrl ?? null,
-      updatedAt: this.#now()
-    };
-    healLog.update(action.id, {
-      ...patch,
+      updatedAt: this.#now(),
       status: dispatched.runId === void 0 ? "dispatching" : "queued"
     });
     metrics.recordDispatch(plane, reason, "dispatched");
@@ -66129,53 +66294,137 @@ var SelfHealer = class {
       runId: dispatched.runId ?? null,
       runUrl: dispatched.runUrl ?? null
     });
-    await this.#follow({ ...action, ...patch });
+    await this.#followLeased(action);
+  }
+  #skipped(plane, decision) {
+    this.#deps.metrics.recordDispatch(plane, decision.reason, decision.outcome);
+    if (decision.outcome !== "held") {
+      this.#deps.log.info("self-heal held back", {
+        plane,
+        reason: decision.reason,
+        outcome: decision.outcome,
+        detail: decision.detail
+      });
+    }
   }
   /**
-   * Polls the run (finding it by correlation id first when GitHub gave no id) until it completes.
-   * `unconfirmed`: the dispatch got no clear answer, so it is counted once the run is found or lost.
+   * Records an attempt through the heal log's `insertIf`: the policy decides again on what every replica
+   * recorded, under the log's lock. Undefined when it said no (counted and logged as that skip) or when the
+   * heal log did not answer (counted as an error: an attempt that cannot be recorded is not made).
    */
-  async #follow(action, unconfirmed) {
-    const { settings, healLog, github, log } = this.#deps;
+  async #record(plane, reason, consecutive, correlationId, status) {
+    const { healLog, instance, metrics, settings } = this.#deps;
+    const at = this.#now();
+    let refused;
+    let action;
+    try {
+      action = await healLog.insertIf(plane, at, (view) => {
+        const decision = decideHeal({
+          status: reason,
+          consecutive,
+          actions: view.actions,
+          attemptsLastHour: view.attemptsLastHour,
+          held: this.#hold.held,
+          now: at,
+          policy: settings.policy
+        });
+        if (decision.kind !== "dispatch") {
+          refused = decision;
+          return void 0;
+        }
+        const following = status === "dispatching";
+        return {
+          ...newAction(plane, reason, correlationId, at, status),
+          follower: following ? instance : null,
+          followUntil: following ? at + this.#leaseMs : null
+        };
+      });
+    } catch (error63) {
+      if (this.#stopping) return void 0;
+      metrics.recordDispatch(plane, reason, "error");
+      this.#storeFailed(error63, plane);
+      return void 0;
+    }
+    this.#storeAnswered();
+    if (action) {
+      this.#view.put(action);
+      return action;
+    }
+    if (refused?.kind === "skip") this.#skipped(plane, refused);
+    return void 0;
+  }
+  /** Stores a change to an action, and shows it in the view. */
+  async #write(action, patch) {
+    await this.#deps.healLog.update(action.id, patch);
+    const next = { ...action };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== void 0) Object.assign(next, { [key]: value });
+    }
+    this.#view.put(next);
+    return next;
+  }
+  /** Follows an action this replica holds the lease of; remembers it for the hand-back if shutdown interrupts. */
+  async #followLeased(action, unconfirmed) {
+    this.#following.add(action.id);
+    let over = false;
+    try {
+      over = await this.#follow(action, unconfirmed);
+    } finally {
+      this.#following.delete(action.id);
+      if (!over && this.#stopping) this.#handBack.add(action.id);
+    }
+  }
+  /**
+   * Renews this replica's lease on the action. False when another replica holds it now (this one was too
+   * slow, or presumed gone): it follows the run from here. A heal log that does not answer keeps the run
+   * followed here: no other replica can take it over through that log either.
+   */
+  async #renew(action) {
+    const now = this.#now();
+    try {
+      return await this.#deps.healLog.takeOver(action.id, this.#deps.instance, now, now + this.#leaseMs);
+    } catch (error63) {
+      this.#storeFailed(error63, action.plane);
+      return true;
+    }
+  }
+  /**
+   * Polls the run (finding it by correlation id first when GitHub gave no id) until it completes, renewing
+   * the follow lease each time. `unconfirmed`: the dispatch got no clear answer, so it is counted once the
+   * run is found or lost. True once the attempt is over for this replica (an outcome is recorded, or another
+   * replica follows it now); false when shutdown interrupted it.
+   */
+  async #follow(start, unconfirmed) {
+    const { settings, github, log } = this.#deps;
     const { target, policy } = settings;
+    let action = start;
     const deadline = action.dispatchedAt + policy.runTimeoutMs;
     let runId = action.runId;
     let run2;
+    const lostLease = () => {
+      log.info("self-heal: another replica follows this run now", {
+        plane: action.plane,
+        correlationId: action.correlationId
+      });
+      return true;
+    };
     for (; ; ) {
-      if (this.#stopping) return;
+      if (this.#stopping) return false;
+      if (!await this.#renew(action)) return lostLease();
+      if (this.#stopping) return false;
+      let seen;
       try {
         if (runId === null) {
           const runs = await this.#unlessStopping(
             listDispatchRuns(github, target, new Date(action.dispatchedAt - 6e4))
           );
           const found = runs.find((candidate) => titleHasCorrelation(candidate.title, action.correlationId));
-          if (found) {
-            runId = found.id;
-            run2 = found;
-            healLog.update(action.id, {
-              runId,
-              runUrl: found.htmlUrl,
-              status: runStatus(found),
-              updatedAt: this.#now()
-            });
-            log.info("self-heal found its workflow run", {
-              plane: action.plane,
-              runId,
-              runUrl: found.htmlUrl
-            });
-            if (unconfirmed) this.#deps.metrics.recordDispatch(action.plane, unconfirmed, "dispatched");
-          }
+          if (found) seen = { run: found, found: true };
         } else {
-          run2 = await this.#unlessStopping(getRun(github, target, runId));
-          healLog.update(action.id, {
-            status: runStatus(run2),
-            runUrl: run2.htmlUrl || null,
-            updatedAt: this.#now()
-          });
+          seen = { run: await this.#unlessStopping(getRun(github, target, runId)), found: false };
         }
-        if (run2?.status === "completed") break;
       } catch (error63) {
-        if (this.#stopping) return;
+        if (this.#stopping) return false;
         if (!(error63 instanceof GithubBackoffError)) {
           log.warn("self-heal could not read the workflow run; will retry", {
             plane: action.plane,
@@ -66184,27 +66433,43 @@ var SelfHealer = class {
           });
         }
       }
+      if (seen) {
+        run2 = seen.run;
+        runId = run2.id;
+        action = await this.#write(action, {
+          ...seen.found ? { runId } : {},
+          status: runStatus(run2),
+          runUrl: run2.htmlUrl || null,
+          updatedAt: this.#now()
+        });
+        if (seen.found) {
+          log.info("self-heal found its workflow run", { plane: action.plane, runId, runUrl: run2.htmlUrl });
+          if (unconfirmed) this.#deps.metrics.recordDispatch(action.plane, unconfirmed, "dispatched");
+        }
+        if (run2.status === "completed") break;
+      }
       if (this.#now() >= deadline) break;
       try {
         await sleep(settings.runPollIntervalMs, this.#stopDeadline);
       } catch {
-        return;
+        return false;
       }
     }
     if (run2?.status !== "completed") {
       if (unconfirmed && runId === null)
         this.#deps.metrics.recordDispatch(action.plane, unconfirmed, "error");
       await this.#finish(action, runId === null ? "lost" : void 0, "timed_out", null);
-      return;
+      return true;
     }
     const conclusion = run2.conclusion ?? "unknown";
     this.#deps.metrics.recordRun(action.plane, CONCLUSIONS.has(conclusion) ? conclusion : "other");
     if (conclusion !== "success") {
       await this.#finish(action, "completed", "workflow_failed", conclusion);
-      return;
+      return true;
     }
+    if (!await this.#renew(action)) return lostLease();
     const recheck = await this.#deps.recheck(action.plane, this.#stop.signal);
-    if (this.#stopping) return;
+    if (this.#stopping) return false;
     await this.#finish(
       action,
       "completed",
@@ -66212,10 +66477,11 @@ var SelfHealer = class {
       conclusion,
       recheck
     );
+    return true;
   }
   async #finish(action, status, outcome, conclusion, recheck) {
-    const { healLog, metrics, log } = this.#deps;
-    healLog.update(action.id, {
+    const { metrics, log } = this.#deps;
+    await this.#write(action, {
       status,
       outcome,
       conclusion: conclusion ?? void 0,
@@ -66228,7 +66494,8 @@ var SelfHealer = class {
       correlationId: action.correlationId,
       outcome,
       conclusion,
-      statusAfter: recheck?.status ?? null
+      statusAfter: recheck?.status ?? null,
+      follower: this.#deps.instance
     });
   }
   #inputs(plane, reason, correlationId) {
@@ -66252,12 +66519,17 @@ function newAction(plane, reason, correlationId, now, status) {
     conclusion: null,
     outcome: null,
     error: null,
-    updatedAt: now
+    updatedAt: now,
+    follower: null,
+    followUntil: null
   };
 }
 function runStatus(run2) {
   if (run2.status === "completed") return "completed";
   return run2.status === "in_progress" ? "in_progress" : "queued";
+}
+function errorText(error63) {
+  return error63 instanceof Error ? error63.message : String(error63);
 }
 
 // src/heal/create-self-heal.ts
@@ -66281,6 +66553,7 @@ function createSelfHeal(parts) {
     settings: { ...settings, policy: { ...settings.policy, ...parts.policy } },
     github,
     healLog: parts.healLog,
+    instance: parts.instance,
     history: parts.history,
     recheck: parts.recheck,
     metrics: parts.metrics,
@@ -66300,31 +66573,60 @@ function createSelfHeal(parts) {
 }
 
 // src/heal/memory-heal-log.ts
+var HOUR_MS2 = 36e5;
 var MemoryHealLog = class {
   #actions = [];
   #backoffUntil = 0;
-  insert(action) {
-    const stored = { ...action, id: this.#actions.length + 1 };
-    this.#actions.push(stored);
-    return { ...stored };
+  insertIf(plane, now, decide) {
+    return answer(() => {
+      const action = decide({
+        actions: this.#newestFirst(plane).slice(0, 20),
+        attemptsLastHour: this.#actions.filter((stored2) => stored2.dispatchedAt >= now - HOUR_MS2).length
+      });
+      if (action === void 0) return void 0;
+      if (action.plane !== plane)
+        throw new Error(`insertIf(${plane}): decide returned plane ${action.plane}`);
+      const stored = { ...action, id: this.#actions.length + 1 };
+      this.#actions.push(stored);
+      return { ...stored };
+    });
   }
   update(id, patch) {
-    const action = this.#actions.find((candidate) => candidate.id === id);
-    if (!action) return;
-    for (const [key, value] of Object.entries(patch)) {
-      if (value !== void 0) Object.assign(action, { [key]: value });
-    }
+    return answer(() => {
+      const action = this.#actions.find((candidate) => candidate.id === id);
+      if (!action) return;
+      for (const [key, value] of Object.entries(patch)) {
+        if (value !== void 0) Object.assign(action, { [key]: value });
+      }
+    });
   }
   forPlane(plane, limit) {
-    return this.#actions.filter((action) => action.plane === plane).sort((a, b) => b.dispatchedAt - a.dispatchedAt || b.id - a.id).slice(0, limit).map((action) => ({ ...action }));
+    return answer(() => this.#newestFirst(plane).slice(0, limit));
+  }
+  recent(perPlane) {
+    return answer(() => {
+      const planes = [...new Set(this.#actions.map((action) => action.plane))].sort();
+      return planes.flatMap((plane) => this.#newestFirst(plane).slice(0, perPlane));
+    });
   }
   unfinished() {
-    return this.#actions.filter(
-      (action) => RESUMABLE_STATUSES.includes(action.status) && action.outcome === null
+    return answer(
+      () => this.#actions.filter((action) => RESUMABLE_STATUSES.includes(action.status) && action.outcome === null).map((action) => ({ ...action }))
     );
   }
-  attemptsSince(since) {
-    return this.#actions.filter((action) => action.dispatchedAt >= since).length;
+  takeOver(id, instance, now, until) {
+    return answer(() => {
+      const action = this.#actions.find((candidate) => candidate.id === id);
+      if (!action || !RESUMABLE_STATUSES.includes(action.status) || action.outcome !== null) return false;
+      const free = action.follower === null || action.follower === instance || action.followUntil === null || action.followUntil < now;
+      if (!free) return false;
+      action.follower = instance;
+      action.followUntil = until;
+      return true;
+    });
+  }
+  refreshGithubBackoff() {
+    return Promise.resolve();
   }
   githubBackoffUntil() {
     return this.#backoffUntil;
@@ -66332,7 +66634,17 @@ var MemoryHealLog = class {
   stopGithubUntil(until) {
     this.#backoffUntil = Math.max(this.#backoffUntil, until);
   }
+  #newestFirst(plane) {
+    return this.#actions.filter((action) => action.plane === plane).sort((a, b) => b.dispatchedAt - a.dispatchedAt || b.id - a.id).map((action) => ({ ...action }));
+  }
 };
+function answer(work) {
+  try {
+    return Promise.resolve(work());
+  } catch (error63) {
+    return Promise.reject(error63 instanceof Error ? error63 : new Error(String(error63)));
+  }
+}
 
 // src/metrics/pushgateway.ts
 var import_prom_client = __toESM(require_prom_client(), 1);
@@ -73977,26 +74289,26 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child2) => {
     if (result !== PROVEN && child2?._zod) {
-      const answer = isRecursive(child2, stack, resolve2);
-      if (answer > result)
-        result = answer;
+      const answer2 = isRecursive(child2, stack, resolve2);
+      if (answer2 > result)
+        result = answer2;
     }
   };
   const shape = (sh, spread) => {
-    let answer = NONE;
+    let answer2 = NONE;
     for (const key of Reflect.ownKeys(sh)) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
       const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
-      if (child2 > answer)
-        answer = child2;
+      if (child2 > answer2)
+        answer2 = child2;
     }
-    return answer;
+    return answer2;
   };
-  const merge3 = (answer) => {
-    if (answer > result)
-      result = answer;
+  const merge3 = (answer2) => {
+    if (answer2 > result)
+      result = answer2;
   };
   const def = inst._zod.def;
   const kind = def.type;
@@ -74099,10 +74411,10 @@ function isRecursive(inst, stack, resolve2) {
   stack.delete(inst);
   return settle(inst, result);
 }
-function settle(inst, answer) {
-  if (answer !== ASSUMED)
-    recursive.set(inst, answer === PROVEN);
-  return answer;
+function settle(inst, answer2) {
+  if (answer2 !== ASSUMED)
+    recursive.set(inst, answer2 === PROVEN);
+  return answer2;
 }
 function isRecursiveSchema(inst) {
   return isRecursive(inst, /* @__PURE__ */ new Set(), true) !== NONE;
@@ -88646,6 +88958,29 @@ function privateKeyProblem(text) {
   return void 0;
 }
 
+// src/config/storage-url.ts
+function storageUrlProblem(text) {
+  let url2;
+  try {
+    url2 = new URL(text);
+  } catch {
+    return "not a valid URL: expected postgres://USER:PASSWORD@HOST:PORT/DATABASE (percent-encode special characters in the user and password, e.g. @ as %40, / as %2F, : as %3A)";
+  }
+  if (url2.protocol !== "postgres:" && url2.protocol !== "postgresql:") {
+    return `expected a postgres:// or postgresql:// URL, not ${url2.protocol}//`;
+  }
+  if (url2.hostname === "" && !url2.searchParams.has("host")) {
+    return "names no host: expected postgres://USER:PASSWORD@HOST:PORT/DATABASE";
+  }
+  try {
+    decodeURIComponent(url2.username);
+    decodeURIComponent(url2.password);
+  } catch {
+    return "the user or password is not valid percent-encoding (encode % as %25)";
+  }
+  return void 0;
+}
+
 // src/config/schema.ts
 function duration3(min, max) {
   return external_exports.string({ error: "expected a duration such as 30s or 2m" }).transform((text, ctx) => {
@@ -88862,10 +89197,25 @@ var Server = external_exports.strictObject({
   listen: ListenAddress.default("127.0.0.1:9464"),
   auth: ServerAuth.optional()
 });
-var Storage = external_exports.strictObject({
-  path: nonEmpty.default("./planecheck.db"),
-  historyRetention: duration3(36e5, 366 * 864e5).default(7 * 864e5)
+var storageUrl = external_exports.string({ error: "expected a postgres:// URL" }).superRefine((text, ctx) => {
+  const problem = storageUrlProblem(text);
+  if (problem !== void 0) ctx.addIssue({ code: "custom", message: problem });
 });
+var Storage = external_exports.strictObject({
+  path: nonEmpty.optional(),
+  url: storageUrl.optional(),
+  historyRetention: duration3(36e5, 366 * 864e5).default(7 * 864e5)
+}).superRefine((storage, ctx) => {
+  if (storage.path !== void 0 && storage.url !== void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["url"],
+      message: "give storage.path (SQLite, one daemon) or storage.url (PostgreSQL, a fleet), not both"
+    });
+  }
+}).transform(
+  ({ path: path6, url: url2, historyRetention }) => url2 === void 0 ? { path: path6 ?? "./planecheck.db", historyRetention } : { url: url2, historyRetention }
+);
 var Log = external_exports.strictObject({
   level: external_exports.enum(["debug", "info", "warn", "error"]).default("info")
 });
@@ -89398,10 +89748,11 @@ async function run() {
 }
 async function checkAndHeal(config2, planes, selfHeal, deadline) {
   const checker = createChecker(config2);
+  const checkedBy = actionInstance();
   const latest = /* @__PURE__ */ new Map();
   const history = /* @__PURE__ */ new Map();
   const keep = (result) => {
-    const stored = toStoredResult(result);
+    const stored = toStoredResult(result, checkedBy);
     latest.set(stored.plane, stored);
     history.set(stored.plane, [stored, ...history.get(stored.plane) ?? []]);
     return stored;
@@ -89434,6 +89785,9 @@ async function checkAndHeal(config2, planes, selfHeal, deadline) {
     await checker.close();
   }
 }
+function actionInstance() {
+  return `action:${process.env.GITHUB_RUN_ID || "local"}`;
+}
 function startSelfHeal(config2, checker, history, keep, deadline) {
   const log = createActionsLogger(core_exports);
   return createSelfHeal({
@@ -89441,7 +89795,9 @@ function startSelfHeal(config2, checker, history, keep, deadline) {
     // One run sees one result per plane: act on the first.
     policy: { failureThreshold: 1 },
     healLog: new MemoryHealLog(),
-    history: (plane, limit) => (history.get(plane) ?? []).slice(0, limit),
+    // The follower of its own runs: the same name its results carry.
+    instance: actionInstance(),
+    history: (plane, limit) => Promise.resolve((history.get(plane) ?? []).slice(0, limit)),
     recheck: async (plane, signal) => {
       const ref = config2.workloadPlanes.find((candidate) => candidate.name === plane);
       const [result] = ref ? await checker.check([ref], { signal }) : [];

@@ -1,29 +1,32 @@
 #!/usr/bin/env node
 import {
-  PLANE_STATUSES,
   STATUS_GUIDE,
   createChecker,
   loadConfigFile,
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-66MXJDXX.js";
+} from "./chunks/chunk-EKOTSX2S.js";
+import "./chunks/chunk-METLG7FZ.js";
 import {
   DEMO_API_KEY,
   DEMO_PLANES,
   demoConfig
-} from "./chunks/chunk-UP2NKFOV.js";
+} from "./chunks/chunk-ZJCLLXT7.js";
 import {
   ConfigError
-} from "./chunks/chunk-L675MLCF.js";
+} from "./chunks/chunk-JRJRLKBM.js";
+import "./chunks/chunk-YVK2JUK6.js";
 import {
   SCENARIOS,
   SandboxPlatform
 } from "./chunks/chunk-VXYZNXXF.js";
 import "./chunks/chunk-3XGJQAAQ.js";
-import "./chunks/chunk-METLG7FZ.js";
-import "./chunks/chunk-YVK2JUK6.js";
 import "./chunks/chunk-KNTKHN2X.js";
+import "./chunks/chunk-RPOGCCUT.js";
+import {
+  PLANE_STATUSES
+} from "./chunks/chunk-NF23GUGB.js";
 
 // src/cli/run-cli.ts
 import { parseArgs } from "node:util";

@@ -1,39 +1,70 @@
 #!/usr/bin/env node
 import {
-  PLANE_STATUSES,
+  createLogger,
+  getErrorMessage
+} from "./chunks/chunk-VYZ4BYKZ.js";
+import {
   STATUS_GUIDE,
-  STEP_NAMES,
   createChecker,
   loadConfigFile,
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-66MXJDXX.js";
+} from "./chunks/chunk-EKOTSX2S.js";
+import "./chunks/chunk-METLG7FZ.js";
 import {
   ConfigError,
   intervalToCron,
   parseConfig,
   parseListenAddress
-} from "./chunks/chunk-L675MLCF.js";
-import {
-  createLogger,
-  getErrorMessage
-} from "./chunks/chunk-VYZ4BYKZ.js";
-import "./chunks/chunk-METLG7FZ.js";
+} from "./chunks/chunk-JRJRLKBM.js";
 import "./chunks/chunk-YVK2JUK6.js";
 import "./chunks/chunk-KNTKHN2X.js";
+import {
+  redactStorageUrl
+} from "./chunks/chunk-RPOGCCUT.js";
+import {
+  PLANE_STATUSES,
+  STEP_NAMES
+} from "./chunks/chunk-NF23GUGB.js";
+import {
+  StoreError
+} from "./chunks/chunk-F3KSDWOK.js";
 
 // src/daemon.ts
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+
+// src/config/instance-name.ts
+var INSTANCE_ENV = "PLANECHECK_INSTANCE";
+var INSTANCE_MAX_LENGTH = 100;
+function resolveInstanceName(flag, env, host) {
+  if (flag !== void 0) return validInstanceName(flag, "--instance");
+  const fromEnv = env[INSTANCE_ENV];
+  if (fromEnv !== void 0) return validInstanceName(fromEnv, INSTANCE_ENV);
+  return validInstanceName(`${host.hostname}:${host.pid}`, "the host name");
+}
+function validInstanceName(name, source) {
+  const problem = instanceNameProblem(name);
+  if (problem === void 0) return name;
+  throw new ConfigError([{ path: "", message: `instance name ${JSON.stringify(name)} ${problem}` }], source);
+}
+function instanceNameProblem(name) {
+  const length = [...name].length;
+  if (length === 0) return "is empty: give 1 to 100 printable characters without whitespace";
+  if (length > INSTANCE_MAX_LENGTH) return `is ${length} characters long, more than ${INSTANCE_MAX_LENGTH}`;
+  if (/\s/u.test(name)) return "contains whitespace";
+  if (new RegExp("\\p{C}", "u").test(name)) return "contains a character that does not print";
+  return void 0;
+}
 
 // src/daemon/check-cycle.ts
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 
 // src/check/stored-result.ts
-function toStoredResult(result) {
+function toStoredResult(result, checkedBy) {
   const report = toPlaneReport(result);
   if (report.status === "NO_VALUE") throw new Error("a check result is never NO_VALUE");
   return {
@@ -42,7 +73,8 @@ function toStoredResult(result) {
     reason: report.reason,
     checkedAt: result.checkedAt,
     durationMs: result.durationMs,
-    steps: report.steps
+    steps: report.steps,
+    checkedBy
   };
 }
 
@@ -60,58 +92,105 @@ var ResultWriter = class {
   #store;
   #onError;
   #onDropped;
+  #onStored;
   #maxPending;
   #backoffMs;
   #clock;
-  #pending = [];
-  #retryAt = 0;
+  /** Waiting for the next write, oldest first. */
+  #queued = [];
+  /** In the write now in flight. */
+  #writing = [];
+  #draining;
+  #retryAt = Number.NEGATIVE_INFINITY;
   constructor(options) {
     this.#store = options.store;
     this.#onError = options.onError;
     this.#onDropped = options.onDropped ?? (() => void 0);
+    this.#onStored = options.onStored ?? (() => void 0);
     this.#maxPending = options.maxPending ?? 5e4;
     this.#backoffMs = options.backoffMs ?? 1e3;
     this.#clock = options.clock ?? systemClock;
   }
+  /** Results not yet stored: queued and in flight. */
   get pending() {
-    return this.#pending.length;
+    return this.#queued.length + this.#writing.length;
   }
-  /** `now`: monotonic milliseconds (the clock's `monoNow()` unless given). */
+  /** Queues a result and starts a write unless one is in flight. `now`: monotonic ms (the clock's unless given). */
   write(result, now = this.#clock.monoNow()) {
-    this.#pending.push(result);
-    if (this.#pending.length > this.#maxPending) {
-      const dropped = this.#pending.length - this.#maxPending;
-      this.#pending.splice(0, dropped);
-      this.#onDropped(dropped);
-    }
-    this.flush(now);
+    this.#queued.push(result);
+    this.#dropPastBound();
+    if (this.#draining === void 0) void this.flush(now);
   }
-  /** Writes what is pending unless still backing off; true when nothing is left pending. */
-  flush(now = this.#clock.monoNow()) {
-    if (this.#pending.length === 0) return true;
+  /**
+   * Writes what is queued unless still backing off (a write in flight is waited for first); true once
+   * nothing is left pending. Never rejects: a failure is reported to `onError`.
+   */
+  async flush(now = this.#clock.monoNow()) {
+    while (this.#draining !== void 0) await this.#draining;
+    if (this.#queued.length === 0) return true;
     if (now < this.#retryAt) return false;
+    this.#draining = this.#drain(now);
+    return this.#draining;
+  }
+  /**
+   * Writes batch after batch until the queue is empty or a write fails. It always awaits a write before
+   * it ends, so `#draining` is set before it is cleared, and cleared in the same turn as the queue was
+   * last seen empty: a result queued after that starts a write of its own.
+   */
+  async #drain(now) {
     try {
-      this.#store.saveResults(this.#pending);
-      this.#pending = [];
+      do {
+        this.#writing = this.#queued;
+        this.#queued = [];
+        try {
+          await this.#store.saveResults(this.#writing);
+        } catch (error) {
+          this.#queued = [...this.#writing, ...this.#queued];
+          this.#writing = [];
+          this.#dropPastBound();
+          this.#retryAt = (Number.isFinite(now) ? now : this.#clock.monoNow()) + this.#backoffMs;
+          this.#onError(error, this.pending);
+          return false;
+        }
+        this.#writing = [];
+        this.#onStored();
+      } while (this.#queued.length > 0);
       return true;
-    } catch (error) {
-      this.#retryAt = now + this.#backoffMs;
-      this.#onError(error, this.#pending.length);
-      return false;
+    } finally {
+      this.#draining = void 0;
     }
+  }
+  /** Drops the oldest queued results past the bound (never those in flight: the store has them). */
+  #dropPastBound() {
+    const over = this.pending - this.#maxPending;
+    if (over <= 0) return;
+    const dropped = Math.min(over, this.#queued.length);
+    this.#queued.splice(0, dropped);
+    if (dropped > 0) this.#onDropped(dropped);
   }
 };
 
 // src/daemon/check-cycle.ts
+var everyPlane = (planes) => ({
+  // eslint-disable-next-line @typescript-eslint/require-await -- an async generator, as the port asks
+  async *batches() {
+    yield planes.map((plane) => plane.name);
+  }
+});
 var PRUNE_BATCH = 100;
 var CHECKPOINT_EVERY_CYCLES = 10;
 var CheckCycle = class {
   #deps;
   #writer;
+  #share;
+  #byName;
   #cycles = 0;
+  #tidying;
   #lastFinishedAt = null;
   constructor(deps) {
     this.#deps = deps;
+    this.#share = deps.share ?? everyPlane(deps.planes);
+    this.#byName = new Map(deps.planes.map((plane) => [plane.name, plane]));
     this.#writer = new ResultWriter({
       store: deps.store,
       onError: (error, pending) => {
@@ -121,31 +200,42 @@ var CheckCycle = class {
           error: getErrorMessage(error)
         });
       },
-      onDropped: (count) => deps.log.error("dropped the oldest unstored results", { count })
+      onDropped: (count) => deps.log.error("dropped the oldest unstored results", { count }),
+      onStored: deps.onStored
     });
   }
-  /** Writes results still waiting for the database; `force` skips the retry backoff (shutdown). */
-  flush(force = false) {
+  /**
+   * Writes results still waiting for the store; `force` (shutdown) skips the retry backoff and first
+   * waits for pruning under way, so the store can be closed after. True when nothing is left unwritten.
+   */
+  async flush(force = false) {
+    if (force) await this.#tidying;
     return this.#writer.flush(force ? Number.POSITIVE_INFINITY : void 0);
   }
   get lastFinishedAt() {
     return this.#lastFinishedAt;
   }
   async run(signal) {
-    const { checker, planes, metrics, log } = this.#deps;
+    const { checker, metrics, log } = this.#deps;
     const started = performance.now();
     const counts = {};
-    await checker.check(planes, {
-      signal,
-      onInternalError: this.#reportInternalError,
-      onResult: (result) => {
-        if (signal.aborted) return;
-        const stored = toStoredResult(result);
-        counts[stored.status] = (counts[stored.status] ?? 0) + 1;
-        this.publish(stored);
-      }
-    });
-    this.#writer.flush();
+    let checked = 0;
+    for await (const batch of this.#share.batches()) {
+      if (signal.aborted) break;
+      const planes = batch.flatMap((name) => this.#byName.get(name) ?? []);
+      checked += planes.length;
+      await checker.check(planes, {
+        signal,
+        onInternalError: this.#reportInternalError,
+        onResult: (result) => {
+          if (signal.aborted) return;
+          const stored = toStoredResult(result, this.#deps.instance);
+          counts[stored.status] = (counts[stored.status] ?? 0) + 1;
+          this.publish(stored);
+        }
+      });
+    }
+    void this.#writer.flush();
     if (signal.aborted) return;
     const durationMs = performance.now() - started;
     this.#cycles++;
@@ -153,12 +243,14 @@ var CheckCycle = class {
     metrics.recordCycle(durationMs);
     await metrics.refresh();
     log.info("cycle finished", {
-      planes: planes.length,
+      planes: checked,
       durationMs: Math.round(durationMs),
       statuses: counts
     });
     this.#deps.onCycleFinished?.(this.#deps.board.states());
-    await this.#tidy(signal);
+    this.#tidying ??= this.#tidy(signal).finally(() => {
+      this.#tidying = void 0;
+    });
   }
   /**
    * Checks one plane right away (after a self-heal run) and publishes the result. A check cut short by
@@ -172,7 +264,7 @@ var CheckCycle = class {
       onInternalError: this.#reportInternalError
     });
     if (result === void 0 || signal?.aborted) return void 0;
-    const stored = toStoredResult(result);
+    const stored = toStoredResult(result, this.#deps.instance);
     this.publish(stored);
     await this.#deps.metrics.refresh();
     return stored;
@@ -198,18 +290,18 @@ var CheckCycle = class {
   }
   /** Prunes old history in small batches between other work, and checkpoints the WAL now and then. */
   async #tidy(signal) {
-    const { store, metrics, log, historyRetentionMs } = this.#deps;
+    const { store, metrics, log, historyRetentionMs, checkpoint } = this.#deps;
     const cutoff = Date.now() - historyRetentionMs;
     try {
       let removed = 0;
-      for (; ; ) {
-        const batch = store.pruneHistory(cutoff, PRUNE_BATCH);
+      while (!signal.aborted) {
+        const batch = await store.pruneHistory(cutoff, PRUNE_BATCH);
         removed += batch;
-        if (batch < PRUNE_BATCH || signal.aborted) break;
+        if (batch < PRUNE_BATCH) break;
         await yieldToLoop();
       }
       if (removed > 0) log.debug("pruned check history", { removed });
-      if (this.#cycles % CHECKPOINT_EVERY_CYCLES === 0) store.checkpoint();
+      if (this.#cycles % CHECKPOINT_EVERY_CYCLES === 0) checkpoint?.();
     } catch (error) {
       metrics.recordStorageError("prune");
       log.error("could not prune check history", { error: getErrorMessage(error) });
@@ -549,7 +641,7 @@ var RUN_CONCLUSIONS = [
   "startup_failure",
   "other"
 ];
-var STORAGE_OPERATIONS = ["write", "read", "prune"];
+var STORAGE_OPERATIONS = ["write", "read", "prune", "share", "poll"];
 var TLS_EXPIRY = "planecheck_tls_cert_expiry_timestamp_seconds";
 var PlanecheckMetrics = class {
   #live = new Registry();
@@ -564,6 +656,7 @@ var PlanecheckMetrics = class {
   #texts = /* @__PURE__ */ new WeakMap();
   #dirty = true;
   #githubBackoff = { until: () => 0, now: Date.now };
+  #store = { up: () => true, instances: () => 1 };
   #checkDuration;
   #checkTotalDuration;
   #checksTotal;
@@ -604,6 +697,23 @@ var PlanecheckMetrics = class {
         this.set(at > now() ? at / 1e3 : 0);
       }
     });
+    const store = () => this.#store;
+    new Gauge({
+      name: "planecheck_storage_up",
+      help: "1 while the store (SQLite file or PostgreSQL) answers, 0 while it does not: results are held in memory and self-heal makes no dispatch.",
+      registers: [this.#live],
+      collect() {
+        this.set(store().up() ? 1 : 0);
+      }
+    });
+    new Gauge({
+      name: "planecheck_fleet_instances",
+      help: "Replicas alive in the fleet as this one last saw them (1 for a daemon on SQLite).",
+      registers: [this.#live],
+      collect() {
+        this.set(store().instances());
+      }
+    });
     this.#checkDuration = new StepHistogram({
       name: "planecheck_check_duration_seconds",
       help: "Duration of each step of a plane check.",
@@ -639,7 +749,7 @@ var PlanecheckMetrics = class {
     });
     this.#storageErrors = new Counter({
       name: "planecheck_storage_errors_total",
-      help: "Failed writes or reads of the SQLite store.",
+      help: "Failed writes or reads of the store (SQLite or PostgreSQL).",
       labelNames: ["operation"],
       registers: cycle
     });
@@ -718,6 +828,10 @@ var PlanecheckMetrics = class {
   /** Where `planecheck_github_backoff_until_seconds` reads the stop (epoch ms) from: the heal log. */
   watchGithubBackoff(until, now = Date.now) {
     this.#githubBackoff = { until, now };
+  }
+  /** Where `planecheck_storage_up` and `planecheck_fleet_instances` read from, at every scrape. */
+  watchStore(up, instances) {
+    this.#store = { up, instances };
   }
   recordResult(result) {
     const plane = result.plane;
@@ -1304,6 +1418,7 @@ function renderStatusPage(status, nonce) {
   <h1>planecheck</h1>
   <p id="banner" class="banner" role="status" aria-live="polite"></p>
   <p id="heal-hold" class="banner bad" role="alert" hidden></p>
+  <p id="storage-down" class="banner bad" role="alert" hidden></p>
   <p class="meta" id="meta"></p>
 </header>
 <main>
@@ -1439,10 +1554,17 @@ var SCRIPT = String.raw`
     holdNode.textContent = hold ? 'Self-heal is holding back: ' + hold.planes.length +
       ' planes need repair at once (more than ' + hold.maxPlanesAtOnce + '), so no workflow is dispatched for any ' +
       'of them until a person looks (since ' + ago(hold.heldSince) + '): ' + hold.planes.join(', ') : '';
+    var storage = data.storage && !data.storage.up ? data.storage : null;
+    var storageNode = document.getElementById('storage-down');
+    storageNode.hidden = !storage;
+    storageNode.textContent = storage ? 'The store (' + storage.kind + ') has not answered since ' + ago(storage.since) +
+      ': results are kept in memory and written once it is back; self-heal dispatches nothing meanwhile' +
+      (storage.error ? ' (' + storage.error + ')' : '') : '';
     var counts = Object.keys(data.summary).filter(function (k) { return data.summary[k] > 0; })
       .map(function (k) { return data.summary[k] + ' ' + k; }).join(', ');
     document.getElementById('meta').textContent = counts + ' · checked every ' + data.scheduler.intervalSeconds +
-      ' s, results valid ' + data.scheduler.cacheTtlSeconds + ' s · updated ' + ago(new Date(fetchedAt).toISOString());
+      ' s, results valid ' + data.scheduler.cacheTtlSeconds + ' s · updated ' + ago(new Date(fetchedAt).toISOString()) +
+      ' by ' + data.instance + (data.fleet && data.fleet.instances.length > 1 ? ', one of ' + data.fleet.instances.length + ' replicas' : '');
   }
 
   function row(plane) {
@@ -1450,7 +1572,8 @@ var SCRIPT = String.raw`
       el('span', { className: 'small', text: guide[plane.status].meaning })]);
     if (plane.reason) statusCell.appendChild(el('span', { className: 'reason', text: plane.reason }));
     var checked = el('td', null, [el('span', { 'data-ago': plane.checkedAt || '', text: ago(plane.checkedAt) }),
-      el('span', { className: 'small', 'data-until': plane.expiresAt || '', text: until(plane.expiresAt) })]);
+      el('span', { className: 'small', 'data-until': plane.expiresAt || '', text: until(plane.expiresAt) }),
+      plane.checkedBy ? el('span', { className: 'small checked-by', text: 'checked by ' + plane.checkedBy }) : null]);
     var steps = el('td', { className: 'steps' }, plane.steps.map(function (step) {
       var mark = step.outcome === 'ok' ? '' : step.outcome === 'not_found' ? ' (none)' : ' (failed)';
       return el('span', { className: 'small', text: STEP_LABELS[step.step] + ' ' + Math.round(step.durationMs) + mark });
@@ -1551,7 +1674,7 @@ function createRoutes(deps) {
       };
     },
     "/api/v1/status": () => json(deps.status()),
-    "/api/v1/planes/": (url) => historyRoute(url, deps),
+    "/api/v1/planes/": async (url) => historyRoute(url, deps),
     "/": () => statusPage(deps.status()),
     "/badge/": (url) => {
       const match = /^\/badge\/([^/]+)\.svg$/.exec(url.pathname);
@@ -1583,7 +1706,7 @@ function acceptsGzip(header) {
     return (coding === "gzip" || coding === "x-gzip") && (q === void 0 || Number(q.slice(2)) > 0);
   });
 }
-function historyRoute(url, deps) {
+async function historyRoute(url, deps) {
   const match = /^\/api\/v1\/planes\/([^/]+)\/history$/.exec(url.pathname);
   if (!match?.[1]) return json({ error: "not found" }, 404);
   const plane = decodePathSegment(match[1]);
@@ -1596,8 +1719,16 @@ function historyRoute(url, deps) {
       return json({ error: "limit must be a whole number from 1" }, 400);
     limit = Math.min(Number(raw), HISTORY_MAX_LIMIT);
   }
-  const results = deps.history(plane, limit).map((result) => ({
+  let stored;
+  try {
+    stored = await deps.history(plane, limit);
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    return json({ error: `the result store did not answer: ${cause}` }, 503);
+  }
+  const results = stored.map((result) => ({
     checkedAt: new Date(result.checkedAt).toISOString(),
+    checkedBy: result.checkedBy === "" ? null : result.checkedBy,
     status: result.status,
     reason: result.reason,
     durationMs: result.durationMs,
@@ -1633,12 +1764,13 @@ function healActionView(action) {
   };
 }
 var iso = (ms) => ms === null ? null : new Date(ms).toISOString();
-function statusResponse(states, scheduler, extras, now) {
+function statusResponse(instance, states, scheduler, extras, now, storage, fleet = [instance]) {
   const summary = Object.fromEntries(PLANE_STATUSES.map((status) => [status, 0]));
   for (const state of states) summary[state.status]++;
   const hold = extras.healHold?.();
   const heldPlanes = new Set(hold?.held ? hold.planes : []);
   return {
+    instance,
     generatedAt: iso(now),
     summary,
     scheduler: {
@@ -1647,6 +1779,9 @@ function statusResponse(states, scheduler, extras, now) {
       cacheTtlSeconds: scheduler.cacheTtlMs / 1e3,
       lastCycleFinishedAt: iso(scheduler.lastCycleFinishedAt)
     },
+    /** While the store does not answer, results are held in memory and self-heal makes no dispatch. */
+    storage: storage === void 0 ? null : { kind: storage.kind, up: storage.up, since: iso(storage.since), error: storage.error },
+    fleet: { instances: [...fleet] },
     selfHeal: {
       enabled: hold !== void 0,
       /** More than `maxPlanesAtOnce` planes need repair at once: nothing is dispatched until fewer do. */
@@ -1661,6 +1796,7 @@ function statusResponse(states, scheduler, extras, now) {
       reason: state.reason,
       lastStatus: state.lastStatus,
       checkedAt: iso(state.checkedAt),
+      checkedBy: state.checkedBy,
       expiresAt: iso(state.expiresAt),
       durationMs: state.durationMs,
       steps: state.steps,
@@ -1677,639 +1813,220 @@ function statusResponse(states, scheduler, extras, now) {
   };
 }
 
-// src/store/sqlite-store.ts
-import Database from "better-sqlite3";
-import { existsSync, mkdirSync, renameSync } from "node:fs";
-import { dirname } from "node:path";
+// src/store/storage-health.ts
+var StorageHealth = class {
+  #view;
+  #onChange;
+  #now;
+  constructor(onChange = () => void 0, now = Date.now) {
+    this.#onChange = onChange;
+    this.#now = now;
+    this.#view = { up: true, since: now(), error: null };
+  }
+  get view() {
+    return { ...this.#view };
+  }
+  get up() {
+    return this.#view.up;
+  }
+  succeeded() {
+    if (this.#view.up) return;
+    this.#view = { up: true, since: this.#now(), error: null };
+    this.#onChange(this.view);
+  }
+  failed(operation, error) {
+    const message = `${operation}: ${error instanceof Error ? error.message : String(error)}`;
+    if (!this.#view.up) {
+      this.#view.error = message;
+      return;
+    }
+    this.#view = { up: false, since: this.#now(), error: message };
+    this.#onChange(this.view);
+  }
+};
 
-// src/store/history-codec.ts
-var STATUS_CODES = ["HEALTHY", "NO_USER", "NO_ORACLE", "FAILED"];
-var OUTCOMES = ["ok", "not_found", "failed"];
-var HAS_REASON = 16;
-var HAS_DETAIL = 32;
-function statusCode(status) {
-  return STATUS_CODES.indexOf(status);
-}
-function statusFromCode(code) {
-  const status = STATUS_CODES[code];
-  if (status === void 0) throw new Error(`unknown stored status code ${code}`);
-  return status;
-}
-function toTenths(ms) {
-  return Number.isFinite(ms) && ms > 0 ? Math.round(ms * 10) : 0;
-}
-function fromTenths(tenths) {
-  return tenths / 10;
-}
-function encodeSteps(steps, reasonId) {
-  const bytes = [];
-  for (const step of steps) {
-    const stepIndex = STEP_NAMES.indexOf(step.step);
-    const outcomeIndex = OUTCOMES.indexOf(step.outcome);
-    if (stepIndex < 0) throw new Error(`cannot store step "${String(step.step)}": unknown step name`);
-    if (outcomeIndex < 0) throw new Error(`cannot store step outcome "${String(step.outcome)}"`);
-    const hasReason = step.reason !== void 0;
-    const hasDetail = step.detail !== void 0;
-    bytes.push(stepIndex | outcomeIndex << 2 | (hasReason ? HAS_REASON : 0) | (hasDetail ? HAS_DETAIL : 0));
-    pushVarint(bytes, toTenths(step.durationMs));
-    if (step.reason !== void 0) pushVarint(bytes, reasonId(step.reason));
-    if (step.detail !== void 0) {
-      const detail = Buffer.from(step.detail, "utf8");
-      pushVarint(bytes, detail.length);
-      for (const byte of detail) bytes.push(byte);
-    }
-  }
-  return Buffer.from(bytes);
-}
-function decodeSteps(blob, reasonText) {
-  const steps = [];
-  const at = { offset: 0 };
-  while (at.offset < blob.length) {
-    const head = blob[at.offset++] ?? 0;
-    const step = STEP_NAMES[head & 3];
-    const outcome = OUTCOMES[head >> 2 & 3];
-    if (step === void 0 || outcome === void 0) throw new Error(`corrupt stored steps (byte ${head})`);
-    const report = { step, outcome, durationMs: fromTenths(readVarint(blob, at)) };
-    if (head & HAS_REASON) report.reason = reasonText(readVarint(blob, at));
-    if (head & HAS_DETAIL) {
-      const length = readVarint(blob, at);
-      if (at.offset + length > blob.length) throw new Error("corrupt stored steps (truncated detail)");
-      report.detail = Buffer.from(blob.buffer, blob.byteOffset + at.offset, length).toString("utf8");
-      at.offset += length;
-    }
-    steps.push(report);
-  }
-  return steps;
-}
-function pushVarint(bytes, value) {
-  let rest = value;
-  while (rest >= 128) {
-    bytes.push(rest % 128 | 128);
-    rest = Math.floor(rest / 128);
-  }
-  bytes.push(rest);
-}
-function readVarint(blob, at) {
-  let value = 0;
-  let scale = 1;
-  for (; ; ) {
-    const byte = blob[at.offset++];
-    if (byte === void 0) throw new Error("corrupt stored steps (truncated number)");
-    value += (byte & 127) * scale;
-    if (byte < 128) return value;
-    scale *= 128;
-  }
-}
-
-// src/store/sqlite-history.ts
-var HOUR_MS = 36e5;
-var HISTORY_SCHEMA = `
-  CREATE TABLE planes (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-  CREATE TABLE reasons (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
-  CREATE TABLE check_history (
-    plane_id INTEGER NOT NULL,
-    checked_at INTEGER NOT NULL, -- epoch milliseconds
-    status INTEGER NOT NULL, -- STATUS_CODES in history-codec.ts
-    reason_id INTEGER,
-    duration INTEGER NOT NULL, -- tenths of a millisecond
-    steps BLOB NOT NULL, -- encodeSteps in history-codec.ts
-    PRIMARY KEY (plane_id, checked_at)
-  ) WITHOUT ROWID;
-  CREATE TABLE check_hours (
-    plane_id INTEGER NOT NULL,
-    hour INTEGER NOT NULL, -- floor(epoch milliseconds / 3,600,000)
-    healthy INTEGER NOT NULL,
-    no_user INTEGER NOT NULL,
-    no_oracle INTEGER NOT NULL,
-    failed INTEGER NOT NULL,
-    PRIMARY KEY (hour, plane_id) -- an hour's counts side by side: a cycle's writes touch a few pages
-  ) WITHOUT ROWID;`;
-var HEALTHY = statusCode("HEALTHY");
-var SqliteHistory = class {
-  #insert;
-  #addToHour;
-  #select;
-  #hoursFrom;
-  #between;
-  #oldest;
-  #deleteOne;
-  #dropEmptyHour;
-  #prune;
-  #addPlane;
-  #addReason;
-  #allPlanes;
-  #allReasons;
-  #planeIds = /* @__PURE__ */ new Map();
-  #planeNames = /* @__PURE__ */ new Map();
-  #reasonIds = /* @__PURE__ */ new Map();
-  #reasonTexts = /* @__PURE__ */ new Map();
-  constructor(db) {
-    this.#insert = db.prepare(
-      `INSERT INTO check_history (plane_id, checked_at, status, reason_id, duration, steps)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
-    );
-    this.#addToHour = db.prepare(
-      `INSERT INTO check_hours (plane_id, hour, healthy, no_user, no_oracle, failed) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (hour, plane_id) DO UPDATE SET healthy = healthy + excluded.healthy,
-         no_user = no_user + excluded.no_user, no_oracle = no_oracle + excluded.no_oracle,
-         failed = failed + excluded.failed`
-    );
-    this.#select = db.prepare(
-      `SELECT checked_at, status, reason_id, duration, steps FROM check_history
-       WHERE plane_id = ? AND checked_at >= ? ORDER BY checked_at DESC LIMIT ?`
-    );
-    this.#hoursFrom = db.prepare(
-      `SELECT h.plane_id AS planeId, sum(h.healthy) AS healthy,
-         sum(h.healthy + h.no_user + h.no_oracle + h.failed) AS total
-       FROM check_hours h WHERE h.hour >= ? AND h.plane_id IN (SELECT value FROM json_each(?))
-       GROUP BY h.plane_id`
-    );
-    this.#between = db.prepare(
-      `SELECT j.value AS planeId, sum(r.status = ${HEALTHY}) AS healthy, count(*) AS total
-       FROM json_each(?) j CROSS JOIN check_history r
-         ON r.plane_id = j.value AND r.checked_at >= ? AND r.checked_at < ? GROUP BY j.value`
-    );
-    this.#oldest = db.prepare(
-      `SELECT r.plane_id AS planeId, r.checked_at AS checkedAt, r.status AS status
-       FROM planes p CROSS JOIN check_history r ON r.plane_id = p.id AND r.checked_at < ? LIMIT ?`
-    );
-    this.#deleteOne = db.prepare("DELETE FROM check_history WHERE plane_id = ? AND checked_at = ?");
-    this.#dropEmptyHour = db.prepare(
-      `DELETE FROM check_hours WHERE hour = ? AND plane_id = ?
-         AND healthy = 0 AND no_user = 0 AND no_oracle = 0 AND failed = 0`
-    );
-    this.#prune = db.transaction((before, batchSize) => {
-      const doomed = this.#oldest.all(before, batchSize);
-      const hours = new HourCounts();
-      for (const row of doomed) {
-        this.#deleteOne.run(row.planeId, row.checkedAt);
-        hours.add(row.planeId, row.checkedAt, row.status, -1);
-      }
-      for (const [planeId, hour, counts] of hours.entries()) {
-        this.#addToHour.run(planeId, hour, ...counts);
-        this.#dropEmptyHour.run(hour, planeId);
-      }
-      return doomed.length;
-    });
-    this.#addPlane = db.prepare(
-      "INSERT INTO planes (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id"
-    );
-    this.#addReason = db.prepare(
-      "INSERT INTO reasons (text) VALUES (?) ON CONFLICT (text) DO UPDATE SET text = excluded.text RETURNING id"
-    );
-    this.#allPlanes = db.prepare("SELECT id, name FROM planes");
-    this.#allReasons = db.prepare("SELECT id, text FROM reasons");
-    this.reload();
-  }
-  /** Reads the plane and reason ids again: after a rolled-back write, ids handed out in it are void. */
-  reload() {
-    this.#planeIds.clear();
-    this.#planeNames.clear();
-    this.#reasonIds.clear();
-    this.#reasonTexts.clear();
-    for (const { id, name } of this.#allPlanes.all())
-      this.#remember(this.#planeIds, this.#planeNames, name, id);
-    for (const { id, text: text2 } of this.#allReasons.all())
-      this.#remember(this.#reasonIds, this.#reasonTexts, text2, id);
-  }
-  /** Appends results in order and counts them into their hours. Run it inside a transaction. */
-  append(results) {
-    const hours = new HourCounts();
-    for (const result of results) {
-      const planeId = this.#planeId(result.plane);
-      const code = statusCode(result.status);
-      const reasonId = result.reason === null ? null : this.#reasonId(result.reason);
-      const steps = encodeSteps(result.steps, (reason) => this.#reasonId(reason));
-      const duration = toTenths(result.durationMs);
-      let checkedAt = result.checkedAt;
-      while (this.#insert.run(planeId, checkedAt, code, reasonId, duration, steps).changes === 0) checkedAt++;
-      hours.add(planeId, checkedAt, code, 1);
-    }
-    for (const [planeId, hour, counts] of hours.entries()) this.#addToHour.run(planeId, hour, ...counts);
-  }
-  /** The plane's results, newest first, at most `limit`, checked at or after `since`. */
-  recent(plane, limit, since) {
-    const planeId = this.#planeIds.get(plane);
-    if (planeId === void 0) return [];
-    return this.#select.all(planeId, since, limit).map((row) => ({
-      plane,
-      status: statusFromCode(row.status),
-      reason: row.reason_id === null ? null : this.#reasonText(row.reason_id),
-      checkedAt: row.checked_at,
-      durationMs: fromTenths(row.duration),
-      steps: decodeSteps(row.steps, (id) => this.#reasonText(id))
-    }));
-  }
-  /**
-   * Per plane (all, or those named), HEALTHY and all results checked at or after `since`: whole hours
-   * from `check_hours`, and the part of the first hour from the history itself, at most half an hour of
-   * it (the hour's count minus what came before `since`, or what came after it, whichever is shorter).
-   */
-  availability(since, planes) {
-    const ids = JSON.stringify(
-      planes === void 0 ? [...this.#planeNames.keys()] : planes.flatMap((plane) => this.#planeIds.get(plane) ?? [])
-    );
-    const hour = Math.floor(since / HOUR_MS);
-    const hourStart = hour * HOUR_MS;
-    const byId = /* @__PURE__ */ new Map();
-    const add = (rows, sign) => {
-      for (const row of rows) {
-        const counts = byId.get(row.planeId) ?? { healthy: 0, total: 0 };
-        counts.healthy += sign * row.healthy;
-        counts.total += sign * row.total;
-        byId.set(row.planeId, counts);
-      }
+// src/daemon/open-storage.ts
+async function openStorage(storage, events) {
+  if (storage.url !== void 0) {
+    const url = storage.url;
+    const [{ openPostgresStore }, { openPostgresHealLog }, { PostgresFleet }] = await Promise.all([
+      import("./chunks/pg-store-C7753OVC.js"),
+      import("./chunks/pg-heal-log-2FFPRXPP.js"),
+      import("./chunks/pg-fleet-GRLMIFDJ.js")
+    ]);
+    const store2 = await openPostgresStore(url, { onError: events.onBackgroundError });
+    return {
+      kind: "postgresql",
+      where: redactStorageUrl(url),
+      store: store2,
+      feed: store2,
+      coordinator: new PostgresFleet(store2.pool),
+      openHealLog: () => openPostgresHealLog(store2.pool, { onError: events.onBackgroundError }),
+      close: () => store2.close()
     };
-    if ((since - hourStart) * 2 <= HOUR_MS) {
-      add(this.#hoursFrom.all(hour, ids), 1);
-      if (since > hourStart) add(this.#between.all(ids, hourStart, since), -1);
-    } else {
-      add(this.#hoursFrom.all(hour + 1, ids), 1);
-      add(this.#between.all(ids, since, hourStart + HOUR_MS), 1);
-    }
-    const byPlane = /* @__PURE__ */ new Map();
-    for (const [planeId, counts] of byId) {
-      const plane = this.#planeNames.get(planeId);
-      if (plane !== void 0 && counts.total > 0) byPlane.set(plane, counts);
-    }
-    return byPlane;
   }
-  /**
-   * Deletes at most `batchSize` results older than `before`, oldest hours of each plane first, and takes
-   * them off their hours' counts (an hour left with none goes), so the counts always match the history
-   * kept. Returns how many results went.
-   */
-  prune(before, batchSize) {
-    return this.#prune(before, batchSize);
-  }
-  #planeId(plane) {
-    const known = this.#planeIds.get(plane);
-    if (known !== void 0) return known;
-    const id = returnedId(this.#addPlane.get(plane), "plane");
-    this.#remember(this.#planeIds, this.#planeNames, plane, id);
-    return id;
-  }
-  #reasonId(reason) {
-    const known = this.#reasonIds.get(reason);
-    if (known !== void 0) return known;
-    const id = returnedId(this.#addReason.get(reason), "reason");
-    this.#remember(this.#reasonIds, this.#reasonTexts, reason, id);
-    return id;
-  }
-  #reasonText(id) {
-    const text2 = this.#reasonTexts.get(id);
-    if (text2 === void 0)
-      throw new Error(`stored history names reason id ${id}, which is not in the database`);
-    return text2;
-  }
-  #remember(ids, names, name, id) {
-    ids.set(name, id);
-    names.set(id, name);
-  }
-};
-function returnedId(row, what) {
-  if (row === void 0) throw new Error(`storing a ${what} name returned no id`);
-  return row.id;
+  const path = storage.path;
+  const [{ openSqliteStore }, { SqliteHealLog }] = await Promise.all([
+    import("./chunks/sqlite-store-AXKVXSGR.js"),
+    import("./chunks/sqlite-heal-log-BCXNED6P.js")
+  ]);
+  const store = openSqliteStore(path, {
+    onRecovered: events.onRecovered,
+    onCheckpointError: events.onCheckpointError
+  });
+  return {
+    kind: "sqlite",
+    where: path,
+    store,
+    checkpoint: () => store.checkpoint(),
+    openHealLog: () => Promise.resolve(new SqliteHealLog(store.database)),
+    close: () => store.close()
+  };
 }
-var HourCounts = class {
-  #byKey = /* @__PURE__ */ new Map();
-  add(planeId, checkedAt, code, delta) {
-    const hour = Math.floor(checkedAt / HOUR_MS);
-    const key2 = `${planeId}:${hour}`;
-    let entry = this.#byKey.get(key2);
-    if (entry === void 0) {
-      entry = [planeId, hour, [0, 0, 0, 0]];
-      this.#byKey.set(key2, entry);
-    }
-    entry[2][code] = (entry[2][code] ?? 0) + delta;
-  }
-  entries() {
-    return this.#byKey.values();
-  }
-};
 
-// src/store/wal-checkpointer.ts
-import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
-var WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.path, { fileMustExist: true });
-db.pragma('busy_timeout = 1000');
-parentPort.on('message', () => {
-  try {
-    const [row] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ ok: true, log: row.log, checkpointed: row.checkpointed });
-  } catch (error) {
-    parentPort.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) });
+// src/fleet/fleet-share.ts
+function preferredPlanes(planes, instances, instance) {
+  if (instances.length === 0 || !instances.includes(instance)) return [...planes];
+  return planes.filter((plane) => ownerOf(plane, instances) === instance);
+}
+function ownerOf(plane, instances) {
+  let best = "";
+  let bestWeight = -1;
+  for (const candidate of instances) {
+    const weight = weightOf(candidate, plane);
+    if (weight > bestWeight || weight === bestWeight && candidate < best) {
+      best = candidate;
+      bestWeight = weight;
+    }
   }
-});
-`;
-var WalCheckpointer = class {
-  #worker;
-  #timer;
-  #onError;
-  /** Waiting for the next checkpoint to start, and for the one running to end. */
-  #queued = [];
-  #running;
-  #closed = false;
-  #last;
-  constructor(path, options = {}) {
-    this.#onError = options.onError ?? (() => void 0);
-    this.#worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { path, driver: createRequire(import.meta.url).resolve("better-sqlite3") },
-      // A connection and a pragma: keep the thread's heap small.
-      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 }
-    });
-    this.#worker.unref();
-    this.#worker.on("message", (message) => {
-      const outcome = message.ok ? { log: message.log, checkpointed: message.checkpointed } : void 0;
-      if (outcome) this.#last = outcome;
-      if (!message.ok) this.#onError(new Error(`WAL checkpoint failed: ${message.message}`));
-      for (const resolve of this.#running ?? []) resolve(outcome);
-      this.#running = void 0;
-      if (this.#queued.length > 0) this.#start();
-    });
-    const failed = (error) => {
-      if (this.#closed) return;
-      this.close();
-      options.onFailed?.(error);
-    };
-    this.#worker.on("error", failed);
-    this.#worker.on("exit", (code) => failed(new Error(`the WAL checkpoint thread exited (${code})`)));
-    this.#timer = setInterval(() => void this.request(), options.intervalMs ?? 1e3).unref();
-  }
-  /**
-   * Checkpoints as soon as the thread is free. Resolves when a checkpoint that started after this call
-   * ends, with undefined when it failed or the checkpointer closed first.
-   */
-  request() {
-    if (this.#closed) return Promise.resolve(void 0);
-    const done = new Promise((resolve) => this.#queued.push(resolve));
-    if (this.#running === void 0) this.#start();
-    return done;
-  }
-  /** What the last checkpoint that succeeded found and did. */
-  get last() {
-    return this.#last;
-  }
-  close() {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearInterval(this.#timer);
-    for (const resolve of [...this.#running ?? [], ...this.#queued]) resolve(void 0);
-    void this.#worker.terminate();
-  }
-  #start() {
-    this.#running = this.#queued;
-    this.#queued = [];
-    this.#worker.postMessage("checkpoint");
-  }
-};
+  return best;
+}
+function weightOf(instance, plane) {
+  let hash = 2166136261;
+  const mix = (text2) => {
+    for (let i = 0; i < text2.length; i++) {
+      hash ^= text2.charCodeAt(i);
+      hash = Math.imul(hash, 16777619);
+    }
+  };
+  mix(instance);
+  mix("\0");
+  mix(plane);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 2246822507);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 3266489909);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
+}
+function slotOf(nowMs, intervalMs) {
+  return Math.round(nowMs / intervalMs);
+}
 
-// src/store/sqlite-store.ts
-var MIGRATIONS = [
-  `CREATE TABLE latest_results (
-     plane TEXT PRIMARY KEY,
-     status TEXT NOT NULL,
-     reason TEXT,
-     checked_at INTEGER NOT NULL,
-     duration_ms REAL NOT NULL,
-     steps TEXT NOT NULL
-   );
-   CREATE TABLE check_history (
-     id INTEGER PRIMARY KEY,
-     plane TEXT NOT NULL,
-     status TEXT NOT NULL,
-     reason TEXT,
-     checked_at INTEGER NOT NULL,
-     duration_ms REAL NOT NULL,
-     steps TEXT NOT NULL
-   );
-   CREATE INDEX check_history_plane_time ON check_history (plane, checked_at);
-   CREATE INDEX check_history_time ON check_history (checked_at);`,
-  `CREATE TABLE heal_actions (
-     id INTEGER PRIMARY KEY,
-     plane TEXT NOT NULL,
-     reason TEXT NOT NULL,
-     correlation_id TEXT NOT NULL UNIQUE,
-     dispatched_at INTEGER NOT NULL,
-     status TEXT NOT NULL,
-     run_id INTEGER,
-     run_url TEXT,
-     conclusion TEXT,
-     outcome TEXT,
-     error TEXT,
-     updated_at INTEGER NOT NULL
-   );
-   CREATE INDEX heal_actions_plane_time ON heal_actions (plane, dispatched_at);
-   CREATE INDEX heal_actions_time ON heal_actions (dispatched_at);`,
-  // Until when GitHub asked for no requests (epoch ms): one row, kept across restarts.
-  `CREATE TABLE github_backoff (
-     id INTEGER PRIMARY KEY CHECK (id = 1),
-     until INTEGER NOT NULL
-   );`,
-  compactHistory
-];
-var MIGRATION_BATCH = 5e3;
-var AUTOCHECKPOINT_PAGES = 100;
-var WAL_RESET_FRAMES = 16384;
-function compactHistory(db) {
-  db.exec("ALTER TABLE check_history RENAME TO check_history_v2");
-  db.exec(HISTORY_SCHEMA);
-  const history = new SqliteHistory(db);
-  const batch = db.prepare(
-    "SELECT * FROM check_history_v2 WHERE id > ? ORDER BY id LIMIT ?"
-  );
-  for (let after = 0; ; ) {
-    const rows = batch.all(after, MIGRATION_BATCH);
-    const last = rows.at(-1);
-    if (last === void 0) break;
-    history.append(rows.map(fromRow));
-    after = last.id;
+// src/fleet/fleet-share-cycle.ts
+var FleetShareCycle = class {
+  #options;
+  constructor(options) {
+    this.#options = options;
   }
-  db.exec("DROP TABLE check_history_v2");
-}
-var StoreError = class extends Error {
-  name = "StoreError";
-};
-function openSqliteStore(path, options = {}) {
-  try {
-    return openOrRecover(path, options);
-  } catch (error) {
-    if (error instanceof StoreError) throw error;
-    const cause = error instanceof Error ? error.message : String(error);
-    throw new StoreError(`cannot open the database ${path}: ${cause}`, { cause: error });
-  }
-}
-function openOrRecover(path, options) {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  try {
-    return new SqliteResultStore(openDatabase(path), options);
-  } catch (error) {
-    if (!isCorruption(error) || path === ":memory:") throw error;
-    const stamp = (options.now?.() ?? /* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-");
-    const movedTo = `${path}.corrupt-${stamp}`;
-    renameSync(path, movedTo);
-    for (const suffix of ["-wal", "-shm"]) {
-      if (existsSync(path + suffix)) renameSync(path + suffix, movedTo + suffix);
-    }
-    options.onRecovered?.({ path, movedTo, cause: error instanceof Error ? error.message : String(error) });
-    return new SqliteResultStore(openDatabase(path), options);
-  }
-}
-function openDatabase(path) {
-  const db = new Database(path);
-  try {
-    db.pragma("busy_timeout = 100");
-    const check = db.pragma("quick_check", { simple: true });
-    if (check !== "ok") throw new CorruptDatabase(`quick_check: ${String(check)}`);
-    const version = db.pragma("user_version", { simple: true });
-    if (version > MIGRATIONS.length) {
-      throw new StoreError(
-        `database ${path} has schema version ${version}, newer than this planecheck supports (${MIGRATIONS.length}): run a newer planecheck, or point storage.path at another file`
-      );
-    }
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    db.pragma("journal_size_limit = 67108864");
-    db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
-    migrate(db, version);
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-}
-var CorruptDatabase = class extends Error {
-};
-function isCorruption(error) {
-  if (error instanceof CorruptDatabase) return true;
-  const code = error.code;
-  return code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT";
-}
-function migrate(db, version) {
-  for (let next = version; next < MIGRATIONS.length; next++) {
-    db.transaction(() => {
-      const migration = MIGRATIONS[next] ?? "";
-      if (typeof migration === "string") db.exec(migration);
-      else migration(db);
-      db.pragma(`user_version = ${next + 1}`);
-    }).immediate();
-  }
-}
-var SqliteResultStore = class {
-  #db;
-  #history;
-  #upsertLatest;
-  #selectLatest;
-  #save;
-  #checkpointer;
-  /** A file database gets its checkpoints on a thread of their own (see WalCheckpointer). */
-  constructor(db, options = {}) {
-    this.#db = db;
-    if (!db.memory) {
-      const onError = options.onCheckpointError ?? (() => void 0);
-      this.#checkpointer = new WalCheckpointer(db.name, {
-        onError,
-        onFailed: (error) => {
-          if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
-          onError(error);
-        }
-      });
-      db.pragma("wal_autocheckpoint = 0");
-    }
-    this.#history = new SqliteHistory(db);
-    this.#upsertLatest = db.prepare(
-      `INSERT INTO latest_results (plane, status, reason, checked_at, duration_ms, steps)
-       VALUES (@plane, @status, @reason, @checked_at, @duration_ms, @steps)
-       ON CONFLICT (plane) DO UPDATE SET status = excluded.status, reason = excluded.reason,
-         checked_at = excluded.checked_at, duration_ms = excluded.duration_ms, steps = excluded.steps`
-    );
-    this.#selectLatest = db.prepare("SELECT * FROM latest_results ORDER BY plane");
-    this.#save = db.transaction((results) => {
-      const latest = /* @__PURE__ */ new Map();
-      for (const result of results) latest.set(result.plane, result);
-      for (const result of latest.values()) this.#upsertLatest.run(toRow(result));
-      this.#history.append(results);
-    });
-  }
-  saveResult(result) {
-    this.saveResults([result]);
-  }
-  saveResults(results) {
+  async *batches() {
+    const { coordinator, instance, planes, intervalMs, leaseMs, liveWindowMs } = this.#options;
+    let slot;
+    let own;
     try {
-      this.#save(results);
+      const beat = await coordinator.heartbeat(instance, liveWindowMs);
+      this.#options.onInstances?.(beat.instances);
+      slot = slotOf(beat.nowMs, intervalMs);
+      own = preferredPlanes(planes, beat.instances, instance);
     } catch (error) {
-      this.#history.reload();
-      throw error;
+      this.#options.onStorageError(error, "heartbeat");
+      yield planes;
+      return;
     }
-  }
-  latestResults() {
-    return this.#selectLatest.all().map(fromRow);
-  }
-  history(plane, limit, since = 0) {
-    return this.#history.recent(plane, limit, since);
-  }
-  availability(since, planes) {
-    return this.#history.availability(since, planes);
-  }
-  pruneHistory(before, batchSize) {
-    return this.#history.prune(before, batchSize);
-  }
-  /**
-   * Folds the WAL back into the database: on the checkpoint thread when there is one, else here. The
-   * thread's checkpoints never block writes, so under steady writes the WAL may never start over; once it
-   * holds more than WAL_RESET_FRAMES, truncate it here (a stop of the event loop, but not a WAL without end).
-   */
-  checkpoint() {
-    if (this.#checkpointer === void 0 || (this.#checkpointer.last?.log ?? 0) > WAL_RESET_FRAMES) {
-      this.#db.pragma("wal_checkpoint(TRUNCATE)");
+    let batch;
+    try {
+      batch = await coordinator.claim(own, instance, slot, leaseMs);
+    } catch (error) {
+      this.#options.onStorageError(error, "claim");
+      yield planes;
+      return;
     }
-    void this.#checkpointer?.request();
-  }
-  /** A checkpoint on the checkpoint thread, awaited (undefined without one, or when it failed). */
-  checkpointInBackground() {
-    return this.#checkpointer?.request() ?? Promise.resolve(void 0);
-  }
-  /** The underlying handle, for checks such as `PRAGMA integrity_check` in tests and tools. */
-  get database() {
-    return this.#db;
-  }
-  close() {
-    this.#checkpointer?.close();
-    if (this.#db.open) this.#db.close();
+    for (let round = 0; round <= planes.length; round++) {
+      if (batch.length > 0) {
+        yield batch;
+        try {
+          await coordinator.complete(batch, instance, slot);
+        } catch (error) {
+          this.#options.onStorageError(error, "complete");
+        }
+      }
+      try {
+        batch = await coordinator.claim(planes, instance, slot, leaseMs);
+      } catch (error) {
+        this.#options.onStorageError(error, "claim");
+        return;
+      }
+      if (batch.length === 0) return;
+    }
   }
 };
-function toRow(result) {
-  return {
-    plane: result.plane,
-    status: result.status,
-    reason: result.reason,
-    checked_at: result.checkedAt,
-    duration_ms: result.durationMs,
-    steps: JSON.stringify(result.steps)
-  };
+
+// src/fleet/shared-results-sync.ts
+function nextPollDelay(failures, pollMs, maxBackoffMs) {
+  if (failures <= 0) return pollMs;
+  return Math.min(maxBackoffMs, pollMs * 2 ** Math.min(failures, 20));
 }
-function fromRow(row) {
-  return {
-    plane: row.plane,
-    status: row.status,
-    reason: row.reason,
-    checkedAt: row.checked_at,
-    durationMs: row.duration_ms,
-    steps: parseSteps(row.steps)
-  };
-}
-function parseSteps(json2) {
-  try {
-    const steps = JSON.parse(json2);
-    return Array.isArray(steps) ? steps : [];
-  } catch {
-    return [];
+var SharedResultsSync = class {
+  #options;
+  #cursor = null;
+  #failures = 0;
+  #timer;
+  /** The last poll started: each new one runs after it. */
+  #polling = Promise.resolve();
+  #stopped = true;
+  constructor(options) {
+    this.#options = { pollMs: 2e3, maxBackoffMs: 3e4, onRecovered: () => void 0, ...options };
   }
-}
+  start() {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#schedule(this.#options.pollMs);
+  }
+  async stop() {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#polling;
+  }
+  /** Polls once now (one poll at a time: a call while one runs waits for it). True when the poll succeeded. */
+  async pollNow() {
+    const poll = this.#polling.then(() => this.#poll());
+    this.#polling = poll;
+    await poll;
+    return this.#failures === 0;
+  }
+  async #poll() {
+    const { feed, onResults, onError, onRecovered } = this.#options;
+    try {
+      const { results, cursor } = await feed.latestChangedSince(this.#cursor);
+      this.#cursor = cursor;
+      const recovered = this.#failures > 0;
+      this.#failures = 0;
+      if (recovered) onRecovered();
+      if (results.length > 0) onResults(results);
+    } catch (error) {
+      this.#failures++;
+      onError(error, this.#failures);
+    }
+  }
+  #schedule(delayMs) {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      void this.pollNow().then(
+        () => this.#schedule(nextPollDelay(this.#failures, this.#options.pollMs, this.#options.maxBackoffMs))
+      );
+    }, delayMs);
+  }
+};
 
 // src/store/plane-state.ts
 function storedResultAge(checkedAt, wallNow) {
@@ -2329,6 +2046,7 @@ function planeState(plane, result, ageMs, cacheTtlMs, wallNow) {
       expiresAt: null,
       durationMs: null,
       steps: [],
+      checkedBy: null,
       lastStatus: null
     };
   }
@@ -2341,6 +2059,7 @@ function planeState(plane, result, ageMs, cacheTtlMs, wallNow) {
     expiresAt: Number.isFinite(ageMs) ? Math.round(wallNow - ageMs + cacheTtlMs) : null,
     durationMs: result.durationMs,
     steps: result.steps,
+    checkedBy: result.checkedBy === "" ? null : result.checkedBy,
     lastStatus: result.status
   };
 }
@@ -2401,8 +2120,22 @@ var StatusBoard = class {
   }
   /** Records a new result and says whether the plane's visible status changed. */
   update(result) {
+    return this.#record(result, this.#clock.monoNow());
+  }
+  /**
+   * Records a result read from a store other replicas write too, unless the plane already holds one as
+   * new: aged by its wall-clock stamp, like results read at start-up (a fleet's replicas share NTP time).
+   */
+  merge(result) {
+    if (!this.#recent.has(result.plane)) return void 0;
+    const held = this.#latest.get(result.plane);
+    if (held !== void 0 && held.result.checkedAt >= result.checkedAt) return void 0;
+    const receivedAt = this.#clock.monoNow() - storedResultAge(result.checkedAt, this.#clock.wallNow());
+    return this.#record(result, receivedAt);
+  }
+  #record(result, receivedAt) {
     const before = this.state(result.plane).status;
-    this.#latest.set(result.plane, { result, receivedAt: this.#clock.monoNow() });
+    this.#latest.set(result.plane, { result, receivedAt });
     this.#version++;
     const strip = this.#recent.get(result.plane);
     if (strip) {
@@ -2421,6 +2154,14 @@ var StatusBoard = class {
     return this.#planes.map((plane) => this.state(plane));
   }
 };
+async function loadStatusBoard(store, planes, cacheTtlMs, clock = systemClock) {
+  const [initial, strips] = await Promise.all([
+    store.latestResults(),
+    Promise.all(planes.map((plane) => store.history(plane, RECENT_RESULTS)))
+  ]);
+  const recent = new Map(planes.map((plane, index) => [plane, strips[index] ?? []]));
+  return new StatusBoard(planes, cacheTtlMs, initial, (plane) => recent.get(plane) ?? [], clock);
+}
 
 // src/store/availability.ts
 import { setImmediate as yieldToLoop2 } from "node:timers/promises";
@@ -2458,8 +2199,10 @@ var AvailabilityCache = class {
       for (let start = 0; start < this.#planes.length; start += this.#chunkSize) {
         if (start > 0) await yieldToLoop2();
         const planes = this.#planes.slice(start, start + this.#chunkSize);
-        const hour = this.#store.availability(now - 36e5, planes);
-        const day = this.#store.availability(now - 864e5, planes);
+        const [hour, day] = await Promise.all([
+          this.#store.availability(now - 36e5, planes),
+          this.#store.availability(now - 864e5, planes)
+        ]);
         for (const plane of planes)
           byPlane.set(plane, { h1: ratio(hour.get(plane)), h24: ratio(day.get(plane)) });
       }
@@ -2475,12 +2218,15 @@ function ratio(counts) {
 }
 
 // src/daemon.ts
-var HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT]
+var HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT] [--instance NAME]
 
   --config FILE       run against the platform in FILE (or set PLANECHECK_CONFIG)
   --demo              run against a built-in sandbox platform with planes in every state
   --listen HOST:PORT  serve /metrics, /api and the status page here instead of server.listen
                       (default 127.0.0.1:9464; port 0 picks a free one)
+  --instance NAME     this daemon's name, on every result it stores and in the status API
+                      (or set PLANECHECK_INSTANCE; default HOSTNAME:PID); 1-100 printable characters,
+                      no whitespace
 `;
 var openedAtStartup = [];
 async function main() {
@@ -2495,6 +2241,7 @@ async function main() {
       config: { type: "string" },
       demo: { type: "boolean", default: false },
       listen: { type: "string" },
+      instance: { type: "string" },
       help: { type: "boolean" }
     },
     strict: true
@@ -2504,6 +2251,10 @@ async function main() {
     return 0;
   }
   const listenAt = values.listen === void 0 ? void 0 : parseListenAddress(values.listen, "--listen");
+  const instance = resolveInstanceName(values.instance, process.env, {
+    hostname: hostname(),
+    pid: process.pid
+  });
   let sandbox;
   let sandboxGithub;
   let demoDirectory;
@@ -2512,7 +2263,7 @@ async function main() {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
       import("./chunks/sandbox-platform-LVTIWWAQ.js"),
       import("./chunks/sandbox-github-J73ELDLL.js"),
-      import("./chunks/demo-7HTG7FR5.js")
+      import("./chunks/demo-2M4VIIVX.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
     const platform = new SandboxPlatform({
@@ -2572,7 +2323,7 @@ ${HELP}`
   );
   const planeNames = config.workloadPlanes.map((plane) => plane.name);
   let recoveries = 0;
-  const store = openSqliteStore(config.storage.path, {
+  const storage = await openStorage(config.storage, {
     onRecovered: (event) => {
       recoveries++;
       log.error(
@@ -2580,15 +2331,17 @@ ${HELP}`
         event
       );
     },
-    onCheckpointError: (error) => log.error("could not checkpoint the database WAL", { error: error.message })
+    onCheckpointError: (error) => log.error("could not checkpoint the database WAL", { error: error.message }),
+    onBackgroundError: (error) => log.warn("store error in the background", { error: error.message })
   });
-  openedAtStartup.push(() => store.close());
-  const board = new StatusBoard(
-    planeNames,
-    config.schedule.cacheTtl,
-    store.latestResults(),
-    (plane) => store.history(plane, RECENT_RESULTS)
-  );
+  const { store } = storage;
+  openedAtStartup.push(() => storage.close());
+  const storageHealth = new StorageHealth((view) => {
+    if (view.up) log.info("store answering again", { storage: storage.kind });
+    else log.error("store not answering", { storage: storage.kind, error: view.error });
+  });
+  let fleetInstances = [instance];
+  const board = await loadStatusBoard(store, planeNames, config.schedule.cacheTtl);
   const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
   tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
@@ -2605,10 +2358,50 @@ ${HELP}`
     }
   });
   for (let i = 0; i < recoveries; i++) metrics.recordStorageRecovery();
+  metrics.watchStore(
+    () => storageHealth.up,
+    () => fleetInstances.length
+  );
+  const { coordinator, feed } = storage;
+  const share = coordinator && new FleetShareCycle({
+    coordinator,
+    instance,
+    planes: planeNames,
+    intervalMs: config.schedule.interval,
+    // A claim holds for the whole slot: a replica's share is checked over the cycle, not in one plane's
+    // deadline; the planes of a replica that died are checked by another in the next slot at the latest.
+    leaseMs: config.schedule.interval,
+    liveWindowMs: Math.round(config.schedule.interval * 2.5),
+    onStorageError: (error, during) => {
+      metrics.recordStorageError("share");
+      storageHealth.failed(during, error);
+    },
+    onInstances: (instances) => {
+      fleetInstances = instances;
+      storageHealth.succeeded();
+    }
+  });
+  const sharedResults = feed && new SharedResultsSync({
+    feed,
+    onResults: (results) => {
+      for (const result of results) {
+        const change = board.merge(result);
+        if (change) log.info("status changed", { ...change, checkedBy: result.checkedBy });
+      }
+    },
+    onError: (error, failures) => {
+      metrics.recordStorageError("poll");
+      storageHealth.failed("poll", error);
+      if (failures === 1)
+        log.warn("could not read what other replicas stored", { error: getErrorMessage(error) });
+    },
+    onRecovered: () => storageHealth.succeeded()
+  });
   const checker = createChecker(config);
   openedAtStartup.push(() => checker.close());
   const shutdown = new AbortController();
   let selfHeal;
+  let flushHealLog = () => void 0;
   const cycle = new CheckCycle({
     planes: config.workloadPlanes,
     checker,
@@ -2617,18 +2410,21 @@ ${HELP}`
     metrics,
     log,
     historyRetentionMs: config.storage.historyRetention,
+    instance,
+    share,
+    checkpoint: storage.checkpoint,
+    onStored: () => storageHealth.succeeded(),
     onCycleFinished: (states) => selfHeal?.healer.afterCycle(states)
   });
   if (config.selfHeal?.enabled && config.github) {
-    const [{ createSelfHeal }, { SqliteHealLog }] = await Promise.all([
-      import("./chunks/create-self-heal-DMYUPURP.js"),
-      import("./chunks/sqlite-heal-log-FXEZR5JN.js")
-    ]);
-    const healLog = new SqliteHealLog(store.database);
+    const { createSelfHeal } = await import("./chunks/create-self-heal-6DM2B4B7.js");
+    const healLog = await storage.openHealLog();
+    flushHealLog = () => healLog.flush?.();
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
     selfHeal = createSelfHeal({
       config,
       healLog,
+      instance,
       history: (plane, limit) => store.history(plane, limit),
       recheck: (plane, signal2) => cycle.checkNow(plane, signal2),
       metrics,
@@ -2650,6 +2446,7 @@ ${HELP}`
     onMissedTicks: (count) => log.warn("scheduled ticks missed", { count })
   });
   const currentStatus = () => statusResponse(
+    instance,
     board.states(),
     {
       intervalMs: config.schedule.interval,
@@ -2663,7 +2460,9 @@ ${HELP}`
       recent: (plane) => board.recent(plane),
       availability: (plane) => availability.get(plane)
     },
-    Date.now()
+    Date.now(),
+    { kind: storage.kind, ...storageHealth.view },
+    fleetInstances
   );
   let storeOpen = true;
   const server = createDaemonServer({
@@ -2688,12 +2487,14 @@ ${HELP}`
   });
   openedAtStartup.length = 0;
   healer?.resume();
+  sharedResults?.start();
   scheduler.start();
   log.info("planecheck started", {
     url,
+    instance,
     planes: planeNames.length,
     intervalSeconds: config.schedule.interval / 1e3,
-    storage: config.storage.path,
+    storage: storage.where,
     selfHeal: healer ? config.selfHeal?.dryRun ? "dry-run" : "on" : "off"
   });
   if (sandbox) {
@@ -2720,12 +2521,18 @@ planecheck demo: ${planeNames.length} sandbox planes, checked every ${config.sch
     log.error("shutdown took too long; exiting");
     process.exit(1);
   }, 1e4).unref();
-  await Promise.all([scheduler.stop(), selfHeal?.stop()]);
+  await Promise.all([scheduler.stop(), selfHeal?.stop(), sharedResults?.stop()]);
   await closeServer(server);
   await checker.close();
-  if (!cycle.flush(true)) log.error("some results could not be stored before shutdown");
+  if (!await cycle.flush(true)) log.error("some results could not be stored before shutdown");
+  await flushHealLog();
+  await coordinator?.leave(instance).catch(
+    (error) => log.warn("could not leave the fleet; the others notice once its heartbeat is old", {
+      error: getErrorMessage(error)
+    })
+  );
   storeOpen = false;
-  store.close();
+  await storage.close();
   await sandbox?.close();
   await sandboxGithub?.close();
   if (demoDirectory !== void 0) rmSync(demoDirectory, { recursive: true, force: true });

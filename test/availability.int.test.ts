@@ -17,10 +17,11 @@ const result = (plane: string, checkedAt: number, status: StoredResult['status']
   checkedAt,
   durationMs: 10,
   steps: [],
+  checkedBy: 'replica-a',
 });
 
 /** A real store with four results per plane: one older than a day, two in the day, one in the last hour. */
-function seededStore() {
+async function seededStore() {
   const store = openSqliteStore(join(tempDir(), 'availability.db'));
   const results: StoredResult[] = [];
   for (const [i, plane] of planes.entries()) {
@@ -29,7 +30,7 @@ function seededStore() {
     results.push(result(plane, NOW - 10 * 3_600_000 + 1, i % 2 === 0 ? 'FAILED' : 'HEALTHY')); // the day only
     results.push(result(plane, NOW - 20 * 60_000, 'HEALTHY')); // the hour and the day
   }
-  store.saveResults(results);
+  await store.saveResults(results);
   return store;
 }
 
@@ -59,7 +60,7 @@ function recording(store: Pick<ResultStore, 'availability'>) {
 
 describe('AvailabilityCache', () => {
   it('computes every plane, some planes per turn of the event loop, from the hourly counts', async () => {
-    const store = seededStore();
+    const store = await seededStore();
     const recorder = recording(store);
     const cache = new AvailabilityCache(recorder.store, planes, { chunkSize: 100 });
     try {
@@ -81,11 +82,11 @@ describe('AvailabilityCache', () => {
       turns[0]! < turns[2]! && turns[2]! < turns[4]!,
       `the loop ran between chunks: ${turns.join(',')}`,
     );
-    store.close();
+    await store.close();
   });
 
   it('serves the figures it has while it recomputes, and replaces them all at once', async () => {
-    const store = seededStore();
+    const store = await seededStore();
     const cache = new AvailabilityCache(store, planes, { chunkSize: 100, maxAgeMs: 30_000 });
     assert.deepEqual(cache.get('plane-0', NOW), { h1: null, h24: null }, 'nothing computed yet');
     await cache.refresh(NOW);
@@ -93,22 +94,22 @@ describe('AvailabilityCache', () => {
 
     // Two hours on, plane-0's last hour turns unhealthy: the old figures until the new ones are complete.
     const later = NOW + 2 * 3_600_000;
-    for (const plane of planes) store.saveResult(result(plane, later - 60_000, 'FAILED'));
+    await store.saveResults(planes.map((plane) => result(plane, later - 60_000, 'FAILED')));
     assert.deepEqual(cache.get('plane-0', later), { h1: 1, h24: 2 / 3 }, 'stale: served, and recomputed');
     const refreshing = cache.refresh(later);
     assert.deepEqual(cache.get('plane-249', later), { h1: 1, h24: 1 }, 'mid-way: still the old figures');
     await refreshing;
     assert.deepEqual(cache.get('plane-0', later), { h1: 0, h24: 2 / 4 });
     assert.deepEqual(cache.get('plane-249', later), { h1: 0, h24: 3 / 4 });
-    store.close();
+    await store.close();
   });
 
   it('keeps the old figures when recomputing fails, says so, and tries again later', async () => {
-    const store = seededStore();
+    const store = await seededStore();
     const errors: unknown[] = [];
     const cache = new AvailabilityCache(store, planes, { maxAgeMs: 30_000, onError: (e) => errors.push(e) });
     await cache.refresh(NOW);
-    store.close();
+    await store.close();
     await cache.refresh(NOW + 60_000);
     assert.equal(errors.length, 1);
     assert.match(String(errors[0]), /database connection is not open/);

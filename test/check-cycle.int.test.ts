@@ -13,6 +13,7 @@ import { HttpPlatform } from '../src/platform/http-platform.js';
 import type { Oracle, PlaneRef, PlatformApi } from '../src/platform/platform-api.js';
 import type { Deadline } from '../src/util/deadline.js';
 import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
+import type { ResultStore } from '../src/check/result-store.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { StatusBoard } from '../src/store/status-board.js';
 import { testConfig } from './helpers/config.js';
@@ -43,6 +44,8 @@ describe('CheckCycle with a real SQLite file', () => {
       metrics: new PlanecheckMetrics(names, board),
       log: createLogger('info', (line) => logged.push(line)),
       historyRetentionMs: config.storage.historyRetention,
+      instance: 'replica-test',
+      checkpoint: () => store.checkpoint(),
     });
     const walBytes = () => statSync(`${path}-wal`).size;
     try {
@@ -63,14 +66,14 @@ describe('CheckCycle with a real SQLite file', () => {
       );
 
       assert.deepEqual(
-        store.latestResults().map((result) => [result.plane, result.status]),
+        (await store.latestResults()).map((result) => [result.plane, result.status, result.checkedBy]),
         [
-          ['c-500', 'FAILED'],
-          ['c-nouser', 'NO_USER'],
-          ['c-ok', 'HEALTHY'],
+          ['c-500', 'FAILED', 'replica-test'],
+          ['c-nouser', 'NO_USER', 'replica-test'],
+          ['c-ok', 'HEALTHY', 'replica-test'],
         ],
       );
-      for (const plane of names) assert.equal(store.history(plane, 100).length, 10, plane);
+      for (const plane of names) assert.equal((await store.history(plane, 100)).length, 10, plane);
       assert.equal(store.database.pragma('integrity_check', { simple: true }), 'ok');
       const cycleLines = logged
         .map((line) => JSON.parse(line) as { msg: string })
@@ -78,7 +81,52 @@ describe('CheckCycle with a real SQLite file', () => {
       assert.equal(cycleLines.length, 10, 'one line per cycle');
     } finally {
       await checker.close();
-      store.close();
+      await store.close();
+    }
+  });
+
+  it('never waits on the store: a write that does not end holds neither the cycle nor what readers see', async () => {
+    const config = testConfig({
+      controlPlaneUrl: sandbox.url,
+      planes: Object.keys(planes).map((name) => ({ name, inferenceUrl: sandbox.inferenceUrl(name) })),
+    });
+    const names = config.workloadPlanes.map((plane) => plane.name);
+    const board = new StatusBoard(names, config.schedule.cacheTtl);
+    const checker = createChecker(config);
+    const writes: number[] = [];
+    const never = new Promise<never>(() => undefined);
+    // A store whose server stopped answering: every call hangs.
+    const store: ResultStore = {
+      saveResults: (results) => {
+        writes.push(results.length);
+        return never;
+      },
+      latestResults: () => never,
+      history: () => never,
+      availability: () => never,
+      pruneHistory: () => never,
+      close: () => Promise.resolve(),
+    };
+    const cycle = new CheckCycle({
+      planes: config.workloadPlanes,
+      checker,
+      store,
+      board,
+      metrics: new PlanecheckMetrics(names, board),
+      log: createLogger('error', () => undefined),
+      historyRetentionMs: config.storage.historyRetention,
+      instance: 'replica-test',
+    });
+    try {
+      const signal = new AbortController().signal;
+      await cycle.run(signal);
+      await cycle.run(signal);
+      assert.equal(board.state('c-ok').status, 'HEALTHY');
+      assert.equal(board.state('c-ok').checkedBy, 'replica-test');
+      assert.deepEqual(writes, [1], 'one write in flight; the other results wait for it');
+      assert.ok(cycle.lastFinishedAt !== null);
+    } finally {
+      await checker.close();
     }
   });
 });
@@ -172,6 +220,7 @@ describe('an exception inside a check step (a bug in planecheck)', () => {
       metrics,
       log: createLogger('info', (line) => logged.push(JSON.parse(line) as Record<string, unknown>)),
       historyRetentionMs: settings.storage.historyRetention,
+      instance: 'replica-test',
     });
     try {
       const internalErrors = async () =>
@@ -203,7 +252,7 @@ describe('an exception inside a check step (a bug in planecheck)', () => {
     } finally {
       await checker.close();
       await agent.close();
-      store.close();
+      await store.close();
     }
   });
 });

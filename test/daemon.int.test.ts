@@ -105,7 +105,7 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
       'd-500': 'predict_500',
       'd-slow': 'slow',
     });
-    const daemon = await startDaemon(['--config', path], env);
+    const daemon = await startDaemon(['--config', path, '--instance', 'replica-7'], env);
     try {
       const expected = { 'd-ok': 'HEALTHY', 'd-nouser': 'NO_USER', 'd-500': 'FAILED', 'd-slow': 'FAILED' };
       const text = await eventually(
@@ -127,6 +127,24 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
       assert.equal(api?.reason, 'predict_http_500');
       const slow = await statusOf(daemon.url, 'd-slow');
       assert.equal(slow?.reason, 'user_lookup_timeout');
+
+      // Who answers, and who checked each plane (this daemon: it is alone).
+      const status = (await (await fetch(`${daemon.url}/api/v1/status`)).json()) as {
+        instance: string;
+        planes: { name: string; checkedBy: string | null }[];
+      };
+      assert.equal(status.instance, 'replica-7');
+      assert.deepEqual(
+        status.planes.map((plane) => plane.checkedBy),
+        status.planes.map(() => 'replica-7'),
+      );
+      const history = (await (await fetch(`${daemon.url}/api/v1/planes/d-500/history?limit=5`)).json()) as {
+        results: { checkedBy: string | null; status: string }[];
+      };
+      assert.ok(history.results.length > 0);
+      assert.ok(
+        history.results.every((result) => result.checkedBy === 'replica-7' && result.status === 'FAILED'),
+      );
 
       const ready = await fetch(`${daemon.url}/readyz`);
       assert.equal(ready.status, 200);
@@ -295,6 +313,21 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
     assert.deepEqual(readFileSync(dbPath), before);
   });
 
+  it('rejects a bad --instance or PLANECHECK_INSTANCE with exit 2, naming it, and creates no database', async () => {
+    const { path, dbPath } = writeConfig({ 'instance-plane': 'healthy' });
+    const flag = await runNode(['dist/daemon.js', '--config', path, '--instance', 'two words'], {
+      env: { PATH: process.env.PATH, ...env },
+    });
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /^--instance is invalid:\n {2}instance name "two words" contains whitespace/);
+    const variable = await runNode(['dist/daemon.js', '--config', path], {
+      env: { PATH: process.env.PATH, ...env, PLANECHECK_INSTANCE: 'x'.repeat(101) },
+    });
+    assert.equal(variable.code, 2);
+    assert.match(variable.stderr, /^PLANECHECK_INSTANCE is invalid:\n.*101 characters long, more than 100/);
+    assert.equal(existsSync(join(dbPath, '..')), false);
+  });
+
   it('rejects a bad config with exit 2, naming the field, and creates no database', async () => {
     const { path, dbPath } = writeConfig({ 'bad-plane': 'healthy' });
     writeFileSync(path, readFileSync(path, 'utf8').replace('interval: 1s', 'interval: 7s'));
@@ -403,6 +436,7 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
         checkedAt: old + i,
         durationMs: 1,
         steps: [],
+        checkedBy: '',
       })),
     );
 

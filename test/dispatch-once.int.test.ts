@@ -154,7 +154,7 @@ describe('one dispatch per incident, whatever the answer to the dispatch', () =>
         'only the attempt that was sent is followed after a restart',
       );
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

@@ -40,14 +40,14 @@ async function record(log: HealLog, action: NewHealAction): Promise<HealAction> 
   return stored;
 }
 
-function sqliteLog(): { log: SqliteHealLog; path: string; close: () => void } {
+function sqliteLog(): { log: SqliteHealLog; path: string; close: () => Promise<void> } {
   const path = join(tempDir('planecheck-heal-log-'), 'planecheck.db');
   const store = openSqliteStore(path);
   return { log: new SqliteHealLog(store.database), path, close: () => store.close() };
 }
 
 /** The same cases for every adapter of the port that lives in this process. */
-const adapters: [string, () => { log: HealLog; close: () => void }][] = [
+const adapters: [string, () => { log: HealLog; close: () => unknown }][] = [
   ['SQLite', sqliteLog],
   ['memory', () => ({ log: new MemoryHealLog(), close: () => undefined })],
 ];
@@ -156,7 +156,7 @@ for (const [name, make] of adapters) {
 describe('heal log (SQLite): several connections to one file', () => {
   it('insertIf from two threads on two connections at the same moment records one attempt', async () => {
     const { path, close } = sqliteLog();
-    close();
+    await close();
     const start = new SharedArrayBuffer(8);
     const flags = new Int32Array(start);
     const tsx = import.meta.resolve('tsx/esm/api');
@@ -214,7 +214,7 @@ describe('heal log (SQLite): several connections to one file', () => {
       assert.equal(otherLog.githubBackoffUntil(), T + 60_000);
     } finally {
       other.close();
-      close();
+      await close();
     }
   });
 
@@ -231,7 +231,7 @@ describe('heal log (SQLite): several connections to one file', () => {
       assert.deepEqual(await log.forPlane('p', 10), []);
     } finally {
       other.close();
-      close();
+      await close();
     }
   });
 
@@ -269,7 +269,7 @@ describe('heal log (SQLite): several connections to one file', () => {
       });
       assert.equal(await log.takeOver(1, 'replica-a', T, T + 30_000), true, 'nobody followed it: anyone may');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -29,7 +29,7 @@ describe('the daemon server with paths that do not decode', () => {
       metrics: { render: () => Promise.resolve([]), renderText: () => Promise.resolve([]), contentType: '' },
       status: () => ({}) as StatusResponse,
       planes: ['us-east-1'],
-      history: () => [],
+      history: () => Promise.resolve([]),
       planeStatus: () => 'HEALTHY',
     }),
   });
@@ -56,5 +56,30 @@ describe('the daemon server with paths that do not decode', () => {
     assert.equal((await get(url, '/badge/us-east-1.svg')).status, 200);
     assert.equal((await get(url, '/badge/us%2Deast%2D1.svg')).status, 200);
     assert.equal((await get(url, '/badge/mars.svg')).status, 404);
+  });
+});
+
+describe('the history route when the result store does not answer', () => {
+  const server = createDaemonServer({
+    log: createLogger('error', () => undefined),
+    readiness: () => ({ ready: true, checks: {} }),
+    protectedRoutes: createRoutes({
+      metrics: { render: () => Promise.resolve([]), renderText: () => Promise.resolve([]), contentType: '' },
+      status: () => ({}) as StatusResponse,
+      planes: ['us-east-1'],
+      history: () => Promise.reject(new Error('connection refused')),
+      planeStatus: () => 'HEALTHY',
+    }),
+  });
+  let url = '';
+  before(async () => {
+    url = await listen(server, '127.0.0.1:0');
+  });
+  after(() => closeServer(server));
+
+  it('answers 503 and says why, rather than a bare internal error', async () => {
+    const { status, body } = await get(url, '/api/v1/planes/us-east-1/history');
+    assert.equal(status, 503);
+    assert.deepEqual(JSON.parse(body), { error: 'the result store did not answer: connection refused' });
   });
 });

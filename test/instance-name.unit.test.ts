@@ -30,7 +30,9 @@ describe('resolveInstanceName', () => {
       assert.throws(
         () => resolveInstanceName(name, {}, host),
         (error: unknown) =>
-          error instanceof ConfigError && /^--instance is invalid/.test(error.message) && message.test(error.message),
+          error instanceof ConfigError &&
+          /^--instance is invalid/.test(error.message) &&
+          message.test(error.message),
       );
       assert.throws(
         () => resolveInstanceName(undefined, { PLANECHECK_INSTANCE: name }, host),

@@ -37,6 +37,7 @@ const result = (plane: string, status: StoredResult['status']): StoredResult => 
   checkedAt: Date.now(),
   durationMs: 42,
   steps: [{ step: 'user_lookup', outcome: status === 'HEALTHY' ? 'ok' : 'not_found', durationMs: 40 }],
+  checkedBy: 'replica-a',
 });
 
 describe('PlanecheckMetrics', () => {
@@ -174,6 +175,7 @@ describe('PlanecheckMetrics', () => {
       plane: 'down',
       status: 'FAILED',
       reason: 'predict_http_500',
+      checkedBy: 'replica-b',
       checkedAt: Date.now(),
       durationMs: 50,
       steps: [

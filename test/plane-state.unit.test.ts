@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StoredResult } from '../src/check/stored-result.js';
 import { isFresh, planeState, storedResultAge } from '../src/store/plane-state.js';
-import { StatusBoard } from '../src/store/status-board.js';
+import { loadStatusBoard, StatusBoard } from '../src/store/status-board.js';
 import { FakeClock } from './helpers/clock.js';
 
 const stored: StoredResult = {
@@ -12,9 +12,14 @@ const stored: StoredResult = {
   checkedAt: 10_000,
   durationMs: 5,
   steps: [],
+  checkedBy: 'replica-a',
 };
 
 describe('isFresh and planeState', () => {
+  it('says nobody known checked a result stored before instances were recorded', () => {
+    assert.equal(planeState('a', { ...stored, checkedBy: '' }, 0, 120_000, 50_000).checkedBy, null);
+  });
+
   const cases: [string, StoredResult | undefined, number, string, string | null][] = [
     ['no result yet', undefined, Infinity, 'NO_VALUE', 'no_result'],
     ['just checked', stored, 0, 'FAILED', 'predict_timeout'],
@@ -29,6 +34,7 @@ describe('isFresh and planeState', () => {
       const state = planeState('a', result, age, 120_000, wallNow);
       assert.equal(state.status, status);
       assert.equal(state.reason, reason);
+      assert.equal(state.checkedBy, result ? 'replica-a' : null, 'who checked, fresh or expired');
       if (result) {
         assert.equal(state.expiresAt, Number.isFinite(age) ? wallNow - age + 120_000 : null);
         assert.equal(state.lastStatus, 'FAILED');
@@ -112,5 +118,37 @@ describe('StatusBoard', () => {
     clock.advance(5_000);
     assert.equal(board.state('past').status, 'NO_VALUE', '20 s old');
     assert.equal(board.state('future').status, 'NO_VALUE', 'stays expired');
+  });
+});
+
+describe('loadStatusBoard', () => {
+  it('builds the board from the stored latest results and the strip of each plane, then answers from memory', async () => {
+    const clock = new FakeClock();
+    const now = clock.wallNow();
+    const asked: string[] = [];
+    // As the store gives them: newest first.
+    const history = (plane: string): StoredResult[] =>
+      [1, 2, 3].map((n) => ({ ...stored, plane, checkedAt: now - n * 1_000, checkedBy: `replica-${n}` }));
+    const board = await loadStatusBoard(
+      {
+        latestResults: () => Promise.resolve([{ ...stored, plane: 'a', checkedAt: now - 1_000 }]),
+        history: (plane, limit) => {
+          asked.push(`${plane}:${limit}`);
+          return Promise.resolve(history(plane));
+        },
+      },
+      ['a', 'b'],
+      120_000,
+      clock,
+    );
+    assert.deepEqual(asked, ['a:30', 'b:30']);
+    assert.equal(board.state('a').status, 'FAILED');
+    assert.equal(board.state('a').checkedBy, 'replica-a');
+    assert.equal(board.state('b').status, 'NO_VALUE');
+    assert.deepEqual(
+      board.recent('b').map((r) => r.checkedAt),
+      [now - 3_000, now - 2_000, now - 1_000],
+      'oldest first',
+    );
   });
 });

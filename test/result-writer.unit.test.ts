@@ -56,9 +56,11 @@ describe('ResultWriter', () => {
     const errors: number[] = [];
     const writer = new ResultWriter({
       store: {
-        saveResults: async (results) => {
-          if (busy) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+        saveResults: (results) => {
+          if (busy)
+            return Promise.reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
           saved.push(...results.map((r) => r.checkedAt));
+          return Promise.resolve();
         },
       },
       onError: (_error, pending) => errors.push(pending),
@@ -117,7 +119,11 @@ describe('ResultWriter', () => {
   it('after a failed write, keeps its results ahead of those that arrived during it', async () => {
     const store = new ManualStore();
     const errors: number[] = [];
-    const writer = new ResultWriter({ store, onError: (_e, pending) => errors.push(pending), backoffMs: 1_000 });
+    const writer = new ResultWriter({
+      store,
+      onError: (_e, pending) => errors.push(pending),
+      backoffMs: 1_000,
+    });
     writer.write(result(1), 0);
     writer.write(result(2), 0);
     writer.write(result(3), 0);
@@ -162,9 +168,7 @@ describe('ResultWriter', () => {
     const dropped: number[] = [];
     const writer = new ResultWriter({
       store: {
-        saveResults: async () => {
-          throw new Error('disk full');
-        },
+        saveResults: () => Promise.reject(new Error('disk full')),
       },
       onError: () => undefined,
       onDropped: (count) => dropped.push(count),
@@ -185,9 +189,10 @@ describe('ResultWriter', () => {
     const saved: number[] = [];
     const writer = new ResultWriter({
       store: {
-        saveResults: async (results) => {
-          if (busy) throw new Error('database is locked');
+        saveResults: (results) => {
+          if (busy) return Promise.reject(new Error('database is locked'));
           saved.push(...results.map((r) => r.checkedAt));
+          return Promise.resolve();
         },
       },
       onError: () => undefined,

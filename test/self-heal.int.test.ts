@@ -64,6 +64,7 @@ describe('self-heal against the sandbox GitHub', () => {
       );
 
       const api = statusResponse(
+        'test',
         h.board.states(),
         { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
         { healActions: (plane) => h.healer.recentActions(plane).map(healActionView) },
@@ -212,6 +213,7 @@ describe('self-heal against the sandbox GitHub', () => {
 
       const api = () =>
         statusResponse(
+          'test',
           h.board.states(),
           { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
           {
@@ -450,7 +452,7 @@ describe('self-heal against the sandbox GitHub', () => {
     const pending = check.database.prepare('SELECT status, outcome FROM heal_actions').all() as {
       outcome: string | null;
     }[];
-    check.close();
+    await check.close();
     assert.equal(pending.length, 1);
     assert.equal(pending[0]?.outcome, null, 'the attempt was unfinished at the restart');
 
@@ -584,6 +586,7 @@ describe('self-heal against the sandbox GitHub', () => {
         metrics: await h.metricsText(),
         api: JSON.stringify(
           statusResponse(
+            'test',
             h.board.states(),
             { intervalMs: 1, cacheTtlMs: 1, running: true, lastCycleFinishedAt: null },
             { healActions: (p) => h.healer.recentActions(p).map(healActionView) },

@@ -84,7 +84,7 @@ describe('SqliteResultStore', () => {
     assert.deepEqual(readdirSync(dir).filter((name) => name.includes('corrupt')).length, 1);
   });
 
-  it('refuses a database from a newer schema version and leaves it untouched', async () => {
+  it('refuses a database from a newer schema version and leaves it untouched', () => {
     const path = join(tempDir(), 'future.db');
     const db = new Database(path);
     db.exec('CREATE TABLE future_things (x)');
@@ -105,7 +105,7 @@ describe('SqliteResultStore', () => {
     assert.deepEqual(readFileSync(path), before);
   });
 
-  it('names the file when it cannot open it at all, and moves nothing aside', async () => {
+  it('names the file when it cannot open it at all, and moves nothing aside', () => {
     const dir = tempDir();
     const file = join(dir, 'not-a-directory');
     writeFileSync(file, 'keep me');
@@ -209,10 +209,11 @@ describe('SqliteResultStore', () => {
     assert.deepEqual(await reopened.history('b', 10), [results[4], results[3]]);
     assert.deepEqual(await reopened.latestResults(), [results[2], results[4]]);
     // Each name is stored once; a result with none ('') names no instance.
-    assert.deepEqual(
-      reopened.database.prepare('SELECT name FROM instances ORDER BY name').pluck().all(),
-      ['action:123456', 'replica-a', 'replica-b'],
-    );
+    assert.deepEqual(reopened.database.prepare('SELECT name FROM instances ORDER BY name').pluck().all(), [
+      'action:123456',
+      'replica-a',
+      'replica-b',
+    ]);
     assert.equal(
       reopened.database.prepare('SELECT count(*) FROM check_history WHERE instance_id IS NULL').pluck().get(),
       1,
@@ -236,7 +237,10 @@ describe('SqliteResultStore', () => {
       ],
     );
     // A replica that was cut off writes what it held: older than what another replica stored since.
-    await store.saveResults([result('a', 2_000, 'FAILED', 'replica-c'), result('b', 2_000, 'FAILED', 'replica-c')]);
+    await store.saveResults([
+      result('a', 2_000, 'FAILED', 'replica-c'),
+      result('b', 2_000, 'FAILED', 'replica-c'),
+    ]);
     assert.deepEqual(
       (await store.latestResults()).map((r) => [r.plane, r.checkedAt, r.status]),
       [
@@ -282,7 +286,9 @@ describe('SqliteResultStore', () => {
     assert.equal(store.database.pragma('wal_autocheckpoint', { simple: true }), 0);
     const start = Date.UTC(2026, 0, 1);
     for (let cycle = 0; cycle < 40; cycle++) {
-      await store.saveResults(Array.from({ length: 50 }, (_, p) => healthy(`plane-${p}`, start + cycle * 60_000)));
+      await store.saveResults(
+        Array.from({ length: 50 }, (_, p) => healthy(`plane-${p}`, start + cycle * 60_000)),
+      );
     }
     const outcome = await store.checkpointInBackground();
     assert.ok(outcome && outcome.log > 0, `frames in the WAL: ${outcome?.log}`);
@@ -392,7 +398,8 @@ describe('availability from hourly counts', () => {
     const last = results.at(-1)?.checkedAt ?? 0;
     const values = sinceValues(start - HOUR, last + 1);
     assert.ok(values.length > 50);
-    for (const since of values) assert.deepEqual(await reopened.availability(since), scan(since), `since ${since}`);
+    for (const since of values)
+      assert.deepEqual(await reopened.availability(since), scan(since), `since ${since}`);
     await reopened.close();
   });
 
@@ -401,7 +408,7 @@ describe('availability from hourly counts', () => {
     await store.saveResults(results);
     const cutoff = Date.UTC(2026, 0, 1, 12, 20);
     let batches = 0;
-    while (await store.pruneHistory(cutoff, 50) > 0) batches++;
+    while ((await store.pruneHistory(cutoff, 50)) > 0) batches++;
     // 09:50 to 12:20: 3 planes x 150 results.
     assert.equal(batches, (3 * 150) / 50, 'batches of at most 50');
     const kept = results.filter((r) => r.checkedAt >= cutoff);
@@ -447,7 +454,8 @@ describe('availability from hourly counts', () => {
     assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
     const byPlane = (plane: string) => unattributed(history.filter((r) => r.plane === plane).reverse());
-    for (const plane of ['a', 'b', 'c']) assert.deepEqual(await store.history(plane, 1_000), byPlane(plane), plane);
+    for (const plane of ['a', 'b', 'c'])
+      assert.deepEqual(await store.history(plane, 1_000), byPlane(plane), plane);
     assert.deepEqual(
       (await store.history('d', 10)).map((r) => [r.checkedAt, r.status]),
       [

@@ -20,6 +20,7 @@ const result = (plane: string, status: StoredResult['status'], checkedAt: number
   checkedAt,
   durationMs: 1,
   steps: [],
+  checkedBy: 'replica-a',
 });
 
 describe('renderStatusGauges', () => {

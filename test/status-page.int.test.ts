@@ -99,7 +99,12 @@ describe('the status page in a real browser (Debian Chromium)', () => {
     browser = await launch();
     await platform.start();
     await github.start();
-    daemon = await startDaemon(['--config', writeConfig(tempDir('planecheck-page-'), platform, github)]);
+    daemon = await startDaemon([
+      '--config',
+      writeConfig(tempDir('planecheck-page-'), platform, github),
+      '--instance',
+      'page-replica',
+    ]);
   });
   after(async () => {
     await daemon?.stop();
@@ -168,6 +173,13 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
         /predict_http_500/,
       );
 
+      // Who checked each plane, beside the time of its check; and who answered.
+      assert.equal(
+        await page.locator('tr[data-plane="pg-500"] .checked-by').textContent(),
+        'checked by page-replica',
+      );
+      assert.match((await page.locator('#meta').textContent()) ?? '', /by page-replica$/);
+
       const link = page.locator('tr[data-plane="pg-nouser"] td a');
       await link.waitFor({ timeout: 15_000 });
       assert.match((await link.getAttribute('href')) ?? '', /\/acme\/platform\/actions\/runs\/\d+$/);
@@ -224,11 +236,12 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
     });
     const big = (await (await fetch(`${daemon.url}/api/v1/planes/pg-ok/history?limit=5000`)).json()) as {
       limit: number;
-      results: { status: string }[];
+      results: { status: string; checkedBy: string | null }[];
     };
     assert.equal(big.limit, 1000);
     assert.ok(big.results.length >= 2 && big.results.length <= 1000);
     assert.equal(big.results[0]?.status, 'HEALTHY');
+    assert.equal(big.results[0]?.checkedBy, 'page-replica');
     const plain = (await (await fetch(`${daemon.url}/api/v1/planes/pg-ok/history`)).json()) as {
       limit: number;
     };

@@ -22,7 +22,10 @@ export interface ResultStore {
    * Per plane (every plane, or only `planes`): HEALTHY results and all results checked at or after
    * `since`. Cheap: from per-hour counts kept with the history, not a scan of it.
    */
-  availability(since: number, planes?: readonly string[]): Promise<Map<string, { healthy: number; total: number }>>;
+  availability(
+    since: number,
+    planes?: readonly string[],
+  ): Promise<Map<string, { healthy: number; total: number }>>;
   /** Deletes at most `batchSize` history results older than `before` (and their counts); returns how many went. */
   pruneHistory(before: number, batchSize: number): Promise<number>;
   close(): Promise<void>;

@@ -60,6 +60,7 @@ export class CheckCycle {
   readonly #share: PlaneShare;
   readonly #byName: Map<string, PlaneRef>;
   #cycles = 0;
+  #tidying: Promise<void> | undefined;
   #lastFinishedAt: number | null = null;
 
   constructor(deps: CheckCycleDeps) {
@@ -80,8 +81,12 @@ export class CheckCycle {
     });
   }
 
-  /** Writes results still waiting for the store; `force` skips the retry backoff (shutdown). */
-  flush(force = false): Promise<boolean> {
+  /**
+   * Writes results still waiting for the store; `force` (shutdown) skips the retry backoff and first
+   * waits for pruning under way, so the store can be closed after. True when nothing is left unwritten.
+   */
+  async flush(force = false): Promise<boolean> {
+    if (force) await this.#tidying;
     return this.#writer.flush(force ? Number.POSITIVE_INFINITY : undefined);
   }
 
@@ -124,7 +129,10 @@ export class CheckCycle {
       statuses: counts,
     });
     this.#deps.onCycleFinished?.(this.#deps.board.states());
-    await this.#tidy(signal);
+    // In the background, one at a time: a store that is slow to prune must not hold the next cycle.
+    this.#tidying ??= this.#tidy(signal).finally(() => {
+      this.#tidying = undefined;
+    });
   }
 
   /**
@@ -172,10 +180,10 @@ export class CheckCycle {
     const cutoff = Date.now() - historyRetentionMs;
     try {
       let removed = 0;
-      for (;;) {
+      while (!signal.aborted) {
         const batch = await store.pruneHistory(cutoff, PRUNE_BATCH);
         removed += batch;
-        if (batch < PRUNE_BATCH || signal.aborted) break;
+        if (batch < PRUNE_BATCH) break;
         await yieldToLoop();
       }
       if (removed > 0) log.debug('pruned check history', { removed });

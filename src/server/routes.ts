@@ -88,7 +88,15 @@ async function historyRoute(url: URL, deps: RouteDeps): Promise<RouteResponse> {
       return json({ error: 'limit must be a whole number from 1' }, 400);
     limit = Math.min(Number(raw), HISTORY_MAX_LIMIT);
   }
-  const results = (await deps.history(plane, limit)).map((result) => ({
+  let stored: StoredResult[];
+  try {
+    stored = await deps.history(plane, limit);
+  } catch (error) {
+    // The store is away (a fleet's database restarting): say so; the status API still answers from memory.
+    const cause = error instanceof Error ? error.message : String(error);
+    return json({ error: `the result store did not answer: ${cause}` }, 503);
+  }
+  const results = stored.map((result) => ({
     checkedAt: new Date(result.checkedAt).toISOString(),
     checkedBy: result.checkedBy === '' ? null : result.checkedBy,
     status: result.status,

@@ -14,8 +14,9 @@ type Db = Database.Database;
 export const HOUR_MS = 3_600_000;
 
 /**
- * The check history, compact (schema version 4): one row of integers and a few bytes per check, keyed
- * by plane and time with no rowid and no second index; plane names and reasons are stored once each.
+ * The check history, compact, as migration 4 creates it (never edit it: version 5 adds to it, below): one
+ * row of integers and a few bytes per check, keyed by plane and time with no rowid and no second index;
+ * plane names and reasons are stored once each.
  * `check_hours` counts each plane's results per status per clock hour, written in the same transaction
  * as the results, so availability never scans a day of history.
  */

@@ -202,7 +202,8 @@ function migrate(db: Db, version: number): void {
 
 /**
  * The result store of a single daemon: one SQLite file. better-sqlite3 is synchronous; each method does its
- * work at once (a write is one short transaction, see busy_timeout) and hands back a settled promise.
+ * work at once, on the event loop (a write is one short transaction, see busy_timeout), and hands back a
+ * settled promise.
  */
 export class SqliteResultStore implements ResultStore {
   readonly #db: Db;
@@ -243,30 +244,31 @@ export class SqliteResultStore implements ResultStore {
     });
   }
 
-  // `async`: what the synchronous driver throws becomes a rejection, as the port promises.
-  async saveResults(results: readonly StoredResult[]): Promise<void> {
-    try {
-      this.#save(results);
-    } catch (error) {
-      this.#history.reload();
-      throw error;
-    }
+  saveResults(results: readonly StoredResult[]): Promise<void> {
+    return settle(() => {
+      try {
+        this.#save(results);
+      } catch (error) {
+        this.#history.reload();
+        throw error;
+      }
+    });
   }
 
-  async latestResults(): Promise<StoredResult[]> {
-    return this.#selectLatest.all().map(fromRow);
+  latestResults(): Promise<StoredResult[]> {
+    return settle(() => this.#selectLatest.all().map(fromRow));
   }
 
-  async history(plane: string, limit: number, since = 0): Promise<StoredResult[]> {
-    return this.#history.recent(plane, limit, since);
+  history(plane: string, limit: number, since = 0): Promise<StoredResult[]> {
+    return settle(() => this.#history.recent(plane, limit, since));
   }
 
-  async availability(since: number, planes?: readonly string[]): Promise<Map<string, HealthyCounts>> {
-    return this.#history.availability(since, planes);
+  availability(since: number, planes?: readonly string[]): Promise<Map<string, HealthyCounts>> {
+    return settle(() => this.#history.availability(since, planes));
   }
 
-  async pruneHistory(before: number, batchSize: number): Promise<number> {
-    return this.#history.prune(before, batchSize);
+  pruneHistory(before: number, batchSize: number): Promise<number> {
+    return settle(() => this.#history.prune(before, batchSize));
   }
 
   /**
@@ -291,9 +293,20 @@ export class SqliteResultStore implements ResultStore {
     return this.#db;
   }
 
-  async close(): Promise<void> {
-    this.#checkpointer?.close();
-    if (this.#db.open) this.#db.close();
+  close(): Promise<void> {
+    return settle(() => {
+      this.#checkpointer?.close();
+      if (this.#db.open) this.#db.close();
+    });
+  }
+}
+
+/** Runs synchronous driver work now; what it returns or throws becomes the port's settled promise. */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 

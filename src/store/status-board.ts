@@ -151,16 +151,21 @@ export class StatusBoard {
  * Reads what a board starts from (every plane's latest result, and its recent strip) and builds it: the
  * board itself answers from memory only, so it is built once the store has answered.
  */
+const STRIP_READS_AT_ONCE = 4;
+
 export async function loadStatusBoard(
   store: Pick<ResultStore, 'latestResults' | 'history'>,
   planes: readonly string[],
   cacheTtlMs: number,
   clock: Clock = systemClock,
 ): Promise<StatusBoard> {
-  const [initial, strips] = await Promise.all([
-    store.latestResults(),
-    Promise.all(planes.map((plane) => store.history(plane, RECENT_RESULTS))),
-  ]);
-  const recent = new Map(planes.map((plane, index) => [plane, strips[index] ?? []]));
+  const initial = await store.latestResults();
+  // A few reads at a time: thousands at once would queue past a PostgreSQL pool's wait for a connection.
+  const recent = new Map<string, readonly StoredResult[]>();
+  for (let i = 0; i < planes.length; i += STRIP_READS_AT_ONCE) {
+    const chunk = planes.slice(i, i + STRIP_READS_AT_ONCE);
+    const strips = await Promise.all(chunk.map((plane) => store.history(plane, RECENT_RESULTS)));
+    chunk.forEach((plane, index) => recent.set(plane, strips[index] ?? []));
+  }
   return new StatusBoard(planes, cacheTtlMs, initial, (plane) => recent.get(plane) ?? [], clock);
 }

@@ -89,7 +89,7 @@ github: ${githubYaml}
   const dbPath = options.dbPath ?? join(tempDir('planecheck-heal-'), 'planecheck.db');
   const store = openSqliteStore(dbPath);
   const names = config.workloadPlanes.map((plane) => plane.name);
-  const board = new StatusBoard(names, config.schedule.cacheTtl, store.latestResults());
+  const board = new StatusBoard(names, config.schedule.cacheTtl, await store.latestResults());
   const metrics = new PlanecheckMetrics(names, board);
   const logs: string[] = [];
   const log = createLogger('debug', (line) => logs.push(line));
@@ -103,6 +103,7 @@ github: ${githubYaml}
     metrics,
     log,
     historyRetentionMs: config.storage.historyRetention,
+    instance: 'heal-harness',
     onCycleFinished: (states) => late.heal?.healer.afterCycle(states),
   });
   const healLog = new SqliteHealLog(store.database);
@@ -149,7 +150,7 @@ github: ${githubYaml}
     close: async (all = true) => {
       await heal.stop();
       await checker.close();
-      store.close();
+      await store.close();
       if (all) {
         await platform.close();
         await github.close();

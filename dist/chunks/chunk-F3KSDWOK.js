@@ -1,0 +1,8 @@
+// src/store/store-error.ts
+var StoreError = class extends Error {
+  name = "StoreError";
+};
+
+export {
+  StoreError
+};
