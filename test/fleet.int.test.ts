@@ -15,6 +15,7 @@ import {
   type FleetStatus,
 } from './helpers/fleet.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+import { startTcpGate, type TcpGate } from './helpers/tcp-gate.js';
 import { tempDir } from './helpers/tmp.js';
 
 // Several `node dist/daemon.js` replicas on one real PostgreSQL, the sandbox platform and GitHub in this
@@ -183,9 +184,13 @@ describe('a fleet of daemons on one PostgreSQL', () => {
   before(async () => {
     postgres = await startPostgres();
   });
+  let gate: TcpGate | undefined;
+
   afterEach(async () => {
     await fleet?.close();
     fleet = undefined;
+    await gate?.close();
+    gate = undefined;
     if (postgresDown && postgres) {
       await postgres.start();
       postgresDown = false;
@@ -196,13 +201,25 @@ describe('a fleet of daemons on one PostgreSQL', () => {
     await postgres?.close();
   });
 
+  /**
+   * A fresh database and a rig on it. `meetingAt`: that many replicas reach PostgreSQL through a gate that lets
+   * their first connections through together.
+   */
   async function startFleet(
     database: string,
     options: Omit<FleetRigOptions, 'databaseUrl'>,
+    meetingAt?: number,
   ): Promise<{ fleet: FleetRig; databaseUrl: string }> {
     assert.ok(postgres, 'PostgreSQL is running');
     const databaseUrl = await postgres.createDatabase(database);
-    fleet = await FleetRig.start({ ...options, databaseUrl });
+    let url = databaseUrl;
+    if (meetingAt !== undefined) {
+      gate = await startTcpGate(postgres.port, meetingAt);
+      const gated = new URL(databaseUrl);
+      gated.port = String(gate.port);
+      url = gated.href;
+    }
+    fleet = await FleetRig.start({ ...options, databaseUrl: url });
     return { fleet, databaseUrl };
   }
 
@@ -236,8 +253,14 @@ describe('a fleet of daemons on one PostgreSQL', () => {
     async () => {
       const planes = Object.keys(planesNamed('start', 9));
       const names = ['a', 'b', 'c'];
-      const { fleet } = await startFleet('fleet_start', { planes: planesNamed('start', 9) });
-      await fleet.startReplicas(names); // the schema migrations race here
+      // Their first connections reach the server together: the schema migrations race.
+      const { fleet } = await startFleet('fleet_start', { planes: planesNamed('start', 9) }, names.length);
+      await fleet.startReplicas(names);
+      await withTimeout(
+        gate?.opened ?? Promise.reject(new Error('no gate')),
+        1_000,
+        'the gate to have opened',
+      );
 
       await fleet.everyScrape('planecheck_fleet_instances 3 on every replica', (text, name) =>
         assert.equal(metricValue(text, 'planecheck_fleet_instances'), 3, name),
