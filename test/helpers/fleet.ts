@@ -34,6 +34,7 @@ export interface FleetStatus {
       correlationId: string;
       status: string;
       runId: number | null;
+      conclusion: string | null;
       outcome: string | null;
     }[];
   }[];
