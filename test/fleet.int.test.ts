@@ -192,11 +192,11 @@ describe('a fleet of daemons on one PostgreSQL', () => {
   let postgres: TestPostgres | undefined;
   let postgresDown = false;
   let fleet: FleetRig | undefined;
+  let gate: TcpGate | undefined;
 
   before(async () => {
     postgres = await startPostgres();
   });
-  let gate: TcpGate | undefined;
 
   afterEach(async () => {
     await fleet?.close();
