@@ -26,6 +26,7 @@ import { StoreError } from './store/store-error.js';
 import { StorageHealth } from './store/storage-health.js';
 import { openStorage } from './daemon/open-storage.js';
 import { FleetShareCycle } from './fleet/fleet-share-cycle.js';
+import { FleetKeeper, fleetTimings } from './fleet/fleet-keeper.js';
 import { SharedResultsSync } from './fleet/shared-results-sync.js';
 import { loadStatusBoard } from './store/status-board.js';
 import { AvailabilityCache } from './store/availability.js';
@@ -191,6 +192,7 @@ async function main(): Promise<number> {
   );
   const { coordinator, feed } = storage;
   // A fleet: each interval, this replica checks its share of the planes and what nobody else took.
+  const timings = fleetTimings(config.schedule.interval, config.schedule.planeTimeout);
   const share =
     coordinator &&
     new FleetShareCycle({
@@ -198,10 +200,9 @@ async function main(): Promise<number> {
       instance,
       planes: planeNames,
       intervalMs: config.schedule.interval,
-      // A claim holds for the whole slot: a replica's share is checked over the cycle, not in one plane's
-      // deadline; the planes of a replica that died are checked by another in the next slot at the latest.
-      leaseMs: config.schedule.interval,
-      liveWindowMs: Math.round(config.schedule.interval * 2.5),
+      leaseMs: timings.leaseMs,
+      liveWindowMs: timings.liveWindowMs,
+      timeoutMs: timings.timeoutMs,
       onStorageError: (error, during) => {
         metrics.recordStorageError('share');
         storageHealth.failed(during, error);
@@ -250,6 +251,26 @@ async function main(): Promise<number> {
     onStored: () => storageHealth.succeeded(),
     onCycleFinished: (states) => selfHeal?.healer.afterCycle(states),
   });
+  // Renews this replica's claims and checks, within the same interval, the planes of a replica that died.
+  const keeper =
+    coordinator &&
+    new FleetKeeper({
+      coordinator,
+      instance,
+      intervalMs: config.schedule.interval,
+      ...timings,
+      checkRescued: (planes) => cycle.checkPlanes(planes, shutdown.signal),
+      onStorageError: (error, during) => {
+        metrics.recordStorageError('share');
+        storageHealth.failed(during, error);
+      },
+      onStorageAnswered: () => storageHealth.succeeded(),
+      onRescued: (planes) =>
+        log.info('checking planes a replica left unchecked', {
+          planes: planes.length,
+          planeNames: planes.slice(0, 20),
+        }),
+    });
   if (config.selfHeal?.enabled && config.github) {
     const { createSelfHeal } = await import('./heal/create-self-heal.js');
     const healLog = await storage.openHealLog();
@@ -324,6 +345,7 @@ async function main(): Promise<number> {
   openedAtStartup.length = 0; // started: from here on, shutdown closes everything in its own order
   healer?.resume();
   sharedResults?.start();
+  keeper?.start();
   scheduler.start();
   log.info('planecheck started', {
     url,
@@ -354,7 +376,7 @@ async function main(): Promise<number> {
     log.error('shutdown took too long; exiting');
     process.exit(1);
   }, 10_000).unref();
-  await Promise.all([scheduler.stop(), selfHeal?.stop(), sharedResults?.stop()]);
+  await Promise.all([scheduler.stop(), selfHeal?.stop(), sharedResults?.stop(), keeper?.stop()]);
   await closeServer(server);
   await checker.close();
   if (!(await cycle.flush(true))) log.error('some results could not be stored before shutdown');
