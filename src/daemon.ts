@@ -27,6 +27,7 @@ import { StorageHealth } from './store/storage-health.js';
 import { openStorage } from './daemon/open-storage.js';
 import { FleetShareCycle } from './fleet/fleet-share-cycle.js';
 import { FleetKeeper, fleetTimings } from './fleet/fleet-keeper.js';
+import { withTimeout } from './util/with-timeout.js';
 import { SharedResultsSync } from './fleet/shared-results-sync.js';
 import { loadStatusBoard } from './store/status-board.js';
 import { AvailabilityCache } from './store/availability.js';
@@ -376,23 +377,41 @@ async function main(): Promise<number> {
     log.error('shutdown took too long; exiting');
     process.exit(1);
   }, 10_000).unref();
-  await Promise.all([scheduler.stop(), selfHeal?.stop(), sharedResults?.stop(), keeper?.stop()]);
+  // Every step that waits on the store is bounded: a store that stopped answering must not turn a clean
+  // stop into the safety net's exit 1. What could not be written is said, and is lost only with this process.
+  const bounded = async (what: string, ms: number, work: Promise<unknown> | undefined) => {
+    try {
+      await withTimeout(Promise.resolve(work), ms, what);
+    } catch (error) {
+      log.error(`shutdown: ${what} did not finish`, { error: getErrorMessage(error) });
+    }
+  };
+  await Promise.all([
+    scheduler.stop(),
+    bounded('self-heal', 3_000, selfHeal?.stop()),
+    bounded('reading the shared store', 1_000, sharedResults?.stop()),
+    bounded('the fleet keeper', 1_000, keeper?.stop()),
+  ]);
   await closeServer(server);
   await checker.close();
-  if (!(await cycle.flush(true))) log.error('some results could not be stored before shutdown');
-  await flushHealLog();
-  // Gives up this replica's claims and leaves the live list, so the others take its share at once.
-  await coordinator?.leave(instance).catch((error: unknown) =>
-    log.warn('could not leave the fleet; the others notice once its heartbeat is old', {
-      error: getErrorMessage(error),
+  await bounded(
+    'storing the last results',
+    2_000,
+    cycle.flush(true).then((stored) => {
+      if (!stored) throw new Error(`the store refused them`);
     }),
   );
+  await bounded('the heal log', 1_000, flushHealLog());
+  // Gives up this replica's claims and leaves the live list, so the others take its share at once.
+  await bounded('leaving the fleet', 1_000, coordinator?.leave(instance));
   storeOpen = false;
-  await storage.close();
+  await bounded('closing the store', 1_000, storage.close());
   await sandbox?.close();
   await sandboxGithub?.close();
   if (demoDirectory !== undefined) rmSync(demoDirectory, { recursive: true, force: true });
   log.info('stopped');
+  // A connection to a store that stopped answering may still hold the event loop: it does not delay the exit.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
   return 0;
 }
 
