@@ -428,11 +428,21 @@ describe('a fleet of daemons on one PostgreSQL', () => {
         const timeline = fleet.checks
           .filter((check) => check.plane === target && Math.abs(check.at - killedAt) < 3 * CACHE_TTL_MS)
           .map((check) => `${check.at - killedAt} ms by ${check.replica}`);
+        const rescues = survivors.flatMap((name) =>
+          fleet
+            .replica(name)
+            .logs.filter((line) => line.msg === 'checking planes a replica left unchecked')
+            .map(
+              (line) =>
+                `${name} at ${Date.parse(String(line.time)) - killedAt} ms: ${String(line.planeNames)}`,
+            ),
+        );
         assert.deepEqual(
           problems,
           [],
           `no plane NO_VALUE on a survivor (cache TTL ${CACHE_TTL_MS} ms); ${victim} killed at ` +
-            `${new Date(killedAt).toISOString()}; checks of ${target} relative to the kill: ${timeline.join(', ')}`,
+            `${new Date(killedAt).toISOString()}; checks of ${target} relative to the kill: ${timeline.join(', ')}; ` +
+            `rescues: ${rescues.join('; ') || 'none'}`,
         );
         assert.deepEqual(fleet.exited(), []);
       } finally {
