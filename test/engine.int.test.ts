@@ -112,7 +112,10 @@ describe('check engine against the sandbox platform', () => {
       assert.deepEqual(steps.slice(0, 2), ['user_lookup', 'model_lookup']);
       // predict, async submit, then as many status polls as the async request takes
       assert.ok(steps.length >= 4, steps.join());
-      assert.ok(steps.slice(2).every((step) => step === 'inference'), steps.join());
+      assert.ok(
+        steps.slice(2).every((step) => step === 'inference'),
+        steps.join(),
+      );
       assert.ok(seen.every((request) => request.plane === 'p-healthy'));
       assert.match(seen[0]?.path ?? '', /^\/v1\/users\?email=/);
       assert.equal(typeof seen[0]?.remotePort, 'number');
