@@ -47,11 +47,6 @@ export function openPool(url: string, options: PoolOptions = {}): pg.Pool {
   return pool;
 }
 
-/** The longest a transaction's write can wait to commit: a statement, then a pause inside the transaction. */
-export function longestCommitDelayMs(statementTimeoutMs = STATEMENT_TIMEOUT_MS): number {
-  return statementTimeoutMs + Math.max(IDLE_IN_TRANSACTION_TIMEOUT_MS, statementTimeoutMs + 1_000);
-}
-
 /** `host:port` of the server `url` names, for messages. */
 export function serverAddress(url: string): string {
   try {
