@@ -193,7 +193,7 @@ async function main(): Promise<number> {
   );
   const { coordinator, feed } = storage;
   // A fleet: each interval, this replica checks its share of the planes and what nobody else took.
-  const timings = fleetTimings(config.schedule.interval, config.schedule.planeTimeout);
+  const timings = fleetTimings(config.schedule.interval);
   const share =
     coordinator &&
     new FleetShareCycle({
