@@ -35,6 +35,7 @@ export const DISPATCH_OUTCOMES = [
   'rate_limited',
   'error',
   'held',
+  'maintenance',
 ] as const;
 export type DispatchOutcome = (typeof DISPATCH_OUTCOMES)[number];
 
