@@ -6,16 +6,19 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-EKOTSX2S.js";
+} from "./chunks/chunk-OFRUZ6NF.js";
+import {
+  PLANE_STATUSES
+} from "./chunks/chunk-NF23GUGB.js";
 import "./chunks/chunk-METLG7FZ.js";
 import {
   DEMO_API_KEY,
   DEMO_PLANES,
   demoConfig
-} from "./chunks/chunk-ZJCLLXT7.js";
+} from "./chunks/chunk-O2JDHNDT.js";
 import {
   ConfigError
-} from "./chunks/chunk-JRJRLKBM.js";
+} from "./chunks/chunk-XYCJ4A37.js";
 import "./chunks/chunk-YVK2JUK6.js";
 import {
   SCENARIOS,
@@ -24,9 +27,6 @@ import {
 import "./chunks/chunk-3XGJQAAQ.js";
 import "./chunks/chunk-KNTKHN2X.js";
 import "./chunks/chunk-RPOGCCUT.js";
-import {
-  PLANE_STATUSES
-} from "./chunks/chunk-NF23GUGB.js";
 
 // src/cli/run-cli.ts
 import { parseArgs } from "node:util";

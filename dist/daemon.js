@@ -10,26 +10,32 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-EKOTSX2S.js";
-import "./chunks/chunk-METLG7FZ.js";
-import {
-  ConfigError,
-  intervalToCron,
-  parseConfig,
-  parseListenAddress
-} from "./chunks/chunk-JRJRLKBM.js";
-import "./chunks/chunk-YVK2JUK6.js";
-import "./chunks/chunk-KNTKHN2X.js";
-import {
-  redactStorageUrl
-} from "./chunks/chunk-RPOGCCUT.js";
+} from "./chunks/chunk-OFRUZ6NF.js";
 import {
   PLANE_STATUSES,
   STEP_NAMES
 } from "./chunks/chunk-NF23GUGB.js";
+import "./chunks/chunk-METLG7FZ.js";
+import {
+  ConfigError,
+  intervalToCron,
+  maintenanceAt,
+  parseConfig,
+  parseListenAddress,
+  parseRfc3339,
+  windowAt
+} from "./chunks/chunk-XYCJ4A37.js";
+import {
+  formatDuration,
+  parseDuration
+} from "./chunks/chunk-YVK2JUK6.js";
+import "./chunks/chunk-KNTKHN2X.js";
 import {
   StoreError
 } from "./chunks/chunk-F3KSDWOK.js";
+import {
+  redactStorageUrl
+} from "./chunks/chunk-RPOGCCUT.js";
 
 // src/daemon.ts
 import { mkdtempSync, rmSync } from "node:fs";
@@ -229,9 +235,9 @@ var CheckCycle = class {
         onInternalError: this.#reportInternalError,
         onResult: (result) => {
           if (signal.aborted) return;
-          const stored = toStoredResult(result, this.#deps.instance);
-          counts[stored.status] = (counts[stored.status] ?? 0) + 1;
-          this.publish(stored);
+          const stored2 = toStoredResult(result, this.#deps.instance);
+          counts[stored2.status] = (counts[stored2.status] ?? 0) + 1;
+          this.publish(stored2);
         }
       });
     }
@@ -264,10 +270,10 @@ var CheckCycle = class {
       onInternalError: this.#reportInternalError
     });
     if (result === void 0 || signal?.aborted) return void 0;
-    const stored = toStoredResult(result, this.#deps.instance);
-    this.publish(stored);
+    const stored2 = toStoredResult(result, this.#deps.instance);
+    this.publish(stored2);
     await this.#deps.metrics.refresh();
-    return stored;
+    return stored2;
   }
   /** A step threw: a bug in planecheck. Logged with its stack (for us), counted (for alerts). */
   #reportInternalError = ({ plane, step, error }) => {
@@ -625,7 +631,8 @@ var DISPATCH_OUTCOMES = [
   "dry_run",
   "rate_limited",
   "error",
-  "held"
+  "held",
+  "maintenance"
 ];
 var HEAL_REASONS = ["NO_USER", "NO_ORACLE"];
 var HEAL_OUTCOMES = ["fixed", "workflow_failed", "still_broken", "timed_out"];
@@ -643,11 +650,14 @@ var RUN_CONCLUSIONS = [
 ];
 var STORAGE_OPERATIONS = ["write", "read", "prune", "share", "poll"];
 var TLS_EXPIRY = "planecheck_tls_cert_expiry_timestamp_seconds";
+var MAINTENANCE = "planecheck_maintenance";
 var PlanecheckMetrics = class {
   #live = new Registry();
   #cycle = new Registry();
   #source;
   #tlsExpiry;
+  #planes;
+  #inMaintenance;
   /** The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic. */
   #status;
   #cyclePart;
@@ -675,6 +685,8 @@ var PlanecheckMetrics = class {
   constructor(planes, source, options = {}) {
     this.#source = source;
     this.#tlsExpiry = options.tlsExpiry;
+    this.#planes = [...planes];
+    this.#inMaintenance = options.inMaintenance ?? (() => false);
     this.#registries = options.registries ?? [];
     this.#onRenderError = options.onRenderError ?? (() => void 0);
     const cycle = [this.#cycle];
@@ -876,6 +888,14 @@ var PlanecheckMetrics = class {
     this.#runs.inc(plane, known ? conclusion : "other");
     this.#dirty = true;
   }
+  /**
+   * A plane went into or out of maintenance (the API, or a refresh that found a change): rendered now.
+   * Configured windows that start or end on their own show from the next cycle's refresh on.
+   */
+  maintenanceChanged() {
+    this.#dirty = true;
+    return this.refresh();
+  }
   recordHealOutcome(plane, outcome) {
     this.#healOutcomes.inc(plane, outcome);
     this.#dirty = true;
@@ -912,6 +932,7 @@ var PlanecheckMetrics = class {
         await writer.write(counter.render());
       }
       if (this.#tlsExpiry) await writer.write(renderTlsExpiry(this.#tlsExpiry()));
+      await writer.write(renderMaintenance(this.#planes, this.#inMaintenance));
       await writer.write([`
 ${await this.#cycle.metrics()}
 `]);
@@ -974,6 +995,15 @@ ${await this.#cycle.metrics()}
     return part;
   }
 };
+function* renderMaintenance(planes, inMaintenance) {
+  yield `
+# HELP ${MAINTENANCE} 1 while the plane is in maintenance (still checked, never self-healed, alerts quiet), else 0.
+`;
+  yield `# TYPE ${MAINTENANCE} gauge
+`;
+  for (const plane of planes) yield `${MAINTENANCE}{${planeLabel(plane)}} ${inMaintenance(plane) ? 1 : 0}
+`;
+}
 function* renderTlsExpiry(expiries) {
   yield `
 # HELP ${TLS_EXPIRY} When the TLS certificate each HTTPS plane presented expires (Unix time).
@@ -1177,6 +1207,15 @@ function isAuthorized(header, auth) {
 function challenge(auth) {
   return "bearerToken" in auth ? 'Bearer realm="planecheck"' : 'Basic realm="planecheck", charset="UTF-8"';
 }
+function actorOf(auth) {
+  if (auth === void 0) return "api:loopback";
+  if ("bearerToken" in auth) return "api:bearer";
+  return `api:${auth.username}`;
+}
+function listensOnLoopback(address) {
+  const host = address.slice(0, address.lastIndexOf(":")).replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 
 // src/server/http-server.ts
 function json(body, status = 200) {
@@ -1199,7 +1238,22 @@ async function handle(req, res, deps) {
   const url = parseRequestTarget(req.url);
   if (url === void 0) return send(res, req, json({ error: "the request target is not a valid URL" }, 400));
   if (req.method !== "GET" && req.method !== "HEAD") {
-    return send(res, req, { ...json({ error: "method not allowed" }, 405), headers: { allow: "GET, HEAD" } });
+    const write = req.method === "POST" || req.method === "DELETE" ? findRoute(deps.writeRoutes ?? {}, url.pathname) : void 0;
+    if (write === void 0) {
+      return send(res, req, {
+        ...json({ error: "method not allowed" }, 405),
+        headers: { allow: "GET, HEAD" }
+      });
+    }
+    if (!isAuthorized(req.headers.authorization, deps.auth)) {
+      const headers = deps.auth ? { "www-authenticate": challenge(deps.auth) } : void 0;
+      return send(res, req, { ...json({ error: "unauthorized" }, 401), headers });
+    }
+    if (deps.auth === void 0 && deps.writesOpen !== true) {
+      const error = "changes through the API need server.auth (bearerToken, or username and password) when the server listens beyond loopback; configure it, or listen on 127.0.0.1";
+      return send(res, req, json({ error }, 403));
+    }
+    return send(res, req, await write(url, req));
   }
   if (url.pathname === "/healthz") return send(res, req, text("ok\n"));
   if (url.pathname === "/readyz") {
@@ -1270,6 +1324,51 @@ async function closeServer(server) {
 
 // src/server/routes.ts
 import { randomBytes } from "node:crypto";
+
+// src/server/audit-api.ts
+var AUDIT_DEFAULT_LIMIT = 100;
+var AUDIT_MAX_LIMIT = 1e3;
+function auditRoute(page) {
+  return async (url) => {
+    const rawLimit = url.searchParams.get("limit");
+    const rawBefore = url.searchParams.get("before");
+    let limit = AUDIT_DEFAULT_LIMIT;
+    if (rawLimit !== null) {
+      if (!/^\d+$/.test(rawLimit) || Number(rawLimit) < 1)
+        return json({ error: "limit must be a whole number from 1" }, 400);
+      limit = Math.min(Number(rawLimit), AUDIT_MAX_LIMIT);
+    }
+    let before;
+    if (rawBefore !== null) {
+      if (!/^\d{1,15}$/.test(rawBefore) || Number(rawBefore) < 1)
+        return json(
+          { error: "before must be an event id (a whole number from 1), as in the next link" },
+          400
+        );
+      before = Number(rawBefore);
+    }
+    let events;
+    try {
+      events = await page(limit, before);
+    } catch (error) {
+      const cause = error instanceof Error ? error.message : String(error);
+      return json({ error: `the store did not answer: ${cause}` }, 503);
+    }
+    const last = events.at(-1);
+    return json({
+      limit,
+      events: events.map((event) => ({
+        id: event.id,
+        at: new Date(event.at).toISOString(),
+        plane: event.plane,
+        kind: event.kind,
+        actor: event.actor,
+        reason: event.reason
+      })),
+      next: events.length === limit && last ? `/api/v1/audit?limit=${limit}&before=${last.id}` : null
+    });
+  };
+}
 
 // src/server/badge.ts
 var COLORS = {
@@ -1674,6 +1773,7 @@ function createRoutes(deps) {
       };
     },
     "/api/v1/status": () => json(deps.status()),
+    ...deps.audit ? { "/api/v1/audit": auditRoute(deps.audit) } : {},
     "/api/v1/planes/": async (url) => historyRoute(url, deps),
     "/": () => statusPage(deps.status()),
     "/badge/": (url) => {
@@ -1719,14 +1819,14 @@ async function historyRoute(url, deps) {
       return json({ error: "limit must be a whole number from 1" }, 400);
     limit = Math.min(Number(raw), HISTORY_MAX_LIMIT);
   }
-  let stored;
+  let stored2;
   try {
-    stored = await deps.history(plane, limit);
+    stored2 = await deps.history(plane, limit);
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error);
     return json({ error: `the result store did not answer: ${cause}` }, 503);
   }
-  const results = stored.map((result) => ({
+  const results = stored2.map((result) => ({
     checkedAt: new Date(result.checkedAt).toISOString(),
     checkedBy: result.checkedBy === "" ? null : result.checkedBy,
     status: result.status,
@@ -1747,6 +1847,108 @@ function statusPage(status) {
       "referrer-policy": "no-referrer"
     }
   };
+}
+
+// src/server/maintenance-api.ts
+var MAX_MAINTENANCE_MS = 31 * 864e5;
+var MAX_BODY_BYTES = 16 * 1024;
+var MAX_NOTE = 500;
+function maintenanceStateView(state) {
+  if (state === void 0) return null;
+  return {
+    since: new Date(state.startedAt).toISOString(),
+    until: new Date(state.until).toISOString(),
+    note: state.note,
+    actor: state.actor,
+    source: state.source
+  };
+}
+function parseMaintenanceRequest(body, now) {
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    return { error: 'body: expected a JSON object such as {"for": "2h", "note": "upgrade"}' };
+  const fields = body;
+  const unknown = Object.keys(fields).find((key2) => !["for", "until", "note"].includes(key2));
+  if (unknown !== void 0) return { error: `${unknown}: unknown field (use for or until, and note)` };
+  const note = fields.note ?? "";
+  if (typeof note !== "string") return { error: "note: expected a string" };
+  if (note.length > MAX_NOTE) return { error: `note: at most ${MAX_NOTE} characters` };
+  if (fields.for === void 0 === (fields.until === void 0))
+    return { error: 'for, until: give exactly one of them (a duration such as "2h", or an RFC 3339 time)' };
+  let until;
+  if (fields.for !== void 0) {
+    const ms = typeof fields.for === "string" ? parseDuration(fields.for) : void 0;
+    if (ms === void 0) return { error: 'for: expected a duration such as "30m" or "2h"' };
+    if (ms < 6e4 || ms > MAX_MAINTENANCE_MS)
+      return { error: `for: must be between 1m and ${formatDuration(MAX_MAINTENANCE_MS)}` };
+    until = now + ms;
+  } else {
+    const at = typeof fields.until === "string" ? parseRfc3339(fields.until) : void 0;
+    if (at === void 0) return { error: "until: expected an RFC 3339 time such as 2026-12-01T04:00:00Z" };
+    if (at <= now) return { error: "until: must be in the future" };
+    if (at - now > MAX_MAINTENANCE_MS)
+      return { error: `until: at most ${formatDuration(MAX_MAINTENANCE_MS)} from now` };
+    until = at;
+  }
+  return { until, note };
+}
+function maintenanceRoute(deps) {
+  return async (url, request) => {
+    const match = /^\/api\/v1\/planes\/([^/]+)\/maintenance$/.exec(url.pathname);
+    if (!match?.[1])
+      return { ...json({ error: "method not allowed" }, 405), headers: { allow: "GET, HEAD" } };
+    let plane;
+    try {
+      plane = decodeURIComponent(match[1]);
+    } catch {
+      return json({ error: "the path is not valid percent-encoding" }, 400);
+    }
+    if (!deps.planes.includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
+    const now = deps.now?.() ?? Date.now();
+    const actor = deps.actor(request);
+    if (request.method === "DELETE") {
+      const ended = await stored(() => deps.end(plane, actor, now));
+      if ("response" in ended) return ended.response;
+      return json({
+        plane,
+        ended: ended.value !== void 0,
+        maintenance: maintenanceStateView(deps.state(plane, now))
+      });
+    }
+    const body = await readJson(request);
+    if ("error" in body) return json({ error: body.error }, body.status);
+    const asked = parseMaintenanceRequest(body.value, now);
+    if ("error" in asked) return json({ error: asked.error }, 400);
+    const started = await stored(
+      () => deps.start({ plane, startedAt: now, until: asked.until, note: asked.note, actor })
+    );
+    if ("response" in started) return started.response;
+    return json({ plane, maintenance: maintenanceStateView(started.value) });
+  };
+}
+async function stored(work) {
+  try {
+    return { value: await work() };
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    return { response: json({ error: `the store did not answer; nothing changed: ${cause}` }, 503) };
+  }
+}
+async function readJson(request) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return { error: `body: at most ${MAX_BODY_BYTES} bytes`, status: 413 };
+    chunks.push(chunk);
+  }
+  const text2 = Buffer.concat(chunks).toString("utf8");
+  if (text2.trim() === "")
+    return { error: 'body: expected JSON such as {"for": "2h", "note": "upgrade"}', status: 400 };
+  try {
+    return { value: JSON.parse(text2) };
+  } catch {
+    return { error: "body: not valid JSON", status: 400 };
+  }
 }
 
 // src/server/status-api.ts
@@ -1808,7 +2010,9 @@ function statusResponse(instance, states, scheduler, extras, now, storage, fleet
       availability: extras.availability?.(state.plane) ?? { h1: null, h24: null },
       selfHeal: extras.healActions(state.plane),
       /** This plane needs repair, and the mass-incident hold keeps self-heal from starting it. */
-      selfHealHeld: heldPlanes.has(state.plane)
+      selfHealHeld: heldPlanes.has(state.plane),
+      /** In maintenance: still checked, never self-healed, its alerts quiet; null when not. */
+      maintenance: maintenanceStateView(extras.maintenance?.(state.plane))
     }))
   };
 }
@@ -1849,16 +2053,26 @@ var StorageHealth = class {
 async function openStorage(storage, events) {
   if (storage.url !== void 0) {
     const url = storage.url;
-    const [{ openPostgresStore }, { openPostgresHealLog }, { PostgresFleet }] = await Promise.all([
-      import("./chunks/pg-store-C7753OVC.js"),
-      import("./chunks/pg-heal-log-2FFPRXPP.js"),
-      import("./chunks/pg-fleet-GRLMIFDJ.js")
+    const [
+      { openPostgresStore },
+      { openPostgresHealLog },
+      { PostgresFleet },
+      { PostgresMaintenanceStore },
+      { PostgresAuditTrail }
+    ] = await Promise.all([
+      import("./chunks/pg-store-WLKU7XKA.js"),
+      import("./chunks/pg-heal-log-V2TS7XU7.js"),
+      import("./chunks/pg-fleet-YNCD4S3X.js"),
+      import("./chunks/pg-maintenance-3RXLFF64.js"),
+      import("./chunks/pg-audit-LP4HT2WQ.js")
     ]);
     const store2 = await openPostgresStore(url, { onError: events.onBackgroundError });
     return {
       kind: "postgresql",
       where: redactStorageUrl(url),
       store: store2,
+      maintenance: new PostgresMaintenanceStore(store2.pool),
+      audit: new PostgresAuditTrail(store2.pool),
       feed: store2,
       coordinator: new PostgresFleet(store2.pool),
       openHealLog: () => openPostgresHealLog(store2.pool, { onError: events.onBackgroundError }),
@@ -1866,9 +2080,11 @@ async function openStorage(storage, events) {
     };
   }
   const path = storage.path;
-  const [{ openSqliteStore }, { SqliteHealLog }] = await Promise.all([
-    import("./chunks/sqlite-store-AXKVXSGR.js"),
-    import("./chunks/sqlite-heal-log-BCXNED6P.js")
+  const [{ openSqliteStore }, { SqliteHealLog }, { SqliteMaintenanceStore }, { SqliteAuditTrail }] = await Promise.all([
+    import("./chunks/sqlite-store-YKUGGFNA.js"),
+    import("./chunks/sqlite-heal-log-AZ5TYIT2.js"),
+    import("./chunks/sqlite-maintenance-M4HOBGIX.js"),
+    import("./chunks/sqlite-audit-VGS23TOW.js")
   ]);
   const store = openSqliteStore(path, {
     onRecovered: events.onRecovered,
@@ -1878,6 +2094,8 @@ async function openStorage(storage, events) {
     kind: "sqlite",
     where: path,
     store,
+    maintenance: new SqliteMaintenanceStore(store.database),
+    audit: new SqliteAuditTrail(store.database),
     checkpoint: () => store.checkpoint(),
     openHealLog: () => Promise.resolve(new SqliteHealLog(store.database)),
     close: () => store.close()
@@ -2154,12 +2372,15 @@ var StatusBoard = class {
     return this.#planes.map((plane) => this.state(plane));
   }
 };
+var STRIP_READS_AT_ONCE = 4;
 async function loadStatusBoard(store, planes, cacheTtlMs, clock = systemClock) {
-  const [initial, strips] = await Promise.all([
-    store.latestResults(),
-    Promise.all(planes.map((plane) => store.history(plane, RECENT_RESULTS)))
-  ]);
-  const recent = new Map(planes.map((plane, index) => [plane, strips[index] ?? []]));
+  const initial = await store.latestResults();
+  const recent = /* @__PURE__ */ new Map();
+  for (let i = 0; i < planes.length; i += STRIP_READS_AT_ONCE) {
+    const chunk = planes.slice(i, i + STRIP_READS_AT_ONCE);
+    const strips = await Promise.all(chunk.map((plane) => store.history(plane, RECENT_RESULTS)));
+    chunk.forEach((plane, index) => recent.set(plane, strips[index] ?? []));
+  }
   return new StatusBoard(planes, cacheTtlMs, initial, (plane) => recent.get(plane) ?? [], clock);
 }
 
@@ -2217,6 +2438,156 @@ function ratio(counts) {
   return counts && counts.total > 0 ? counts.healthy / counts.total : null;
 }
 
+// src/maintenance/maintenance-view.ts
+var MaintenanceView = class {
+  #deps;
+  #runtime = /* @__PURE__ */ new Map();
+  /** Bumped by every own start or end: a refresh that read the store before it does not undo it. */
+  #writes = 0;
+  /** Configured spans seen running, by audit key of their start: their end is recorded once they are over. */
+  #running = /* @__PURE__ */ new Map();
+  constructor(deps) {
+    this.#deps = deps;
+  }
+  #now() {
+    return this.#deps.now?.() ?? Date.now();
+  }
+  /** Whether `plane` is in maintenance at `at`, until when and why. */
+  state(plane, at = this.#now()) {
+    return maintenanceAt(this.#deps.windows.get(plane) ?? [], this.#runtime.get(plane), at);
+  }
+  /** Until when `plane` is in maintenance at `at`; null when it is not. */
+  until(plane, at = this.#now()) {
+    return this.state(plane, at)?.until ?? null;
+  }
+  /** Starts (or replaces) a plane's run-time maintenance: stored first, then shown and audited. */
+  async start(maintenance) {
+    await this.#deps.store.start(maintenance);
+    this.#writes++;
+    this.#runtime.set(maintenance.plane, { ...maintenance });
+    await this.#deps.audit.record([
+      {
+        at: maintenance.startedAt,
+        plane: maintenance.plane,
+        kind: "maintenance_start",
+        actor: maintenance.actor,
+        reason: `until ${new Date(maintenance.until).toISOString()}${maintenance.note ? `: ${maintenance.note}` : ""}`
+      }
+    ]);
+    return this.state(maintenance.plane, maintenance.startedAt) ?? fromRuntime(maintenance);
+  }
+  /**
+   * Ends a plane's run-time maintenance; returns it when one was running (else undefined: nothing to end,
+   * and nothing audited). A configured window cannot be ended here: it is in the config.
+   */
+  async end(plane, actor, at = this.#now()) {
+    const ended = await this.#deps.store.end(plane, at);
+    this.#writes++;
+    this.#runtime.delete(plane);
+    if (ended) {
+      await this.#deps.audit.record([
+        {
+          at,
+          plane,
+          kind: "maintenance_end",
+          actor,
+          reason: `ended early (was until ${new Date(ended.until).toISOString()}${ended.note ? `: ${ended.note}` : ""})`
+        }
+      ]);
+    }
+    return ended;
+  }
+  /**
+   * Re-reads run-time maintenance from the store, deletes and audits what ran out, and audits configured
+   * windows that started or ended since the last refresh. Rejects when the store does not answer (the view
+   * stays as it was).
+   */
+  async refresh() {
+    const now = this.#now();
+    const writes = this.#writes;
+    const { store, audit, instance } = this.#deps;
+    const expired = await store.expire(now);
+    const active = await store.active(now);
+    if (this.#writes === writes) this.#runtime = new Map(active.map((entry) => [entry.plane, entry]));
+    const events = expired.map((entry) => ({
+      at: entry.until,
+      plane: entry.plane,
+      kind: "maintenance_end",
+      actor: `daemon:${instance}`,
+      reason: `ran out (started by ${entry.actor}${entry.note ? `: ${entry.note}` : ""})`
+    }));
+    events.push(...this.#configChanges(now));
+    await audit.record(events);
+  }
+  /** Configured windows that started since the last look, and those seen running that are over now. */
+  #configChanges(now) {
+    const events = [];
+    const runningNow = /* @__PURE__ */ new Set();
+    for (const [plane, windows] of this.#deps.windows) {
+      windows.forEach((window, index) => {
+        const span = windowAt(window, now);
+        if (span === void 0) return;
+        const key2 = `config:${plane}:${index}:${span.from}`;
+        runningNow.add(key2);
+        if (this.#running.has(key2)) return;
+        this.#running.set(key2, { plane, window: index, from: span.from, until: span.until });
+        events.push({
+          at: span.from,
+          plane,
+          kind: "maintenance_start",
+          actor: "config",
+          reason: `window ${index} until ${new Date(span.until).toISOString()}${window.note ? `: ${window.note}` : ""}`,
+          key: `${key2}:start`
+        });
+      });
+    }
+    for (const [key2, span] of this.#running) {
+      if (runningNow.has(key2)) continue;
+      this.#running.delete(key2);
+      const note = this.#deps.windows.get(span.plane)?.[span.window]?.note ?? "";
+      events.push({
+        at: span.until,
+        plane: span.plane,
+        kind: "maintenance_end",
+        actor: "config",
+        reason: `window ${span.window} over${note ? `: ${note}` : ""}`,
+        key: `${key2}:end`
+      });
+    }
+    return events;
+  }
+};
+function fromRuntime(maintenance) {
+  return {
+    startedAt: maintenance.startedAt,
+    until: maintenance.until,
+    note: maintenance.note,
+    actor: maintenance.actor,
+    source: "api"
+  };
+}
+
+// src/audit/audit-recorder.ts
+var AuditRecorder = class {
+  #trail;
+  #actor;
+  #onError;
+  #pending = /* @__PURE__ */ new Set();
+  constructor(trail, actor, onError) {
+    this.#trail = trail;
+    this.#actor = actor;
+    this.#onError = onError;
+  }
+  record(kind, plane, reason, at = Date.now()) {
+    const write = this.#trail.record([{ at, plane, kind, actor: this.#actor, reason }]).catch((error) => this.#onError(error)).finally(() => this.#pending.delete(write));
+    this.#pending.add(write);
+  }
+  /** Waits for the writes on their way (shutdown). */
+  async flush() {
+    await Promise.all([...this.#pending]);
+  }
+};
+
 // src/daemon.ts
 var HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT] [--instance NAME]
 
@@ -2263,7 +2634,7 @@ async function main() {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
       import("./chunks/sandbox-platform-LVTIWWAQ.js"),
       import("./chunks/sandbox-github-J73ELDLL.js"),
-      import("./chunks/demo-2M4VIIVX.js")
+      import("./chunks/demo-NZPXZCTV.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
     const platform = new SandboxPlatform({
@@ -2342,11 +2713,24 @@ ${HELP}`
   });
   let fleetInstances = [instance];
   const board = await loadStatusBoard(store, planeNames, config.schedule.cacheTtl);
+  const maintenance = new MaintenanceView({
+    windows: new Map(config.workloadPlanes.map((plane) => [plane.name, plane.maintenance])),
+    store: storage.maintenance,
+    audit: storage.audit,
+    instance
+  });
+  const auditRecorder = new AuditRecorder(
+    storage.audit,
+    `daemon:${instance}`,
+    (error) => log.warn("could not record an event in the audit trail", { error: getErrorMessage(error) })
+  );
+  const inMaintenance = () => planeNames.filter((plane) => maintenance.until(plane) !== null).join("\n");
   const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
   tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
     tlsExpiry: () => tlsExpiry.expiries(),
     selfHeal: config.selfHeal?.enabled === true && config.github !== void 0,
+    inMaintenance: (plane) => maintenance.until(plane) !== null,
     intervalMs: config.schedule.interval,
     cacheTtlMs: config.schedule.cacheTtl,
     onRenderError: (error) => log.error("could not render metrics; serving the previous ones", { error: getErrorMessage(error) })
@@ -2414,10 +2798,26 @@ ${HELP}`
     share,
     checkpoint: storage.checkpoint,
     onStored: () => storageHealth.succeeded(),
-    onCycleFinished: (states) => selfHeal?.healer.afterCycle(states)
+    // Maintenance first (what other replicas started, windows that began), then self-heal decides on it.
+    onCycleFinished: (states) => {
+      void refreshMaintenance().finally(() => selfHeal?.healer.afterCycle(states));
+    }
   });
+  const refreshMaintenance = async () => {
+    const before = inMaintenance();
+    try {
+      await maintenance.refresh();
+    } catch (error) {
+      metrics.recordStorageError("read");
+      log.warn("could not read maintenance from the store; keeping what is known", {
+        error: getErrorMessage(error)
+      });
+    }
+    if (inMaintenance() !== before) await metrics.maintenanceChanged();
+  };
+  await refreshMaintenance();
   if (config.selfHeal?.enabled && config.github) {
-    const { createSelfHeal } = await import("./chunks/create-self-heal-6DM2B4B7.js");
+    const { createSelfHeal } = await import("./chunks/create-self-heal-4ZYSMPLI.js");
     const healLog = await storage.openHealLog();
     flushHealLog = () => healLog.flush?.();
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
@@ -2429,7 +2829,9 @@ ${HELP}`
       recheck: (plane, signal2) => cycle.checkNow(plane, signal2),
       metrics,
       log,
-      signal: shutdown.signal
+      signal: shutdown.signal,
+      maintenanceUntil: (plane, now) => maintenance.until(plane, now),
+      audit: (kind, plane, reason) => auditRecorder.record(kind, plane, reason)
     });
   }
   const healer = selfHeal?.healer;
@@ -2458,7 +2860,8 @@ ${HELP}`
       healActions: (plane) => healer?.recentActions(plane).map(healActionView) ?? [],
       healHold: healer ? () => healer.hold() : void 0,
       recent: (plane) => board.recent(plane),
-      availability: (plane) => availability.get(plane)
+      availability: (plane) => availability.get(plane),
+      maintenance: (plane) => maintenance.state(plane)
     },
     Date.now(),
     { kind: storage.kind, ...storageHealth.view },
@@ -2477,8 +2880,34 @@ ${HELP}`
       status: currentStatus,
       planes: planeNames,
       history: (plane, limit) => store.history(plane, limit),
-      planeStatus: (plane) => board.state(plane).status
-    })
+      planeStatus: (plane) => board.state(plane).status,
+      audit: (limit, before) => storage.audit.page(limit, before)
+    }),
+    writeRoutes: {
+      "/api/v1/planes/": maintenanceRoute({
+        planes: planeNames,
+        state: (plane, now) => maintenance.state(plane, now),
+        start: async (asked) => {
+          const state = await maintenance.start(asked);
+          log.info("maintenance started", {
+            plane: asked.plane,
+            until: new Date(asked.until).toISOString(),
+            note: asked.note,
+            actor: asked.actor
+          });
+          await metrics.maintenanceChanged();
+          return state;
+        },
+        end: async (plane, actor, now) => {
+          const ended = await maintenance.end(plane, actor, now);
+          if (ended) log.info("maintenance ended", { plane, actor });
+          await metrics.maintenanceChanged();
+          return ended;
+        },
+        actor: () => actorOf(config.server.auth)
+      })
+    },
+    writesOpen: listensOnLoopback(config.server.listen)
   });
   const url = await listenOrFreePort(server, config.server.listen, {
     // Only the demo moves to a free port: a configured or explicit address is where Prometheus scrapes.
@@ -2526,6 +2955,7 @@ planecheck demo: ${planeNames.length} sandbox planes, checked every ${config.sch
   await checker.close();
   if (!await cycle.flush(true)) log.error("some results could not be stored before shutdown");
   await flushHealLog();
+  await auditRecorder.flush();
   await coordinator?.leave(instance).catch(
     (error) => log.warn("could not leave the fleet; the others notice once its heartbeat is old", {
       error: getErrorMessage(error)

@@ -446,7 +446,7 @@ export class SelfHealer {
       this.#deps.audit?.(
         'dry_run',
         plane,
-        `${reason}, ${consecutive} results in a row: would dispatch (selfHeal.dryRun); correlation ${correlationId}`,
+        `${reason}, ${inARow(consecutive)}: would dispatch (selfHeal.dryRun); correlation ${correlationId}`,
       );
       log.info('self-heal dry run: would dispatch the smoke-test workflow', {
         plane,
@@ -572,7 +572,7 @@ export class SelfHealer {
     this.#deps.audit?.(
       'dispatch',
       plane,
-      `${reason}, ${consecutive} results in a row: dispatched the smoke-test workflow; correlation ${correlationId}` +
+      `${reason}, ${inARow(consecutive)}: dispatched the smoke-test workflow; correlation ${correlationId}` +
         (dispatched.runUrl ? `; run ${dispatched.runUrl}` : ''),
     );
     await metrics.refresh();
@@ -867,4 +867,8 @@ function runStatus(run: WorkflowRun): HealAction['status'] {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function inARow(count: number): string {
+  return `${count} result${count === 1 ? '' : 's'} in a row`;
 }
