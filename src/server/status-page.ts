@@ -52,6 +52,8 @@ export function renderStatusPage(status: StatusResponse, nonce: string): string 
   <p id="heal-hold" class="banner bad" role="alert" hidden></p>
   <p id="storage-down" class="banner bad" role="alert" hidden></p>
   <p class="meta" id="meta"></p>
+  <p class="meta"><a id="audit-link" href="api/v1/audit">Audit trail</a>: every self-heal dispatch, hold and
+    outcome, and every maintenance start and end, with who and why.</p>
 </header>
 <main>
   <table id="planes">
@@ -103,6 +105,7 @@ tbody th { font-weight:600; white-space:nowrap; }
 .s-HEALTHY { color:var(--ok); } .s-NO_USER, .s-NO_ORACLE { color:var(--warn); }
 .s-FAILED { color:var(--bad); } .s-NO_VALUE { color:var(--none); }
 .reason { display:block; color:var(--muted); font-size:.85rem; margin-top:.2rem; font-family:ui-monospace,monospace; }
+.maintenance { display:block; font-size:.85rem; margin-top:.2rem; padding:.1rem .4rem; border-left:3px solid var(--link); }
 .small { color:var(--muted); font-size:.85rem; display:block; }
 .steps { font-family:ui-monospace,monospace; font-size:.85rem; white-space:nowrap; }
 .strip { display:flex; gap:2px; align-items:flex-end; height:1.2rem; }
@@ -170,7 +173,9 @@ const SCRIPT = String.raw`
   function banner() {
     var node = document.getElementById('banner');
     var planes = data.planes;
-    var bad = planes.filter(function (p) { return p.status !== 'HEALTHY'; });
+    // A plane in maintenance is expected to be broken: it is shown, not counted as needing attention.
+    var bad = planes.filter(function (p) { return p.status !== 'HEALTHY' && !p.maintenance; });
+    var resting = planes.length - planes.filter(function (p) { return !p.maintenance; }).length;
     var stale = planes.length > 0 && planes.every(function (p) { return p.status === 'NO_VALUE'; }) &&
       planes.some(function (p) { return p.checkedAt; });
     var lastCycle = data.scheduler.lastCycleFinishedAt ? Date.parse(data.scheduler.lastCycleFinishedAt) : null;
@@ -179,6 +184,7 @@ const SCRIPT = String.raw`
     if (fetchError) { text = 'Cannot reach planecheck (' + fetchError + '): showing what it said ' + ago(new Date(fetchedAt).toISOString()); kind = 'bad'; }
     else if (!data.scheduler.running) { text = 'Checks have stopped: the scheduler is not running'; kind = 'bad'; }
     else if (stale || cycleLate) { text = 'Checks have stopped: results are going stale (last cycle ' + ago(data.scheduler.lastCycleFinishedAt) + ')'; kind = 'bad'; }
+    else if (bad.length === 0 && resting > 0) { text = 'All ' + (planes.length - resting) + ' other planes healthy; ' + resting + ' in maintenance'; kind = 'ok'; }
     else if (bad.length === 0) { text = 'All ' + planes.length + ' planes healthy'; kind = 'ok'; }
     else { text = bad.length + (bad.length === 1 ? ' plane needs' : ' planes need') + ' attention'; kind = bad.some(function (p) { return p.status === 'FAILED'; }) ? 'bad' : 'warn'; }
     node.textContent = text;
@@ -206,6 +212,7 @@ const SCRIPT = String.raw`
     var statusCell = el('td', null, [statusBadge(plane.status),
       el('span', { className: 'small', text: guide[plane.status].meaning })]);
     if (plane.reason) statusCell.appendChild(el('span', { className: 'reason', text: plane.reason }));
+    if (plane.maintenance) statusCell.appendChild(maintenanceNote(plane.maintenance, 'span'));
     var checked = el('td', null, [el('span', { 'data-ago': plane.checkedAt || '', text: ago(plane.checkedAt) }),
       el('span', { className: 'small', 'data-until': plane.expiresAt || '', text: until(plane.expiresAt) }),
       plane.checkedBy ? el('span', { className: 'small checked-by', text: 'checked by ' + plane.checkedBy }) : null]);
@@ -230,10 +237,17 @@ const SCRIPT = String.raw`
     return el('tr', { 'data-plane': plane.name }, [el('th', { scope: 'row', text: plane.name }), statusCell, checked, steps, history, availability, heal]);
   }
 
+  function maintenanceNote(m, tag) {
+    return el(tag, { className: 'maintenance', text: 'In maintenance until ' + new Date(m.until).toLocaleString() +
+      (m.note ? ': ' + m.note : '') + ' (' + (m.source === 'config' ? 'configured window' : m.actor) +
+      '). Still checked; self-heal and alerts leave it alone.' });
+  }
+
   function card(plane) {
     var g = guide[plane.status];
     var children = [el('h3', null, [document.createTextNode(plane.name + ' '), statusBadge(plane.status)]),
       rich('p', g.meaning)];
+    if (plane.maintenance) children.push(maintenanceNote(plane.maintenance, 'p'));
     if (plane.reason) children.push(el('p', null, [document.createTextNode('Reason: '), el('code', { text: plane.reason })]));
     var detail = plane.steps.filter(function (s) { return s.detail; }).map(function (s) { return s.step + ': ' + s.detail; }).join('; ');
     if (detail) children.push(el('p', { className: 'small', text: detail }));
