@@ -26,6 +26,8 @@ import { StoreError } from './store/store-error.js';
 import { StorageHealth } from './store/storage-health.js';
 import { openStorage } from './daemon/open-storage.js';
 import { FleetShareCycle } from './fleet/fleet-share-cycle.js';
+import { FleetKeeper, fleetTimings } from './fleet/fleet-keeper.js';
+import { withTimeout } from './util/with-timeout.js';
 import { SharedResultsSync } from './fleet/shared-results-sync.js';
 import { loadStatusBoard } from './store/status-board.js';
 import { AvailabilityCache } from './store/availability.js';
@@ -207,6 +209,7 @@ async function main(): Promise<number> {
   );
   const { coordinator, feed } = storage;
   // A fleet: each interval, this replica checks its share of the planes and what nobody else took.
+  const timings = fleetTimings(config.schedule.interval, config.schedule.planeTimeout);
   const share =
     coordinator &&
     new FleetShareCycle({
@@ -214,10 +217,9 @@ async function main(): Promise<number> {
       instance,
       planes: planeNames,
       intervalMs: config.schedule.interval,
-      // A claim holds for the whole slot: a replica's share is checked over the cycle, not in one plane's
-      // deadline; the planes of a replica that died are checked by another in the next slot at the latest.
-      leaseMs: config.schedule.interval,
-      liveWindowMs: Math.round(config.schedule.interval * 2.5),
+      leaseMs: timings.leaseMs,
+      liveWindowMs: timings.liveWindowMs,
+      timeoutMs: timings.timeoutMs,
       onStorageError: (error, during) => {
         metrics.recordStorageError('share');
         storageHealth.failed(during, error);
@@ -283,6 +285,26 @@ async function main(): Promise<number> {
     if (inMaintenance() !== before) await metrics.maintenanceChanged();
   };
   await refreshMaintenance();
+  // Renews this replica's claims and checks, within the same interval, the planes of a replica that died.
+  const keeper =
+    coordinator &&
+    new FleetKeeper({
+      coordinator,
+      instance,
+      intervalMs: config.schedule.interval,
+      ...timings,
+      checkRescued: (planes) => cycle.checkPlanes(planes, shutdown.signal),
+      onStorageError: (error, during) => {
+        metrics.recordStorageError('share');
+        storageHealth.failed(during, error);
+      },
+      onStorageAnswered: () => storageHealth.succeeded(),
+      onRescued: (planes) =>
+        log.info('checking planes a replica left unchecked', {
+          planes: planes.length,
+          planeNames: planes.slice(0, 20),
+        }),
+    });
   if (config.selfHeal?.enabled && config.github) {
     const { createSelfHeal } = await import('./heal/create-self-heal.js');
     const healLog = await storage.openHealLog();
@@ -386,6 +408,7 @@ async function main(): Promise<number> {
   openedAtStartup.length = 0; // started: from here on, shutdown closes everything in its own order
   healer?.resume();
   sharedResults?.start();
+  keeper?.start();
   scheduler.start();
   log.info('planecheck started', {
     url,
@@ -416,24 +439,42 @@ async function main(): Promise<number> {
     log.error('shutdown took too long; exiting');
     process.exit(1);
   }, 10_000).unref();
-  await Promise.all([scheduler.stop(), selfHeal?.stop(), sharedResults?.stop()]);
+  // Every step that waits on the store is bounded: a store that stopped answering must not turn a clean
+  // stop into the safety net's exit 1. What could not be written is said, and is lost only with this process.
+  const bounded = async (what: string, ms: number, work: Promise<unknown> | undefined) => {
+    try {
+      await withTimeout(Promise.resolve(work), ms, what);
+    } catch (error) {
+      log.error(`shutdown: ${what} did not finish`, { error: getErrorMessage(error) });
+    }
+  };
+  await Promise.all([
+    scheduler.stop(),
+    bounded('self-heal', 3_000, selfHeal?.stop()),
+    bounded('reading the shared store', 1_000, sharedResults?.stop()),
+    bounded('the fleet keeper', 1_000, keeper?.stop()),
+  ]);
   await closeServer(server);
   await checker.close();
-  if (!(await cycle.flush(true))) log.error('some results could not be stored before shutdown');
-  await flushHealLog();
-  await auditRecorder.flush();
-  // Gives up this replica's claims and leaves the live list, so the others take its share at once.
-  await coordinator?.leave(instance).catch((error: unknown) =>
-    log.warn('could not leave the fleet; the others notice once its heartbeat is old', {
-      error: getErrorMessage(error),
+  await bounded(
+    'storing the last results',
+    2_000,
+    cycle.flush(true).then((stored) => {
+      if (!stored) throw new Error(`the store refused them`);
     }),
   );
+  await bounded('the heal log', 1_000, flushHealLog());
+  await bounded('the audit trail', 1_000, auditRecorder.flush());
+  // Gives up this replica's claims and leaves the live list, so the others take its share at once.
+  await bounded('leaving the fleet', 1_000, coordinator?.leave(instance));
   storeOpen = false;
-  await storage.close();
+  await bounded('closing the store', 1_000, storage.close());
   await sandbox?.close();
   await sandboxGithub?.close();
   if (demoDirectory !== undefined) rmSync(demoDirectory, { recursive: true, force: true });
   log.info('stopped');
+  // A connection to a store that stopped answering may still hold the event loop: it does not delay the exit.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
   return 0;
 }
 

@@ -42,6 +42,7 @@ function cycle(coordinator: PostgresFleet, instance: string, errors: string[] = 
     intervalMs: INTERVAL,
     leaseMs: 30_000,
     liveWindowMs: 60_000,
+    timeoutMs: 10_000,
     onStorageError: (_error, during) => errors.push(during),
   });
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { FLEET_SCHEMA, PostgresFleet } from '../src/fleet/pg-fleet.js';
+import { slotOf } from '../src/fleet/fleet-share.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
 
 let server: TestPostgres;
@@ -83,4 +84,48 @@ test('the heartbeat lists live replicas, itself included, on the server clock; l
   assert.ok(replica);
   await replica.heartbeat('old', 60_000);
   assert.deepEqual((await replica.heartbeat('new', 0)).instances, ['new']);
+});
+
+test('a live replica renews its leases; a dead one loses its unfinished claims to a rescuer within the slot', async () => {
+  const [alive, dead, rescuer] = await freshFleet('renew_rescue', 3);
+  if (!alive || !dead || !rescuer) throw new Error('three replicas');
+  const interval = 3_600_000;
+  const { nowMs } = await alive.heartbeat('alive', 60_000);
+  const slot = slotOf(nowMs, interval);
+  assert.deepEqual(await alive.claim(['a1', 'a2'], 'alive', slot, 300), ['a1', 'a2']);
+  assert.deepEqual(await dead.claim(['d1', 'd2', 'd3'], 'dead', slot, 300), ['d1', 'd2', 'd3']);
+  await dead.complete(['d3'], 'dead', slot);
+  // Nothing to rescue while the leases run.
+  assert.deepEqual((await rescuer.rescue('rescuer', interval, 30_000)).planes, []);
+  // 'alive' renews through the wait; 'dead' does not.
+  let rescued: { slot: number; planes: string[] } = { slot: -1, planes: [] };
+  const deadline = Date.now() + 10_000;
+  while (rescued.planes.length === 0 && Date.now() < deadline) {
+    await alive.renew('alive', 300);
+    rescued = await rescuer.rescue('rescuer', interval, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.deepEqual(
+    rescued.planes.sort(),
+    ['d1', 'd2'],
+    'the dead replica’s unfinished claims, not its finished one',
+  );
+  assert.equal(rescued.slot, slot);
+  assert.deepEqual((await rescuer.rescue('rescuer', interval, 30_000)).planes, [], 'rescued once');
+  // The renewing replica kept its claims: a second rescue finds none of them.
+  await alive.renew('alive', 300);
+  assert.deepEqual(
+    (await rescuer.rescue('rescuer', interval, 30_000)).planes.filter((plane) => plane.startsWith('a')),
+    [],
+  );
+});
+
+test('a claim of an earlier slot is never rescued', async () => {
+  const [old, rescuer] = await freshFleet('rescue_old_slot', 2);
+  if (!old || !rescuer) throw new Error('two replicas');
+  const interval = 3_600_000;
+  const { nowMs } = await old.heartbeat('old', 60_000);
+  await old.claim(['p'], 'old', slotOf(nowMs, interval) - 1, 1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual((await rescuer.rescue('rescuer', interval, 30_000)).planes, []);
 });

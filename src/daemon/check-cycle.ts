@@ -153,6 +153,20 @@ export class CheckCycle {
     return stored;
   }
 
+  /** Checks the named planes now, outside the cycle (a fleet's rescued planes), and publishes each result. */
+  async checkPlanes(names: readonly string[], signal: AbortSignal): Promise<void> {
+    const planes = names.flatMap((name) => this.#byName.get(name) ?? []);
+    if (planes.length === 0 || signal.aborted) return;
+    await this.#deps.checker.check(planes, {
+      signal,
+      onInternalError: this.#reportInternalError,
+      onResult: (result) => {
+        if (!signal.aborted) this.publish(toStoredResult(result, this.#deps.instance));
+      },
+    });
+    void this.#writer.flush();
+  }
+
   /** A step threw: a bug in planecheck. Logged with its stack (for us), counted (for alerts). */
   readonly #reportInternalError = ({ plane, step, error }: InternalError): void => {
     this.#deps.metrics.recordInternalError(step);

@@ -20,6 +20,16 @@ export interface FleetCoordinator {
   claim(planes: readonly string[], instance: string, slot: number, leaseMs: number): Promise<string[]>;
   /** Marks the planes checked for `slot`, so nobody checks them again in that slot. */
   complete(planes: readonly string[], instance: string, slot: number): Promise<void>;
+  /**
+   * Extends the leases of `instance`'s unfinished claims to `leaseMs` from now: a live replica keeps what it
+   * claimed however long its share takes, and a dead one's claims run out `leaseMs` after its last renewal.
+   */
+  renew(instance: string, leaseMs: number): Promise<void>;
+  /**
+   * Takes over the unfinished claims of the current slot (on the store's clock, slots of `intervalMs`) whose
+   * lease has run out: a replica that died mid-cycle. Gives the planes now held by `instance`, and their slot.
+   */
+  rescue(instance: string, intervalMs: number, leaseMs: number): Promise<{ slot: number; planes: string[] }>;
   /** A clean shutdown: gives up unfinished claims and leaves the live list at once. */
   leave(instance: string): Promise<void>;
 }

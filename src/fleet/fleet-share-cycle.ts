@@ -1,5 +1,6 @@
 import type { FleetCoordinator } from './fleet-coordinator.js';
 import { preferredPlanes, slotOf } from './fleet-share.js';
+import { withTimeout } from '../util/with-timeout.js';
 
 export interface FleetShareOptions {
   coordinator: FleetCoordinator;
@@ -10,6 +11,8 @@ export interface FleetShareOptions {
   leaseMs: number;
   /** A replica whose heartbeat is older than this is not counted as live. */
   liveWindowMs: number;
+  /** The longest a heartbeat or claim may take before the store counts as not answering. */
+  timeoutMs: number;
   /** The store did not answer: this cycle checks every plane. */
   onStorageError: (error: unknown, during: 'heartbeat' | 'claim' | 'complete') => void;
   /** The live replicas, after each heartbeat. */
@@ -33,7 +36,17 @@ export class FleetShareCycle {
   }
 
   async *batches(): AsyncGenerator<readonly string[], void, undefined> {
-    const { coordinator, instance, planes, intervalMs, leaseMs, liveWindowMs } = this.#options;
+    const { instance, planes, intervalMs, leaseMs, liveWindowMs, timeoutMs } = this.#options;
+    const store = this.#options.coordinator;
+    // A store that accepts connections but never answers must not hold the cycle until its own timeouts.
+    const coordinator = {
+      heartbeat: (...args: Parameters<typeof store.heartbeat>) =>
+        withTimeout(store.heartbeat(...args), timeoutMs, 'heartbeat'),
+      claim: (...args: Parameters<typeof store.claim>) =>
+        withTimeout(store.claim(...args), timeoutMs, 'claim'),
+      complete: (...args: Parameters<typeof store.complete>) =>
+        withTimeout(store.complete(...args), timeoutMs, 'complete'),
+    };
     let slot: number;
     let own: string[];
     try {

@@ -69,6 +69,32 @@ export class PostgresFleet implements FleetCoordinator {
     );
   }
 
+  async renew(instance: string, leaseMs: number): Promise<void> {
+    await this.#db.query(
+      `UPDATE plane_claims SET lease_until = now() + $2 * interval '1 millisecond'
+       WHERE instance = $1 AND NOT done AND lease_until >= now()`,
+      [instance, leaseMs],
+    );
+  }
+
+  async rescue(
+    instance: string,
+    intervalMs: number,
+    leaseMs: number,
+  ): Promise<{ slot: number; planes: string[] }> {
+    // The slot as slotOf (fleet-share.ts) computes it, on the server's clock.
+    const { rows } = await this.#db.query<{ plane: string; slot: string }>(
+      `UPDATE plane_claims
+         SET instance = $1, lease_until = now() + $3 * interval '1 millisecond'
+       WHERE NOT done AND lease_until < now()
+         AND slot = round(extract(epoch FROM now()) * 1000 / $2::numeric)::bigint
+       RETURNING plane, slot`,
+      [instance, intervalMs, leaseMs],
+    );
+    const slot = rows[0] === undefined ? -1 : Number(rows[0].slot);
+    return { slot, planes: rows.map((row) => row.plane) };
+  }
+
   async leave(instance: string): Promise<void> {
     // Unfinished claims go at once, so the others need not wait for the leases to run out.
     await this.#db.query(

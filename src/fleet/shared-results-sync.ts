@@ -1,5 +1,6 @@
 import type { ResultFeed } from '../check/result-store.js';
 import type { StoredResult } from '../check/stored-result.js';
+import { withTimeout } from '../util/with-timeout.js';
 
 /** Pure: how long to wait before the next poll after `failures` polls in a row failed (0: none failed). */
 export function nextPollDelay(failures: number, pollMs: number, maxBackoffMs: number): number {
@@ -16,6 +17,8 @@ export interface SharedResultsSyncOptions {
   onError: (error: unknown, failures: number) => void;
   pollMs?: number;
   maxBackoffMs?: number;
+  /** The longest a poll may take before it counts as failed (the store's own timeouts are longer). */
+  timeoutMs?: number;
 }
 
 /**
@@ -33,7 +36,13 @@ export class SharedResultsSync {
   #stopped = true;
 
   constructor(options: SharedResultsSyncOptions) {
-    this.#options = { pollMs: 2_000, maxBackoffMs: 30_000, onRecovered: () => undefined, ...options };
+    this.#options = {
+      pollMs: 2_000,
+      maxBackoffMs: 30_000,
+      timeoutMs: 5_000,
+      onRecovered: () => undefined,
+      ...options,
+    };
   }
 
   start(): void {
@@ -59,7 +68,11 @@ export class SharedResultsSync {
   async #poll(): Promise<void> {
     const { feed, onResults, onError, onRecovered } = this.#options;
     try {
-      const { results, cursor } = await feed.latestChangedSince(this.#cursor);
+      const { results, cursor } = await withTimeout(
+        feed.latestChangedSince(this.#cursor),
+        this.#options.timeoutMs,
+        'reading what other replicas stored',
+      );
       this.#cursor = cursor;
       const recovered = this.#failures > 0;
       this.#failures = 0;
