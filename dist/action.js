@@ -66210,7 +66210,7 @@ var SelfHealer = class {
       this.#deps.audit?.(
         "dry_run",
         plane,
-        `${reason}, ${consecutive} results in a row: would dispatch (selfHeal.dryRun); correlation ${correlationId}`
+        `${reason}, ${inARow(consecutive)}: would dispatch (selfHeal.dryRun); correlation ${correlationId}`
       );
       log.info("self-heal dry run: would dispatch the smoke-test workflow", {
         plane,
@@ -66324,7 +66324,7 @@ var SelfHealer = class {
     this.#deps.audit?.(
       "dispatch",
       plane,
-      `${reason}, ${consecutive} results in a row: dispatched the smoke-test workflow; correlation ${correlationId}` + (dispatched.runUrl ? `; run ${dispatched.runUrl}` : "")
+      `${reason}, ${inARow(consecutive)}: dispatched the smoke-test workflow; correlation ${correlationId}` + (dispatched.runUrl ? `; run ${dispatched.runUrl}` : "")
     );
     await metrics.refresh();
     log.info("self-heal dispatched the smoke-test workflow", {
@@ -66577,6 +66577,9 @@ function runStatus(run2) {
 }
 function errorText(error63) {
   return error63 instanceof Error ? error63.message : String(error63);
+}
+function inARow(count) {
+  return `${count} result${count === 1 ? "" : "s"} in a row`;
 }
 
 // src/heal/create-self-heal.ts

@@ -275,6 +275,19 @@ var CheckCycle = class {
     await this.#deps.metrics.refresh();
     return stored2;
   }
+  /** Checks the named planes now, outside the cycle (a fleet's rescued planes), and publishes each result. */
+  async checkPlanes(names, signal) {
+    const planes = names.flatMap((name) => this.#byName.get(name) ?? []);
+    if (planes.length === 0 || signal.aborted) return;
+    await this.#deps.checker.check(planes, {
+      signal,
+      onInternalError: this.#reportInternalError,
+      onResult: (result) => {
+        if (!signal.aborted) this.publish(toStoredResult(result, this.#deps.instance));
+      }
+    });
+    void this.#writer.flush();
+  }
   /** A step threw: a bug in planecheck. Logged with its stack (for us), counted (for alerts). */
   #reportInternalError = ({ plane, step, error }) => {
     this.#deps.metrics.recordInternalError(step);
@@ -1519,6 +1532,8 @@ function renderStatusPage(status, nonce) {
   <p id="heal-hold" class="banner bad" role="alert" hidden></p>
   <p id="storage-down" class="banner bad" role="alert" hidden></p>
   <p class="meta" id="meta"></p>
+  <p class="meta"><a id="audit-link" href="api/v1/audit">Audit trail</a>: every self-heal dispatch, hold and
+    outcome, and every maintenance start and end, with who and why.</p>
 </header>
 <main>
   <table id="planes">
@@ -1569,6 +1584,7 @@ tbody th { font-weight:600; white-space:nowrap; }
 .s-HEALTHY { color:var(--ok); } .s-NO_USER, .s-NO_ORACLE { color:var(--warn); }
 .s-FAILED { color:var(--bad); } .s-NO_VALUE { color:var(--none); }
 .reason { display:block; color:var(--muted); font-size:.85rem; margin-top:.2rem; font-family:ui-monospace,monospace; }
+.maintenance { display:block; font-size:.85rem; margin-top:.2rem; padding:.1rem .4rem; border-left:3px solid var(--link); }
 .small { color:var(--muted); font-size:.85rem; display:block; }
 .steps { font-family:ui-monospace,monospace; font-size:.85rem; white-space:nowrap; }
 .strip { display:flex; gap:2px; align-items:flex-end; height:1.2rem; }
@@ -1634,7 +1650,9 @@ var SCRIPT = String.raw`
   function banner() {
     var node = document.getElementById('banner');
     var planes = data.planes;
-    var bad = planes.filter(function (p) { return p.status !== 'HEALTHY'; });
+    // A plane in maintenance is expected to be broken: it is shown, not counted as needing attention.
+    var bad = planes.filter(function (p) { return p.status !== 'HEALTHY' && !p.maintenance; });
+    var resting = planes.length - planes.filter(function (p) { return !p.maintenance; }).length;
     var stale = planes.length > 0 && planes.every(function (p) { return p.status === 'NO_VALUE'; }) &&
       planes.some(function (p) { return p.checkedAt; });
     var lastCycle = data.scheduler.lastCycleFinishedAt ? Date.parse(data.scheduler.lastCycleFinishedAt) : null;
@@ -1643,6 +1661,7 @@ var SCRIPT = String.raw`
     if (fetchError) { text = 'Cannot reach planecheck (' + fetchError + '): showing what it said ' + ago(new Date(fetchedAt).toISOString()); kind = 'bad'; }
     else if (!data.scheduler.running) { text = 'Checks have stopped: the scheduler is not running'; kind = 'bad'; }
     else if (stale || cycleLate) { text = 'Checks have stopped: results are going stale (last cycle ' + ago(data.scheduler.lastCycleFinishedAt) + ')'; kind = 'bad'; }
+    else if (bad.length === 0 && resting > 0) { text = 'All ' + (planes.length - resting) + ' other planes healthy; ' + resting + ' in maintenance'; kind = 'ok'; }
     else if (bad.length === 0) { text = 'All ' + planes.length + ' planes healthy'; kind = 'ok'; }
     else { text = bad.length + (bad.length === 1 ? ' plane needs' : ' planes need') + ' attention'; kind = bad.some(function (p) { return p.status === 'FAILED'; }) ? 'bad' : 'warn'; }
     node.textContent = text;
@@ -1670,6 +1689,7 @@ var SCRIPT = String.raw`
     var statusCell = el('td', null, [statusBadge(plane.status),
       el('span', { className: 'small', text: guide[plane.status].meaning })]);
     if (plane.reason) statusCell.appendChild(el('span', { className: 'reason', text: plane.reason }));
+    if (plane.maintenance) statusCell.appendChild(maintenanceNote(plane.maintenance, 'span'));
     var checked = el('td', null, [el('span', { 'data-ago': plane.checkedAt || '', text: ago(plane.checkedAt) }),
       el('span', { className: 'small', 'data-until': plane.expiresAt || '', text: until(plane.expiresAt) }),
       plane.checkedBy ? el('span', { className: 'small checked-by', text: 'checked by ' + plane.checkedBy }) : null]);
@@ -1694,10 +1714,17 @@ var SCRIPT = String.raw`
     return el('tr', { 'data-plane': plane.name }, [el('th', { scope: 'row', text: plane.name }), statusCell, checked, steps, history, availability, heal]);
   }
 
+  function maintenanceNote(m, tag) {
+    return el(tag, { className: 'maintenance', text: 'In maintenance until ' + new Date(m.until).toLocaleString() +
+      (m.note ? ': ' + m.note : '') + ' (' + (m.source === 'config' ? 'configured window' : m.actor) +
+      '). Still checked; self-heal and alerts leave it alone.' });
+  }
+
   function card(plane) {
     var g = guide[plane.status];
     var children = [el('h3', null, [document.createTextNode(plane.name + ' '), statusBadge(plane.status)]),
       rich('p', g.meaning)];
+    if (plane.maintenance) children.push(maintenanceNote(plane.maintenance, 'p'));
     if (plane.reason) children.push(el('p', null, [document.createTextNode('Reason: '), el('code', { text: plane.reason })]));
     var detail = plane.steps.filter(function (s) { return s.detail; }).map(function (s) { return s.step + ': ' + s.detail; }).join('; ');
     if (detail) children.push(el('p', { className: 'small', text: detail }));
@@ -2062,7 +2089,7 @@ async function openStorage(storage, events) {
     ] = await Promise.all([
       import("./chunks/pg-store-WLKU7XKA.js"),
       import("./chunks/pg-heal-log-V2TS7XU7.js"),
-      import("./chunks/pg-fleet-YNCD4S3X.js"),
+      import("./chunks/pg-fleet-OAEIZ54R.js"),
       import("./chunks/pg-maintenance-3RXLFF64.js"),
       import("./chunks/pg-audit-LP4HT2WQ.js")
     ]);
@@ -2141,6 +2168,22 @@ function slotOf(nowMs, intervalMs) {
   return Math.round(nowMs / intervalMs);
 }
 
+// src/util/with-timeout.ts
+var TimeoutError = class extends Error {
+  constructor(what, ms) {
+    super(`${what} did not answer within ${ms} ms`);
+    this.name = "TimeoutError";
+  }
+};
+function withTimeout(work, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
+  });
+  work.catch(() => void 0);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 // src/fleet/fleet-share-cycle.ts
 var FleetShareCycle = class {
   #options;
@@ -2148,7 +2191,13 @@ var FleetShareCycle = class {
     this.#options = options;
   }
   async *batches() {
-    const { coordinator, instance, planes, intervalMs, leaseMs, liveWindowMs } = this.#options;
+    const { instance, planes, intervalMs, leaseMs, liveWindowMs, timeoutMs } = this.#options;
+    const store = this.#options.coordinator;
+    const coordinator = {
+      heartbeat: (...args) => withTimeout(store.heartbeat(...args), timeoutMs, "heartbeat"),
+      claim: (...args) => withTimeout(store.claim(...args), timeoutMs, "claim"),
+      complete: (...args) => withTimeout(store.complete(...args), timeoutMs, "complete")
+    };
     let slot;
     let own;
     try {
@@ -2189,6 +2238,72 @@ var FleetShareCycle = class {
   }
 };
 
+// src/fleet/fleet-keeper.ts
+function fleetTimings(intervalMs, planeTimeoutMs) {
+  const periodMs = Math.min(5e3, Math.max(250, Math.round(intervalMs / 8)));
+  return {
+    periodMs,
+    // At least a plane's deadline, and three missed renewals: one slow renewal never loses a claim.
+    leaseMs: Math.max(planeTimeoutMs, 3 * periodMs),
+    liveWindowMs: Math.round(intervalMs * 2.5),
+    // A store that takes longer than this to claim or renew is treated as down for the cycle.
+    timeoutMs: Math.min(5e3, Math.max(1e3, Math.round(intervalMs / 4)))
+  };
+}
+var FleetKeeper = class {
+  #options;
+  #timer;
+  #running = Promise.resolve();
+  #started = false;
+  #stopped = false;
+  constructor(options) {
+    this.#options = options;
+  }
+  start() {
+    if (this.#started) return;
+    this.#started = true;
+    this.#schedule();
+  }
+  /** Stops; waits for a round under way (its checks end with the daemon's shutdown signal). */
+  async stop() {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+  /** One round: renew, rescue, check what was rescued. Never rejects. */
+  async round() {
+    const { coordinator, instance, intervalMs, leaseMs, timeoutMs, checkRescued, onStorageError } = this.#options;
+    try {
+      await withTimeout(coordinator.renew(instance, leaseMs), timeoutMs, "renew");
+    } catch (error) {
+      onStorageError(error, "renew");
+      return;
+    }
+    let rescued;
+    try {
+      rescued = await withTimeout(coordinator.rescue(instance, intervalMs, leaseMs), timeoutMs, "rescue");
+      this.#options.onStorageAnswered();
+    } catch (error) {
+      onStorageError(error, "rescue");
+      return;
+    }
+    if (rescued.planes.length === 0 || this.#stopped) return;
+    this.#options.onRescued?.(rescued.planes);
+    await checkRescued(rescued.planes);
+    try {
+      await withTimeout(coordinator.complete(rescued.planes, instance, rescued.slot), timeoutMs, "complete");
+    } catch (error) {
+      onStorageError(error, "complete");
+    }
+  }
+  #schedule() {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#running = this.round().then(() => this.#schedule());
+    }, this.#options.periodMs);
+  }
+};
+
 // src/fleet/shared-results-sync.ts
 function nextPollDelay(failures, pollMs, maxBackoffMs) {
   if (failures <= 0) return pollMs;
@@ -2203,7 +2318,13 @@ var SharedResultsSync = class {
   #polling = Promise.resolve();
   #stopped = true;
   constructor(options) {
-    this.#options = { pollMs: 2e3, maxBackoffMs: 3e4, onRecovered: () => void 0, ...options };
+    this.#options = {
+      pollMs: 2e3,
+      maxBackoffMs: 3e4,
+      timeoutMs: 5e3,
+      onRecovered: () => void 0,
+      ...options
+    };
   }
   start() {
     if (!this.#stopped) return;
@@ -2225,7 +2346,11 @@ var SharedResultsSync = class {
   async #poll() {
     const { feed, onResults, onError, onRecovered } = this.#options;
     try {
-      const { results, cursor } = await feed.latestChangedSince(this.#cursor);
+      const { results, cursor } = await withTimeout(
+        feed.latestChangedSince(this.#cursor),
+        this.#options.timeoutMs,
+        "reading what other replicas stored"
+      );
       this.#cursor = cursor;
       const recovered = this.#failures > 0;
       this.#failures = 0;
@@ -2634,7 +2759,7 @@ async function main() {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
       import("./chunks/sandbox-platform-LVTIWWAQ.js"),
       import("./chunks/sandbox-github-J73ELDLL.js"),
-      import("./chunks/demo-NZPXZCTV.js")
+      import("./chunks/demo-HIDERDND.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
     const platform = new SandboxPlatform({
@@ -2747,15 +2872,15 @@ ${HELP}`
     () => fleetInstances.length
   );
   const { coordinator, feed } = storage;
+  const timings = fleetTimings(config.schedule.interval, config.schedule.planeTimeout);
   const share = coordinator && new FleetShareCycle({
     coordinator,
     instance,
     planes: planeNames,
     intervalMs: config.schedule.interval,
-    // A claim holds for the whole slot: a replica's share is checked over the cycle, not in one plane's
-    // deadline; the planes of a replica that died are checked by another in the next slot at the latest.
-    leaseMs: config.schedule.interval,
-    liveWindowMs: Math.round(config.schedule.interval * 2.5),
+    leaseMs: timings.leaseMs,
+    liveWindowMs: timings.liveWindowMs,
+    timeoutMs: timings.timeoutMs,
     onStorageError: (error, during) => {
       metrics.recordStorageError("share");
       storageHealth.failed(during, error);
@@ -2816,8 +2941,24 @@ ${HELP}`
     if (inMaintenance() !== before) await metrics.maintenanceChanged();
   };
   await refreshMaintenance();
+  const keeper = coordinator && new FleetKeeper({
+    coordinator,
+    instance,
+    intervalMs: config.schedule.interval,
+    ...timings,
+    checkRescued: (planes) => cycle.checkPlanes(planes, shutdown.signal),
+    onStorageError: (error, during) => {
+      metrics.recordStorageError("share");
+      storageHealth.failed(during, error);
+    },
+    onStorageAnswered: () => storageHealth.succeeded(),
+    onRescued: (planes) => log.info("checking planes a replica left unchecked", {
+      planes: planes.length,
+      planeNames: planes.slice(0, 20)
+    })
+  });
   if (config.selfHeal?.enabled && config.github) {
-    const { createSelfHeal } = await import("./chunks/create-self-heal-4ZYSMPLI.js");
+    const { createSelfHeal } = await import("./chunks/create-self-heal-SWACR3Y4.js");
     const healLog = await storage.openHealLog();
     flushHealLog = () => healLog.flush?.();
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
@@ -2917,6 +3058,7 @@ ${HELP}`
   openedAtStartup.length = 0;
   healer?.resume();
   sharedResults?.start();
+  keeper?.start();
   scheduler.start();
   log.info("planecheck started", {
     url,
@@ -2950,23 +3092,38 @@ planecheck demo: ${planeNames.length} sandbox planes, checked every ${config.sch
     log.error("shutdown took too long; exiting");
     process.exit(1);
   }, 1e4).unref();
-  await Promise.all([scheduler.stop(), selfHeal?.stop(), sharedResults?.stop()]);
+  const bounded = async (what, ms, work) => {
+    try {
+      await withTimeout(Promise.resolve(work), ms, what);
+    } catch (error) {
+      log.error(`shutdown: ${what} did not finish`, { error: getErrorMessage(error) });
+    }
+  };
+  await Promise.all([
+    scheduler.stop(),
+    bounded("self-heal", 3e3, selfHeal?.stop()),
+    bounded("reading the shared store", 1e3, sharedResults?.stop()),
+    bounded("the fleet keeper", 1e3, keeper?.stop())
+  ]);
   await closeServer(server);
   await checker.close();
-  if (!await cycle.flush(true)) log.error("some results could not be stored before shutdown");
-  await flushHealLog();
-  await auditRecorder.flush();
-  await coordinator?.leave(instance).catch(
-    (error) => log.warn("could not leave the fleet; the others notice once its heartbeat is old", {
-      error: getErrorMessage(error)
+  await bounded(
+    "storing the last results",
+    2e3,
+    cycle.flush(true).then((stored2) => {
+      if (!stored2) throw new Error(`the store refused them`);
     })
   );
+  await bounded("the heal log", 1e3, flushHealLog());
+  await bounded("the audit trail", 1e3, auditRecorder.flush());
+  await bounded("leaving the fleet", 1e3, coordinator?.leave(instance));
   storeOpen = false;
-  await storage.close();
+  await bounded("closing the store", 1e3, storage.close());
   await sandbox?.close();
   await sandboxGithub?.close();
   if (demoDirectory !== void 0) rmSync(demoDirectory, { recursive: true, force: true });
   log.info("stopped");
+  setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
   return 0;
 }
 async function listenOrFreePort(server, address, { fallBack, log }) {
