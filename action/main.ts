@@ -47,7 +47,7 @@ export async function run(): Promise<void> {
     core.setOutput('healthy', String(unhealthy.length === 0));
     core.setOutput('unhealthy-planes', unhealthy.join(','));
     core.setOutput('report', JSON.stringify({ planes: outcomes }));
-    await core.summary.addRaw(renderSummary(outcomes, inputs.failOn)).write();
+    await core.summary.addRaw(renderSummary(outcomes, inputs.failOn, config.server.runbookUrl)).write();
     for (const plane of outcomes)
       core.info(`${plane.name}: ${plane.status}${plane.reason ? ` (${plane.reason})` : ''}`);
 

@@ -18,8 +18,15 @@ export interface PlaneOutcome extends PlaneReport {
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** The job summary: a table of planes with step timings, then what to do about each unhealthy status. */
-export function renderSummary(planes: readonly PlaneOutcome[], failOn: readonly string[]): string {
+/**
+ * The job summary: a table of planes with step timings, then what to do about each unhealthy status, linking
+ * its section of the runbook at `runbookUrl` (`server.runbookUrl`).
+ */
+export function renderSummary(
+  planes: readonly PlaneOutcome[],
+  failOn: readonly string[],
+  runbookUrl: string,
+): string {
   const healthy = planes.filter((plane) => plane.status === 'HEALTHY').length;
   const lines = [`## planecheck: ${healthy} of ${planes.length} planes healthy`, ''];
   lines.push('| Plane | Status | Reason | User lookup | Oracle lookup | Predict | Async predict | Total |');
@@ -41,7 +48,7 @@ export function renderSummary(planes: readonly PlaneOutcome[], failOn: readonly 
     for (const plane of unhealthy) {
       const guide = STATUS_GUIDE[plane.status];
       const failing = failOn.includes(plane.status) ? ' (fails this step)' : '';
-      const runbook = runbookSectionUrl(plane.status);
+      const runbook = runbookSectionUrl(plane.status, runbookUrl);
       const link = runbook ? ` [Runbook: ${plane.status}](${runbook})` : '';
       lines.push(
         `- **${cell(plane.name)}** — ${plane.status}${failing}: ${guide.meaning} ${guide.nextStep}${link}`,

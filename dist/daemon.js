@@ -10,32 +10,26 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-OFRUZ6NF.js";
-import {
-  PLANE_STATUSES,
-  STEP_NAMES
-} from "./chunks/chunk-NF23GUGB.js";
+} from "./chunks/chunk-EKOTSX2S.js";
 import "./chunks/chunk-METLG7FZ.js";
 import {
   ConfigError,
   intervalToCron,
-  maintenanceAt,
   parseConfig,
-  parseListenAddress,
-  parseRfc3339,
-  windowAt
-} from "./chunks/chunk-XYCJ4A37.js";
-import {
-  formatDuration,
-  parseDuration
-} from "./chunks/chunk-YVK2JUK6.js";
+  parseListenAddress
+} from "./chunks/chunk-JRJRLKBM.js";
+import "./chunks/chunk-YVK2JUK6.js";
 import "./chunks/chunk-KNTKHN2X.js";
-import {
-  StoreError
-} from "./chunks/chunk-F3KSDWOK.js";
 import {
   redactStorageUrl
 } from "./chunks/chunk-RPOGCCUT.js";
+import {
+  PLANE_STATUSES,
+  STEP_NAMES
+} from "./chunks/chunk-NF23GUGB.js";
+import {
+  StoreError
+} from "./chunks/chunk-F3KSDWOK.js";
 
 // src/daemon.ts
 import { mkdtempSync, rmSync } from "node:fs";
@@ -235,9 +229,9 @@ var CheckCycle = class {
         onInternalError: this.#reportInternalError,
         onResult: (result) => {
           if (signal.aborted) return;
-          const stored2 = toStoredResult(result, this.#deps.instance);
-          counts[stored2.status] = (counts[stored2.status] ?? 0) + 1;
-          this.publish(stored2);
+          const stored = toStoredResult(result, this.#deps.instance);
+          counts[stored.status] = (counts[stored.status] ?? 0) + 1;
+          this.publish(stored);
         }
       });
     }
@@ -270,23 +264,10 @@ var CheckCycle = class {
       onInternalError: this.#reportInternalError
     });
     if (result === void 0 || signal?.aborted) return void 0;
-    const stored2 = toStoredResult(result, this.#deps.instance);
-    this.publish(stored2);
+    const stored = toStoredResult(result, this.#deps.instance);
+    this.publish(stored);
     await this.#deps.metrics.refresh();
-    return stored2;
-  }
-  /** Checks the named planes now, outside the cycle (a fleet's rescued planes), and publishes each result. */
-  async checkPlanes(names, signal) {
-    const planes = names.flatMap((name) => this.#byName.get(name) ?? []);
-    if (planes.length === 0 || signal.aborted) return;
-    await this.#deps.checker.check(planes, {
-      signal,
-      onInternalError: this.#reportInternalError,
-      onResult: (result) => {
-        if (!signal.aborted) this.publish(toStoredResult(result, this.#deps.instance));
-      }
-    });
-    void this.#writer.flush();
+    return stored;
   }
   /** A step threw: a bug in planecheck. Logged with its stack (for us), counted (for alerts). */
   #reportInternalError = ({ plane, step, error }) => {
@@ -644,8 +625,7 @@ var DISPATCH_OUTCOMES = [
   "dry_run",
   "rate_limited",
   "error",
-  "held",
-  "maintenance"
+  "held"
 ];
 var HEAL_REASONS = ["NO_USER", "NO_ORACLE"];
 var HEAL_OUTCOMES = ["fixed", "workflow_failed", "still_broken", "timed_out"];
@@ -663,14 +643,11 @@ var RUN_CONCLUSIONS = [
 ];
 var STORAGE_OPERATIONS = ["write", "read", "prune", "share", "poll"];
 var TLS_EXPIRY = "planecheck_tls_cert_expiry_timestamp_seconds";
-var MAINTENANCE = "planecheck_maintenance";
 var PlanecheckMetrics = class {
   #live = new Registry();
   #cycle = new Registry();
   #source;
   #tlsExpiry;
-  #planes;
-  #inMaintenance;
   /** The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic. */
   #status;
   #cyclePart;
@@ -698,8 +675,6 @@ var PlanecheckMetrics = class {
   constructor(planes, source, options = {}) {
     this.#source = source;
     this.#tlsExpiry = options.tlsExpiry;
-    this.#planes = [...planes];
-    this.#inMaintenance = options.inMaintenance ?? (() => false);
     this.#registries = options.registries ?? [];
     this.#onRenderError = options.onRenderError ?? (() => void 0);
     const cycle = [this.#cycle];
@@ -901,14 +876,6 @@ var PlanecheckMetrics = class {
     this.#runs.inc(plane, known ? conclusion : "other");
     this.#dirty = true;
   }
-  /**
-   * A plane went into or out of maintenance (the API, or a refresh that found a change): rendered now.
-   * Configured windows that start or end on their own show from the next cycle's refresh on.
-   */
-  maintenanceChanged() {
-    this.#dirty = true;
-    return this.refresh();
-  }
   recordHealOutcome(plane, outcome) {
     this.#healOutcomes.inc(plane, outcome);
     this.#dirty = true;
@@ -945,7 +912,6 @@ var PlanecheckMetrics = class {
         await writer.write(counter.render());
       }
       if (this.#tlsExpiry) await writer.write(renderTlsExpiry(this.#tlsExpiry()));
-      await writer.write(renderMaintenance(this.#planes, this.#inMaintenance));
       await writer.write([`
 ${await this.#cycle.metrics()}
 `]);
@@ -1008,15 +974,6 @@ ${await this.#cycle.metrics()}
     return part;
   }
 };
-function* renderMaintenance(planes, inMaintenance) {
-  yield `
-# HELP ${MAINTENANCE} 1 while the plane is in maintenance (still checked, never self-healed, alerts quiet), else 0.
-`;
-  yield `# TYPE ${MAINTENANCE} gauge
-`;
-  for (const plane of planes) yield `${MAINTENANCE}{${planeLabel(plane)}} ${inMaintenance(plane) ? 1 : 0}
-`;
-}
 function* renderTlsExpiry(expiries) {
   yield `
 # HELP ${TLS_EXPIRY} When the TLS certificate each HTTPS plane presented expires (Unix time).
@@ -1220,15 +1177,6 @@ function isAuthorized(header, auth) {
 function challenge(auth) {
   return "bearerToken" in auth ? 'Bearer realm="planecheck"' : 'Basic realm="planecheck", charset="UTF-8"';
 }
-function actorOf(auth) {
-  if (auth === void 0) return "api:loopback";
-  if ("bearerToken" in auth) return "api:bearer";
-  return `api:${auth.username}`;
-}
-function listensOnLoopback(address) {
-  const host = address.slice(0, address.lastIndexOf(":")).replace(/^\[|\]$/g, "").toLowerCase();
-  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 // src/server/http-server.ts
 function json(body, status = 200) {
@@ -1251,22 +1199,7 @@ async function handle(req, res, deps) {
   const url = parseRequestTarget(req.url);
   if (url === void 0) return send(res, req, json({ error: "the request target is not a valid URL" }, 400));
   if (req.method !== "GET" && req.method !== "HEAD") {
-    const write = req.method === "POST" || req.method === "DELETE" ? findRoute(deps.writeRoutes ?? {}, url.pathname) : void 0;
-    if (write === void 0) {
-      return send(res, req, {
-        ...json({ error: "method not allowed" }, 405),
-        headers: { allow: "GET, HEAD" }
-      });
-    }
-    if (!isAuthorized(req.headers.authorization, deps.auth)) {
-      const headers = deps.auth ? { "www-authenticate": challenge(deps.auth) } : void 0;
-      return send(res, req, { ...json({ error: "unauthorized" }, 401), headers });
-    }
-    if (deps.auth === void 0 && deps.writesOpen !== true) {
-      const error = "changes through the API need server.auth (bearerToken, or username and password) when the server listens beyond loopback; configure it, or listen on 127.0.0.1";
-      return send(res, req, json({ error }, 403));
-    }
-    return send(res, req, await write(url, req));
+    return send(res, req, { ...json({ error: "method not allowed" }, 405), headers: { allow: "GET, HEAD" } });
   }
   if (url.pathname === "/healthz") return send(res, req, text("ok\n"));
   if (url.pathname === "/readyz") {
@@ -1337,51 +1270,6 @@ async function closeServer(server) {
 
 // src/server/routes.ts
 import { randomBytes } from "node:crypto";
-
-// src/server/audit-api.ts
-var AUDIT_DEFAULT_LIMIT = 100;
-var AUDIT_MAX_LIMIT = 1e3;
-function auditRoute(page) {
-  return async (url) => {
-    const rawLimit = url.searchParams.get("limit");
-    const rawBefore = url.searchParams.get("before");
-    let limit = AUDIT_DEFAULT_LIMIT;
-    if (rawLimit !== null) {
-      if (!/^\d+$/.test(rawLimit) || Number(rawLimit) < 1)
-        return json({ error: "limit must be a whole number from 1" }, 400);
-      limit = Math.min(Number(rawLimit), AUDIT_MAX_LIMIT);
-    }
-    let before;
-    if (rawBefore !== null) {
-      if (!/^\d{1,15}$/.test(rawBefore) || Number(rawBefore) < 1)
-        return json(
-          { error: "before must be an event id (a whole number from 1), as in the next link" },
-          400
-        );
-      before = Number(rawBefore);
-    }
-    let events;
-    try {
-      events = await page(limit, before);
-    } catch (error) {
-      const cause = error instanceof Error ? error.message : String(error);
-      return json({ error: `the store did not answer: ${cause}` }, 503);
-    }
-    const last = events.at(-1);
-    return json({
-      limit,
-      events: events.map((event) => ({
-        id: event.id,
-        at: new Date(event.at).toISOString(),
-        plane: event.plane,
-        kind: event.kind,
-        actor: event.actor,
-        reason: event.reason
-      })),
-      next: events.length === limit && last ? `/api/v1/audit?limit=${limit}&before=${last.id}` : null
-    });
-  };
-}
 
 // src/server/badge.ts
 var COLORS = {
@@ -1532,8 +1420,6 @@ function renderStatusPage(status, nonce) {
   <p id="heal-hold" class="banner bad" role="alert" hidden></p>
   <p id="storage-down" class="banner bad" role="alert" hidden></p>
   <p class="meta" id="meta"></p>
-  <p class="meta"><a id="audit-link" href="api/v1/audit">Audit trail</a>: every self-heal dispatch, hold and
-    outcome, and every maintenance start and end, with who and why.</p>
 </header>
 <main>
   <table id="planes">
@@ -1584,7 +1470,6 @@ tbody th { font-weight:600; white-space:nowrap; }
 .s-HEALTHY { color:var(--ok); } .s-NO_USER, .s-NO_ORACLE { color:var(--warn); }
 .s-FAILED { color:var(--bad); } .s-NO_VALUE { color:var(--none); }
 .reason { display:block; color:var(--muted); font-size:.85rem; margin-top:.2rem; font-family:ui-monospace,monospace; }
-.maintenance { display:block; font-size:.85rem; margin-top:.2rem; padding:.1rem .4rem; border-left:3px solid var(--link); }
 .small { color:var(--muted); font-size:.85rem; display:block; }
 .steps { font-family:ui-monospace,monospace; font-size:.85rem; white-space:nowrap; }
 .strip { display:flex; gap:2px; align-items:flex-end; height:1.2rem; }
@@ -1650,9 +1535,7 @@ var SCRIPT = String.raw`
   function banner() {
     var node = document.getElementById('banner');
     var planes = data.planes;
-    // A plane in maintenance is expected to be broken: it is shown, not counted as needing attention.
-    var bad = planes.filter(function (p) { return p.status !== 'HEALTHY' && !p.maintenance; });
-    var resting = planes.length - planes.filter(function (p) { return !p.maintenance; }).length;
+    var bad = planes.filter(function (p) { return p.status !== 'HEALTHY'; });
     var stale = planes.length > 0 && planes.every(function (p) { return p.status === 'NO_VALUE'; }) &&
       planes.some(function (p) { return p.checkedAt; });
     var lastCycle = data.scheduler.lastCycleFinishedAt ? Date.parse(data.scheduler.lastCycleFinishedAt) : null;
@@ -1661,7 +1544,6 @@ var SCRIPT = String.raw`
     if (fetchError) { text = 'Cannot reach planecheck (' + fetchError + '): showing what it said ' + ago(new Date(fetchedAt).toISOString()); kind = 'bad'; }
     else if (!data.scheduler.running) { text = 'Checks have stopped: the scheduler is not running'; kind = 'bad'; }
     else if (stale || cycleLate) { text = 'Checks have stopped: results are going stale (last cycle ' + ago(data.scheduler.lastCycleFinishedAt) + ')'; kind = 'bad'; }
-    else if (bad.length === 0 && resting > 0) { text = 'All ' + (planes.length - resting) + ' other planes healthy; ' + resting + ' in maintenance'; kind = 'ok'; }
     else if (bad.length === 0) { text = 'All ' + planes.length + ' planes healthy'; kind = 'ok'; }
     else { text = bad.length + (bad.length === 1 ? ' plane needs' : ' planes need') + ' attention'; kind = bad.some(function (p) { return p.status === 'FAILED'; }) ? 'bad' : 'warn'; }
     node.textContent = text;
@@ -1689,7 +1571,6 @@ var SCRIPT = String.raw`
     var statusCell = el('td', null, [statusBadge(plane.status),
       el('span', { className: 'small', text: guide[plane.status].meaning })]);
     if (plane.reason) statusCell.appendChild(el('span', { className: 'reason', text: plane.reason }));
-    if (plane.maintenance) statusCell.appendChild(maintenanceNote(plane.maintenance, 'span'));
     var checked = el('td', null, [el('span', { 'data-ago': plane.checkedAt || '', text: ago(plane.checkedAt) }),
       el('span', { className: 'small', 'data-until': plane.expiresAt || '', text: until(plane.expiresAt) }),
       plane.checkedBy ? el('span', { className: 'small checked-by', text: 'checked by ' + plane.checkedBy }) : null]);
@@ -1714,17 +1595,10 @@ var SCRIPT = String.raw`
     return el('tr', { 'data-plane': plane.name }, [el('th', { scope: 'row', text: plane.name }), statusCell, checked, steps, history, availability, heal]);
   }
 
-  function maintenanceNote(m, tag) {
-    return el(tag, { className: 'maintenance', text: 'In maintenance until ' + new Date(m.until).toLocaleString() +
-      (m.note ? ': ' + m.note : '') + ' (' + (m.source === 'config' ? 'configured window' : m.actor) +
-      '). Still checked; self-heal and alerts leave it alone.' });
-  }
-
   function card(plane) {
     var g = guide[plane.status];
     var children = [el('h3', null, [document.createTextNode(plane.name + ' '), statusBadge(plane.status)]),
       rich('p', g.meaning)];
-    if (plane.maintenance) children.push(maintenanceNote(plane.maintenance, 'p'));
     if (plane.reason) children.push(el('p', null, [document.createTextNode('Reason: '), el('code', { text: plane.reason })]));
     var detail = plane.steps.filter(function (s) { return s.detail; }).map(function (s) { return s.step + ': ' + s.detail; }).join('; ');
     if (detail) children.push(el('p', { className: 'small', text: detail }));
@@ -1800,7 +1674,6 @@ function createRoutes(deps) {
       };
     },
     "/api/v1/status": () => json(deps.status()),
-    ...deps.audit ? { "/api/v1/audit": auditRoute(deps.audit) } : {},
     "/api/v1/planes/": async (url) => historyRoute(url, deps),
     "/": () => statusPage(deps.status()),
     "/badge/": (url) => {
@@ -1846,14 +1719,14 @@ async function historyRoute(url, deps) {
       return json({ error: "limit must be a whole number from 1" }, 400);
     limit = Math.min(Number(raw), HISTORY_MAX_LIMIT);
   }
-  let stored2;
+  let stored;
   try {
-    stored2 = await deps.history(plane, limit);
+    stored = await deps.history(plane, limit);
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error);
     return json({ error: `the result store did not answer: ${cause}` }, 503);
   }
-  const results = stored2.map((result) => ({
+  const results = stored.map((result) => ({
     checkedAt: new Date(result.checkedAt).toISOString(),
     checkedBy: result.checkedBy === "" ? null : result.checkedBy,
     status: result.status,
@@ -1874,108 +1747,6 @@ function statusPage(status) {
       "referrer-policy": "no-referrer"
     }
   };
-}
-
-// src/server/maintenance-api.ts
-var MAX_MAINTENANCE_MS = 31 * 864e5;
-var MAX_BODY_BYTES = 16 * 1024;
-var MAX_NOTE = 500;
-function maintenanceStateView(state) {
-  if (state === void 0) return null;
-  return {
-    since: new Date(state.startedAt).toISOString(),
-    until: new Date(state.until).toISOString(),
-    note: state.note,
-    actor: state.actor,
-    source: state.source
-  };
-}
-function parseMaintenanceRequest(body, now) {
-  if (body === null || typeof body !== "object" || Array.isArray(body))
-    return { error: 'body: expected a JSON object such as {"for": "2h", "note": "upgrade"}' };
-  const fields = body;
-  const unknown = Object.keys(fields).find((key2) => !["for", "until", "note"].includes(key2));
-  if (unknown !== void 0) return { error: `${unknown}: unknown field (use for or until, and note)` };
-  const note = fields.note ?? "";
-  if (typeof note !== "string") return { error: "note: expected a string" };
-  if (note.length > MAX_NOTE) return { error: `note: at most ${MAX_NOTE} characters` };
-  if (fields.for === void 0 === (fields.until === void 0))
-    return { error: 'for, until: give exactly one of them (a duration such as "2h", or an RFC 3339 time)' };
-  let until;
-  if (fields.for !== void 0) {
-    const ms = typeof fields.for === "string" ? parseDuration(fields.for) : void 0;
-    if (ms === void 0) return { error: 'for: expected a duration such as "30m" or "2h"' };
-    if (ms < 6e4 || ms > MAX_MAINTENANCE_MS)
-      return { error: `for: must be between 1m and ${formatDuration(MAX_MAINTENANCE_MS)}` };
-    until = now + ms;
-  } else {
-    const at = typeof fields.until === "string" ? parseRfc3339(fields.until) : void 0;
-    if (at === void 0) return { error: "until: expected an RFC 3339 time such as 2026-12-01T04:00:00Z" };
-    if (at <= now) return { error: "until: must be in the future" };
-    if (at - now > MAX_MAINTENANCE_MS)
-      return { error: `until: at most ${formatDuration(MAX_MAINTENANCE_MS)} from now` };
-    until = at;
-  }
-  return { until, note };
-}
-function maintenanceRoute(deps) {
-  return async (url, request) => {
-    const match = /^\/api\/v1\/planes\/([^/]+)\/maintenance$/.exec(url.pathname);
-    if (!match?.[1])
-      return { ...json({ error: "method not allowed" }, 405), headers: { allow: "GET, HEAD" } };
-    let plane;
-    try {
-      plane = decodeURIComponent(match[1]);
-    } catch {
-      return json({ error: "the path is not valid percent-encoding" }, 400);
-    }
-    if (!deps.planes.includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
-    const now = deps.now?.() ?? Date.now();
-    const actor = deps.actor(request);
-    if (request.method === "DELETE") {
-      const ended = await stored(() => deps.end(plane, actor, now));
-      if ("response" in ended) return ended.response;
-      return json({
-        plane,
-        ended: ended.value !== void 0,
-        maintenance: maintenanceStateView(deps.state(plane, now))
-      });
-    }
-    const body = await readJson(request);
-    if ("error" in body) return json({ error: body.error }, body.status);
-    const asked = parseMaintenanceRequest(body.value, now);
-    if ("error" in asked) return json({ error: asked.error }, 400);
-    const started = await stored(
-      () => deps.start({ plane, startedAt: now, until: asked.until, note: asked.note, actor })
-    );
-    if ("response" in started) return started.response;
-    return json({ plane, maintenance: maintenanceStateView(started.value) });
-  };
-}
-async function stored(work) {
-  try {
-    return { value: await work() };
-  } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
-    return { response: json({ error: `the store did not answer; nothing changed: ${cause}` }, 503) };
-  }
-}
-async function readJson(request) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return { error: `body: at most ${MAX_BODY_BYTES} bytes`, status: 413 };
-    chunks.push(chunk);
-  }
-  const text2 = Buffer.concat(chunks).toString("utf8");
-  if (text2.trim() === "")
-    return { error: 'body: expected JSON such as {"for": "2h", "note": "upgrade"}', status: 400 };
-  try {
-    return { value: JSON.parse(text2) };
-  } catch {
-    return { error: "body: not valid JSON", status: 400 };
-  }
 }
 
 // src/server/status-api.ts
@@ -2037,9 +1808,7 @@ function statusResponse(instance, states, scheduler, extras, now, storage, fleet
       availability: extras.availability?.(state.plane) ?? { h1: null, h24: null },
       selfHeal: extras.healActions(state.plane),
       /** This plane needs repair, and the mass-incident hold keeps self-heal from starting it. */
-      selfHealHeld: heldPlanes.has(state.plane),
-      /** In maintenance: still checked, never self-healed, its alerts quiet; null when not. */
-      maintenance: maintenanceStateView(extras.maintenance?.(state.plane))
+      selfHealHeld: heldPlanes.has(state.plane)
     }))
   };
 }
@@ -2080,26 +1849,16 @@ var StorageHealth = class {
 async function openStorage(storage, events) {
   if (storage.url !== void 0) {
     const url = storage.url;
-    const [
-      { openPostgresStore },
-      { openPostgresHealLog },
-      { PostgresFleet },
-      { PostgresMaintenanceStore },
-      { PostgresAuditTrail }
-    ] = await Promise.all([
-      import("./chunks/pg-store-WLKU7XKA.js"),
-      import("./chunks/pg-heal-log-V2TS7XU7.js"),
-      import("./chunks/pg-fleet-OAEIZ54R.js"),
-      import("./chunks/pg-maintenance-3RXLFF64.js"),
-      import("./chunks/pg-audit-LP4HT2WQ.js")
+    const [{ openPostgresStore }, { openPostgresHealLog }, { PostgresFleet }] = await Promise.all([
+      import("./chunks/pg-store-C7753OVC.js"),
+      import("./chunks/pg-heal-log-2FFPRXPP.js"),
+      import("./chunks/pg-fleet-GRLMIFDJ.js")
     ]);
     const store2 = await openPostgresStore(url, { onError: events.onBackgroundError });
     return {
       kind: "postgresql",
       where: redactStorageUrl(url),
       store: store2,
-      maintenance: new PostgresMaintenanceStore(store2.pool),
-      audit: new PostgresAuditTrail(store2.pool),
       feed: store2,
       coordinator: new PostgresFleet(store2.pool),
       openHealLog: () => openPostgresHealLog(store2.pool, { onError: events.onBackgroundError }),
@@ -2107,11 +1866,9 @@ async function openStorage(storage, events) {
     };
   }
   const path = storage.path;
-  const [{ openSqliteStore }, { SqliteHealLog }, { SqliteMaintenanceStore }, { SqliteAuditTrail }] = await Promise.all([
-    import("./chunks/sqlite-store-YKUGGFNA.js"),
-    import("./chunks/sqlite-heal-log-AZ5TYIT2.js"),
-    import("./chunks/sqlite-maintenance-M4HOBGIX.js"),
-    import("./chunks/sqlite-audit-VGS23TOW.js")
+  const [{ openSqliteStore }, { SqliteHealLog }] = await Promise.all([
+    import("./chunks/sqlite-store-AXKVXSGR.js"),
+    import("./chunks/sqlite-heal-log-BCXNED6P.js")
   ]);
   const store = openSqliteStore(path, {
     onRecovered: events.onRecovered,
@@ -2121,8 +1878,6 @@ async function openStorage(storage, events) {
     kind: "sqlite",
     where: path,
     store,
-    maintenance: new SqliteMaintenanceStore(store.database),
-    audit: new SqliteAuditTrail(store.database),
     checkpoint: () => store.checkpoint(),
     openHealLog: () => Promise.resolve(new SqliteHealLog(store.database)),
     close: () => store.close()
@@ -2168,22 +1923,6 @@ function slotOf(nowMs, intervalMs) {
   return Math.round(nowMs / intervalMs);
 }
 
-// src/util/with-timeout.ts
-var TimeoutError = class extends Error {
-  constructor(what, ms) {
-    super(`${what} did not answer within ${ms} ms`);
-    this.name = "TimeoutError";
-  }
-};
-function withTimeout(work, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
-  });
-  work.catch(() => void 0);
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 // src/fleet/fleet-share-cycle.ts
 var FleetShareCycle = class {
   #options;
@@ -2191,13 +1930,7 @@ var FleetShareCycle = class {
     this.#options = options;
   }
   async *batches() {
-    const { instance, planes, intervalMs, leaseMs, liveWindowMs, timeoutMs } = this.#options;
-    const store = this.#options.coordinator;
-    const coordinator = {
-      heartbeat: (...args) => withTimeout(store.heartbeat(...args), timeoutMs, "heartbeat"),
-      claim: (...args) => withTimeout(store.claim(...args), timeoutMs, "claim"),
-      complete: (...args) => withTimeout(store.complete(...args), timeoutMs, "complete")
-    };
+    const { coordinator, instance, planes, intervalMs, leaseMs, liveWindowMs } = this.#options;
     let slot;
     let own;
     try {
@@ -2238,72 +1971,6 @@ var FleetShareCycle = class {
   }
 };
 
-// src/fleet/fleet-keeper.ts
-function fleetTimings(intervalMs, planeTimeoutMs) {
-  const periodMs = Math.min(5e3, Math.max(250, Math.round(intervalMs / 8)));
-  return {
-    periodMs,
-    // At least a plane's deadline, and three missed renewals: one slow renewal never loses a claim.
-    leaseMs: Math.max(planeTimeoutMs, 3 * periodMs),
-    liveWindowMs: Math.round(intervalMs * 2.5),
-    // A store that takes longer than this to claim or renew is treated as down for the cycle.
-    timeoutMs: Math.min(5e3, Math.max(1e3, Math.round(intervalMs / 4)))
-  };
-}
-var FleetKeeper = class {
-  #options;
-  #timer;
-  #running = Promise.resolve();
-  #started = false;
-  #stopped = false;
-  constructor(options) {
-    this.#options = options;
-  }
-  start() {
-    if (this.#started) return;
-    this.#started = true;
-    this.#schedule();
-  }
-  /** Stops; waits for a round under way (its checks end with the daemon's shutdown signal). */
-  async stop() {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
-  }
-  /** One round: renew, rescue, check what was rescued. Never rejects. */
-  async round() {
-    const { coordinator, instance, intervalMs, leaseMs, timeoutMs, checkRescued, onStorageError } = this.#options;
-    try {
-      await withTimeout(coordinator.renew(instance, leaseMs), timeoutMs, "renew");
-    } catch (error) {
-      onStorageError(error, "renew");
-      return;
-    }
-    let rescued;
-    try {
-      rescued = await withTimeout(coordinator.rescue(instance, intervalMs, leaseMs), timeoutMs, "rescue");
-      this.#options.onStorageAnswered();
-    } catch (error) {
-      onStorageError(error, "rescue");
-      return;
-    }
-    if (rescued.planes.length === 0 || this.#stopped) return;
-    this.#options.onRescued?.(rescued.planes);
-    await checkRescued(rescued.planes);
-    try {
-      await withTimeout(coordinator.complete(rescued.planes, instance, rescued.slot), timeoutMs, "complete");
-    } catch (error) {
-      onStorageError(error, "complete");
-    }
-  }
-  #schedule() {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#running = this.round().then(() => this.#schedule());
-    }, this.#options.periodMs);
-  }
-};
-
 // src/fleet/shared-results-sync.ts
 function nextPollDelay(failures, pollMs, maxBackoffMs) {
   if (failures <= 0) return pollMs;
@@ -2318,13 +1985,7 @@ var SharedResultsSync = class {
   #polling = Promise.resolve();
   #stopped = true;
   constructor(options) {
-    this.#options = {
-      pollMs: 2e3,
-      maxBackoffMs: 3e4,
-      timeoutMs: 5e3,
-      onRecovered: () => void 0,
-      ...options
-    };
+    this.#options = { pollMs: 2e3, maxBackoffMs: 3e4, onRecovered: () => void 0, ...options };
   }
   start() {
     if (!this.#stopped) return;
@@ -2346,11 +2007,7 @@ var SharedResultsSync = class {
   async #poll() {
     const { feed, onResults, onError, onRecovered } = this.#options;
     try {
-      const { results, cursor } = await withTimeout(
-        feed.latestChangedSince(this.#cursor),
-        this.#options.timeoutMs,
-        "reading what other replicas stored"
-      );
+      const { results, cursor } = await feed.latestChangedSince(this.#cursor);
       this.#cursor = cursor;
       const recovered = this.#failures > 0;
       this.#failures = 0;
@@ -2497,15 +2154,12 @@ var StatusBoard = class {
     return this.#planes.map((plane) => this.state(plane));
   }
 };
-var STRIP_READS_AT_ONCE = 4;
 async function loadStatusBoard(store, planes, cacheTtlMs, clock = systemClock) {
-  const initial = await store.latestResults();
-  const recent = /* @__PURE__ */ new Map();
-  for (let i = 0; i < planes.length; i += STRIP_READS_AT_ONCE) {
-    const chunk = planes.slice(i, i + STRIP_READS_AT_ONCE);
-    const strips = await Promise.all(chunk.map((plane) => store.history(plane, RECENT_RESULTS)));
-    chunk.forEach((plane, index) => recent.set(plane, strips[index] ?? []));
-  }
+  const [initial, strips] = await Promise.all([
+    store.latestResults(),
+    Promise.all(planes.map((plane) => store.history(plane, RECENT_RESULTS)))
+  ]);
+  const recent = new Map(planes.map((plane, index) => [plane, strips[index] ?? []]));
   return new StatusBoard(planes, cacheTtlMs, initial, (plane) => recent.get(plane) ?? [], clock);
 }
 
@@ -2563,156 +2217,6 @@ function ratio(counts) {
   return counts && counts.total > 0 ? counts.healthy / counts.total : null;
 }
 
-// src/maintenance/maintenance-view.ts
-var MaintenanceView = class {
-  #deps;
-  #runtime = /* @__PURE__ */ new Map();
-  /** Bumped by every own start or end: a refresh that read the store before it does not undo it. */
-  #writes = 0;
-  /** Configured spans seen running, by audit key of their start: their end is recorded once they are over. */
-  #running = /* @__PURE__ */ new Map();
-  constructor(deps) {
-    this.#deps = deps;
-  }
-  #now() {
-    return this.#deps.now?.() ?? Date.now();
-  }
-  /** Whether `plane` is in maintenance at `at`, until when and why. */
-  state(plane, at = this.#now()) {
-    return maintenanceAt(this.#deps.windows.get(plane) ?? [], this.#runtime.get(plane), at);
-  }
-  /** Until when `plane` is in maintenance at `at`; null when it is not. */
-  until(plane, at = this.#now()) {
-    return this.state(plane, at)?.until ?? null;
-  }
-  /** Starts (or replaces) a plane's run-time maintenance: stored first, then shown and audited. */
-  async start(maintenance) {
-    await this.#deps.store.start(maintenance);
-    this.#writes++;
-    this.#runtime.set(maintenance.plane, { ...maintenance });
-    await this.#deps.audit.record([
-      {
-        at: maintenance.startedAt,
-        plane: maintenance.plane,
-        kind: "maintenance_start",
-        actor: maintenance.actor,
-        reason: `until ${new Date(maintenance.until).toISOString()}${maintenance.note ? `: ${maintenance.note}` : ""}`
-      }
-    ]);
-    return this.state(maintenance.plane, maintenance.startedAt) ?? fromRuntime(maintenance);
-  }
-  /**
-   * Ends a plane's run-time maintenance; returns it when one was running (else undefined: nothing to end,
-   * and nothing audited). A configured window cannot be ended here: it is in the config.
-   */
-  async end(plane, actor, at = this.#now()) {
-    const ended = await this.#deps.store.end(plane, at);
-    this.#writes++;
-    this.#runtime.delete(plane);
-    if (ended) {
-      await this.#deps.audit.record([
-        {
-          at,
-          plane,
-          kind: "maintenance_end",
-          actor,
-          reason: `ended early (was until ${new Date(ended.until).toISOString()}${ended.note ? `: ${ended.note}` : ""})`
-        }
-      ]);
-    }
-    return ended;
-  }
-  /**
-   * Re-reads run-time maintenance from the store, deletes and audits what ran out, and audits configured
-   * windows that started or ended since the last refresh. Rejects when the store does not answer (the view
-   * stays as it was).
-   */
-  async refresh() {
-    const now = this.#now();
-    const writes = this.#writes;
-    const { store, audit, instance } = this.#deps;
-    const expired = await store.expire(now);
-    const active = await store.active(now);
-    if (this.#writes === writes) this.#runtime = new Map(active.map((entry) => [entry.plane, entry]));
-    const events = expired.map((entry) => ({
-      at: entry.until,
-      plane: entry.plane,
-      kind: "maintenance_end",
-      actor: `daemon:${instance}`,
-      reason: `ran out (started by ${entry.actor}${entry.note ? `: ${entry.note}` : ""})`
-    }));
-    events.push(...this.#configChanges(now));
-    await audit.record(events);
-  }
-  /** Configured windows that started since the last look, and those seen running that are over now. */
-  #configChanges(now) {
-    const events = [];
-    const runningNow = /* @__PURE__ */ new Set();
-    for (const [plane, windows] of this.#deps.windows) {
-      windows.forEach((window, index) => {
-        const span = windowAt(window, now);
-        if (span === void 0) return;
-        const key2 = `config:${plane}:${index}:${span.from}`;
-        runningNow.add(key2);
-        if (this.#running.has(key2)) return;
-        this.#running.set(key2, { plane, window: index, from: span.from, until: span.until });
-        events.push({
-          at: span.from,
-          plane,
-          kind: "maintenance_start",
-          actor: "config",
-          reason: `window ${index} until ${new Date(span.until).toISOString()}${window.note ? `: ${window.note}` : ""}`,
-          key: `${key2}:start`
-        });
-      });
-    }
-    for (const [key2, span] of this.#running) {
-      if (runningNow.has(key2)) continue;
-      this.#running.delete(key2);
-      const note = this.#deps.windows.get(span.plane)?.[span.window]?.note ?? "";
-      events.push({
-        at: span.until,
-        plane: span.plane,
-        kind: "maintenance_end",
-        actor: "config",
-        reason: `window ${span.window} over${note ? `: ${note}` : ""}`,
-        key: `${key2}:end`
-      });
-    }
-    return events;
-  }
-};
-function fromRuntime(maintenance) {
-  return {
-    startedAt: maintenance.startedAt,
-    until: maintenance.until,
-    note: maintenance.note,
-    actor: maintenance.actor,
-    source: "api"
-  };
-}
-
-// src/audit/audit-recorder.ts
-var AuditRecorder = class {
-  #trail;
-  #actor;
-  #onError;
-  #pending = /* @__PURE__ */ new Set();
-  constructor(trail, actor, onError) {
-    this.#trail = trail;
-    this.#actor = actor;
-    this.#onError = onError;
-  }
-  record(kind, plane, reason, at = Date.now()) {
-    const write = this.#trail.record([{ at, plane, kind, actor: this.#actor, reason }]).catch((error) => this.#onError(error)).finally(() => this.#pending.delete(write));
-    this.#pending.add(write);
-  }
-  /** Waits for the writes on their way (shutdown). */
-  async flush() {
-    await Promise.all([...this.#pending]);
-  }
-};
-
 // src/daemon.ts
 var HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT] [--instance NAME]
 
@@ -2759,7 +2263,7 @@ async function main() {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
       import("./chunks/sandbox-platform-LVTIWWAQ.js"),
       import("./chunks/sandbox-github-J73ELDLL.js"),
-      import("./chunks/demo-HIDERDND.js")
+      import("./chunks/demo-2M4VIIVX.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
     const platform = new SandboxPlatform({
@@ -2838,24 +2342,11 @@ ${HELP}`
   });
   let fleetInstances = [instance];
   const board = await loadStatusBoard(store, planeNames, config.schedule.cacheTtl);
-  const maintenance = new MaintenanceView({
-    windows: new Map(config.workloadPlanes.map((plane) => [plane.name, plane.maintenance])),
-    store: storage.maintenance,
-    audit: storage.audit,
-    instance
-  });
-  const auditRecorder = new AuditRecorder(
-    storage.audit,
-    `daemon:${instance}`,
-    (error) => log.warn("could not record an event in the audit trail", { error: getErrorMessage(error) })
-  );
-  const inMaintenance = () => planeNames.filter((plane) => maintenance.until(plane) !== null).join("\n");
   const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
   tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
     tlsExpiry: () => tlsExpiry.expiries(),
     selfHeal: config.selfHeal?.enabled === true && config.github !== void 0,
-    inMaintenance: (plane) => maintenance.until(plane) !== null,
     intervalMs: config.schedule.interval,
     cacheTtlMs: config.schedule.cacheTtl,
     onRenderError: (error) => log.error("could not render metrics; serving the previous ones", { error: getErrorMessage(error) })
@@ -2872,15 +2363,15 @@ ${HELP}`
     () => fleetInstances.length
   );
   const { coordinator, feed } = storage;
-  const timings = fleetTimings(config.schedule.interval, config.schedule.planeTimeout);
   const share = coordinator && new FleetShareCycle({
     coordinator,
     instance,
     planes: planeNames,
     intervalMs: config.schedule.interval,
-    leaseMs: timings.leaseMs,
-    liveWindowMs: timings.liveWindowMs,
-    timeoutMs: timings.timeoutMs,
+    // A claim holds for the whole slot: a replica's share is checked over the cycle, not in one plane's
+    // deadline; the planes of a replica that died are checked by another in the next slot at the latest.
+    leaseMs: config.schedule.interval,
+    liveWindowMs: Math.round(config.schedule.interval * 2.5),
     onStorageError: (error, during) => {
       metrics.recordStorageError("share");
       storageHealth.failed(during, error);
@@ -2923,42 +2414,10 @@ ${HELP}`
     share,
     checkpoint: storage.checkpoint,
     onStored: () => storageHealth.succeeded(),
-    // Maintenance first (what other replicas started, windows that began), then self-heal decides on it.
-    onCycleFinished: (states) => {
-      void refreshMaintenance().finally(() => selfHeal?.healer.afterCycle(states));
-    }
-  });
-  const refreshMaintenance = async () => {
-    const before = inMaintenance();
-    try {
-      await maintenance.refresh();
-    } catch (error) {
-      metrics.recordStorageError("read");
-      log.warn("could not read maintenance from the store; keeping what is known", {
-        error: getErrorMessage(error)
-      });
-    }
-    if (inMaintenance() !== before) await metrics.maintenanceChanged();
-  };
-  await refreshMaintenance();
-  const keeper = coordinator && new FleetKeeper({
-    coordinator,
-    instance,
-    intervalMs: config.schedule.interval,
-    ...timings,
-    checkRescued: (planes) => cycle.checkPlanes(planes, shutdown.signal),
-    onStorageError: (error, during) => {
-      metrics.recordStorageError("share");
-      storageHealth.failed(during, error);
-    },
-    onStorageAnswered: () => storageHealth.succeeded(),
-    onRescued: (planes) => log.info("checking planes a replica left unchecked", {
-      planes: planes.length,
-      planeNames: planes.slice(0, 20)
-    })
+    onCycleFinished: (states) => selfHeal?.healer.afterCycle(states)
   });
   if (config.selfHeal?.enabled && config.github) {
-    const { createSelfHeal } = await import("./chunks/create-self-heal-SWACR3Y4.js");
+    const { createSelfHeal } = await import("./chunks/create-self-heal-6DM2B4B7.js");
     const healLog = await storage.openHealLog();
     flushHealLog = () => healLog.flush?.();
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
@@ -2970,9 +2429,7 @@ ${HELP}`
       recheck: (plane, signal2) => cycle.checkNow(plane, signal2),
       metrics,
       log,
-      signal: shutdown.signal,
-      maintenanceUntil: (plane, now) => maintenance.until(plane, now),
-      audit: (kind, plane, reason) => auditRecorder.record(kind, plane, reason)
+      signal: shutdown.signal
     });
   }
   const healer = selfHeal?.healer;
@@ -3001,8 +2458,7 @@ ${HELP}`
       healActions: (plane) => healer?.recentActions(plane).map(healActionView) ?? [],
       healHold: healer ? () => healer.hold() : void 0,
       recent: (plane) => board.recent(plane),
-      availability: (plane) => availability.get(plane),
-      maintenance: (plane) => maintenance.state(plane)
+      availability: (plane) => availability.get(plane)
     },
     Date.now(),
     { kind: storage.kind, ...storageHealth.view },
@@ -3021,34 +2477,8 @@ ${HELP}`
       status: currentStatus,
       planes: planeNames,
       history: (plane, limit) => store.history(plane, limit),
-      planeStatus: (plane) => board.state(plane).status,
-      audit: (limit, before) => storage.audit.page(limit, before)
-    }),
-    writeRoutes: {
-      "/api/v1/planes/": maintenanceRoute({
-        planes: planeNames,
-        state: (plane, now) => maintenance.state(plane, now),
-        start: async (asked) => {
-          const state = await maintenance.start(asked);
-          log.info("maintenance started", {
-            plane: asked.plane,
-            until: new Date(asked.until).toISOString(),
-            note: asked.note,
-            actor: asked.actor
-          });
-          await metrics.maintenanceChanged();
-          return state;
-        },
-        end: async (plane, actor, now) => {
-          const ended = await maintenance.end(plane, actor, now);
-          if (ended) log.info("maintenance ended", { plane, actor });
-          await metrics.maintenanceChanged();
-          return ended;
-        },
-        actor: () => actorOf(config.server.auth)
-      })
-    },
-    writesOpen: listensOnLoopback(config.server.listen)
+      planeStatus: (plane) => board.state(plane).status
+    })
   });
   const url = await listenOrFreePort(server, config.server.listen, {
     // Only the demo moves to a free port: a configured or explicit address is where Prometheus scrapes.
@@ -3058,7 +2488,6 @@ ${HELP}`
   openedAtStartup.length = 0;
   healer?.resume();
   sharedResults?.start();
-  keeper?.start();
   scheduler.start();
   log.info("planecheck started", {
     url,
@@ -3092,38 +2521,22 @@ planecheck demo: ${planeNames.length} sandbox planes, checked every ${config.sch
     log.error("shutdown took too long; exiting");
     process.exit(1);
   }, 1e4).unref();
-  const bounded = async (what, ms, work) => {
-    try {
-      await withTimeout(Promise.resolve(work), ms, what);
-    } catch (error) {
-      log.error(`shutdown: ${what} did not finish`, { error: getErrorMessage(error) });
-    }
-  };
-  await Promise.all([
-    scheduler.stop(),
-    bounded("self-heal", 3e3, selfHeal?.stop()),
-    bounded("reading the shared store", 1e3, sharedResults?.stop()),
-    bounded("the fleet keeper", 1e3, keeper?.stop())
-  ]);
+  await Promise.all([scheduler.stop(), selfHeal?.stop(), sharedResults?.stop()]);
   await closeServer(server);
   await checker.close();
-  await bounded(
-    "storing the last results",
-    2e3,
-    cycle.flush(true).then((stored2) => {
-      if (!stored2) throw new Error(`the store refused them`);
+  if (!await cycle.flush(true)) log.error("some results could not be stored before shutdown");
+  await flushHealLog();
+  await coordinator?.leave(instance).catch(
+    (error) => log.warn("could not leave the fleet; the others notice once its heartbeat is old", {
+      error: getErrorMessage(error)
     })
   );
-  await bounded("the heal log", 1e3, flushHealLog());
-  await bounded("the audit trail", 1e3, auditRecorder.flush());
-  await bounded("leaving the fleet", 1e3, coordinator?.leave(instance));
   storeOpen = false;
-  await bounded("closing the store", 1e3, storage.close());
+  await storage.close();
   await sandbox?.close();
   await sandboxGithub?.close();
   if (demoDirectory !== void 0) rmSync(demoDirectory, { recursive: true, force: true });
   log.info("stopped");
-  setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
   return 0;
 }
 async function listenOrFreePort(server, address, { fallBack, log }) {

@@ -246,6 +246,8 @@ async function main(): Promise<number> {
           log.warn('could not read what other replicas stored', { error: getErrorMessage(error) });
       },
       onRecovered: () => storageHealth.succeeded(),
+      // Often enough that a result another replica stored reaches this one well inside the cache TTL.
+      pollMs: Math.min(2_000, timings.periodMs),
     });
 
   const checker = createChecker(config);
@@ -373,6 +375,7 @@ async function main(): Promise<number> {
       history: (plane, limit) => store.history(plane, limit),
       planeStatus: (plane) => board.state(plane).status,
       audit: (limit, before) => storage.audit.page(limit, before),
+      runbookUrl: config.server.runbookUrl,
     }),
     writeRoutes: {
       '/api/v1/planes/': maintenanceRoute({

@@ -357,7 +357,7 @@ describe('the GitHub Action (dist/action.js, run as a runner runs it)', () => {
 
   it('is not minified, so stack traces from a runner name the source functions', () => {
     const bundle = readFileSync(join(ROOT, 'dist/action.js'), 'utf8');
-    assert.match(bundle, /^function renderSummary\(planes, failOn\) \{$/m);
+    assert.match(bundle, /^function renderSummary\(planes, failOn, runbookUrl\) \{$/m);
     assert.match(bundle, /^\/\/ action\/summary\.ts$/m, 'esbuild marks where each source file starts');
   });
 });

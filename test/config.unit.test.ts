@@ -247,6 +247,31 @@ describe('parseConfig', () => {
     );
   });
 
+  it('takes server.runbookUrl as an http(s) URL, and names the field when it is not one', () => {
+    assert.equal(
+      parseConfig(VALID, ENV).server.runbookUrl,
+      'https://github.com/planecheck/planecheck/blob/main/docs/runbook.md',
+    );
+    const runbook = (url: string) =>
+      variant('listen: 127.0.0.1:9464', `listen: 127.0.0.1:9464, runbookUrl: "${url}"`);
+    assert.equal(
+      parseConfig(runbook('https://wiki.example.com/display/OPS/planecheck?view=1'), ENV).server.runbookUrl,
+      'https://wiki.example.com/display/OPS/planecheck?view=1',
+    );
+    assert.deepEqual(issuesOf(runbook('wiki/planecheck')), [
+      { path: 'server.runbookUrl', message: 'invalid URL: expected an http(s) URL of the runbook' },
+    ]);
+    assert.deepEqual(issuesOf(runbook('ftp://files.example.com/runbook.md')), [
+      { path: 'server.runbookUrl', message: 'invalid URL: only http and https are supported' },
+    ]);
+    assert.deepEqual(issuesOf(runbook('https://example.com/runbook.md#failed')), [
+      {
+        path: 'server.runbookUrl',
+        message: 'invalid URL: no #fragment (the section anchor is added to it)',
+      },
+    ]);
+  });
+
   it('names a missing environment variable and the field', () => {
     const issues = issuesOf(VALID, { GITHUB_TOKEN: 'x' });
     assert.deepEqual(issues, [

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createChecker } from '../src/check/checker.js';
 import { classify } from '../src/check/classify.js';
-import { SandboxPlatform, type Scenario } from '../src/sandbox/sandbox-platform.js';
+import { SandboxPlatform, type PlaneRequest, type Scenario } from '../src/sandbox/sandbox-platform.js';
 import { testConfig } from './helpers/config.js';
 
 const EXPECTED: Record<Scenario, { status: string; reason: string | null }> = {
@@ -80,6 +80,49 @@ describe('check engine against the sandbox platform', () => {
       });
       assert.equal(bad.status, 400);
     } finally {
+      await checker.close();
+    }
+  });
+
+  it('shows each plane request to a hook, which can hold it, and counts it', async () => {
+    const config = testConfig({ controlPlaneUrl: sandbox.url, planes: planes().slice(0, 1) });
+    const checker = createChecker(config);
+    const seen: PlaneRequest[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reached = () => {};
+    const heldReached = new Promise<void>((resolve) => (reached = resolve));
+    sandbox.onRequest = (request) => {
+      seen.push(request);
+      if (request.step !== 'user_lookup') return;
+      reached();
+      return held;
+    };
+    const before = sandbox.requestCount('p-healthy');
+    try {
+      let finished = false;
+      const checking = checker.check(config.workloadPlanes).finally(() => (finished = true));
+      await heldReached;
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(finished, false, 'the check waits for the held user lookup');
+      release();
+      const [result] = await checking;
+      assert.deepEqual(result && classify(result), { status: 'HEALTHY', reason: null });
+      const steps = seen.map((request) => request.step);
+      assert.deepEqual(steps.slice(0, 2), ['user_lookup', 'model_lookup']);
+      // predict, async submit, then as many status polls as the async request takes
+      assert.ok(steps.length >= 4, steps.join());
+      assert.ok(
+        steps.slice(2).every((step) => step === 'inference'),
+        steps.join(),
+      );
+      assert.ok(seen.every((request) => request.plane === 'p-healthy'));
+      assert.match(seen[0]?.path ?? '', /^\/v1\/users\?email=/);
+      assert.equal(typeof seen[0]?.remotePort, 'number');
+      assert.equal(sandbox.requestCount('p-healthy') - before, seen.length);
+    } finally {
+      sandbox.onRequest = undefined;
+      release();
       await checker.close();
     }
   });

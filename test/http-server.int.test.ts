@@ -31,6 +31,7 @@ describe('the daemon server with paths that do not decode', () => {
       planes: ['us-east-1'],
       history: () => Promise.resolve([]),
       planeStatus: () => 'HEALTHY',
+      runbookUrl: 'https://runbooks.example.com/planecheck.md',
     }),
   });
   let url = '';
@@ -69,6 +70,7 @@ describe('the history route when the result store does not answer', () => {
       planes: ['us-east-1'],
       history: () => Promise.reject(new Error('connection refused')),
       planeStatus: () => 'HEALTHY',
+      runbookUrl: 'https://runbooks.example.com/planecheck.md',
     }),
   });
   let url = '';

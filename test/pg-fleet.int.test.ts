@@ -129,3 +129,16 @@ test('a claim of an earlier slot is never rescued', async () => {
   await new Promise((resolve) => setTimeout(resolve, 20));
   assert.deepEqual((await rescuer.rescue('rescuer', interval, 30_000)).planes, []);
 });
+
+test('a claim is rescued in the second half of its slot too (the slot under way, not the nearest)', async () => {
+  const [dead, rescuer] = await freshFleet('rescue_late_in_slot', 2);
+  if (!dead || !rescuer) throw new Error('two replicas');
+  const { nowMs } = await dead.heartbeat('dead', 60_000);
+  // An interval that puts the server's now three quarters into slot 1000.
+  const interval = Math.round(nowMs / 1000.75);
+  const slot = Math.floor(nowMs / interval);
+  assert.notEqual(slot, slotOf(nowMs, interval), 'the situation under test: past the middle of the slot');
+  await dead.claim(['p'], 'dead', slot, 1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(await rescuer.rescue('rescuer', interval, 30_000), { slot, planes: ['p'] });
+});

@@ -11,6 +11,7 @@ import { healActionView, statusResponse } from '../src/server/status-api.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { GITHUB_TOKEN, startHealHarness as startRig } from './helpers/heal-harness.js';
 import { startHttpServer } from './helpers/servers.js';
+import { SandboxGithub, type GithubRequest } from '../src/sandbox/sandbox-github.js';
 
 const TARGET = { owner: 'acme', repo: 'platform', workflow: 'production-smoke-test.yml', ref: 'main' };
 
@@ -637,3 +638,42 @@ describe('self-heal against the sandbox GitHub', () => {
     }
   });
 });
+
+describe('the sandbox GitHub', () => {
+  it('shows each API request to a hook, which can hold it; admin calls pass by', async () => {
+    const github = new SandboxGithub({ token: GITHUB_TOKEN });
+    await github.start();
+    const seen: GithubRequest[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    github.onRequest = (request) => {
+      seen.push(request);
+      return held;
+    };
+    try {
+      let answered = false;
+      const listing = fetch(`${github.url}/repos/acme/platform/actions/workflows/w.yml/runs?per_page=5`, {
+        headers: { authorization: `token ${GITHUB_TOKEN}` },
+      }).finally(() => (answered = true));
+      const admin = await fetch(`${github.url}/admin/runs`);
+      assert.equal(admin.status, 200, 'admin calls are not held');
+      await eventuallySeen(() => seen.length === 1);
+      assert.equal(answered, false, 'the request is held');
+      assert.equal(github.requests.length, 0, 'and not handled yet');
+      assert.equal(seen[0]?.method, 'GET');
+      assert.equal(seen[0]?.path, '/repos/acme/platform/actions/workflows/w.yml/runs?per_page=5');
+      assert.equal(typeof seen[0]?.remotePort, 'number');
+      release();
+      assert.equal((await listing).status, 200);
+      assert.equal(github.requests.length, 1);
+    } finally {
+      release();
+      await github.close();
+    }
+  });
+});
+
+async function eventuallySeen(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await sleep(10);
+  assert.ok(condition(), 'the hook saw the request');
+}

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
+import type { MaintenanceState } from '../src/maintenance/maintenance-window.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { SandboxGithub } from '../src/sandbox/sandbox-github.js';
 import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
+import { createLogger } from '../src/log/logger.js';
+import { closeServer, createDaemonServer, listen } from '../src/server/http-server.js';
+import { createRoutes } from '../src/server/routes.js';
+import { statusResponse } from '../src/server/status-api.js';
+import type { PlaneState } from '../src/store/plane-state.js';
 import { eventually, startDaemon, type DaemonProcess } from './helpers/daemon.js';
 import { startFaultProxy } from './helpers/fault-proxy.js';
 import { tempDir } from './helpers/tmp.js';
@@ -166,8 +172,16 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
         15_000,
         'every status on the page',
       );
-      // Status is text, not only colour, and each carries its meaning.
-      assert.match((await page.locator('tr[data-plane="pg-nouser"]').textContent()) ?? '', /does not exist/);
+      // Status is text, not only colour, and each carries its meaning: in a tooltip, and in the explanation
+      // of what to do.
+      assert.match(
+        (await page.locator('tr[data-plane="pg-nouser"] .status').getAttribute('title')) ?? '',
+        /does not exist/,
+      );
+      assert.match(
+        (await page.locator('article[data-planes~="pg-nouser"]').textContent()) ?? '',
+        /does not exist/,
+      );
       assert.match(
         (await page.locator('tr[data-plane="pg-500"] .reason').textContent()) ?? '',
         /predict_http_500/,
@@ -184,13 +198,16 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
       await link.waitFor({ timeout: 15_000 });
       assert.match((await link.getAttribute('href')) ?? '', /\/acme\/platform\/actions\/runs\/\d+$/);
 
-      const card = page.locator('article[data-plane="pg-500"]');
+      const card = page.locator('article[data-planes~="pg-500"]');
       assert.match((await card.textContent()) ?? '', /Diagnose:/);
       assert.match(
         (await card.locator('a', { hasText: 'Runbook' }).getAttribute('href')) ?? '',
         /runbook\.md#failed$/,
       );
-      assert.match((await page.locator('#banner').textContent()) ?? '', /planes need attention/);
+      assert.match(
+        (await page.locator('#banner').textContent()) ?? '',
+        /^\d planes need attention: pg-500, .*pg-nouser/,
+      );
 
       // A real table for screen readers: caption, column headers, a row header per plane.
       assert.equal(await page.locator('table caption').count(), 1);
@@ -363,6 +380,311 @@ describe('the status page with auth on', () => {
       await daemon.stop();
       await platform.close();
       await github.close();
+    }
+  });
+});
+
+describe('the status page at 100 planes, 3 of them broken, in a 1440x900 window', () => {
+  const RUNBOOK = 'https://runbooks.example.com/planecheck/runbook.md';
+  const names = Array.from({ length: 100 }, (_, i) => `plane-${String(i + 1).padStart(3, '0')}`);
+  // Spread through the list and in config order the least urgent first, so the page has to sort them.
+  const broken: Record<string, 'predict_500' | 'no_user' | 'no_model'> = {
+    'plane-017': 'no_model',
+    'plane-054': 'no_user',
+    'plane-088': 'predict_500',
+  };
+  const platform = new SandboxPlatform({
+    apiKey: API_KEY,
+    planes: Object.fromEntries(names.map((name) => [name, broken[name] ?? 'healthy'])),
+  });
+  let browser: Browser;
+  let daemon: DaemonProcess;
+
+  before(async () => {
+    browser = await launch();
+    await platform.start();
+    const dir = tempDir('planecheck-page-100-');
+    const path = join(dir, 'planecheck.yaml');
+    writeFileSync(
+      path,
+      // Timeouts far above what a loaded machine needs: the 97 healthy planes must stay healthy.
+      `schedule: { interval: 10s, cacheTtl: 1m, planeTimeout: 8s, concurrency: 20 }
+platform: { controlPlaneUrl: "${platform.url}", apiKey: "${API_KEY}", requestTimeout: 5s, pollInterval: 20ms }
+workloadPlanes:
+${names.map((name) => `  - { name: ${name}, inferenceUrl: "${platform.inferenceUrl(name)}" }`).join('\n')}
+storage: { path: "${join(dir, 'planecheck.db')}" }
+server: { listen: "127.0.0.1:0", runbookUrl: "${RUNBOOK}" }
+`,
+    );
+    daemon = await startDaemon(['--config', path]);
+    await eventually(
+      async () => {
+        const status = (await (await fetch(`${daemon.url}/api/v1/status`)).json()) as {
+          summary: Record<string, number>;
+        };
+        const { HEALTHY, FAILED, NO_USER, NO_ORACLE } = status.summary;
+        return HEALTHY === 97 && FAILED === 1 && NO_USER === 1 && NO_ORACLE === 1 ? true : undefined;
+      },
+      30_000,
+      'every plane checked',
+    );
+  });
+  after(async () => {
+    await daemon?.stop();
+    await browser?.close();
+    await platform.close();
+  });
+
+  async function open100() {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(`${daemon.url}/`);
+    return { page, errors, close: () => context.close() };
+  }
+  const shownPlanes = (page: Page) => page.locator('tbody th[scope="row"]').allTextContents();
+
+  it('puts the broken planes first, all in view, names them in the banner, and links the configured runbook', async () => {
+    const { page, errors, close } = await open100();
+    try {
+      assert.equal(
+        await page.locator('#banner').textContent(),
+        '3 planes need attention: plane-088, plane-054, plane-017',
+      );
+      assert.deepEqual((await shownPlanes(page)).slice(0, 4), [
+        'plane-088',
+        'plane-054',
+        'plane-017',
+        'plane-001',
+      ]);
+      for (const plane of Object.keys(broken)) {
+        const box = await page.locator(`tr[data-plane="${plane}"]`).boundingBox();
+        assert.ok(
+          box && box.y >= 0 && box.y + box.height <= 900,
+          `${plane} in the first 900 px: ${JSON.stringify(box)}`,
+        );
+      }
+      // The explanations are there for each broken plane, and for no healthy one.
+      const cards = await page.locator('article.card').all();
+      assert.deepEqual(await Promise.all(cards.map((card) => card.getAttribute('data-planes'))), [
+        'plane-088',
+        'plane-054',
+        'plane-017',
+      ]);
+      assert.equal(
+        await page.locator('article[data-planes="plane-088"] a', { hasText: 'Runbook' }).getAttribute('href'),
+        `${RUNBOOK}#failed`,
+      );
+      assert.match(
+        (await page.locator('article[data-planes="plane-054"]').textContent()) ?? '',
+        /does not exist/,
+      );
+      assert.equal(
+        await page.locator('tr[data-plane="plane-001"] .reason, tr[data-plane="plane-001"] .small').count(),
+        0,
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('shows each healthy plane on one compact line', async () => {
+    const { page, close } = await open100();
+    try {
+      const lineHeight = await page
+        .locator('tr[data-plane="plane-001"] th')
+        .evaluate((th) =>
+          parseFloat(
+            (
+              globalThis as unknown as { getComputedStyle(e: unknown): { lineHeight: string } }
+            ).getComputedStyle(th).lineHeight,
+          ),
+        );
+      const heights = await page
+        .locator('tr.compact')
+        .evaluateAll((rows) =>
+          rows.map(
+            (row) =>
+              (row as unknown as { getBoundingClientRect(): { height: number } }).getBoundingClientRect()
+                .height,
+          ),
+        );
+      assert.equal(heights.length, 97);
+      for (const height of heights)
+        assert.ok(height < 2 * lineHeight, `row ${height} px high, a line is ${lineHeight} px`);
+      const broken = await page.locator('tr[data-plane="plane-088"]').boundingBox();
+      assert.ok(broken && broken.height >= 2 * lineHeight, 'a broken plane shows more than one line');
+    } finally {
+      await close();
+    }
+  });
+
+  it('filters by name and by status chip, and keeps the filter across refreshes', async () => {
+    const { page, errors, close } = await open100();
+    try {
+      const chip = (label: string) => page.locator('#chips .chip', { hasText: label });
+      assert.equal(await chip('All').locator('.count').textContent(), '100');
+      assert.equal(await chip('HEALTHY').locator('.count').textContent(), '97');
+      assert.equal(await chip('FAILED').locator('.count').textContent(), '1');
+      assert.equal(await chip('NO_VALUE').locator('.count').textContent(), '0');
+      assert.ok(await chip('In maintenance').isHidden(), 'no plane is in maintenance');
+
+      await page.locator('#filter').fill('plane-05');
+      assert.deepEqual(await shownPlanes(page), [
+        'plane-054',
+        ...names.filter((name) => name.startsWith('plane-05') && name !== 'plane-054'),
+      ]);
+      const before = await page.locator('body').getAttribute('data-fetched-at');
+      await page.waitForFunction(
+        (previous) =>
+          (
+            globalThis as unknown as { document: { body: { getAttribute(name: string): string | null } } }
+          ).document.body.getAttribute('data-fetched-at') !== previous,
+        before,
+        { timeout: 10_000 },
+      );
+      assert.equal((await shownPlanes(page)).length, 10, 'the name filter survives a refresh');
+      await page.locator('#filter').fill('mars');
+      assert.deepEqual(await shownPlanes(page), []);
+      assert.match((await page.locator('#other-rows').textContent()) ?? '', /No plane matches/);
+      await page.locator('#filter').fill('');
+
+      await chip('FAILED').click();
+      assert.equal(await chip('FAILED').getAttribute('aria-pressed'), 'true');
+      assert.deepEqual(await shownPlanes(page), ['plane-088']);
+      await chip('HEALTHY').click();
+      assert.equal((await shownPlanes(page)).length, 97);
+      assert.ok(await page.locator('#guidance').isHidden(), 'no explanations among healthy planes');
+      await chip('HEALTHY').click(); // again: back to all
+      assert.equal(await chip('All').getAttribute('aria-pressed'), 'true');
+      assert.equal((await shownPlanes(page)).length, 100);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('the status page with planes in maintenance (the per-plane maintenance field of the status API)', () => {
+  const now = Date.now();
+  const state = (plane: string, status: PlaneState['status'], reason: string | null = null): PlaneState => ({
+    plane,
+    status,
+    reason,
+    checkedAt: now - 5_000,
+    expiresAt: now + 600_000,
+    durationMs: 42,
+    steps: [{ step: 'user_lookup', outcome: status === 'NO_USER' ? 'not_found' : 'ok', durationMs: 42 }],
+    checkedBy: 'replica-a',
+    lastStatus: null,
+  });
+  const maintenance: Record<string, MaintenanceState> = {
+    'b-draining': {
+      startedAt: now - 60_000,
+      until: now + 7_200_000,
+      note: 'node pool upgrade',
+      actor: 'api:alice',
+      source: 'api',
+    },
+    'd-rebuild': {
+      startedAt: now - 60_000,
+      until: now + 3_600_000,
+      note: 'rebuilt from scratch',
+      actor: 'config',
+      source: 'config',
+      window: 0,
+    },
+  };
+  const status = statusResponse(
+    'replica-a',
+    [
+      state('a-ok', 'HEALTHY'),
+      state('b-draining', 'FAILED', 'predict_http_503'),
+      state('c-broken', 'FAILED', 'predict_timeout'),
+      state('d-rebuild', 'HEALTHY'),
+      state('e-nouser', 'NO_USER', 'user_not_found'),
+      state('f-lookup', 'FAILED', 'user_lookup_timeout'),
+    ],
+    { intervalMs: 60_000, cacheTtlMs: 120_000, running: true, lastCycleFinishedAt: now - 5_000 },
+    { healActions: () => [], maintenance: (plane) => maintenance[plane] },
+    now,
+  );
+  const server = createDaemonServer({
+    log: createLogger('error', () => undefined),
+    readiness: () => ({ ready: true, checks: {} }),
+    protectedRoutes: createRoutes({
+      metrics: { render: () => Promise.resolve([]), renderText: () => Promise.resolve([]), contentType: '' },
+      status: () => status,
+      planes: status.planes.map((plane) => plane.name),
+      history: () => Promise.resolve([]),
+      planeStatus: () => 'HEALTHY',
+      runbookUrl: 'https://runbooks.example.com/planecheck',
+    }),
+  });
+  let url = '';
+  let browser: Browser;
+  before(async () => {
+    url = await listen(server, '127.0.0.1:0');
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await closeServer(server);
+  });
+
+  it('sorts planes in maintenance after those that need attention, on one line with their note, and leaves them out of the banner', async () => {
+    const { page, errors, close } = await open(browser, `${url}/`);
+    try {
+      assert.deepEqual(await page.locator('tbody th[scope="row"]').allTextContents(), [
+        'c-broken',
+        'f-lookup',
+        'e-nouser',
+        'b-draining',
+        'd-rebuild',
+        'a-ok',
+      ]);
+      assert.equal(
+        await page.locator('#banner').textContent(),
+        '3 planes need attention: c-broken, f-lookup, e-nouser',
+      );
+      const draining = page.locator('tr[data-plane="b-draining"]');
+      assert.equal(await draining.getAttribute('class'), 'compact');
+      assert.match(
+        (await draining.textContent()) ?? '',
+        /FAILED.*maintenance until .* · node pool upgrade \(api:alice\)/,
+      );
+      assert.equal(
+        await page.locator('article[data-planes~="b-draining"]').count(),
+        0,
+        'no explanation: expected',
+      );
+      // One explanation per status, with the runbook's sub-step for each of its planes' reasons.
+      const failed = page.locator('article[data-planes="c-broken f-lookup"]');
+      assert.equal(
+        await failed.locator('a', { hasText: 'Runbook' }).getAttribute('href'),
+        'https://runbooks.example.com/planecheck#failed',
+      );
+      const failedText = (await failed.textContent()) ?? '';
+      assert.match(failedText, /predict_\*/);
+      assert.match(failedText, /the control plane is failing/);
+      assert.equal(await page.locator('article.card').count(), 2);
+
+      const chip = page.locator('#chips .chip', { hasText: 'In maintenance' });
+      assert.equal(await chip.locator('.count').textContent(), '2');
+      await chip.click();
+      assert.deepEqual(await page.locator('tbody th[scope="row"]').allTextContents(), [
+        'b-draining',
+        'd-rebuild',
+      ]);
+      assert.ok(await page.locator('#guidance').isHidden());
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
     }
   });
 });

@@ -365,9 +365,32 @@ export const ListenAddress = z
   })
   .refine((text) => Number(text.slice(text.lastIndexOf(':') + 1)) <= 65_535, 'port must be at most 65535');
 
+/** Where docs/runbook.md is published unless `server.runbookUrl` says otherwise: the upstream copy. */
+export const DEFAULT_RUNBOOK_URL = 'https://github.com/planecheck/planecheck/blob/main/docs/runbook.md';
+
+/** The runbook document's http(s) URL; section links append `#anchor`, so it takes no fragment of its own. */
+const runbookDocumentUrl = z.string({ error: 'expected an http(s) URL' }).superRefine((text, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'invalid URL: expected an http(s) URL of the runbook' });
+    return;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    ctx.addIssue({ code: 'custom', message: 'invalid URL: only http and https are supported' });
+  else if (text.includes('#'))
+    ctx.addIssue({
+      code: 'custom',
+      message: 'invalid URL: no #fragment (the section anchor is added to it)',
+    });
+});
+
 const Server = z.strictObject({
   listen: ListenAddress.default('127.0.0.1:9464'),
   auth: ServerAuth.optional(),
+  /** Your copy of docs/runbook.md; the status page and the Action's summary link its sections. */
+  runbookUrl: runbookDocumentUrl.default(DEFAULT_RUNBOOK_URL),
 });
 
 /** A `postgres://` URL; its problems are reported without quoting it (it holds a password). */

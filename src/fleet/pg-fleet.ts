@@ -82,12 +82,14 @@ export class PostgresFleet implements FleetCoordinator {
     intervalMs: number,
     leaseMs: number,
   ): Promise<{ slot: number; planes: string[] }> {
-    // The slot as slotOf (fleet-share.ts) computes it, on the server's clock.
+    // The slot under way on the server's clock: cycles start on slot boundaries and claim slotOf (round) of
+    // their start, which the floor is for the rest of the interval; round covers a tick that came a little early.
     const { rows } = await this.#db.query<{ plane: string; slot: string }>(
       `UPDATE plane_claims
          SET instance = $1, lease_until = now() + $3 * interval '1 millisecond'
        WHERE NOT done AND lease_until < now()
-         AND slot = round(extract(epoch FROM now()) * 1000 / $2::numeric)::bigint
+         AND slot BETWEEN floor(extract(epoch FROM now()) * 1000 / $2::numeric)::bigint
+                      AND round(extract(epoch FROM now()) * 1000 / $2::numeric)::bigint
        RETURNING plane, slot`,
       [instance, intervalMs, leaseMs],
     );

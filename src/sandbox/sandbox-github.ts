@@ -43,6 +43,14 @@ export interface SandboxGithubOptions {
   onRunSucceeded?: (inputs: Record<string, string>) => void;
 }
 
+/** An API request as a hook sees it, before it is answered. */
+export interface GithubRequest {
+  method: string;
+  path: string;
+  /** The client's port on 127.0.0.1: which process sent it, for tests that run several daemons. */
+  remotePort: number | undefined;
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -84,6 +92,8 @@ export class SandboxGithub {
   readonly #faults: GithubFault[] = [];
   readonly #validateDispatch: ValidateFunction;
   readonly #publicKey: KeyObject | undefined;
+  /** Awaited before each API request is handled (admin calls excluded): a test can watch or hold requests. */
+  onRequest: ((request: GithubRequest) => void | Promise<void>) | undefined;
   #nextRunId = 1000;
   #url = '';
   tokensMinted = 0;
@@ -150,6 +160,11 @@ export class SandboxGithub {
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const raw = await readBody(req);
     if (parts[0] === 'admin') return this.#admin(req, res, parts.slice(1), raw);
+    await this.onRequest?.({
+      method: req.method ?? '',
+      path: url.pathname + url.search,
+      remotePort: req.socket.remotePort,
+    });
 
     const record: RecordedRequest = {
       method: req.method ?? '',

@@ -43,7 +43,23 @@ export interface SandboxPlatformOptions {
   slowDelayMs?: number;
   /** How long a healthy async request stays IN_PROGRESS. */
   asyncDurationMs?: number;
+  /** Sees every plane request before it is answered (see `SandboxPlatform.onRequest`). */
+  onRequest?: PlaneRequestHook;
 }
+
+/** A request the sandbox serves for a plane, as a hook sees it. */
+export interface PlaneRequest {
+  plane: string;
+  /** `user_lookup` starts every check, so counting those counts checks. */
+  step: 'user_lookup' | 'model_lookup' | 'inference';
+  method: string;
+  path: string;
+  /** The client's port on 127.0.0.1: which process sent it, for tests that run several checkers. */
+  remotePort: number | undefined;
+}
+
+/** Awaited before the request is answered: a test can count requests, or hold one for as long as it likes. */
+export type PlaneRequestHook = (request: PlaneRequest) => void | Promise<void>;
 
 interface AsyncRequest {
   plane: string;
@@ -58,12 +74,14 @@ const ASYNC_REQUEST_TTL_MS = 10 * 60_000;
  * The control plane is at `url`, each plane's inference endpoint at `url/planes/{plane}`.
  */
 export class SandboxPlatform {
-  readonly #options: Required<Omit<SandboxPlatformOptions, 'planes'>>;
+  readonly #options: Required<Omit<SandboxPlatformOptions, 'planes' | 'onRequest'>>;
   readonly #scenarios = new Map<string, Scenario>();
   readonly #planeByEmail = new Map<string, string>();
   readonly #requestCounts = new Map<string, number>();
   readonly #asyncRequests = new Map<string, AsyncRequest>();
   readonly #server: Server;
+  /** Sees every plane request before it is answered; replaceable at run time. */
+  onRequest: PlaneRequestHook | undefined;
   #nextRequestId = 1;
   #url = '';
 
@@ -76,6 +94,7 @@ export class SandboxPlatform {
       slowDelayMs: options.slowDelayMs ?? 2_000,
       asyncDurationMs: options.asyncDurationMs ?? 0,
     };
+    this.onRequest = options.onRequest;
     for (const [plane, scenario] of Object.entries(options.planes)) this.setScenario(plane, scenario);
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch(() => {
@@ -144,7 +163,7 @@ export class SandboxPlatform {
     if (req.method === 'GET' && parts[0] === 'v1' && parts[1] === 'users' && parts.length === 2) {
       const plane = this.#planeForEmail(url.searchParams.get('email') ?? '');
       if (plane === undefined) return send(res, 200, { users: [] });
-      const scenario = await this.#enter(plane);
+      const scenario = await this.#enter(plane, 'user_lookup', req);
       if (scenario === 'malformed_json')
         return sendRaw(res, 200, '{"users": [{"id": "usr_', 'application/json');
       if (scenario === 'no_user') return send(res, 200, { users: [] });
@@ -156,7 +175,7 @@ export class SandboxPlatform {
       const plane = parts[2]?.startsWith('org_') ? parts[2].slice(4) : undefined;
       if (plane === undefined || !this.#scenarios.has(plane))
         return send(res, 404, { error: 'no such organization' });
-      const scenario = await this.#enter(plane);
+      const scenario = await this.#enter(plane, 'model_lookup', req);
       if (scenario === 'no_user') return send(res, 404, { error: 'no such organization' });
       const found = scenario !== 'no_model' && url.searchParams.get('name') === this.#options.oracleName;
       return send(res, 200, {
@@ -169,7 +188,7 @@ export class SandboxPlatform {
       const plane = parts[1];
       if (!this.#scenarios.has(plane) || parts[3] !== `mdl_${plane}`)
         return send(res, 404, { error: 'no such model' });
-      const scenario = await this.#enter(plane);
+      const scenario = await this.#enter(plane, 'inference', req);
       if (scenario === 'no_model' || scenario === 'no_user')
         return send(res, 404, { error: 'no such model' });
       const action = parts.slice(4).join('/');
@@ -223,9 +242,16 @@ export class SandboxPlatform {
     return { request_id: requestId, status: 'SUCCEEDED', errors: [] };
   }
 
-  /** Counts the request and applies the `slow` delay; returns the plane's scenario as it is now. */
-  async #enter(plane: string): Promise<Scenario> {
+  /** Counts the request, shows it to the hook and applies the `slow` delay; returns the scenario as it is now. */
+  async #enter(plane: string, step: PlaneRequest['step'], req: IncomingMessage): Promise<Scenario> {
     this.#requestCounts.set(plane, (this.#requestCounts.get(plane) ?? 0) + 1);
+    await this.onRequest?.({
+      plane,
+      step,
+      method: req.method ?? '',
+      path: req.url ?? '',
+      remotePort: req.socket.remotePort,
+    });
     if (this.#scenarios.get(plane) === 'slow') await delay(this.#options.slowDelayMs);
     return this.#scenarios.get(plane) ?? 'healthy';
   }

@@ -19,6 +19,8 @@ export interface RouteDeps {
   planeStatus: (plane: string) => StatusResponse['planes'][number]['status'];
   /** A page of the audit trail, newest first (see auditRoute). */
   audit?: (limit: number, before?: number) => Promise<AuditEvent[]>;
+  /** `server.runbookUrl`: the page links each status's section of it. */
+  runbookUrl: string;
 }
 
 /** The daemon's routes behind the optional auth: metrics, the status API, plane history, the page and badges. */
@@ -39,7 +41,7 @@ export function createRoutes(deps: RouteDeps): Record<string, Route> {
     '/api/v1/status': () => json(deps.status()),
     ...(deps.audit ? { '/api/v1/audit': auditRoute(deps.audit) } : {}),
     '/api/v1/planes/': async (url) => historyRoute(url, deps),
-    '/': () => statusPage(deps.status()),
+    '/': () => statusPage(deps.status(), deps.runbookUrl),
     '/badge/': (url) => {
       const match = /^\/badge\/([^/]+)\.svg$/.exec(url.pathname);
       const plane = match?.[1] ? decodePathSegment(match[1]) : '';
@@ -112,12 +114,12 @@ async function historyRoute(url: URL, deps: RouteDeps): Promise<RouteResponse> {
   return json({ plane, limit, results });
 }
 
-function statusPage(status: StatusResponse): RouteResponse {
+function statusPage(status: StatusResponse, runbookUrl: string): RouteResponse {
   const nonce = randomBytes(16).toString('base64');
   return {
     status: 200,
     contentType: 'text/html; charset=utf-8',
-    body: renderStatusPage(status, nonce),
+    body: renderStatusPage(status, nonce, runbookUrl),
     headers: {
       'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
       'referrer-policy': 'no-referrer',

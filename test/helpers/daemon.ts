@@ -17,8 +17,17 @@ export interface DaemonProcess {
   ): Promise<Record<string, unknown>>;
 }
 
+export interface StartDaemonOptions {
+  /** How long to wait for the start log line (10 s): several daemons starting at once on a busy machine need more. */
+  startTimeoutMs?: number;
+}
+
 /** Starts `node dist/daemon.js` with the given arguments and waits until it listens. */
-export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): Promise<DaemonProcess> {
+export async function startDaemon(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: StartDaemonOptions = {},
+): Promise<DaemonProcess> {
   const child = spawn(process.execPath, ['dist/daemon.js', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...env },
@@ -83,7 +92,14 @@ export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): 
       check();
     });
 
-  const started = await waitForLog((line) => line.msg === 'planecheck started');
+  let started: Record<string, unknown>;
+  try {
+    started = await waitForLog((line) => line.msg === 'planecheck started', options.startTimeoutMs);
+  } catch (error) {
+    // A daemon that did not start in time must not outlive the test that gave up on it.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw error;
+  }
   return {
     url: String(started.url),
     child,
