@@ -222,11 +222,14 @@ async function main(): Promise<number> {
       timeoutMs: timings.timeoutMs,
       onStorageError: (error, during) => {
         metrics.recordStorageError('share');
-        storageHealth.failed(during, error);
+        storageHealth.failed('share', error, during);
       },
+      // While results cannot be written, claiming would leave this replica's share unstored for everyone:
+      // it checks every plane for itself and lets the others claim and store its share.
+      holdClaims: () => storageHealth.failing('write'),
       onInstances: (instances) => {
         fleetInstances = instances;
-        storageHealth.succeeded();
+        storageHealth.succeeded('share');
       },
     });
   const sharedResults =
@@ -245,7 +248,7 @@ async function main(): Promise<number> {
         if (failures === 1)
           log.warn('could not read what other replicas stored', { error: getErrorMessage(error) });
       },
-      onRecovered: () => storageHealth.succeeded(),
+      onRecovered: () => storageHealth.succeeded('poll'),
       // Often enough that a result another replica stored reaches this one well inside the cache TTL.
       pollMs: Math.min(2_000, timings.periodMs),
     });
@@ -267,7 +270,8 @@ async function main(): Promise<number> {
     instance,
     share,
     checkpoint: storage.checkpoint,
-    onStored: () => storageHealth.succeeded(),
+    onStored: () => storageHealth.succeeded('write'),
+    onStoreFailed: (error) => storageHealth.failed('write', error),
     // Maintenance first (what other replicas started, windows that began), then self-heal decides on it.
     onCycleFinished: (states) => {
       void refreshMaintenance().finally(() => selfHeal?.healer.afterCycle(states));
@@ -298,9 +302,9 @@ async function main(): Promise<number> {
       checkRescued: (planes) => cycle.checkPlanes(planes, shutdown.signal),
       onStorageError: (error, during) => {
         metrics.recordStorageError('share');
-        storageHealth.failed(during, error);
+        storageHealth.failed('share', error, during);
       },
-      onStorageAnswered: () => storageHealth.succeeded(),
+      onStorageAnswered: () => storageHealth.succeeded('share'),
       onRescued: (planes) =>
         log.info('checking planes a replica left unchecked', {
           planes: planes.length,

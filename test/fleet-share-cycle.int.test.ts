@@ -107,3 +107,27 @@ test('a replica that cannot reach the store checks every plane itself, and says 
   assert.deepEqual(checked, [planes]);
   assert.deepEqual(errors, ['heartbeat']);
 });
+
+test('a replica whose writes fail claims nothing and checks every plane; the others claim and store its share', async () => {
+  const [failing, healthy] = await coordinators('hold_claims', 2);
+  if (!failing || !healthy) throw new Error('two replicas');
+  await failing.heartbeat('failing', 60_000);
+  await healthy.heartbeat('healthy', 60_000);
+  const held = new FleetShareCycle({
+    coordinator: failing,
+    instance: 'failing',
+    planes,
+    intervalMs: INTERVAL,
+    leaseMs: 30_000,
+    liveWindowMs: 60_000,
+    timeoutMs: 10_000,
+    holdClaims: () => true,
+    onStorageError: () => assert.fail('the store answers'),
+  });
+  const heldChecks: string[][] = [];
+  await drain(held, heldChecks);
+  assert.deepEqual(heldChecks, [planes], 'every plane, in one batch');
+  const healthyChecks: string[][] = [];
+  await drain(cycle(healthy, 'healthy'), healthyChecks);
+  assert.equal(new Set(healthyChecks.flat()).size, planes.length, 'the healthy replica claims every plane');
+});

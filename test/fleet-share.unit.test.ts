@@ -40,8 +40,21 @@ test('a replica that is not in the live list (its heartbeat not stored yet) chec
   assert.deepEqual(preferredPlanes(['a', 'b'], [], 'me'), ['a', 'b']);
 });
 
-test('a tick a little early or late belongs to the same slot', () => {
+test('a tick a little early or late belongs to the same slot, named by its start', () => {
   const boundary = 60_000 * 29_000_000;
-  assert.equal(slotOf(boundary - 300, 60_000), slotOf(boundary + 300, 60_000));
-  assert.equal(slotOf(boundary + 60_000, 60_000), slotOf(boundary, 60_000) + 1);
+  assert.equal(slotOf(boundary - 300, 60_000), boundary);
+  assert.equal(slotOf(boundary + 300, 60_000), boundary);
+  assert.equal(slotOf(boundary + 60_000, 60_000), boundary + 60_000);
+});
+
+test('a replica that starts past the middle of an interval joins the slot under way, not the next', () => {
+  const boundary = 60_000 * 29_000_000;
+  assert.equal(slotOf(boundary + 45_000, 60_000), boundary);
+});
+
+test('slots order by time whatever the interval (a rolling update that changes it)', () => {
+  const t = 60_000 * 29_000_000 + 30_000;
+  // A replica on a 30 s interval claimed the slot starting at t; one on 60 s comes one of its intervals later.
+  assert.ok(slotOf(t + 60_000, 60_000) > slotOf(t, 30_000));
+  assert.ok(slotOf(t + 30_000, 30_000) > slotOf(t, 60_000));
 });

@@ -16,6 +16,14 @@ describe('PostgreSQL connection messages', () => {
     assert.equal(redactStorageUrl('::'), '(unparsable URL)');
   });
 
+  it('hides a password given as a query parameter (libpq password=, sslpassword=), in the URL and in text', () => {
+    const url = 'postgres://planecheck@db:5432/planecheck?password=p%40ss-word-1&sslpassword=key-phrase-2';
+    const shown = redactStorageUrl(url);
+    assert.ok(!shown.includes('ss-word-1') && !shown.includes('key-phrase-2'), shown);
+    const message = redactSecret(`connecting to ${url} as p@ss-word-1 with key-phrase-2`, url);
+    assert.ok(!message.includes('ss-word-1') && !message.includes('key-phrase-2'), message);
+  });
+
   it('names the server as host:port, with the default port', () => {
     assert.equal(serverAddress(url), 'db.example.com:6432');
     assert.equal(serverAddress('postgres://u:p@db/x'), 'db:5432');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StoredResult } from '../src/check/stored-result.js';
-import { ResultWriter } from '../src/store/result-writer.js';
+import { ResultWriter, WRITE_BATCH } from '../src/store/result-writer.js';
 import { FakeClock } from './helpers/clock.js';
 
 const result = (checkedAt: number): StoredResult => ({
@@ -162,6 +162,30 @@ describe('ResultWriter', () => {
     assert.equal(done, true);
     assert.deepEqual(store.saved, [1, 2, 3]);
     assert.equal(store.maxInFlight, 1);
+  });
+
+  it('writes a backlog held through an outage in bounded batches, in order', async () => {
+    const store = new ManualStore();
+    const writer = new ResultWriter({ store, onError: () => undefined, backoffMs: 1_000 });
+    writer.write(result(0), 0);
+    await store.settleLast(new Error('connect ECONNREFUSED'));
+    const backlog = WRITE_BATCH * 2 + 5;
+    for (let i = 1; i < backlog; i++) writer.write(result(i), 10);
+    const flushing = writer.flush(2_000);
+    for (let batch = 0; batch < 3; batch++) {
+      const sizes = store.calls.at(-1)?.results.length ?? 0;
+      assert.ok(sizes <= WRITE_BATCH, `a write of ${sizes} results`);
+      await store.settleLast();
+    }
+    assert.equal(await flushing, true);
+    assert.deepEqual(
+      store.saved,
+      Array.from({ length: backlog }, (_, i) => i),
+    );
+    assert.deepEqual(
+      store.calls.slice(1).map((call) => call.results.length),
+      [WRITE_BATCH, WRITE_BATCH, 5],
+    );
   });
 
   it('drops the oldest results past its bound, and says how many', async () => {

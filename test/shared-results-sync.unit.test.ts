@@ -86,11 +86,8 @@ describe('StorageHealth', () => {
   it('reports each change once, with the first error of an outage and the time it began', () => {
     let now = 1_000;
     const changes: { up: boolean; since: number; error: string | null }[] = [];
-    const health = new StorageHealth(
-      (view) => changes.push(view),
-      () => now,
-    );
-    health.succeeded();
+    const health = new StorageHealth((view) => changes.push(view), () => now);
+    health.succeeded('write');
     now = 2_000;
     health.failed('write', new Error('connect ECONNREFUSED'));
     now = 3_000;
@@ -98,11 +95,24 @@ describe('StorageHealth', () => {
     assert.equal(health.up, false);
     assert.deepEqual(health.view, { up: false, since: 2_000, error: 'poll: timeout' });
     now = 4_000;
-    health.succeeded();
-    health.succeeded();
+    health.succeeded('write');
+    health.succeeded('poll');
+    health.succeeded('poll');
     assert.deepEqual(changes, [
       { up: false, since: 2_000, error: 'write: connect ECONNREFUSED' },
       { up: true, since: 4_000, error: null },
     ]);
+  });
+
+  it('stays down while writes fail, however many claims go through', () => {
+    const health = new StorageHealth();
+    health.failed('write', new Error('statement timeout'));
+    health.succeeded('share');
+    health.succeeded('poll');
+    assert.equal(health.up, false);
+    assert.equal(health.failing('write'), true);
+    assert.equal(health.failing('share'), false);
+    health.succeeded('write');
+    assert.equal(health.up, true);
   });
 });

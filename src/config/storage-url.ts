@@ -28,11 +28,27 @@ export function storageUrlProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** Query parameters of a PostgreSQL URL that carry a secret. */
+export const SECRET_PARAMETERS = ['password', 'sslpassword'] as const;
+
+/** The secrets a storage URL carries: its password, and those given as query parameters (decoded). */
+export function storageUrlSecrets(text: string): string[] {
+  try {
+    const url = new URL(text);
+    const secrets = [url.password, ...SECRET_PARAMETERS.map((name) => url.searchParams.get(name) ?? '')];
+    return secrets.filter((secret) => secret !== '');
+  } catch {
+    return [];
+  }
+}
+
 /** The URL with its password replaced by `***`, for messages and logs; `(unparsable URL)` when it does not parse. */
 export function redactStorageUrl(text: string): string {
   try {
     const url = new URL(text);
     if (url.password !== '') url.password = '***';
+    // libpq also takes secrets as parameters: ?password=…, ?sslpassword=…
+    for (const name of SECRET_PARAMETERS) if (url.searchParams.has(name)) url.searchParams.set(name, '***');
     return url.href;
   } catch {
     return '(unparsable URL)';

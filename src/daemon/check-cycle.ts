@@ -43,6 +43,8 @@ export interface CheckCycleDeps {
   share?: PlaneShare;
   /** A write went through: the store answers. */
   onStored?: () => void;
+  /** A write failed: its results are held and retried. */
+  onStoreFailed?: (error: unknown) => void;
   /** Sees every stored result. */
   onResult?: (result: StoredResult) => void;
   /** Sees every plane's latest state once a cycle has finished (self-heal hooks in here). */
@@ -71,6 +73,7 @@ export class CheckCycle {
       store: deps.store,
       onError: (error, pending) => {
         deps.metrics.recordStorageError('write');
+        deps.onStoreFailed?.(error);
         deps.log.error('could not store results; keeping them in memory and retrying', {
           pending,
           error: getErrorMessage(error),

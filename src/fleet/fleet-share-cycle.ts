@@ -13,6 +13,8 @@ export interface FleetShareOptions {
   liveWindowMs: number;
   /** The longest a heartbeat or claim may take before the store counts as not answering. */
   timeoutMs: number;
+  /** True while this replica should check every plane without claiming any (its writes fail). */
+  holdClaims?: () => boolean;
   /** The store did not answer: this cycle checks every plane. */
   onStorageError: (error: unknown, during: 'heartbeat' | 'claim' | 'complete') => void;
   /** The live replicas, after each heartbeat. */
@@ -56,6 +58,10 @@ export class FleetShareCycle {
       own = preferredPlanes(planes, beat.instances, instance);
     } catch (error) {
       this.#options.onStorageError(error, 'heartbeat');
+      yield planes;
+      return;
+    }
+    if (this.#options.holdClaims?.()) {
       yield planes;
       return;
     }

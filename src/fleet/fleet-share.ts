@@ -47,11 +47,17 @@ function weightOf(instance: string, plane: string): number {
   return hash >>> 0;
 }
 
+/** How early a tick may come (a clock a little off, a timer a little early) and still count for its slot. */
+export function slotGraceMs(intervalMs: number): number {
+  return Math.min(2_000, Math.round(intervalMs / 10));
+}
+
 /**
- * The schedule slot a cycle belongs to: the nearest interval boundary on the store's clock. Pure. Every
- * replica's cron fires at the same boundary; rounding (not flooring) keeps a replica whose tick lands a
- * little early or late, or whose clock is a little off, in the same slot as the others.
+ * The schedule slot under way at `nowMs` on the store's clock, named by its start (epoch ms), so that slots
+ * of different intervals still order by time (a rolling update that changes the interval). Pure. Every
+ * replica's cron fires at the same boundary; a tick up to `slotGraceMs` early counts for the slot it opens,
+ * and a replica that starts mid-interval joins the slot under way rather than the next one.
  */
 export function slotOf(nowMs: number, intervalMs: number): number {
-  return Math.round(nowMs / intervalMs);
+  return Math.floor((nowMs + slotGraceMs(intervalMs)) / intervalMs) * intervalMs;
 }

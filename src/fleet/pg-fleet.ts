@@ -1,4 +1,5 @@
 import type { FleetCoordinator, Heartbeat } from './fleet-coordinator.js';
+import { slotGraceMs } from './fleet-share.js';
 
 /** What this module needs of a pg.Pool (or one client). */
 export interface Queryable {
@@ -82,16 +83,14 @@ export class PostgresFleet implements FleetCoordinator {
     intervalMs: number,
     leaseMs: number,
   ): Promise<{ slot: number; planes: string[] }> {
-    // The slot under way on the server's clock: cycles start on slot boundaries and claim slotOf (round) of
-    // their start, which the floor is for the rest of the interval; round covers a tick that came a little early.
+    // The slot under way on the server's clock, as slotOf (fleet-share.ts) names it: its start in epoch ms.
     const { rows } = await this.#db.query<{ plane: string; slot: string }>(
       `UPDATE plane_claims
          SET instance = $1, lease_until = now() + $3 * interval '1 millisecond'
        WHERE NOT done AND lease_until < now()
-         AND slot BETWEEN floor(extract(epoch FROM now()) * 1000 / $2::numeric)::bigint
-                      AND round(extract(epoch FROM now()) * 1000 / $2::numeric)::bigint
+         AND slot = floor((extract(epoch FROM now()) * 1000 + $4) / $2::numeric)::bigint * $2::bigint
        RETURNING plane, slot`,
-      [instance, intervalMs, leaseMs],
+      [instance, intervalMs, leaseMs, slotGraceMs(intervalMs)],
     );
     const slot = rows[0] === undefined ? -1 : Number(rows[0].slot);
     return { slot, planes: rows.map((row) => row.plane) };

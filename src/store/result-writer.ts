@@ -2,12 +2,15 @@ import { systemClock, type Clock } from '../util/clock.js';
 import type { StoredResult } from '../check/stored-result.js';
 import type { ResultStore } from '../check/result-store.js';
 
+/** Results written in one call at most. */
+export const WRITE_BATCH = 1_000;
+
 /**
  * Writes results without anyone ever waiting on the store. One write is in flight at a time; results
  * arriving meanwhile queue and go in the next write, started as soon as this one succeeds. A write that
  * fails (another process holds the lock, the disk is full, the server is gone) puts its results back in
- * front of the queue, in order, and the first write or flush after `backoffMs` retries them all in one
- * batch; so nothing is lost while the store is away. Past `maxPending` the oldest results are dropped,
+ * front of the queue, in order, and the first write or flush after `backoffMs` retries them all, in
+ * batches of `WRITE_BATCH`; so nothing is lost while the store is away. Past `maxPending` the oldest results are dropped,
  * and `onDropped` says so. The backoff runs on the monotonic clock: a wall clock stepped back an hour
  * must not hold writes an hour.
  */
@@ -77,8 +80,8 @@ export class ResultWriter {
   async #drain(now: number): Promise<boolean> {
     try {
       do {
-        this.#writing = this.#queued;
-        this.#queued = [];
+        // A bounded batch: a backlog held through an outage must not become one statement past the store's timeout.
+        this.#writing = this.#queued.splice(0, WRITE_BATCH);
         try {
           await this.#store.saveResults(this.#writing);
         } catch (error) {

@@ -111,13 +111,16 @@ export class StatusBoard {
 
   /**
    * Records a result read from a store other replicas write too, unless the plane already holds one as
-   * new: aged by its wall-clock stamp, like results read at start-up (a fleet's replicas share NTP time).
+   * new: aged by its wall-clock stamp (a fleet's replicas keep their clocks in step with NTP).
    */
   merge(result: StoredResult): StatusChange | undefined {
     if (!this.#recent.has(result.plane)) return undefined;
     const held = this.#latest.get(result.plane);
     if (held !== undefined && held.result.checkedAt >= result.checkedAt) return undefined;
-    const receivedAt = this.#clock.monoNow() - storedResultAge(result.checkedAt, this.#clock.wallNow());
+    // Another replica's clock may run a little ahead: a stamp from the future is a result that just arrived,
+    // fresh for at most the TTL from now (not expired, as a stamp from before a local clock step is).
+    const ageMs = Math.max(0, this.#clock.wallNow() - result.checkedAt);
+    const receivedAt = this.#clock.monoNow() - ageMs;
     return this.#record(result, receivedAt);
   }
 

@@ -8,12 +8,14 @@ export interface StorageHealthView {
 }
 
 /**
- * Tracks the store's health from the outcome of every operation the daemon makes on it (writes, polls,
- * claims, heal records): a failure marks it down, the next success marks it up again. `onChange` fires once
- * per change, so a long outage logs two lines, not one per operation.
+ * Tracks the store's health from the outcome of every kind of operation the daemon makes on it (writes,
+ * polls, claims): the store is up only while the last attempt of every kind succeeded, so claims that go
+ * through cannot hide writes that fail. `onChange` fires once per change, so a long outage logs two lines,
+ * not one per operation.
  */
 export class StorageHealth {
   #view: StorageHealthView;
+  readonly #failing = new Map<string, string>();
   readonly #onChange: (view: StorageHealthView) => void;
   readonly #now: () => number;
 
@@ -31,14 +33,20 @@ export class StorageHealth {
     return this.#view.up;
   }
 
-  succeeded(): void {
-    if (this.#view.up) return;
+  /** Whether the last attempt of `kind` failed. */
+  failing(kind: string): boolean {
+    return this.#failing.has(kind);
+  }
+
+  succeeded(kind: string): void {
+    if (!this.#failing.delete(kind) || this.#failing.size > 0) return;
     this.#view = { up: true, since: this.#now(), error: null };
     this.#onChange(this.view);
   }
 
-  failed(operation: string, error: unknown): void {
-    const message = `${operation}: ${error instanceof Error ? error.message : String(error)}`;
+  failed(kind: string, error: unknown, during: string = kind): void {
+    const message = `${during}: ${error instanceof Error ? error.message : String(error)}`;
+    this.#failing.set(kind, message);
     if (!this.#view.up) {
       this.#view.error = message;
       return;

@@ -108,6 +108,19 @@ export const PG_MIGRATIONS: readonly string[] = [
 export const MIGRATION_LOCK_KEY = 0x706c_616e_6563_6801n;
 export const HEAL_LOCK_KEY = 0x706c_616e_6568_6561n;
 
+/** The longest a migration, or the wait for another replica's, may take. */
+const MIGRATION_TIMEOUT_MS = 5 * 60_000;
+
+/** A query with the migration's client-side timeout (node-pg reads `query_timeout` per query; its types omit it). */
+function longQuery(text: string, values: unknown[] = []): pg.QueryConfig {
+  const config: pg.QueryConfig & { query_timeout: number } = {
+    text,
+    values,
+    query_timeout: MIGRATION_TIMEOUT_MS + 2_000,
+  };
+  return config;
+}
+
 /**
  * Brings the database to the newest schema this build knows, one migration per transaction, each under a
  * transaction-scoped advisory lock, so replicas that start at the same moment apply each migration once and
@@ -117,7 +130,10 @@ export const HEAL_LOCK_KEY = 0x706c_616e_6568_6561n;
 export async function migrate(pool: pg.Pool, migrations: readonly string[] = PG_MIGRATIONS): Promise<number> {
   for (;;) {
     const step = await inTransaction(pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+      // Waiting for another replica's migration (and a migration itself) may take longer than an ordinary
+      // statement may: this transaction alone gets minutes, on the server and in the client.
+      await client.query(`SET LOCAL statement_timeout = ${MIGRATION_TIMEOUT_MS}`);
+      await client.query(longQuery('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY.toString()]));
       await client.query(
         `CREATE TABLE IF NOT EXISTS planecheck_schema (
            id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -136,7 +152,7 @@ export async function migrate(pool: pg.Pool, migrations: readonly string[] = PG_
       }
       const migration = migrations[version];
       if (migration === undefined) return { done: true, version };
-      await client.query(migration);
+      await client.query(longQuery(migration));
       await client.query(
         `INSERT INTO planecheck_schema (id, version) VALUES (1, $1)
          ON CONFLICT (id) DO UPDATE SET version = excluded.version`,

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { redactStorageUrl, storageUrlProblem } from '../../config/storage-url.js';
+import { redactStorageUrl, storageUrlProblem, storageUrlSecrets } from '../../config/storage-url.js';
 import { StoreError } from '../store-error.js';
 
 /** The server ends any statement running longer (a lock wait included): no query may hang a request. */
@@ -47,11 +47,6 @@ export function openPool(url: string, options: PoolOptions = {}): pg.Pool {
   return pool;
 }
 
-/** The longest a transaction's write can wait to commit: a statement, then a pause inside the transaction. */
-export function longestCommitDelayMs(statementTimeoutMs = STATEMENT_TIMEOUT_MS): number {
-  return statementTimeoutMs + Math.max(IDLE_IN_TRANSACTION_TIMEOUT_MS, statementTimeoutMs + 1_000);
-}
-
 /** `host:port` of the server `url` names, for messages. */
 export function serverAddress(url: string): string {
   try {
@@ -62,17 +57,13 @@ export function serverAddress(url: string): string {
   }
 }
 
-/** `text` with the URL's password (as written and decoded) replaced by `***`. */
+/** `text` with the URL's secrets (its password and secret parameters, as written and decoded) replaced by `***`. */
 export function redactSecret(text: string, url: string): string {
-  let password = '';
-  try {
-    password = new URL(url).password;
-  } catch {
-    // An unparsable URL is never quoted; nothing more to hide.
-  }
   let clean = url === '' ? text : text.split(url).join(redactStorageUrl(url));
-  for (const secret of new Set([password, safeDecode(password)])) {
-    if (secret.length > 0) clean = clean.split(secret).join('***');
+  for (const secret of storageUrlSecrets(url)) {
+    for (const form of new Set([secret, encodeURIComponent(secret), safeDecode(secret)])) {
+      if (form.length > 0) clean = clean.split(form).join('***');
+    }
   }
   return clean;
 }
