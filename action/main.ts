@@ -6,6 +6,7 @@ import { storedToReport, toStoredResult } from '../src/check/stored-result.js';
 import type { Config } from '../src/config/schema.js';
 import { createSelfHeal, type SelfHeal } from '../src/heal/create-self-heal.js';
 import { MemoryHealLog } from '../src/heal/memory-heal-log.js';
+import { maintenanceAt } from '../src/maintenance/maintenance-window.js';
 import { getErrorMessage } from '../src/log/logger.js';
 import { pushResults } from '../src/metrics/pushgateway.js';
 import { healActionView } from '../src/server/status-api.js';
@@ -151,5 +152,12 @@ function startSelfHeal(
     },
     log,
     signal: deadline,
+    // Configured windows hold here too: the Action never repairs a plane in maintenance.
+    maintenanceUntil: (plane, now) =>
+      maintenanceAt(
+        config.workloadPlanes.find((candidate) => candidate.name === plane)?.maintenance ?? [],
+        undefined,
+        now,
+      )?.until ?? null,
   });
 }

@@ -6,30 +6,30 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-EKOTSX2S.js";
+} from "./chunks/chunk-MVLIMAM7.js";
+import {
+  PLANE_STATUSES
+} from "./chunks/chunk-NF23GUGB.js";
 import "./chunks/chunk-METLG7FZ.js";
 import {
   DEMO_API_KEY,
   DEMO_PLANES,
   demoConfig
-} from "./chunks/chunk-ZJCLLXT7.js";
+} from "./chunks/chunk-PO4RTV37.js";
 import {
   ConfigError
-} from "./chunks/chunk-JRJRLKBM.js";
+} from "./chunks/chunk-K7CLGQMK.js";
 import "./chunks/chunk-YVK2JUK6.js";
 import {
   SCENARIOS,
   SandboxPlatform
-} from "./chunks/chunk-VXYZNXXF.js";
+} from "./chunks/chunk-QYJTINYR.js";
 import "./chunks/chunk-3XGJQAAQ.js";
 import "./chunks/chunk-KNTKHN2X.js";
-import "./chunks/chunk-RPOGCCUT.js";
-import {
-  PLANE_STATUSES
-} from "./chunks/chunk-NF23GUGB.js";
+import "./chunks/chunk-YBZLSVBB.js";
 
 // src/cli/run-cli.ts
-import { parseArgs } from "node:util";
+import { parseArgs as parseArgs2 } from "node:util";
 
 // src/cli/format-table.ts
 var STEP_LABEL = {
@@ -76,6 +76,114 @@ function stepMark(outcome) {
   return outcome === "ok" ? "ok" : outcome === "not_found" ? "none" : "FAIL";
 }
 
+// src/cli/maintenance-command.ts
+import { parseArgs } from "node:util";
+var MAINTENANCE_HELP = `planecheck maintenance start --plane NAME (--for DURATION | --until TIME) [--note TEXT] [--url URL]
+planecheck maintenance end --plane NAME [--url URL]
+    Put a plane in maintenance on a running daemon, or end it: still checked, never self-healed, its alerts
+    quiet. --for takes a duration (2h, 30m), --until an RFC 3339 time; --note says why (in the audit trail).
+    --url is the daemon (default PLANECHECK_URL, else http://127.0.0.1:9464). With server.auth configured,
+    set PLANECHECK_API_TOKEN (bearer), or PLANECHECK_API_USERNAME and PLANECHECK_API_PASSWORD (basic).
+    Exit code: 0 done, 1 the daemon refused or did not answer, 2 usage error.
+`;
+var DEFAULT_DAEMON_URL = "http://127.0.0.1:9464";
+var REQUEST_TIMEOUT_MS = 15e3;
+var MaintenanceUsageError = class extends Error {
+};
+async function maintenanceCommand(args, io) {
+  const [action, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      plane: { type: "string" },
+      for: { type: "string" },
+      until: { type: "string" },
+      note: { type: "string" },
+      url: { type: "string" },
+      help: { type: "boolean", short: "h" }
+    },
+    strict: true
+  });
+  if (values.help || action === "--help" || action === "-h") {
+    io.out(MAINTENANCE_HELP);
+    return 0;
+  }
+  if (action !== "start" && action !== "end")
+    throw new MaintenanceUsageError('maintenance: expected "start" or "end"');
+  if (values.plane === void 0 || values.plane === "") throw new MaintenanceUsageError("--plane: required");
+  if (action === "start" && values.for === void 0 === (values.until === void 0))
+    throw new MaintenanceUsageError("maintenance start: give --for DURATION or --until TIME");
+  if (action === "end" && (values.for ?? values.until ?? values.note) !== void 0)
+    throw new MaintenanceUsageError("maintenance end: takes only --plane and --url");
+  const base = daemonUrl(values.url ?? io.env.PLANECHECK_URL ?? DEFAULT_DAEMON_URL);
+  const target = new URL(`api/v1/planes/${encodeURIComponent(values.plane)}/maintenance`, base);
+  const headers = { "content-type": "application/json" };
+  const authorization = authHeader(io.env);
+  if (authorization !== void 0) headers.authorization = authorization;
+  const body = action === "start" ? JSON.stringify({
+    ...values.for !== void 0 ? { for: values.for } : { until: values.until },
+    ...values.note !== void 0 ? { note: values.note } : {}
+  }) : void 0;
+  let response;
+  try {
+    response = await fetch(target, {
+      method: action === "start" ? "POST" : "DELETE",
+      headers,
+      body,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+    });
+  } catch (error) {
+    const cause = error.cause;
+    io.err(
+      `planecheck: the daemon at ${base.origin} did not answer: ${cause?.code ?? cause?.message ?? String(error)}`
+    );
+    return 1;
+  }
+  const text = await response.text();
+  let answer;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    io.err(`planecheck: the daemon answered HTTP ${response.status}, not JSON: ${text.slice(0, 200)}`);
+    return 1;
+  }
+  if (!response.ok) {
+    io.err(`planecheck: the daemon refused (HTTP ${response.status}): ${answer.error ?? text.slice(0, 200)}`);
+    return 1;
+  }
+  const current = answer.maintenance;
+  if (action === "start") {
+    io.out(
+      `${values.plane} is in maintenance until ${current?.until ?? "?"}${current?.note ? ` (${current.note})` : ""}`
+    );
+  } else {
+    const ended = answer.ended ? "maintenance ended" : "had no maintenance started through the API";
+    const still = current ? `; still in a configured window until ${current.until}` : "";
+    io.out(`${values.plane}: ${ended}${still}`);
+  }
+  return 0;
+}
+function daemonUrl(text) {
+  let url;
+  try {
+    url = new URL(text.endsWith("/") ? text : `${text}/`);
+  } catch {
+    throw new MaintenanceUsageError(`--url: not a URL: ${text}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new MaintenanceUsageError("--url: only http and https are supported");
+  return url;
+}
+function authHeader(env) {
+  const token = env.PLANECHECK_API_TOKEN;
+  if (token) return `Bearer ${token}`;
+  const user = env.PLANECHECK_API_USERNAME;
+  const password = env.PLANECHECK_API_PASSWORD;
+  if (user && password !== void 0) return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+  if (user) throw new MaintenanceUsageError("PLANECHECK_API_USERNAME is set without PLANECHECK_API_PASSWORD");
+  return void 0;
+}
+
 // src/cli/run-cli.ts
 var EXIT_HEALTHY = 0;
 var EXIT_UNHEALTHY = 1;
@@ -94,6 +202,7 @@ Usage:
       Change a plane at run time: curl -X PUT localhost:PORT/admin/planes/NAME -d '{"scenario":"no_user"}'
   planecheck demo
       Start the sandbox with planes in different states and check them once.
+${MAINTENANCE_HELP.replace(/^/gm, "  ").trimEnd()}
 
 The config file can also be named by the PLANECHECK_CONFIG environment variable.
 `;
@@ -109,6 +218,8 @@ async function runCli(argv, io) {
         return await sandboxCommand(rest, io);
       case "demo":
         return await demoCommand(io);
+      case "maintenance":
+        return await maintenanceCommand(rest, io);
       case void 0:
       case "help":
       case "--help":
@@ -123,7 +234,7 @@ async function runCli(argv, io) {
       io.err(error.message);
       return EXIT_USAGE;
     }
-    if (error instanceof UsageError || isParseArgsError(error)) {
+    if (error instanceof UsageError || error instanceof MaintenanceUsageError || isParseArgsError(error)) {
       io.err(`planecheck: ${error.message}
 Run "planecheck --help" for usage.`);
       return EXIT_USAGE;
@@ -143,7 +254,7 @@ async function readConfig(flag, env) {
   return loadConfigFile(path, env);
 }
 async function checkCommand(args, io) {
-  const { values } = parseArgs({
+  const { values } = parseArgs2({
     args: [...args],
     options: {
       config: { type: "string" },
@@ -175,14 +286,14 @@ async function runChecks(config, planes, json, io) {
   }
 }
 async function validateCommand(args, io) {
-  const { values } = parseArgs({ args: [...args], options: { config: { type: "string" } }, strict: true });
+  const { values } = parseArgs2({ args: [...args], options: { config: { type: "string" } }, strict: true });
   const config = await readConfig(values.config, io.env);
   const names = config.workloadPlanes.map((plane) => plane.name).join(", ");
   io.out(`config is valid: ${config.workloadPlanes.length} workload planes (${names})`);
   return EXIT_HEALTHY;
 }
 async function sandboxCommand(args, io) {
-  const { values } = parseArgs({
+  const { values } = parseArgs2({
     args: [...args],
     options: {
       port: { type: "string", default: "8080" },

@@ -10,26 +10,36 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-EKOTSX2S.js";
-import "./chunks/chunk-METLG7FZ.js";
-import {
-  ConfigError,
-  intervalToCron,
-  parseConfig,
-  parseListenAddress
-} from "./chunks/chunk-JRJRLKBM.js";
-import "./chunks/chunk-YVK2JUK6.js";
-import "./chunks/chunk-KNTKHN2X.js";
-import {
-  redactStorageUrl
-} from "./chunks/chunk-RPOGCCUT.js";
+} from "./chunks/chunk-MVLIMAM7.js";
 import {
   PLANE_STATUSES,
   STEP_NAMES
 } from "./chunks/chunk-NF23GUGB.js";
+import "./chunks/chunk-METLG7FZ.js";
+import {
+  ConfigError,
+  intervalToCron,
+  maintenanceAt,
+  parseConfig,
+  parseListenAddress,
+  parseRfc3339,
+  windowAt
+} from "./chunks/chunk-K7CLGQMK.js";
+import {
+  formatDuration,
+  parseDuration
+} from "./chunks/chunk-YVK2JUK6.js";
+import "./chunks/chunk-KNTKHN2X.js";
+import {
+  preferredPlanes,
+  slotOf
+} from "./chunks/chunk-O22MDFKW.js";
 import {
   StoreError
 } from "./chunks/chunk-F3KSDWOK.js";
+import {
+  redactStorageUrl
+} from "./chunks/chunk-YBZLSVBB.js";
 
 // src/daemon.ts
 import { mkdtempSync, rmSync } from "node:fs";
@@ -88,6 +98,7 @@ function readClock(clock) {
 }
 
 // src/store/result-writer.ts
+var WRITE_BATCH = 1e3;
 var ResultWriter = class {
   #store;
   #onError;
@@ -140,8 +151,7 @@ var ResultWriter = class {
   async #drain(now) {
     try {
       do {
-        this.#writing = this.#queued;
-        this.#queued = [];
+        this.#writing = this.#queued.splice(0, WRITE_BATCH);
         try {
           await this.#store.saveResults(this.#writing);
         } catch (error) {
@@ -195,6 +205,7 @@ var CheckCycle = class {
       store: deps.store,
       onError: (error, pending) => {
         deps.metrics.recordStorageError("write");
+        deps.onStoreFailed?.(error);
         deps.log.error("could not store results; keeping them in memory and retrying", {
           pending,
           error: getErrorMessage(error)
@@ -229,9 +240,9 @@ var CheckCycle = class {
         onInternalError: this.#reportInternalError,
         onResult: (result) => {
           if (signal.aborted) return;
-          const stored = toStoredResult(result, this.#deps.instance);
-          counts[stored.status] = (counts[stored.status] ?? 0) + 1;
-          this.publish(stored);
+          const stored2 = toStoredResult(result, this.#deps.instance);
+          counts[stored2.status] = (counts[stored2.status] ?? 0) + 1;
+          this.publish(stored2);
         }
       });
     }
@@ -264,10 +275,23 @@ var CheckCycle = class {
       onInternalError: this.#reportInternalError
     });
     if (result === void 0 || signal?.aborted) return void 0;
-    const stored = toStoredResult(result, this.#deps.instance);
-    this.publish(stored);
+    const stored2 = toStoredResult(result, this.#deps.instance);
+    this.publish(stored2);
     await this.#deps.metrics.refresh();
-    return stored;
+    return stored2;
+  }
+  /** Checks the named planes now, outside the cycle (a fleet's rescued planes), and publishes each result. */
+  async checkPlanes(names, signal) {
+    const planes = names.flatMap((name) => this.#byName.get(name) ?? []);
+    if (planes.length === 0 || signal.aborted) return;
+    await this.#deps.checker.check(planes, {
+      signal,
+      onInternalError: this.#reportInternalError,
+      onResult: (result) => {
+        if (!signal.aborted) this.publish(toStoredResult(result, this.#deps.instance));
+      }
+    });
+    void this.#writer.flush();
   }
   /** A step threw: a bug in planecheck. Logged with its stack (for us), counted (for alerts). */
   #reportInternalError = ({ plane, step, error }) => {
@@ -625,7 +649,8 @@ var DISPATCH_OUTCOMES = [
   "dry_run",
   "rate_limited",
   "error",
-  "held"
+  "held",
+  "maintenance"
 ];
 var HEAL_REASONS = ["NO_USER", "NO_ORACLE"];
 var HEAL_OUTCOMES = ["fixed", "workflow_failed", "still_broken", "timed_out"];
@@ -643,11 +668,14 @@ var RUN_CONCLUSIONS = [
 ];
 var STORAGE_OPERATIONS = ["write", "read", "prune", "share", "poll"];
 var TLS_EXPIRY = "planecheck_tls_cert_expiry_timestamp_seconds";
+var MAINTENANCE = "planecheck_maintenance";
 var PlanecheckMetrics = class {
   #live = new Registry();
   #cycle = new Registry();
   #source;
   #tlsExpiry;
+  #planes;
+  #inMaintenance;
   /** The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic. */
   #status;
   #cyclePart;
@@ -675,6 +703,8 @@ var PlanecheckMetrics = class {
   constructor(planes, source, options = {}) {
     this.#source = source;
     this.#tlsExpiry = options.tlsExpiry;
+    this.#planes = [...planes];
+    this.#inMaintenance = options.inMaintenance ?? (() => false);
     this.#registries = options.registries ?? [];
     this.#onRenderError = options.onRenderError ?? (() => void 0);
     const cycle = [this.#cycle];
@@ -876,6 +906,14 @@ var PlanecheckMetrics = class {
     this.#runs.inc(plane, known ? conclusion : "other");
     this.#dirty = true;
   }
+  /**
+   * A plane went into or out of maintenance (the API, or a refresh that found a change): rendered now.
+   * Configured windows that start or end on their own show from the next cycle's refresh on.
+   */
+  maintenanceChanged() {
+    this.#dirty = true;
+    return this.refresh();
+  }
   recordHealOutcome(plane, outcome) {
     this.#healOutcomes.inc(plane, outcome);
     this.#dirty = true;
@@ -912,6 +950,7 @@ var PlanecheckMetrics = class {
         await writer.write(counter.render());
       }
       if (this.#tlsExpiry) await writer.write(renderTlsExpiry(this.#tlsExpiry()));
+      await writer.write(renderMaintenance(this.#planes, this.#inMaintenance));
       await writer.write([`
 ${await this.#cycle.metrics()}
 `]);
@@ -974,6 +1013,15 @@ ${await this.#cycle.metrics()}
     return part;
   }
 };
+function* renderMaintenance(planes, inMaintenance) {
+  yield `
+# HELP ${MAINTENANCE} 1 while the plane is in maintenance (still checked, never self-healed, alerts quiet), else 0.
+`;
+  yield `# TYPE ${MAINTENANCE} gauge
+`;
+  for (const plane of planes) yield `${MAINTENANCE}{${planeLabel(plane)}} ${inMaintenance(plane) ? 1 : 0}
+`;
+}
 function* renderTlsExpiry(expiries) {
   yield `
 # HELP ${TLS_EXPIRY} When the TLS certificate each HTTPS plane presented expires (Unix time).
@@ -1177,6 +1225,15 @@ function isAuthorized(header, auth) {
 function challenge(auth) {
   return "bearerToken" in auth ? 'Bearer realm="planecheck"' : 'Basic realm="planecheck", charset="UTF-8"';
 }
+function actorOf(auth) {
+  if (auth === void 0) return "api:loopback";
+  if ("bearerToken" in auth) return "api:bearer";
+  return `api:${auth.username}`;
+}
+function listensOnLoopback(address) {
+  const host = address.slice(0, address.lastIndexOf(":")).replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 
 // src/server/http-server.ts
 function json(body, status = 200) {
@@ -1199,7 +1256,22 @@ async function handle(req, res, deps) {
   const url = parseRequestTarget(req.url);
   if (url === void 0) return send(res, req, json({ error: "the request target is not a valid URL" }, 400));
   if (req.method !== "GET" && req.method !== "HEAD") {
-    return send(res, req, { ...json({ error: "method not allowed" }, 405), headers: { allow: "GET, HEAD" } });
+    const write = req.method === "POST" || req.method === "DELETE" ? findRoute(deps.writeRoutes ?? {}, url.pathname) : void 0;
+    if (write === void 0) {
+      return send(res, req, {
+        ...json({ error: "method not allowed" }, 405),
+        headers: { allow: "GET, HEAD" }
+      });
+    }
+    if (!isAuthorized(req.headers.authorization, deps.auth)) {
+      const headers = deps.auth ? { "www-authenticate": challenge(deps.auth) } : void 0;
+      return send(res, req, { ...json({ error: "unauthorized" }, 401), headers });
+    }
+    if (deps.auth === void 0 && deps.writesOpen !== true) {
+      const error = "changes through the API need server.auth (bearerToken, or username and password) when the server listens beyond loopback; configure it, or listen on 127.0.0.1";
+      return send(res, req, json({ error }, 403));
+    }
+    return send(res, req, await write(url, req));
   }
   if (url.pathname === "/healthz") return send(res, req, text("ok\n"));
   if (url.pathname === "/readyz") {
@@ -1270,6 +1342,51 @@ async function closeServer(server) {
 
 // src/server/routes.ts
 import { randomBytes } from "node:crypto";
+
+// src/server/audit-api.ts
+var AUDIT_DEFAULT_LIMIT = 100;
+var AUDIT_MAX_LIMIT = 1e3;
+function auditRoute(page) {
+  return async (url) => {
+    const rawLimit = url.searchParams.get("limit");
+    const rawBefore = url.searchParams.get("before");
+    let limit = AUDIT_DEFAULT_LIMIT;
+    if (rawLimit !== null) {
+      if (!/^\d+$/.test(rawLimit) || Number(rawLimit) < 1)
+        return json({ error: "limit must be a whole number from 1" }, 400);
+      limit = Math.min(Number(rawLimit), AUDIT_MAX_LIMIT);
+    }
+    let before;
+    if (rawBefore !== null) {
+      if (!/^\d{1,15}$/.test(rawBefore) || Number(rawBefore) < 1)
+        return json(
+          { error: "before must be an event id (a whole number from 1), as in the next link" },
+          400
+        );
+      before = Number(rawBefore);
+    }
+    let events;
+    try {
+      events = await page(limit, before);
+    } catch (error) {
+      const cause = error instanceof Error ? error.message : String(error);
+      return json({ error: `the store did not answer: ${cause}` }, 503);
+    }
+    const last = events.at(-1);
+    return json({
+      limit,
+      events: events.map((event) => ({
+        id: event.id,
+        at: new Date(event.at).toISOString(),
+        plane: event.plane,
+        kind: event.kind,
+        actor: event.actor,
+        reason: event.reason
+      })),
+      next: events.length === limit && last ? `/api/v1/audit?limit=${limit}&before=${last.id}` : null
+    });
+  };
+}
 
 // src/server/badge.ts
 var COLORS = {
@@ -1376,17 +1493,17 @@ var RUNBOOK = {
 };
 
 // src/server/runbook-link.ts
-var RUNBOOK_URL = "https://github.com/planecheck/planecheck/blob/main/docs/runbook.md";
-function runbookSectionUrl(status) {
+function runbookSectionUrl(status, runbookUrl) {
   const section = RUNBOOK[status];
-  return section ? `${RUNBOOK_URL}#${section.anchor}` : void 0;
+  return section ? `${runbookUrl}#${section.anchor}` : void 0;
 }
 
 // src/server/status-page.ts
 function scriptJson(value) {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
-function renderStatusPage(status, nonce) {
+var STATUS_ORDER = ["FAILED", "NO_USER", "NO_ORACLE", "NO_VALUE", "HEALTHY"];
+function renderStatusPage(status, nonce, runbookUrl) {
   const guide = Object.fromEntries(
     Object.entries(STATUS_GUIDE).map(([key2, value]) => {
       const section = RUNBOOK[key2];
@@ -1398,11 +1515,12 @@ function renderStatusPage(status, nonce) {
           diagnose: section?.diagnose ?? "",
           diagnoseByReason: section?.diagnoseByReason ?? [],
           mitigate: section?.mitigate ?? "",
-          runbook: runbookSectionUrl(key2) ?? ""
+          runbook: runbookSectionUrl(key2, runbookUrl) ?? ""
         }
       ];
     })
   );
+  const chip = (filter, label) => `<button type="button" class="chip" data-filter="${filter}" aria-pressed="${filter === "" ? "true" : "false"}">${label} <span class="count"></span></button>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -1420,21 +1538,28 @@ function renderStatusPage(status, nonce) {
   <p id="heal-hold" class="banner bad" role="alert" hidden></p>
   <p id="storage-down" class="banner bad" role="alert" hidden></p>
   <p class="meta" id="meta"></p>
+  <p class="meta"><a id="audit-link" href="api/v1/audit">Audit trail</a>: every self-heal dispatch, hold and
+    outcome, and every maintenance start and end, with who and why.</p>
 </header>
 <main>
+  <div class="tools">
+    <label class="sr" for="filter">Filter planes by name</label>
+    <input id="filter" type="search" placeholder="Filter by name" autocomplete="off" spellcheck="false">
+    <div id="chips" role="group" aria-label="Show planes by status">
+      ${[chip("", "All"), ...STATUS_ORDER.map((key2) => chip(key2, key2)), chip("maintenance", "In maintenance")].join("\n      ")}
+    </div>
+  </div>
   <table id="planes">
-    <caption>Workload planes, their last check and what self-heal did. Refreshes by itself.</caption>
+    <caption>Workload planes: those that need attention first, then those in maintenance, then healthy ones. Refreshes by itself.</caption>
     <thead><tr>
       <th scope="col">Plane</th><th scope="col">Status</th><th scope="col">Last check</th>
       <th scope="col">Steps (ms)</th><th scope="col">Recent results</th><th scope="col">Availability 1 h / 24 h</th>
       <th scope="col">Self-heal</th>
     </tr></thead>
-    <tbody></tbody>
+    <tbody id="attention-rows"></tbody>
+    <tbody id="guidance"><tr><td colspan="7"><h2>What to do</h2><div id="cards"></div></td></tr></tbody>
+    <tbody id="other-rows"></tbody>
   </table>
-  <section id="attention" aria-labelledby="attention-title" hidden>
-    <h2 id="attention-title">Needs attention</h2>
-    <div id="attention-list"></div>
-  </section>
 </main>
 <script type="application/json" id="initial-status">${scriptJson(status)}</script>
 <script type="application/json" id="status-guide">${scriptJson(guide)}</script>
@@ -1451,35 +1576,50 @@ var STYLE = `
 body { margin:0; padding:1rem 1.5rem 3rem; background:var(--bg); color:var(--fg);
   font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; }
 a { color:var(--link); }
-a:focus, summary:focus { outline:2px solid var(--link); outline-offset:2px; }
+a:focus, button:focus, input:focus { outline:2px solid var(--link); outline-offset:2px; }
 h1 { font-size:1.4rem; margin:0 0 .5rem; }
-h2 { font-size:1.15rem; margin:2rem 0 .75rem; }
+h2 { font-size:1.05rem; margin:.25rem 0 .5rem; }
 .banner { font-size:1.1rem; font-weight:600; padding:.6rem .9rem; border-radius:6px; border:1px solid var(--line);
   margin:.25rem 0; }
 .banner.ok { border-color:var(--ok); color:var(--ok); }
 .banner.warn { border-color:var(--warn); color:var(--warn); }
 .banner.bad { border-color:var(--bad); color:var(--bad); }
-.meta { color:var(--muted); margin:.25rem 0 1rem; font-size:.9rem; }
+.meta { color:var(--muted); margin:.25rem 0 .75rem; font-size:.9rem; }
+.tools { display:flex; flex-wrap:wrap; gap:.5rem; align-items:center; margin-bottom:.5rem; }
+.tools input { font:inherit; padding:.25rem .5rem; border:1px solid var(--line); border-radius:6px;
+  background:var(--bg); color:var(--fg); width:16rem; }
+.chip { font:inherit; font-size:.85rem; padding:.15rem .6rem; border:1px solid var(--line); border-radius:999px;
+  background:var(--card); color:var(--fg); cursor:pointer; }
+.chip[aria-pressed="true"] { border-color:var(--link); box-shadow:inset 0 0 0 1px var(--link); }
+.chip .count { font-weight:700; }
+.chip.zero { color:var(--muted); }
+main { overflow-x:auto; } /* a narrow screen scrolls the table, not the page */
 table { border-collapse:collapse; width:100%; }
 caption { text-align:left; color:var(--muted); font-size:.9rem; padding-bottom:.5rem; }
-th, td { text-align:left; padding:.5rem .6rem; border-bottom:1px solid var(--line); vertical-align:top; }
+th, td { text-align:left; padding:.45rem .6rem; border-bottom:1px solid var(--line); vertical-align:top; }
 thead th { font-size:.85rem; color:var(--muted); font-weight:600; }
 tbody th { font-weight:600; white-space:nowrap; }
-.status { display:inline-block; font-weight:700; font-size:.8rem; letter-spacing:.02em; padding:.1rem .45rem;
+tr.compact > * { padding:.2rem .6rem; white-space:nowrap; vertical-align:middle; }
+#attention-rows th { border-left:3px solid var(--bad); }
+#guidance td { padding:.75rem 0; }
+.status { display:inline-block; font-weight:700; font-size:.8rem; letter-spacing:.02em; padding:.05rem .45rem;
   border-radius:4px; border:1.5px solid currentColor; }
 .s-HEALTHY { color:var(--ok); } .s-NO_USER, .s-NO_ORACLE { color:var(--warn); }
 .s-FAILED { color:var(--bad); } .s-NO_VALUE { color:var(--none); }
 .reason { display:block; color:var(--muted); font-size:.85rem; margin-top:.2rem; font-family:ui-monospace,monospace; }
+.maintenance { color:var(--muted); font-size:.85rem; margin-left:.5rem; display:inline-block; max-width:28rem;
+  overflow:hidden; text-overflow:ellipsis; vertical-align:middle; }
 .small { color:var(--muted); font-size:.85rem; display:block; }
 .steps { font-family:ui-monospace,monospace; font-size:.85rem; white-space:nowrap; }
-.strip { display:flex; gap:2px; align-items:flex-end; height:1.2rem; }
+.strip { display:flex; gap:2px; align-items:flex-end; height:1.1rem; }
 .strip span { width:6px; height:100%; border-radius:1px; background:currentColor; }
 .strip .s-NO_USER, .strip .s-NO_ORACLE { height:70%; } .strip .s-FAILED { height:100%; } .strip .s-HEALTHY { height:45%; }
 .sr { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
-.card { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:.8rem 1rem; margin-bottom:1rem; }
-.card h3 { margin:0 0 .4rem; font-size:1rem; }
-.card p { margin:.35rem 0; }
-.card ol { margin:.35rem 0 .35rem 1.2rem; padding:0; }
+#cards { display:grid; align-items:start; grid-template-columns:repeat(auto-fill, minmax(30rem, 1fr)); gap:.75rem; }
+.card { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:.6rem .9rem; }
+.card h3 { margin:0 0 .3rem; font-size:1rem; }
+.card p { margin:.3rem 0; }
+.card ol, .card ul { margin:.3rem 0 .3rem 1.2rem; padding:0; }
 code { font-family:ui-monospace,monospace; font-size:.9em; }
 `;
 var SCRIPT = String.raw`
@@ -1490,6 +1630,11 @@ var SCRIPT = String.raw`
   var fetchedAt = Date.now();
   var fetchError = null;
   var STEP_LABELS = { user_lookup: 'user', oracle_lookup: 'oracle', predict: 'predict', async_predict: 'async' };
+  var URGENCY = { FAILED: 0, NO_USER: 1, NO_ORACLE: 2, NO_VALUE: 3, HEALTHY: 4 };
+  var NAMED = 10; // planes named in the banner and on a card before "and N more"
+  var shown = ''; // the pressed chip: '' (all), a status, or 'maintenance'
+  var filterBox = document.getElementById('filter');
+  var chips = Array.prototype.slice.call(document.querySelectorAll('#chips .chip'));
 
   function el(tag, props, children) {
     var node = document.createElement(tag);
@@ -1515,6 +1660,11 @@ var SCRIPT = String.raw`
     return s > 0 ? 'expires in ' + s + ' s' : 'expired ' + (-s) + ' s ago';
   }
   function pct(value) { return value === null || value === undefined ? 'n/a' : (value * 100).toFixed(value >= 0.999 ? 0 : 1) + '%'; }
+  /** Names, the first NAMED of them, then how many more. */
+  function names(planes) {
+    var list = planes.slice(0, NAMED).map(function (p) { return p.name; }).join(', ');
+    return planes.length > NAMED ? list + ' and ' + (planes.length - NAMED) + ' more' : list;
+  }
   /** Text with markdown code spans as <code> elements. */
   function rich(tag, text, className) {
     var node = el(tag, className ? { className: className } : null);
@@ -1530,12 +1680,30 @@ var SCRIPT = String.raw`
     })[0];
     return found ? found.text : null;
   }
-  function statusBadge(status) { return el('span', { className: 'status s-' + status, text: status }); }
+  function statusBadge(plane) {
+    return el('span', { className: 'status s-' + plane.status, text: plane.status, title: guide[plane.status].meaning + (plane.reason ? ' (' + plane.reason + ')' : '') });
+  }
+  /** Maintenance comes from the API as { until, note, by } or null; absent from an API without it. */
+  function inMaintenance(plane) { return !!plane.maintenance; }
+  function needsAttention(plane) { return plane.status !== 'HEALTHY' && !inMaintenance(plane); }
+  function group(plane) { return needsAttention(plane) ? 0 : inMaintenance(plane) ? 1 : 2; }
+  /** Needs attention (most urgent status first), then in maintenance, then healthy; config order within. */
+  function ordered(planes) {
+    return planes.slice().sort(function (a, b) {
+      return group(a) - group(b) || (group(a) === 0 ? URGENCY[a.status] - URGENCY[b.status] : 0);
+    });
+  }
+  function matches(plane) {
+    var text = filterBox.value.trim().toLowerCase();
+    if (text && plane.name.toLowerCase().indexOf(text) < 0) return false;
+    return shown === '' || (shown === 'maintenance' ? inMaintenance(plane) : plane.status === shown);
+  }
 
   function banner() {
     var node = document.getElementById('banner');
     var planes = data.planes;
-    var bad = planes.filter(function (p) { return p.status !== 'HEALTHY'; });
+    var attention = ordered(planes.filter(needsAttention));
+    var maintenance = planes.filter(inMaintenance);
     var stale = planes.length > 0 && planes.every(function (p) { return p.status === 'NO_VALUE'; }) &&
       planes.some(function (p) { return p.checkedAt; });
     var lastCycle = data.scheduler.lastCycleFinishedAt ? Date.parse(data.scheduler.lastCycleFinishedAt) : null;
@@ -1544,8 +1712,14 @@ var SCRIPT = String.raw`
     if (fetchError) { text = 'Cannot reach planecheck (' + fetchError + '): showing what it said ' + ago(new Date(fetchedAt).toISOString()); kind = 'bad'; }
     else if (!data.scheduler.running) { text = 'Checks have stopped: the scheduler is not running'; kind = 'bad'; }
     else if (stale || cycleLate) { text = 'Checks have stopped: results are going stale (last cycle ' + ago(data.scheduler.lastCycleFinishedAt) + ')'; kind = 'bad'; }
-    else if (bad.length === 0) { text = 'All ' + planes.length + ' planes healthy'; kind = 'ok'; }
-    else { text = bad.length + (bad.length === 1 ? ' plane needs' : ' planes need') + ' attention'; kind = bad.some(function (p) { return p.status === 'FAILED'; }) ? 'bad' : 'warn'; }
+    else if (attention.length === 0) {
+      text = maintenance.length === 0 ? 'All ' + planes.length + ' planes healthy'
+        : 'No plane needs attention (' + maintenance.length + ' in maintenance: ' + names(maintenance) + ')';
+      kind = 'ok';
+    } else {
+      text = attention.length + (attention.length === 1 ? ' plane needs' : ' planes need') + ' attention: ' + names(attention);
+      kind = attention.some(function (p) { return p.status === 'FAILED'; }) ? 'bad' : 'warn';
+    }
     node.textContent = text;
     node.className = 'banner ' + kind;
     var hold = data.selfHeal && data.selfHeal.held ? data.selfHeal : null;
@@ -1560,17 +1734,67 @@ var SCRIPT = String.raw`
     storageNode.textContent = storage ? 'The store (' + storage.kind + ') has not answered since ' + ago(storage.since) +
       ': results are kept in memory and written once it is back; self-heal dispatches nothing meanwhile' +
       (storage.error ? ' (' + storage.error + ')' : '') : '';
-    var counts = Object.keys(data.summary).filter(function (k) { return data.summary[k] > 0; })
-      .map(function (k) { return data.summary[k] + ' ' + k; }).join(', ');
-    document.getElementById('meta').textContent = counts + ' · checked every ' + data.scheduler.intervalSeconds +
+    document.getElementById('meta').textContent = planes.length + ' planes · checked every ' + data.scheduler.intervalSeconds +
       ' s, results valid ' + data.scheduler.cacheTtlSeconds + ' s · updated ' + ago(new Date(fetchedAt).toISOString()) +
       ' by ' + data.instance + (data.fleet && data.fleet.instances.length > 1 ? ', one of ' + data.fleet.instances.length + ' replicas' : '');
   }
 
-  function row(plane) {
-    var statusCell = el('td', null, [statusBadge(plane.status),
-      el('span', { className: 'small', text: guide[plane.status].meaning })]);
-    if (plane.reason) statusCell.appendChild(el('span', { className: 'reason', text: plane.reason }));
+  function chipCounts() {
+    chips.forEach(function (chip) {
+      var key = chip.getAttribute('data-filter');
+      var count = key === '' ? data.planes.length : data.planes.filter(function (p) {
+        return key === 'maintenance' ? inMaintenance(p) : p.status === key;
+      }).length;
+      chip.querySelector('.count').textContent = String(count);
+      chip.classList.toggle('zero', count === 0);
+      chip.hidden = key === 'maintenance' && count === 0 && shown !== key;
+      chip.setAttribute('aria-pressed', String(key === shown));
+    });
+  }
+
+  function maintenanceNote(m) {
+    var parts = ['maintenance'];
+    if (m.until) parts.push('until ' + new Date(m.until).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
+    if (m.note) parts.push('· ' + m.note);
+    parts.push('(' + (m.source === 'config' ? 'configured window' : m.actor) + ')');
+    var text = parts.join(' ');
+    return el('span', { className: 'maintenance', title: text, text: text });
+  }
+
+  function healCell(plane, compact) {
+    var heal = el('td');
+    var last = plane.selfHeal[0];
+    if (plane.selfHealHeld) heal.appendChild(el('strong', { text: 'held (mass incident) ' }));
+    if (last) {
+      heal.appendChild(el('span', { text: (last.outcome || last.status) + ' · ' + ago(last.dispatchedAt) + ' ' }));
+      if (last.runUrl) heal.appendChild(el('a', { className: compact ? '' : 'small', href: last.runUrl, text: 'run ' + (last.runId || '') }));
+    } else if (!plane.selfHealHeld) heal.textContent = '–';
+    return heal;
+  }
+
+  function historyCell(plane) {
+    var recent = plane.recent || [];
+    var strip = el('div', { className: 'strip', 'aria-hidden': 'true' }, recent.map(function (r) {
+      return el('span', { className: 's-' + r.status, title: r.status + (r.reason ? ' (' + r.reason + ')' : '') + ' at ' + new Date(r.checkedAt).toLocaleString() });
+    }));
+    var healthyCount = recent.filter(function (r) { return r.status === 'HEALTHY'; }).length;
+    return el('td', null, [strip, el('span', { className: 'sr', text: 'Last ' + recent.length + ' results: ' + healthyCount + ' healthy, ' + (recent.length - healthyCount) + ' not healthy' })]);
+  }
+
+  /** A plane that needs nothing from anyone: one line; the detail is in tooltips. */
+  function compactRow(plane) {
+    var status = el('td', null, [statusBadge(plane), plane.maintenance ? maintenanceNote(plane.maintenance) : null]);
+    var checked = el('td', { title: plane.checkedBy ? 'checked by ' + plane.checkedBy : '' }, [
+      el('span', { 'data-ago': plane.checkedAt || '', text: ago(plane.checkedAt) })]);
+    var steps = el('td', { className: 'steps', title: plane.steps.map(function (s) { return STEP_LABELS[s.step] + ' ' + Math.round(s.durationMs); }).join(', ') },
+      [document.createTextNode(plane.durationMs === null ? '–' : Math.round(plane.durationMs) + ' total')]);
+    return el('tr', { className: 'compact', 'data-plane': plane.name }, [el('th', { scope: 'row', text: plane.name }), status, checked, steps,
+      historyCell(plane), el('td', { text: pct(plane.availability.h1) + ' / ' + pct(plane.availability.h24) }), healCell(plane, true)]);
+  }
+
+  /** A plane that needs attention: its reason, who checked it and when, and each step. */
+  function attentionRow(plane) {
+    var status = el('td', null, [statusBadge(plane), plane.reason ? el('span', { className: 'reason', text: plane.reason }) : null]);
     var checked = el('td', null, [el('span', { 'data-ago': plane.checkedAt || '', text: ago(plane.checkedAt) }),
       el('span', { className: 'small', 'data-until': plane.expiresAt || '', text: until(plane.expiresAt) }),
       plane.checkedBy ? el('span', { className: 'small checked-by', text: 'checked by ' + plane.checkedBy }) : null]);
@@ -1578,62 +1802,68 @@ var SCRIPT = String.raw`
       var mark = step.outcome === 'ok' ? '' : step.outcome === 'not_found' ? ' (none)' : ' (failed)';
       return el('span', { className: 'small', text: STEP_LABELS[step.step] + ' ' + Math.round(step.durationMs) + mark });
     }));
-    var recent = plane.recent || [];
-    var strip = el('div', { className: 'strip', 'aria-hidden': 'true' }, recent.map(function (r) {
-      return el('span', { className: 's-' + r.status, title: r.status + (r.reason ? ' (' + r.reason + ')' : '') + ' at ' + new Date(r.checkedAt).toLocaleString() });
-    }));
-    var healthyCount = recent.filter(function (r) { return r.status === 'HEALTHY'; }).length;
-    var history = el('td', null, [strip, el('span', { className: 'sr', text: 'Last ' + recent.length + ' results: ' + healthyCount + ' healthy, ' + (recent.length - healthyCount) + ' not healthy' })]);
-    var availability = el('td', { text: pct(plane.availability.h1) + ' / ' + pct(plane.availability.h24) });
-    var heal = el('td');
-    var last = plane.selfHeal[0];
-    if (plane.selfHealHeld) heal.appendChild(el('strong', { text: 'held (mass incident) ' }));
-    if (last) {
-      heal.appendChild(el('span', { text: (last.outcome || last.status) + ' · ' + ago(last.dispatchedAt) }));
-      if (last.runUrl) heal.appendChild(el('a', { className: 'small', href: last.runUrl, text: 'run ' + (last.runId || '') }));
-    } else if (!plane.selfHealHeld) heal.textContent = '–';
-    return el('tr', { 'data-plane': plane.name }, [el('th', { scope: 'row', text: plane.name }), statusCell, checked, steps, history, availability, heal]);
+    return el('tr', { 'data-plane': plane.name }, [el('th', { scope: 'row', text: plane.name }), status, checked, steps,
+      historyCell(plane), el('td', { text: pct(plane.availability.h1) + ' / ' + pct(plane.availability.h24) }), healCell(plane, false)]);
   }
 
-  function card(plane) {
-    var g = guide[plane.status];
-    var children = [el('h3', null, [document.createTextNode(plane.name + ' '), statusBadge(plane.status)]),
+  /** What to do about the planes in one status: the runbook's words once, each plane's reason and detail. */
+  function card(planes) {
+    var status = planes[0].status;
+    var g = guide[status];
+    var children = [el('h3', null, [el('span', { className: 'status s-' + status, text: status }), document.createTextNode(' ' + names(planes))]),
       rich('p', g.meaning)];
-    if (plane.reason) children.push(el('p', null, [document.createTextNode('Reason: '), el('code', { text: plane.reason })]));
-    var detail = plane.steps.filter(function (s) { return s.detail; }).map(function (s) { return s.step + ': ' + s.detail; }).join('; ');
-    if (detail) children.push(el('p', { className: 'small', text: detail }));
+    var perPlane = el('ul');
+    planes.slice(0, NAMED).forEach(function (plane) {
+      var detail = plane.steps.filter(function (s) { return s.detail; }).map(function (s) { return s.step + ': ' + s.detail; }).join('; ');
+      var item = el('li', null, [document.createTextNode(plane.name + ' '), plane.reason ? el('code', { text: plane.reason }) : null,
+        document.createTextNode(detail ? ': ' + detail : '')]);
+      plane.selfHeal.forEach(function (a) {
+        item.appendChild(document.createTextNode(' · self-heal ' + (a.outcome || a.status) + ', dispatched ' + new Date(a.dispatchedAt).toLocaleString() + (a.error ? ' (' + a.error + ')' : '') + ' '));
+        if (a.runUrl) item.appendChild(el('a', { href: a.runUrl, text: 'workflow run ' + (a.runId || '') }));
+      });
+      perPlane.appendChild(item);
+    });
+    children.push(perPlane);
     var steps = el('ol');
     if (g.diagnose) {
       var diagnose = rich('li', 'Diagnose: ' + g.diagnose);
-      var specific = forReason(g.diagnoseByReason, plane.reason);
-      if (specific) diagnose.appendChild(rich('p', specific, 'small'));
+      var specifics = [];
+      planes.forEach(function (plane) {
+        var specific = forReason(g.diagnoseByReason, plane.reason);
+        if (specific && specifics.indexOf(specific) < 0) specifics.push(specific);
+      });
+      specifics.forEach(function (specific) { diagnose.appendChild(rich('p', specific, 'small')); });
       steps.appendChild(diagnose);
     }
     if (g.mitigate) steps.appendChild(rich('li', 'Mitigate: ' + g.mitigate));
     if (!g.diagnose && !g.mitigate) steps.appendChild(el('li', { text: g.nextStep }));
     children.push(steps);
-    if (plane.selfHeal.length > 0) {
-      var list = el('ul');
-      plane.selfHeal.forEach(function (a) {
-        var item = el('li', { text: 'Self-heal ' + (a.outcome || a.status) + ', dispatched ' + new Date(a.dispatchedAt).toLocaleString() + (a.error ? ' (' + a.error + ')' : '') + ' ' });
-        if (a.runUrl) item.appendChild(el('a', { href: a.runUrl, text: 'workflow run ' + (a.runId || '') }));
-        list.appendChild(item);
-      });
-      children.push(list);
-    }
-    if (g.runbook) children.push(el('p', null, [el('a', { href: g.runbook, text: 'Runbook: ' + plane.status })]));
-    return el('article', { className: 'card', 'data-plane': plane.name }, children);
+    if (g.runbook) children.push(el('p', null, [el('a', { href: g.runbook, text: 'Runbook: ' + status })]));
+    return el('article', { className: 'card', 'data-planes': planes.map(function (p) { return p.name; }).join(' ') }, children);
   }
 
   function render() {
+    document.body.setAttribute('data-fetched-at', String(fetchedAt)); // lets a test wait for a refresh
     banner();
-    var body = document.querySelector('#planes tbody');
-    body.replaceChildren.apply(body, data.planes.map(row));
-    var attention = data.planes.filter(function (p) { return p.status !== 'HEALTHY'; });
-    var section = document.getElementById('attention');
-    section.hidden = attention.length === 0;
-    var list = document.getElementById('attention-list');
-    list.replaceChildren.apply(list, attention.map(card));
+    chipCounts();
+    var visible = ordered(data.planes).filter(matches);
+    var attention = visible.filter(needsAttention);
+    var rest = visible.filter(function (p) { return !needsAttention(p); });
+    var attentionRows = document.getElementById('attention-rows');
+    attentionRows.replaceChildren.apply(attentionRows, attention.map(attentionRow));
+    var otherRows = document.getElementById('other-rows');
+    otherRows.replaceChildren.apply(otherRows, visible.length === 0
+      ? [el('tr', null, [el('td', { colspan: '7', text: 'No plane matches the filter.' })])] : rest.map(compactRow));
+    // One explanation per status, in the order the planes are listed (most urgent first).
+    var byStatus = {};
+    var order = [];
+    attention.forEach(function (p) {
+      if (!byStatus[p.status]) { byStatus[p.status] = []; order.push(p.status); }
+      byStatus[p.status].push(p);
+    });
+    document.getElementById('guidance').hidden = order.length === 0;
+    var cards = document.getElementById('cards');
+    cards.replaceChildren.apply(cards, order.map(function (status) { return card(byStatus[status]); }));
   }
 
   function tick() {
@@ -1652,6 +1882,14 @@ var SCRIPT = String.raw`
       .catch(function (error) { fetchError = error.message || String(error); banner(); });
   }
 
+  filterBox.addEventListener('input', render);
+  chips.forEach(function (chip) {
+    chip.addEventListener('click', function () {
+      var key = chip.getAttribute('data-filter');
+      shown = shown === key ? '' : key;
+      render();
+    });
+  });
   render();
   setInterval(tick, 1000);
   setInterval(poll, 3000);
@@ -1674,8 +1912,9 @@ function createRoutes(deps) {
       };
     },
     "/api/v1/status": () => json(deps.status()),
+    ...deps.audit ? { "/api/v1/audit": auditRoute(deps.audit) } : {},
     "/api/v1/planes/": async (url) => historyRoute(url, deps),
-    "/": () => statusPage(deps.status()),
+    "/": () => statusPage(deps.status(), deps.runbookUrl),
     "/badge/": (url) => {
       const match = /^\/badge\/([^/]+)\.svg$/.exec(url.pathname);
       const plane = match?.[1] ? decodePathSegment(match[1]) : "";
@@ -1719,14 +1958,14 @@ async function historyRoute(url, deps) {
       return json({ error: "limit must be a whole number from 1" }, 400);
     limit = Math.min(Number(raw), HISTORY_MAX_LIMIT);
   }
-  let stored;
+  let stored2;
   try {
-    stored = await deps.history(plane, limit);
+    stored2 = await deps.history(plane, limit);
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error);
     return json({ error: `the result store did not answer: ${cause}` }, 503);
   }
-  const results = stored.map((result) => ({
+  const results = stored2.map((result) => ({
     checkedAt: new Date(result.checkedAt).toISOString(),
     checkedBy: result.checkedBy === "" ? null : result.checkedBy,
     status: result.status,
@@ -1736,17 +1975,119 @@ async function historyRoute(url, deps) {
   }));
   return json({ plane, limit, results });
 }
-function statusPage(status) {
+function statusPage(status, runbookUrl) {
   const nonce = randomBytes(16).toString("base64");
   return {
     status: 200,
     contentType: "text/html; charset=utf-8",
-    body: renderStatusPage(status, nonce),
+    body: renderStatusPage(status, nonce, runbookUrl),
     headers: {
       "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
       "referrer-policy": "no-referrer"
     }
   };
+}
+
+// src/server/maintenance-api.ts
+var MAX_MAINTENANCE_MS = 31 * 864e5;
+var MAX_BODY_BYTES = 16 * 1024;
+var MAX_NOTE = 500;
+function maintenanceStateView(state) {
+  if (state === void 0) return null;
+  return {
+    since: new Date(state.startedAt).toISOString(),
+    until: new Date(state.until).toISOString(),
+    note: state.note,
+    actor: state.actor,
+    source: state.source
+  };
+}
+function parseMaintenanceRequest(body, now) {
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    return { error: 'body: expected a JSON object such as {"for": "2h", "note": "upgrade"}' };
+  const fields = body;
+  const unknown = Object.keys(fields).find((key2) => !["for", "until", "note"].includes(key2));
+  if (unknown !== void 0) return { error: `${unknown}: unknown field (use for or until, and note)` };
+  const note = fields.note ?? "";
+  if (typeof note !== "string") return { error: "note: expected a string" };
+  if (note.length > MAX_NOTE) return { error: `note: at most ${MAX_NOTE} characters` };
+  if (fields.for === void 0 === (fields.until === void 0))
+    return { error: 'for, until: give exactly one of them (a duration such as "2h", or an RFC 3339 time)' };
+  let until;
+  if (fields.for !== void 0) {
+    const ms = typeof fields.for === "string" ? parseDuration(fields.for) : void 0;
+    if (ms === void 0) return { error: 'for: expected a duration such as "30m" or "2h"' };
+    if (ms < 6e4 || ms > MAX_MAINTENANCE_MS)
+      return { error: `for: must be between 1m and ${formatDuration(MAX_MAINTENANCE_MS)}` };
+    until = now + ms;
+  } else {
+    const at = typeof fields.until === "string" ? parseRfc3339(fields.until) : void 0;
+    if (at === void 0) return { error: "until: expected an RFC 3339 time such as 2026-12-01T04:00:00Z" };
+    if (at <= now) return { error: "until: must be in the future" };
+    if (at - now > MAX_MAINTENANCE_MS)
+      return { error: `until: at most ${formatDuration(MAX_MAINTENANCE_MS)} from now` };
+    until = at;
+  }
+  return { until, note };
+}
+function maintenanceRoute(deps) {
+  return async (url, request) => {
+    const match = /^\/api\/v1\/planes\/([^/]+)\/maintenance$/.exec(url.pathname);
+    if (!match?.[1])
+      return { ...json({ error: "method not allowed" }, 405), headers: { allow: "GET, HEAD" } };
+    let plane;
+    try {
+      plane = decodeURIComponent(match[1]);
+    } catch {
+      return json({ error: "the path is not valid percent-encoding" }, 400);
+    }
+    if (!deps.planes.includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
+    const now = deps.now?.() ?? Date.now();
+    const actor = deps.actor(request);
+    if (request.method === "DELETE") {
+      const ended = await stored(() => deps.end(plane, actor, now));
+      if ("response" in ended) return ended.response;
+      return json({
+        plane,
+        ended: ended.value !== void 0,
+        maintenance: maintenanceStateView(deps.state(plane, now))
+      });
+    }
+    const body = await readJson(request);
+    if ("error" in body) return json({ error: body.error }, body.status);
+    const asked = parseMaintenanceRequest(body.value, now);
+    if ("error" in asked) return json({ error: asked.error }, 400);
+    const started = await stored(
+      () => deps.start({ plane, startedAt: now, until: asked.until, note: asked.note, actor })
+    );
+    if ("response" in started) return started.response;
+    return json({ plane, maintenance: maintenanceStateView(started.value) });
+  };
+}
+async function stored(work) {
+  try {
+    return { value: await work() };
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    return { response: json({ error: `the store did not answer; nothing changed: ${cause}` }, 503) };
+  }
+}
+async function readJson(request) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return { error: `body: at most ${MAX_BODY_BYTES} bytes`, status: 413 };
+    chunks.push(chunk);
+  }
+  const text2 = Buffer.concat(chunks).toString("utf8");
+  if (text2.trim() === "")
+    return { error: 'body: expected JSON such as {"for": "2h", "note": "upgrade"}', status: 400 };
+  try {
+    return { value: JSON.parse(text2) };
+  } catch {
+    return { error: "body: not valid JSON", status: 400 };
+  }
 }
 
 // src/server/status-api.ts
@@ -1808,7 +2149,9 @@ function statusResponse(instance, states, scheduler, extras, now, storage, fleet
       availability: extras.availability?.(state.plane) ?? { h1: null, h24: null },
       selfHeal: extras.healActions(state.plane),
       /** This plane needs repair, and the mass-incident hold keeps self-heal from starting it. */
-      selfHealHeld: heldPlanes.has(state.plane)
+      selfHealHeld: heldPlanes.has(state.plane),
+      /** In maintenance: still checked, never self-healed, its alerts quiet; null when not. */
+      maintenance: maintenanceStateView(extras.maintenance?.(state.plane))
     }))
   };
 }
@@ -1816,6 +2159,7 @@ function statusResponse(instance, states, scheduler, extras, now, storage, fleet
 // src/store/storage-health.ts
 var StorageHealth = class {
   #view;
+  #failing = /* @__PURE__ */ new Map();
   #onChange;
   #now;
   constructor(onChange = () => void 0, now = Date.now) {
@@ -1829,13 +2173,18 @@ var StorageHealth = class {
   get up() {
     return this.#view.up;
   }
-  succeeded() {
-    if (this.#view.up) return;
+  /** Whether the last attempt of `kind` failed. */
+  failing(kind) {
+    return this.#failing.has(kind);
+  }
+  succeeded(kind) {
+    if (!this.#failing.delete(kind) || this.#failing.size > 0) return;
     this.#view = { up: true, since: this.#now(), error: null };
     this.#onChange(this.view);
   }
-  failed(operation, error) {
-    const message = `${operation}: ${error instanceof Error ? error.message : String(error)}`;
+  failed(kind, error, during = kind) {
+    const message = `${during}: ${error instanceof Error ? error.message : String(error)}`;
+    this.#failing.set(kind, message);
     if (!this.#view.up) {
       this.#view.error = message;
       return;
@@ -1849,16 +2198,26 @@ var StorageHealth = class {
 async function openStorage(storage, events) {
   if (storage.url !== void 0) {
     const url = storage.url;
-    const [{ openPostgresStore }, { openPostgresHealLog }, { PostgresFleet }] = await Promise.all([
-      import("./chunks/pg-store-C7753OVC.js"),
-      import("./chunks/pg-heal-log-2FFPRXPP.js"),
-      import("./chunks/pg-fleet-GRLMIFDJ.js")
+    const [
+      { openPostgresStore },
+      { openPostgresHealLog },
+      { PostgresFleet },
+      { PostgresMaintenanceStore },
+      { PostgresAuditTrail }
+    ] = await Promise.all([
+      import("./chunks/pg-store-4LQAMIW5.js"),
+      import("./chunks/pg-heal-log-EQ4MH7HN.js"),
+      import("./chunks/pg-fleet-2BL476KB.js"),
+      import("./chunks/pg-maintenance-3RXLFF64.js"),
+      import("./chunks/pg-audit-LP4HT2WQ.js")
     ]);
     const store2 = await openPostgresStore(url, { onError: events.onBackgroundError });
     return {
       kind: "postgresql",
       where: redactStorageUrl(url),
       store: store2,
+      maintenance: new PostgresMaintenanceStore(store2.pool),
+      audit: new PostgresAuditTrail(store2.pool),
       feed: store2,
       coordinator: new PostgresFleet(store2.pool),
       openHealLog: () => openPostgresHealLog(store2.pool, { onError: events.onBackgroundError }),
@@ -1866,9 +2225,11 @@ async function openStorage(storage, events) {
     };
   }
   const path = storage.path;
-  const [{ openSqliteStore }, { SqliteHealLog }] = await Promise.all([
-    import("./chunks/sqlite-store-AXKVXSGR.js"),
-    import("./chunks/sqlite-heal-log-BCXNED6P.js")
+  const [{ openSqliteStore }, { SqliteHealLog }, { SqliteMaintenanceStore }, { SqliteAuditTrail }] = await Promise.all([
+    import("./chunks/sqlite-store-YKUGGFNA.js"),
+    import("./chunks/sqlite-heal-log-AZ5TYIT2.js"),
+    import("./chunks/sqlite-maintenance-M4HOBGIX.js"),
+    import("./chunks/sqlite-audit-VGS23TOW.js")
   ]);
   const store = openSqliteStore(path, {
     onRecovered: events.onRecovered,
@@ -1878,49 +2239,28 @@ async function openStorage(storage, events) {
     kind: "sqlite",
     where: path,
     store,
+    maintenance: new SqliteMaintenanceStore(store.database),
+    audit: new SqliteAuditTrail(store.database),
     checkpoint: () => store.checkpoint(),
     openHealLog: () => Promise.resolve(new SqliteHealLog(store.database)),
     close: () => store.close()
   };
 }
 
-// src/fleet/fleet-share.ts
-function preferredPlanes(planes, instances, instance) {
-  if (instances.length === 0 || !instances.includes(instance)) return [...planes];
-  return planes.filter((plane) => ownerOf(plane, instances) === instance);
-}
-function ownerOf(plane, instances) {
-  let best = "";
-  let bestWeight = -1;
-  for (const candidate of instances) {
-    const weight = weightOf(candidate, plane);
-    if (weight > bestWeight || weight === bestWeight && candidate < best) {
-      best = candidate;
-      bestWeight = weight;
-    }
+// src/util/with-timeout.ts
+var TimeoutError = class extends Error {
+  constructor(what, ms) {
+    super(`${what} did not answer within ${ms} ms`);
+    this.name = "TimeoutError";
   }
-  return best;
-}
-function weightOf(instance, plane) {
-  let hash = 2166136261;
-  const mix = (text2) => {
-    for (let i = 0; i < text2.length; i++) {
-      hash ^= text2.charCodeAt(i);
-      hash = Math.imul(hash, 16777619);
-    }
-  };
-  mix(instance);
-  mix("\0");
-  mix(plane);
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 2246822507);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 3266489909);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
-}
-function slotOf(nowMs, intervalMs) {
-  return Math.round(nowMs / intervalMs);
+};
+function withTimeout(work, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
+  });
+  work.catch(() => void 0);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 // src/fleet/fleet-share-cycle.ts
@@ -1930,7 +2270,13 @@ var FleetShareCycle = class {
     this.#options = options;
   }
   async *batches() {
-    const { coordinator, instance, planes, intervalMs, leaseMs, liveWindowMs } = this.#options;
+    const { instance, planes, intervalMs, leaseMs, liveWindowMs, timeoutMs } = this.#options;
+    const store = this.#options.coordinator;
+    const coordinator = {
+      heartbeat: (...args) => withTimeout(store.heartbeat(...args), timeoutMs, "heartbeat"),
+      claim: (...args) => withTimeout(store.claim(...args), timeoutMs, "claim"),
+      complete: (...args) => withTimeout(store.complete(...args), timeoutMs, "complete")
+    };
     let slot;
     let own;
     try {
@@ -1940,6 +2286,10 @@ var FleetShareCycle = class {
       own = preferredPlanes(planes, beat.instances, instance);
     } catch (error) {
       this.#options.onStorageError(error, "heartbeat");
+      yield planes;
+      return;
+    }
+    if (this.#options.holdClaims?.()) {
       yield planes;
       return;
     }
@@ -1971,6 +2321,74 @@ var FleetShareCycle = class {
   }
 };
 
+// src/fleet/fleet-keeper.ts
+function fleetTimings(intervalMs) {
+  const periodMs = Math.min(5e3, Math.max(250, Math.round(intervalMs / 8)));
+  return {
+    periodMs,
+    // Renewed every period, a live replica holds its claims for as long as its checks take (a plane's
+    // deadline included); a dead one loses them three missed renewals later, early enough for another replica
+    // to check its planes within the same interval. One slow renewal never loses a claim.
+    leaseMs: 3 * periodMs,
+    liveWindowMs: Math.round(intervalMs * 2.5),
+    // A store that takes longer than this to claim or renew is treated as down for the cycle.
+    timeoutMs: Math.min(5e3, Math.max(1e3, Math.round(intervalMs / 4)))
+  };
+}
+var FleetKeeper = class {
+  #options;
+  #timer;
+  #running = Promise.resolve();
+  #started = false;
+  #stopped = false;
+  constructor(options) {
+    this.#options = options;
+  }
+  start() {
+    if (this.#started) return;
+    this.#started = true;
+    this.#schedule();
+  }
+  /** Stops; waits for a round under way (its checks end with the daemon's shutdown signal). */
+  async stop() {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+  /** One round: renew, rescue, check what was rescued. Never rejects. */
+  async round() {
+    const { coordinator, instance, intervalMs, leaseMs, timeoutMs, checkRescued, onStorageError } = this.#options;
+    try {
+      await withTimeout(coordinator.renew(instance, leaseMs), timeoutMs, "renew");
+    } catch (error) {
+      onStorageError(error, "renew");
+      return;
+    }
+    let rescued;
+    try {
+      rescued = await withTimeout(coordinator.rescue(instance, intervalMs, leaseMs), timeoutMs, "rescue");
+      this.#options.onStorageAnswered();
+    } catch (error) {
+      onStorageError(error, "rescue");
+      return;
+    }
+    if (rescued.planes.length === 0 || this.#stopped) return;
+    this.#options.onRescued?.(rescued.planes);
+    await checkRescued(rescued.planes);
+    try {
+      await withTimeout(coordinator.complete(rescued.planes, instance, rescued.slot), timeoutMs, "complete");
+    } catch (error) {
+      onStorageError(error, "complete");
+    }
+  }
+  #schedule() {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#running = this.round().then(() => this.#schedule());
+    }, this.#options.periodMs);
+  }
+};
+
 // src/fleet/shared-results-sync.ts
 function nextPollDelay(failures, pollMs, maxBackoffMs) {
   if (failures <= 0) return pollMs;
@@ -1985,7 +2403,13 @@ var SharedResultsSync = class {
   #polling = Promise.resolve();
   #stopped = true;
   constructor(options) {
-    this.#options = { pollMs: 2e3, maxBackoffMs: 3e4, onRecovered: () => void 0, ...options };
+    this.#options = {
+      pollMs: 2e3,
+      maxBackoffMs: 3e4,
+      timeoutMs: 5e3,
+      onRecovered: () => void 0,
+      ...options
+    };
   }
   start() {
     if (!this.#stopped) return;
@@ -2007,7 +2431,11 @@ var SharedResultsSync = class {
   async #poll() {
     const { feed, onResults, onError, onRecovered } = this.#options;
     try {
-      const { results, cursor } = await feed.latestChangedSince(this.#cursor);
+      const { results, cursor } = await withTimeout(
+        feed.latestChangedSince(this.#cursor),
+        this.#options.timeoutMs,
+        "reading what other replicas stored"
+      );
       this.#cursor = cursor;
       const recovered = this.#failures > 0;
       this.#failures = 0;
@@ -2124,13 +2552,14 @@ var StatusBoard = class {
   }
   /**
    * Records a result read from a store other replicas write too, unless the plane already holds one as
-   * new: aged by its wall-clock stamp, like results read at start-up (a fleet's replicas share NTP time).
+   * new: aged by its wall-clock stamp (a fleet's replicas keep their clocks in step with NTP).
    */
   merge(result) {
     if (!this.#recent.has(result.plane)) return void 0;
     const held = this.#latest.get(result.plane);
     if (held !== void 0 && held.result.checkedAt >= result.checkedAt) return void 0;
-    const receivedAt = this.#clock.monoNow() - storedResultAge(result.checkedAt, this.#clock.wallNow());
+    const ageMs = Math.max(0, this.#clock.wallNow() - result.checkedAt);
+    const receivedAt = this.#clock.monoNow() - ageMs;
     return this.#record(result, receivedAt);
   }
   #record(result, receivedAt) {
@@ -2154,12 +2583,15 @@ var StatusBoard = class {
     return this.#planes.map((plane) => this.state(plane));
   }
 };
+var STRIP_READS_AT_ONCE = 4;
 async function loadStatusBoard(store, planes, cacheTtlMs, clock = systemClock) {
-  const [initial, strips] = await Promise.all([
-    store.latestResults(),
-    Promise.all(planes.map((plane) => store.history(plane, RECENT_RESULTS)))
-  ]);
-  const recent = new Map(planes.map((plane, index) => [plane, strips[index] ?? []]));
+  const initial = await store.latestResults();
+  const recent = /* @__PURE__ */ new Map();
+  for (let i = 0; i < planes.length; i += STRIP_READS_AT_ONCE) {
+    const chunk = planes.slice(i, i + STRIP_READS_AT_ONCE);
+    const strips = await Promise.all(chunk.map((plane) => store.history(plane, RECENT_RESULTS)));
+    chunk.forEach((plane, index) => recent.set(plane, strips[index] ?? []));
+  }
   return new StatusBoard(planes, cacheTtlMs, initial, (plane) => recent.get(plane) ?? [], clock);
 }
 
@@ -2217,6 +2649,156 @@ function ratio(counts) {
   return counts && counts.total > 0 ? counts.healthy / counts.total : null;
 }
 
+// src/maintenance/maintenance-view.ts
+var MaintenanceView = class {
+  #deps;
+  #runtime = /* @__PURE__ */ new Map();
+  /** Bumped by every own start or end: a refresh that read the store before it does not undo it. */
+  #writes = 0;
+  /** Configured spans seen running, by audit key of their start: their end is recorded once they are over. */
+  #running = /* @__PURE__ */ new Map();
+  constructor(deps) {
+    this.#deps = deps;
+  }
+  #now() {
+    return this.#deps.now?.() ?? Date.now();
+  }
+  /** Whether `plane` is in maintenance at `at`, until when and why. */
+  state(plane, at = this.#now()) {
+    return maintenanceAt(this.#deps.windows.get(plane) ?? [], this.#runtime.get(plane), at);
+  }
+  /** Until when `plane` is in maintenance at `at`; null when it is not. */
+  until(plane, at = this.#now()) {
+    return this.state(plane, at)?.until ?? null;
+  }
+  /** Starts (or replaces) a plane's run-time maintenance: stored first, then shown and audited. */
+  async start(maintenance) {
+    await this.#deps.store.start(maintenance);
+    this.#writes++;
+    this.#runtime.set(maintenance.plane, { ...maintenance });
+    await this.#deps.audit.record([
+      {
+        at: maintenance.startedAt,
+        plane: maintenance.plane,
+        kind: "maintenance_start",
+        actor: maintenance.actor,
+        reason: `until ${new Date(maintenance.until).toISOString()}${maintenance.note ? `: ${maintenance.note}` : ""}`
+      }
+    ]);
+    return this.state(maintenance.plane, maintenance.startedAt) ?? fromRuntime(maintenance);
+  }
+  /**
+   * Ends a plane's run-time maintenance; returns it when one was running (else undefined: nothing to end,
+   * and nothing audited). A configured window cannot be ended here: it is in the config.
+   */
+  async end(plane, actor, at = this.#now()) {
+    const ended = await this.#deps.store.end(plane, at);
+    this.#writes++;
+    this.#runtime.delete(plane);
+    if (ended) {
+      await this.#deps.audit.record([
+        {
+          at,
+          plane,
+          kind: "maintenance_end",
+          actor,
+          reason: `ended early (was until ${new Date(ended.until).toISOString()}${ended.note ? `: ${ended.note}` : ""})`
+        }
+      ]);
+    }
+    return ended;
+  }
+  /**
+   * Re-reads run-time maintenance from the store, deletes and audits what ran out, and audits configured
+   * windows that started or ended since the last refresh. Rejects when the store does not answer (the view
+   * stays as it was).
+   */
+  async refresh() {
+    const now = this.#now();
+    const writes = this.#writes;
+    const { store, audit, instance } = this.#deps;
+    const expired = await store.expire(now);
+    const active = await store.active(now);
+    if (this.#writes === writes) this.#runtime = new Map(active.map((entry) => [entry.plane, entry]));
+    const events = expired.map((entry) => ({
+      at: entry.until,
+      plane: entry.plane,
+      kind: "maintenance_end",
+      actor: `daemon:${instance}`,
+      reason: `ran out (started by ${entry.actor}${entry.note ? `: ${entry.note}` : ""})`
+    }));
+    events.push(...this.#configChanges(now));
+    await audit.record(events);
+  }
+  /** Configured windows that started since the last look, and those seen running that are over now. */
+  #configChanges(now) {
+    const events = [];
+    const runningNow = /* @__PURE__ */ new Set();
+    for (const [plane, windows] of this.#deps.windows) {
+      windows.forEach((window, index) => {
+        const span = windowAt(window, now);
+        if (span === void 0) return;
+        const key2 = `config:${plane}:${index}:${span.from}`;
+        runningNow.add(key2);
+        if (this.#running.has(key2)) return;
+        this.#running.set(key2, { plane, window: index, from: span.from, until: span.until });
+        events.push({
+          at: span.from,
+          plane,
+          kind: "maintenance_start",
+          actor: "config",
+          reason: `window ${index} until ${new Date(span.until).toISOString()}${window.note ? `: ${window.note}` : ""}`,
+          key: `${key2}:start`
+        });
+      });
+    }
+    for (const [key2, span] of this.#running) {
+      if (runningNow.has(key2)) continue;
+      this.#running.delete(key2);
+      const note = this.#deps.windows.get(span.plane)?.[span.window]?.note ?? "";
+      events.push({
+        at: span.until,
+        plane: span.plane,
+        kind: "maintenance_end",
+        actor: "config",
+        reason: `window ${span.window} over${note ? `: ${note}` : ""}`,
+        key: `${key2}:end`
+      });
+    }
+    return events;
+  }
+};
+function fromRuntime(maintenance) {
+  return {
+    startedAt: maintenance.startedAt,
+    until: maintenance.until,
+    note: maintenance.note,
+    actor: maintenance.actor,
+    source: "api"
+  };
+}
+
+// src/audit/audit-recorder.ts
+var AuditRecorder = class {
+  #trail;
+  #actor;
+  #onError;
+  #pending = /* @__PURE__ */ new Set();
+  constructor(trail, actor, onError) {
+    this.#trail = trail;
+    this.#actor = actor;
+    this.#onError = onError;
+  }
+  record(kind, plane, reason, at = Date.now()) {
+    const write = this.#trail.record([{ at, plane, kind, actor: this.#actor, reason }]).catch((error) => this.#onError(error)).finally(() => this.#pending.delete(write));
+    this.#pending.add(write);
+  }
+  /** Waits for the writes on their way (shutdown). */
+  async flush() {
+    await Promise.all([...this.#pending]);
+  }
+};
+
 // src/daemon.ts
 var HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT] [--instance NAME]
 
@@ -2261,9 +2843,9 @@ async function main() {
   let config;
   if (values.demo) {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
-      import("./chunks/sandbox-platform-LVTIWWAQ.js"),
-      import("./chunks/sandbox-github-J73ELDLL.js"),
-      import("./chunks/demo-2M4VIIVX.js")
+      import("./chunks/sandbox-platform-MDD36HJV.js"),
+      import("./chunks/sandbox-github-S6N6CMKF.js"),
+      import("./chunks/demo-QP2PCHDA.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
     const platform = new SandboxPlatform({
@@ -2342,11 +2924,24 @@ ${HELP}`
   });
   let fleetInstances = [instance];
   const board = await loadStatusBoard(store, planeNames, config.schedule.cacheTtl);
+  const maintenance = new MaintenanceView({
+    windows: new Map(config.workloadPlanes.map((plane) => [plane.name, plane.maintenance])),
+    store: storage.maintenance,
+    audit: storage.audit,
+    instance
+  });
+  const auditRecorder = new AuditRecorder(
+    storage.audit,
+    `daemon:${instance}`,
+    (error) => log.warn("could not record an event in the audit trail", { error: getErrorMessage(error) })
+  );
+  const inMaintenance = () => planeNames.filter((plane) => maintenance.until(plane) !== null).join("\n");
   const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
   tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
     tlsExpiry: () => tlsExpiry.expiries(),
     selfHeal: config.selfHeal?.enabled === true && config.github !== void 0,
+    inMaintenance: (plane) => maintenance.until(plane) !== null,
     intervalMs: config.schedule.interval,
     cacheTtlMs: config.schedule.cacheTtl,
     onRenderError: (error) => log.error("could not render metrics; serving the previous ones", { error: getErrorMessage(error) })
@@ -2363,22 +2958,25 @@ ${HELP}`
     () => fleetInstances.length
   );
   const { coordinator, feed } = storage;
+  const timings = fleetTimings(config.schedule.interval);
   const share = coordinator && new FleetShareCycle({
     coordinator,
     instance,
     planes: planeNames,
     intervalMs: config.schedule.interval,
-    // A claim holds for the whole slot: a replica's share is checked over the cycle, not in one plane's
-    // deadline; the planes of a replica that died are checked by another in the next slot at the latest.
-    leaseMs: config.schedule.interval,
-    liveWindowMs: Math.round(config.schedule.interval * 2.5),
+    leaseMs: timings.leaseMs,
+    liveWindowMs: timings.liveWindowMs,
+    timeoutMs: timings.timeoutMs,
     onStorageError: (error, during) => {
       metrics.recordStorageError("share");
-      storageHealth.failed(during, error);
+      storageHealth.failed("share", error, during);
     },
+    // While results cannot be written, claiming would leave this replica's share unstored for everyone:
+    // it checks every plane for itself and lets the others claim and store its share.
+    holdClaims: () => storageHealth.failing("write"),
     onInstances: (instances) => {
       fleetInstances = instances;
-      storageHealth.succeeded();
+      storageHealth.succeeded("share");
     }
   });
   const sharedResults = feed && new SharedResultsSync({
@@ -2395,7 +2993,9 @@ ${HELP}`
       if (failures === 1)
         log.warn("could not read what other replicas stored", { error: getErrorMessage(error) });
     },
-    onRecovered: () => storageHealth.succeeded()
+    onRecovered: () => storageHealth.succeeded("poll"),
+    // Often enough that a result another replica stored reaches this one well inside the cache TTL.
+    pollMs: Math.min(2e3, timings.periodMs)
   });
   const checker = createChecker(config);
   openedAtStartup.push(() => checker.close());
@@ -2413,11 +3013,44 @@ ${HELP}`
     instance,
     share,
     checkpoint: storage.checkpoint,
-    onStored: () => storageHealth.succeeded(),
-    onCycleFinished: (states) => selfHeal?.healer.afterCycle(states)
+    onStored: () => storageHealth.succeeded("write"),
+    onStoreFailed: (error) => storageHealth.failed("write", error),
+    // Maintenance first (what other replicas started, windows that began), then self-heal decides on it.
+    onCycleFinished: (states) => {
+      void refreshMaintenance().finally(() => selfHeal?.healer.afterCycle(states));
+    }
+  });
+  const refreshMaintenance = async () => {
+    const before = inMaintenance();
+    try {
+      await maintenance.refresh();
+    } catch (error) {
+      metrics.recordStorageError("read");
+      log.warn("could not read maintenance from the store; keeping what is known", {
+        error: getErrorMessage(error)
+      });
+    }
+    if (inMaintenance() !== before) await metrics.maintenanceChanged();
+  };
+  await refreshMaintenance();
+  const keeper = coordinator && new FleetKeeper({
+    coordinator,
+    instance,
+    intervalMs: config.schedule.interval,
+    ...timings,
+    checkRescued: (planes) => cycle.checkPlanes(planes, shutdown.signal),
+    onStorageError: (error, during) => {
+      metrics.recordStorageError("share");
+      storageHealth.failed("share", error, during);
+    },
+    onStorageAnswered: () => storageHealth.succeeded("share"),
+    onRescued: (planes) => log.info("checking planes a replica left unchecked", {
+      planes: planes.length,
+      planeNames: planes.slice(0, 20)
+    })
   });
   if (config.selfHeal?.enabled && config.github) {
-    const { createSelfHeal } = await import("./chunks/create-self-heal-6DM2B4B7.js");
+    const { createSelfHeal } = await import("./chunks/create-self-heal-SWACR3Y4.js");
     const healLog = await storage.openHealLog();
     flushHealLog = () => healLog.flush?.();
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
@@ -2429,7 +3062,9 @@ ${HELP}`
       recheck: (plane, signal2) => cycle.checkNow(plane, signal2),
       metrics,
       log,
-      signal: shutdown.signal
+      signal: shutdown.signal,
+      maintenanceUntil: (plane, now) => maintenance.until(plane, now),
+      audit: (kind, plane, reason) => auditRecorder.record(kind, plane, reason)
     });
   }
   const healer = selfHeal?.healer;
@@ -2458,7 +3093,8 @@ ${HELP}`
       healActions: (plane) => healer?.recentActions(plane).map(healActionView) ?? [],
       healHold: healer ? () => healer.hold() : void 0,
       recent: (plane) => board.recent(plane),
-      availability: (plane) => availability.get(plane)
+      availability: (plane) => availability.get(plane),
+      maintenance: (plane) => maintenance.state(plane)
     },
     Date.now(),
     { kind: storage.kind, ...storageHealth.view },
@@ -2477,8 +3113,35 @@ ${HELP}`
       status: currentStatus,
       planes: planeNames,
       history: (plane, limit) => store.history(plane, limit),
-      planeStatus: (plane) => board.state(plane).status
-    })
+      planeStatus: (plane) => board.state(plane).status,
+      audit: (limit, before) => storage.audit.page(limit, before),
+      runbookUrl: config.server.runbookUrl
+    }),
+    writeRoutes: {
+      "/api/v1/planes/": maintenanceRoute({
+        planes: planeNames,
+        state: (plane, now) => maintenance.state(plane, now),
+        start: async (asked) => {
+          const state = await maintenance.start(asked);
+          log.info("maintenance started", {
+            plane: asked.plane,
+            until: new Date(asked.until).toISOString(),
+            note: asked.note,
+            actor: asked.actor
+          });
+          await metrics.maintenanceChanged();
+          return state;
+        },
+        end: async (plane, actor, now) => {
+          const ended = await maintenance.end(plane, actor, now);
+          if (ended) log.info("maintenance ended", { plane, actor });
+          await metrics.maintenanceChanged();
+          return ended;
+        },
+        actor: () => actorOf(config.server.auth)
+      })
+    },
+    writesOpen: listensOnLoopback(config.server.listen)
   });
   const url = await listenOrFreePort(server, config.server.listen, {
     // Only the demo moves to a free port: a configured or explicit address is where Prometheus scrapes.
@@ -2488,6 +3151,7 @@ ${HELP}`
   openedAtStartup.length = 0;
   healer?.resume();
   sharedResults?.start();
+  keeper?.start();
   scheduler.start();
   log.info("planecheck started", {
     url,
@@ -2521,22 +3185,38 @@ planecheck demo: ${planeNames.length} sandbox planes, checked every ${config.sch
     log.error("shutdown took too long; exiting");
     process.exit(1);
   }, 1e4).unref();
-  await Promise.all([scheduler.stop(), selfHeal?.stop(), sharedResults?.stop()]);
+  const bounded = async (what, ms, work) => {
+    try {
+      await withTimeout(Promise.resolve(work), ms, what);
+    } catch (error) {
+      log.error(`shutdown: ${what} did not finish`, { error: getErrorMessage(error) });
+    }
+  };
+  await Promise.all([
+    scheduler.stop(),
+    bounded("self-heal", 3e3, selfHeal?.stop()),
+    bounded("reading the shared store", 1e3, sharedResults?.stop()),
+    bounded("the fleet keeper", 1e3, keeper?.stop())
+  ]);
   await closeServer(server);
   await checker.close();
-  if (!await cycle.flush(true)) log.error("some results could not be stored before shutdown");
-  await flushHealLog();
-  await coordinator?.leave(instance).catch(
-    (error) => log.warn("could not leave the fleet; the others notice once its heartbeat is old", {
-      error: getErrorMessage(error)
+  await bounded(
+    "storing the last results",
+    2e3,
+    cycle.flush(true).then((stored2) => {
+      if (!stored2) throw new Error(`the store refused them`);
     })
   );
+  await bounded("the heal log", 1e3, flushHealLog());
+  await bounded("the audit trail", 1e3, auditRecorder.flush());
+  await bounded("leaving the fleet", 1e3, coordinator?.leave(instance));
   storeOpen = false;
-  await storage.close();
+  await bounded("closing the store", 1e3, storage.close());
   await sandbox?.close();
   await sandboxGithub?.close();
   if (demoDirectory !== void 0) rmSync(demoDirectory, { recursive: true, force: true });
   log.info("stopped");
+  setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
   return 0;
 }
 async function listenOrFreePort(server, address, { fallBack, log }) {

@@ -32,6 +32,10 @@ import { SharedResultsSync } from './fleet/shared-results-sync.js';
 import { loadStatusBoard } from './store/status-board.js';
 import { AvailabilityCache } from './store/availability.js';
 import { unsupportedNode } from './util/node-floor.js';
+import { MaintenanceView } from './maintenance/maintenance-view.js';
+import { AuditRecorder } from './audit/audit-recorder.js';
+import { maintenanceRoute } from './server/maintenance-api.js';
+import { actorOf, listensOnLoopback } from './server/auth.js';
 
 const HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT] [--instance NAME]
 
@@ -170,11 +174,23 @@ async function main(): Promise<number> {
   // The live replicas, as the last heartbeat saw them; a daemon on SQLite is a fleet of one.
   let fleetInstances: readonly string[] = [instance];
   const board = await loadStatusBoard(store, planeNames, config.schedule.cacheTtl);
+  // Which planes are in maintenance, in memory (config windows, and run-time maintenance from the store).
+  const maintenance = new MaintenanceView({
+    windows: new Map(config.workloadPlanes.map((plane) => [plane.name, plane.maintenance])),
+    store: storage.maintenance,
+    audit: storage.audit,
+    instance,
+  });
+  const auditRecorder = new AuditRecorder(storage.audit, `daemon:${instance}`, (error) =>
+    log.warn('could not record an event in the audit trail', { error: getErrorMessage(error) }),
+  );
+  const inMaintenance = () => planeNames.filter((plane) => maintenance.until(plane) !== null).join('\n');
   const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
   tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
     tlsExpiry: () => tlsExpiry.expiries(),
     selfHeal: config.selfHeal?.enabled === true && config.github !== undefined,
+    inMaintenance: (plane) => maintenance.until(plane) !== null,
     intervalMs: config.schedule.interval,
     cacheTtlMs: config.schedule.cacheTtl,
     onRenderError: (error) =>
@@ -193,7 +209,7 @@ async function main(): Promise<number> {
   );
   const { coordinator, feed } = storage;
   // A fleet: each interval, this replica checks its share of the planes and what nobody else took.
-  const timings = fleetTimings(config.schedule.interval, config.schedule.planeTimeout);
+  const timings = fleetTimings(config.schedule.interval);
   const share =
     coordinator &&
     new FleetShareCycle({
@@ -256,8 +272,25 @@ async function main(): Promise<number> {
     checkpoint: storage.checkpoint,
     onStored: () => storageHealth.succeeded('write'),
     onStoreFailed: (error) => storageHealth.failed('write', error),
-    onCycleFinished: (states) => selfHeal?.healer.afterCycle(states),
+    // Maintenance first (what other replicas started, windows that began), then self-heal decides on it.
+    onCycleFinished: (states) => {
+      void refreshMaintenance().finally(() => selfHeal?.healer.afterCycle(states));
+    },
   });
+  /** Re-reads run-time maintenance; re-renders planecheck_maintenance when a plane went in or out. */
+  const refreshMaintenance = async () => {
+    const before = inMaintenance();
+    try {
+      await maintenance.refresh();
+    } catch (error) {
+      metrics.recordStorageError('read');
+      log.warn('could not read maintenance from the store; keeping what is known', {
+        error: getErrorMessage(error),
+      });
+    }
+    if (inMaintenance() !== before) await metrics.maintenanceChanged();
+  };
+  await refreshMaintenance();
   // Renews this replica's claims and checks, within the same interval, the planes of a replica that died.
   const keeper =
     coordinator &&
@@ -292,6 +325,8 @@ async function main(): Promise<number> {
       metrics,
       log,
       signal: shutdown.signal,
+      maintenanceUntil: (plane, now) => maintenance.until(plane, now),
+      audit: (kind, plane, reason) => auditRecorder.record(kind, plane, reason),
     });
   }
   const healer = selfHeal?.healer;
@@ -323,6 +358,7 @@ async function main(): Promise<number> {
         healHold: healer ? () => healer.hold() : undefined,
         recent: (plane) => board.recent(plane),
         availability: (plane) => availability.get(plane),
+        maintenance: (plane) => maintenance.state(plane),
       },
       Date.now(),
       { kind: storage.kind, ...storageHealth.view },
@@ -342,8 +378,34 @@ async function main(): Promise<number> {
       planes: planeNames,
       history: (plane, limit) => store.history(plane, limit),
       planeStatus: (plane) => board.state(plane).status,
+      audit: (limit, before) => storage.audit.page(limit, before),
       runbookUrl: config.server.runbookUrl,
     }),
+    writeRoutes: {
+      '/api/v1/planes/': maintenanceRoute({
+        planes: planeNames,
+        state: (plane, now) => maintenance.state(plane, now),
+        start: async (asked) => {
+          const state = await maintenance.start(asked);
+          log.info('maintenance started', {
+            plane: asked.plane,
+            until: new Date(asked.until).toISOString(),
+            note: asked.note,
+            actor: asked.actor,
+          });
+          await metrics.maintenanceChanged();
+          return state;
+        },
+        end: async (plane, actor, now) => {
+          const ended = await maintenance.end(plane, actor, now);
+          if (ended) log.info('maintenance ended', { plane, actor });
+          await metrics.maintenanceChanged();
+          return ended;
+        },
+        actor: () => actorOf(config.server.auth),
+      }),
+    },
+    writesOpen: listensOnLoopback(config.server.listen),
   });
   const url = await listenOrFreePort(server, config.server.listen, {
     // Only the demo moves to a free port: a configured or explicit address is where Prometheus scrapes.
@@ -409,6 +471,7 @@ async function main(): Promise<number> {
     }),
   );
   await bounded('the heal log', 1_000, flushHealLog());
+  await bounded('the audit trail', 1_000, auditRecorder.flush());
   // Gives up this replica's claims and leaves the live list, so the others take its share at once.
   await bounded('leaving the fleet', 1_000, coordinator?.leave(instance));
   storeOpen = false;

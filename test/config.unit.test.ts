@@ -500,3 +500,65 @@ describe('examples/planecheck.yaml', () => {
     );
   });
 });
+
+describe('maintenance windows on a plane', () => {
+  const withWindows = (windows: string) =>
+    variant(
+      '  - { name: eu-west-1, inferenceUrl: https://eu-west-1.inference.example.com/ }',
+      `  - { name: eu-west-1, inferenceUrl: https://eu-west-1.inference.example.com/, maintenance: ${windows} }`,
+    );
+
+  it('reads a window given once and a recurring one (UTC), none by default', () => {
+    const config = parseConfig(
+      withWindows(
+        '[{ from: 2026-12-01T02:00:00Z, until: 2026-12-01T04:00:00+01:00, note: migration }, { cron: "0 2 * * 0", duration: 2h }]',
+      ),
+      ENV,
+    );
+    assert.deepEqual(config.workloadPlanes[0]?.maintenance, []);
+    assert.deepEqual(config.workloadPlanes[1]?.maintenance, [
+      {
+        from: Date.parse('2026-12-01T02:00:00Z'),
+        until: Date.parse('2026-12-01T03:00:00Z'),
+        note: 'migration',
+      },
+      { cron: '0 2 * * 0', durationMs: 7_200_000, note: '' },
+    ]);
+  });
+
+  it('names the plane index and the field of each mistake', () => {
+    const cases: [string, string, RegExp][] = [
+      ['[{ from: 2026-12-01T02:00:00Z }]', 'workloadPlanes[1].maintenance[0].until', /required/],
+      [
+        '[{ from: 2026-12-01T05:00:00Z, until: 2026-12-01T04:00:00Z }]',
+        'workloadPlanes[1].maintenance[0].until',
+        /later than from/,
+      ],
+      [
+        '[{ from: "2026-12-01 02:00", until: 2026-12-01T04:00:00Z }]',
+        'workloadPlanes[1].maintenance[0].from',
+        /RFC 3339/,
+      ],
+      ['[{ cron: "0 2 * *", duration: 2h }]', 'workloadPlanes[1].maintenance[0].cron', /five fields/],
+      ['[{ cron: "0 26 * * *", duration: 2h }]', 'workloadPlanes[1].maintenance[0].cron', /hour/],
+      ['[{ cron: "0 2 * * 0" }]', 'workloadPlanes[1].maintenance[0].duration', /required/],
+      ['[{ cron: "0 2 * * 0", duration: 10s }]', 'workloadPlanes[1].maintenance[0].duration', /out of range/],
+      [
+        '[{ cron: "0 2 * * 0", duration: 1h, until: 2026-12-01T04:00:00Z }]',
+        'workloadPlanes[1].maintenance[0].cron',
+        /not both/,
+      ],
+      [
+        '[{ cron: "0 2 * * 0", duration: 1h, reason: x }]',
+        'workloadPlanes[1].maintenance[0].reason',
+        /unknown key/,
+      ],
+    ];
+    for (const [windows, path, message] of cases) {
+      const issues = issuesOf(withWindows(windows));
+      assert.equal(issues.length, 1, `${windows}: ${JSON.stringify(issues)}`);
+      assert.equal(issues[0]?.path, path, windows);
+      assert.match(issues[0]?.message ?? '', message, windows);
+    }
+  });
+});

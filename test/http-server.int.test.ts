@@ -85,3 +85,61 @@ describe('the history route when the result store does not answer', () => {
     assert.deepEqual(JSON.parse(body), { error: 'the result store did not answer: connection refused' });
   });
 });
+
+describe('the daemon server taking changes (POST, DELETE)', () => {
+  const received: string[] = [];
+  const serverWith = (options: { auth?: { bearerToken: string }; writesOpen: boolean }) =>
+    createDaemonServer({
+      log: createLogger('error', () => undefined),
+      readiness: () => ({ ready: true, checks: {} }),
+      protectedRoutes: {},
+      writeRoutes: {
+        '/api/v1/planes/': (url, req) => {
+          received.push(`${req.method ?? ''} ${url.pathname}`);
+          return { status: 200, contentType: 'application/json', body: '{}' };
+        },
+      },
+      ...options,
+    });
+
+  it('refuses them without auth when the server is not on loopback (403, saying why), and takes them on loopback', async () => {
+    for (const writesOpen of [false, true]) {
+      const server = serverWith({ writesOpen });
+      const url = await listen(server, '127.0.0.1:0');
+      try {
+        const res = await fetch(`${url}/api/v1/planes/a/maintenance`, { method: 'POST', body: '{}' });
+        if (writesOpen) assert.equal(res.status, 200);
+        else {
+          assert.equal(res.status, 403);
+          assert.match(((await res.json()) as { error: string }).error, /need server\.auth .* loopback/);
+        }
+        assert.equal(
+          (await fetch(`${url}/metrics`, { method: 'DELETE' })).status,
+          405,
+          'no write route there',
+        );
+        assert.equal((await fetch(`${url}/api/v1/planes/a/maintenance`, { method: 'PUT' })).status, 405);
+      } finally {
+        await closeServer(server);
+      }
+    }
+    assert.deepEqual(received, ['POST /api/v1/planes/a/maintenance']);
+  });
+
+  it('with auth, takes them only with the credentials, wherever it listens', async () => {
+    received.length = 0;
+    const server = serverWith({ auth: { bearerToken: 'a-token-of-sixteen-chars' }, writesOpen: false });
+    const url = await listen(server, '127.0.0.1:0');
+    try {
+      assert.equal((await fetch(`${url}/api/v1/planes/a/maintenance`, { method: 'DELETE' })).status, 401);
+      const res = await fetch(`${url}/api/v1/planes/a/maintenance`, {
+        method: 'DELETE',
+        headers: { authorization: 'Bearer a-token-of-sixteen-chars' },
+      });
+      assert.equal(res.status, 200);
+      assert.deepEqual(received, ['DELETE /api/v1/planes/a/maintenance']);
+    } finally {
+      await closeServer(server);
+    }
+  });
+});

@@ -110,7 +110,7 @@ describe('PlanecheckMetrics', () => {
     const count = (name: string) => text.split('\n').filter((line) => line.startsWith(`${name}{`)).length;
     for (const plane of board.planes) {
       for (const reason of ['NO_USER', 'NO_ORACLE']) {
-        for (const outcome of ['dispatched', 'error', 'rate_limited', 'held']) {
+        for (const outcome of ['dispatched', 'error', 'rate_limited', 'held', 'maintenance']) {
           assert.match(
             text,
             new RegExp(
@@ -137,7 +137,7 @@ describe('PlanecheckMetrics', () => {
         ),
       );
     }
-    assert.equal(count('planecheck_self_heal_dispatches_total'), 2 * 2 * 9);
+    assert.equal(count('planecheck_self_heal_dispatches_total'), 2 * 2 * 10);
     assert.equal(count('planecheck_self_heal_runs_total'), 2 * 10);
     for (const operation of ['write', 'read', 'prune']) {
       assert.match(

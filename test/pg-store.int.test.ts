@@ -241,6 +241,7 @@ describe('PostgreSQL migrations', () => {
     assert.deepEqual(
       tables.rows.map((row) => row.name),
       [
+        'audit_events',
         'check_history',
         'check_hours',
         'fleet_instances',
@@ -248,6 +249,7 @@ describe('PostgreSQL migrations', () => {
         'heal_actions',
         'latest_results',
         'plane_claims',
+        'plane_maintenance',
         'planecheck_schema',
       ],
     );

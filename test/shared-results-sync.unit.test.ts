@@ -86,7 +86,10 @@ describe('StorageHealth', () => {
   it('reports each change once, with the first error of an outage and the time it began', () => {
     let now = 1_000;
     const changes: { up: boolean; since: number; error: string | null }[] = [];
-    const health = new StorageHealth((view) => changes.push(view), () => now);
+    const health = new StorageHealth(
+      (view) => changes.push(view),
+      () => now,
+    );
     health.succeeded('write');
     now = 2_000;
     health.failed('write', new Error('connect ECONNREFUSED'));

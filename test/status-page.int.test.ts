@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { MaintenanceState } from '../src/maintenance/maintenance-window.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -8,7 +9,7 @@ import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
 import { createLogger } from '../src/log/logger.js';
 import { closeServer, createDaemonServer, listen } from '../src/server/http-server.js';
 import { createRoutes } from '../src/server/routes.js';
-import { statusResponse, type StatusResponse } from '../src/server/status-api.js';
+import { statusResponse } from '../src/server/status-api.js';
 import type { PlaneState } from '../src/store/plane-state.js';
 import { eventually, startDaemon, type DaemonProcess } from './helpers/daemon.js';
 import { startFaultProxy } from './helpers/fault-proxy.js';
@@ -582,11 +583,24 @@ describe('the status page with planes in maintenance (the per-plane maintenance 
     checkedBy: 'replica-a',
     lastStatus: null,
   });
-  const maintenance: Record<string, { until: string; note: string; by: string }> = {
-    'b-draining': { until: new Date(now + 7_200_000).toISOString(), note: 'node pool upgrade', by: 'alice' },
-    'd-rebuild': { until: new Date(now + 3_600_000).toISOString(), note: 'rebuilt from scratch', by: 'bob' },
+  const maintenance: Record<string, MaintenanceState> = {
+    'b-draining': {
+      startedAt: now - 60_000,
+      until: now + 7_200_000,
+      note: 'node pool upgrade',
+      actor: 'api:alice',
+      source: 'api',
+    },
+    'd-rebuild': {
+      startedAt: now - 60_000,
+      until: now + 3_600_000,
+      note: 'rebuilt from scratch',
+      actor: 'config',
+      source: 'config',
+      window: 0,
+    },
   };
-  const base = statusResponse(
+  const status = statusResponse(
     'replica-a',
     [
       state('a-ok', 'HEALTHY'),
@@ -597,21 +611,16 @@ describe('the status page with planes in maintenance (the per-plane maintenance 
       state('f-lookup', 'FAILED', 'user_lookup_timeout'),
     ],
     { intervalMs: 60_000, cacheTtlMs: 120_000, running: true, lastCycleFinishedAt: now - 5_000 },
-    { healActions: () => [] },
+    { healActions: () => [], maintenance: (plane) => maintenance[plane] },
     now,
   );
-  // What the maintenance work adds to each plane: { until, note, by } while in maintenance, else null.
-  const status = {
-    ...base,
-    planes: base.planes.map((plane) => ({ ...plane, maintenance: maintenance[plane.name] ?? null })),
-  } as StatusResponse;
   const server = createDaemonServer({
     log: createLogger('error', () => undefined),
     readiness: () => ({ ready: true, checks: {} }),
     protectedRoutes: createRoutes({
       metrics: { render: () => Promise.resolve([]), renderText: () => Promise.resolve([]), contentType: '' },
       status: () => status,
-      planes: base.planes.map((plane) => plane.name),
+      planes: status.planes.map((plane) => plane.name),
       history: () => Promise.resolve([]),
       planeStatus: () => 'HEALTHY',
       runbookUrl: 'https://runbooks.example.com/planecheck',
@@ -647,7 +656,7 @@ describe('the status page with planes in maintenance (the per-plane maintenance 
       assert.equal(await draining.getAttribute('class'), 'compact');
       assert.match(
         (await draining.textContent()) ?? '',
-        /FAILED.*maintenance until .* · node pool upgrade \(alice\)/,
+        /FAILED.*maintenance until .* · node pool upgrade \(api:alice\)/,
       );
       assert.equal(
         await page.locator('article[data-planes~="b-draining"]').count(),

@@ -11,6 +11,12 @@ import { join } from 'node:path';
 import { SqliteHealLog } from '../src/store/sqlite-heal-log.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { tempDir } from './helpers/tmp.js';
+import type { AuditTrail } from '../src/audit/audit-trail.js';
+import type { MaintenanceStore } from '../src/maintenance/maintenance-store.js';
+import { PostgresAuditTrail } from '../src/store/postgres/pg-audit.js';
+import { PostgresMaintenanceStore } from '../src/store/postgres/pg-maintenance.js';
+import { SqliteAuditTrail } from '../src/store/sqlite-audit.js';
+import { SqliteMaintenanceStore } from '../src/store/sqlite-maintenance.js';
 
 /**
  * The store contract: the same cases against every adapter of the result store and heal log ports, each on
@@ -19,6 +25,8 @@ import { tempDir } from './helpers/tmp.js';
 interface Subject {
   store: ResultStore;
   healLog: HealLog;
+  maintenance: MaintenanceStore;
+  audit: AuditTrail;
   /** Waits for writes the adapter does in the background (the GitHub stop). */
   flush(): Promise<void>;
   /** Closes this handle and opens the same storage again (a restart). */
@@ -43,6 +51,8 @@ async function openPostgres(url: string): Promise<Subject> {
   const subject: Subject = {
     store,
     healLog,
+    maintenance: new PostgresMaintenanceStore(store.pool),
+    audit: new PostgresAuditTrail(store.pool),
     flush: () => healLog.flush(),
     async reopen() {
       await subject.close();
@@ -73,6 +83,8 @@ function openSqlite(path: string): Subject {
   const subject: Subject = {
     store,
     healLog,
+    maintenance: new SqliteMaintenanceStore(store.database),
+    audit: new SqliteAuditTrail(store.database),
     flush: () => Promise.resolve(),
     async reopen() {
       await subject.close();
@@ -166,6 +178,91 @@ for (const adapter of ADAPTERS) {
       // Starts the server (if the adapter has one) outside any case's time.
       subject = await adapter.open('warmup');
       await subject.close();
+    });
+
+    it('keeps run-time maintenance per plane across a restart and for another replica; end and expiry delete it once', async () => {
+      subject = await adapter.open('maintenance');
+      const a = { plane: 'a', startedAt: T0, until: T0 + HOUR, note: 'drain «é»', actor: 'api:alice' };
+      const b = { plane: 'b', startedAt: T0, until: T0 + 2 * HOUR, note: '', actor: 'api:bearer' };
+      await subject.maintenance.start(a);
+      await subject.maintenance.start(b);
+      assert.deepEqual(await subject.maintenance.active(T0 + 1), [a, b]);
+      subject = await subject.reopen();
+      const other = await subject.another();
+      assert.deepEqual(await other.maintenance.active(T0 + 1), [a, b], 'kept, and seen by another replica');
+      const longer = { ...a, until: T0 + 3 * HOUR, actor: 'api:bob' };
+      await other.maintenance.start(longer);
+      assert.deepEqual(await subject.maintenance.active(T0 + 1), [longer, b], 'a new start replaces the old');
+      assert.deepEqual(await subject.maintenance.active(T0 + 2 * HOUR), [longer], 'b has run out');
+      assert.deepEqual(await subject.maintenance.expire(T0 + 2 * HOUR), [b], 'expiry deletes and returns it');
+      assert.deepEqual(
+        await other.maintenance.expire(T0 + 2 * HOUR),
+        [],
+        'once: the other replica finds none',
+      );
+      assert.deepEqual(await other.maintenance.end('a', T0 + HOUR), longer, 'end returns what was running');
+      assert.equal(await subject.maintenance.end('a', T0 + HOUR), undefined, 'nothing left to end');
+      assert.deepEqual(await subject.maintenance.active(T0), []);
+    });
+
+    it('shows a stored maintenance to the locked dispatch decision while it runs', async () => {
+      subject = await adapter.open('maintenance_decide');
+      await subject.maintenance.start({
+        plane: 'a',
+        startedAt: T0,
+        until: T0 + HOUR,
+        note: '',
+        actor: 'api:x',
+      });
+      const seen: (number | null)[] = [];
+      for (const [plane, at] of [
+        ['a', T0 + 1_000],
+        ['b', T0 + 1_000],
+        ['a', T0 + HOUR],
+      ] as const) {
+        await subject.healLog.insertIf(plane, at, (view) => {
+          seen.push(view.maintenanceUntil);
+          return undefined;
+        });
+      }
+      assert.deepEqual(seen, [T0 + HOUR, null, null]);
+    });
+
+    it('pages the audit trail newest first by cursor, drops events whose key is stored, and shares it', async () => {
+      subject = await adapter.open('audit');
+      const event = (n: number, key?: string) => ({
+        at: T0 + n,
+        plane: n % 2 === 0 ? `p${n}` : null,
+        kind: 'dispatch' as const,
+        actor: 'daemon:replica-a',
+        reason: `event ${n} «é»`,
+        ...(key === undefined ? {} : { key }),
+      });
+      await subject.audit.record([event(1), event(2, 'k2'), event(3)]);
+      await subject.audit.record([]);
+      const other = await subject.another();
+      await other.audit.record([event(4, 'k2'), event(5, 'k5'), event(6, 'k5')]);
+      const first = await subject.audit.page(3);
+      assert.deepEqual(
+        first.map((e) => e.reason),
+        ['event 5 «é»', 'event 3 «é»', 'event 2 «é»'],
+        'a stored key drops the later event, also within one batch',
+      );
+      assert.deepEqual(first[2], {
+        id: first[2]?.id,
+        at: T0 + 2,
+        plane: 'p2',
+        kind: 'dispatch',
+        actor: 'daemon:replica-a',
+        reason: 'event 2 «é»',
+      });
+      const next = await other.audit.page(3, first.at(-1)?.id);
+      assert.deepEqual(
+        next.map((e) => e.at - T0),
+        [1],
+      );
+      assert.equal(next[0]?.plane, null);
+      assert.deepEqual(await subject.audit.page(3, next[0]?.id), [], 'the end');
     });
 
     it('saves results and reads them back as latest, with the replica that checked them and their steps', async () => {

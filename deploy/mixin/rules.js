@@ -16,6 +16,9 @@
 //   Counters are per replica (each counts what it did), so they are summed.
 // - Descriptions name the failing step and reason (planecheck_last_failure_info) and link the plane's
 //   results on the daemon; never free text in labels.
+// - A plane in maintenance (planecheck_maintenance == 1 on any scraped replica) fires none of the alerts
+//   about the plane's own state: failed, no user, no oracle, flapping, self-heal. Its NO_VALUE (the check is
+//   not running) and its certificate expiry still fire: maintenance does not explain those.
 
 /** `{jobSelector, extra...}` */
 function selector(jobSelector, ...matchers) {
@@ -95,6 +98,9 @@ export function rules(config) {
     );
   };
   const perPlane = `without (${R}, reason, outcome)`;
+  // A plane in maintenance (any scraped replica says so: they share it through the store) pages nobody.
+  const quietInMaintenance = (expr) =>
+    `${expr}\nunless on (job, workload_plane)\n(max without (${R}) (planecheck_maintenance${selector(job)}) == 1)`;
   const up = `up${selector(job)}`;
 
   return withReplicaLinks({
@@ -120,7 +126,7 @@ export function rules(config) {
         rules: [
           {
             alert: 'PlanecheckPlaneFailed',
-            expr: planeStatus('FAILED'),
+            expr: quietInMaintenance(planeStatus('FAILED')),
             for: config.for.failed,
             labels: { severity: 'critical' },
             annotations: {
@@ -133,7 +139,7 @@ export function rules(config) {
           },
           {
             alert: 'PlanecheckPlaneNoUser',
-            expr: planeStatus('NO_USER'),
+            expr: quietInMaintenance(planeStatus('NO_USER')),
             for: config.for.noUser,
             labels: { severity: 'warning' },
             annotations: {
@@ -147,7 +153,7 @@ export function rules(config) {
           },
           {
             alert: 'PlanecheckPlaneNoOracle',
-            expr: planeStatus('NO_ORACLE'),
+            expr: quietInMaintenance(planeStatus('NO_ORACLE')),
             for: config.for.noOracle,
             labels: { severity: 'warning' },
             annotations: {
@@ -175,7 +181,9 @@ export function rules(config) {
           {
             alert: 'PlanecheckPlaneFlapping',
             // The replica that has watched longest (a restarted one has seen fewer changes).
-            expr: `max without (${R}) (changes(${status('status="HEALTHY"')}[30m])) >= ${config.flappingChanges}`,
+            expr: quietInMaintenance(
+              `max without (${R}) (changes(${status('status="HEALTHY"')}[30m])) >= ${config.flappingChanges}`,
+            ),
             for: config.for.flapping,
             labels: { severity: 'warning' },
             annotations: {
@@ -301,9 +309,10 @@ export function rules(config) {
         rules: [
           {
             alert: 'PlanecheckSelfHealStillBroken',
-            expr:
+            expr: quietInMaintenance(
               `${increased('planecheck_self_heal_outcomes_total', 'outcome="still_broken"', perPlane)}\n` +
-              `unless on (job, workload_plane)\n${healthy}`,
+                `unless on (job, workload_plane)\n${healthy}`,
+            ),
             labels: { severity: 'critical' },
             annotations: {
               summary: 'Self-heal ran for {{ $labels.workload_plane }}, and the plane is still broken',
@@ -323,7 +332,7 @@ export function rules(config) {
               'or\n' +
               `label_replace(${increased('planecheck_self_heal_outcomes_total', 'outcome=~"workflow_failed|timed_out"', perPlane)}, "failure", "run", "", "")\n` +
               ')\n' +
-              `unless on (job, workload_plane)\n${healthy}`,
+              quietInMaintenance(`unless on (job, workload_plane)\n${healthy}`),
             labels: { severity: 'warning' },
             annotations: {
               summary:

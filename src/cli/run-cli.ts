@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import { DEMO_API_KEY, DEMO_PLANES, demoConfig } from '../sandbox/demo.js';
 import { SandboxPlatform, SCENARIOS, type Scenario } from '../sandbox/sandbox-platform.js';
 import { formatTable } from './format-table.js';
+import { maintenanceCommand, MAINTENANCE_HELP, MaintenanceUsageError } from './maintenance-command.js';
 
 export const EXIT_HEALTHY = 0;
 export const EXIT_UNHEALTHY = 1;
@@ -26,6 +27,7 @@ Usage:
       Change a plane at run time: curl -X PUT localhost:PORT/admin/planes/NAME -d '{"scenario":"no_user"}'
   planecheck demo
       Start the sandbox with planes in different states and check them once.
+${MAINTENANCE_HELP.replace(/^/gm, '  ').trimEnd()}
 
 The config file can also be named by the PLANECHECK_CONFIG environment variable.
 `;
@@ -49,6 +51,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await sandboxCommand(rest, io);
       case 'demo':
         return await demoCommand(io);
+      case 'maintenance':
+        return await maintenanceCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -63,7 +67,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.err(error.message);
       return EXIT_USAGE;
     }
-    if (error instanceof UsageError || isParseArgsError(error)) {
+    if (error instanceof UsageError || error instanceof MaintenanceUsageError || isParseArgsError(error)) {
       io.err(`planecheck: ${(error as Error).message}\nRun "planecheck --help" for usage.`);
       return EXIT_USAGE;
     }

@@ -5,6 +5,7 @@ import { intervalToCron } from '../scheduler/interval-to-cron.js';
 import { findPlaceholders } from './template.js';
 import { privateKeyProblem } from './private-key.js';
 import { storageUrlProblem } from './storage-url.js';
+import { cronProblem, type MaintenanceWindow } from '../maintenance/maintenance-window.js';
 
 /** A duration string (`45s`, `2m`) in YAML, milliseconds once parsed. */
 function duration(min: number, max: number) {
@@ -189,12 +190,92 @@ const Platform = z.strictObject({
   endpoints: Endpoints,
 });
 
+/** An RFC 3339 time with its offset (`2026-12-01T02:00:00Z`), epoch ms once parsed. */
+export function parseRfc3339(text: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/.test(text))
+    return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function rfc3339() {
+  return z
+    .string({ error: 'expected an RFC 3339 time such as 2026-12-01T02:00:00Z' })
+    .transform((text, ctx) => {
+      const ms = parseRfc3339(text);
+      if (ms === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `invalid time "${text}": use RFC 3339 with an offset, e.g. 2026-12-01T02:00:00Z`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
+/**
+ * A maintenance window: `{from, until}` once, or `{cron, duration}` recurring (UTC); a note says why. One
+ * object with both shapes' keys, so that each mistake is reported on its own field.
+ */
+const MaintenanceWindowConfig = z
+  .strictObject({
+    from: rfc3339().optional(),
+    until: rfc3339().optional(),
+    cron: z
+      .string({ error: 'expected a cron expression such as "0 2 * * 0"' })
+      .superRefine((text, ctx) => {
+        const problem = cronProblem(text);
+        if (problem !== undefined)
+          ctx.addIssue({ code: 'custom', message: `invalid cron expression: ${problem}` });
+      })
+      .optional(),
+    duration: duration(60_000, 31 * 86_400_000).optional(),
+    note: z.string().max(500, 'at most 500 characters').default(''),
+  })
+  .superRefine((window, ctx) => {
+    const once = window.from !== undefined || window.until !== undefined;
+    const recurring = window.cron !== undefined || window.duration !== undefined;
+    if (once && recurring) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [window.cron !== undefined ? 'cron' : 'duration'],
+        message: 'give from and until (once) or cron and duration (recurring), not both',
+      });
+    } else if (recurring) {
+      for (const key of ['cron', 'duration'] as const)
+        if (window[key] === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'required with a recurring window (cron and duration)',
+          });
+    } else {
+      for (const key of ['from', 'until'] as const)
+        if (window[key] === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'required (or give cron and duration for a recurring window)',
+          });
+      if (window.from !== undefined && window.until !== undefined && window.until <= window.from)
+        ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be later than from' });
+    }
+  })
+  .transform((window): MaintenanceWindow =>
+    window.cron !== undefined
+      ? { cron: window.cron, durationMs: window.duration ?? 0, note: window.note }
+      : { from: window.from ?? 0, until: window.until ?? 0, note: window.note },
+  );
+
 const WorkloadPlane = z.strictObject({
   name: z
     .string()
     .max(63, 'at most 63 characters')
     .regex(PLANE_NAME, 'must match [a-z0-9][a-z0-9._-]* (lower-case letters, digits, ".", "_", "-")'),
   inferenceUrl: httpUrl(),
+  /** Times this plane is in maintenance: still checked, never self-healed, its alerts quiet. */
+  maintenance: z.array(MaintenanceWindowConfig).max(100, 'at most 100 windows').default([]),
 });
 
 const SelfHeal = z.strictObject({

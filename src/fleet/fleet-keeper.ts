@@ -19,13 +19,15 @@ export interface FleetKeeperOptions {
 }
 
 /** Pure: the fleet's timings from the schedule: renewal period, claim lease, and the live window. */
-export function fleetTimings(intervalMs: number, planeTimeoutMs: number) {
+export function fleetTimings(intervalMs: number) {
   // Several renewals per interval, so that a replica that died is noticed early in the slot.
   const periodMs = Math.min(5_000, Math.max(250, Math.round(intervalMs / 8)));
   return {
     periodMs,
-    // At least a plane's deadline, and three missed renewals: one slow renewal never loses a claim.
-    leaseMs: Math.max(planeTimeoutMs, 3 * periodMs),
+    // Renewed every period, a live replica holds its claims for as long as its checks take (a plane's
+    // deadline included); a dead one loses them three missed renewals later, early enough for another replica
+    // to check its planes within the same interval. One slow renewal never loses a claim.
+    leaseMs: 3 * periodMs,
     liveWindowMs: Math.round(intervalMs * 2.5),
     // A store that takes longer than this to claim or renew is treated as down for the cycle.
     timeoutMs: Math.min(5_000, Math.max(1_000, Math.round(intervalMs / 4))),

@@ -5,7 +5,7 @@ import type { StoredResult } from '../check/stored-result.js';
 import type { HealLog } from './heal-log.js';
 import type { HealPolicy } from './heal-policy.js';
 import { selfHealSettings } from './self-heal-settings.js';
-import { SelfHealer, shutdownReason, type HealMetrics } from './self-healer.js';
+import { SelfHealer, shutdownReason, type HealMetrics, type SelfHealerDeps } from './self-healer.js';
 
 export interface SelfHealParts {
   config: Pick<Config, 'selfHeal' | 'github'>;
@@ -27,6 +27,10 @@ export interface SelfHealParts {
   githubOptions?: Pick<GithubClientOptions, 'tokenRefreshMarginMs' | 'requestTimeoutMs'>;
   /** The clock of cooldowns, run deadlines and the rate-limit stop (tests inject one). */
   now?: () => number;
+  /** Until when a plane is in maintenance (no dispatch meanwhile); see SelfHealerDeps. */
+  maintenanceUntil?: SelfHealerDeps['maintenanceUntil'];
+  /** Where dispatches, holds and outcomes go in the audit trail. */
+  audit?: SelfHealerDeps['audit'];
 }
 
 export interface SelfHeal {
@@ -68,6 +72,8 @@ export function createSelfHeal(parts: SelfHealParts): SelfHeal | undefined {
     log: parts.log,
     now: parts.now,
     signal: stopping.signal,
+    maintenanceUntil: parts.maintenanceUntil,
+    audit: parts.audit,
   });
   return {
     healer,

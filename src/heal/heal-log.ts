@@ -10,6 +10,11 @@ export interface HealLogView {
   actions: HealAction[];
   /** Attempts for any plane, by any replica, dispatched at or after `now - 1 h`. */
   attemptsLastHour: number;
+  /**
+   * Until when (epoch ms) the plane is in maintenance started at run time (API, CLI), as stored now; null
+   * when it is not. Read under the same lock, so a fleet never dispatches into a maintenance already stored.
+   */
+  maintenanceUntil: number | null;
 }
 
 /**

@@ -24,11 +24,13 @@ export interface HealInput {
   attemptsLastHour: number;
   /** A mass incident is under way (see `findMassIncident`): every repair waits for a person. */
   held: boolean;
+  /** Until when (epoch ms) the plane is in maintenance; absent or null when it is not. */
+  maintenanceUntil?: number | null;
   now: number;
   policy: HealPolicy;
 }
 
-export type SkipOutcome = 'held' | 'in_progress' | 'cooldown' | 'threshold' | 'rate_capped';
+export type SkipOutcome = 'maintenance' | 'held' | 'in_progress' | 'cooldown' | 'threshold' | 'rate_capped';
 
 export type HealDecision =
   | { kind: 'ignore' }
@@ -41,7 +43,8 @@ export function isHealable(status: PlaneStatus): status is HealReason {
 
 /**
  * Whether to dispatch the smoke-test workflow for a plane. Pure. Only a definitive NO_USER or NO_ORACLE
- * can start a repair, never FAILED or NO_VALUE; then, in order: no mass incident, enough results in a row,
+ * can start a repair, never FAILED or NO_VALUE; then, in order: the plane is not in maintenance (a plane
+ * mid-migration must not get users and models recreated under it), no mass incident, enough results in a row,
  * nothing already running for the plane, no attempt inside the cooldown, and the global hourly cap not reached.
  * A dispatch GitHub refused (nothing started) does not hold the cooldown; every attempt counts for the cap.
  */
@@ -49,6 +52,14 @@ export function decideHeal(input: HealInput): HealDecision {
   const { status, policy, now } = input;
   if (!isHealable(status)) return { kind: 'ignore' };
   const reason = status;
+  if (input.maintenanceUntil != null && input.maintenanceUntil > now) {
+    return {
+      kind: 'skip',
+      reason,
+      outcome: 'maintenance',
+      detail: `in maintenance until ${new Date(input.maintenanceUntil).toISOString()}`,
+    };
+  }
   if (input.held) {
     return { kind: 'skip', reason, outcome: 'held', detail: 'mass incident: held for a person' };
   }

@@ -21,6 +21,8 @@ export class MemoryHealLog implements HealLog {
       const action = decide({
         actions: this.#newestFirst(plane).slice(0, 20),
         attemptsLastHour: this.#actions.filter((stored) => stored.dispatchedAt >= now - HOUR_MS).length,
+        // The one-shot Action has no run-time maintenance; configured windows are decided by the healer.
+        maintenanceUntil: null,
       });
       if (action === undefined) return undefined;
       if (action.plane !== plane)

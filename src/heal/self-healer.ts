@@ -58,7 +58,17 @@ export interface SelfHealerDeps {
   /** Shutdown: once it fires no new work starts and running work stops where it can resume after a restart. */
   signal?: AbortSignal;
   now?: () => number;
+  /**
+   * Until when (epoch ms) a plane is in maintenance as this replica knows it (configured windows and the
+   * memory view of run-time maintenance); null when it is not. Absent: no plane ever is (the Action).
+   */
+  maintenanceUntil?: (plane: string, now: number) => number | null;
+  /** Records a dispatch, hold or outcome in the audit trail (in the background; the daemon fills the actor). */
+  audit?: (kind: HealAuditKind, plane: string | null, reason: string) => void;
 }
+
+export type HealAuditKind =
+  'dispatch' | 'dry_run' | 'dispatch_failed' | 'outcome' | 'hold_start' | 'hold_end';
 
 /** What self-heal is holding back right now, for the status page and API. */
 export interface HealHold {
@@ -157,6 +167,10 @@ export class SelfHealer {
     return this.#deps.now?.() ?? Date.now();
   }
 
+  #maintenanceUntil(plane: string, now: number): number | null {
+    return this.#deps.maintenanceUntil?.(plane, now) ?? null;
+  }
+
   /**
    * Sees the latest fresh status of every plane once a cycle has finished. Returns at once; any work
    * happens in the background. More than `maxPlanesAtOnce` planes needing repair hold every dispatch.
@@ -164,7 +178,11 @@ export class SelfHealer {
    */
   afterCycle(latest: readonly PlaneLatest[]): void {
     if (this.#stop.signal.aborted) return;
-    const held = this.#updateHold(latest);
+    const now = this.#now();
+    // A plane in maintenance is expected to read NO_USER mid-migration: it never counts towards a mass incident.
+    const held = this.#updateHold(
+      latest.filter((entry) => this.#maintenanceUntil(entry.plane, now) === null),
+    );
     for (const entry of latest) {
       if (this.#busy.has(entry.plane) || !isHealable(entry.status)) continue;
       const status = entry.status;
@@ -192,6 +210,12 @@ export class SelfHealer {
       maxPlanesAtOnce: policy.maxPlanesAtOnce,
     };
     if (incident.held && !wasHeld) {
+      this.#deps.audit?.(
+        'hold_start',
+        null,
+        `${incident.planes.length} planes need repair at once (selfHeal.maxPlanesAtOnce ${policy.maxPlanesAtOnce}): ` +
+          `dispatching for none of them: ${incident.planes.slice(0, 20).join(', ')}`,
+      );
       this.#deps.log.error(
         'self-heal held: too many planes need repair at once; dispatching for none of them',
         {
@@ -201,6 +225,11 @@ export class SelfHealer {
         },
       );
     } else if (!incident.held && wasHeld) {
+      this.#deps.audit?.(
+        'hold_end',
+        null,
+        `${incident.planes.length} planes need repair (selfHeal.maxPlanesAtOnce ${policy.maxPlanesAtOnce}): dispatching again`,
+      );
       this.#deps.log.info('self-heal hold over: few enough planes need repair', {
         planes: incident.planes.length,
         maxPlanesAtOnce: policy.maxPlanesAtOnce,
@@ -397,6 +426,7 @@ export class SelfHealer {
       // The view may hold fewer than the store: only the locked decision is exact.
       attemptsLastHour: this.#view.countSince(now - HOUR_MS) + this.#reserved,
       held,
+      maintenanceUntil: this.#maintenanceUntil(plane, now),
       now,
       policy,
     });
@@ -413,6 +443,11 @@ export class SelfHealer {
       const recorded = await this.#record(plane, reason, consecutive, correlationId, 'dry_run');
       if (!recorded) return;
       metrics.recordDispatch(plane, reason, 'dry_run');
+      this.#deps.audit?.(
+        'dry_run',
+        plane,
+        `${reason}, ${inARow(consecutive)}: would dispatch (selfHeal.dryRun); correlation ${correlationId}`,
+      );
       log.info('self-heal dry run: would dispatch the smoke-test workflow', {
         plane,
         reason,
@@ -518,6 +553,11 @@ export class SelfHealer {
         updatedAt: this.#now(),
       });
       metrics.recordDispatch(plane, reason, failure.kind === 'rate_limited' ? 'rate_limited' : 'error');
+      this.#deps.audit?.(
+        'dispatch_failed',
+        plane,
+        `${reason}: GitHub refused the dispatch (${failure.summary}); correlation ${correlationId}`,
+      );
       await metrics.refresh();
       log.error('self-heal dispatch failed', { plane, reason, correlationId, error: failure.summary });
       return;
@@ -529,6 +569,12 @@ export class SelfHealer {
       status: dispatched.runId === undefined ? 'dispatching' : 'queued',
     });
     metrics.recordDispatch(plane, reason, 'dispatched');
+    this.#deps.audit?.(
+      'dispatch',
+      plane,
+      `${reason}, ${inARow(consecutive)}: dispatched the smoke-test workflow; correlation ${correlationId}` +
+        (dispatched.runUrl ? `; run ${dispatched.runUrl}` : ''),
+    );
     await metrics.refresh();
     log.info('self-heal dispatched the smoke-test workflow', {
       plane,
@@ -577,6 +623,9 @@ export class SelfHealer {
           actions: view.actions,
           attemptsLastHour: view.attemptsLastHour,
           held: this.#hold.held,
+          // The stored run-time maintenance (another replica may have started it) or a configured window.
+          maintenanceUntil:
+            Math.max(view.maintenanceUntil ?? 0, this.#maintenanceUntil(plane, at) ?? 0) || null,
           now: at,
           policy: settings.policy,
         });
@@ -758,6 +807,14 @@ export class SelfHealer {
       updatedAt: this.#now(),
     });
     metrics.recordHealOutcome(action.plane, outcome);
+    this.#deps.audit?.(
+      'outcome',
+      action.plane,
+      `${outcome}` +
+        (conclusion === null ? '' : ` (run ${conclusion})`) +
+        (recheck ? `, re-check ${recheck.status}` : '') +
+        `; correlation ${action.correlationId}`,
+    );
     await metrics.refresh();
     log.info('self-heal finished', {
       plane: action.plane,
@@ -810,4 +867,8 @@ function runStatus(run: WorkflowRun): HealAction['status'] {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function inARow(count: number): string {
+  return `${count} result${count === 1 ? '' : 's'} in a row`;
 }

@@ -35,6 +35,7 @@ export const DISPATCH_OUTCOMES = [
   'rate_limited',
   'error',
   'held',
+  'maintenance',
 ] as const;
 export type DispatchOutcome = (typeof DISPATCH_OUTCOMES)[number];
 
@@ -80,9 +81,12 @@ export interface MetricsOptions {
   cacheTtlMs?: number;
   /** Each HTTPS plane's certificate expiry (epoch ms), for `planecheck_tls_cert_expiry_timestamp_seconds`. */
   tlsExpiry?: () => ReadonlyMap<string, number>;
+  /** Whether a plane is in maintenance now, for `planecheck_maintenance` (1 or 0 for every plane). */
+  inMaintenance?: (plane: string) => boolean;
 }
 
 const TLS_EXPIRY = 'planecheck_tls_cert_expiry_timestamp_seconds';
+const MAINTENANCE = 'planecheck_maintenance';
 
 /** What the status gauges are computed from: the in-memory status board. */
 export interface StatusSource {
@@ -112,6 +116,8 @@ export class PlanecheckMetrics {
   readonly #cycle = new Registry();
   readonly #source: StatusSource;
   readonly #tlsExpiry: (() => ReadonlyMap<string, number>) | undefined;
+  readonly #planes: readonly string[];
+  readonly #inMaintenance: (plane: string) => boolean;
   /** The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic. */
   #status:
     { part: Promise<CompressedPart>; version: number; validUntil: number; cycle: CompressedPart } | undefined;
@@ -142,6 +148,8 @@ export class PlanecheckMetrics {
   constructor(planes: readonly string[], source: StatusSource, options: MetricsOptions = {}) {
     this.#source = source;
     this.#tlsExpiry = options.tlsExpiry;
+    this.#planes = [...planes];
+    this.#inMaintenance = options.inMaintenance ?? (() => false);
     this.#registries = options.registries ?? [];
     this.#onRenderError = options.onRenderError ?? (() => undefined);
     const cycle = [this.#cycle];
@@ -362,6 +370,15 @@ export class PlanecheckMetrics {
     this.#dirty = true;
   }
 
+  /**
+   * A plane went into or out of maintenance (the API, or a refresh that found a change): rendered now.
+   * Configured windows that start or end on their own show from the next cycle's refresh on.
+   */
+  maintenanceChanged(): Promise<void> {
+    this.#dirty = true;
+    return this.refresh();
+  }
+
   recordHealOutcome(plane: string, outcome: HealOutcome): void {
     this.#healOutcomes.inc(plane, outcome);
     this.#dirty = true;
@@ -403,6 +420,7 @@ export class PlanecheckMetrics {
         await writer.write(counter.render());
       }
       if (this.#tlsExpiry) await writer.write(renderTlsExpiry(this.#tlsExpiry()));
+      await writer.write(renderMaintenance(this.#planes, this.#inMaintenance));
       await writer.write([`\n${await this.#cycle.metrics()}\n`]);
       for (const registry of this.#registries) await writer.write([`${await registry.metrics()}\n`]);
     } catch (error) {
@@ -468,6 +486,15 @@ export class PlanecheckMetrics {
     });
     return part;
   }
+}
+
+function* renderMaintenance(
+  planes: readonly string[],
+  inMaintenance: (plane: string) => boolean,
+): Generator<string> {
+  yield `\n# HELP ${MAINTENANCE} 1 while the plane is in maintenance (still checked, never self-healed, alerts quiet), else 0.\n`;
+  yield `# TYPE ${MAINTENANCE} gauge\n`;
+  for (const plane of planes) yield `${MAINTENANCE}{${planeLabel(plane)}} ${inMaintenance(plane) ? 1 : 0}\n`;
 }
 
 function* renderTlsExpiry(expiries: ReadonlyMap<string, number>): Generator<string> {

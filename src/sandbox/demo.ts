@@ -16,10 +16,21 @@ export const DEMO_PLANES: Record<string, Scenario> = {
   'sa-east-1': 'predict_hang',
 };
 
+/**
+ * The demo's plane in maintenance: a daily window a day long, so it always is. It still reads FAILED, but
+ * self-heal and the alert rules leave it alone.
+ */
+export const DEMO_MAINTENANCE_PLANE = 'ap-northeast-1';
+const DEMO_MAINTENANCE =
+  ', maintenance: [{ cron: "0 0 * * *", duration: 1d, note: "demo: a plane being upgraded (a daily window, a day long)" }]';
+
 /** The demo's config, built as YAML and validated like any user's file. */
 export function demoConfigYaml(sandboxUrl: string, extra = ''): string {
   const planes = Object.keys(DEMO_PLANES)
-    .map((name) => `  - { name: ${name}, inferenceUrl: "${sandboxUrl}/planes/${name}" }`)
+    .map(
+      (name) =>
+        `  - { name: ${name}, inferenceUrl: "${sandboxUrl}/planes/${name}"${name === DEMO_MAINTENANCE_PLANE ? DEMO_MAINTENANCE : ''} }`,
+    )
     .join('\n');
   return `schedule: { interval: 10s, cacheTtl: 25s, concurrency: 8, planeTimeout: 8s }
 platform:

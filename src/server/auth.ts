@@ -32,3 +32,23 @@ export function isAuthorized(header: string | undefined, auth: ServerAuth | unde
 export function challenge(auth: ServerAuth): string {
   return 'bearerToken' in auth ? 'Bearer realm="planecheck"' : 'Basic realm="planecheck", charset="UTF-8"';
 }
+
+/**
+ * Who a request is, for the audit trail: the basic-auth user name (`api:alice`), `api:bearer` for the
+ * bearer token, or `api:loopback` when no auth is configured (changes are then taken only on loopback).
+ * Call only for an authorized request.
+ */
+export function actorOf(auth: ServerAuth | undefined): string {
+  if (auth === undefined) return 'api:loopback';
+  if ('bearerToken' in auth) return 'api:bearer';
+  return `api:${auth.username}`;
+}
+
+/** Whether `host:port` (server.listen) is on a loopback address: only this machine can reach it. */
+export function listensOnLoopback(address: string): boolean {
+  const host = address
+    .slice(0, address.lastIndexOf(':'))
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}

@@ -23,6 +23,13 @@ export type Route = (url: URL, request: IncomingMessage) => RouteResponse | Prom
 export interface ServerDeps {
   /** Routes behind the optional auth, by path; a path ending in `/` serves everything below it. */
   protectedRoutes: Record<string, Route>;
+  /**
+   * Routes that change state (POST, DELETE), found like `protectedRoutes`, behind the same auth. Without
+   * auth configured they answer only when `writesOpen` is true (the server listens on loopback), else 403.
+   */
+  writeRoutes?: Record<string, Route>;
+  /** Whether changes are taken without auth: true only when the server listens on loopback. */
+  writesOpen?: boolean;
   readiness: () => Readiness;
   auth?: ServerAuth;
   log: Logger;
@@ -52,7 +59,27 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   // A target no URL parser accepts (`//[zz]/`) is the client's mistake: a 400, not an error to log.
   if (url === undefined) return send(res, req, json({ error: 'the request target is not a valid URL' }, 400));
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    return send(res, req, { ...json({ error: 'method not allowed' }, 405), headers: { allow: 'GET, HEAD' } });
+    const write =
+      req.method === 'POST' || req.method === 'DELETE'
+        ? findRoute(deps.writeRoutes ?? {}, url.pathname)
+        : undefined;
+    if (write === undefined) {
+      return send(res, req, {
+        ...json({ error: 'method not allowed' }, 405),
+        headers: { allow: 'GET, HEAD' },
+      });
+    }
+    if (!isAuthorized(req.headers.authorization, deps.auth)) {
+      const headers = deps.auth ? { 'www-authenticate': challenge(deps.auth) } : undefined;
+      return send(res, req, { ...json({ error: 'unauthorized' }, 401), headers });
+    }
+    if (deps.auth === undefined && deps.writesOpen !== true) {
+      const error =
+        'changes through the API need server.auth (bearerToken, or username and password) when the server ' +
+        'listens beyond loopback; configure it, or listen on 127.0.0.1';
+      return send(res, req, json({ error }, 403));
+    }
+    return send(res, req, await write(url, req));
   }
   if (url.pathname === '/healthz') return send(res, req, text('ok\n'));
   if (url.pathname === '/readyz') {

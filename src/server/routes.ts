@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StoredResult } from '../check/stored-result.js';
+import type { AuditEvent } from '../audit/audit-trail.js';
+import { auditRoute } from './audit-api.js';
 import { renderBadge } from './badge.js';
 import { json, type Route, type RouteResponse } from './http-server.js';
 import type { StatusResponse } from './status-api.js';
@@ -15,6 +17,8 @@ export interface RouteDeps {
   history: (plane: string, limit: number) => Promise<StoredResult[]>;
   /** The plane's status right now, for its badge. */
   planeStatus: (plane: string) => StatusResponse['planes'][number]['status'];
+  /** A page of the audit trail, newest first (see auditRoute). */
+  audit?: (limit: number, before?: number) => Promise<AuditEvent[]>;
   /** `server.runbookUrl`: the page links each status's section of it. */
   runbookUrl: string;
 }
@@ -35,6 +39,7 @@ export function createRoutes(deps: RouteDeps): Record<string, Route> {
       };
     },
     '/api/v1/status': () => json(deps.status()),
+    ...(deps.audit ? { '/api/v1/audit': auditRoute(deps.audit) } : {}),
     '/api/v1/planes/': async (url) => historyRoute(url, deps),
     '/': () => statusPage(deps.status(), deps.runbookUrl),
     '/badge/': (url) => {

@@ -4,6 +4,8 @@ import type { HealHold } from '../heal/self-healer.js';
 import type { Availability } from '../store/availability.js';
 import type { PlaneState } from '../store/plane-state.js';
 import type { RecentResult } from '../store/status-board.js';
+import type { MaintenanceState } from '../maintenance/maintenance-window.js';
+import { maintenanceStateView } from './maintenance-api.js';
 
 export interface SchedulerInfo {
   intervalMs: number;
@@ -57,6 +59,8 @@ export interface PlaneExtras {
   healHold?(): HealHold;
   recent?(plane: string): readonly RecentResult[];
   availability?(plane: string): Availability;
+  /** Whether the plane is in maintenance now, until when and why. */
+  maintenance?(plane: string): MaintenanceState | undefined;
 }
 
 /**
@@ -123,6 +127,8 @@ export function statusResponse(
       selfHeal: extras.healActions(state.plane),
       /** This plane needs repair, and the mass-incident hold keeps self-heal from starting it. */
       selfHealHeld: heldPlanes.has(state.plane),
+      /** In maintenance: still checked, never self-healed, its alerts quiet; null when not. */
+      maintenance: maintenanceStateView(extras.maintenance?.(state.plane)),
     })),
   };
 }

@@ -57,6 +57,8 @@ export function renderStatusPage(status: StatusResponse, nonce: string, runbookU
   <p id="heal-hold" class="banner bad" role="alert" hidden></p>
   <p id="storage-down" class="banner bad" role="alert" hidden></p>
   <p class="meta" id="meta"></p>
+  <p class="meta"><a id="audit-link" href="api/v1/audit">Audit trail</a>: every self-heal dispatch, hold and
+    outcome, and every maintenance start and end, with who and why.</p>
 </header>
 <main>
   <div class="tools">
@@ -276,7 +278,7 @@ const SCRIPT = String.raw`
     var parts = ['maintenance'];
     if (m.until) parts.push('until ' + new Date(m.until).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
     if (m.note) parts.push('· ' + m.note);
-    if (m.by) parts.push('(' + m.by + ')');
+    parts.push('(' + (m.source === 'config' ? 'configured window' : m.actor) + ')');
     var text = parts.join(' ');
     return el('span', { className: 'maintenance', title: text, text: text });
   }

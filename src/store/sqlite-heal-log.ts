@@ -48,6 +48,7 @@ export class SqliteHealLog implements HealLog {
   readonly #recent: Database.Statement<[number], Row>;
   readonly #unfinished: Database.Statement<[], Row>;
   readonly #attemptsSince: Database.Statement<[number], { n: number }>;
+  readonly #maintenanceUntil: Database.Statement<[string, number], { until: number }>;
   readonly #takeOver: Database.Statement<[{ id: number; instance: string; now: number; until: number }]>;
   readonly #stopUntil: Database.Statement<[number]>;
   readonly #readStop: Database.Statement<[], { until: number }>;
@@ -82,6 +83,7 @@ export class SqliteHealLog implements HealLog {
       `SELECT * FROM heal_actions WHERE status IN (${resumable}) AND outcome IS NULL ORDER BY id`,
     );
     this.#attemptsSince = db.prepare('SELECT count(*) AS n FROM heal_actions WHERE dispatched_at >= ?');
+    this.#maintenanceUntil = db.prepare('SELECT until FROM plane_maintenance WHERE plane = ? AND until > ?');
     // One statement, so two replicas cannot both win: the row's own write lock decides. An attempt that is
     // over is never taken: a replica acting on an old list of unfinished attempts must not follow it again.
     this.#takeOver = db.prepare(
@@ -104,6 +106,7 @@ export class SqliteHealLog implements HealLog {
           const view: HealLogView = {
             actions: this.#forPlane.all(plane, VIEW_ACTIONS).map(fromRow),
             attemptsLastHour: this.#attemptsSince.get(now - HOUR_MS)?.n ?? 0,
+            maintenanceUntil: this.#maintenanceUntil.get(plane, now)?.until ?? null,
           };
           const action = decide(view);
           if (action === undefined) return undefined;

@@ -6,6 +6,7 @@ import type { StoredResult } from '../check/stored-result.js';
 import type { ResultStore } from '../check/result-store.js';
 import { HISTORY_SCHEMA, INSTANCES_SCHEMA, SqliteHistory, type HealthyCounts } from './sqlite-history.js';
 import { WalCheckpointer, type CheckpointOutcome } from './wal-checkpointer.js';
+import { MAINTENANCE_SCHEMA } from './sqlite-maintenance.js';
 
 type Db = Database.Database;
 
@@ -62,6 +63,8 @@ export const MIGRATIONS: readonly Migration[] = [
   // another replica takes the run over once that has passed. Rows from before have no follower: anyone may.
   `ALTER TABLE heal_actions ADD COLUMN follower TEXT;
    ALTER TABLE heal_actions ADD COLUMN follow_until INTEGER;`,
+  // Maintenance started at run time (one row per plane), and the audit trail (`key` drops repeats).
+  `${MAINTENANCE_SCHEMA}`,
 ];
 
 const MIGRATION_BATCH = 5_000;

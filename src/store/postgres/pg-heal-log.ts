@@ -81,16 +81,19 @@ export class PostgresHealLog implements HealLog {
   ): Promise<HealAction | undefined> {
     return inTransaction(this.#pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [HEAL_LOCK_KEY.toString()]);
-      const { rows } = await client.query<Row & { attempts: number }>(
-        `SELECT a.*, (SELECT count(*)::int FROM heal_actions WHERE dispatched_at >= $3) AS attempts
+      const { rows } = await client.query<Row & { attempts: number; maintenance_until: string | null }>(
+        `SELECT a.*, (SELECT count(*)::int FROM heal_actions WHERE dispatched_at >= $3) AS attempts,
+           (SELECT until FROM plane_maintenance WHERE plane = $1 AND until > $4) AS maintenance_until
          FROM (SELECT 1) one LEFT JOIN LATERAL (
            SELECT * FROM heal_actions WHERE plane = $1 ORDER BY dispatched_at DESC, id DESC LIMIT $2
          ) a ON true`,
-        [plane, VIEW_ACTIONS, now - HOUR_MS],
+        [plane, VIEW_ACTIONS, now - HOUR_MS, now],
       );
+      const maintenanceUntil = rows[0]?.maintenance_until;
       const view: HealLogView = {
         actions: rows.filter((row) => row.id != null).map(fromRow),
         attemptsLastHour: rows[0]?.attempts ?? 0,
+        maintenanceUntil: maintenanceUntil == null ? null : Number(maintenanceUntil),
       };
       const action = decide(view);
       if (action === undefined) return undefined;

@@ -85,6 +85,23 @@ export const PG_MIGRATIONS: readonly string[] = [
      until BIGINT NOT NULL
    );`,
   FLEET_SCHEMA,
+  // Maintenance started at run time (one row per plane), and the audit trail (`key` drops repeats).
+  `CREATE TABLE plane_maintenance (
+     plane TEXT PRIMARY KEY,
+     started_at BIGINT NOT NULL,
+     until BIGINT NOT NULL,
+     note TEXT NOT NULL,
+     actor TEXT NOT NULL
+   );
+   CREATE TABLE audit_events (
+     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     at BIGINT NOT NULL,
+     plane TEXT,
+     kind TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     key TEXT UNIQUE
+   );`,
 ];
 
 /** Advisory lock keys: constants of our own (ASCII "planech\x01" and "planehea"), shared by every replica. */
