@@ -2,14 +2,18 @@
 // requests. CPU figures come from the engine in a fresh process (built with esbuild like dist/), so
 // cold is cold; memory and /metrics figures from the daemon itself, `node dist/daemon.js`.
 // Every run is its own process. Reports; asserts nothing.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
-import { Agent, request } from 'undici';
-import { median, peakRssMb, sandboxPlanesYaml } from './measure.js';
+import { median, peakRssMb } from './measure.js';
+import {
+  buildBenchProcesses,
+  DaemonProcess,
+  daemonConfigYaml,
+  scrapeMetrics,
+  spawnNode,
+  startSandbox,
+} from './processes.js';
 
 const PLANES = Number(process.env.BENCH_PLANES ?? 1000);
 const CONCURRENCY = 50;
@@ -17,86 +21,16 @@ const THROUGHPUT_PLANES = 2000;
 const THROUGHPUT_CONCURRENCY = 600;
 const COLD_RUNS = 5;
 
-await build({
-  entryPoints: ['bench/engine-process.ts', 'bench/bare-process.ts', 'bench/sandbox-process.ts'],
-  outdir: '.bench',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
+await buildBenchProcesses(['bench/engine-process.ts', 'bench/bare-process.ts', 'bench/sandbox-process.ts']);
 
 /** Node flags for the measured processes (not the sandbox), e.g. BENCH_NODE_FLAGS=--max-semi-space-size=4. */
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-
-function run(script: string, args: (string | number)[], nodeFlags: string[] = []) {
-  const child = spawn(process.execPath, [...nodeFlags, script, ...args.map(String)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const waiting: { resolve: (line: string) => void; reject: (error: Error) => void }[] = [];
-  const buffered: string[] = [];
-  let exitCode: number | null | undefined;
-  lines.on('line', (line) => {
-    const next = waiting.shift();
-    if (next) next.resolve(line);
-    else buffered.push(line);
-  });
-  child.once('exit', (code) => {
-    exitCode = code;
-    for (const next of waiting.splice(0)) next.reject(new Error(`${script} exited with ${code}`));
-  });
-  const nextLine = () =>
-    new Promise<string>((resolve, reject) => {
-      const line = buffered.shift();
-      if (line !== undefined) resolve(line);
-      else if (exitCode !== undefined) reject(new Error(`${script} exited with ${exitCode}`));
-      else waiting.push({ resolve, reject });
-    });
-  return { child, nextLine };
-}
-
-/** Scrapes /metrics as Prometheus does (gzip): 5 warm-ups, 50 one after another, then 50 at once; and 50 plain. */
-async function scrapeMetrics(url: string) {
-  const agent = new Agent();
-  let bytes = 0;
-  const scrape = async (gzip = true) => {
-    const started = performance.now();
-    const res = await request(url, { dispatcher: agent, headers: gzip ? { 'accept-encoding': 'gzip' } : {} });
-    const body = await res.body.arrayBuffer();
-    if (gzip) bytes = body.byteLength;
-    return performance.now() - started;
-  };
-  for (let i = 0; i < 5; i++) await scrape();
-  const sequential: number[] = [];
-  for (let i = 0; i < 50; i++) sequential.push(await scrape());
-  const concurrent = await Promise.all(Array.from({ length: 50 }, () => scrape()));
-  const plain: number[] = [];
-  for (let i = 0; i < 50; i++) plain.push(await scrape(false));
-  await agent.close();
-  return {
-    medianMs: median(sequential),
-    concurrentWorstMs: Math.max(...concurrent),
-    plainMedianMs: median(plain),
-    kib: bytes / 1024,
-  };
-}
-
-async function sandbox(planes: number, latencyMs: number) {
-  const started = run('.bench/sandbox-process.js', [planes, latencyMs]);
-  return {
-    url: (JSON.parse(await started.nextLine()) as { url: string }).url,
-    stop: () => started.child.kill('SIGTERM'),
-  };
-}
 
 async function measured(
   script: 'engine-process.js' | 'bare-process.js',
   args: (string | number)[],
 ): Promise<Record<string, number | undefined>> {
-  const started = run(`.bench/${script}`, args, NODE_FLAGS);
+  const started = spawnNode(`.bench/${script}`, args, { nodeFlags: NODE_FLAGS });
   return JSON.parse(await started.nextLine()) as Record<string, number | undefined>;
 }
 
@@ -124,41 +58,27 @@ async function daemonProcess(url: string, planes: number, schedule: { yaml: stri
   const configPath = join(dir, 'planecheck.yaml');
   writeFileSync(
     configPath,
-    `schedule: { ${schedule.yaml} }
-platform: { controlPlaneUrl: "${url}", apiKey: bench-key, pollInterval: 10ms, requestTimeout: 1s, asyncTimeout: 1500ms }
-storage: { path: "${join(dir, 'planecheck.db')}" }
-server: { listen: "127.0.0.1:0" }
-log: { level: info }
-workloadPlanes:
-${sandboxPlanesYaml(url, planes)}
-`,
+    daemonConfigYaml(url, planes, schedule.yaml, `path: "${join(dir, 'planecheck.db')}"`),
   );
-  const daemon = run('dist/daemon.js', ['--config', configPath], NODE_FLAGS);
-  let metricsUrl = '';
-  let finished = 0;
-  let healthy = 0;
-  while (finished < schedule.cycles) {
-    const entry = JSON.parse(await daemon.nextLine()) as {
-      msg: string;
-      url?: string;
-      statuses?: Record<string, number>;
+  const daemon = await DaemonProcess.start(configPath, { nodeFlags: NODE_FLAGS });
+  try {
+    // At most a minute per cycle (the default interval) and two more for the first.
+    const last = await daemon.nthCycle(schedule.cycles, (schedule.cycles + 2) * 60_000);
+    const peakRssBeforeScrapesMb = peakRssMb(daemon.pid);
+    const scrapes = await scrapeMetrics(`${daemon.url}/metrics`);
+    return {
+      healthy: last.entry.statuses?.HEALTHY ?? 0,
+      peakRssBeforeScrapesMb,
+      peakRssMb: peakRssMb(daemon.pid),
+      scrapes,
     };
-    if (entry.msg === 'planecheck started') metricsUrl = `${entry.url ?? ''}/metrics`;
-    if (entry.msg === 'cycle finished') {
-      finished++;
-      healthy = entry.statuses?.HEALTHY ?? 0;
-    }
+  } finally {
+    await daemon.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
-  const peakRssBeforeScrapesMb = peakRssMb(daemon.child.pid ?? 0);
-  const scrapes = await scrapeMetrics(metricsUrl);
-  const figures = { healthy, peakRssBeforeScrapesMb, peakRssMb: peakRssMb(daemon.child.pid ?? 0), scrapes };
-  const exited = new Promise((resolve) => daemon.child.once('exit', resolve));
-  daemon.child.kill('SIGTERM');
-  await exited;
-  return figures;
 }
 
-const fast = await sandbox(PLANES, 0);
+const fast = await startSandbox(PLANES, 0);
 const cycle = await measured('engine-process.js', ['cycle', fast.url, PLANES, CONCURRENCY, 10, 8]);
 const bare = await measured('bare-process.js', [fast.url, PLANES, CONCURRENCY, 10, 8]);
 // A first cycle happens once per process and moves by ±20% between processes on a shared machine: take
@@ -174,9 +94,9 @@ for (let i = 0; i < COLD_RUNS; i++) {
 }
 const daemon = await daemonProcess(fast.url, PLANES, SCHEDULES.production);
 const stressed = await daemonProcess(fast.url, PLANES, SCHEDULES.stress);
-fast.stop();
+await fast.stop();
 
-const slow = await sandbox(THROUGHPUT_PLANES, 20);
+const slow = await startSandbox(THROUGHPUT_PLANES, 20);
 const throughput = await measured('engine-process.js', [
   'cycle',
   slow.url,
@@ -185,7 +105,7 @@ const throughput = await measured('engine-process.js', [
   100,
   2,
 ]);
-slow.stop();
+await slow.stop();
 
 const f = (n: number | undefined, digits = 2) => (n === undefined ? '?' : n.toFixed(digits));
 const range = (values: number[]) => `${f(Math.min(...values), 2)}-${f(Math.max(...values), 2)} ms`;

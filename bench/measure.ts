@@ -1,6 +1,7 @@
 // Helpers shared by the benchmark's processes. Imports nothing but Node, so that the bare
 // client's process holds undici alone.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** CPU milliseconds per check that `run` took, all threads counted (JIT and GC helpers included). */
 export async function measure(
@@ -59,4 +60,61 @@ export function summarize(runs: { cpu: number; wall: number }[]) {
     warmCpuMs: median(runs.slice(1).map((r) => r.cpu)),
     warmWallMs: median(runs.slice(1).map((r) => r.wall)),
   };
+}
+
+let clockTicks: number | undefined;
+
+/**
+ * Clock ticks per second, the unit of /proc/PID/stat's CPU times (100 on nearly every Linux). Asked on
+ * first use, not at load: the measured processes import this module too.
+ */
+function clockTicksPerSecond(): number {
+  if (clockTicks === undefined) {
+    const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout);
+    clockTicks = Number.isInteger(ticks) && ticks > 0 ? ticks : 100;
+  }
+  return clockTicks;
+}
+
+/** The fields of /proc/PID/stat after the command name (which may hold spaces and parentheses). */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * CPU milliseconds a process has used so far, all its threads counted (JIT, GC and libuv helpers too), from
+ * the kernel's account in /proc/PID/stat: a whole process measured from outside, so that another process's
+ * CPU can be measured without running code in it. With `reapedChildren`, also the CPU of its children that
+ * have exited and been waited for (cutime, cstime). Resolution: one clock tick (10 ms).
+ */
+export function processCpuMs(pid: number, { reapedChildren = false } = {}): number {
+  // Fields 14-17 of the stat line (utime, stime, cutime, cstime); 3 is this slice's index 0.
+  const fields = statFields(pid).map(Number);
+  const ticks = (fields[11] ?? NaN) + (fields[12] ?? NaN);
+  const children = reapedChildren ? (fields[13] ?? NaN) + (fields[14] ?? NaN) : 0;
+  return ((ticks + children) * 1000) / clockTicksPerSecond();
+}
+
+/** The parent's process id, from /proc/PID/stat. */
+export function parentPid(pid: number): number {
+  return Number(statFields(pid)[1]);
+}
+
+/**
+ * CPU milliseconds a server that forks a process per connection (PostgreSQL) has used so far: the parent,
+ * its children that have exited (reaped), and those still running. A child that exits between two readings
+ * is counted in neither until it is reaped; with a pool of long-lived connections that is rare.
+ */
+export function processTreeCpuMs(pid: number): number {
+  let total = processCpuMs(pid, { reapedChildren: true });
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (parentPid(Number(entry)) === pid) total += processCpuMs(Number(entry));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return total;
 }
