@@ -1,29 +1,16 @@
 // A rolling config change that raises the interval (2 s to 4 s here; 30 s to 60 s in production): slots are
 // named by their start time, so the new replicas still claim planes and no plane goes NO_VALUE.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
-import { startDaemon, type DaemonProcess } from './helpers/daemon.js';
-import { startPostgres, type TestPostgres } from './helpers/postgres.js';
-import { API_KEY, fleetConfig, planeStatuses } from './helpers/fleet-process.js';
+import { test } from 'node:test';
+import { startDaemon } from './helpers/daemon.js';
+import { API_KEY, fleetConfig, planeStatuses, useFleetRig } from './helpers/fleet-process.js';
 
-let server: TestPostgres;
-const sandbox = new SandboxPlatform({ apiKey: API_KEY, planes: {} });
-const daemons: DaemonProcess[] = [];
-before(async () => {
-  server = await startPostgres();
-  await sandbox.start();
-});
-after(async () => {
-  await Promise.allSettled(daemons.map((daemon) => daemon.stop('SIGKILL')));
-  await sandbox.close();
-  await server.close();
-});
+const { sandbox, daemons, postgres } = useFleetRig();
 
 test('after a rolling change of schedule.interval from 2 s to 4 s, the new replica still checks the planes', async () => {
   const planes = ['iv-1', 'iv-2', 'iv-3'];
   for (const plane of planes) sandbox.setScenario(plane, 'healthy');
-  const url = await server.createDatabase('review_interval_change');
+  const url = await postgres().createDatabase('fleet_interval_change');
   const env = { PLATFORM_API_KEY: API_KEY };
   const old = await startDaemon(
     ['--config', fleetConfig(sandbox, planes, url), '--instance', 'old-pod'],

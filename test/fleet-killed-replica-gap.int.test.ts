@@ -1,32 +1,17 @@
 // A replica SIGKILLed mid-check: its claims run out a few renewals later and the survivors rescue its planes
 // within the same interval, so with cacheTtl = 2 x interval (the shipped default) they never read NO_VALUE.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
-import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
-import { eventually, startDaemon, type DaemonProcess } from './helpers/daemon.js';
-import { startPostgres, type TestPostgres } from './helpers/postgres.js';
-import { API_KEY, fleetConfig, planeStatuses } from './helpers/fleet-process.js';
+import { eventually, startDaemon } from './helpers/daemon.js';
+import { API_KEY, fleetConfig, planeStatuses, useFleetRig } from './helpers/fleet-process.js';
 
-let server: TestPostgres;
-// Every answer 250 ms late: a check takes ~750 ms (lookups, then predict and async side by side).
-const sandbox = new SandboxPlatform({ apiKey: API_KEY, planes: {}, slowDelayMs: 250 });
-const daemons: DaemonProcess[] = [];
-
-before(async () => {
-  server = await startPostgres();
-  await sandbox.start();
-});
-after(async () => {
-  await Promise.allSettled(daemons.map((daemon) => daemon.stop('SIGKILL')));
-  await sandbox.close();
-  await server.close();
-});
+const { sandbox, daemons, postgres } = useFleetRig({ planes: {}, slowDelayMs: 250 });
 
 test('planes of a replica SIGKILLed mid-check stay fresh on the survivor (cacheTtl = 2 x interval)', async () => {
   const planes = Array.from({ length: 8 }, (_, i) => `gap-${i}`);
   for (const plane of planes) sandbox.setScenario(plane, 'slow');
-  const url = await server.createDatabase('review_gap');
+  const url = await postgres().createDatabase('fleet_gap');
   // The default ratio: interval 60 s, cacheTtl 2 m; here 2 s / 4 s.
   const config = fleetConfig(
     sandbox,

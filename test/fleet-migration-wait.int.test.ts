@@ -16,7 +16,7 @@ after(async () => {
 });
 
 test('a replica starting while another migrates for 12 s waits for it instead of failing', async () => {
-  const url = await server.createDatabase('review_migration_wait');
+  const url = await server.createDatabase('fleet_migration_wait');
   const migrating = new pg.Client({ connectionString: url });
   await migrating.connect();
   await migrating.query('BEGIN');

@@ -65,7 +65,7 @@ async function checkedBy(coordinator: FleetCoordinator, instance: string): Promi
 }
 
 test('a replica started 0.6 interval into slot s joins slot s: it does not check every plane of the next slot early', async () => {
-  const real = await fleet('review_start_rounding');
+  const real = await fleet('fleet_start_rounding');
   let position = 1000; // slot 1000 starts
   const clock = () => position;
   const coordinator = at(real, clock);

@@ -1,34 +1,21 @@
 // SIGTERM while PostgreSQL is stopped (connections refused): the daemon exits 0 well within its 10 s safety
 // net. (fleet-silent-pg.int.test.ts covers a server that hangs instead.)
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
-import { eventually, startDaemon, type DaemonProcess } from './helpers/daemon.js';
-import { startPostgres, type TestPostgres } from './helpers/postgres.js';
-import { API_KEY, fleetConfig } from './helpers/fleet-process.js';
+import { test } from 'node:test';
+import { eventually, startDaemon } from './helpers/daemon.js';
+import { API_KEY, fleetConfig, useFleetRig } from './helpers/fleet-process.js';
 
-let server: TestPostgres;
-const sandbox = new SandboxPlatform({ apiKey: API_KEY, planes: { 'out-1': 'healthy', 'out-2': 'healthy' } });
-const daemons: DaemonProcess[] = [];
-before(async () => {
-  server = await startPostgres();
-  await sandbox.start();
-});
-after(async () => {
-  await Promise.allSettled(daemons.map((daemon) => daemon.stop('SIGKILL')));
-  await sandbox.close();
-  await server.close();
-});
+const { sandbox, daemons, postgres } = useFleetRig({ planes: { 'out-1': 'healthy', 'out-2': 'healthy' } });
 
 test('SIGTERM during a refused outage exits 0 within the safety net', async () => {
-  const url = await server.createDatabase('review_outage_stop');
+  const url = await postgres().createDatabase('fleet_outage_stop');
   const config = fleetConfig(sandbox, ['out-1', 'out-2'], url);
   const daemon = await startDaemon(['--config', config, '--instance', 'out-a'], {
     PLATFORM_API_KEY: API_KEY,
   });
   daemons.push(daemon);
   await daemon.waitForLog((line) => line.msg === 'cycle finished', 10_000);
-  await server.stopServer();
+  await postgres().stopServer();
   await eventually(async () =>
     /^planecheck_storage_up 0$/m.test(await (await fetch(`${daemon.url}/metrics`)).text()) ? true : undefined,
   );
@@ -37,7 +24,7 @@ test('SIGTERM during a refused outage exits 0 within the safety net', async () =
   const code = await daemon.stop('SIGTERM');
   const ms = Date.now() - started;
   console.log(JSON.stringify({ code, ms, tail: daemon.logs.slice(-4).map((line) => line.msg) }));
-  await server.start();
+  await postgres().start();
   assert.equal(code, 0);
   assert.ok(ms < 10_000, `took ${ms} ms`);
 });

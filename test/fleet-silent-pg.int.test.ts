@@ -35,7 +35,7 @@ const timed = async (url: string) => {
 test('PostgreSQL goes silent mid-run: scrapes answer, storage_up turns 0 promptly, SIGTERM exits 0 within 10 s', async () => {
   const planes = ['silent-1', 'silent-2', 'silent-3'];
   for (const plane of planes) sandbox.setScenario(plane, 'healthy');
-  const direct = await server.createDatabase('review_silent');
+  const direct = await server.createDatabase('fleet_silent');
   const viaProxy = direct.replace(`:${server.port}/`, `:${proxy.port}/`);
   const config = fleetConfig(sandbox, planes, viaProxy);
   const daemon = await startDaemon(['--config', config, '--instance', 'silent-a'], {

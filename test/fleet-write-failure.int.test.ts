@@ -1,30 +1,17 @@
 // Only this replica's writes fail (a trigger, a full tablespace) while its heartbeat and claims succeed: it
 // reports planecheck_storage_up 0 and claims nothing, so the others check and store its share.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
-import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
-import { eventually, startDaemon, type DaemonProcess } from './helpers/daemon.js';
-import { startPostgres, type TestPostgres } from './helpers/postgres.js';
-import { API_KEY, fleetConfig, planeStatuses } from './helpers/fleet-process.js';
+import { eventually, startDaemon } from './helpers/daemon.js';
+import { API_KEY, fleetConfig, planeStatuses, useFleetRig } from './helpers/fleet-process.js';
 
-let server: TestPostgres;
-const sandbox = new SandboxPlatform({ apiKey: API_KEY, planes: {} });
-const daemons: DaemonProcess[] = [];
-before(async () => {
-  server = await startPostgres();
-  await sandbox.start();
-});
-after(async () => {
-  await Promise.allSettled(daemons.map((daemon) => daemon.stop('SIGKILL')));
-  await sandbox.close();
-  await server.close();
-});
+const { sandbox, daemons, postgres } = useFleetRig();
 
 test('a replica whose writes fail says storage is down and leaves its share to replicas that can store', async () => {
   const planes = Array.from({ length: 10 }, (_, i) => `wf-${i}`);
   for (const plane of planes) sandbox.setScenario(plane, 'healthy');
-  const url = await server.createDatabase('review_write_failure');
+  const url = await postgres().createDatabase('fleet_write_failure');
   const config = fleetConfig(sandbox, planes, url);
   const env = { PLATFORM_API_KEY: API_KEY };
   const a = await startDaemon(['--config', config, '--instance', 'replica-a'], env);
@@ -37,11 +24,11 @@ test('a replica whose writes fail says storage is down and leaves its share to r
   // From now on, PostgreSQL refuses replica-a's results (and only those).
   const db = new pg.Client({ connectionString: url });
   await db.connect();
-  await db.query(`CREATE FUNCTION review_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+  await db.query(`CREATE FUNCTION refuse_writes() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN IF NEW.checked_by = 'replica-a' THEN RAISE EXCEPTION 'could not extend file (simulated)'; END IF;
     RETURN NEW; END $$`);
   await db.query(
-    'CREATE TRIGGER review_refuse BEFORE INSERT ON check_history FOR EACH ROW EXECUTE FUNCTION review_refuse()',
+    'CREATE TRIGGER refuse_writes BEFORE INSERT ON check_history FOR EACH ROW EXECUTE FUNCTION refuse_writes()',
   );
   await db.end();
   await a.waitForLog(

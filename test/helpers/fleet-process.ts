@@ -1,10 +1,13 @@
 // A fleet of real daemons (node dist/daemon.js) on one real PostgreSQL and one sandbox platform.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SandboxPlatform } from '../../src/sandbox/sandbox-platform.js';
+import { after, before } from 'node:test';
+import { SandboxPlatform, type SandboxPlatformOptions } from '../../src/sandbox/sandbox-platform.js';
+import type { DaemonProcess } from './daemon.js';
+import { startPostgres, type TestPostgres } from './postgres.js';
 import { tempDir } from './tmp.js';
 
-export const API_KEY = 'review-api-key';
+export const API_KEY = 'fleet-api-key';
 export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
 export interface PlaneStatusView {
@@ -24,7 +27,7 @@ export function fleetConfig(
   schedule = '{ interval: 2s, cacheTtl: 4s, concurrency: 8, planeTimeout: 1500ms }',
   extra = '',
 ): string {
-  const dir = tempDir('planecheck-review-');
+  const dir = tempDir('planecheck-fleet-');
   const path = join(dir, 'planecheck.yaml');
   writeFileSync(
     path,
@@ -47,4 +50,32 @@ ${extra}`,
 export async function planeStatuses(url: string): Promise<PlaneStatusView[]> {
   const body = (await (await fetch(`${url}/api/v1/status`)).json()) as { planes: PlaneStatusView[] };
   return body.planes;
+}
+
+/**
+ * Registers the hooks of a test file whose daemons share one PostgreSQL and one sandbox platform: both start
+ * before the tests; every daemon pushed to `daemons`, the sandbox and the server stop after them, whatever failed.
+ */
+export function useFleetRig(sandboxOptions: Partial<SandboxPlatformOptions> = {}): {
+  sandbox: SandboxPlatform;
+  daemons: DaemonProcess[];
+  postgres: () => TestPostgres;
+} {
+  let server: TestPostgres | undefined;
+  const sandbox = new SandboxPlatform({ apiKey: API_KEY, planes: {}, ...sandboxOptions });
+  const daemons: DaemonProcess[] = [];
+  before(async () => {
+    server = await startPostgres();
+    await sandbox.start();
+  });
+  after(async () => {
+    await Promise.allSettled(daemons.map((daemon) => daemon.stop('SIGKILL')));
+    await sandbox.close();
+    await server?.close();
+  });
+  const postgres = () => {
+    if (server === undefined) throw new Error('PostgreSQL is started in before()');
+    return server;
+  };
+  return { sandbox, daemons, postgres };
 }
