@@ -1,11 +1,15 @@
 // npm run bench: planecheck against the sandbox platform, next to a bare undici client doing the same
-// requests. CPU figures come from the engine in a fresh process (built with esbuild like dist/), so
-// cold is cold; memory and /metrics figures from the daemon itself, `node dist/daemon.js`.
-// Every run is its own process. Reports; asserts nothing.
+// requests. The headline is the daemon as users run it, `node dist/daemon.js --config FILE`: its whole
+// process's CPU per check over a warm cycle, read from /proc, beside the bare client's in the same run.
+// The breakdown after it: the engine in a fresh process (built with esbuild like dist/), so cold is cold;
+// memory and /metrics figures from the daemon itself. Every run is its own process. Reports; asserts nothing.
+//
+//   BENCH_RUNS=3 (headline runs, median reported)  BENCH_HEADLINE_ONLY=1 (skip the breakdown)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, peakRssMb } from './measure.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { median, peakRssMb, processCpu, type ProcessCpu } from './measure.js';
 import {
   buildBenchProcesses,
   DaemonProcess,
@@ -13,6 +17,7 @@ import {
   scrapeMetrics,
   spawnNode,
   startSandbox,
+  type Sandbox,
 } from './processes.js';
 
 const PLANES = Number(process.env.BENCH_PLANES ?? 1000);
@@ -20,6 +25,13 @@ const CONCURRENCY = 50;
 const THROUGHPUT_PLANES = 2000;
 const THROUGHPUT_CONCURRENCY = 600;
 const COLD_RUNS = 5;
+const HEADLINE_RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const HEADLINE_ONLY = process.env.BENCH_HEADLINE_ONLY === '1';
+/** The headline's schedule: a warm cycle well inside its interval, the async poll as in production. */
+const HEADLINE_INTERVAL_S = 15;
+const HEADLINE_POLL_MS = 100;
+/** Bare client cycles per headline run: the first (cold) and warm ones, each on fresh connections. */
+const BARE_CYCLES = 4;
 
 await buildBenchProcesses(['bench/engine-process.ts', 'bench/bare-process.ts', 'bench/sandbox-process.ts']);
 
@@ -78,6 +90,186 @@ async function daemonProcess(url: string, planes: number, schedule: { yaml: stri
   }
 }
 
+/** What one headline run measured: CPU per check in ms, and the worst of 50 concurrent scrapes. */
+interface HeadlineRun {
+  load: number;
+  bareWarm: number;
+  bareCold: number;
+  daemonWarm: number;
+  daemonWarmMain: number;
+  daemonWarmHelpers: number;
+  daemonFirst: number;
+  daemonFirstWithStart: number;
+  healthy: number;
+  cycleWallMs: number;
+  scrapeIdleWorstMs: number;
+  scrapeInCycleWorstMs: number;
+}
+
+const perCheck = (from: ProcessCpu, to: ProcessCpu, checks: number) => ({
+  total: (to.totalMs - from.totalMs) / checks,
+  main: (to.mainMs - from.mainMs) / checks,
+});
+
+/** Waits (polling the sandbox's request count, an event the platform sees) until a cycle has begun. */
+async function nextCycleBegun(sandbox: Sandbox, after: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const total = async () => [...(await sandbox.requestCounts()).values()].reduce((a, b) => a + b, 0);
+  while ((await total()) <= after + 5 * CONCURRENCY) {
+    if (Date.now() > deadline) throw new Error(`no cycle began within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+/**
+ * One headline run: the bare client's cycles on fresh connections, then the daemon on a 15 s schedule. Its
+ * CPU is read from /proc when its log says `planecheck started`, at the end of cycle 1 and at the end of
+ * cycle 2 (its `cycle finished` lines), with no scrape in between; then 50 concurrent gzip scrapes while it
+ * is idle, and 50 more once cycle 3 is under way.
+ */
+async function headlineRun(sandbox: Sandbox): Promise<HeadlineRun> {
+  const load = loadavg()[0] ?? NaN;
+  const bare = await measured('bare-process.js', [
+    sandbox.url,
+    PLANES,
+    CONCURRENCY,
+    HEADLINE_POLL_MS,
+    BARE_CYCLES,
+    'fresh',
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'planecheck-bench-'));
+  const configPath = join(dir, 'planecheck.yaml');
+  writeFileSync(
+    configPath,
+    daemonConfigYaml(
+      sandbox.url,
+      PLANES,
+      `interval: ${HEADLINE_INTERVAL_S}s, cacheTtl: 1m, concurrency: ${CONCURRENCY}, planeTimeout: ${HEADLINE_INTERVAL_S - 1}s`,
+      `path: "${join(dir, 'planecheck.db')}"`,
+      `pollInterval: ${HEADLINE_POLL_MS}ms, requestTimeout: 2s, asyncTimeout: 3s`,
+    ),
+  );
+  const daemon = await DaemonProcess.start(configPath, { nodeFlags: NODE_FLAGS });
+  try {
+    const started = processCpu(daemon.pid);
+    const waitMs = 4 * HEADLINE_INTERVAL_S * 1000 + 60_000;
+    await daemon.nthCycle(1, waitMs);
+    const afterFirst = processCpu(daemon.pid);
+    const second = await daemon.nthCycle(2, waitMs);
+    const afterSecond = processCpu(daemon.pid);
+    const first = perCheck(started, afterFirst, PLANES);
+    const warm = perCheck(afterFirst, afterSecond, PLANES);
+    const requestsSoFar = [...(await sandbox.requestCounts()).values()].reduce((a, b) => a + b, 0);
+    const idle = await scrapeMetrics(`${daemon.url}/metrics`);
+    await nextCycleBegun(sandbox, requestsSoFar, waitMs);
+    const inCycle = await scrapeMetrics(`${daemon.url}/metrics`, { onlyConcurrent: true });
+    return {
+      load,
+      bareWarm: bare.warmCpuMs ?? NaN,
+      bareCold: bare.coldCpuMs ?? NaN,
+      daemonWarm: warm.total,
+      daemonWarmMain: warm.main,
+      daemonWarmHelpers: warm.total - warm.main,
+      daemonFirst: first.total,
+      daemonFirstWithStart: afterFirst.totalMs / PLANES,
+      healthy: second.entry.statuses?.HEALTHY ?? 0,
+      cycleWallMs: second.entry.durationMs ?? NaN,
+      scrapeIdleWorstMs: idle.concurrentWorstMs,
+      scrapeInCycleWorstMs: inCycle.concurrentWorstMs,
+    };
+  } finally {
+    await daemon.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const f = (n: number | undefined, digits = 2) => (n === undefined ? '?' : n.toFixed(digits));
+const range = (values: number[], digits = 2, unit = ' ms') =>
+  `${f(Math.min(...values), digits)}-${f(Math.max(...values), digits)}${unit}`;
+const flags = NODE_FLAGS.length > 0 ? ` ${NODE_FLAGS.join(' ')}` : '';
+const print = (rows: [string, string, string][]) => {
+  const width = Math.max(...rows.map(([name]) => name.length));
+  for (const [name, value, note] of rows)
+    console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${note}`);
+};
+
+{
+  const sandbox = await startSandbox(PLANES, 0);
+  const runs: HeadlineRun[] = [];
+  try {
+    for (let i = 0; i < HEADLINE_RUNS; i++) runs.push(await headlineRun(sandbox));
+  } finally {
+    await sandbox.stop();
+  }
+  const of = (key: keyof HeadlineRun) => runs.map((run) => run[key]);
+  const ratios = runs.map((run) => run.daemonWarm / run.bareWarm);
+  const firstInWarmBare = runs.map((run) => run.daemonFirst / run.bareWarm);
+  const per = (key: keyof HeadlineRun, digits = 3) =>
+    `runs ${of(key)
+      .map((v) => f(v, digits))
+      .join(', ')}`;
+  console.log(
+    `planecheck benchmark, headline: node dist/daemon.js${flags} ${process.version}, ${PLANES} planes, concurrency ${CONCURRENCY}, ` +
+      `${HEADLINE_POLL_MS} ms async poll, ${HEADLINE_INTERVAL_S} s interval; median of ${runs.length} runs ` +
+      `(load average at each run's start: ${of('load')
+        .map((v) => f(v, 2))
+        .join(', ')})\n`,
+  );
+  print([
+    [
+      'daemon process CPU per check, warm cycle (end of cycle 1 to end of cycle 2)',
+      `${f(median(of('daemonWarm')), 3)} ms`,
+      per('daemonWarm'),
+    ],
+    ['  of which its main thread', `${f(median(of('daemonWarmMain')), 3)} ms`, per('daemonWarmMain')],
+    [
+      '  of which other threads (V8 GC/JIT helpers, libuv, WAL checkpoints)',
+      `${f(median(of('daemonWarmHelpers')), 3)} ms`,
+      per('daemonWarmHelpers'),
+    ],
+    [
+      'bare undici client CPU per check, warm cycle on fresh connections',
+      `${f(median(of('bareWarm')), 3)} ms`,
+      per('bareWarm'),
+    ],
+    ['daemon / bare client, warm', `${f(median(ratios))}x`, `target <= 1.3x; ${range(ratios, 2, 'x')}`],
+    [
+      'daemon process CPU per check, first cycle (from "planecheck started")',
+      `${f(median(of('daemonFirst')), 3)} ms`,
+      `target <= 1 ms; ${per('daemonFirst')}`,
+    ],
+    [
+      '  the same, in warm checks of the bare client',
+      `${f(median(firstInWarmBare), 1)}x`,
+      `runs ${firstInWarmBare.map((v) => f(v, 1)).join(', ')}`,
+    ],
+    [
+      '  the same from process start (loading modules, opening the store)',
+      `${f(median(of('daemonFirstWithStart')), 3)} ms`,
+      per('daemonFirstWithStart'),
+    ],
+    [
+      'bare undici client, first cycle (fresh process)',
+      `${f(median(of('bareCold')), 3)} ms`,
+      per('bareCold'),
+    ],
+    [
+      '/metrics worst of 50 concurrent gzip scrapes, daemon idle',
+      `${f(median(of('scrapeIdleWorstMs')), 1)} ms`,
+      `target < 50 ms; ${per('scrapeIdleWorstMs', 1)}`,
+    ],
+    [
+      '/metrics worst of 50 concurrent gzip scrapes, during a cycle',
+      `${f(median(of('scrapeInCycleWorstMs')), 1)} ms`,
+      `target < 50 ms; ${per('scrapeInCycleWorstMs', 1)}`,
+    ],
+    ['daemon cycle wall time, warm', `${f(median(of('cycleWallMs')), 0)} ms`, per('cycleWallMs', 0)],
+    ['healthy results in the warm cycle', `${median(of('healthy'))} of ${PLANES}`, ''],
+  ]);
+  console.log('');
+}
+if (HEADLINE_ONLY) process.exit(0);
+
 const fast = await startSandbox(PLANES, 0);
 const cycle = await measured('engine-process.js', ['cycle', fast.url, PLANES, CONCURRENCY, 10, 8]);
 const bare = await measured('bare-process.js', [fast.url, PLANES, CONCURRENCY, 10, 8]);
@@ -107,8 +299,6 @@ const throughput = await measured('engine-process.js', [
 ]);
 await slow.stop();
 
-const f = (n: number | undefined, digits = 2) => (n === undefined ? '?' : n.toFixed(digits));
-const range = (values: number[]) => `${f(Math.min(...values), 2)}-${f(Math.max(...values), 2)} ms`;
 const ratio = (cycle.warmCpuMs ?? NaN) / (bare.warmCpuMs ?? NaN);
 const planesPerCycle = (THROUGHPUT_PLANES / (throughput.warmWallMs ?? NaN)) * 60_000;
 const rows: [string, string, string][] = [
@@ -181,9 +371,7 @@ const rows: [string, string, string][] = [
     '',
   ],
 ];
-const width = Math.max(...rows.map(([name]) => name.length));
-const flags = NODE_FLAGS.length > 0 ? ` ${NODE_FLAGS.join(' ')}` : '';
 console.log(
-  `planecheck benchmark: node${flags} ${process.version}, ${PLANES} planes, 5 requests each (2 lookups, predict, async submit, 1 poll)\n`,
+  `breakdown: the engine in a fresh process, node${flags} ${process.version}, ${PLANES} planes, 5 requests each (2 lookups, predict, async submit, 1 poll), 10 ms poll\n`,
 );
-for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${note}`);
+print(rows);

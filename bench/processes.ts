@@ -121,7 +121,7 @@ export async function startSandbox(planes: number, latencyMs: number): Promise<S
 /**
  * The daemon's config for the sandbox's planes: `schedule`, `storage` and `timeouts` are the insides of flow
  * mappings (`interval: 2s, concurrency: 50`; `path: "/tmp/x.db"`; `requestTimeout: 1s`). Serves on a free
- * loopback port.
+ * loopback port. The async poll is every 10 ms unless `timeouts` names a `pollInterval`.
  */
 export function daemonConfigYaml(
   platformUrl: string,
@@ -130,8 +130,9 @@ export function daemonConfigYaml(
   storage: string,
   timeouts = 'requestTimeout: 1s, asyncTimeout: 1500ms',
 ): string {
+  const poll = /\bpollInterval:/.test(timeouts) ? '' : 'pollInterval: 10ms, ';
   return `schedule: { ${schedule} }
-platform: { controlPlaneUrl: "${platformUrl}", apiKey: bench-key, pollInterval: 10ms, ${timeouts} }
+platform: { controlPlaneUrl: "${platformUrl}", apiKey: bench-key, ${poll}${timeouts} }
 storage: { ${storage} }
 server: { listen: "127.0.0.1:0" }
 log: { level: info }
@@ -273,8 +274,11 @@ async function scrape(agent: Agent, url: string, gzip = true): Promise<{ ms: num
   return { ms: performance.now() - started, body };
 }
 
-/** Scrapes /metrics as Prometheus does (gzip): 5 warm-ups, 50 one after another, then 50 at once; and 50 plain. */
-export async function scrapeMetrics(url: string) {
+/**
+ * Scrapes /metrics as Prometheus does (gzip): 5 warm-ups, 50 one after another, then 50 at once; and 50 plain.
+ * `onlyConcurrent`: the 50 at once alone, at once (on fresh connections), for scrapes while a cycle runs.
+ */
+export async function scrapeMetrics(url: string, { onlyConcurrent = false } = {}) {
   const agent = new Agent();
   let bytes = 0;
   const timed = async (gzip = true) => {
@@ -282,12 +286,14 @@ export async function scrapeMetrics(url: string) {
     if (gzip) bytes = body.byteLength;
     return ms;
   };
-  for (let i = 0; i < 5; i++) await timed();
   const sequential: number[] = [];
-  for (let i = 0; i < 50; i++) sequential.push(await timed());
-  const concurrent = await Promise.all(Array.from({ length: 50 }, () => timed()));
   const plain: number[] = [];
-  for (let i = 0; i < 50; i++) plain.push(await timed(false));
+  if (!onlyConcurrent) {
+    for (let i = 0; i < 5; i++) await timed();
+    for (let i = 0; i < 50; i++) sequential.push(await timed());
+  }
+  const concurrent = await Promise.all(Array.from({ length: 50 }, () => timed()));
+  if (!onlyConcurrent) for (let i = 0; i < 50; i++) plain.push(await timed(false));
   await agent.close();
   return {
     medianMs: median(sequential),
