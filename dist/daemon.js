@@ -99,6 +99,7 @@ function readClock(clock) {
 
 // src/store/result-writer.ts
 var WRITE_BATCH = 1e3;
+var BATCH_MS = 100;
 var ResultWriter = class {
   #store;
   #onError;
@@ -107,6 +108,9 @@ var ResultWriter = class {
   #maxPending;
   #backoffMs;
   #clock;
+  #batchMs;
+  /** Set while results wait for the batch's write. */
+  #batchTimer;
   /** Waiting for the next write, oldest first. */
   #queued = [];
   /** In the write now in flight. */
@@ -121,22 +125,36 @@ var ResultWriter = class {
     this.#maxPending = options.maxPending ?? 5e4;
     this.#backoffMs = options.backoffMs ?? 1e3;
     this.#clock = options.clock ?? systemClock;
+    this.#batchMs = options.batchMs ?? BATCH_MS;
   }
   /** Results not yet stored: queued and in flight. */
   get pending() {
     return this.#queued.length + this.#writing.length;
   }
-  /** Queues a result and starts a write unless one is in flight. `now`: monotonic ms (the clock's unless given). */
+  /**
+   * Queues a result; its batch is written `batchMs` after the first result in it arrived (at once with
+   * `batchMs` 0), or when the write in flight ends. `now`: monotonic ms (the clock's unless given).
+   */
   write(result, now = this.#clock.monoNow()) {
     this.#queued.push(result);
     this.#dropPastBound();
-    if (this.#draining === void 0) void this.flush(now);
+    if (this.#draining !== void 0 || this.#batchTimer !== void 0) return;
+    if (this.#batchMs <= 0) {
+      void this.flush(now);
+      return;
+    }
+    this.#batchTimer = setTimeout(() => {
+      this.#batchTimer = void 0;
+      void this.flush();
+    }, this.#batchMs);
   }
   /**
-   * Writes what is queued unless still backing off (a write in flight is waited for first); true once
-   * nothing is left pending. Never rejects: a failure is reported to `onError`.
+   * Writes what is queued now, not waiting for the batch, unless still backing off (a write in flight is
+   * waited for first); true once nothing is left pending. Never rejects: a failure is reported to `onError`.
    */
   async flush(now = this.#clock.monoNow()) {
+    clearTimeout(this.#batchTimer);
+    this.#batchTimer = void 0;
     while (this.#draining !== void 0) await this.#draining;
     if (this.#queued.length === 0) return true;
     if (now < this.#retryAt) return false;
@@ -277,6 +295,7 @@ var CheckCycle = class {
     if (result === void 0 || signal?.aborted) return void 0;
     const stored2 = toStoredResult(result, this.#deps.instance);
     this.publish(stored2);
+    void this.#writer.flush();
     await this.#deps.metrics.refresh();
     return stored2;
   }
