@@ -687,16 +687,27 @@ var RUN_CONCLUSIONS = [
 ];
 var STORAGE_OPERATIONS = ["write", "read", "prune", "share", "poll"];
 var TLS_EXPIRY = "planecheck_tls_cert_expiry_timestamp_seconds";
+var PROCESS_METRICS_MS = 1e3;
 var MAINTENANCE = "planecheck_maintenance";
 var PlanecheckMetrics = class {
+  /** planecheck's own gauges read at every scrape. */
   #live = new Registry();
+  /** prom-client's process and Node.js metrics (see PROCESS_METRICS_MS). */
+  #process = new Registry();
   #cycle = new Registry();
   #source;
   #tlsExpiry;
   #planes;
   #inMaintenance;
-  /** The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic. */
+  /**
+   * The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic;
+   * `rendering` until the part is done.
+   */
   #status;
+  /** The process metrics' text, and when (monotonic) it was asked for. */
+  #processText;
+  /** That text compressed to follow the status part `after`. */
+  #processPart;
   #cyclePart;
   #refreshing = Promise.resolve();
   /** Parts decompressed for plain-text scrapes; an entry goes when its part is replaced. */
@@ -727,13 +738,13 @@ var PlanecheckMetrics = class {
     this.#registries = options.registries ?? [];
     this.#onRenderError = options.onRenderError ?? (() => void 0);
     const cycle = [this.#cycle];
-    collectDefaultMetrics({ register: this.#live });
+    collectDefaultMetrics({ register: this.#process });
     for (const name of [
       "nodejs_active_handles_total",
       "nodejs_active_requests_total",
       "nodejs_active_resources_total"
     ]) {
-      this.#live.removeSingleMetric(name);
+      this.#process.removeSingleMetric(name);
     }
     const backoff = () => this.#githubBackoff;
     new Gauge({
@@ -986,25 +997,55 @@ ${await this.#cycle.metrics()}
   }
   /**
    * The full exposition as one gzip stream, in buffers to write in order: histograms and counters,
-   * status gauges, then process metrics.
+   * status gauges, process metrics, then planecheck's live gauges.
    */
   async render() {
-    const { cycle, status, live } = await this.#parts();
-    return gzipParts([cycle, status, compressPartSync(live, status.crc)]);
+    const { cycle, status, process: process2, live } = await this.#parts();
+    const processPart = this.#compressedProcess(process2, status);
+    return gzipParts([cycle, status, processPart, compressPartSync(live, processPart.crc)]);
   }
   /**
    * The same exposition as text, for a scraper without gzip (people, curl). The large parts are
    * decompressed once per change and kept while current, so repeated plain scrapes cost no more.
    */
   async renderText() {
-    const { cycle, status, live } = await this.#parts();
-    return [...await this.#textOf(cycle), ...await this.#textOf(status), Buffer.from(live)];
+    const { cycle, status, process: process2, live } = await this.#parts();
+    return [
+      ...await this.#textOf(cycle),
+      ...await this.#textOf(status),
+      Buffer.from(process2),
+      Buffer.from(live)
+    ];
   }
   async #parts() {
     await (this.#cyclePart ? this.#refreshing : this.refresh());
     const cycle = this.#cyclePart ?? compressPartSync("");
-    const status = await this.#statusFor(cycle);
-    return { cycle, status, live: await this.#live.metrics() };
+    const [status, process2, live] = await Promise.all([
+      this.#statusFor(cycle),
+      this.#processMetrics(),
+      this.#live.metrics()
+    ]);
+    return { cycle, status, process: process2, live };
+  }
+  /** The process metrics' text: rendered again once PROCESS_METRICS_MS have passed since the last render began. */
+  #processMetrics() {
+    const now = performance.now();
+    const cached = this.#processText;
+    if (cached && now - cached.at < PROCESS_METRICS_MS) return cached.text;
+    const entry = { text: this.#process.metrics(), at: now };
+    this.#processText = entry;
+    entry.text.catch(() => {
+      if (this.#processText === entry) this.#processText = void 0;
+    });
+    return entry.text;
+  }
+  /** The process metrics compressed after `status`: once per text and status part, not per scrape. */
+  #compressedProcess(text2, status) {
+    const cached = this.#processPart;
+    if (cached && cached.text === text2 && cached.after === status) return cached.part;
+    const part = compressPartSync(text2, status.crc);
+    this.#processPart = { text: text2, after: status, part };
+    return part;
   }
   #textOf(part) {
     let text2 = this.#texts.get(part);
@@ -1014,21 +1055,35 @@ ${await this.#cycle.metrics()}
     }
     return text2;
   }
-  /** The status gauges, rendered again only when a result arrived or expired, or the cycle part changed. */
+  /**
+   * The status gauges, rendered again only when a result arrived or expired, or the cycle part changed.
+   * A scrape that arrives while they render shares that render even if results arrived since it began (it
+   * shows the board as of a few milliseconds before): under a cycle's results and many scrapes at once,
+   * each scrape would otherwise start a render of its own. Never past an expiry: NO_VALUE shows on time.
+   */
   #statusFor(cycle) {
     const cached = this.#status;
     const version = this.#source.version;
     const now = performance.now();
-    if (cached && cached.version === version && now < cached.validUntil && cached.cycle === cycle) {
+    if (cached && (cached.version === version || cached.rendering) && now < cached.validUntil && cached.cycle === cycle) {
       return cached.part;
     }
     const writer = new CompressedPartWriter(cycle.crc);
     const part = writer.write(renderStatusGauges(this.#source.states())).then(() => writer.end());
-    const entry = { part, version, validUntil: now + (this.#source.msUntilNextExpiry() ?? Infinity), cycle };
+    const entry = {
+      part,
+      version,
+      validUntil: now + (this.#source.msUntilNextExpiry() ?? Infinity),
+      cycle,
+      rendering: true
+    };
     this.#status = entry;
-    part.catch(() => {
-      if (this.#status === entry) this.#status = void 0;
-    });
+    part.then(
+      () => entry.rendering = false,
+      () => {
+        if (this.#status === entry) this.#status = void 0;
+      }
+    );
     return part;
   }
 };
