@@ -66,4 +66,6 @@ for (let i = 0; i < Number(cyclesArg); i++) {
   );
 }
 await agent.close();
-process.stdout.write(`${JSON.stringify({ ...summarize(runs), peakRssMb: peakRssMb() })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ...summarize(runs), cycleCpuMs: runs.map((run) => run.cpu), peakRssMb: peakRssMb() })}\n`,
+);

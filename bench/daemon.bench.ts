@@ -30,8 +30,8 @@ const HEADLINE_ONLY = process.env.BENCH_HEADLINE_ONLY === '1';
 /** The headline's schedule: a warm cycle well inside its interval, the async poll as in production. */
 const HEADLINE_INTERVAL_S = 15;
 const HEADLINE_POLL_MS = 100;
-/** Bare client cycles per headline run: the first (cold) and warm ones, each on fresh connections. */
-const BARE_CYCLES = 4;
+/** Daemon cycles measured per headline run (the bare client runs one more, for its warmest figure). */
+const HEADLINE_CYCLES = 3;
 
 await buildBenchProcesses(['bench/engine-process.ts', 'bench/bare-process.ts', 'bench/sandbox-process.ts']);
 
@@ -93,23 +93,17 @@ async function daemonProcess(url: string, planes: number, schedule: { yaml: stri
 /** What one headline run measured: CPU per check in ms, and the worst of 50 concurrent scrapes. */
 interface HeadlineRun {
   load: number;
-  bareWarm: number;
-  bareCold: number;
-  daemonWarm: number;
-  daemonWarmMain: number;
-  daemonWarmHelpers: number;
-  daemonFirst: number;
+  /** The bare client's CPU per check in each cycle, each on fresh connections (index 0: the first). */
+  bare: number[];
+  /** The daemon's CPU per check in each cycle, whole process and main thread (index 0: the first). */
+  daemon: number[];
+  daemonMain: number[];
   daemonFirstWithStart: number;
   healthy: number;
   cycleWallMs: number;
   scrapeIdleWorstMs: number;
   scrapeInCycleWorstMs: number;
 }
-
-const perCheck = (from: ProcessCpu, to: ProcessCpu, checks: number) => ({
-  total: (to.totalMs - from.totalMs) / checks,
-  main: (to.mainMs - from.mainMs) / checks,
-});
 
 /** Waits (polling the sandbox's request count, an event the platform sees) until a cycle has begun. */
 async function nextCycleBegun(sandbox: Sandbox, after: number, timeoutMs: number): Promise<void> {
@@ -123,20 +117,20 @@ async function nextCycleBegun(sandbox: Sandbox, after: number, timeoutMs: number
 
 /**
  * One headline run: the bare client's cycles on fresh connections, then the daemon on a 15 s schedule. Its
- * CPU is read from /proc when its log says `planecheck started`, at the end of cycle 1 and at the end of
- * cycle 2 (its `cycle finished` lines), with no scrape in between; then 50 concurrent gzip scrapes while it
- * is idle, and 50 more once cycle 3 is under way.
+ * CPU is read from /proc when its log says `planecheck started` and at the end of each cycle (its `cycle
+ * finished` lines), with no scrape in between; then 50 concurrent gzip scrapes while it is idle, and 50 more
+ * once the next cycle is under way.
  */
 async function headlineRun(sandbox: Sandbox): Promise<HeadlineRun> {
   const load = loadavg()[0] ?? NaN;
-  const bare = await measured('bare-process.js', [
+  const bare = (await measured('bare-process.js', [
     sandbox.url,
     PLANES,
     CONCURRENCY,
     HEADLINE_POLL_MS,
-    BARE_CYCLES,
+    HEADLINE_CYCLES + 1,
     'fresh',
-  ]);
+  ])) as unknown as { cycleCpuMs: number[] };
   const dir = mkdtempSync(join(tmpdir(), 'planecheck-bench-'));
   const configPath = join(dir, 'planecheck.yaml');
   writeFileSync(
@@ -151,29 +145,27 @@ async function headlineRun(sandbox: Sandbox): Promise<HeadlineRun> {
   );
   const daemon = await DaemonProcess.start(configPath, { nodeFlags: NODE_FLAGS });
   try {
-    const started = processCpu(daemon.pid);
+    const readings: ProcessCpu[] = [processCpu(daemon.pid)];
     const waitMs = 4 * HEADLINE_INTERVAL_S * 1000 + 60_000;
-    await daemon.nthCycle(1, waitMs);
-    const afterFirst = processCpu(daemon.pid);
-    const second = await daemon.nthCycle(2, waitMs);
-    const afterSecond = processCpu(daemon.pid);
-    const first = perCheck(started, afterFirst, PLANES);
-    const warm = perCheck(afterFirst, afterSecond, PLANES);
+    for (let cycle = 1; cycle <= HEADLINE_CYCLES; cycle++) {
+      await daemon.nthCycle(cycle, waitMs);
+      readings.push(processCpu(daemon.pid));
+    }
+    const last = daemon.cycles[HEADLINE_CYCLES - 1];
+    const perCycle = (key: keyof ProcessCpu) =>
+      readings.slice(1).map((reading, i) => (reading[key] - (readings[i]?.[key] ?? NaN)) / PLANES);
     const requestsSoFar = [...(await sandbox.requestCounts()).values()].reduce((a, b) => a + b, 0);
     const idle = await scrapeMetrics(`${daemon.url}/metrics`);
     await nextCycleBegun(sandbox, requestsSoFar, waitMs);
     const inCycle = await scrapeMetrics(`${daemon.url}/metrics`, { onlyConcurrent: true });
     return {
       load,
-      bareWarm: bare.warmCpuMs ?? NaN,
-      bareCold: bare.coldCpuMs ?? NaN,
-      daemonWarm: warm.total,
-      daemonWarmMain: warm.main,
-      daemonWarmHelpers: warm.total - warm.main,
-      daemonFirst: first.total,
-      daemonFirstWithStart: afterFirst.totalMs / PLANES,
-      healthy: second.entry.statuses?.HEALTHY ?? 0,
-      cycleWallMs: second.entry.durationMs ?? NaN,
+      bare: bare.cycleCpuMs,
+      daemon: perCycle('totalMs'),
+      daemonMain: perCycle('mainMs'),
+      daemonFirstWithStart: (readings[1]?.totalMs ?? NaN) / PLANES,
+      healthy: last?.entry.statuses?.HEALTHY ?? 0,
+      cycleWallMs: last?.entry.durationMs ?? NaN,
       scrapeIdleWorstMs: idle.concurrentWorstMs,
       scrapeInCycleWorstMs: inCycle.concurrentWorstMs,
     };
@@ -201,70 +193,64 @@ const print = (rows: [string, string, string][]) => {
   } finally {
     await sandbox.stop();
   }
-  const of = (key: keyof HeadlineRun) => runs.map((run) => run[key]);
-  const ratios = runs.map((run) => run.daemonWarm / run.bareWarm);
-  const firstInWarmBare = runs.map((run) => run.daemonFirst / run.bareWarm);
-  const per = (key: keyof HeadlineRun, digits = 3) =>
-    `runs ${of(key)
-      .map((v) => f(v, digits))
-      .join(', ')}`;
+  /** A figure of every run, its median, and the runs' values. */
+  const figure = (values: number[], digits = 3, unit = ' ms'): [string, string] => [
+    `${f(median(values), digits)}${unit}`,
+    `runs ${values.map((v) => f(v, digits)).join(', ')}`,
+  ];
+  const at = (key: 'bare' | 'daemon' | 'daemonMain', cycle: number) =>
+    runs.map((run) => run[key][cycle - 1] ?? NaN);
+  const helpersAt = (cycle: number) =>
+    runs.map((run, i) => (at('daemon', cycle)[i] ?? NaN) - (run.daemonMain[cycle - 1] ?? NaN));
+  const ratioAt = (cycle: number) =>
+    runs.map((_, i) => (at('daemon', cycle)[i] ?? NaN) / (at('bare', cycle)[i] ?? NaN));
+  /** The bare client's warmest figure: the median of its cycles after the first. */
+  const bareWarm = runs.map((run) => median(run.bare.slice(1)));
+  const ratioWarmBare = runs.map((run, i) => (run.daemon[1] ?? NaN) / (bareWarm[i] ?? NaN));
+  const of = (
+    key: 'daemonFirstWithStart' | 'healthy' | 'cycleWallMs' | 'scrapeIdleWorstMs' | 'scrapeInCycleWorstMs',
+  ) => runs.map((run) => run[key]);
+  const withTarget = (target: string, [value, note]: [string, string]): [string, string] => [
+    value,
+    `${target}; ${note}`,
+  ];
   console.log(
     `planecheck benchmark, headline: node dist/daemon.js${flags} ${process.version}, ${PLANES} planes, concurrency ${CONCURRENCY}, ` +
-      `${HEADLINE_POLL_MS} ms async poll, ${HEADLINE_INTERVAL_S} s interval; median of ${runs.length} runs ` +
-      `(load average at each run's start: ${of('load')
-        .map((v) => f(v, 2))
+      `${HEADLINE_POLL_MS} ms async poll, ${HEADLINE_INTERVAL_S} s interval, SQLite; the bare undici client on fresh ` +
+      `connections each cycle; median of ${runs.length} runs (load average at each run's start: ${runs
+        .map((run) => f(run.load, 2))
         .join(', ')})\n`,
   );
   print([
-    [
-      'daemon process CPU per check, warm cycle (end of cycle 1 to end of cycle 2)',
-      `${f(median(of('daemonWarm')), 3)} ms`,
-      per('daemonWarm'),
-    ],
-    ['  of which its main thread', `${f(median(of('daemonWarmMain')), 3)} ms`, per('daemonWarmMain')],
-    [
-      '  of which other threads (V8 GC/JIT helpers, libuv, WAL checkpoints)',
-      `${f(median(of('daemonWarmHelpers')), 3)} ms`,
-      per('daemonWarmHelpers'),
-    ],
-    [
-      'bare undici client CPU per check, warm cycle on fresh connections',
-      `${f(median(of('bareWarm')), 3)} ms`,
-      per('bareWarm'),
-    ],
-    ['daemon / bare client, warm', `${f(median(ratios))}x`, `target <= 1.3x; ${range(ratios, 2, 'x')}`],
+    ['daemon process CPU per check, cycle 2 (end of cycle 1 to end of cycle 2)', ...figure(at('daemon', 2))],
+    ['  of which its main thread', ...figure(at('daemonMain', 2))],
+    ['  of which other threads (V8 compiler and GC helpers, libuv pool)', ...figure(helpersAt(2))],
+    ['bare undici client CPU per check, its cycle 2', ...figure(at('bare', 2))],
+    ['daemon / bare client, cycle 2', ...withTarget('target <= 1.3x', figure(ratioAt(2), 2, 'x'))],
+    ['daemon cycle 2 / bare client warmest (median of its cycles 2-4)', ...figure(ratioWarmBare, 2, 'x')],
+    ['daemon process CPU per check, cycle 3', ...figure(at('daemon', 3))],
+    ['  of which other threads', ...figure(helpersAt(3))],
+    ['bare undici client CPU per check, its cycle 3', ...figure(at('bare', 3))],
+    ['daemon / bare client, cycle 3', ...figure(ratioAt(3), 2, 'x')],
     [
       'daemon process CPU per check, first cycle (from "planecheck started")',
-      `${f(median(of('daemonFirst')), 3)} ms`,
-      `target <= 1 ms; ${per('daemonFirst')}`,
-    ],
-    [
-      '  the same, in warm checks of the bare client',
-      `${f(median(firstInWarmBare), 1)}x`,
-      `runs ${firstInWarmBare.map((v) => f(v, 1)).join(', ')}`,
+      ...withTarget('target <= 1 ms', figure(at('daemon', 1))),
     ],
     [
       '  the same from process start (loading modules, opening the store)',
-      `${f(median(of('daemonFirstWithStart')), 3)} ms`,
-      per('daemonFirstWithStart'),
+      ...figure(of('daemonFirstWithStart')),
     ],
-    [
-      'bare undici client, first cycle (fresh process)',
-      `${f(median(of('bareCold')), 3)} ms`,
-      per('bareCold'),
-    ],
+    ['bare undici client, first cycle (fresh process)', ...figure(at('bare', 1))],
     [
       '/metrics worst of 50 concurrent gzip scrapes, daemon idle',
-      `${f(median(of('scrapeIdleWorstMs')), 1)} ms`,
-      `target < 50 ms; ${per('scrapeIdleWorstMs', 1)}`,
+      ...withTarget('target < 50 ms', figure(of('scrapeIdleWorstMs'), 1)),
     ],
     [
       '/metrics worst of 50 concurrent gzip scrapes, during a cycle',
-      `${f(median(of('scrapeInCycleWorstMs')), 1)} ms`,
-      `target < 50 ms; ${per('scrapeInCycleWorstMs', 1)}`,
+      ...withTarget('target < 50 ms', figure(of('scrapeInCycleWorstMs'), 1)),
     ],
-    ['daemon cycle wall time, warm', `${f(median(of('cycleWallMs')), 0)} ms`, per('cycleWallMs', 0)],
-    ['healthy results in the warm cycle', `${median(of('healthy'))} of ${PLANES}`, ''],
+    ['daemon cycle wall time', ...figure(of('cycleWallMs'), 0)],
+    ['healthy results in the last measured cycle', `${median(of('healthy'))} of ${PLANES}`, ''],
   ]);
   console.log('');
 }
