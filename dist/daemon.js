@@ -407,6 +407,19 @@ var CompressedPartWriter = class {
     return { segments: this.#segments, size: this.#size, crc: this.#crc };
   }
 };
+var STORED_BLOCK_MAX = 65535;
+function storedPart(text2, crcBefore = 0) {
+  const bytes = Buffer.from(text2);
+  const segments = [];
+  for (let offset = 0; offset < bytes.length; offset += STORED_BLOCK_MAX) {
+    const block = bytes.subarray(offset, offset + STORED_BLOCK_MAX);
+    const header = Buffer.alloc(5);
+    header.writeUInt16LE(block.length, 1);
+    header.writeUInt16LE(~block.length & 65535, 3);
+    segments.push(header, block);
+  }
+  return { segments, size: bytes.length, crc: crc32(bytes, crcBefore) };
+}
 function compressPartSync(text2, crcBefore = 0) {
   const bytes = Buffer.from(text2);
   return { segments: [deflateRawSync(bytes, SEGMENT)], size: bytes.length, crc: crc32(bytes, crcBefore) };
@@ -1002,7 +1015,7 @@ ${await this.#cycle.metrics()}
   async render() {
     const { cycle, status, process: process2, live } = await this.#parts();
     const processPart = this.#compressedProcess(process2, status);
-    return gzipParts([cycle, status, processPart, compressPartSync(live, processPart.crc)]);
+    return gzipParts([cycle, status, processPart, storedPart(live, processPart.crc)]);
   }
   /**
    * The same exposition as text, for a scraper without gzip (people, curl). The large parts are
@@ -1388,8 +1401,10 @@ function send(res, req, response) {
     "x-content-type-options": "nosniff",
     ...response.headers
   });
+  res.cork();
   if (req.method !== "HEAD") for (const part of parts) res.write(part);
   res.end();
+  res.uncork();
 }
 async function listen(server, address) {
   const colon = address.lastIndexOf(":");

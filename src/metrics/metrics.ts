@@ -5,6 +5,7 @@ import {
   CompressedPartWriter,
   gzipParts,
   inflatePart,
+  storedPart,
   type CompressedPart,
 } from './gzip-parts.js';
 import { renderStatusGauges } from './status-gauges.js';
@@ -465,7 +466,7 @@ export class PlanecheckMetrics {
   async render(): Promise<Buffer[]> {
     const { cycle, status, process, live } = await this.#parts();
     const processPart = this.#compressedProcess(process, status);
-    return gzipParts([cycle, status, processPart, compressPartSync(live, processPart.crc)]);
+    return gzipParts([cycle, status, processPart, storedPart(live, processPart.crc)]);
   }
 
   /**
