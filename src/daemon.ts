@@ -11,7 +11,7 @@ import type { SelfHeal } from './heal/create-self-heal.js';
 import { resolveInstanceName } from './config/instance-name.js';
 import { loadConfigFile, resolveConfigPath } from './config/load.js';
 import { ConfigError, parseConfig, parseListenAddress } from './config/parse.js';
-import type { Config } from './config/schema.js';
+import { selfHealEnabledFor, selfHealOnForSomePlane, type Config } from './config/schema.js';
 import { CheckCycle } from './daemon/check-cycle.js';
 import { createLogger, getErrorMessage, type Logger } from './log/logger.js';
 import { PlanecheckMetrics } from './metrics/metrics.js';
@@ -185,12 +185,14 @@ async function main(): Promise<number> {
     log.warn('could not record an event in the audit trail', { error: getErrorMessage(error) }),
   );
   const inMaintenance = () => planeNames.filter((plane) => maintenance.until(plane) !== null).join('\n');
+  const planesByName = new Map(config.workloadPlanes.map((plane) => [plane.name, plane]));
   const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
   tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
     tlsExpiry: () => tlsExpiry.expiries(),
-    selfHeal: config.selfHeal?.enabled === true && config.github !== undefined,
+    selfHeal: selfHealOnForSomePlane(config) && config.github !== undefined,
     inMaintenance: (plane) => maintenance.until(plane) !== null,
+    planeLabels: (plane) => planesByName.get(plane)?.labels ?? {},
     intervalMs: config.schedule.interval,
     cacheTtlMs: config.schedule.cacheTtl,
     onRenderError: (error) =>
@@ -311,7 +313,7 @@ async function main(): Promise<number> {
           planeNames: planes.slice(0, 20),
         }),
     });
-  if (config.selfHeal?.enabled && config.github) {
+  if (selfHealOnForSomePlane(config) && config.github) {
     const { createSelfHeal } = await import('./heal/create-self-heal.js');
     const healLog = await storage.openHealLog();
     flushHealLog = () => healLog.flush?.();
@@ -359,6 +361,8 @@ async function main(): Promise<number> {
         recent: (plane) => board.recent(plane),
         availability: (plane) => availability.get(plane),
         maintenance: (plane) => maintenance.state(plane),
+        labels: (plane) => planesByName.get(plane)?.labels ?? {},
+        selfHealEnabled: (plane) => selfHealEnabledFor(config, planesByName.get(plane)),
       },
       Date.now(),
       { kind: storage.kind, ...storageHealth.view },
