@@ -3171,7 +3171,8 @@ ${HELP}`
       config,
       healLog,
       instance,
-      history: (plane, limit) => store.history(plane, limit),
+      // Results wait up to 100 ms for their batch: self-heal counts a plane's results once they are written.
+      history: (plane, limit) => cycle.flush().then(() => store.history(plane, limit)),
       recheck: (plane, signal2) => cycle.checkNow(plane, signal2),
       metrics,
       log,
