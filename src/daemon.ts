@@ -36,6 +36,7 @@ import { MaintenanceView } from './maintenance/maintenance-view.js';
 import { AuditRecorder } from './audit/audit-recorder.js';
 import { maintenanceRoute } from './server/maintenance-api.js';
 import { actorOf, listensOnLoopback } from './server/auth.js';
+import { applyConfig, ConfigReloader, LiveConfig } from './daemon/reload.js';
 
 const HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT] [--instance NAME]
 
@@ -85,6 +86,8 @@ async function main(): Promise<number> {
   let sandboxGithub: SandboxGithub | undefined;
   let demoDirectory: string | undefined;
   let config: Config;
+  /** Reads the config file again (SIGHUP); none for the demo, which has no file. */
+  let reloadConfig: (() => Promise<Config>) | undefined;
   if (values.demo) {
     // Demo-only code (and self-heal's GitHub client below) is loaded on demand: a production daemon
     // should not hold the sandbox, its OpenAPI schemas or Octokit in memory when it never uses them.
@@ -130,8 +133,13 @@ async function main(): Promise<number> {
       return 2;
     }
     config = await loadConfigFile(path, process.env);
+    reloadConfig = async () => withListen(await loadConfigFile(path, process.env));
   }
-  if (listenAt !== undefined) config = { ...config, server: { ...config.server, listen: listenAt } };
+  // --listen wins over server.listen, at start and at every reload.
+  const withListen = (loaded: Config): Config =>
+    listenAt === undefined ? loaded : { ...loaded, server: { ...loaded.server, listen: listenAt } };
+  config = withListen(config);
+  const live = new LiveConfig(config);
 
   // If whoever reads stdout goes away (EPIPE), checking, metrics and self-heal carry on, without logs:
   // an unhandled stream error would otherwise end the process.
@@ -143,15 +151,17 @@ async function main(): Promise<number> {
       `planecheck: stdout closed (${error.code ?? error.message}); carrying on without logs\n`,
     );
   });
-  const log = createLogger(config.log.level, (line) => {
-    if (stdoutOpen) process.stdout.write(line);
-  });
-  // Until a reload exists, SIGHUP (a closed terminal, a habit of `systemctl reload`) must not end the
-  // daemon, which is Node's default for it; from the moment there is a log to say so.
-  process.on('SIGHUP', () =>
-    log.warn('SIGHUP ignored: planecheck cannot reload its config; restart it to apply changes'),
+  const log = createLogger(
+    () => live.config.log.level,
+    (line) => {
+      if (stdoutOpen) process.stdout.write(line);
+    },
   );
-  const planeNames = config.workloadPlanes.map((plane) => plane.name);
+  // SIGHUP reloads the config once everything is built (below); until then it must not end the daemon,
+  // which is Node's default for it.
+  let onSighup = () => log.warn('SIGHUP during start-up ignored: send it again once planecheck has started');
+  process.on('SIGHUP', () => onSighup());
+  const planeNames = live.planeNames;
   let recoveries = 0;
   const storage = await openStorage(config.storage, {
     onRecovered: (event) => {
@@ -184,7 +194,7 @@ async function main(): Promise<number> {
   const auditRecorder = new AuditRecorder(storage.audit, `daemon:${instance}`, (error) =>
     log.warn('could not record an event in the audit trail', { error: getErrorMessage(error) }),
   );
-  const inMaintenance = () => planeNames.filter((plane) => maintenance.until(plane) !== null).join('\n');
+  const inMaintenance = () => live.planeNames.filter((plane) => maintenance.until(plane) !== null).join('\n');
   const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
   tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
@@ -273,8 +283,12 @@ async function main(): Promise<number> {
     onStored: () => storageHealth.succeeded('write'),
     onStoreFailed: (error) => storageHealth.failed('write', error),
     // Maintenance first (what other replicas started, windows that began), then self-heal decides on it.
+    // Self-heal sees only the planes it may heal under the current config (none once it is turned off);
+    // runs it already follows are still followed.
     onCycleFinished: (states) => {
-      void refreshMaintenance().finally(() => selfHeal?.healer.afterCycle(states));
+      void refreshMaintenance().finally(() =>
+        selfHeal?.healer.afterCycle(states.filter((state) => live.healsPlane(state.plane))),
+      );
     },
   });
   /** Re-reads run-time maintenance; re-renders planecheck_maintenance when a plane went in or out. */
@@ -349,7 +363,7 @@ async function main(): Promise<number> {
       board.states(),
       {
         intervalMs: config.schedule.interval,
-        cacheTtlMs: config.schedule.cacheTtl,
+        cacheTtlMs: live.config.schedule.cacheTtl,
         running: scheduler.running,
         lastCycleFinishedAt: cycle.lastFinishedAt,
       },
@@ -367,7 +381,7 @@ async function main(): Promise<number> {
   let storeOpen = true;
   const server = createDaemonServer({
     log,
-    auth: config.server.auth,
+    auth: () => live.config.server.auth,
     readiness: () => ({
       ready: storeOpen && scheduler.running,
       checks: { store: storeOpen, scheduler: scheduler.running },
@@ -375,15 +389,15 @@ async function main(): Promise<number> {
     protectedRoutes: createRoutes({
       metrics,
       status: currentStatus,
-      planes: planeNames,
+      planes: () => live.planeNames,
       history: (plane, limit) => store.history(plane, limit),
       planeStatus: (plane) => board.state(plane).status,
       audit: (limit, before) => storage.audit.page(limit, before),
-      runbookUrl: config.server.runbookUrl,
+      runbookUrl: () => live.config.server.runbookUrl,
     }),
     writeRoutes: {
       '/api/v1/planes/': maintenanceRoute({
-        planes: planeNames,
+        planes: () => live.planeNames,
         state: (plane, now) => maintenance.state(plane, now),
         start: async (asked) => {
           const state = await maintenance.start(asked);
@@ -402,7 +416,7 @@ async function main(): Promise<number> {
           await metrics.maintenanceChanged();
           return ended;
         },
-        actor: () => actorOf(config.server.auth),
+        actor: () => actorOf(live.config.server.auth),
       }),
     },
     writesOpen: listensOnLoopback(config.server.listen),
@@ -417,6 +431,36 @@ async function main(): Promise<number> {
   sharedResults?.start();
   keeper?.start();
   scheduler.start();
+  onSighup = reloadOnSighup(
+    reloadConfig &&
+      new ConfigReloader({
+        load: reloadConfig,
+        live,
+        healerRunning: healer !== undefined,
+        apply: (next, changes) =>
+          applyConfig(
+            {
+              live,
+              store,
+              board,
+              cycle,
+              share,
+              maintenance,
+              tlsExpiry,
+              availability,
+              metrics,
+              healer,
+              createChecker,
+            },
+            next,
+            changes,
+          ),
+        metrics,
+        log,
+        stderr: (text) => process.stderr.write(text),
+      }),
+    log,
+  );
   log.info('planecheck started', {
     url,
     instance,
@@ -462,7 +506,7 @@ async function main(): Promise<number> {
     bounded('the fleet keeper', 1_000, keeper?.stop()),
   ]);
   await closeServer(server);
-  await checker.close();
+  await cycle.closeChecker();
   await bounded(
     'storing the last results',
     2_000,
@@ -483,6 +527,16 @@ async function main(): Promise<number> {
   // A connection to a store that stopped answering may still hold the event loop: it does not delay the exit.
   setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
   return 0;
+}
+
+/** What SIGHUP does: reload the config file, or (the demo, which has none) say there is nothing to reload. */
+function reloadOnSighup(reloader: ConfigReloader | undefined, log: Logger): () => void {
+  if (reloader === undefined) return () => log.warn('SIGHUP: the demo has no config file; nothing to reload');
+  return () => {
+    reloader
+      .request()
+      .catch((error: unknown) => log.error('config reload failed', { error: getErrorMessage(error) }));
+  };
 }
 
 /** Listens at `address`; with `fallBack`, a taken port is replaced by a free one on the same host, and said. */

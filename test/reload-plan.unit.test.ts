@@ -30,11 +30,7 @@ github: { token: ghp_secret }`;
 describe('planReload', () => {
   it('finds planes added, removed and changed, in the new order', () => {
     const changes = changesOf(
-      planReload(
-        config(['a', 'b', 'c']),
-        config(['d', 'a', 'c=https://moved.example.com', 'e']),
-        false,
-      ),
+      planReload(config(['a', 'b', 'c']), config(['d', 'a', 'c=https://moved.example.com', 'e']), false),
     );
     assert.deepEqual(changes.added, ['d', 'e']);
     assert.deepEqual(changes.removed, ['b']);
@@ -122,7 +118,10 @@ log: { level: debug }`,
 
   it('applies other self-heal settings live', () => {
     const on = config(['a'], SELF_HEAL);
-    const slower = config(['a'], SELF_HEAL.replace('repository: acme/ops', 'repository: acme/ops, cooldown: 1h'));
+    const slower = config(
+      ['a'],
+      SELF_HEAL.replace('repository: acme/ops', 'repository: acme/ops, cooldown: 1h'),
+    );
     assert.deepEqual(changesOf(planReload(on, slower, true)).fields, ['selfHeal']);
   });
 });
