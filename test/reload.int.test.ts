@@ -18,6 +18,8 @@ interface WriteOptions {
   /** Inference URLs other than the sandbox's own for the plane. */
   urls?: Record<string, string>;
   dbPath?: string;
+  /** YAML fields added to `server` (after `listen`). */
+  server?: string;
 }
 
 interface PlaneView {
@@ -67,7 +69,7 @@ ${planes
       `  - { name: ${plane}, inferenceUrl: "${options.urls?.[plane] ?? sandbox.inferenceUrl(plane)}" }`,
   )
   .join('\n')}
-server: { listen: "127.0.0.1:0" }
+server: { listen: "127.0.0.1:0"${options.server ? `, ${options.server}` : ''} }
 storage: { path: "${options.dbPath ?? dbPath}" }
 ${options.extra ?? ''}`,
       );
@@ -162,39 +164,56 @@ ${options.extra ?? ''}`,
     }
   });
 
-  it('applies a changed platform setting and a changed plane URL from the next cycle', async () => {
+  it('applies a changed plane URL and a changed platform setting from the next cycle, server.auth and runbookUrl at once', async () => {
     const file = configFile();
     file.write(['rl-platform', 'rl-url']);
     const daemon = await startDaemon(['--config', file.path], env);
+    const auth = { authorization: 'Bearer a-token-of-sixteen-chars' };
+    let headers: Record<string, string> = {};
+    const checkedAfter = (plane: string, since: number, wanted: string) =>
+      eventually(async () => {
+        const body = (await (await fetch(`${daemon.url}/api/v1/status`, { headers })).json()) as {
+          planes: PlaneView[];
+        };
+        const view = body.planes.find((candidate) => candidate.name === plane);
+        const fresh = view?.checkedAt && Date.parse(view.checkedAt) > since;
+        return fresh && view.status === wanted ? view : undefined;
+      });
     try {
-      await checkedSince(daemon.url, 'rl-url', 0);
-      assert.equal((await planeOf(daemon.url, 'rl-platform'))?.status, 'HEALTHY');
+      await checkedAfter('rl-url', 0, 'HEALTHY');
 
-      // Another oracle name (a platform setting: a new checker) and rl-url pointed at a path with no model.
-      file.write(['rl-platform', 'rl-url'], {
-        platform: '  oracleName: renamed-model',
-        urls: { 'rl-url': `${sandbox.url}/planes/rl-elsewhere` },
-      });
-      const reloadedAt = Date.now();
-      const line = await reload(daemon);
+      // rl-url pointed at a path where the sandbox has no model: its inference fails; rl-platform's does not.
+      file.write(['rl-platform', 'rl-url'], { urls: { 'rl-url': `${sandbox.url}/planes/rl-elsewhere` } });
+      let reloadedAt = Date.now();
+      let line = await reload(daemon);
       assert.deepEqual(line.changed, ['rl-url']);
-      assert.deepEqual(line.fields, ['platform', 'workloadPlanes']);
+      assert.deepEqual(line.fields, ['workloadPlanes']);
+      await checkedAfter('rl-url', reloadedAt, 'FAILED');
+      await checkedAfter('rl-platform', reloadedAt, 'HEALTHY');
 
-      const platform = await eventually(async () => {
-        const view = await checkedSince(daemon.url, 'rl-platform', reloadedAt);
-        return view.status === 'NO_ORACLE' ? view : undefined;
+      // Another oracle name (a platform setting: a new checker), and auth and a runbook URL for the server.
+      file.write(['rl-platform', 'rl-url'], {
+        urls: { 'rl-url': `${sandbox.url}/planes/rl-elsewhere` },
+        platform: '  oracleName: renamed-model',
+        server:
+          'auth: { bearerToken: "a-token-of-sixteen-chars" }, runbookUrl: "https://runbooks.example.com/pc.md"',
       });
+      reloadedAt = Date.now();
+      line = await reload(daemon);
+      assert.deepEqual(line.changed, []);
+      assert.deepEqual(line.fields, ['platform', 'server']);
+      assert.equal((await fetch(`${daemon.url}/api/v1/status`)).status, 401, 'server.auth applies at once');
+      headers = auth;
+      assert.match(
+        await (await fetch(`${daemon.url}/`, { headers })).text(),
+        /runbooks\.example\.com\/pc\.md/,
+      );
+      const platform = await checkedAfter('rl-platform', reloadedAt, 'NO_ORACLE');
       assert.equal(platform.reason, 'oracle_not_found');
       assert.ok(
         requests.some((r) => r.plane === 'rl-platform' && r.path.includes('name=renamed-model')),
         'the sandbox saw the new oracle name',
       );
-      // rl-url's inference now goes to a plane the sandbox does not know.
-      const moved = await eventually(async () => {
-        const view = await checkedSince(daemon.url, 'rl-url', reloadedAt);
-        return view.status === 'HEALTHY' ? undefined : view;
-      });
-      assert.notEqual(moved.status, 'HEALTHY');
     } finally {
       assert.equal(await daemon.stop(), 0);
     }
