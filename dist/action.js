@@ -61727,7 +61727,7 @@ var HttpPlatform = class {
   async findUser(plane, signal) {
     const endpoint2 = this.#endpoints.userLookup;
     const url2 = this.#url(endpoint2.url, plane, { email: this.#email({ plane: plane.name }) });
-    return lookup(await this.#send("GET", url2, signal), endpoint2.list, "users", (entry) => {
+    return lookup(await this.#send("GET", url2, plane, signal), endpoint2.list, "users", (entry) => {
       const id = readId(entry, endpoint2.id.read);
       const organizationId = readId(entry, endpoint2.organizationId.read);
       if (id === void 0) return `user has no id at ${endpoint2.id.text}`;
@@ -61743,20 +61743,20 @@ var HttpPlatform = class {
       userId: user.id,
       oracleName: this.#config.oracleName
     });
-    return lookup(await this.#send("GET", url2, signal), endpoint2.list, "models", (entry) => {
+    return lookup(await this.#send("GET", url2, plane, signal), endpoint2.list, "models", (entry) => {
       const id = readId(entry, endpoint2.id.read);
       return id === void 0 ? `model has no id at ${endpoint2.id.text}` : { id };
     });
   }
   async predict(plane, oracle, signal) {
     const url2 = this.#url(this.#endpoints.predict.url, plane, { modelId: oracle.id });
-    const result = await this.#send("POST", url2, signal, this.#predictBody);
+    const result = await this.#send("POST", url2, plane, signal, this.#predictBody);
     return result.ok ? { ok: true, value: void 0 } : result;
   }
   async submitAsyncPredict(plane, oracle, signal) {
     const endpoint2 = this.#endpoints.asyncSubmit;
     const url2 = this.#url(endpoint2.url, plane, { modelId: oracle.id });
-    const result = await this.#send("POST", url2, signal, this.#asyncBody);
+    const result = await this.#send("POST", url2, plane, signal, this.#asyncBody);
     if (!result.ok) return result;
     const requestId = readId(result.body, endpoint2.requestId.read);
     if (requestId === void 0) return invalid(`no request id at ${endpoint2.requestId.text}`);
@@ -61765,7 +61765,7 @@ var HttpPlatform = class {
   async getAsyncStatus(plane, oracle, requestId, signal) {
     const endpoint2 = this.#endpoints.asyncStatus;
     const url2 = this.#url(endpoint2.url, plane, { modelId: oracle.id, requestId });
-    const result = await this.#send("GET", url2, signal);
+    const result = await this.#send("GET", url2, plane, signal);
     if (!result.ok) return result;
     const status = endpoint2.status.read(result.body);
     if (typeof status !== "string") return invalid(`no status string at ${endpoint2.status.text}`);
@@ -61780,17 +61780,17 @@ var HttpPlatform = class {
   }
   #url(template, plane, values) {
     values.plane = plane.name;
-    values.controlPlaneUrl = this.#config.controlPlaneUrl;
+    values.controlPlaneUrl = plane.controlPlaneUrl ?? this.#config.controlPlaneUrl;
     values.inferenceUrl = plane.inferenceUrl;
     return template(values);
   }
-  #send(method, url2, signal, body) {
+  #send(method, url2, plane, signal, body) {
     return requestJson(this.#dispatcher, {
       method,
       url: url2,
       headers: this.#headers,
       body,
-      timeoutMs: this.#config.requestTimeout,
+      timeoutMs: plane.requestTimeout ?? this.#config.requestTimeout,
       maxBytes: this.#config.maxResponseBytes,
       signal
     });
@@ -61903,21 +61903,23 @@ function callStep(outcome) {
   return outcome;
 }
 async function asyncPredict(plane, oracle, deps, planeSignal) {
-  const { platform: platform2, settings } = deps;
-  const signal = new Deadline(settings.asyncTimeout, "async request deadline", planeSignal);
+  const { platform: platform2 } = deps;
+  const asyncTimeout = plane.asyncTimeout ?? deps.settings.asyncTimeout;
+  const pollInterval = plane.pollInterval ?? deps.settings.pollInterval;
+  const signal = new Deadline(asyncTimeout, "async request deadline", planeSignal);
   let lastStatus = "unsubmitted";
   try {
     const submitted = await platform2.submitAsyncPredict(plane, oracle, signal);
     if (!submitted.ok) return submitted;
     lastStatus = "submitted";
     for (; ; ) {
-      await sleep(settings.pollInterval, signal);
+      await sleep(pollInterval, signal);
       const polled = await platform2.getAsyncStatus(plane, oracle, submitted.value, signal);
       if (!polled.ok) {
         if (polled.failure.kind === "timeout" && signal.aborted && !planeSignal.aborted) {
           return {
             ok: false,
-            failure: { kind: "timeout", detail: stillPending(lastStatus, settings.asyncTimeout) }
+            failure: { kind: "timeout", detail: stillPending(lastStatus, asyncTimeout) }
           };
         }
         return polled;
@@ -61936,7 +61938,7 @@ async function asyncPredict(plane, oracle, deps, planeSignal) {
     if (signal.aborted && !planeSignal.aborted) {
       return {
         ok: false,
-        failure: { kind: "timeout", detail: stillPending(lastStatus, settings.asyncTimeout) }
+        failure: { kind: "timeout", detail: stillPending(lastStatus, asyncTimeout) }
       };
     }
     throw error63;
@@ -61981,10 +61983,14 @@ async function checkAll(planes, deps, concurrency, onResult) {
 
 // src/check/checker.ts
 function createChecker(config2, options = {}) {
+  const longestRequestTimeout = config2.workloadPlanes.reduce(
+    (longest, plane) => Math.max(longest, plane.requestTimeout ?? 0),
+    config2.platform.requestTimeout
+  );
   const agent = createHttpAgent({
-    connectTimeoutMs: config2.platform.requestTimeout,
+    connectTimeoutMs: longestRequestTimeout,
     keepAliveMs: config2.schedule.interval + 3e4,
-    lookup: createHostLookup({ servers: options.dnsServers, timeoutMs: config2.platform.requestTimeout })
+    lookup: createHostLookup({ servers: options.dnsServers, timeoutMs: longestRequestTimeout })
   });
   const platform2 = options.platform ?? new HttpPlatform(config2.platform, agent);
   const settings = {
@@ -62073,5594 +62079,6 @@ function storedToReport(result) {
     durationMs: result.durationMs,
     steps: result.steps
   };
-}
-
-// src/github/octokit-client.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-
-// node_modules/@octokit/oauth-authorization-url/dist-src/index.js
-function oauthAuthorizationUrl(options) {
-  const clientType = options.clientType || "oauth-app";
-  const baseUrl2 = options.baseUrl || "https://github.com";
-  const result = {
-    clientType,
-    allowSignup: options.allowSignup === false ? false : true,
-    clientId: options.clientId,
-    login: options.login || null,
-    redirectUrl: options.redirectUrl || null,
-    state: options.state || Math.random().toString(36).substr(2),
-    url: ""
-  };
-  if (clientType === "oauth-app") {
-    const scopes = "scopes" in options ? options.scopes : [];
-    result.scopes = typeof scopes === "string" ? scopes.split(/[,\s]+/).filter(Boolean) : scopes;
-  }
-  result.url = urlBuilderAuthorize(`${baseUrl2}/login/oauth/authorize`, result);
-  return result;
-}
-function urlBuilderAuthorize(base, options) {
-  const map2 = {
-    allowSignup: "allow_signup",
-    clientId: "client_id",
-    login: "login",
-    redirectUrl: "redirect_uri",
-    scopes: "scope",
-    state: "state"
-  };
-  let url2 = base;
-  Object.keys(map2).filter((k2) => options[k2] !== null).filter((k2) => {
-    if (k2 !== "scopes") return true;
-    if (options.clientType === "github-app") return false;
-    return !Array.isArray(options[k2]) || options[k2].length > 0;
-  }).map((key) => [map2[key], `${options[key]}`]).forEach(([key, value], index) => {
-    url2 += index === 0 ? `?` : "&";
-    url2 += `${key}=${encodeURIComponent(value)}`;
-  });
-  return url2;
-}
-
-// node_modules/@octokit/oauth-methods/dist-bundle/index.js
-function requestToOAuthBaseUrl(request2) {
-  const endpointDefaults = request2.endpoint.DEFAULTS;
-  if (/^https:\/\/(api\.)?github\.com$/.test(endpointDefaults.baseUrl)) {
-    return "https://github.com";
-  }
-  if (/^https:\/\/api\..*\.ghe\.com$/.test(endpointDefaults.baseUrl)) {
-    return endpointDefaults.baseUrl.replace("api.", "");
-  }
-  return endpointDefaults.baseUrl.replace("/api/v3", "");
-}
-async function oauthRequest(request2, route, parameters) {
-  const withOAuthParameters = {
-    baseUrl: requestToOAuthBaseUrl(request2),
-    headers: {
-      accept: "application/json"
-    },
-    ...parameters
-  };
-  const response = await request2(route, withOAuthParameters);
-  if ("error" in response.data) {
-    const error63 = new RequestError(
-      `${response.data.error_description} (${response.data.error}, ${response.data.error_uri})`,
-      400,
-      {
-        request: request2.endpoint.merge(
-          route,
-          withOAuthParameters
-        )
-      }
-    );
-    error63.response = response;
-    throw error63;
-  }
-  return response;
-}
-function getWebFlowAuthorizationUrl({
-  request: request2 = request,
-  ...options
-}) {
-  const baseUrl2 = requestToOAuthBaseUrl(request2);
-  return oauthAuthorizationUrl({
-    ...options,
-    baseUrl: baseUrl2
-  });
-}
-async function exchangeWebFlowCode(options) {
-  const request2 = options.request || request;
-  const response = await oauthRequest(
-    request2,
-    "POST /login/oauth/access_token",
-    {
-      client_id: options.clientId,
-      client_secret: options.clientSecret,
-      code: options.code,
-      redirect_uri: options.redirectUrl
-    }
-  );
-  const authentication = {
-    clientType: options.clientType,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    token: response.data.access_token,
-    scopes: response.data.scope.split(/\s+/).filter(Boolean)
-  };
-  if (options.clientType === "github-app") {
-    if ("refresh_token" in response.data) {
-      const apiTimeInMs = new Date(response.headers.date).getTime();
-      authentication.refreshToken = response.data.refresh_token, authentication.expiresAt = toTimestamp(
-        apiTimeInMs,
-        response.data.expires_in
-      ), authentication.refreshTokenExpiresAt = toTimestamp(
-        apiTimeInMs,
-        response.data.refresh_token_expires_in
-      );
-    }
-    delete authentication.scopes;
-  }
-  return { ...response, authentication };
-}
-function toTimestamp(apiTimeInMs, expirationInSeconds) {
-  return new Date(apiTimeInMs + expirationInSeconds * 1e3).toISOString();
-}
-async function createDeviceCode(options) {
-  const request2 = options.request || request;
-  const parameters = {
-    client_id: options.clientId
-  };
-  if ("scopes" in options && Array.isArray(options.scopes)) {
-    parameters.scope = options.scopes.join(" ");
-  }
-  return oauthRequest(request2, "POST /login/device/code", parameters);
-}
-async function exchangeDeviceCode(options) {
-  const request2 = options.request || request;
-  const response = await oauthRequest(
-    request2,
-    "POST /login/oauth/access_token",
-    {
-      client_id: options.clientId,
-      device_code: options.code,
-      grant_type: "urn:ietf:params:oauth:grant-type:device_code"
-    }
-  );
-  const authentication = {
-    clientType: options.clientType,
-    clientId: options.clientId,
-    token: response.data.access_token,
-    scopes: response.data.scope.split(/\s+/).filter(Boolean)
-  };
-  if ("clientSecret" in options) {
-    authentication.clientSecret = options.clientSecret;
-  }
-  if (options.clientType === "github-app") {
-    if ("refresh_token" in response.data) {
-      const apiTimeInMs = new Date(response.headers.date).getTime();
-      authentication.refreshToken = response.data.refresh_token, authentication.expiresAt = toTimestamp2(
-        apiTimeInMs,
-        response.data.expires_in
-      ), authentication.refreshTokenExpiresAt = toTimestamp2(
-        apiTimeInMs,
-        response.data.refresh_token_expires_in
-      );
-    }
-    delete authentication.scopes;
-  }
-  return { ...response, authentication };
-}
-function toTimestamp2(apiTimeInMs, expirationInSeconds) {
-  return new Date(apiTimeInMs + expirationInSeconds * 1e3).toISOString();
-}
-async function checkToken(options) {
-  const request2 = options.request || request;
-  const response = await request2("POST /applications/{client_id}/token", {
-    headers: {
-      authorization: `basic ${btoa(
-        `${options.clientId}:${options.clientSecret}`
-      )}`
-    },
-    client_id: options.clientId,
-    access_token: options.token
-  });
-  const authentication = {
-    clientType: options.clientType,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    token: options.token,
-    scopes: response.data.scopes
-  };
-  if (response.data.expires_at)
-    authentication.expiresAt = response.data.expires_at;
-  if (options.clientType === "github-app") {
-    delete authentication.scopes;
-  }
-  return { ...response, authentication };
-}
-async function refreshToken(options) {
-  const request2 = options.request || request;
-  const response = await oauthRequest(
-    request2,
-    "POST /login/oauth/access_token",
-    {
-      client_id: options.clientId,
-      client_secret: options.clientSecret,
-      grant_type: "refresh_token",
-      refresh_token: options.refreshToken
-    }
-  );
-  const apiTimeInMs = new Date(response.headers.date).getTime();
-  const authentication = {
-    clientType: "github-app",
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    token: response.data.access_token,
-    refreshToken: response.data.refresh_token,
-    expiresAt: toTimestamp3(apiTimeInMs, response.data.expires_in),
-    refreshTokenExpiresAt: toTimestamp3(
-      apiTimeInMs,
-      response.data.refresh_token_expires_in
-    )
-  };
-  return { ...response, authentication };
-}
-function toTimestamp3(apiTimeInMs, expirationInSeconds) {
-  return new Date(apiTimeInMs + expirationInSeconds * 1e3).toISOString();
-}
-async function scopeToken(options) {
-  const {
-    request: optionsRequest,
-    clientType,
-    clientId,
-    clientSecret,
-    token,
-    ...requestOptions
-  } = options;
-  const request2 = options.request || request;
-  const response = await request2(
-    "POST /applications/{client_id}/token/scoped",
-    {
-      headers: {
-        authorization: `basic ${btoa(`${clientId}:${clientSecret}`)}`
-      },
-      client_id: clientId,
-      access_token: token,
-      ...requestOptions
-    }
-  );
-  const authentication = Object.assign(
-    {
-      clientType,
-      clientId,
-      clientSecret,
-      token: response.data.token
-    },
-    response.data.expires_at ? { expiresAt: response.data.expires_at } : {}
-  );
-  return { ...response, authentication };
-}
-async function resetToken(options) {
-  const request2 = options.request || request;
-  const auth7 = btoa(`${options.clientId}:${options.clientSecret}`);
-  const response = await request2(
-    "PATCH /applications/{client_id}/token",
-    {
-      headers: {
-        authorization: `basic ${auth7}`
-      },
-      client_id: options.clientId,
-      access_token: options.token
-    }
-  );
-  const authentication = {
-    clientType: options.clientType,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    token: response.data.token,
-    scopes: response.data.scopes
-  };
-  if (response.data.expires_at)
-    authentication.expiresAt = response.data.expires_at;
-  if (options.clientType === "github-app") {
-    delete authentication.scopes;
-  }
-  return { ...response, authentication };
-}
-async function deleteToken(options) {
-  const request2 = options.request || request;
-  const auth7 = btoa(`${options.clientId}:${options.clientSecret}`);
-  return request2(
-    "DELETE /applications/{client_id}/token",
-    {
-      headers: {
-        authorization: `basic ${auth7}`
-      },
-      client_id: options.clientId,
-      access_token: options.token
-    }
-  );
-}
-async function deleteAuthorization(options) {
-  const request2 = options.request || request;
-  const auth7 = btoa(`${options.clientId}:${options.clientSecret}`);
-  return request2(
-    "DELETE /applications/{client_id}/grant",
-    {
-      headers: {
-        authorization: `basic ${auth7}`
-      },
-      client_id: options.clientId,
-      access_token: options.token
-    }
-  );
-}
-
-// node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
-async function getOAuthAccessToken(state, options) {
-  const cachedAuthentication = getCachedAuthentication(state, options.auth);
-  if (cachedAuthentication) return cachedAuthentication;
-  const { data: verification } = await createDeviceCode({
-    clientType: state.clientType,
-    clientId: state.clientId,
-    request: options.request || state.request,
-    // @ts-expect-error the extra code to make TS happy is not worth it
-    scopes: options.auth.scopes || state.scopes
-  });
-  await state.onVerification(verification);
-  const authentication = await waitForAccessToken(
-    options.request || state.request,
-    state.clientId,
-    state.clientType,
-    verification
-  );
-  state.authentication = authentication;
-  return authentication;
-}
-function getCachedAuthentication(state, auth22) {
-  if (auth22.refresh === true) return false;
-  if (!state.authentication) return false;
-  if (state.clientType === "github-app") {
-    return state.authentication;
-  }
-  const authentication = state.authentication;
-  const newScope = ("scopes" in auth22 && auth22.scopes || state.scopes).join(
-    " "
-  );
-  const currentScope = authentication.scopes.join(" ");
-  return newScope === currentScope ? authentication : false;
-}
-async function wait(seconds) {
-  await new Promise((resolve2) => setTimeout(resolve2, seconds * 1e3));
-}
-async function waitForAccessToken(request2, clientId, clientType, verification) {
-  try {
-    const options = {
-      clientId,
-      request: request2,
-      code: verification.device_code
-    };
-    const { authentication } = clientType === "oauth-app" ? await exchangeDeviceCode({
-      ...options,
-      clientType: "oauth-app"
-    }) : await exchangeDeviceCode({
-      ...options,
-      clientType: "github-app"
-    });
-    return {
-      type: "token",
-      tokenType: "oauth",
-      ...authentication
-    };
-  } catch (error63) {
-    if (!error63.response) throw error63;
-    const errorType = error63.response.data.error;
-    if (errorType === "authorization_pending") {
-      await wait(verification.interval);
-      return waitForAccessToken(request2, clientId, clientType, verification);
-    }
-    if (errorType === "slow_down") {
-      await wait(verification.interval + 7);
-      return waitForAccessToken(request2, clientId, clientType, verification);
-    }
-    throw error63;
-  }
-}
-async function auth2(state, authOptions) {
-  return getOAuthAccessToken(state, {
-    auth: authOptions
-  });
-}
-async function hook2(state, request2, route, parameters) {
-  let endpoint2 = request2.endpoint.merge(
-    route,
-    parameters
-  );
-  if (/\/login\/(oauth\/access_token|device\/code)$/.test(endpoint2.url)) {
-    return request2(endpoint2);
-  }
-  const { token } = await getOAuthAccessToken(state, {
-    request: request2,
-    auth: { type: "oauth" }
-  });
-  endpoint2.headers.authorization = `token ${token}`;
-  return request2(endpoint2);
-}
-var VERSION7 = "0.0.0-development";
-function createOAuthDeviceAuth(options) {
-  const requestWithDefaults = options.request || request.defaults({
-    headers: {
-      "user-agent": `octokit-auth-oauth-device.js/${VERSION7} ${getUserAgent()}`
-    }
-  });
-  const { request: request2 = requestWithDefaults, ...otherOptions } = options;
-  const state = options.clientType === "github-app" ? {
-    ...otherOptions,
-    clientType: "github-app",
-    request: request2
-  } : {
-    ...otherOptions,
-    clientType: "oauth-app",
-    request: request2,
-    scopes: options.scopes || []
-  };
-  if (!options.clientId) {
-    throw new Error(
-      '[@octokit/auth-oauth-device] "clientId" option must be set (https://github.com/octokit/auth-oauth-device.js#usage)'
-    );
-  }
-  if (!options.onVerification) {
-    throw new Error(
-      '[@octokit/auth-oauth-device] "onVerification" option must be a function (https://github.com/octokit/auth-oauth-device.js#usage)'
-    );
-  }
-  return Object.assign(auth2.bind(null, state), {
-    hook: hook2.bind(null, state)
-  });
-}
-
-// node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
-var VERSION8 = "0.0.0-development";
-async function getAuthentication(state) {
-  if ("code" in state.strategyOptions) {
-    const { authentication } = await exchangeWebFlowCode({
-      clientId: state.clientId,
-      clientSecret: state.clientSecret,
-      clientType: state.clientType,
-      onTokenCreated: state.onTokenCreated,
-      ...state.strategyOptions,
-      request: state.request
-    });
-    return {
-      type: "token",
-      tokenType: "oauth",
-      ...authentication
-    };
-  }
-  if ("onVerification" in state.strategyOptions) {
-    const deviceAuth = createOAuthDeviceAuth({
-      clientType: state.clientType,
-      clientId: state.clientId,
-      onTokenCreated: state.onTokenCreated,
-      ...state.strategyOptions,
-      request: state.request
-    });
-    const authentication = await deviceAuth({
-      type: "oauth"
-    });
-    return {
-      clientSecret: state.clientSecret,
-      ...authentication
-    };
-  }
-  if ("token" in state.strategyOptions) {
-    return {
-      type: "token",
-      tokenType: "oauth",
-      clientId: state.clientId,
-      clientSecret: state.clientSecret,
-      clientType: state.clientType,
-      onTokenCreated: state.onTokenCreated,
-      ...state.strategyOptions
-    };
-  }
-  throw new Error("[@octokit/auth-oauth-user] Invalid strategy options");
-}
-async function auth3(state, options = {}) {
-  if (!state.authentication) {
-    state.authentication = state.clientType === "oauth-app" ? await getAuthentication(state) : await getAuthentication(state);
-  }
-  if (state.authentication.invalid) {
-    throw new Error("[@octokit/auth-oauth-user] Token is invalid");
-  }
-  const currentAuthentication = state.authentication;
-  if ("expiresAt" in currentAuthentication) {
-    if (options.type === "refresh" || new Date(currentAuthentication.expiresAt) < /* @__PURE__ */ new Date()) {
-      const { authentication } = await refreshToken({
-        clientType: "github-app",
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
-        refreshToken: currentAuthentication.refreshToken,
-        request: state.request
-      });
-      state.authentication = {
-        tokenType: "oauth",
-        type: "token",
-        ...authentication
-      };
-    }
-  }
-  if (options.type === "refresh") {
-    if (state.clientType === "oauth-app") {
-      throw new Error(
-        "[@octokit/auth-oauth-user] OAuth Apps do not support expiring tokens"
-      );
-    }
-    if (!currentAuthentication.hasOwnProperty("expiresAt")) {
-      throw new Error("[@octokit/auth-oauth-user] Refresh token missing");
-    }
-    await state.onTokenCreated?.(state.authentication, {
-      type: options.type
-    });
-  }
-  if (options.type === "check" || options.type === "reset") {
-    const method = options.type === "check" ? checkToken : resetToken;
-    try {
-      const { authentication } = await method({
-        // @ts-expect-error making TS happy would require unnecessary code so no
-        clientType: state.clientType,
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
-        token: state.authentication.token,
-        request: state.request
-      });
-      state.authentication = {
-        tokenType: "oauth",
-        type: "token",
-        // @ts-expect-error TBD
-        ...authentication
-      };
-      if (options.type === "reset") {
-        await state.onTokenCreated?.(state.authentication, {
-          type: options.type
-        });
-      }
-      return state.authentication;
-    } catch (error63) {
-      if (error63.status === 404) {
-        error63.message = "[@octokit/auth-oauth-user] Token is invalid";
-        state.authentication.invalid = true;
-      }
-      throw error63;
-    }
-  }
-  if (options.type === "delete" || options.type === "deleteAuthorization") {
-    const method = options.type === "delete" ? deleteToken : deleteAuthorization;
-    try {
-      await method({
-        // @ts-expect-error making TS happy would require unnecessary code so no
-        clientType: state.clientType,
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
-        token: state.authentication.token,
-        request: state.request
-      });
-    } catch (error63) {
-      if (error63.status !== 404) throw error63;
-    }
-    state.authentication.invalid = true;
-    return state.authentication;
-  }
-  return state.authentication;
-}
-var ROUTES_REQUIRING_BASIC_AUTH = /\/applications\/[^/]+\/(token|grant)s?/;
-function requiresBasicAuth(url2) {
-  return url2 && ROUTES_REQUIRING_BASIC_AUTH.test(url2);
-}
-async function hook3(state, request2, route, parameters = {}) {
-  const endpoint2 = request2.endpoint.merge(
-    route,
-    parameters
-  );
-  if (/\/login\/(oauth\/access_token|device\/code)$/.test(endpoint2.url)) {
-    return request2(endpoint2);
-  }
-  if (requiresBasicAuth(endpoint2.url)) {
-    const credentials = btoa(`${state.clientId}:${state.clientSecret}`);
-    endpoint2.headers.authorization = `basic ${credentials}`;
-    return request2(endpoint2);
-  }
-  const { token } = state.clientType === "oauth-app" ? await auth3({ ...state, request: request2 }) : await auth3({ ...state, request: request2 });
-  endpoint2.headers.authorization = "token " + token;
-  return request2(endpoint2);
-}
-function createOAuthUserAuth({
-  clientId,
-  clientSecret,
-  clientType = "oauth-app",
-  request: request2 = request.defaults({
-    headers: {
-      "user-agent": `octokit-auth-oauth-app.js/${VERSION8} ${getUserAgent()}`
-    }
-  }),
-  onTokenCreated,
-  ...strategyOptions
-}) {
-  const state = Object.assign({
-    clientType,
-    clientId,
-    clientSecret,
-    onTokenCreated,
-    strategyOptions,
-    request: request2
-  });
-  return Object.assign(auth3.bind(null, state), {
-    // @ts-expect-error not worth the extra code needed to appease TS
-    hook: hook3.bind(null, state)
-  });
-}
-createOAuthUserAuth.VERSION = VERSION8;
-
-// node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
-async function auth4(state, authOptions) {
-  if (authOptions.type === "oauth-app") {
-    return {
-      type: "oauth-app",
-      clientId: state.clientId,
-      clientSecret: state.clientSecret,
-      clientType: state.clientType,
-      headers: {
-        authorization: `basic ${btoa(
-          `${state.clientId}:${state.clientSecret}`
-        )}`
-      }
-    };
-  }
-  if ("factory" in authOptions) {
-    const { type, ...options } = {
-      ...authOptions,
-      ...state
-    };
-    return authOptions.factory(options);
-  }
-  const common = {
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.request,
-    ...authOptions
-  };
-  const userAuth = state.clientType === "oauth-app" ? await createOAuthUserAuth({
-    ...common,
-    clientType: state.clientType
-  }) : await createOAuthUserAuth({
-    ...common,
-    clientType: state.clientType
-  });
-  return userAuth();
-}
-async function hook4(state, request2, route, parameters) {
-  let endpoint2 = request2.endpoint.merge(
-    route,
-    parameters
-  );
-  if (/\/login\/(oauth\/access_token|device\/code)$/.test(endpoint2.url)) {
-    return request2(endpoint2);
-  }
-  if (state.clientType === "github-app" && !requiresBasicAuth(endpoint2.url)) {
-    throw new Error(
-      `[@octokit/auth-oauth-app] GitHub Apps cannot use their client ID/secret for basic authentication for endpoints other than "/applications/{client_id}/**". "${endpoint2.method} ${endpoint2.url}" is not supported.`
-    );
-  }
-  const credentials = btoa(`${state.clientId}:${state.clientSecret}`);
-  endpoint2.headers.authorization = `basic ${credentials}`;
-  try {
-    return await request2(endpoint2);
-  } catch (error63) {
-    if (error63.status !== 401) throw error63;
-    error63.message = `[@octokit/auth-oauth-app] "${endpoint2.method} ${endpoint2.url}" does not support clientId/clientSecret basic authentication.`;
-    throw error63;
-  }
-}
-var VERSION9 = "0.0.0-development";
-function createOAuthAppAuth(options) {
-  const state = Object.assign(
-    {
-      request: request.defaults({
-        headers: {
-          "user-agent": `octokit-auth-oauth-app.js/${VERSION9} ${getUserAgent()}`
-        }
-      }),
-      clientType: "oauth-app"
-    },
-    options
-  );
-  return Object.assign(auth4.bind(null, state), {
-    hook: hook4.bind(null, state)
-  });
-}
-
-// node_modules/universal-github-app-jwt/lib/utils.js
-function isPkcs1(privateKey) {
-  return privateKey.includes("-----BEGIN RSA PRIVATE KEY-----");
-}
-function isOpenSsh(privateKey) {
-  return privateKey.includes("-----BEGIN OPENSSH PRIVATE KEY-----");
-}
-function string2ArrayBuffer(str) {
-  const buf = new ArrayBuffer(str.length);
-  const bufView = new Uint8Array(buf);
-  for (let i = 0, strLen = str.length; i < strLen; i++) {
-    bufView[i] = str.charCodeAt(i);
-  }
-  return buf;
-}
-function getDERfromPEM(pem) {
-  const pemB64 = pem.trim().split("\n").slice(1, -1).join("");
-  const decoded = atob(pemB64);
-  return string2ArrayBuffer(decoded);
-}
-function getEncodedMessage(header, payload) {
-  return `${base64encodeJSON(header)}.${base64encodeJSON(payload)}`;
-}
-function base64encode(buffer) {
-  var binary = "";
-  var bytes = new Uint8Array(buffer);
-  var len = bytes.byteLength;
-  for (var i = 0; i < len; i++) {
-    binary += String.fromCharCode(bytes[i]);
-  }
-  return fromBase64(btoa(binary));
-}
-function fromBase64(base643) {
-  return base643.replace(/=/g, "").replace(/\+/g, "-").replace(/\//g, "_");
-}
-function base64encodeJSON(obj) {
-  return fromBase64(btoa(JSON.stringify(obj)));
-}
-
-// node_modules/universal-github-app-jwt/lib/crypto-node.js
-import { subtle } from "node:crypto";
-import { createPrivateKey } from "node:crypto";
-function convertPrivateKey(privateKey) {
-  if (!isPkcs1(privateKey)) return privateKey;
-  return createPrivateKey(privateKey).export({
-    type: "pkcs8",
-    format: "pem"
-  });
-}
-
-// node_modules/universal-github-app-jwt/lib/get-token.js
-async function getToken({ privateKey, payload }) {
-  const convertedPrivateKey = convertPrivateKey(privateKey);
-  if (isPkcs1(convertedPrivateKey)) {
-    throw new Error(
-      "[universal-github-app-jwt] Private Key is in PKCS#1 format, but only PKCS#8 is supported. See https://github.com/gr2m/universal-github-app-jwt#private-key-formats"
-    );
-  }
-  if (isOpenSsh(convertedPrivateKey)) {
-    throw new Error(
-      "[universal-github-app-jwt] Private Key is in OpenSSH format, but only PKCS#8 is supported. See https://github.com/gr2m/universal-github-app-jwt#private-key-formats"
-    );
-  }
-  const algorithm = {
-    name: "RSASSA-PKCS1-v1_5",
-    hash: { name: "SHA-256" }
-  };
-  const header = { alg: "RS256", typ: "JWT" };
-  const privateKeyDER = getDERfromPEM(convertedPrivateKey);
-  const importedKey = await subtle.importKey(
-    "pkcs8",
-    privateKeyDER,
-    algorithm,
-    false,
-    ["sign"]
-  );
-  const encodedMessage = getEncodedMessage(header, payload);
-  const encodedMessageArrBuf = string2ArrayBuffer(encodedMessage);
-  const signatureArrBuf = await subtle.sign(
-    algorithm.name,
-    importedKey,
-    encodedMessageArrBuf
-  );
-  const encodedSignature = base64encode(signatureArrBuf);
-  return `${encodedMessage}.${encodedSignature}`;
-}
-
-// node_modules/universal-github-app-jwt/index.js
-async function githubAppJwt({
-  id,
-  privateKey,
-  now = Math.floor(Date.now() / 1e3)
-}) {
-  const privateKeyWithNewlines = privateKey.replace(/\\n/g, "\n");
-  const nowWithSafetyMargin = now - 30;
-  const expiration = nowWithSafetyMargin + 60 * 10;
-  const payload = {
-    iat: nowWithSafetyMargin,
-    // Issued at time
-    exp: expiration,
-    iss: id
-  };
-  const token = await getToken({
-    privateKey: privateKeyWithNewlines,
-    payload
-  });
-  return {
-    appId: id,
-    expiration,
-    token
-  };
-}
-
-// node_modules/toad-cache/dist/toad-cache.mjs
-function validateCacheParams(max, ttlInMsecs) {
-  if (typeof max !== "number" || !Number.isInteger(max) || max < 0) {
-    throw new Error("Invalid max value");
-  }
-  if (typeof ttlInMsecs !== "number" || !Number.isInteger(ttlInMsecs) || ttlInMsecs < 0) {
-    throw new Error("Invalid ttl value");
-  }
-}
-var LruObject = class {
-  constructor(max = 1e3, ttlInMsecs = 0) {
-    validateCacheParams(max, ttlInMsecs);
-    this.first = null;
-    this.items = /* @__PURE__ */ Object.create(null);
-    this.last = null;
-    this.size = 0;
-    this.max = max;
-    this.ttl = ttlInMsecs;
-  }
-  bumpLru(item) {
-    if (this.last === item) {
-      return;
-    }
-    const last = this.last;
-    const next = item.next;
-    const prev = item.prev;
-    if (this.first === item) {
-      this.first = next;
-    }
-    item.next = null;
-    item.prev = last;
-    last.next = item;
-    if (prev !== null) {
-      prev.next = next;
-    }
-    if (next !== null) {
-      next.prev = prev;
-    }
-    this.last = item;
-  }
-  clear() {
-    this.items = /* @__PURE__ */ Object.create(null);
-    this.first = null;
-    this.last = null;
-    this.size = 0;
-  }
-  delete(key) {
-    const item = this.items[key];
-    if (item !== void 0) {
-      delete this.items[key];
-      this.size--;
-      if (item.prev !== null) {
-        item.prev.next = item.next;
-      }
-      if (item.next !== null) {
-        item.next.prev = item.prev;
-      }
-      if (this.first === item) {
-        this.first = item.next;
-      }
-      if (this.last === item) {
-        this.last = item.prev;
-      }
-    }
-  }
-  deleteMany(keys) {
-    for (var i = 0; i < keys.length; i++) {
-      this.delete(keys[i]);
-    }
-  }
-  evict() {
-    if (this.size > 0) {
-      const item = this.first;
-      delete this.items[item.key];
-      if (--this.size === 0) {
-        this.first = null;
-        this.last = null;
-      } else {
-        this.first = item.next;
-        this.first.prev = null;
-      }
-    }
-  }
-  expiresAt(key) {
-    const item = this.items[key];
-    if (item !== void 0) {
-      return item.expiry;
-    }
-  }
-  get(key) {
-    const item = this.items[key];
-    if (item !== void 0) {
-      if (this.ttl > 0 && item.expiry <= Date.now()) {
-        this.delete(key);
-        return;
-      }
-      this.bumpLru(item);
-      return item.value;
-    }
-  }
-  getMany(keys) {
-    const result = new Array(keys.length);
-    for (var i = 0; i < keys.length; i++) {
-      result[i] = this.get(keys[i]);
-    }
-    return result;
-  }
-  keys() {
-    return Object.keys(this.items);
-  }
-  set(key, value) {
-    const existing = this.items[key];
-    if (existing !== void 0) {
-      existing.value = value;
-      existing.expiry = this.ttl > 0 ? Date.now() + this.ttl : this.ttl;
-      this.bumpLru(existing);
-      return;
-    }
-    if (this.max > 0 && this.size >= this.max) {
-      this.evict();
-    }
-    const item = {
-      expiry: this.ttl > 0 ? Date.now() + this.ttl : this.ttl,
-      key,
-      prev: this.last,
-      next: null,
-      value
-    };
-    this.items[key] = item;
-    if (++this.size === 1) {
-      this.first = item;
-    } else {
-      this.last.next = item;
-    }
-    this.last = item;
-  }
-};
-
-// node_modules/@octokit/auth-app/dist-node/index.js
-async function getAppAuthentication({
-  appId,
-  privateKey,
-  timeDifference,
-  createJwt
-}) {
-  try {
-    if (createJwt) {
-      const { jwt: jwt2, expiresAt } = await createJwt(appId, timeDifference);
-      return {
-        type: "app",
-        token: jwt2,
-        appId,
-        expiresAt
-      };
-    }
-    const authOptions = {
-      id: appId,
-      privateKey
-    };
-    if (timeDifference) {
-      Object.assign(authOptions, {
-        now: Math.floor(Date.now() / 1e3) + timeDifference
-      });
-    }
-    const appAuthentication = await githubAppJwt(authOptions);
-    return {
-      type: "app",
-      token: appAuthentication.token,
-      appId: appAuthentication.appId,
-      expiresAt: new Date(appAuthentication.expiration * 1e3).toISOString()
-    };
-  } catch (error63) {
-    if (privateKey === "-----BEGIN RSA PRIVATE KEY-----") {
-      throw new Error(
-        "The 'privateKey` option contains only the first line '-----BEGIN RSA PRIVATE KEY-----'. If you are setting it using a `.env` file, make sure it is set on a single line with newlines replaced by '\n'"
-      );
-    } else {
-      throw error63;
-    }
-  }
-}
-function getCache() {
-  return new LruObject(
-    // cache max. 15000 tokens, that will use less than 10mb memory
-    15e3,
-    // Cache for 1 minute less than GitHub expiry
-    1e3 * 60 * 59
-  );
-}
-async function get(cache, options) {
-  const cacheKey = optionsToCacheKey(options);
-  const result = await cache.get(cacheKey);
-  if (!result) {
-    return;
-  }
-  const [
-    token,
-    createdAt,
-    expiresAt,
-    repositorySelection,
-    permissionsString,
-    singleFileName
-  ] = result.split("|");
-  const permissions = options.permissions || permissionsString.split(/,/).reduce((permissions2, string4) => {
-    if (/!$/.test(string4)) {
-      permissions2[string4.slice(0, -1)] = "write";
-    } else {
-      permissions2[string4] = "read";
-    }
-    return permissions2;
-  }, {});
-  return {
-    token,
-    createdAt,
-    expiresAt,
-    permissions,
-    repositoryIds: options.repositoryIds,
-    repositoryNames: options.repositoryNames,
-    singleFileName,
-    repositorySelection
-  };
-}
-async function set(cache, options, data) {
-  const key = optionsToCacheKey(options);
-  const permissionsString = options.permissions ? "" : Object.keys(data.permissions).map(
-    (name) => `${name}${data.permissions[name] === "write" ? "!" : ""}`
-  ).join(",");
-  const value = [
-    data.token,
-    data.createdAt,
-    data.expiresAt,
-    data.repositorySelection,
-    permissionsString,
-    data.singleFileName
-  ].join("|");
-  await cache.set(key, value);
-}
-function optionsToCacheKey({
-  installationId,
-  permissions = {},
-  repositoryIds = [],
-  repositoryNames = []
-}) {
-  const permissionsString = Object.keys(permissions).sort().map((name) => permissions[name] === "read" ? name : `${name}!`).join(",");
-  const repositoryIdsString = repositoryIds.sort().join(",");
-  const repositoryNamesString = repositoryNames.join(",");
-  return [
-    installationId,
-    repositoryIdsString,
-    repositoryNamesString,
-    permissionsString
-  ].filter(Boolean).join("|");
-}
-function toTokenAuthentication({
-  installationId,
-  token,
-  createdAt,
-  expiresAt,
-  repositorySelection,
-  permissions,
-  repositoryIds,
-  repositoryNames,
-  singleFileName
-}) {
-  return Object.assign(
-    {
-      type: "token",
-      tokenType: "installation",
-      token,
-      installationId,
-      permissions,
-      createdAt,
-      expiresAt,
-      repositorySelection
-    },
-    repositoryIds ? { repositoryIds } : null,
-    repositoryNames ? { repositoryNames } : null,
-    singleFileName ? { singleFileName } : null
-  );
-}
-async function getInstallationAuthentication(state, options, customRequest) {
-  const installationId = Number(options.installationId || state.installationId);
-  if (!installationId) {
-    throw new Error(
-      "[@octokit/auth-app] installationId option is required for installation authentication."
-    );
-  }
-  if (options.factory) {
-    const { type, factory, oauthApp, ...factoryAuthOptions } = {
-      ...state,
-      ...options
-    };
-    return factory(factoryAuthOptions);
-  }
-  const request2 = customRequest || state.request;
-  return getInstallationAuthenticationConcurrently(
-    state,
-    { ...options, installationId },
-    request2
-  );
-}
-var pendingPromises = /* @__PURE__ */ new Map();
-function getInstallationAuthenticationConcurrently(state, options, request2) {
-  const cacheKey = optionsToCacheKey(options);
-  if (pendingPromises.has(cacheKey)) {
-    return pendingPromises.get(cacheKey);
-  }
-  const promise2 = getInstallationAuthenticationImpl(
-    state,
-    options,
-    request2
-  ).finally(() => pendingPromises.delete(cacheKey));
-  pendingPromises.set(cacheKey, promise2);
-  return promise2;
-}
-async function getInstallationAuthenticationImpl(state, options, request2) {
-  if (!options.refresh) {
-    const result = await get(state.cache, options);
-    if (result) {
-      const {
-        token: token2,
-        createdAt: createdAt2,
-        expiresAt: expiresAt2,
-        permissions: permissions2,
-        repositoryIds: repositoryIds2,
-        repositoryNames: repositoryNames2,
-        singleFileName: singleFileName2,
-        repositorySelection: repositorySelection2
-      } = result;
-      return toTokenAuthentication({
-        installationId: options.installationId,
-        token: token2,
-        createdAt: createdAt2,
-        expiresAt: expiresAt2,
-        permissions: permissions2,
-        repositorySelection: repositorySelection2,
-        repositoryIds: repositoryIds2,
-        repositoryNames: repositoryNames2,
-        singleFileName: singleFileName2
-      });
-    }
-  }
-  const appAuthentication = await getAppAuthentication(state);
-  const payload = {
-    installation_id: options.installationId,
-    mediaType: {
-      previews: ["machine-man"]
-    },
-    headers: {
-      authorization: `bearer ${appAuthentication.token}`
-    }
-  };
-  if (options.repositoryIds) {
-    Object.assign(payload, { repository_ids: options.repositoryIds });
-  }
-  if (options.repositoryNames) {
-    Object.assign(payload, {
-      repositories: options.repositoryNames
-    });
-  }
-  if (options.permissions) {
-    Object.assign(payload, { permissions: options.permissions });
-  }
-  const {
-    data: {
-      token,
-      expires_at: expiresAt,
-      repositories,
-      permissions: permissionsOptional,
-      repository_selection: repositorySelectionOptional,
-      single_file: singleFileName
-    }
-  } = await request2(
-    "POST /app/installations/{installation_id}/access_tokens",
-    payload
-  );
-  const permissions = permissionsOptional || {};
-  const repositorySelection = repositorySelectionOptional || "all";
-  const repositoryIds = repositories ? repositories.map((r) => r.id) : void 0;
-  const repositoryNames = repositories ? repositories.map((repo) => repo.name) : void 0;
-  const createdAt = (/* @__PURE__ */ new Date()).toISOString();
-  const cacheOptions = {
-    token,
-    createdAt,
-    expiresAt,
-    repositorySelection,
-    permissions,
-    repositoryIds,
-    repositoryNames
-  };
-  if (singleFileName) {
-    Object.assign(payload, { singleFileName });
-  }
-  await set(state.cache, options, cacheOptions);
-  const cacheData = {
-    installationId: options.installationId,
-    token,
-    createdAt,
-    expiresAt,
-    repositorySelection,
-    permissions,
-    repositoryIds,
-    repositoryNames
-  };
-  if (singleFileName) {
-    Object.assign(cacheData, { singleFileName });
-  }
-  return toTokenAuthentication(cacheData);
-}
-async function auth5(state, authOptions) {
-  switch (authOptions.type) {
-    case "app":
-      return getAppAuthentication(state);
-    case "oauth-app":
-      return state.oauthApp({ type: "oauth-app" });
-    case "installation":
-      authOptions;
-      return getInstallationAuthentication(state, {
-        ...authOptions,
-        type: "installation"
-      });
-    case "oauth-user":
-      return state.oauthApp(authOptions);
-    default:
-      throw new Error(`Invalid auth type: ${authOptions.type}`);
-  }
-}
-var PATHS = [
-  "/app",
-  "/app/hook/config",
-  "/app/hook/deliveries",
-  "/app/hook/deliveries/{delivery_id}",
-  "/app/hook/deliveries/{delivery_id}/attempts",
-  "/app/installations",
-  "/app/installations/{installation_id}",
-  "/app/installations/{installation_id}/access_tokens",
-  "/app/installations/{installation_id}/suspended",
-  "/app/installation-requests",
-  "/marketplace_listing/accounts/{account_id}",
-  "/marketplace_listing/plan",
-  "/marketplace_listing/plans",
-  "/marketplace_listing/plans/{plan_id}/accounts",
-  "/marketplace_listing/stubbed/accounts/{account_id}",
-  "/marketplace_listing/stubbed/plan",
-  "/marketplace_listing/stubbed/plans",
-  "/marketplace_listing/stubbed/plans/{plan_id}/accounts",
-  "/orgs/{org}/installation",
-  "/repos/{owner}/{repo}/installation",
-  "/users/{username}/installation",
-  "/enterprises/{enterprise}/installation"
-];
-function routeMatcher(paths) {
-  const regexes = paths.map(
-    (p) => p.split("/").map((c2) => c2.startsWith("{") ? "(?:.+?)" : c2).join("/")
-  );
-  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})$`;
-  return new RegExp(regex2, "i");
-}
-var REGEX = routeMatcher(PATHS);
-function requiresAppAuth(url2) {
-  return !!url2 && REGEX.test(url2.split("?")[0]);
-}
-var FIVE_SECONDS_IN_MS = 5 * 1e3;
-function isNotTimeSkewError(error63) {
-  return !(error63.message.match(
-    /'Expiration time' claim \('exp'\) is too far in the future/
-  ) || error63.message.match(
-    /'Expiration time' claim \('exp'\) must be a numeric value representing the future time at which the assertion expires/
-  ) || error63.message.match(
-    /'Issued at' claim \('iat'\) must be an Integer representing the time that the assertion was issued/
-  ));
-}
-async function hook5(state, request2, route, parameters) {
-  const endpoint2 = request2.endpoint.merge(route, parameters);
-  const url2 = endpoint2.url;
-  if (/\/login\/oauth\/access_token$/.test(url2)) {
-    return request2(endpoint2);
-  }
-  if (requiresAppAuth(url2.replace(request2.endpoint.DEFAULTS.baseUrl, ""))) {
-    const { token: token2 } = await getAppAuthentication(state);
-    endpoint2.headers.authorization = `bearer ${token2}`;
-    let response;
-    try {
-      response = await request2(endpoint2);
-    } catch (error63) {
-      if (isNotTimeSkewError(error63)) {
-        throw error63;
-      }
-      if (typeof error63.response.headers.date === "undefined") {
-        throw error63;
-      }
-      const diff = Math.floor(
-        (Date.parse(error63.response.headers.date) - Date.parse((/* @__PURE__ */ new Date()).toString())) / 1e3
-      );
-      state.log.warn(error63.message);
-      state.log.warn(
-        `[@octokit/auth-app] GitHub API time and system time are different by ${diff} seconds. Retrying request with the difference accounted for.`
-      );
-      const { token: token3 } = await getAppAuthentication({
-        ...state,
-        timeDifference: diff
-      });
-      endpoint2.headers.authorization = `bearer ${token3}`;
-      return request2(endpoint2);
-    }
-    return response;
-  }
-  if (requiresBasicAuth(url2)) {
-    const authentication = await state.oauthApp({ type: "oauth-app" });
-    endpoint2.headers.authorization = authentication.headers.authorization;
-    return request2(endpoint2);
-  }
-  const { token, createdAt } = await getInstallationAuthentication(
-    state,
-    // @ts-expect-error TBD
-    {},
-    request2.defaults({ baseUrl: endpoint2.baseUrl })
-  );
-  endpoint2.headers.authorization = `token ${token}`;
-  return sendRequestWithRetries(
-    state,
-    request2,
-    endpoint2,
-    createdAt
-  );
-}
-async function sendRequestWithRetries(state, request2, options, createdAt, retries = 0) {
-  const timeSinceTokenCreationInMs = +/* @__PURE__ */ new Date() - +new Date(createdAt);
-  try {
-    return await request2(options);
-  } catch (error63) {
-    if (error63.status !== 401) {
-      throw error63;
-    }
-    if (timeSinceTokenCreationInMs >= FIVE_SECONDS_IN_MS) {
-      if (retries > 0) {
-        error63.message = `After ${retries} retries within ${timeSinceTokenCreationInMs / 1e3}s of creating the installation access token, the response remains 401. At this point, the cause may be an authentication problem or a system outage. Please check https://www.githubstatus.com for status information`;
-      }
-      throw error63;
-    }
-    ++retries;
-    const awaitTime = retries * 1e3;
-    state.log.warn(
-      `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
-    );
-    await new Promise((resolve2) => setTimeout(resolve2, awaitTime));
-    return sendRequestWithRetries(state, request2, options, createdAt, retries);
-  }
-}
-var VERSION10 = "8.3.1";
-function createAppAuth(options) {
-  if (!options.appId) {
-    throw new Error("[@octokit/auth-app] appId option is required");
-  }
-  if (!options.privateKey && !options.createJwt) {
-    throw new Error("[@octokit/auth-app] privateKey option is required");
-  } else if (options.privateKey && options.createJwt) {
-    throw new Error(
-      "[@octokit/auth-app] privateKey and createJwt options are mutually exclusive"
-    );
-  }
-  if ("installationId" in options && !options.installationId) {
-    throw new Error(
-      "[@octokit/auth-app] installationId is set to a falsy value"
-    );
-  }
-  const log = options.log || {};
-  if (typeof log.warn !== "function") {
-    log.warn = console.warn.bind(console);
-  }
-  const request2 = options.request || request.defaults({
-    headers: {
-      "user-agent": `octokit-auth-app.js/${VERSION10} ${getUserAgent()}`
-    }
-  });
-  const state = Object.assign(
-    {
-      request: request2,
-      cache: getCache()
-    },
-    options,
-    options.installationId ? { installationId: Number(options.installationId) } : {},
-    {
-      log,
-      oauthApp: createOAuthAppAuth({
-        clientType: "github-app",
-        clientId: options.clientId || "",
-        clientSecret: options.clientSecret || "",
-        request: request2
-      })
-    }
-  );
-  return Object.assign(auth5.bind(null, state), {
-    hook: hook5.bind(null, state)
-  });
-}
-
-// node_modules/@octokit/plugin-paginate-graphql/dist-bundle/index.js
-var generateMessage = (path6, cursorValue) => `The cursor at "${path6.join(
-  ","
-)}" did not change its value "${cursorValue}" after a page transition. Please make sure your that your query is set up correctly.`;
-var MissingCursorChange = class extends Error {
-  constructor(pageInfo, cursorValue) {
-    super(generateMessage(pageInfo.pathInQuery, cursorValue));
-    this.pageInfo = pageInfo;
-    this.cursorValue = cursorValue;
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    }
-  }
-  name = "MissingCursorChangeError";
-};
-var MissingPageInfo = class extends Error {
-  constructor(response) {
-    super(
-      `No pageInfo property found in response. Please make sure to specify the pageInfo in your query. Response-Data: ${JSON.stringify(
-        response,
-        null,
-        2
-      )}`
-    );
-    this.response = response;
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    }
-  }
-  name = "MissingPageInfo";
-};
-var isObject = (value) => Object.prototype.toString.call(value) === "[object Object]";
-function findPaginatedResourcePath(responseData) {
-  const paginatedResourcePath = deepFindPathToProperty(
-    responseData,
-    "pageInfo"
-  );
-  if (paginatedResourcePath.length === 0) {
-    throw new MissingPageInfo(responseData);
-  }
-  return paginatedResourcePath;
-}
-var deepFindPathToProperty = (object2, searchProp, path6 = []) => {
-  for (const key of Object.keys(object2)) {
-    const currentPath = [...path6, key];
-    const currentValue = object2[key];
-    if (isObject(currentValue)) {
-      if (currentValue.hasOwnProperty(searchProp)) {
-        return currentPath;
-      }
-      const result = deepFindPathToProperty(
-        currentValue,
-        searchProp,
-        currentPath
-      );
-      if (result.length > 0) {
-        return result;
-      }
-    }
-  }
-  return [];
-};
-var get2 = (object2, path6) => {
-  return path6.reduce((current, nextProperty) => current[nextProperty], object2);
-};
-var set2 = (object2, path6, mutator) => {
-  const lastProperty = path6[path6.length - 1];
-  const parentPath = [...path6].slice(0, -1);
-  const parent = get2(object2, parentPath);
-  if (typeof mutator === "function") {
-    parent[lastProperty] = mutator(parent[lastProperty]);
-  } else {
-    parent[lastProperty] = mutator;
-  }
-};
-var extractPageInfos = (responseData) => {
-  const pageInfoPath = findPaginatedResourcePath(responseData);
-  return {
-    pathInQuery: pageInfoPath,
-    pageInfo: get2(responseData, [...pageInfoPath, "pageInfo"])
-  };
-};
-var isForwardSearch = (givenPageInfo) => {
-  return givenPageInfo.hasOwnProperty("hasNextPage");
-};
-var getCursorFrom = (pageInfo) => isForwardSearch(pageInfo) ? pageInfo.endCursor : pageInfo.startCursor;
-var hasAnotherPage = (pageInfo) => isForwardSearch(pageInfo) ? pageInfo.hasNextPage : pageInfo.hasPreviousPage;
-var createIterator = (octokit) => {
-  return (query, initialParameters = {}) => {
-    let nextPageExists = true;
-    let parameters = { ...initialParameters };
-    return {
-      [Symbol.asyncIterator]: () => ({
-        async next() {
-          if (!nextPageExists) return { done: true, value: {} };
-          const response = await octokit.graphql(
-            query,
-            parameters
-          );
-          const pageInfoContext = extractPageInfos(response);
-          const nextCursorValue = getCursorFrom(pageInfoContext.pageInfo);
-          nextPageExists = hasAnotherPage(pageInfoContext.pageInfo);
-          if (nextPageExists && nextCursorValue === parameters.cursor) {
-            throw new MissingCursorChange(pageInfoContext, nextCursorValue);
-          }
-          parameters = {
-            ...parameters,
-            cursor: nextCursorValue
-          };
-          return { done: false, value: response };
-        }
-      })
-    };
-  };
-};
-var mergeResponses = (response1, response2) => {
-  if (Object.keys(response1).length === 0) {
-    return Object.assign(response1, response2);
-  }
-  const path6 = findPaginatedResourcePath(response1);
-  const nodesPath = [...path6, "nodes"];
-  const newNodes = get2(response2, nodesPath);
-  if (newNodes) {
-    set2(response1, nodesPath, (values) => {
-      return [...values, ...newNodes];
-    });
-  }
-  const edgesPath = [...path6, "edges"];
-  const newEdges = get2(response2, edgesPath);
-  if (newEdges) {
-    set2(response1, edgesPath, (values) => {
-      return [...values, ...newEdges];
-    });
-  }
-  const pageInfoPath = [...path6, "pageInfo"];
-  set2(response1, pageInfoPath, get2(response2, pageInfoPath));
-  return response1;
-};
-var createPaginate = (octokit) => {
-  const iterator3 = createIterator(octokit);
-  return async (query, initialParameters = {}) => {
-    let mergedResponse = {};
-    for await (const response of iterator3(
-      query,
-      initialParameters
-    )) {
-      mergedResponse = mergeResponses(mergedResponse, response);
-    }
-    return mergedResponse;
-  };
-};
-function paginateGraphQL(octokit) {
-  return {
-    graphql: Object.assign(octokit.graphql, {
-      paginate: Object.assign(createPaginate(octokit), {
-        iterator: createIterator(octokit)
-      })
-    })
-  };
-}
-
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var import_light = __toESM(require_light(), 1);
-var VERSION11 = "0.0.0-development";
-function isRequestError(error63) {
-  return error63.request !== void 0;
-}
-async function errorRequest(state, octokit, error63, options) {
-  if (!isRequestError(error63) || !error63?.request.request) {
-    throw error63;
-  }
-  if (error63.status >= 400 && !state.doNotRetry.includes(error63.status)) {
-    const retries = options.request.retries != null ? options.request.retries : state.retries;
-    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
-    throw octokit.retry.retryRequest(error63, retries, retryAfter);
-  }
-  throw error63;
-}
-async function wrapRequest(state, octokit, request2, options) {
-  const limiter = new import_light.default();
-  limiter.on("failed", function(error63, info2) {
-    const maxRetries = ~~error63.request.request?.retries;
-    const after = ~~error63.request.request?.retryAfter;
-    options.request.retryCount = info2.retryCount + 1;
-    if (maxRetries > info2.retryCount) {
-      return after * state.retryAfterBaseValue;
-    }
-  });
-  return limiter.schedule(
-    requestWithGraphqlErrorHandling.bind(null, state, octokit, request2),
-    options
-  );
-}
-async function requestWithGraphqlErrorHandling(state, octokit, request2, options) {
-  const response = await request2(options);
-  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
-    response.data.errors[0].message
-  )) {
-    const error63 = new RequestError(response.data.errors[0].message, 500, {
-      request: options,
-      response
-    });
-    return errorRequest(state, octokit, error63, options);
-  }
-  return response;
-}
-function retry(octokit, octokitOptions) {
-  const state = Object.assign(
-    {
-      enabled: true,
-      retryAfterBaseValue: 1e3,
-      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
-      retries: 3
-    },
-    octokitOptions.retry
-  );
-  const retryPlugin = {
-    retry: {
-      retryRequest: (error63, retries, retryAfter) => {
-        error63.request.request = Object.assign({}, error63.request.request, {
-          retries,
-          retryAfter
-        });
-        return error63;
-      }
-    }
-  };
-  if (state.enabled) {
-    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
-    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
-  }
-  return retryPlugin;
-}
-retry.VERSION = VERSION11;
-
-// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var import_light2 = __toESM(require_light(), 1);
-var VERSION12 = "0.0.0-development";
-var noop4 = () => Promise.resolve();
-function wrapRequest2(state, request2, options) {
-  return state.retryLimiter.schedule(doRequest, state, request2, options);
-}
-async function doRequest(state, request2, options) {
-  const { pathname } = new URL(options.url, "http://github.test");
-  const isAuth = isAuthRequest(options.method, pathname);
-  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
-  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
-  const isGraphQL = pathname.startsWith("/graphql");
-  const retryCount = ~~request2.retryCount;
-  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
-  if (state.clustering) {
-    jobOptions.expiration = 1e3 * 60;
-  }
-  if (isWrite || isGraphQL) {
-    await state.write.key(state.id).schedule(jobOptions, noop4);
-  }
-  if (isWrite && state.triggersNotification(pathname)) {
-    await state.notifications.key(state.id).schedule(jobOptions, noop4);
-  }
-  if (isSearch) {
-    await state.search.key(state.id).schedule(jobOptions, noop4);
-  }
-  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request2, options);
-  if (isGraphQL) {
-    const res = await req;
-    if (res.data.errors != null && res.data.errors.some((error63) => error63.type === "RATE_LIMITED")) {
-      const error63 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
-        response: res,
-        data: res.data
-      });
-      throw error63;
-    }
-  }
-  return req;
-}
-function isAuthRequest(method, pathname) {
-  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
-  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
-  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
-  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
-  pathname === "/login/oauth/access_token");
-}
-var triggers_notification_paths_default = [
-  "/orgs/{org}/invitations",
-  "/orgs/{org}/invitations/{invitation_id}",
-  "/orgs/{org}/teams/{team_slug}/discussions",
-  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "/repos/{owner}/{repo}/collaborators/{username}",
-  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "/repos/{owner}/{repo}/issues",
-  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
-  "/repos/{owner}/{repo}/pulls",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "/repos/{owner}/{repo}/releases",
-  "/teams/{team_id}/discussions",
-  "/teams/{team_id}/discussions/{discussion_number}/comments"
-];
-function routeMatcher2(paths) {
-  const regexes = paths.map(
-    (path6) => path6.split("/").map((c2) => c2.startsWith("{") ? "(?:.+?)" : c2).join("/")
-  );
-  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
-  return new RegExp(regex2, "i");
-}
-var regex = routeMatcher2(triggers_notification_paths_default);
-var triggersNotification = regex.test.bind(regex);
-var groups = {};
-var createGroups = function(Bottleneck2, common) {
-  groups.global = new Bottleneck2.Group({
-    id: "octokit-global",
-    maxConcurrent: 10,
-    ...common
-  });
-  groups.auth = new Bottleneck2.Group({
-    id: "octokit-auth",
-    maxConcurrent: 1,
-    ...common
-  });
-  groups.search = new Bottleneck2.Group({
-    id: "octokit-search",
-    maxConcurrent: 1,
-    minTime: 2e3,
-    ...common
-  });
-  groups.write = new Bottleneck2.Group({
-    id: "octokit-write",
-    maxConcurrent: 1,
-    minTime: 1e3,
-    ...common
-  });
-  groups.notifications = new Bottleneck2.Group({
-    id: "octokit-notifications",
-    maxConcurrent: 1,
-    minTime: 3e3,
-    ...common
-  });
-};
-function throttling(octokit, octokitOptions) {
-  const {
-    enabled = true,
-    Bottleneck: Bottleneck2 = import_light2.default,
-    id = "no-id",
-    timeout = 1e3 * 60 * 2,
-    // Redis TTL: 2 minutes
-    connection
-  } = octokitOptions.throttle || {};
-  if (!enabled) {
-    return {};
-  }
-  const common = { timeout };
-  if (typeof connection !== "undefined") {
-    common.connection = connection;
-  }
-  const state = Object.assign(
-    {
-      clustering: connection != null,
-      triggersNotification,
-      fallbackSecondaryRateRetryAfter: 60,
-      retryAfterBaseValue: 1e3,
-      id
-    },
-    octokitOptions.throttle
-  );
-  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
-    throw new Error(`octokit/plugin-throttling error:
-        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
-        See https://octokit.github.io/rest.js/#throttling
-
-        const octokit = new Octokit({
-          throttle: {
-            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
-            onRateLimit: (retryAfter, options) => {/* ... */}
-          }
-        })
-    `);
-  }
-  let initialized = false;
-  const initializeBottleneck = () => {
-    if (initialized) {
-      return;
-    }
-    initialized = true;
-    if (groups.global == null) {
-      createGroups(Bottleneck2, common);
-    }
-    state.global = state.global ?? groups.global;
-    state.auth = state.auth ?? groups.auth;
-    state.search = state.search ?? groups.search;
-    state.write = state.write ?? groups.write;
-    state.notifications = state.notifications ?? groups.notifications;
-    state.retryLimiter = state.retryLimiter ?? new Bottleneck2();
-    const events2 = {};
-    const emitter = new Bottleneck2.Events(events2);
-    events2.on("secondary-limit", state.onSecondaryRateLimit);
-    events2.on("rate-limit", state.onRateLimit);
-    events2.on(
-      "error",
-      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
-    );
-    state.retryLimiter.on("failed", async function(error63, info2) {
-      const [state2, request2, options] = info2.args;
-      const { pathname } = new URL(options.url, "http://github.test");
-      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error63.status !== 401;
-      if (!(shouldRetryGraphQL || error63.status === 403 || error63.status === 429)) {
-        return;
-      }
-      const retryCount = ~~request2.retryCount;
-      request2.retryCount = retryCount;
-      options.request.retryCount = retryCount;
-      const { wantRetry, retryAfter = 0 } = await (async function() {
-        if (/\bsecondary rate\b/i.test(error63.message)) {
-          const retryAfter2 = Number(error63.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
-          const wantRetry2 = await emitter.trigger(
-            "secondary-limit",
-            retryAfter2,
-            options,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        if (error63.response.headers != null && error63.response.headers["x-ratelimit-remaining"] === "0" || (error63.response.data?.errors ?? []).some(
-          (error210) => error210.type === "RATE_LIMITED"
-        )) {
-          const rateLimitReset = new Date(
-            ~~error63.response.headers["x-ratelimit-reset"] * 1e3
-          ).getTime();
-          const retryAfter2 = Math.max(
-            // Add one second so we retry _after_ the reset time
-            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
-            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
-            0
-          );
-          const wantRetry2 = await emitter.trigger(
-            "rate-limit",
-            retryAfter2,
-            options,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        return {};
-      })();
-      if (wantRetry) {
-        request2.retryCount++;
-        return retryAfter * state2.retryAfterBaseValue;
-      }
-    });
-  };
-  octokit.hook.wrap("request", (request2, options) => {
-    initializeBottleneck();
-    return wrapRequest2(state, request2, options);
-  });
-  return {};
-}
-throttling.VERSION = VERSION12;
-throttling.triggersNotification = triggersNotification;
-
-// node_modules/@octokit/auth-unauthenticated/dist-node/index.js
-async function auth6(reason) {
-  return {
-    type: "unauthenticated",
-    reason
-  };
-}
-function isRateLimitError(error63) {
-  if (error63.status !== 403) {
-    return false;
-  }
-  if (!error63.response) {
-    return false;
-  }
-  return error63.response.headers["x-ratelimit-remaining"] === "0";
-}
-var REGEX_ABUSE_LIMIT_MESSAGE = /\babuse\b/i;
-function isAbuseLimitError(error63) {
-  if (error63.status !== 403) {
-    return false;
-  }
-  return REGEX_ABUSE_LIMIT_MESSAGE.test(error63.message);
-}
-async function hook6(reason, request2, route, parameters) {
-  const endpoint2 = request2.endpoint.merge(
-    route,
-    parameters
-  );
-  return request2(endpoint2).catch((error63) => {
-    if (error63.status === 404) {
-      error63.message = `Not found. May be due to lack of authentication. Reason: ${reason}`;
-      throw error63;
-    }
-    if (isRateLimitError(error63)) {
-      error63.message = `API rate limit exceeded. This maybe caused by the lack of authentication. Reason: ${reason}`;
-      throw error63;
-    }
-    if (isAbuseLimitError(error63)) {
-      error63.message = `You have triggered an abuse detection mechanism. This maybe caused by the lack of authentication. Reason: ${reason}`;
-      throw error63;
-    }
-    if (error63.status === 401) {
-      error63.message = `Unauthorized. "${endpoint2.method} ${endpoint2.url}" failed most likely due to lack of authentication. Reason: ${reason}`;
-      throw error63;
-    }
-    if (error63.status >= 400 && error63.status < 500) {
-      error63.message = error63.message.replace(
-        /\.?$/,
-        `. May be caused by lack of authentication (${reason}).`
-      );
-    }
-    throw error63;
-  });
-}
-var createUnauthenticatedAuth = function createUnauthenticatedAuth2(options) {
-  if (!options || !options.reason) {
-    throw new Error(
-      "[@octokit/auth-unauthenticated] No reason passed to createUnauthenticatedAuth"
-    );
-  }
-  return Object.assign(auth6.bind(null, options.reason), {
-    hook: hook6.bind(null, options.reason)
-  });
-};
-
-// node_modules/@octokit/oauth-app/dist-node/index.js
-var VERSION13 = "8.0.4";
-function addEventHandler(state, eventName, eventHandler) {
-  if (Array.isArray(eventName)) {
-    for (const singleEventName of eventName) {
-      addEventHandler(state, singleEventName, eventHandler);
-    }
-    return;
-  }
-  if (!state.eventHandlers[eventName]) {
-    state.eventHandlers[eventName] = [];
-  }
-  state.eventHandlers[eventName].push(eventHandler);
-}
-var OAuthAppOctokit = Octokit.defaults({
-  userAgent: `octokit-oauth-app.js/${VERSION13} ${getUserAgent()}`
-});
-async function emitEvent(state, context3) {
-  const { name, action } = context3;
-  if (state.eventHandlers[`${name}.${action}`]) {
-    for (const eventHandler of state.eventHandlers[`${name}.${action}`]) {
-      await eventHandler(context3);
-    }
-  }
-  if (state.eventHandlers[name]) {
-    for (const eventHandler of state.eventHandlers[name]) {
-      await eventHandler(context3);
-    }
-  }
-}
-async function getUserOctokitWithState(state, options) {
-  return state.octokit.auth({
-    type: "oauth-user",
-    ...options,
-    async factory(options2) {
-      const octokit = new state.Octokit({
-        authStrategy: createOAuthUserAuth,
-        auth: options2
-      });
-      const authentication = await octokit.auth({
-        type: "get"
-      });
-      await emitEvent(state, {
-        name: "token",
-        action: "created",
-        token: authentication.token,
-        scopes: authentication.scopes,
-        authentication,
-        octokit
-      });
-      return octokit;
-    }
-  });
-}
-function getWebFlowAuthorizationUrlWithState(state, options) {
-  const optionsWithDefaults = {
-    clientId: state.clientId,
-    request: state.octokit.request,
-    ...options,
-    allowSignup: state.allowSignup ?? options.allowSignup,
-    redirectUrl: options.redirectUrl ?? state.redirectUrl,
-    scopes: options.scopes ?? state.defaultScopes
-  };
-  return getWebFlowAuthorizationUrl({
-    clientType: state.clientType,
-    ...optionsWithDefaults
-  });
-}
-async function createTokenWithState(state, options) {
-  const authentication = await state.octokit.auth({
-    type: "oauth-user",
-    ...options
-  });
-  await emitEvent(state, {
-    name: "token",
-    action: "created",
-    token: authentication.token,
-    scopes: authentication.scopes,
-    authentication,
-    octokit: new state.Octokit({
-      authStrategy: createOAuthUserAuth,
-      auth: {
-        clientType: state.clientType,
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
-        token: authentication.token,
-        scopes: authentication.scopes,
-        refreshToken: authentication.refreshToken,
-        expiresAt: authentication.expiresAt,
-        refreshTokenExpiresAt: authentication.refreshTokenExpiresAt
-      }
-    })
-  });
-  return { authentication };
-}
-async function checkTokenWithState(state, options) {
-  const result = await checkToken({
-    // @ts-expect-error not worth the extra code to appease TS
-    clientType: state.clientType,
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.octokit.request,
-    ...options
-  });
-  Object.assign(result.authentication, { type: "token", tokenType: "oauth" });
-  return result;
-}
-async function resetTokenWithState(state, options) {
-  const optionsWithDefaults = {
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.octokit.request,
-    ...options
-  };
-  if (state.clientType === "oauth-app") {
-    const response2 = await resetToken({
-      clientType: "oauth-app",
-      ...optionsWithDefaults
-    });
-    const authentication2 = Object.assign(response2.authentication, {
-      type: "token",
-      tokenType: "oauth"
-    });
-    await emitEvent(state, {
-      name: "token",
-      action: "reset",
-      token: response2.authentication.token,
-      scopes: response2.authentication.scopes || void 0,
-      authentication: authentication2,
-      octokit: new state.Octokit({
-        authStrategy: createOAuthUserAuth,
-        auth: {
-          clientType: state.clientType,
-          clientId: state.clientId,
-          clientSecret: state.clientSecret,
-          token: response2.authentication.token,
-          scopes: response2.authentication.scopes
-        }
-      })
-    });
-    return { ...response2, authentication: authentication2 };
-  }
-  const response = await resetToken({
-    clientType: "github-app",
-    ...optionsWithDefaults
-  });
-  const authentication = Object.assign(response.authentication, {
-    type: "token",
-    tokenType: "oauth"
-  });
-  await emitEvent(state, {
-    name: "token",
-    action: "reset",
-    token: response.authentication.token,
-    authentication,
-    octokit: new state.Octokit({
-      authStrategy: createOAuthUserAuth,
-      auth: {
-        clientType: state.clientType,
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
-        token: response.authentication.token
-      }
-    })
-  });
-  return { ...response, authentication };
-}
-async function refreshTokenWithState(state, options) {
-  if (state.clientType === "oauth-app") {
-    throw new Error(
-      "[@octokit/oauth-app] app.refreshToken() is not supported for OAuth Apps"
-    );
-  }
-  const response = await refreshToken({
-    clientType: "github-app",
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.octokit.request,
-    refreshToken: options.refreshToken
-  });
-  const authentication = Object.assign(response.authentication, {
-    type: "token",
-    tokenType: "oauth"
-  });
-  await emitEvent(state, {
-    name: "token",
-    action: "refreshed",
-    token: response.authentication.token,
-    authentication,
-    octokit: new state.Octokit({
-      authStrategy: createOAuthUserAuth,
-      auth: {
-        clientType: state.clientType,
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
-        token: response.authentication.token
-      }
-    })
-  });
-  return { ...response, authentication };
-}
-async function scopeTokenWithState(state, options) {
-  if (state.clientType === "oauth-app") {
-    throw new Error(
-      "[@octokit/oauth-app] app.scopeToken() is not supported for OAuth Apps"
-    );
-  }
-  const response = await scopeToken({
-    clientType: "github-app",
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.octokit.request,
-    ...options
-  });
-  const authentication = Object.assign(response.authentication, {
-    type: "token",
-    tokenType: "oauth"
-  });
-  await emitEvent(state, {
-    name: "token",
-    action: "scoped",
-    token: response.authentication.token,
-    authentication,
-    octokit: new state.Octokit({
-      authStrategy: createOAuthUserAuth,
-      auth: {
-        clientType: state.clientType,
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
-        token: response.authentication.token
-      }
-    })
-  });
-  return { ...response, authentication };
-}
-async function deleteTokenWithState(state, options) {
-  const optionsWithDefaults = {
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.octokit.request,
-    ...options
-  };
-  const response = state.clientType === "oauth-app" ? await deleteToken({
-    clientType: "oauth-app",
-    ...optionsWithDefaults
-  }) : (
-    /* v8 ignore next 4 */
-    await deleteToken({
-      clientType: "github-app",
-      ...optionsWithDefaults
-    })
-  );
-  await emitEvent(state, {
-    name: "token",
-    action: "deleted",
-    token: options.token,
-    octokit: new state.Octokit({
-      authStrategy: createUnauthenticatedAuth,
-      auth: {
-        reason: `Handling "token.deleted" event. The access for the token has been revoked.`
-      }
-    })
-  });
-  return response;
-}
-async function deleteAuthorizationWithState(state, options) {
-  const optionsWithDefaults = {
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.octokit.request,
-    ...options
-  };
-  const response = state.clientType === "oauth-app" ? await deleteAuthorization({
-    clientType: "oauth-app",
-    ...optionsWithDefaults
-  }) : (
-    /* v8 ignore next 4 */
-    await deleteAuthorization({
-      clientType: "github-app",
-      ...optionsWithDefaults
-    })
-  );
-  await emitEvent(state, {
-    name: "token",
-    action: "deleted",
-    token: options.token,
-    octokit: new state.Octokit({
-      authStrategy: createUnauthenticatedAuth,
-      auth: {
-        reason: `Handling "token.deleted" event. The access for the token has been revoked.`
-      }
-    })
-  });
-  await emitEvent(state, {
-    name: "authorization",
-    action: "deleted",
-    token: options.token,
-    octokit: new state.Octokit({
-      authStrategy: createUnauthenticatedAuth,
-      auth: {
-        reason: `Handling "authorization.deleted" event. The access for the app has been revoked.`
-      }
-    })
-  });
-  return response;
-}
-var OAuthApp = class {
-  static VERSION = VERSION13;
-  static defaults(defaults2) {
-    const OAuthAppWithDefaults = class extends this {
-      constructor(...args) {
-        super({
-          ...defaults2,
-          ...args[0]
-        });
-      }
-    };
-    return OAuthAppWithDefaults;
-  }
-  constructor(options) {
-    const Octokit22 = options.Octokit || OAuthAppOctokit;
-    this.type = options.clientType || "oauth-app";
-    const octokit = new Octokit22({
-      authStrategy: createOAuthAppAuth,
-      auth: {
-        clientType: this.type,
-        clientId: options.clientId,
-        clientSecret: options.clientSecret
-      }
-    });
-    const state = {
-      clientType: this.type,
-      clientId: options.clientId,
-      clientSecret: options.clientSecret,
-      // @ts-expect-error defaultScopes not permitted for GitHub Apps
-      defaultScopes: options.defaultScopes || [],
-      allowSignup: options.allowSignup,
-      baseUrl: options.baseUrl,
-      redirectUrl: options.redirectUrl,
-      log: options.log,
-      Octokit: Octokit22,
-      octokit,
-      eventHandlers: {}
-    };
-    this.on = addEventHandler.bind(null, state);
-    this.octokit = octokit;
-    this.getUserOctokit = getUserOctokitWithState.bind(
-      null,
-      state
-    );
-    this.getWebFlowAuthorizationUrl = getWebFlowAuthorizationUrlWithState.bind(
-      null,
-      state
-    );
-    this.createToken = createTokenWithState.bind(
-      null,
-      state
-    );
-    this.checkToken = checkTokenWithState.bind(
-      null,
-      state
-    );
-    this.resetToken = resetTokenWithState.bind(
-      null,
-      state
-    );
-    this.refreshToken = refreshTokenWithState.bind(
-      null,
-      state
-    );
-    this.scopeToken = scopeTokenWithState.bind(
-      null,
-      state
-    );
-    this.deleteToken = deleteTokenWithState.bind(null, state);
-    this.deleteAuthorization = deleteAuthorizationWithState.bind(null, state);
-  }
-  // assigned during constructor
-  type;
-  on;
-  octokit;
-  getUserOctokit;
-  getWebFlowAuthorizationUrl;
-  createToken;
-  checkToken;
-  resetToken;
-  refreshToken;
-  scopeToken;
-  deleteToken;
-  deleteAuthorization;
-};
-
-// node_modules/@octokit/webhooks-methods/dist-node/index.js
-import { createHmac } from "node:crypto";
-import { timingSafeEqual } from "node:crypto";
-import { Buffer as Buffer2 } from "node:buffer";
-var VERSION14 = "6.0.0";
-async function sign(secret, payload) {
-  if (!secret || !payload) {
-    throw new TypeError(
-      "[@octokit/webhooks-methods] secret & payload required for sign()"
-    );
-  }
-  if (typeof payload !== "string") {
-    throw new TypeError("[@octokit/webhooks-methods] payload must be a string");
-  }
-  const algorithm = "sha256";
-  return `${algorithm}=${createHmac(algorithm, secret).update(payload).digest("hex")}`;
-}
-sign.VERSION = VERSION14;
-async function verify(secret, eventPayload, signature) {
-  if (!secret || !eventPayload || !signature) {
-    throw new TypeError(
-      "[@octokit/webhooks-methods] secret, eventPayload & signature required"
-    );
-  }
-  if (typeof eventPayload !== "string") {
-    throw new TypeError(
-      "[@octokit/webhooks-methods] eventPayload must be a string"
-    );
-  }
-  const signatureBuffer = Buffer2.from(signature);
-  const verificationBuffer = Buffer2.from(await sign(secret, eventPayload));
-  if (signatureBuffer.length !== verificationBuffer.length) {
-    return false;
-  }
-  return timingSafeEqual(signatureBuffer, verificationBuffer);
-}
-verify.VERSION = VERSION14;
-async function verifyWithFallback(secret, payload, signature, additionalSecrets) {
-  const firstPass = await verify(secret, payload, signature);
-  if (firstPass) {
-    return true;
-  }
-  if (additionalSecrets !== void 0) {
-    for (const s3 of additionalSecrets) {
-      const v2 = await verify(s3, payload, signature);
-      if (v2) {
-        return v2;
-      }
-    }
-  }
-  return false;
-}
-
-// node_modules/@octokit/webhooks/dist-bundle/index.js
-var createLogger2 = (logger = {}) => {
-  if (typeof logger.debug !== "function") {
-    logger.debug = () => {
-    };
-  }
-  if (typeof logger.info !== "function") {
-    logger.info = () => {
-    };
-  }
-  if (typeof logger.warn !== "function") {
-    logger.warn = console.warn.bind(console);
-  }
-  if (typeof logger.error !== "function") {
-    logger.error = console.error.bind(console);
-  }
-  return logger;
-};
-var emitterEventNames = [
-  "branch_protection_configuration",
-  "branch_protection_configuration.disabled",
-  "branch_protection_configuration.enabled",
-  "branch_protection_rule",
-  "branch_protection_rule.created",
-  "branch_protection_rule.deleted",
-  "branch_protection_rule.edited",
-  "check_run",
-  "check_run.completed",
-  "check_run.created",
-  "check_run.requested_action",
-  "check_run.rerequested",
-  "check_suite",
-  "check_suite.completed",
-  "check_suite.requested",
-  "check_suite.rerequested",
-  "code_scanning_alert",
-  "code_scanning_alert.appeared_in_branch",
-  "code_scanning_alert.closed_by_user",
-  "code_scanning_alert.created",
-  "code_scanning_alert.fixed",
-  "code_scanning_alert.reopened",
-  "code_scanning_alert.reopened_by_user",
-  "commit_comment",
-  "commit_comment.created",
-  "create",
-  "custom_property",
-  "custom_property.created",
-  "custom_property.deleted",
-  "custom_property.promote_to_enterprise",
-  "custom_property.updated",
-  "custom_property_values",
-  "custom_property_values.updated",
-  "delete",
-  "dependabot_alert",
-  "dependabot_alert.auto_dismissed",
-  "dependabot_alert.auto_reopened",
-  "dependabot_alert.created",
-  "dependabot_alert.dismissed",
-  "dependabot_alert.fixed",
-  "dependabot_alert.reintroduced",
-  "dependabot_alert.reopened",
-  "deploy_key",
-  "deploy_key.created",
-  "deploy_key.deleted",
-  "deployment",
-  "deployment.created",
-  "deployment_protection_rule",
-  "deployment_protection_rule.requested",
-  "deployment_review",
-  "deployment_review.approved",
-  "deployment_review.rejected",
-  "deployment_review.requested",
-  "deployment_status",
-  "deployment_status.created",
-  "discussion",
-  "discussion.answered",
-  "discussion.category_changed",
-  "discussion.closed",
-  "discussion.created",
-  "discussion.deleted",
-  "discussion.edited",
-  "discussion.labeled",
-  "discussion.locked",
-  "discussion.pinned",
-  "discussion.reopened",
-  "discussion.transferred",
-  "discussion.unanswered",
-  "discussion.unlabeled",
-  "discussion.unlocked",
-  "discussion.unpinned",
-  "discussion_comment",
-  "discussion_comment.created",
-  "discussion_comment.deleted",
-  "discussion_comment.edited",
-  "fork",
-  "github_app_authorization",
-  "github_app_authorization.revoked",
-  "gollum",
-  "installation",
-  "installation.created",
-  "installation.deleted",
-  "installation.new_permissions_accepted",
-  "installation.suspend",
-  "installation.unsuspend",
-  "installation_repositories",
-  "installation_repositories.added",
-  "installation_repositories.removed",
-  "installation_target",
-  "installation_target.renamed",
-  "issue_comment",
-  "issue_comment.created",
-  "issue_comment.deleted",
-  "issue_comment.edited",
-  "issue_dependencies",
-  "issue_dependencies.blocked_by_added",
-  "issue_dependencies.blocked_by_removed",
-  "issue_dependencies.blocking_added",
-  "issue_dependencies.blocking_removed",
-  "issues",
-  "issues.assigned",
-  "issues.closed",
-  "issues.deleted",
-  "issues.demilestoned",
-  "issues.edited",
-  "issues.labeled",
-  "issues.locked",
-  "issues.milestoned",
-  "issues.opened",
-  "issues.pinned",
-  "issues.reopened",
-  "issues.transferred",
-  "issues.typed",
-  "issues.unassigned",
-  "issues.unlabeled",
-  "issues.unlocked",
-  "issues.unpinned",
-  "issues.untyped",
-  "label",
-  "label.created",
-  "label.deleted",
-  "label.edited",
-  "marketplace_purchase",
-  "marketplace_purchase.cancelled",
-  "marketplace_purchase.changed",
-  "marketplace_purchase.pending_change",
-  "marketplace_purchase.pending_change_cancelled",
-  "marketplace_purchase.purchased",
-  "member",
-  "member.added",
-  "member.edited",
-  "member.removed",
-  "membership",
-  "membership.added",
-  "membership.removed",
-  "merge_group",
-  "merge_group.checks_requested",
-  "merge_group.destroyed",
-  "meta",
-  "meta.deleted",
-  "milestone",
-  "milestone.closed",
-  "milestone.created",
-  "milestone.deleted",
-  "milestone.edited",
-  "milestone.opened",
-  "org_block",
-  "org_block.blocked",
-  "org_block.unblocked",
-  "organization",
-  "organization.deleted",
-  "organization.member_added",
-  "organization.member_invited",
-  "organization.member_removed",
-  "organization.renamed",
-  "package",
-  "package.published",
-  "package.updated",
-  "page_build",
-  "personal_access_token_request",
-  "personal_access_token_request.approved",
-  "personal_access_token_request.cancelled",
-  "personal_access_token_request.created",
-  "personal_access_token_request.denied",
-  "ping",
-  "project",
-  "project.closed",
-  "project.created",
-  "project.deleted",
-  "project.edited",
-  "project.reopened",
-  "project_card",
-  "project_card.converted",
-  "project_card.created",
-  "project_card.deleted",
-  "project_card.edited",
-  "project_card.moved",
-  "project_column",
-  "project_column.created",
-  "project_column.deleted",
-  "project_column.edited",
-  "project_column.moved",
-  "projects_v2",
-  "projects_v2.closed",
-  "projects_v2.created",
-  "projects_v2.deleted",
-  "projects_v2.edited",
-  "projects_v2.reopened",
-  "projects_v2_item",
-  "projects_v2_item.archived",
-  "projects_v2_item.converted",
-  "projects_v2_item.created",
-  "projects_v2_item.deleted",
-  "projects_v2_item.edited",
-  "projects_v2_item.reordered",
-  "projects_v2_item.restored",
-  "projects_v2_status_update",
-  "projects_v2_status_update.created",
-  "projects_v2_status_update.deleted",
-  "projects_v2_status_update.edited",
-  "public",
-  "pull_request",
-  "pull_request.assigned",
-  "pull_request.auto_merge_disabled",
-  "pull_request.auto_merge_enabled",
-  "pull_request.closed",
-  "pull_request.converted_to_draft",
-  "pull_request.demilestoned",
-  "pull_request.dequeued",
-  "pull_request.edited",
-  "pull_request.enqueued",
-  "pull_request.labeled",
-  "pull_request.locked",
-  "pull_request.milestoned",
-  "pull_request.opened",
-  "pull_request.ready_for_review",
-  "pull_request.reopened",
-  "pull_request.review_request_removed",
-  "pull_request.review_requested",
-  "pull_request.synchronize",
-  "pull_request.unassigned",
-  "pull_request.unlabeled",
-  "pull_request.unlocked",
-  "pull_request_review",
-  "pull_request_review.dismissed",
-  "pull_request_review.edited",
-  "pull_request_review.submitted",
-  "pull_request_review_comment",
-  "pull_request_review_comment.created",
-  "pull_request_review_comment.deleted",
-  "pull_request_review_comment.edited",
-  "pull_request_review_thread",
-  "pull_request_review_thread.resolved",
-  "pull_request_review_thread.unresolved",
-  "push",
-  "registry_package",
-  "registry_package.published",
-  "registry_package.updated",
-  "release",
-  "release.created",
-  "release.deleted",
-  "release.edited",
-  "release.prereleased",
-  "release.published",
-  "release.released",
-  "release.unpublished",
-  "repository",
-  "repository.archived",
-  "repository.created",
-  "repository.deleted",
-  "repository.edited",
-  "repository.privatized",
-  "repository.publicized",
-  "repository.renamed",
-  "repository.transferred",
-  "repository.unarchived",
-  "repository_advisory",
-  "repository_advisory.published",
-  "repository_advisory.reported",
-  "repository_dispatch",
-  "repository_dispatch.sample.collected",
-  "repository_import",
-  "repository_ruleset",
-  "repository_ruleset.created",
-  "repository_ruleset.deleted",
-  "repository_ruleset.edited",
-  "repository_vulnerability_alert",
-  "repository_vulnerability_alert.create",
-  "repository_vulnerability_alert.dismiss",
-  "repository_vulnerability_alert.reopen",
-  "repository_vulnerability_alert.resolve",
-  "secret_scanning_alert",
-  "secret_scanning_alert.assigned",
-  "secret_scanning_alert.created",
-  "secret_scanning_alert.publicly_leaked",
-  "secret_scanning_alert.reopened",
-  "secret_scanning_alert.resolved",
-  "secret_scanning_alert.unassigned",
-  "secret_scanning_alert.validated",
-  "secret_scanning_alert_location",
-  "secret_scanning_alert_location.created",
-  "secret_scanning_scan",
-  "secret_scanning_scan.completed",
-  "security_advisory",
-  "security_advisory.published",
-  "security_advisory.updated",
-  "security_advisory.withdrawn",
-  "security_and_analysis",
-  "sponsorship",
-  "sponsorship.cancelled",
-  "sponsorship.created",
-  "sponsorship.edited",
-  "sponsorship.pending_cancellation",
-  "sponsorship.pending_tier_change",
-  "sponsorship.tier_changed",
-  "star",
-  "star.created",
-  "star.deleted",
-  "status",
-  "sub_issues",
-  "sub_issues.parent_issue_added",
-  "sub_issues.parent_issue_removed",
-  "sub_issues.sub_issue_added",
-  "sub_issues.sub_issue_removed",
-  "team",
-  "team.added_to_repository",
-  "team.created",
-  "team.deleted",
-  "team.edited",
-  "team.removed_from_repository",
-  "team_add",
-  "watch",
-  "watch.started",
-  "workflow_dispatch",
-  "workflow_job",
-  "workflow_job.completed",
-  "workflow_job.in_progress",
-  "workflow_job.queued",
-  "workflow_job.waiting",
-  "workflow_run",
-  "workflow_run.completed",
-  "workflow_run.in_progress",
-  "workflow_run.requested"
-];
-function validateEventName(eventName, options = {}) {
-  if (typeof eventName !== "string") {
-    throw new TypeError("eventName must be of type string");
-  }
-  if (eventName === "*") {
-    throw new TypeError(
-      `Using the "*" event with the regular Webhooks.on() function is not supported. Please use the Webhooks.onAny() method instead`
-    );
-  }
-  if (eventName === "error") {
-    throw new TypeError(
-      `Using the "error" event with the regular Webhooks.on() function is not supported. Please use the Webhooks.onError() method instead`
-    );
-  }
-  if (options.onUnknownEventName === "ignore") {
-    return;
-  }
-  if (!emitterEventNames.includes(eventName)) {
-    if (options.onUnknownEventName !== "warn") {
-      throw new TypeError(
-        `"${eventName}" is not a known webhook name (https://developer.github.com/v3/activity/events/types/)`
-      );
-    } else {
-      (options.log || console).warn(
-        `"${eventName}" is not a known webhook name (https://developer.github.com/v3/activity/events/types/)`
-      );
-    }
-  }
-}
-function handleEventHandlers(state, webhookName, handler2) {
-  if (!state.hooks[webhookName]) {
-    state.hooks[webhookName] = [];
-  }
-  state.hooks[webhookName].push(handler2);
-}
-function receiverOn(state, webhookNameOrNames, handler2) {
-  if (Array.isArray(webhookNameOrNames)) {
-    webhookNameOrNames.forEach(
-      (webhookName) => receiverOn(state, webhookName, handler2)
-    );
-    return;
-  }
-  validateEventName(webhookNameOrNames, {
-    onUnknownEventName: "warn",
-    log: state.log
-  });
-  handleEventHandlers(state, webhookNameOrNames, handler2);
-}
-function receiverOnAny(state, handler2) {
-  handleEventHandlers(state, "*", handler2);
-}
-function receiverOnError(state, handler2) {
-  handleEventHandlers(state, "error", handler2);
-}
-function wrapErrorHandler(handler2, error63) {
-  let returnValue;
-  try {
-    returnValue = handler2(error63);
-  } catch (error210) {
-    console.log('FATAL: Error occurred in "error" event handler');
-    console.log(error210);
-  }
-  if (returnValue && returnValue.catch) {
-    returnValue.catch((error210) => {
-      console.log('FATAL: Error occurred in "error" event handler');
-      console.log(error210);
-    });
-  }
-}
-function getHooks(state, eventPayloadAction, eventName) {
-  const hooks = [state.hooks[eventName], state.hooks["*"]];
-  if (eventPayloadAction) {
-    hooks.unshift(state.hooks[`${eventName}.${eventPayloadAction}`]);
-  }
-  return [].concat(...hooks.filter(Boolean));
-}
-function receiverHandle(state, event) {
-  const errorHandlers = state.hooks.error || [];
-  if (event instanceof Error) {
-    const error63 = Object.assign(new AggregateError([event], event.message), {
-      event
-    });
-    errorHandlers.forEach((handler2) => wrapErrorHandler(handler2, error63));
-    return Promise.reject(error63);
-  }
-  if (!event || !event.name) {
-    const error63 = new Error("Event name not passed");
-    throw new AggregateError([error63], error63.message);
-  }
-  if (!event.payload) {
-    const error63 = new Error("Event name not passed");
-    throw new AggregateError([error63], error63.message);
-  }
-  const hooks = getHooks(
-    state,
-    "action" in event.payload ? event.payload.action : null,
-    event.name
-  );
-  if (hooks.length === 0) {
-    return Promise.resolve();
-  }
-  const errors = [];
-  const promises3 = hooks.map((handler2) => {
-    let promise2 = Promise.resolve(event);
-    if (state.transform) {
-      promise2 = promise2.then(state.transform);
-    }
-    return promise2.then((event2) => {
-      return handler2(event2);
-    }).catch((error63) => errors.push(Object.assign(error63, { event })));
-  });
-  return Promise.all(promises3).then(() => {
-    if (errors.length === 0) {
-      return;
-    }
-    const error63 = new AggregateError(
-      errors,
-      errors.map((error210) => error210.message).join("\n")
-    );
-    Object.assign(error63, {
-      event
-    });
-    errorHandlers.forEach((handler2) => wrapErrorHandler(handler2, error63));
-    throw error63;
-  });
-}
-function removeListener(state, webhookNameOrNames, handler2) {
-  if (Array.isArray(webhookNameOrNames)) {
-    webhookNameOrNames.forEach(
-      (webhookName) => removeListener(state, webhookName, handler2)
-    );
-    return;
-  }
-  if (!state.hooks[webhookNameOrNames]) {
-    return;
-  }
-  for (let i = state.hooks[webhookNameOrNames].length - 1; i >= 0; i--) {
-    if (state.hooks[webhookNameOrNames][i] === handler2) {
-      state.hooks[webhookNameOrNames].splice(i, 1);
-      return;
-    }
-  }
-}
-function createEventHandler(options) {
-  const state = {
-    hooks: {},
-    log: createLogger2(options && options.log)
-  };
-  if (options && options.transform) {
-    state.transform = options.transform;
-  }
-  return {
-    on: receiverOn.bind(null, state),
-    onAny: receiverOnAny.bind(null, state),
-    onError: receiverOnError.bind(null, state),
-    removeListener: removeListener.bind(null, state),
-    receive: receiverHandle.bind(null, state)
-  };
-}
-async function verifyAndReceive(state, event) {
-  const matchesSignature = await verifyWithFallback(
-    state.secret,
-    event.payload,
-    event.signature,
-    state.additionalSecrets
-  ).catch(() => false);
-  if (!matchesSignature) {
-    const error63 = new Error(
-      "[@octokit/webhooks] signature does not match event payload and secret"
-    );
-    error63.event = event;
-    error63.status = 400;
-    return state.eventHandler.receive(error63);
-  }
-  let payload;
-  try {
-    payload = JSON.parse(event.payload);
-  } catch (error63) {
-    error63.message = "Invalid JSON";
-    error63.status = 400;
-    throw new AggregateError([error63], error63.message);
-  }
-  return state.eventHandler.receive({
-    id: event.id,
-    name: event.name,
-    payload
-  });
-}
-var textDecoder = new TextDecoder("utf-8", { fatal: false });
-var decode = textDecoder.decode.bind(textDecoder);
-var Webhooks = class {
-  sign;
-  verify;
-  on;
-  onAny;
-  onError;
-  removeListener;
-  receive;
-  verifyAndReceive;
-  constructor(options) {
-    if (!options || !options.secret) {
-      throw new Error("[@octokit/webhooks] options.secret required");
-    }
-    const state = {
-      eventHandler: createEventHandler(options),
-      secret: options.secret,
-      additionalSecrets: options.additionalSecrets,
-      hooks: {},
-      log: createLogger2(options.log)
-    };
-    this.sign = sign.bind(null, options.secret);
-    this.verify = verify.bind(null, options.secret);
-    this.on = state.eventHandler.on;
-    this.onAny = state.eventHandler.onAny;
-    this.onError = state.eventHandler.onError;
-    this.removeListener = state.eventHandler.removeListener;
-    this.receive = state.eventHandler.receive;
-    this.verifyAndReceive = verifyAndReceive.bind(null, state);
-  }
-};
-
-// node_modules/@octokit/app/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-var VERSION15 = "0.0.0-development";
-function normalizePaginatedListResponse2(response) {
-  if (!response.data) {
-    return {
-      ...response,
-      data: []
-    };
-  }
-  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
-  if (!responseNeedsNormalization) return response;
-  const incompleteResults = response.data.incomplete_results;
-  const repositorySelection = response.data.repository_selection;
-  const totalCount = response.data.total_count;
-  const totalCommits = response.data.total_commits;
-  delete response.data.incomplete_results;
-  delete response.data.repository_selection;
-  delete response.data.total_count;
-  delete response.data.total_commits;
-  const namespaceKey = Object.keys(response.data)[0];
-  const data = response.data[namespaceKey];
-  response.data = data;
-  if (typeof incompleteResults !== "undefined") {
-    response.data.incomplete_results = incompleteResults;
-  }
-  if (typeof repositorySelection !== "undefined") {
-    response.data.repository_selection = repositorySelection;
-  }
-  response.data.total_count = totalCount;
-  response.data.total_commits = totalCommits;
-  return response;
-}
-function iterator2(octokit, route, parameters) {
-  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
-  const requestMethod = typeof route === "function" ? route : octokit.request;
-  const method = options.method;
-  const headers = options.headers;
-  let url2 = options.url;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        if (!url2) return { done: true };
-        try {
-          const response = await requestMethod({ method, url: url2, headers });
-          const normalizedResponse = normalizePaginatedListResponse2(response);
-          url2 = ((normalizedResponse.headers.link || "").match(
-            /<([^<>]+)>;\s*rel="next"/
-          ) || [])[1];
-          if (!url2 && "total_commits" in normalizedResponse.data) {
-            const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
-              url2 = parsedUrl.toString();
-            }
-          }
-          return { value: normalizedResponse };
-        } catch (error63) {
-          if (error63.status !== 409) throw error63;
-          url2 = "";
-          return {
-            value: {
-              status: 200,
-              headers: {},
-              data: []
-            }
-          };
-        }
-      }
-    })
-  };
-}
-function paginate2(octokit, route, parameters, mapFn) {
-  if (typeof parameters === "function") {
-    mapFn = parameters;
-    parameters = void 0;
-  }
-  return gather2(
-    octokit,
-    [],
-    iterator2(octokit, route, parameters)[Symbol.asyncIterator](),
-    mapFn
-  );
-}
-function gather2(octokit, results, iterator22, mapFn) {
-  return iterator22.next().then((result) => {
-    if (result.done) {
-      return results;
-    }
-    let earlyExit = false;
-    function done() {
-      earlyExit = true;
-    }
-    results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
-    );
-    if (earlyExit) {
-      return results;
-    }
-    return gather2(octokit, results, iterator22, mapFn);
-  });
-}
-var composePaginateRest2 = Object.assign(paginate2, {
-  iterator: iterator2
-});
-function paginateRest2(octokit) {
-  return {
-    paginate: Object.assign(paginate2.bind(null, octokit), {
-      iterator: iterator2.bind(null, octokit)
-    })
-  };
-}
-paginateRest2.VERSION = VERSION15;
-
-// node_modules/@octokit/app/dist-node/index.js
-var VERSION16 = "16.1.4";
-function webhooks(appOctokit, options) {
-  return new Webhooks({
-    secret: options.secret,
-    transform: async (event) => {
-      if (!("installation" in event.payload) || typeof event.payload.installation !== "object") {
-        const octokit2 = new appOctokit.constructor({
-          authStrategy: createUnauthenticatedAuth,
-          auth: {
-            reason: `"installation" key missing in webhook event payload`
-          }
-        });
-        return {
-          ...event,
-          octokit: octokit2
-        };
-      }
-      const installationId = event.payload.installation.id;
-      const octokit = await appOctokit.auth({
-        type: "installation",
-        installationId,
-        factory(auth7) {
-          return new auth7.octokit.constructor({
-            ...auth7.octokitOptions,
-            authStrategy: createAppAuth,
-            ...{
-              auth: {
-                ...auth7,
-                installationId
-              }
-            }
-          });
-        }
-      });
-      octokit.hook.before("request", (options2) => {
-        options2.headers["x-github-delivery"] = event.id;
-      });
-      return {
-        ...event,
-        octokit
-      };
-    }
-  });
-}
-async function getInstallationOctokit(app, installationId) {
-  return app.octokit.auth({
-    type: "installation",
-    installationId,
-    factory(auth7) {
-      const options = {
-        ...auth7.octokitOptions,
-        authStrategy: createAppAuth,
-        ...{ auth: { ...auth7, installationId } }
-      };
-      return new auth7.octokit.constructor(options);
-    }
-  });
-}
-function eachInstallationFactory(app) {
-  return Object.assign(eachInstallation.bind(null, app), {
-    iterator: eachInstallationIterator.bind(null, app)
-  });
-}
-async function eachInstallation(app, callback) {
-  const i = eachInstallationIterator(app)[Symbol.asyncIterator]();
-  let result = await i.next();
-  while (!result.done) {
-    await callback(result.value);
-    result = await i.next();
-  }
-}
-function eachInstallationIterator(app) {
-  return {
-    async *[Symbol.asyncIterator]() {
-      const iterator3 = composePaginateRest2.iterator(
-        app.octokit,
-        "GET /app/installations"
-      );
-      for await (const { data: installations } of iterator3) {
-        for (const installation of installations) {
-          const installationOctokit = await getInstallationOctokit(
-            app,
-            installation.id
-          );
-          yield { octokit: installationOctokit, installation };
-        }
-      }
-    }
-  };
-}
-function eachRepositoryFactory(app) {
-  return Object.assign(eachRepository.bind(null, app), {
-    iterator: eachRepositoryIterator.bind(null, app)
-  });
-}
-async function eachRepository(app, queryOrCallback, callback) {
-  const i = eachRepositoryIterator(
-    app,
-    callback ? queryOrCallback : void 0
-  )[Symbol.asyncIterator]();
-  let result = await i.next();
-  while (!result.done) {
-    if (callback) {
-      await callback(result.value);
-    } else {
-      await queryOrCallback(result.value);
-    }
-    result = await i.next();
-  }
-}
-function singleInstallationIterator(app, installationId) {
-  return {
-    async *[Symbol.asyncIterator]() {
-      yield {
-        octokit: await app.getInstallationOctokit(installationId)
-      };
-    }
-  };
-}
-function eachRepositoryIterator(app, query) {
-  return {
-    async *[Symbol.asyncIterator]() {
-      const iterator3 = query ? singleInstallationIterator(app, query.installationId) : app.eachInstallation.iterator();
-      for await (const { octokit } of iterator3) {
-        const repositoriesIterator = composePaginateRest2.iterator(
-          octokit,
-          "GET /installation/repositories"
-        );
-        for await (const { data: repositories } of repositoriesIterator) {
-          for (const repository of repositories) {
-            yield { octokit, repository };
-          }
-        }
-      }
-    }
-  };
-}
-function getInstallationUrlFactory(app) {
-  let installationUrlBasePromise;
-  return async function getInstallationUrl(options = {}) {
-    if (!installationUrlBasePromise) {
-      installationUrlBasePromise = getInstallationUrlBase(app);
-    }
-    const installationUrlBase = await installationUrlBasePromise;
-    const installationUrl = new URL(installationUrlBase);
-    if (options.target_id !== void 0) {
-      installationUrl.pathname += "/permissions";
-      installationUrl.searchParams.append(
-        "target_id",
-        options.target_id.toFixed()
-      );
-    }
-    if (options.state !== void 0) {
-      installationUrl.searchParams.append("state", options.state);
-    }
-    return installationUrl.href;
-  };
-}
-async function getInstallationUrlBase(app) {
-  const { data: appInfo } = await app.octokit.request("GET /app");
-  if (!appInfo) {
-    throw new Error("[@octokit/app] unable to fetch metadata for app");
-  }
-  return `${appInfo.html_url}/installations/new`;
-}
-var App = class {
-  static VERSION = VERSION16;
-  static defaults(defaults2) {
-    const AppWithDefaults = class extends this {
-      constructor(...args) {
-        super({
-          ...defaults2,
-          ...args[0]
-        });
-      }
-    };
-    return AppWithDefaults;
-  }
-  octokit;
-  // @ts-ignore calling app.webhooks will throw a helpful error when options.webhooks is not set
-  webhooks;
-  // @ts-ignore calling app.oauth will throw a helpful error when options.oauth is not set
-  oauth;
-  getInstallationOctokit;
-  eachInstallation;
-  eachRepository;
-  getInstallationUrl;
-  log;
-  constructor(options) {
-    const Octokit3 = options.Octokit || Octokit;
-    const authOptions = Object.assign(
-      {
-        appId: options.appId,
-        privateKey: options.privateKey
-      },
-      options.oauth ? {
-        clientId: options.oauth.clientId,
-        clientSecret: options.oauth.clientSecret
-      } : {}
-    );
-    const octokitOptions = {
-      authStrategy: createAppAuth,
-      auth: authOptions
-    };
-    if ("log" in options && typeof options.log !== "undefined") {
-      octokitOptions.log = options.log;
-    }
-    this.octokit = new Octokit3(octokitOptions);
-    this.log = Object.assign(
-      {
-        debug: () => {
-        },
-        info: () => {
-        },
-        warn: console.warn.bind(console),
-        error: console.error.bind(console)
-      },
-      options.log
-    );
-    if (options.webhooks) {
-      this.webhooks = webhooks(this.octokit, options.webhooks);
-    } else {
-      Object.defineProperty(this, "webhooks", {
-        get() {
-          throw new Error("[@octokit/app] webhooks option not set");
-        }
-      });
-    }
-    if (options.oauth) {
-      this.oauth = new OAuthApp({
-        ...options.oauth,
-        clientType: "github-app",
-        Octokit: Octokit3
-      });
-    } else {
-      Object.defineProperty(this, "oauth", {
-        get() {
-          throw new Error(
-            "[@octokit/app] oauth.clientId / oauth.clientSecret options are not set"
-          );
-        }
-      });
-    }
-    this.getInstallationOctokit = getInstallationOctokit.bind(
-      null,
-      this
-    );
-    this.eachInstallation = eachInstallationFactory(
-      this
-    );
-    this.eachRepository = eachRepositoryFactory(
-      this
-    );
-    this.getInstallationUrl = getInstallationUrlFactory(this);
-  }
-};
-
-// node_modules/octokit/dist-bundle/index.js
-var VERSION17 = "0.0.0-development";
-var Octokit2 = Octokit.plugin(
-  restEndpointMethods,
-  paginateRest,
-  paginateGraphQL,
-  retry,
-  throttling
-).defaults({
-  userAgent: `octokit.js/${VERSION17}`,
-  throttle: {
-    onRateLimit,
-    onSecondaryRateLimit
-  }
-});
-function onRateLimit(retryAfter, options, octokit) {
-  octokit.log.warn(
-    `Request quota exhausted for request ${options.method} ${options.url}`
-  );
-  if (options.request.retryCount === 0) {
-    octokit.log.info(`Retrying after ${retryAfter} seconds!`);
-    return true;
-  }
-}
-function onSecondaryRateLimit(retryAfter, options, octokit) {
-  octokit.log.warn(
-    `SecondaryRateLimit detected for request ${options.method} ${options.url}`
-  );
-  if (options.request.retryCount === 0) {
-    octokit.log.info(`Retrying after ${retryAfter} seconds!`);
-    return true;
-  }
-}
-var App2 = App.defaults({ Octokit: Octokit2 });
-var OAuthApp2 = OAuthApp.defaults({ Octokit: Octokit2 });
-
-// src/log/logger.ts
-function getErrorMessage(error63) {
-  if (error63 instanceof Error) return error63.message;
-  return typeof error63 === "string" ? error63 : JSON.stringify(error63);
-}
-function formatPlainLine(msg, fields = {}) {
-  const pairs = Object.entries(fields).filter(([, value]) => value !== void 0).map(([key, value]) => `${key}=${plainValue(value)}`);
-  return pairs.length > 0 ? `${msg}: ${pairs.join(" ")}` : msg;
-}
-function plainValue(value) {
-  if (typeof value === "string") return value !== "" && !/[\s"=]/.test(value) ? value : JSON.stringify(value);
-  if (value instanceof Error) return JSON.stringify(value.message);
-  return JSON.stringify(value) ?? String(value);
-}
-
-// src/github/github-error.ts
-var GithubError = class extends Error {
-  constructor(kind, status, message) {
-    super(message);
-    this.kind = kind;
-    this.status = status;
-  }
-  kind;
-  status;
-  name = "GithubError";
-  /** For logs and the heal log: kind and status, never response bodies or headers. */
-  get summary() {
-    return this.status === void 0 ? this.kind : `${this.kind} (${this.status})`;
-  }
-  /**
-   * Whether GitHub may have carried the request out although no success came back: it timed out, the
-   * connection broke, a 5xx came (from GitHub or a proxy in front of it, possibly after GitHub acted), or
-   * any other status that is not one of GitHub's own refusals (a proxy's 408, say).
-   */
-  get outcomeUnknown() {
-    return this.kind === "timeout" || this.kind === "network" || this.kind === "server_error" || this.kind === "unexpected_status";
-  }
-};
-var DEFINITIVE_REFUSALS = /* @__PURE__ */ new Set([400, 409, 410, 422]);
-function toGithubError(error63) {
-  if (error63 instanceof GithubError) return error63;
-  const message = error63 instanceof Error ? error63.message.split("\n")[0]?.slice(0, 200) ?? "" : String(error63);
-  const answered = error63.response !== void 0;
-  const status = answered ? error63.status : void 0;
-  if (typeof status !== "number") {
-    const cause = error63.cause;
-    const names = [error63, cause].map((e) => e?.name);
-    if (names.includes("TimeoutError")) return new GithubError("timeout", void 0, message);
-    if (names[0] === "HttpError" || names.includes("AbortError"))
-      return new GithubError("network", void 0, message);
-    return new GithubError("auth_failed", void 0, message);
-  }
-  if (status === 429 || status === 403 && /rate limit/i.test(message))
-    return new GithubError("rate_limited", status, message);
-  if (status === 401) return new GithubError("unauthorized", status, message);
-  if (status === 403) return new GithubError("forbidden", status, message);
-  if (status === 404) return new GithubError("not_found", status, message);
-  if (DEFINITIVE_REFUSALS.has(status)) return new GithubError("invalid", status, message);
-  if (status >= 500) return new GithubError("server_error", status, message);
-  return new GithubError("unexpected_status", status, message);
-}
-var GithubBackoffError = class extends GithubError {
-  constructor(until) {
-    super("rate_limited", void 0, `GitHub asked for no requests until ${new Date(until).toISOString()}`);
-    this.until = until;
-  }
-  until;
-  name = "GithubBackoffError";
-};
-
-// src/github/rate-limit-stop.ts
-var MAX_RATE_LIMIT_STOP_MS = 36e5;
-function capRateLimitStop(until, now) {
-  return Math.min(until, now + MAX_RATE_LIMIT_STOP_MS);
-}
-var SECONDARY_FALLBACK_MS = 6e4;
-function rateLimitStopUntil(answer2, now) {
-  const { status, headers } = answer2;
-  const limitStatus = status === 403 || status === 429;
-  const retryAfter = Number(headers["retry-after"]);
-  if (limitStatus && headers["retry-after"] !== void 0 && Number.isFinite(retryAfter)) {
-    return now + Math.max(0, retryAfter) * 1e3;
-  }
-  const reset = Number(headers["x-ratelimit-reset"]);
-  if (String(headers["x-ratelimit-remaining"]) === "0" && Number.isFinite(reset) && reset > 0) {
-    return Math.max(reset * 1e3, now + 1e3);
-  }
-  if (status === 429 || status === 403 && /secondary rate limit/i.test(answer2.message)) {
-    return now + SECONDARY_FALLBACK_MS;
-  }
-  return void 0;
-}
-
-// src/github/octokit-client.ts
-var DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
-function createGithubClient(config2, options) {
-  const requestTimeoutMs = options.requestTimeoutMs ?? 3e4;
-  const now = options.now ?? Date.now;
-  const common = {
-    baseUrl: config2.apiUrl,
-    userAgent: "planecheck",
-    // One retry of a read after a 5xx or a dropped connection, after octokit's 1 s wait: the healer's own
-    // polling retries later anyway, and a longer wait (octokit's default: 1, 4 and 9 s) is a timer that
-    // shutdown cannot cancel.
-    retry: { doNotRetry: DO_NOT_RETRY, retries: 1 },
-    throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false },
-    request: { fetch: clientFetch(), signal: options.signal }
-  };
-  const client = gateOnRateLimits(buildClient(config2, common, options), options);
-  sendReportingFetches.set(client, clientFetch);
-  return client;
-  function clientFetch(onSend) {
-    return fetchUnlessStopped(fetchWithDeadline(requestTimeoutMs, onSend), options.backoff, now);
-  }
-}
-var sendReportingFetches = /* @__PURE__ */ new WeakMap();
-function fetchReportingSend(github, onSend) {
-  return sendReportingFetches.get(github)?.(onSend);
-}
-function buildClient(config2, common, options) {
-  if (config2.token !== void 0) return new Octokit2({ ...common, auth: config2.token });
-  const app = config2.app;
-  if (app === void 0) throw new Error("github: set token or app");
-  const privateKey = app.privateKey ?? readFileSync3(app.privateKeyPath ?? "", "utf8");
-  return new Octokit2({
-    ...common,
-    authStrategy: createAppAuth,
-    auth: {
-      appId: Number(app.appId),
-      privateKey,
-      installationId: Number(app.installationId),
-      cache: expiryAwareCache(options.tokenRefreshMarginMs ?? 5 * 6e4)
-    }
-  });
-}
-function gateOnRateLimits(octokit, options) {
-  const { backoff, log } = options;
-  const now = options.now ?? Date.now;
-  const observe = (answer2, request2) => {
-    const at = now();
-    const asked = rateLimitStopUntil(answer2, at);
-    if (asked === void 0) return;
-    const until = capRateLimitStop(asked, at);
-    if (until < asked) {
-      log.warn("GitHub rate limit asks for a longer stop than planecheck honours; stopping for at most 1 h", {
-        asked: Number.isFinite(asked) ? new Date(asked).toISOString() : String(asked),
-        until: new Date(until).toISOString(),
-        status: answer2.status,
-        request: request2
-      });
-    }
-    if (until <= backoff.githubBackoffUntil()) return;
-    try {
-      backoff.stopGithubUntil(until);
-    } catch (error63) {
-      log.error("could not store the GitHub rate-limit stop", { error: getErrorMessage(error63) });
-    }
-    log.warn("GitHub rate limit: no GitHub requests until then", {
-      until: new Date(until).toISOString(),
-      status: answer2.status,
-      request: request2
-    });
-  };
-  octokit.hook.wrap("request", async (request2, requestOptions) => {
-    const name = `${requestOptions.method} ${requestOptions.url}`;
-    const until = backoff.githubBackoffUntil();
-    if (now() < until) {
-      throw new GithubBackoffError(until);
-    }
-    try {
-      const response = await request2(requestOptions);
-      observe({ status: response.status, headers: response.headers, message: "" }, name);
-      return response;
-    } catch (error63) {
-      const cause = error63.cause;
-      if (cause instanceof GithubBackoffError) throw cause;
-      const { status, response, message } = error63;
-      if (typeof status === "number" && response?.headers) {
-        observe({ status, headers: response.headers, message: String(message) }, name);
-      }
-      throw error63;
-    }
-  });
-  return octokit;
-}
-function expiryAwareCache(marginMs) {
-  const entries = /* @__PURE__ */ new Map();
-  return {
-    get(key) {
-      const value = entries.get(key);
-      if (value === void 0) return void 0;
-      const expiresAt = Date.parse(value.split("|")[2] ?? "");
-      if (!Number.isFinite(expiresAt) || expiresAt - Date.now() <= marginMs) {
-        entries.delete(key);
-        return void 0;
-      }
-      return value;
-    },
-    set(key, value) {
-      entries.set(key, value);
-    }
-  };
-}
-function fetchUnlessStopped(send, backoff, now) {
-  return (input2, init) => {
-    const until = backoff.githubBackoffUntil();
-    if (now() < until) return Promise.reject(new GithubBackoffError(until));
-    return send(input2, init);
-  };
-}
-function fetchWithDeadline(timeoutMs, onSend) {
-  return (input2, init) => {
-    if (init?.signal?.aborted) return Promise.reject(init.signal.reason);
-    onSend?.();
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
-    return fetch(input2, { ...init, signal });
-  };
-}
-
-// src/heal/self-heal-settings.ts
-function selfHealSettings(selfHeal) {
-  if (!selfHeal?.enabled || !selfHeal.repository) return void 0;
-  const [owner = "", repo = ""] = selfHeal.repository.split("/");
-  return {
-    target: { owner, repo, workflow: selfHeal.workflow, ref: selfHeal.ref },
-    inputs: selfHeal.inputs,
-    policy: {
-      cooldownMs: selfHeal.cooldown,
-      failureThreshold: selfHeal.failureThreshold,
-      maxDispatchesPerHour: selfHeal.maxDispatchesPerHour,
-      runTimeoutMs: selfHeal.runTimeout,
-      dryRun: selfHeal.dryRun,
-      maxPlanesAtOnce: selfHeal.maxPlanesAtOnce
-    },
-    runPollIntervalMs: selfHeal.runPollInterval
-  };
-}
-
-// src/github/workflow-api.ts
-async function dispatchWorkflow(github, target, inputs, onSend) {
-  const fetch3 = onSend === void 0 ? void 0 : fetchReportingSend(github, onSend);
-  const route = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
-  const params = {
-    owner: target.owner,
-    repo: target.repo,
-    workflow_id: target.workflow,
-    ref: target.ref,
-    inputs,
-    // Never sent twice by the retry plugin: after a timeout or 5xx GitHub may have started the run, and
-    // only a look for it by correlation id (the caller's job) can tell.
-    request: { retries: 0, ...fetch3 && { fetch: fetch3 } }
-  };
-  try {
-    const response = await github.request(route, { ...params, return_run_details: true });
-    const details = response.data;
-    if (typeof details !== "object" || details === null) return {};
-    if (typeof details.workflow_run_id !== "number" || !Number.isSafeInteger(details.workflow_run_id))
-      return {};
-    return {
-      runId: details.workflow_run_id,
-      runUrl: typeof details.html_url === "string" ? details.html_url : void 0
-    };
-  } catch (error63) {
-    const failure2 = toGithubError(error63);
-    const rawMessage = error63 instanceof Error ? error63.message : "";
-    if (failure2.status === 422 && /return_run_details/.test(rawMessage)) {
-      try {
-        await github.request(route, params);
-        return {};
-      } catch (retryError) {
-        throw toGithubError(retryError);
-      }
-    }
-    throw failure2;
-  }
-}
-async function listDispatchRuns(github, target, since) {
-  try {
-    const response = await github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
-      owner: target.owner,
-      repo: target.repo,
-      workflow_id: target.workflow,
-      event: "workflow_dispatch",
-      created: `>=${since.toISOString().replace(/\.\d{3}Z$/, "Z")}`,
-      per_page: 100
-    });
-    const runs = response.data.workflow_runs;
-    if (!Array.isArray(runs))
-      throw new GithubError("invalid_response", response.status, "no workflow_runs list");
-    return runs.map(toRun);
-  } catch (error63) {
-    throw toGithubError(error63);
-  }
-}
-async function getRun(github, target, runId) {
-  try {
-    const response = await github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
-      owner: target.owner,
-      repo: target.repo,
-      run_id: runId
-    });
-    return toRun(response.data);
-  } catch (error63) {
-    throw toGithubError(error63);
-  }
-}
-function toRun(raw) {
-  const run2 = raw;
-  if (typeof run2.id !== "number" || typeof run2.status !== "string") {
-    throw new GithubError("invalid_response", void 0, "workflow run without id or status");
-  }
-  return {
-    id: run2.id,
-    title: typeof run2.display_title === "string" ? run2.display_title : "",
-    status: run2.status,
-    conclusion: typeof run2.conclusion === "string" ? run2.conclusion : null,
-    htmlUrl: typeof run2.html_url === "string" ? run2.html_url : "",
-    createdAt: typeof run2.created_at === "string" ? run2.created_at : ""
-  };
-}
-
-// src/heal/correlation.ts
-import { randomBytes } from "node:crypto";
-function newCorrelationId(now) {
-  return `pc-${now.toString(36)}-${randomBytes(4).toString("hex")}`;
-}
-function titleHasCorrelation(title, correlationId) {
-  return title.includes(`[${correlationId}]`);
-}
-function titleNamesPlane(title, plane) {
-  const escaped = plane.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|\\s)plane=${escaped}(\\s|$)`).test(title);
-}
-
-// src/heal/heal-action.ts
-var ACTIVE_STATUSES = ["dispatching", "queued", "in_progress"];
-var RESUMABLE_STATUSES = [...ACTIVE_STATUSES, "completed"];
-
-// src/heal/heal-policy.ts
-function isHealable(status) {
-  return status === "NO_USER" || status === "NO_ORACLE";
-}
-function decideHeal(input2) {
-  const { status, policy, now } = input2;
-  if (!isHealable(status)) return { kind: "ignore" };
-  const reason = status;
-  if (input2.maintenanceUntil != null && input2.maintenanceUntil > now) {
-    return {
-      kind: "skip",
-      reason,
-      outcome: "maintenance",
-      detail: `in maintenance until ${new Date(input2.maintenanceUntil).toISOString()}`
-    };
-  }
-  if (input2.held) {
-    return { kind: "skip", reason, outcome: "held", detail: "mass incident: held for a person" };
-  }
-  if (input2.consecutive < policy.failureThreshold) {
-    return {
-      kind: "skip",
-      reason,
-      outcome: "threshold",
-      detail: `${input2.consecutive} of ${policy.failureThreshold} results in a row`
-    };
-  }
-  const running = input2.actions.find(
-    (action) => ACTIVE_STATUSES.includes(action.status) && now - action.dispatchedAt < policy.runTimeoutMs
-  );
-  if (running) {
-    return {
-      kind: "skip",
-      reason,
-      outcome: "in_progress",
-      detail: `attempt ${running.correlationId} is ${running.status}`
-    };
-  }
-  const recent = input2.actions.find(
-    (action) => action.status !== "dispatch_failed" && now - action.dispatchedAt < policy.cooldownMs
-  );
-  if (recent) {
-    const left = Math.ceil((recent.dispatchedAt + policy.cooldownMs - now) / 1e3);
-    return {
-      kind: "skip",
-      reason,
-      outcome: "cooldown",
-      detail: `cooldown: ${left}s left after ${recent.correlationId}`
-    };
-  }
-  if (input2.attemptsLastHour >= policy.maxDispatchesPerHour) {
-    return {
-      kind: "skip",
-      reason,
-      outcome: "rate_capped",
-      detail: `${input2.attemptsLastHour} attempts in the last hour (cap ${policy.maxDispatchesPerHour})`
-    };
-  }
-  return { kind: "dispatch", reason, dryRun: policy.dryRun };
-}
-function countConsecutiveHealable(statuses) {
-  let count = 0;
-  for (const status of statuses) {
-    if (!isHealable(status)) break;
-    count++;
-  }
-  return count;
-}
-function findMassIncident(latest, maxPlanesAtOnce, incident = []) {
-  const members2 = new Set(incident);
-  const planes = latest.filter((entry) => isHealable(entry.status) || members2.has(entry.plane) && entry.status !== "HEALTHY").map((entry) => entry.plane).sort();
-  const held = planes.length > maxPlanesAtOnce;
-  const next = held ? latest.filter((entry) => members2.has(entry.plane) || isHealable(entry.status)).map((entry) => entry.plane).sort() : [];
-  return { held, planes, incident: next };
-}
-
-// src/heal/recent-heal-actions.ts
-var RecentHealActions = class {
-  #perPlane;
-  /** Newest first within a plane. */
-  #byPlane = /* @__PURE__ */ new Map();
-  /** Own writes since the refresh on its way began; undefined when none is. */
-  #sinceRefresh;
-  constructor(perPlane) {
-    this.#perPlane = perPlane;
-  }
-  /** An action as this replica just stored it (new, or patched). */
-  put(action) {
-    this.#sinceRefresh?.set(action.id, { ...action });
-    this.#place(action);
-  }
-  /** Starts a refresh: returns the function that installs what the heal log answered. */
-  beginRefresh() {
-    const sinceRefresh = /* @__PURE__ */ new Map();
-    this.#sinceRefresh = sinceRefresh;
-    return (stored) => {
-      if (this.#sinceRefresh !== sinceRefresh) return;
-      this.#sinceRefresh = void 0;
-      this.#byPlane = /* @__PURE__ */ new Map();
-      for (const action of stored) this.#place(action);
-      for (const action of sinceRefresh.values()) this.#place(action);
-    };
-  }
-  /** A refresh that failed: own writes keep showing, the rest stays as it was. */
-  abandonRefresh() {
-    this.#sinceRefresh = void 0;
-  }
-  forPlane(plane, limit) {
-    return (this.#byPlane.get(plane) ?? []).slice(0, limit).map((action) => ({ ...action }));
-  }
-  /** Actions of every plane dispatched at or after `since`, as far as this view holds them (it may hold fewer). */
-  countSince(since) {
-    let count = 0;
-    for (const actions of this.#byPlane.values()) {
-      count += actions.filter((action) => action.dispatchedAt >= since).length;
-    }
-    return count;
-  }
-  #place(action) {
-    const others = (this.#byPlane.get(action.plane) ?? []).filter((held) => held.id !== action.id);
-    const actions = [...others, { ...action }].sort((a, b2) => b2.dispatchedAt - a.dispatchedAt || b2.id - a.id).slice(0, this.#perPlane);
-    this.#byPlane.set(action.plane, actions);
-  }
-};
-
-// src/heal/self-healer.ts
-function shutdownReason() {
-  return new DOMException("planecheck is shutting down", "AbortError");
-}
-var CONCLUSIONS = /* @__PURE__ */ new Set([
-  "success",
-  "failure",
-  "cancelled",
-  "timed_out",
-  "neutral",
-  "skipped",
-  "action_required",
-  "stale",
-  "startup_failure"
-]);
-var HOUR_MS = 36e5;
-var RECENT_PER_PLANE = 5;
-function followLeaseMs(runPollIntervalMs) {
-  return Math.max(3 * runPollIntervalMs, 3e4);
-}
-var SelfHealer = class {
-  #deps;
-  #leaseMs;
-  /** The task of each plane being handled; one at a time per plane. */
-  #busy = /* @__PURE__ */ new Map();
-  #tasks = /* @__PURE__ */ new Set();
-  #stop = new AbortController();
-  #stopDeadline;
-  /** Attempts decided but not yet in the heal log: counted against the hourly cap meanwhile (pre-check only). */
-  #reserved = 0;
-  #refreshing = Promise.resolve();
-  #hold;
-  /** The planes of the mass incident under way (see `findMassIncident`); empty when none. */
-  #incident = [];
-  /** Every replica's newest actions, for the status API and the pre-check of the hourly cap. */
-  #view = new RecentHealActions(RECENT_PER_PLANE);
-  /** Ids of the actions this replica is following right now. */
-  #following = /* @__PURE__ */ new Set();
-  /** Actions whose following shutdown interrupted: their leases are handed back once the tasks are done. */
-  #handBack = /* @__PURE__ */ new Set();
-  #syncing = false;
-  /** The heal log failed to answer and has not answered since: logged once, not per plane per cycle. */
-  #storeFailing = false;
-  constructor(deps) {
-    this.#deps = deps;
-    this.#leaseMs = followLeaseMs(deps.settings.runPollIntervalMs);
-    this.#stopDeadline = new Deadline(void 0, "self-heal", this.#stop.signal);
-    this.#hold = {
-      held: false,
-      since: null,
-      planes: [],
-      maxPlanesAtOnce: deps.settings.policy.maxPlanesAtOnce
-    };
-    const { signal } = deps;
-    if (signal?.aborted) this.#stop.abort(shutdownReason());
-    else signal?.addEventListener("abort", () => this.#stop.abort(shutdownReason()), { once: true });
-  }
-  #now() {
-    return this.#deps.now?.() ?? Date.now();
-  }
-  /**
-   * Settings from a reloaded config (policy, workflow, inputs, poll interval): decisions from now on use
-   * them. Runs already followed keep their lease until it is next renewed.
-   */
-  reconfigure(settings) {
-    this.#deps = { ...this.#deps, settings };
-    this.#leaseMs = followLeaseMs(settings.runPollIntervalMs);
-  }
-  #maintenanceUntil(plane, now) {
-    return this.#deps.maintenanceUntil?.(plane, now) ?? null;
-  }
-  /**
-   * Sees the latest fresh status of every plane once a cycle has finished. Returns at once; any work
-   * happens in the background. More than `maxPlanesAtOnce` planes needing repair hold every dispatch.
-   * Then `resume`: re-reads what other replicas recorded and takes over the runs whose follower is gone.
-   */
-  afterCycle(latest) {
-    if (this.#stop.signal.aborted) return;
-    const now = this.#now();
-    const held = this.#updateHold(
-      latest.filter((entry) => this.#maintenanceUntil(entry.plane, now) === null)
-    );
-    for (const entry of latest) {
-      if (this.#busy.has(entry.plane) || !isHealable(entry.status)) continue;
-      const status = entry.status;
-      this.#run(entry.plane, () => this.#evaluate(entry.plane, status, held));
-    }
-    this.resume();
-  }
-  /** Whether a mass incident holds self-heal back, and which planes need repair. */
-  hold() {
-    return { ...this.#hold, planes: [...this.#hold.planes] };
-  }
-  /** Logs a mass incident once when it starts and once when it is over, not once per plane per cycle. */
-  #updateHold(latest) {
-    const { policy } = this.#deps.settings;
-    const incident = findMassIncident(latest, policy.maxPlanesAtOnce, this.#incident);
-    this.#incident = incident.incident;
-    const wasHeld = this.#hold.held;
-    const since = incident.held ? this.#hold.since ?? this.#now() : null;
-    this.#hold = {
-      held: incident.held,
-      since,
-      planes: incident.planes,
-      maxPlanesAtOnce: policy.maxPlanesAtOnce
-    };
-    if (incident.held && !wasHeld) {
-      this.#deps.audit?.(
-        "hold_start",
-        null,
-        `${incident.planes.length} planes need repair at once (selfHeal.maxPlanesAtOnce ${policy.maxPlanesAtOnce}): dispatching for none of them: ${incident.planes.slice(0, 20).join(", ")}`
-      );
-      this.#deps.log.error(
-        "self-heal held: too many planes need repair at once; dispatching for none of them",
-        {
-          planes: incident.planes.length,
-          maxPlanesAtOnce: policy.maxPlanesAtOnce,
-          planeNames: incident.planes.slice(0, 20)
-        }
-      );
-    } else if (!incident.held && wasHeld) {
-      this.#deps.audit?.(
-        "hold_end",
-        null,
-        `${incident.planes.length} planes need repair (selfHeal.maxPlanesAtOnce ${policy.maxPlanesAtOnce}): dispatching again`
-      );
-      this.#deps.log.info("self-heal hold over: few enough planes need repair", {
-        planes: incident.planes.length,
-        maxPlanesAtOnce: policy.maxPlanesAtOnce
-      });
-    }
-    return incident.held;
-  }
-  async #resumeUnfinished() {
-    const unfinished = await this.#deps.healLog.unfinished();
-    for (const action of unfinished) {
-      if (this.#stopping) return;
-      const elsewhere = action.follower !== null && action.follower !== this.#deps.instance;
-      if (this.#following.has(action.id) || elsewhere && (action.followUntil ?? 0) >= this.#now()) continue;
-      const busy = this.#busy.get(action.plane);
-      if (busy) this.#track(busy.then(() => this.#takeOver(action)));
-      else this.#takeOver(action);
-    }
-  }
-  /** Takes over an unfinished attempt nobody follows, and follows it; nothing when another replica won it. */
-  #takeOver(action) {
-    if (this.#stopping || this.#following.has(action.id) || this.#busy.has(action.plane)) return;
-    const { healLog, instance, log } = this.#deps;
-    this.#run(action.plane, async () => {
-      const at = this.#now();
-      const until = at + this.#leaseMs;
-      let taken;
-      try {
-        taken = await healLog.takeOver(action.id, instance, at, until);
-      } catch (error63) {
-        if (!this.#stopping) this.#storeFailed(error63, action.plane);
-        return;
-      }
-      if (!taken) return;
-      const mine = { ...action, follower: instance, followUntil: until };
-      this.#view.put(mine);
-      log.info("self-heal follows an unfinished attempt", {
-        plane: action.plane,
-        correlationId: action.correlationId,
-        status: action.status,
-        previousFollower: action.follower
-      });
-      await this.#followLeased(mine);
-    });
-  }
-  /**
-   * Stops polling, waits for the tasks to wind down, and hands back the leases of the runs it was
-   * following, so another replica (or the next start) takes them over at once.
-   */
-  async stop() {
-    this.#stop.abort(shutdownReason());
-    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
-    this.#stopDeadline.dispose();
-    const { healLog, instance, log } = this.#deps;
-    for (const id of this.#handBack) {
-      try {
-        await healLog.takeOver(id, instance, this.#now(), 0);
-      } catch (error63) {
-        log.warn(
-          "self-heal could not hand back a run it was following; it is taken over once the lease ends",
-          {
-            actionId: id,
-            error: errorText(error63)
-          }
-        );
-      }
-    }
-    this.#handBack.clear();
-  }
-  /** Waits until no task is running and the metrics show what they did (tests and the one-shot Action). */
-  async idle() {
-    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
-    await this.#refreshing;
-  }
-  /** A plane's newest actions, by any replica, from memory: the status API never waits on the store. */
-  recentActions(plane, limit = RECENT_PER_PLANE) {
-    return this.#view.forPlane(plane, limit);
-  }
-  /**
-   * Re-reads what every replica recorded (recent actions for the status API, the GitHub stop), then follows
-   * each unfinished attempt that nobody follows: after a restart, and after each cycle for the runs of
-   * replicas that stopped or died. Returns at once. The heal log's `takeOver` makes sure one replica wins.
-   */
-  resume() {
-    if (this.#stopping || this.#syncing) return;
-    this.#syncing = true;
-    const { healLog } = this.#deps;
-    const install = this.#view.beginRefresh();
-    this.#track(
-      (async () => {
-        try {
-          install(await healLog.recent(RECENT_PER_PLANE));
-          await healLog.refreshGithubBackoff();
-          await this.#resumeUnfinished();
-        } catch (error63) {
-          this.#view.abandonRefresh();
-          if (!this.#stopping) this.#storeFailed(error63);
-        } finally {
-          this.#syncing = false;
-        }
-      })()
-    );
-  }
-  #run(plane, work) {
-    const task = work().catch((error63) => {
-      if (this.#stopping) return;
-      this.#deps.log.error("self-heal task failed", { plane, error: toGithubError(error63).summary });
-    }).finally(() => this.#busy.delete(plane));
-    this.#busy.set(plane, task);
-    this.#track(task);
-  }
-  #track(work) {
-    const task = work.finally(() => {
-      this.#tasks.delete(task);
-      if (this.#tasks.size === 0) this.#refreshing = this.#deps.metrics.refresh().catch(() => void 0);
-    });
-    this.#tasks.add(task);
-  }
-  get #stopping() {
-    return this.#stop.signal.aborted;
-  }
-  /** The heal log did not answer: nothing can be recorded, so nothing is dispatched. Logged once per outage. */
-  #storeFailed(error63, plane) {
-    if (this.#storeFailing) return;
-    this.#storeFailing = true;
-    this.#deps.log.error("self-heal cannot use the heal log: no dispatch until it answers again", {
-      plane: plane ?? null,
-      error: errorText(error63)
-    });
-  }
-  #storeAnswered() {
-    if (!this.#storeFailing) return;
-    this.#storeFailing = false;
-    this.#deps.log.info("self-heal: the heal log answers again");
-  }
-  /** Waits for `work`, or rejects with the shutdown reason as soon as shutdown begins. */
-  #unlessStopping(work) {
-    return new Promise((resolve2, reject) => {
-      const signal = this.#stop.signal;
-      if (signal.aborted) {
-        work.catch(() => void 0);
-        reject(shutdownReason());
-        return;
-      }
-      const onAbort = () => reject(shutdownReason());
-      signal.addEventListener("abort", onAbort, { once: true });
-      work.then(resolve2, reject).finally(() => signal.removeEventListener("abort", onAbort));
-    });
-  }
-  async #evaluate(plane, status, held) {
-    const { settings, healLog, metrics, log, github } = this.#deps;
-    const { policy, target } = settings;
-    const now = this.#now();
-    let consecutive;
-    let actions;
-    try {
-      const [history, planeActions] = await Promise.all([
-        this.#deps.history(plane, policy.failureThreshold),
-        healLog.forPlane(plane, 20)
-      ]);
-      consecutive = countConsecutiveHealable(history.map((stored) => stored.status));
-      actions = planeActions;
-    } catch (error63) {
-      if (this.#stopping) return;
-      metrics.recordDispatch(plane, status, "error");
-      this.#storeFailed(error63, plane);
-      return;
-    }
-    const decision = decideHeal({
-      status,
-      consecutive,
-      actions,
-      // The view may hold fewer than the store: only the locked decision is exact.
-      attemptsLastHour: this.#view.countSince(now - HOUR_MS) + this.#reserved,
-      held,
-      maintenanceUntil: this.#maintenanceUntil(plane, now),
-      now,
-      policy
-    });
-    if (decision.kind === "ignore") return;
-    const { reason } = decision;
-    if (decision.kind === "skip") {
-      this.#skipped(plane, decision);
-      return;
-    }
-    const correlationId = newCorrelationId(now);
-    const inputs = this.#inputs(plane, reason, correlationId);
-    if (decision.dryRun) {
-      const recorded = await this.#record(plane, reason, consecutive, correlationId, "dry_run");
-      if (!recorded) return;
-      metrics.recordDispatch(plane, reason, "dry_run");
-      this.#deps.audit?.(
-        "dry_run",
-        plane,
-        `${reason}, ${inARow(consecutive)}: would dispatch (selfHeal.dryRun); correlation ${correlationId}`
-      );
-      log.info("self-heal dry run: would dispatch the smoke-test workflow", {
-        plane,
-        reason,
-        correlationId,
-        inputs
-      });
-      return;
-    }
-    let running;
-    this.#reserved++;
-    try {
-      const runs = await this.#unlessStopping(
-        listDispatchRuns(github, target, new Date(now - policy.runTimeoutMs))
-      );
-      running = runs.find((run2) => run2.status !== "completed" && titleNamesPlane(run2.title, plane));
-    } catch (error63) {
-      this.#reserved--;
-      if (this.#stopping) return;
-      const failure2 = toGithubError(error63);
-      metrics.recordDispatch(plane, reason, failure2.kind === "rate_limited" ? "rate_limited" : "error");
-      if (failure2 instanceof GithubBackoffError) {
-        log.info("self-heal held back: GitHub rate limit", {
-          plane,
-          reason,
-          until: new Date(failure2.until).toISOString()
-        });
-      } else log.error("self-heal could not list workflow runs", { plane, error: failure2.summary });
-      return;
-    }
-    if (running) {
-      this.#reserved--;
-      metrics.recordDispatch(plane, reason, "in_progress");
-      log.info("self-heal held back: a smoke-test run for this plane is already going", {
-        plane,
-        runId: running.id,
-        runUrl: running.htmlUrl
-      });
-      return;
-    }
-    if (this.#hold.held || this.#stopping) {
-      this.#reserved--;
-      if (!this.#stopping) metrics.recordDispatch(plane, reason, "held");
-      return;
-    }
-    let action;
-    try {
-      action = await this.#record(plane, reason, consecutive, correlationId, "dispatching");
-    } finally {
-      this.#reserved--;
-    }
-    if (!action) return;
-    let dispatched;
-    let sent = false;
-    const dispatching = dispatchWorkflow(github, target, inputs, () => sent = true);
-    try {
-      dispatched = await this.#unlessStopping(dispatching);
-    } catch (error63) {
-      if (this.#stopping) {
-        await dispatching.catch(() => void 0);
-        if (!sent) {
-          await this.#write(action, {
-            status: "dispatch_failed",
-            error: "not sent: shutdown",
-            updatedAt: this.#now()
-          });
-          log.info("self-heal dispatch not sent: shutdown", { plane, correlationId });
-          return;
-        }
-        this.#handBack.add(action.id);
-        log.info("self-heal dispatch interrupted by shutdown; its run is looked for by correlation id", {
-          plane,
-          correlationId
-        });
-        return;
-      }
-      const failure2 = toGithubError(error63);
-      if (failure2.outcomeUnknown) {
-        action = await this.#write(action, { error: failure2.summary, updatedAt: this.#now() });
-        log.warn("self-heal dispatch got no clear answer; looking for its run before any new dispatch", {
-          plane,
-          reason,
-          correlationId,
-          error: failure2.summary
-        });
-        await this.#followLeased(action, reason);
-        return;
-      }
-      await this.#write(action, {
-        status: "dispatch_failed",
-        error: failure2.summary,
-        updatedAt: this.#now()
-      });
-      metrics.recordDispatch(plane, reason, failure2.kind === "rate_limited" ? "rate_limited" : "error");
-      this.#deps.audit?.(
-        "dispatch_failed",
-        plane,
-        `${reason}: GitHub refused the dispatch (${failure2.summary}); correlation ${correlationId}`
-      );
-      await metrics.refresh();
-      log.error("self-heal dispatch failed", { plane, reason, correlationId, error: failure2.summary });
-      return;
-    }
-    action = await this.#write(action, {
-      runId: dispatched.runId ?? null,
-      runUrl: dispatched.runUrl ?? null,
-      updatedAt: this.#now(),
-      status: dispatched.runId === void 0 ? "dispatching" : "queued"
-    });
-    metrics.recordDispatch(plane, reason, "dispatched");
-    this.#deps.audit?.(
-      "dispatch",
-      plane,
-      `${reason}, ${inARow(consecutive)}: dispatched the smoke-test workflow; correlation ${correlationId}` + (dispatched.runUrl ? `; run ${dispatched.runUrl}` : "")
-    );
-    await metrics.refresh();
-    log.info("self-heal dispatched the smoke-test workflow", {
-      plane,
-      reason,
-      correlationId,
-      runId: dispatched.runId ?? null,
-      runUrl: dispatched.runUrl ?? null
-    });
-    await this.#followLeased(action);
-  }
-  #skipped(plane, decision) {
-    this.#deps.metrics.recordDispatch(plane, decision.reason, decision.outcome);
-    if (decision.outcome !== "held") {
-      this.#deps.log.info("self-heal held back", {
-        plane,
-        reason: decision.reason,
-        outcome: decision.outcome,
-        detail: decision.detail
-      });
-    }
-  }
-  /**
-   * Records an attempt through the heal log's `insertIf`: the policy decides again on what every replica
-   * recorded, under the log's lock. Undefined when it said no (counted and logged as that skip) or when the
-   * heal log did not answer (counted as an error: an attempt that cannot be recorded is not made).
-   */
-  async #record(plane, reason, consecutive, correlationId, status) {
-    const { healLog, instance, metrics, settings } = this.#deps;
-    const at = this.#now();
-    let refused;
-    let action;
-    try {
-      action = await healLog.insertIf(plane, at, (view) => {
-        const decision = decideHeal({
-          status: reason,
-          consecutive,
-          actions: view.actions,
-          attemptsLastHour: view.attemptsLastHour,
-          held: this.#hold.held,
-          // The stored run-time maintenance (another replica may have started it) or a configured window.
-          maintenanceUntil: Math.max(view.maintenanceUntil ?? 0, this.#maintenanceUntil(plane, at) ?? 0) || null,
-          now: at,
-          policy: settings.policy
-        });
-        if (decision.kind !== "dispatch") {
-          refused = decision;
-          return void 0;
-        }
-        const following = status === "dispatching";
-        return {
-          ...newAction(plane, reason, correlationId, at, status),
-          follower: following ? instance : null,
-          followUntil: following ? at + this.#leaseMs : null
-        };
-      });
-    } catch (error63) {
-      if (this.#stopping) return void 0;
-      metrics.recordDispatch(plane, reason, "error");
-      this.#storeFailed(error63, plane);
-      return void 0;
-    }
-    this.#storeAnswered();
-    if (action) {
-      this.#view.put(action);
-      return action;
-    }
-    if (refused?.kind === "skip") this.#skipped(plane, refused);
-    return void 0;
-  }
-  /** Stores a change to an action, and shows it in the view. */
-  async #write(action, patch) {
-    await this.#deps.healLog.update(action.id, patch);
-    const next = { ...action };
-    for (const [key, value] of Object.entries(patch)) {
-      if (value !== void 0) Object.assign(next, { [key]: value });
-    }
-    this.#view.put(next);
-    return next;
-  }
-  /** Follows an action this replica holds the lease of; remembers it for the hand-back if shutdown interrupts. */
-  async #followLeased(action, unconfirmed) {
-    this.#following.add(action.id);
-    let over = false;
-    try {
-      over = await this.#follow(action, unconfirmed);
-    } finally {
-      this.#following.delete(action.id);
-      if (!over && this.#stopping) this.#handBack.add(action.id);
-    }
-  }
-  /**
-   * Renews this replica's lease on the action. False when another replica holds it now (this one was too
-   * slow, or presumed gone): it follows the run from here. A heal log that does not answer keeps the run
-   * followed here: no other replica can take it over through that log either.
-   */
-  async #renew(action) {
-    const now = this.#now();
-    try {
-      return await this.#deps.healLog.takeOver(action.id, this.#deps.instance, now, now + this.#leaseMs);
-    } catch (error63) {
-      this.#storeFailed(error63, action.plane);
-      return true;
-    }
-  }
-  /**
-   * Polls the run (finding it by correlation id first when GitHub gave no id) until it completes, renewing
-   * the follow lease each time. `unconfirmed`: the dispatch got no clear answer, so it is counted once the
-   * run is found or lost. True once the attempt is over for this replica (an outcome is recorded, or another
-   * replica follows it now); false when shutdown interrupted it.
-   */
-  async #follow(start, unconfirmed) {
-    const { settings, github, log } = this.#deps;
-    const { target, policy } = settings;
-    let action = start;
-    const deadline = action.dispatchedAt + policy.runTimeoutMs;
-    let runId = action.runId;
-    let run2;
-    const lostLease = () => {
-      log.info("self-heal: another replica follows this run now", {
-        plane: action.plane,
-        correlationId: action.correlationId
-      });
-      return true;
-    };
-    for (; ; ) {
-      if (this.#stopping) return false;
-      if (!await this.#renew(action)) return lostLease();
-      if (this.#stopping) return false;
-      let seen;
-      try {
-        if (runId === null) {
-          const runs = await this.#unlessStopping(
-            listDispatchRuns(github, target, new Date(action.dispatchedAt - 6e4))
-          );
-          const found = runs.find((candidate) => titleHasCorrelation(candidate.title, action.correlationId));
-          if (found) seen = { run: found, found: true };
-        } else {
-          seen = { run: await this.#unlessStopping(getRun(github, target, runId)), found: false };
-        }
-      } catch (error63) {
-        if (this.#stopping) return false;
-        if (!(error63 instanceof GithubBackoffError)) {
-          log.warn("self-heal could not read the workflow run; will retry", {
-            plane: action.plane,
-            correlationId: action.correlationId,
-            error: toGithubError(error63).summary
-          });
-        }
-      }
-      if (seen) {
-        run2 = seen.run;
-        runId = run2.id;
-        action = await this.#write(action, {
-          ...seen.found ? { runId } : {},
-          status: runStatus(run2),
-          runUrl: run2.htmlUrl || null,
-          updatedAt: this.#now()
-        });
-        if (seen.found) {
-          log.info("self-heal found its workflow run", { plane: action.plane, runId, runUrl: run2.htmlUrl });
-          if (unconfirmed) this.#deps.metrics.recordDispatch(action.plane, unconfirmed, "dispatched");
-        }
-        if (run2.status === "completed") break;
-      }
-      if (this.#now() >= deadline) break;
-      try {
-        await sleep(settings.runPollIntervalMs, this.#stopDeadline);
-      } catch {
-        return false;
-      }
-    }
-    if (run2?.status !== "completed") {
-      if (unconfirmed && runId === null)
-        this.#deps.metrics.recordDispatch(action.plane, unconfirmed, "error");
-      await this.#finish(action, runId === null ? "lost" : void 0, "timed_out", null);
-      return true;
-    }
-    const conclusion = run2.conclusion ?? "unknown";
-    this.#deps.metrics.recordRun(action.plane, CONCLUSIONS.has(conclusion) ? conclusion : "other");
-    if (conclusion !== "success") {
-      await this.#finish(action, "completed", "workflow_failed", conclusion);
-      return true;
-    }
-    if (!await this.#renew(action)) return lostLease();
-    const recheck = await this.#deps.recheck(action.plane, this.#stop.signal);
-    if (this.#stopping) return false;
-    await this.#finish(
-      action,
-      "completed",
-      recheck?.status === "HEALTHY" ? "fixed" : "still_broken",
-      conclusion,
-      recheck
-    );
-    return true;
-  }
-  async #finish(action, status, outcome, conclusion, recheck) {
-    const { metrics, log } = this.#deps;
-    await this.#write(action, {
-      status,
-      outcome,
-      conclusion: conclusion ?? void 0,
-      updatedAt: this.#now()
-    });
-    metrics.recordHealOutcome(action.plane, outcome);
-    this.#deps.audit?.(
-      "outcome",
-      action.plane,
-      `${outcome}` + (conclusion === null ? "" : ` (run ${conclusion})`) + (recheck ? `, re-check ${recheck.status}` : "") + `; correlation ${action.correlationId}`
-    );
-    await metrics.refresh();
-    log.info("self-heal finished", {
-      plane: action.plane,
-      correlationId: action.correlationId,
-      outcome,
-      conclusion,
-      statusAfter: recheck?.status ?? null,
-      follower: this.#deps.instance
-    });
-  }
-  #inputs(plane, reason, correlationId) {
-    const inputs = {};
-    for (const [name, template] of Object.entries(this.#deps.settings.inputs)) {
-      inputs[name] = fillTextTemplate(template, { plane, status: reason });
-    }
-    inputs.correlation_id = correlationId;
-    return inputs;
-  }
-};
-function newAction(plane, reason, correlationId, now, status) {
-  return {
-    plane,
-    reason,
-    correlationId,
-    dispatchedAt: now,
-    status,
-    runId: null,
-    runUrl: null,
-    conclusion: null,
-    outcome: null,
-    error: null,
-    updatedAt: now,
-    follower: null,
-    followUntil: null
-  };
-}
-function runStatus(run2) {
-  if (run2.status === "completed") return "completed";
-  return run2.status === "in_progress" ? "in_progress" : "queued";
-}
-function errorText(error63) {
-  return error63 instanceof Error ? error63.message : String(error63);
-}
-function inARow(count) {
-  return `${count} result${count === 1 ? "" : "s"} in a row`;
-}
-
-// src/heal/create-self-heal.ts
-function createSelfHeal(parts) {
-  const settings = selfHealSettings(parts.config.selfHeal);
-  const githubConfig = parts.config.github;
-  if (!settings || !githubConfig) return void 0;
-  const stopping = new AbortController();
-  const stopNow = () => stopping.abort(shutdownReason());
-  if (parts.signal?.aborted) stopNow();
-  else parts.signal?.addEventListener("abort", stopNow, { once: true });
-  const github = createGithubClient(githubConfig, {
-    ...parts.githubOptions,
-    log: parts.log,
-    // A rate-limit stop is kept with the attempts, so neither a new attempt nor a restart ends it early.
-    backoff: parts.healLog,
-    now: parts.now,
-    signal: stopping.signal
-  });
-  const healer = new SelfHealer({
-    settings: { ...settings, policy: { ...settings.policy, ...parts.policy } },
-    github,
-    healLog: parts.healLog,
-    instance: parts.instance,
-    history: parts.history,
-    recheck: parts.recheck,
-    metrics: parts.metrics,
-    log: parts.log,
-    now: parts.now,
-    signal: stopping.signal,
-    maintenanceUntil: parts.maintenanceUntil,
-    audit: parts.audit
-  });
-  return {
-    healer,
-    github,
-    stop: async () => {
-      stopNow();
-      parts.signal?.removeEventListener("abort", stopNow);
-      await healer.stop();
-    }
-  };
-}
-
-// src/heal/memory-heal-log.ts
-var HOUR_MS2 = 36e5;
-var MemoryHealLog = class {
-  #actions = [];
-  #backoffUntil = 0;
-  insertIf(plane, now, decide) {
-    return answer(() => {
-      const action = decide({
-        actions: this.#newestFirst(plane).slice(0, 20),
-        attemptsLastHour: this.#actions.filter((stored2) => stored2.dispatchedAt >= now - HOUR_MS2).length,
-        // The one-shot Action has no run-time maintenance; configured windows are decided by the healer.
-        maintenanceUntil: null
-      });
-      if (action === void 0) return void 0;
-      if (action.plane !== plane)
-        throw new Error(`insertIf(${plane}): decide returned plane ${action.plane}`);
-      const stored = { ...action, id: this.#actions.length + 1 };
-      this.#actions.push(stored);
-      return { ...stored };
-    });
-  }
-  update(id, patch) {
-    return answer(() => {
-      const action = this.#actions.find((candidate) => candidate.id === id);
-      if (!action) return;
-      for (const [key, value] of Object.entries(patch)) {
-        if (value !== void 0) Object.assign(action, { [key]: value });
-      }
-    });
-  }
-  forPlane(plane, limit) {
-    return answer(() => this.#newestFirst(plane).slice(0, limit));
-  }
-  recent(perPlane) {
-    return answer(() => {
-      const planes = [...new Set(this.#actions.map((action) => action.plane))].sort();
-      return planes.flatMap((plane) => this.#newestFirst(plane).slice(0, perPlane));
-    });
-  }
-  unfinished() {
-    return answer(
-      () => this.#actions.filter((action) => RESUMABLE_STATUSES.includes(action.status) && action.outcome === null).map((action) => ({ ...action }))
-    );
-  }
-  takeOver(id, instance, now, until) {
-    return answer(() => {
-      const action = this.#actions.find((candidate) => candidate.id === id);
-      if (!action || !RESUMABLE_STATUSES.includes(action.status) || action.outcome !== null) return false;
-      const free = action.follower === null || action.follower === instance || action.followUntil === null || action.followUntil < now;
-      if (!free) return false;
-      action.follower = instance;
-      action.followUntil = until;
-      return true;
-    });
-  }
-  refreshGithubBackoff() {
-    return Promise.resolve();
-  }
-  githubBackoffUntil() {
-    return this.#backoffUntil;
-  }
-  stopGithubUntil(until) {
-    this.#backoffUntil = Math.max(this.#backoffUntil, until);
-  }
-  #newestFirst(plane) {
-    return this.#actions.filter((action) => action.plane === plane).sort((a, b2) => b2.dispatchedAt - a.dispatchedAt || b2.id - a.id).map((action) => ({ ...action }));
-  }
-};
-function answer(work) {
-  try {
-    return Promise.resolve(work());
-  } catch (error63) {
-    return Promise.reject(error63 instanceof Error ? error63 : new Error(String(error63)));
-  }
-}
-
-// node_modules/croner/dist/croner.js
-function g(s3, e, t, n = 0, r = 0, a = 0, i = 0) {
-  let o = s3 >= 0 && s3 < 100, u = Date.UTC(o ? s3 + 400 : s3, e, t, n, r, a, i);
-  return o ? u - 126227808e5 : u;
-}
-function D(s3) {
-  return g(s3.y, s3.m - 1, s3.d, s3.h, s3.i, s3.s);
-}
-function w(s3, e) {
-  return s3.y === e.y && s3.m === e.m && s3.d === e.d && s3.h === e.h && s3.i === e.i && s3.s === e.s;
-}
-function O(s3) {
-  let e = s3.substring(9);
-  return e.includes("Z") || e.includes("+") || e.includes("-");
-}
-function Z(s3, e) {
-  let t = new Date(Date.parse(s3));
-  if (isNaN(t)) throw new Error("Invalid ISO8601 passed to timezone parser.");
-  return O(s3) ? { tp: T(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), "Etc/UTC"), ms: t.getUTCMilliseconds() } : { tp: T(t.getFullYear(), t.getMonth() + 1, t.getDate(), t.getHours(), t.getMinutes(), t.getSeconds(), e), ms: t.getMilliseconds() };
-}
-function v(s3, e, t) {
-  let { tp: n, ms: r } = Z(s3, e);
-  return new Date(N(n, t).getTime() + r);
-}
-function N(s3, e) {
-  let t = _(s3);
-  if (t.kind === "single") return t.date;
-  if (t.kind === "ambiguous") return t.earlier;
-  if (e) throw new Error("Invalid date passed to fromTZ()");
-  return t.after;
-}
-function _(s3) {
-  let e = D(s3), t = (i) => R(new Date(i), s3.tz), n = e - t(e), r = y(new Date(n), s3.tz);
-  if (w(r, s3)) {
-    let i = D(r) - n, o = n - (t(n - E) - i);
-    if (o < n && w(y(new Date(o), s3.tz), s3)) return { kind: "ambiguous", earlier: new Date(o), later: new Date(n) };
-    let u = n + (i - t(n + E));
-    return u > n && w(y(new Date(u), s3.tz), s3) ? { kind: "ambiguous", earlier: new Date(n), later: new Date(u) } : { kind: "single", date: new Date(n) };
-  }
-  let a = e - (D(r) - n);
-  return w(y(new Date(a), s3.tz), s3) ? { kind: "single", date: new Date(a) } : { kind: "gap", before: new Date(Math.min(n, a)), after: new Date(Math.max(n, a)) };
-}
-var E = 3 * 36e5;
-function R(s3, e) {
-  return D(y(s3, e)) - (s3.getTime() - s3.getUTCMilliseconds());
-}
-function k(s3, e, t) {
-  let n = R(new Date(s3), t);
-  for (; e - s3 > 1e3; ) {
-    let r = s3 + Math.floor((e - s3) / 2e3) * 1e3;
-    R(new Date(r), t) === n ? s3 = r : e = r;
-  }
-  return e;
-}
-function U(s3, e) {
-  let t = _(y(new Date(s3), e));
-  if (t.kind === "ambiguous") return s3 < t.later.getTime() ? "earlier" : "later";
-}
-var H = g(1, 0, 1);
-var S = 864e5;
-var W = /* @__PURE__ */ new Map();
-function y(s3, e) {
-  if (e === void 0) return T(s3.getFullYear(), s3.getMonth() + 1, s3.getDate(), s3.getHours(), s3.getMinutes(), s3.getSeconds());
-  let t = W.get(e), n;
-  try {
-    t || (t = new Intl.DateTimeFormat("en-US", { timeZone: e, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric", hour12: false }), W.set(e, t)), n = t.formatToParts(s3);
-  } catch (i) {
-    let o = i instanceof Error ? i.message : String(i);
-    throw new RangeError(`toTZ: Invalid timezone '${e}' or date. Please provide a valid IANA timezone (e.g., 'America/New_York', 'Europe/Stockholm'). Original error: ${o}`);
-  }
-  let r = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (let i of n) (i.type === "year" || i.type === "month" || i.type === "day" || i.type === "hour" || i.type === "minute" || i.type === "second") && (r[i.type] = parseInt(i.value, 10));
-  if (isNaN(r.year) || isNaN(r.month) || isNaN(r.day) || isNaN(r.hour) || isNaN(r.minute) || isNaN(r.second)) throw new Error(`toTZ: Failed to parse all date components from timezone '${e}'. This may indicate an invalid date or timezone configuration. Parsed components: ${JSON.stringify(r)}`);
-  let a = s3.getTime() - H;
-  return (a < -S || a < S && r.month === 12) && (r.year = 1 - r.year), r.hour === 24 && (r.hour = 0), { y: r.year, m: r.month, d: r.day, h: r.hour, i: r.minute, s: r.second, tz: e };
-}
-function T(s3, e, t, n, r, a, i) {
-  return { y: s3, m: e, d: t, h: n, i: r, s: a, tz: i };
-}
-var x = [1, 2, 4, 8, 16];
-var C = class s {
-  pattern;
-  timezone;
-  mode;
-  alternativeWeekdays;
-  sloppyRanges;
-  fixedTimeRule;
-  second;
-  minute;
-  hour;
-  day;
-  month;
-  dayOfWeek;
-  year;
-  lastDayOfMonth;
-  lastWeekday;
-  nearestWeekdays;
-  starDOM;
-  starDOW;
-  starYear;
-  useAndLogic;
-  isFixedTime;
-  constructor(e, t, n) {
-    this.pattern = e, this.timezone = t, this.mode = n?.mode ?? "auto", this.alternativeWeekdays = n?.alternativeWeekdays ?? false, this.sloppyRanges = n?.sloppyRanges ?? false, this.fixedTimeRule = n?.fixedTimeRule ?? "single-value", this.second = Array(60).fill(0), this.minute = Array(60).fill(0), this.hour = Array(24).fill(0), this.day = Array(31).fill(0), this.month = Array(12).fill(0), this.dayOfWeek = Array(7).fill(0), this.year = [], this.lastDayOfMonth = false, this.lastWeekday = false, this.nearestWeekdays = Array(31).fill(0), this.starDOM = false, this.starDOW = false, this.starYear = false, this.useAndLogic = false, this.isFixedTime = false, this.parse();
-  }
-  parse() {
-    if (!(typeof this.pattern == "string" || this.pattern instanceof String)) throw new TypeError("CronPattern: Pattern has to be of type string.");
-    this.pattern.indexOf("@") >= 0 && (this.pattern = this.handleNicknames(this.pattern).trim());
-    let e = this.pattern.match(/\S+/g) || [""], t = e.length;
-    if (e.length < 5 || e.length > 7) throw new TypeError("CronPattern: invalid configuration format ('" + this.pattern + "'), exactly five, six, or seven space separated parts are required.");
-    if (this.mode !== "auto") {
-      let i;
-      switch (this.mode) {
-        case "5-part":
-          i = 5;
-          break;
-        case "6-part":
-          i = 6;
-          break;
-        case "7-part":
-          i = 7;
-          break;
-        case "5-or-6-parts":
-          i = [5, 6];
-          break;
-        case "6-or-7-parts":
-          i = [6, 7];
-          break;
-        default:
-          i = 0;
-      }
-      if (!(Array.isArray(i) ? i.includes(t) : t === i)) {
-        let u = Array.isArray(i) ? i.join(" or ") : i.toString();
-        throw new TypeError(`CronPattern: mode '${this.mode}' requires exactly ${u} parts, but pattern '${this.pattern}' has ${t} parts.`);
-      }
-    }
-    if (e.length === 5 && e.unshift("0"), e.length === 6 && e.push("*"), this.pattern.indexOf("?") >= 0) for (let i = 0; i < e.length; i++) e[i] = e[i].replace(/\?/g, "*");
-    if (e[3].toUpperCase() === "LW") this.lastWeekday = true, e[3] = "";
-    else if (e[3].toUpperCase().indexOf("L") >= 0) {
-      let i = e[3].split(",");
-      if (i.length > 1 && i.some((o) => o.toUpperCase() === "LW")) throw new TypeError(`CronPattern: Syntax error, LW can not be in a list in day-of-month ('${e[3]}').`);
-      if (i.some((o) => o === "" || o.toUpperCase() !== "L" && /l/i.test(o))) throw new TypeError("CronPattern: Syntax error, L has to be a value of its own in day-of-month ('" + e[3] + "').");
-      e[3] = i.filter((o) => o.toUpperCase() !== "L").join(","), this.lastDayOfMonth = true;
-    }
-    if (e[3] == "*" && (this.starDOM = true), e[6] == "*" && (this.starYear = true), e[4].length >= 3 && (e[4] = this.replaceAlpha(e[4], s.MONTH_NAMES)), e[5].length >= 3 && (e[5] = this.alternativeWeekdays ? this.replaceAlpha(e[5], s.DAY_NAMES_QUARTZ) : this.replaceAlpha(e[5], s.DAY_NAMES)), e[5].startsWith("+") && (this.useAndLogic = true, e[5] = e[5].substring(1), e[5] === "")) throw new TypeError("CronPattern: Day-of-week field cannot be empty after '+' modifier.");
-    switch (e[5] == "*" && (this.starDOW = true), this.mode) {
-      case "5-part":
-        e[0] = "0", e[6] = "*";
-        break;
-      case "6-part":
-        e[6] = "*";
-        break;
-      case "5-or-6-parts":
-        e[6] = "*";
-        break;
-      case "6-or-7-parts":
-        break;
-      case "7-part":
-      case "auto":
-        break;
-    }
-    this.throwAtIllegalCharacters(e), this.partToArray("second", e[0], 0, 1), this.partToArray("minute", e[1], 0, 1), this.partToArray("hour", e[2], 0, 1), this.partToArray("day", e[3], -1, 1), this.partToArray("month", e[4], -1, 1);
-    let n = this.alternativeWeekdays ? -1 : 0;
-    this.partToArray("dayOfWeek", e[5], n, 63), e[6] === "*" ? this.year = Array(1e4).fill(1) : (this.year = Array(1e4).fill(0), this.partToArray("year", e[6], 0, 1)), !this.alternativeWeekdays && this.dayOfWeek[7] && (this.dayOfWeek[0] = this.dayOfWeek[7]);
-    let r = this.fixedTimeRule === "single-value", a = (i, o) => !i.includes("*") && !i.includes("/") && (!r || o.filter((u) => u).length === 1);
-    this.isFixedTime = a(e[0], this.second) && a(e[1], this.minute) && a(e[2], this.hour);
-  }
-  partToArray(e, t, n, r) {
-    let a = this[e];
-    if (t === "" && !(e === "day" && (this.lastDayOfMonth || this.lastWeekday))) throw new TypeError("CronPattern: configuration entry " + e + " (" + t + ") is empty, check for trailing spaces.");
-    if (t === "*") return a.fill(r);
-    let i = t.split(",");
-    if (i.length > 1) for (let o of i) this.partToArray(e, o, n, r);
-    else t.includes("-") && t.includes("/") ? this.handleRangeWithStepping(t, e, n, r) : t.includes("-") ? this.handleRange(t, e, n, r) : t.includes("/") ? this.handleStepping(t, e, n, r) : t !== "" && this.handleNumber(t, e, n, r);
-  }
-  throwAtIllegalCharacters(e) {
-    for (let t = 0; t < e.length; t++) if ((t === 3 ? /[^/*0-9,\-WwLl]+/ : t === 5 ? /[^/*0-9,\-#Ll]+/ : /[^/*0-9,\-]+/).test(e[t])) throw new TypeError("CronPattern: configuration entry " + t + " (" + e[t] + ") contains illegal characters.");
-  }
-  handleNumber(e, t, n, r) {
-    let a = this.extractNth(e, t), i = e.toUpperCase().includes("W");
-    if (t !== "day" && i) throw new TypeError("CronPattern: Nearest weekday modifier (W) only allowed in day-of-month.");
-    i && (t = "nearestWeekdays");
-    let o = i ? a[0].replace(/W$/i, "") : a[0], u = s.toNumber(o) + n;
-    if (isNaN(u)) throw new TypeError("CronPattern: " + t + " is not a number: '" + e + "'");
-    this.setPart(t, u, a[1] || r);
-  }
-  setPart(e, t, n) {
-    if (!Object.prototype.hasOwnProperty.call(this, e)) throw new TypeError("CronPattern: Invalid part specified: " + e);
-    if (e === "dayOfWeek") {
-      if (t === 7 && (t = 0), t < 0 || t > 6) throw new RangeError("CronPattern: Invalid value for dayOfWeek: " + t);
-      this.setNthWeekdayOfMonth(t, n);
-      return;
-    }
-    if (e === "second" || e === "minute") {
-      if (t < 0 || t >= 60) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t);
-    } else if (e === "hour") {
-      if (t < 0 || t >= 24) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t);
-    } else if (e === "day" || e === "nearestWeekdays") {
-      if (t < 0 || t >= 31) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t);
-    } else if (e === "month") {
-      if (t < 0 || t >= 12) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t);
-    } else if (e === "year" && (t < 1 || t >= 1e4)) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t + " (supported range: 1-9999)");
-    this[e][t] = n;
-  }
-  static toNumber(e) {
-    return /^\d+$/.test(e) ? parseInt(e, 10) : NaN;
-  }
-  validateNotNaN(e, t) {
-    if (isNaN(e)) throw new TypeError(t);
-  }
-  validateRange(e, t, n, r, a) {
-    if (e > t) throw new TypeError("CronPattern: From value is larger than to value: '" + a + "'");
-    if (n !== void 0) {
-      if (n === 0) throw new TypeError("CronPattern: Syntax error, illegal stepping: 0");
-      if (n > this[r].length) throw new TypeError("CronPattern: Syntax error, steps cannot be greater than maximum value of part (" + this[r].length + ")");
-    }
-  }
-  handleRangeWithStepping(e, t, n, r) {
-    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in ranges with stepping.");
-    let a = this.extractNth(e, t), i = a[0].match(/^(\d+)-(\d+)\/(\d+)$/);
-    if (i === null) throw new TypeError("CronPattern: Syntax error, illegal range with stepping: '" + e + "'");
-    let [, o, u, l] = i, h = parseInt(o, 10) + n, m = parseInt(u, 10) + n, d = parseInt(l, 10);
-    this.validateNotNaN(h, "CronPattern: Syntax error, illegal lower range (NaN)"), this.validateNotNaN(m, "CronPattern: Syntax error, illegal upper range (NaN)"), this.validateNotNaN(d, "CronPattern: Syntax error, illegal stepping: (NaN)"), this.validateRange(h, m, d, t, e);
-    for (let p = h; p <= m; p += d) this.setPart(t, p, a[1] || r);
-  }
-  extractNth(e, t) {
-    let n = e, r;
-    if (n.includes("#")) {
-      if (t !== "dayOfWeek") throw new Error("CronPattern: nth (#) only allowed in day-of-week field");
-      let a = n.split("#");
-      if (a.length !== 2 || a[1] === "") throw new TypeError("CronPattern: Syntax error, illegal nth weekday: '" + e + "'");
-      n = a[0], r = a[1];
-    } else if (n.toUpperCase().endsWith("L")) {
-      if (t !== "dayOfWeek") throw new Error("CronPattern: L modifier only allowed in day-of-week field (use L alone for day-of-month)");
-      r = "L", n = n.slice(0, -1);
-    }
-    return [n, r];
-  }
-  handleRange(e, t, n, r) {
-    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in a range.");
-    let a = this.extractNth(e, t), i = a[0].split("-");
-    if (i.length !== 2) throw new TypeError("CronPattern: Syntax error, illegal range: '" + e + "'");
-    let o = s.toNumber(i[0]) + n, u = s.toNumber(i[1]) + n;
-    this.validateNotNaN(o, "CronPattern: Syntax error, illegal lower range (NaN)"), this.validateNotNaN(u, "CronPattern: Syntax error, illegal upper range (NaN)"), this.validateRange(o, u, void 0, t, e);
-    for (let l = o; l <= u; l++) this.setPart(t, l, a[1] || r);
-  }
-  handleStepping(e, t, n, r) {
-    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in parts with stepping.");
-    let a = this.extractNth(e, t), i = a[0].split("/");
-    if (i.length !== 2) throw new TypeError("CronPattern: Syntax error, illegal stepping: '" + e + "'");
-    if (this.sloppyRanges) i[0] === "" && (i[0] = "*");
-    else {
-      if (i[0] === "") throw new TypeError("CronPattern: Syntax error, stepping with missing prefix ('" + e + "') is not allowed. Use wildcard (*/step) or range (min-max/step) instead.");
-      if (i[0] !== "*") throw new TypeError("CronPattern: Syntax error, stepping with numeric prefix ('" + e + "') is not allowed. Use wildcard (*/step) or range (min-max/step) instead.");
-    }
-    let o = 0;
-    i[0] !== "*" && (o = s.toNumber(i[0]) + n, this.validateNotNaN(o, "CronPattern: Syntax error, illegal stepping start (NaN)"));
-    let u = s.toNumber(i[1]);
-    this.validateNotNaN(u, "CronPattern: Syntax error, illegal stepping: (NaN)"), this.validateRange(0, this[t].length - 1, u, t, e);
-    for (let l = o; l < this[t].length; l += u) t === "year" && l === 0 || this.setPart(t, l, a[1] || r);
-  }
-  replaceAlpha(e, t) {
-    let n = e;
-    for (let [r, a] of Object.entries(t)) n = n.replace(new RegExp(r, "gi"), (i, o, u) => {
-      let l = o + i.length - 3, h = u.charAt(l - 1), m = u.charAt(l + 3);
-      if (/[a-z\d/#]/i.test(h) || /[a-km-z\d]/i.test(m)) throw new TypeError(`CronPattern: Syntax error, a month or day name has to stand alone ('${e}').`);
-      return a;
-    });
-    return n;
-  }
-  static DAY_NAMES = { "-sun": "-7", sun: "0", mon: "1", tue: "2", wed: "3", thu: "4", fri: "5", sat: "6" };
-  static DAY_NAMES_QUARTZ = { sun: "1", mon: "2", tue: "3", wed: "4", thu: "5", fri: "6", sat: "7" };
-  static MONTH_NAMES = { jan: "1", feb: "2", mar: "3", apr: "4", may: "5", jun: "6", jul: "7", aug: "8", sep: "9", oct: "10", nov: "11", dec: "12" };
-  static NICKNAME_MAP = { "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * SUN", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *" };
-  handleNicknames(e) {
-    let t = e.trim().toLowerCase();
-    if (t === "@reboot") throw new TypeError("CronPattern: @reboot is not supported in this environment. This is an event-based trigger that requires system startup detection.");
-    return s.NICKNAME_MAP[t] || e;
-  }
-  setNthWeekdayOfMonth(e, t) {
-    if (typeof t != "number" && t.toUpperCase() === "L") this.dayOfWeek[e] = this.dayOfWeek[e] | 32;
-    else if (t === 63) this.dayOfWeek[e] = 63;
-    else if (t < 6 && t > 0) this.dayOfWeek[e] = this.dayOfWeek[e] | x[t - 1];
-    else throw new TypeError(`CronPattern: nth weekday out of range, should be 1-5 or L. Value: ${t}, Type: ${typeof t}`);
-  }
-};
-var B = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-var f = [["month", "year", 0], ["day", "month", -1], ["hour", "day", 0], ["minute", "hour", 0], ["second", "minute", 0]];
-var c = class s2 {
-  tz;
-  instantMs;
-  instantFields;
-  ms;
-  second;
-  minute;
-  hour;
-  day;
-  month;
-  year;
-  constructor(e, t) {
-    if (this.tz = t, e && e instanceof Date) if (!isNaN(e)) this.fromDate(e);
-    else throw new TypeError("CronDate: Invalid date passed to CronDate constructor");
-    else if (e == null) this.fromDate(/* @__PURE__ */ new Date());
-    else if (e && typeof e == "string") this.fromString(e);
-    else if (e instanceof s2) this.fromCronDate(e);
-    else throw new TypeError("CronDate: Invalid type (" + typeof e + ") passed to CronDate constructor");
-  }
-  getLastDayOfMonth(e, t) {
-    return t !== 1 ? B[t] : new Date(g(e, t + 1, 0)).getUTCDate();
-  }
-  getLastWeekday(e, t) {
-    let n = this.getLastDayOfMonth(e, t), a = new Date(g(e, t, n)).getUTCDay();
-    return a === 0 ? n - 2 : a === 6 ? n - 1 : n;
-  }
-  getNearestWeekday(e, t, n) {
-    let r = this.getLastDayOfMonth(e, t);
-    if (n > r) return -1;
-    let i = new Date(g(e, t, n)).getUTCDay();
-    return i === 0 ? n === r ? n - 2 : n + 1 : i === 6 ? n === 1 ? n + 2 : n - 1 : n;
-  }
-  isNthWeekdayOfMonth(e, t, n, r) {
-    let i = new Date(g(e, t, n)).getUTCDay(), o = 0;
-    for (let u = 1; u <= n; u++) new Date(g(e, t, u)).getUTCDay() === i && o++;
-    if (r & 63 && x[o - 1] & r) return true;
-    if (r & 32) {
-      let u = this.getLastDayOfMonth(e, t);
-      for (let l = n + 1; l <= u; l++) if (new Date(g(e, t, l)).getUTCDay() === i) return false;
-      return true;
-    }
-    return false;
-  }
-  fromDate(e) {
-    if (this.tz !== void 0) if (typeof this.tz == "number") this.ms = e.getUTCMilliseconds(), this.second = e.getUTCSeconds(), this.minute = e.getUTCMinutes() + this.tz, this.hour = e.getUTCHours(), this.day = e.getUTCDate(), this.month = e.getUTCMonth(), this.year = e.getUTCFullYear(), this.apply();
-    else try {
-      let t = y(e, this.tz);
-      this.ms = e.getMilliseconds(), this.second = t.s, this.minute = t.i, this.hour = t.h, this.day = t.d, this.month = t.m - 1, this.year = t.y, this.cacheInstant(e.getTime() - this.ms);
-    } catch (t) {
-      let n = t instanceof Error ? t.message : String(t);
-      throw new TypeError(`CronDate: Failed to convert date to timezone '${this.tz}'. This may happen with invalid timezone names or dates. Original error: ${n}`);
-    }
-    else this.ms = e.getMilliseconds(), this.second = e.getSeconds(), this.minute = e.getMinutes(), this.hour = e.getHours(), this.day = e.getDate(), this.month = e.getMonth(), this.year = e.getFullYear(), this.cacheInstant(e.getTime() - this.ms);
-  }
-  cacheInstant(e) {
-    this.instantMs = e;
-    let { year: t, month: n, day: r, hour: a, minute: i, second: o } = this;
-    this.instantFields = [t, n, r, a, i, o, this.tz];
-  }
-  cachedInstant() {
-    let e = this.instantFields;
-    if (!(e === void 0 || e[6] !== this.tz) && !(e[5] !== this.second || e[4] !== this.minute || e[3] !== this.hour) && !(e[2] !== this.day || e[1] !== this.month || e[0] !== this.year)) return this.instantMs;
-  }
-  fromCronDate(e) {
-    this.tz = e.tz, this.year = e.year, this.month = e.month, this.day = e.day, this.hour = e.hour, this.minute = e.minute, this.second = e.second, this.ms = e.ms, this.instantMs = e.instantMs, this.instantFields = e.instantFields;
-  }
-  apply() {
-    if (this.month > 11 || this.month < 0 || this.day > this.getLastDayOfMonth(this.year, this.month) || this.day < 1 || this.hour > 23 || this.minute > 59 || this.second > 59 || this.hour < 0 || this.minute < 0 || this.second < 0) {
-      let e = /* @__PURE__ */ new Date(0);
-      return e.setUTCFullYear(this.year, this.month, this.day), e.setUTCHours(this.hour, this.minute, this.second, this.ms), this.ms = e.getUTCMilliseconds(), this.second = e.getUTCSeconds(), this.minute = e.getUTCMinutes(), this.hour = e.getUTCHours(), this.day = e.getUTCDate(), this.month = e.getUTCMonth(), this.year = e.getUTCFullYear(), true;
-    } else return false;
-  }
-  fromString(e) {
-    if (typeof this.tz == "number") {
-      if (O(e)) return this.fromDate(v(e));
-      let t = v(e, "Etc/UTC");
-      this.ms = t.getUTCMilliseconds(), this.second = t.getUTCSeconds(), this.minute = t.getUTCMinutes(), this.hour = t.getUTCHours(), this.day = t.getUTCDate(), this.month = t.getUTCMonth(), this.year = t.getUTCFullYear(), this.apply();
-    } else return this.fromDate(v(e, this.tz));
-  }
-  findNext(e, t, n, r) {
-    return this._findMatch(e, t, n, r, 1);
-  }
-  _matchDayValue(e, t, n, r) {
-    let a = e;
-    if (!a) {
-      for (let i = 0; i < n.nearestWeekdays.length; i++) if (n.nearestWeekdays[i]) {
-        let o = this.getNearestWeekday(this.year, this.month, i + 1);
-        if (o !== -1 && o === t) {
-          a = 1;
-          break;
-        }
-      }
-    }
-    if (n.lastWeekday) {
-      let i = this.getLastWeekday(this.year, this.month);
-      t === i && (a = 1);
-    }
-    if (n.lastDayOfMonth) {
-      let i = this.getLastDayOfMonth(this.year, this.month);
-      t === i && (a = 1);
-    }
-    if (!n.starDOW) {
-      let i = new Date(g(this.year, this.month, 1, 0, 0, 0, 0)).getUTCDay(), o = n.dayOfWeek[(i + (t - 1)) % 7];
-      o && o & 63 && (o = this.isNthWeekdayOfMonth(this.year, this.month, t, o) ? 1 : 0), n.useAndLogic ? a = a && o : !r.domAndDow && !n.starDOM ? a = a || o : a = a && o;
-    }
-    return a;
-  }
-  _findMatch(e, t, n, r, a) {
-    let i = this[t], o = t === "day" ? this.getLastDayOfMonth(this.year, this.month) : 0, u = this[t] + r, l = a === 1 ? (h) => h < n[t].length : (h) => h >= 0;
-    for (let h = u; l(h); h += a) {
-      let m = n[t][h];
-      if (t === "day") {
-        if (h - r > o) continue;
-        m = this._matchDayValue(m, h - r, n, e);
-      }
-      if (m) return this[t] = h - r, i !== this[t] ? 2 : 1;
-    }
-    return 3;
-  }
-  recurse(e, t, n) {
-    let r = this.year, a = n;
-    for (; typeof a == "number"; ) {
-      if (e.starYear && Math.abs(this.year - r) > 400) return null;
-      a = this.recurseStep(e, t, a);
-    }
-    return a;
-  }
-  recurseStep(e, t, n) {
-    if (n === 0 && !e.starYear) {
-      if (this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0) {
-        let a = -1;
-        for (let i = this.year + 1; i < e.year.length && i < 1e4; i++) if (e.year[i] === 1) {
-          a = i;
-          break;
-        }
-        if (a === -1) return null;
-        this.year = a, this.month = 0, this.day = 1, this.hour = 0, this.minute = 0, this.second = 0, this.ms = 0;
-      }
-      if (this.year >= 1e4) return null;
-    }
-    let r = this.findNext(t, f[n][0], e, f[n][2]);
-    if (r > 1) {
-      let a = n + 1;
-      for (; a < f.length; ) this[f[a][0]] = -f[a][2], a++;
-      if (r === 3) {
-        if (this[f[n][1]]++, this[f[n][0]] = -f[n][2], this.apply(), n === 0 && !e.starYear) {
-          for (; this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0 && this.year < 1e4; ) this.year++;
-          if (this.year >= 1e4 || this.year >= e.year.length) return null;
-        }
-        return 0;
-      } else if (this.apply()) return n - 1;
-    }
-    return n += 1, n >= f.length ? this : (e.starYear ? this.year >= 3e3 : this.year >= 1e4) ? null : n;
-  }
-  increment(e, t, n) {
-    return this.instantMs = void 0, this.instantFields = void 0, this.second += t.interval !== void 0 && t.interval > 1 && n ? t.interval : 1, this.ms = 0, this.apply(), this.recurse(e, t, 0);
-  }
-  decrement(e, t, n = true) {
-    this.instantMs = void 0, this.instantFields = void 0;
-    let r = t.interval !== void 0 && t.interval >= 1;
-    return (this.ms === 0 || r) && (this.second -= r && n ? t.interval : 1), this.ms = 0, this.apply(), this.year < 1 ? null : this.recurseBackward(e, t, 0);
-  }
-  recurseBackward(e, t, n) {
-    let r = this.year, a = n;
-    for (; typeof a == "number"; ) {
-      if (e.starYear && Math.abs(this.year - r) > 400) return null;
-      a = this.recurseBackwardStep(e, t, a);
-    }
-    return a;
-  }
-  recurseBackwardStep(e, t, n) {
-    if (n === 0 && !e.starYear) {
-      if (this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0) {
-        let a = -1;
-        for (let i = this.year - 1; i >= 0; i--) if (e.year[i] === 1) {
-          a = i;
-          break;
-        }
-        if (a === -1) return null;
-        this.year = a, this.month = 11, this.day = 31, this.hour = 23, this.minute = 59, this.second = 59, this.ms = 0;
-      }
-      if (this.year < 1) return null;
-    }
-    let r = this.findPrevious(t, f[n][0], e, f[n][2]);
-    if (r > 1) {
-      let a = n + 1;
-      for (; a < f.length; ) {
-        let i = f[a][0], o = f[a][2], u = this.getMaxPatternValue(i, e, o);
-        this[i] = u, a++;
-      }
-      if (r === 3) {
-        if (this[f[n][1]]--, n === 0) {
-          let u = this.getLastDayOfMonth(this.year, this.month);
-          this.day > u && (this.day = u);
-        }
-        if (n === 1) if (this.day <= 0) this.day = 1;
-        else {
-          let u = this.year, l = this.month;
-          for (; l < 0; ) l += 12, u--;
-          for (; l > 11; ) l -= 12, u++;
-          let h = this.getLastDayOfMonth(u, l);
-          this.day > h && (this.day = h);
-        }
-        this.apply();
-        let i = f[n][0], o = f[n][2];
-        if (this[i] = this.getMaxPatternValue(i, e, o), this.apply(), n === 0) {
-          let u = f[1][2], l = this.getMaxPatternValue("day", e, u);
-          l !== this.day && (this.day = l, this.hour = this.getMaxPatternValue("hour", e, f[2][2]), this.minute = this.getMaxPatternValue("minute", e, f[3][2]), this.second = this.getMaxPatternValue("second", e, f[4][2]));
-        }
-        if (n === 0 && !e.starYear) {
-          for (; this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0; ) this.year--;
-          if (this.year < 1) return null;
-        }
-        return 0;
-      } else if (this.apply()) return n - 1;
-    }
-    return n += 1, n >= f.length ? this : this.year < 1 ? null : n;
-  }
-  getMaxPatternValue(e, t, n) {
-    let r = t[e].length - 1 - n;
-    for (let a = t[e].length - 1; a >= 0; a--) if (t[e][a]) {
-      r = a - n;
-      break;
-    }
-    if (e === "day") {
-      let a = this.getLastDayOfMonth(this.year, this.month);
-      return t.lastWeekday || t.nearestWeekdays.some((i) => i) || t.lastDayOfMonth || !t.starDOW ? a : Math.min(r, a);
-    }
-    return r;
-  }
-  findPrevious(e, t, n, r) {
-    return this._findMatch(e, t, n, r, -1);
-  }
-  getDate(e) {
-    if (!e && typeof this.tz != "number") {
-      let t = this.cachedInstant();
-      if (t !== void 0) return new Date(t + (this.tz === void 0 ? this.ms : 0));
-    }
-    if (e || this.tz === void 0) {
-      if (this.year >= 0 && this.year < 100) {
-        let t = /* @__PURE__ */ new Date(0);
-        return t.setFullYear(this.year, this.month, this.day), t.setHours(this.hour, this.minute, this.second, this.ms), t;
-      }
-      return new Date(this.year, this.month, this.day, this.hour, this.minute, this.second, this.ms);
-    } else return typeof this.tz == "number" ? new Date(g(this.year, this.month, this.day, this.hour, this.minute - this.tz, this.second, this.ms)) : N(T(this.year, this.month + 1, this.day, this.hour, this.minute, this.second, this.tz), false);
-  }
-  getTime() {
-    return this.getDate(false).getTime();
-  }
-  match(e, t) {
-    if (!e.starYear && (this.year < 0 || this.year >= e.year.length || e.year[this.year] === 0)) return false;
-    for (let n = 0; n < f.length; n++) {
-      let r = f[n][0], a = f[n][2], i = this[r];
-      if (i + a < 0 || i + a >= e[r].length) return false;
-      let o = e[r][i + a];
-      if (r === "day" && (o = this._matchDayValue(o, i, e, t)), !o) return false;
-    }
-    return true;
-  }
-};
-function F(s3) {
-  s3 === void 0 && (s3 = {}), delete s3.name, s3.legacyMode !== void 0 && s3.domAndDow === void 0 ? s3.domAndDow = !s3.legacyMode : s3.domAndDow === void 0 && (s3.domAndDow = false), s3.legacyMode = !s3.domAndDow;
-  let e = (n, r) => n === void 0 ? r : n;
-  if (s3.paused = e(s3.paused, false), s3.maxRuns = e(s3.maxRuns, 1 / 0), s3.catch = e(s3.catch, false), s3.unref = e(s3.unref, false), s3.mode = e(s3.mode, "auto"), s3.alternativeWeekdays = e(s3.alternativeWeekdays, false), s3.sloppyRanges = e(s3.sloppyRanges, false), s3.fixedTimeRule = e(s3.fixedTimeRule, "single-value"), s3.allowPast = e(s3.allowPast, false), s3.interval = s3.interval === void 0 ? 0 : parseInt(s3.interval.toString(), 10), s3.utcOffset = s3.utcOffset === void 0 ? void 0 : parseInt(s3.utcOffset.toString(), 10), s3.dayOffset = s3.dayOffset === void 0 ? 0 : parseInt(s3.dayOffset.toString(), 10), !["auto", "5-part", "6-part", "7-part", "5-or-6-parts", "6-or-7-parts"].includes(s3.mode)) throw new Error("CronOptions: mode must be one of 'auto', '5-part', '6-part', '7-part', '5-or-6-parts', or '6-or-7-parts'.");
-  if (!["single-value", "no-wildcard"].includes(s3.fixedTimeRule)) throw new Error("CronOptions: fixedTimeRule must be one of 'single-value' or 'no-wildcard'.");
-  s3.timezone === "" && (s3.timezone = void 0);
-  let t = s3.timezone ?? s3.utcOffset;
-  if (s3.startAt && (s3.startAt = I(new c(s3.startAt, t))), s3.stopAt && (s3.stopAt = I(new c(s3.stopAt, t))), s3.interval !== null) {
-    if (isNaN(s3.interval)) throw new Error("CronOptions: Supplied value for interval is not a number");
-    if (s3.interval < 0) throw new Error("CronOptions: Supplied value for interval can not be negative");
-  }
-  if (s3.utcOffset !== void 0) {
-    if (isNaN(s3.utcOffset)) throw new Error("CronOptions: Invalid value passed for utcOffset, should be number representing minutes offset from UTC.");
-    if (s3.utcOffset < -870 || s3.utcOffset > 870) throw new Error("CronOptions: utcOffset out of bounds.");
-    if (s3.utcOffset !== void 0 && s3.timezone) throw new Error("CronOptions: Combining 'utcOffset' with 'timezone' is not allowed.");
-  }
-  if (s3.unref !== true && s3.unref !== false) throw new Error("CronOptions: Unref should be either true, false or undefined(false).");
-  if (s3.dayOffset !== void 0 && s3.dayOffset !== 0 && isNaN(s3.dayOffset)) throw new Error("CronOptions: Invalid value passed for dayOffset, should be a number representing days to offset.");
-  return s3;
-}
-function I(s3) {
-  return s3.ms ? (s3.ms = 0, new c(new Date(s3.getTime() + 1e3), s3.tz)) : s3;
-}
-function b(s3) {
-  return typeof s3 == "function";
-}
-function L(s3) {
-  return b(s3);
-}
-function Y(s3) {
-  typeof Deno < "u" && typeof Deno.unrefTimer < "u" ? Deno.unrefTimer(s3) : s3 && typeof s3.unref < "u" && s3.unref();
-}
-var P = 1440 * 60 * 1e3;
-var $ = 30 * 1e3;
-var M = [];
-var j = class {
-  name;
-  options;
-  _states;
-  fn;
-  _startAtRoundingMs = 0;
-  getTz() {
-    return this.options.timezone ?? this.options.utcOffset;
-  }
-  applyDayOffset(e) {
-    let t = this._offsetMs();
-    return t ? new Date(e.getTime() + t) : e;
-  }
-  _offsetMs() {
-    return (this.options.dayOffset ?? 0) * P;
-  }
-  get _startAt() {
-    return this.options.startAt;
-  }
-  get _stopAt() {
-    return this.options.stopAt;
-  }
-  _nextTarget(e, t) {
-    let n = this._offsetMs(), r = this._next(this._shift(e), new Date(t.getTime() - n), { startAt: this._shift(this._startAt), stopAt: this._shift(this._stopAt) });
-    return r ? this.applyDayOffset(r.getDate(false)) : null;
-  }
-  _previousTarget(e, t) {
-    let n = this._toMs(e ?? t) - this._offsetMs(), r = this._previous(new Date(n), { startAt: this._shift(this._startAt), stopAt: this._shift(this._stopAt) });
-    return r ? this.applyDayOffset(r.getDate(false)) : null;
-  }
-  _shift(e) {
-    if (e != null) return new c(new Date(this._toMs(e) - this._offsetMs()), this.getTz());
-  }
-  constructor(e, t, n) {
-    let r, a;
-    if (b(t)) a = t;
-    else if (typeof t == "object") r = t;
-    else if (t !== void 0) throw new Error("Cron: Invalid argument passed for optionsIn. Should be one of function, or object (options).");
-    if (b(n)) a = n;
-    else if (typeof n == "object") r = n;
-    else if (n !== void 0) throw new Error("Cron: Invalid argument passed for funcIn. Should be one of function, or object (options).");
-    this.name = r?.name;
-    let i = r?.startAt;
-    this.options = F(r), i && this._startAt && (this._startAtRoundingMs = this._startAt.getTime() - new c(i, this.getTz()).getTime());
-    let o = !!e && (e instanceof Date || typeof e == "string" && e.indexOf(":") > 0);
-    if (this._states = { kill: false, blocking: false, previousRun: void 0, currentRun: void 0, once: void 0, currentTimeout: void 0, maxRuns: r ? r.maxRuns : void 0, paused: r ? r.paused : false, pattern: o ? new C("* * * * *", void 0, { mode: "auto" }) : new C(e, this.options.timezone, { mode: this.options.mode, alternativeWeekdays: this.options.alternativeWeekdays, sloppyRanges: this.options.sloppyRanges, fixedTimeRule: this.options.fixedTimeRule }) }, o && (this._states.once = new c(e, this.getTz())), this.name) {
-      if (M.find((l) => l.name === this.name)) throw new Error("Cron: Tried to initialize new named job '" + this.name + "', but name already taken.");
-      M.push(this);
-    }
-    return a !== void 0 && L(a) && (this.fn = a, this.schedule()), this;
-  }
-  nextRun(e) {
-    return this._nextTarget(e, /* @__PURE__ */ new Date());
-  }
-  nextRuns(e, t) {
-    this._states.maxRuns !== void 0 && e > this._states.maxRuns && (e = this._states.maxRuns);
-    let n = t || this._states.currentRun || void 0;
-    return this._enumerateRuns(e, n, "next");
-  }
-  previousRuns(e, t) {
-    return this._enumerateRuns(e, t || void 0, "previous");
-  }
-  enumerate(e) {
-    return new A(this, e);
-  }
-  _enumerateRuns(e, t, n) {
-    let r = [], a = /* @__PURE__ */ new Date(), i = t;
-    for (; e-- > 0; ) {
-      let o = n === "next" ? this._nextTarget(i, a) : this._previousTarget(i, a);
-      if (!o) break;
-      r.push(o), i = o;
-    }
-    return r;
-  }
-  match(e) {
-    if (this._states.once) {
-      let n = new c(e, this.getTz());
-      n.ms = 0;
-      let r = new c(this._states.once, this.getTz());
-      return r.ms = 0, n.getTime() === r.getTime();
-    }
-    let t = new c(e, this.getTz());
-    return t.ms = 0, t.match(this._states.pattern, this.options);
-  }
-  getPattern() {
-    if (!this._states.once) return this._states.pattern ? this._states.pattern.pattern : void 0;
-  }
-  getOnce() {
-    return this._states.once ? this._states.once.getDate() : null;
-  }
-  isRunning() {
-    return !this._states.paused && !this._states.kill && this.fn !== void 0 && this._nextTarget(this._states.currentRun, /* @__PURE__ */ new Date()) !== null;
-  }
-  isStopped() {
-    return this._states.kill;
-  }
-  isBusy() {
-    return this._states.blocking;
-  }
-  currentRun() {
-    return this._states.currentRun ? this._states.currentRun.getDate() : null;
-  }
-  previousRun() {
-    return this._states.previousRun ? this._states.previousRun.getDate() : null;
-  }
-  msToNext(e) {
-    let t = /* @__PURE__ */ new Date(), n = this._nextTarget(e, t);
-    return n ? n.getTime() - this._toMs(e ?? t) : null;
-  }
-  stop() {
-    this._states.kill = true, this._states.currentTimeout && clearTimeout(this._states.currentTimeout);
-    let e = M.indexOf(this);
-    e >= 0 && M.splice(e, 1);
-  }
-  pause() {
-    return this._states.paused = true, !this._states.kill;
-  }
-  resume() {
-    return this._states.paused = false, !this._states.kill;
-  }
-  schedule(e) {
-    return this._schedule(e);
-  }
-  _schedule(e, t) {
-    if (e && this.fn) throw new Error("Cron: It is not allowed to schedule two functions using the same Croner instance.");
-    e && (this.fn = e);
-    let n = t ?? /* @__PURE__ */ new Date(), r = this._nextTarget(void 0, n), a = r ? r.getTime() - n.getTime() : null, i = this._states.currentRun;
-    i && i.getTime() > n.getTime() && (i = void 0);
-    let o = this._nextTarget(i, n);
-    return a === null || isNaN(a) || o === null ? this : (a > $ && (a = $), a < 0 && (a = this._states.paused ? 1e3 : 0), this._states.currentTimeout = setTimeout(() => this._checkTrigger(o), a), this._states.currentTimeout && this.options.unref && Y(this._states.currentTimeout), this);
-  }
-  async _trigger(e = /* @__PURE__ */ new Date()) {
-    this._states.blocking = true, this._states.currentRun = new c(e, this.getTz());
-    try {
-      if (this.options.catch) try {
-        this.fn !== void 0 && await this.fn(this, this.options.context);
-      } catch (t) {
-        if (b(this.options.catch)) try {
-          Promise.resolve(this.options.catch(t, this)).catch(() => {
-          });
-        } catch {
-        }
-      }
-      else this.fn !== void 0 && await this.fn(this, this.options.context);
-    } finally {
-      this._states.previousRun = new c(e, this.getTz()), this._states.blocking = false;
-    }
-  }
-  async trigger() {
-    await this._trigger();
-  }
-  runsLeft() {
-    return this._states.maxRuns;
-  }
-  _checkTrigger(e) {
-    let t = /* @__PURE__ */ new Date(), n = !this._states.paused && t.getTime() >= e.getTime(), r = this._states.blocking && this.options.protect;
-    n && !r ? (this._states.maxRuns !== void 0 && this._states.maxRuns--, this._trigger(t)) : n && r && b(this.options.protect) && setTimeout(() => this.options.protect(this), 0), this._schedule(void 0, n ? void 0 : t);
-  }
-  _next(e, t, n) {
-    let r = n ? n.startAt : this._startAt, a = n ? n.stopAt : this._stopAt, i = !!e, o = !!(e || this._states.currentRun), u = false;
-    !e && r && this.options.interval && (e = this._calculatePreviousRun(r, t), e && (o = true), u = !e);
-    let l = e ?? t ?? /* @__PURE__ */ new Date(), h = this._toMs(l);
-    e = new c(l, this.getTz()), r && h < r.getTime() && (e = u ? r : new c(new Date(r.getTime() - 1e3), this.getTz()), h = e.getTime());
-    let m = this._states.once || new c(e, this.getTz());
-    if (!u && m !== this._states.once && (m = this._findOccurrence(e, h, 1, o)), this._states.once) {
-      let d = this._states.once.getTime(), p = h - d;
-      if (r && d < r.getTime() - this._startAtRoundingMs || this._states.currentRun && this.applyDayOffset(this._states.once.getDate()).getTime() <= this._states.currentRun.getTime() || (i ? p >= 0 : p > 1e3 && !this.options.allowPast)) return null;
-    }
-    return m === null || this._states.maxRuns !== void 0 && this._states.maxRuns <= 0 || this._states.kill || a && m.getTime() >= a.getTime() ? null : m;
-  }
-  _previous(e, t) {
-    let n = this._toMs(e ?? /* @__PURE__ */ new Date());
-    if (t.stopAt && n > t.stopAt.getTime() && (n = t.stopAt.getTime()), this._states.once) return this._states.once.getTime() < n ? this._states.once : null;
-    let r = this._findOccurrence(new c(new Date(n), this.getTz()), n, -1);
-    return r === null || t.startAt && r.getTime() < t.startAt.getTime() ? null : r;
-  }
-  _toMs(e) {
-    if (e instanceof Date) return e.getTime();
-    let t = new c(e, this.getTz());
-    return t.getTime() + (typeof t.tz == "string" ? t.ms : 0);
-  }
-  _findOccurrence(e, t, n, r = false) {
-    let a = this.options.interval ?? 0;
-    if (a > 1 && (n === -1 || r)) {
-      t += (a - 1) * 1e3 * n;
-      let m = new Date(t);
-      if (isNaN(m.getTime()) || (e = new c(m, this.getTz()), !(e.year >= 1 && e.year <= 9999))) return null;
-      r = false;
-    }
-    let i = this._walk(e, t, n, r), o = this.getTz();
-    if (this._states.pattern.isFixedTime && n === 1 || typeof o == "number" || U(t, o) !== (n === 1 ? "earlier" : "later")) return i;
-    let u = Math.floor(t / 1e3) * 1e3, l = n === 1 ? k(u, u + P, o) : k(u - P, u, o) - 1e3;
-    if (i && (l - i.getTime()) * n > 0) return i;
-    let h = this._walk(new c(new Date(l), o), l - n, n, false, true);
-    return !i || !h ? i ?? h : (i.getTime() - h.getTime()) * n > 0 ? h : i;
-  }
-  _walk(e, t, n, r, a = false) {
-    let i = this._states.pattern, o = (l, h) => n === 1 ? l.increment(i, this.options, h) : l.decrement(i, this.options, h), u = new c(e, this.getTz());
-    for ((!a || !u.match(i, this.options)) && (u = o(u, r)); u; ) {
-      let l = this._runAt(u, t, n);
-      if (l) return new c(l, this.getTz());
-      u = o(u, false);
-    }
-    return null;
-  }
-  _runAt(e, t, n) {
-    let r = (d) => (d.getTime() - t) * n > 0, a = e.tz;
-    if (typeof a == "number") {
-      let d = e.getDate();
-      return r(d) ? d : null;
-    }
-    let i = T(e.year, e.month + 1, e.day, e.hour, e.minute, e.second, a), o = _(i), u = this._states.pattern.isFixedTime;
-    if (o.kind === "single") return r(o.date) ? o.date : null;
-    if (o.kind === "ambiguous") {
-      let { earlier: d, later: p } = o;
-      return (u ? [d] : n === 1 ? [d, p] : [p, d]).find(r) ?? null;
-    }
-    if (!u) return null;
-    let l = new Date(k(o.before.getTime(), o.after.getTime(), a)), h = y(l, a);
-    return h.y === i.y && h.m === i.m && h.d === i.d && r(l) ? l : null;
-  }
-  _calculatePreviousRun(e, t) {
-    let n = new c(t, this.getTz()).getTime();
-    if (e.getTime() > n) return;
-    let r = this.options.interval * 1e3, a = e;
-    for (; a.getTime() + r <= n; ) {
-      let i = this._findOccurrence(a, a.getTime(), 1, true);
-      if (i === null) break;
-      a = i;
-    }
-    return a;
-  }
-};
-var A = class {
-  cron;
-  cursor;
-  now;
-  done;
-  initialMaxRuns;
-  remainingRuns;
-  constructor(e, t) {
-    this.cron = e, this.initialMaxRuns = e.runsLeft() ?? 1 / 0, this.reset(t);
-  }
-  next() {
-    if (this.done || this.remainingRuns <= 0) return this.done = true, { value: void 0, done: true };
-    let e = this.cron._nextTarget(this.cursor, this.now);
-    return e === null ? (this.done = true, { value: void 0, done: true }) : (this.cursor = e, this.remainingRuns--, { value: e, done: false });
-  }
-  peek() {
-    return this.done || this.remainingRuns <= 0 ? null : this.cron._nextTarget(this.cursor, this.now);
-  }
-  reset(e) {
-    this.cursor = e instanceof Date ? new Date(e.getTime()) : e ?? void 0, this.now = /* @__PURE__ */ new Date(), this.done = false, this.remainingRuns = this.initialMaxRuns;
-  }
-  [Symbol.iterator]() {
-    return this;
-  }
-};
-
-// src/maintenance/maintenance-window.ts
-function cronProblem(expression) {
-  const fields = expression.trim().split(/\s+/).length;
-  if (!expression.trim().startsWith("@") && fields !== 5)
-    return `expected five fields (minute hour day-of-month month day-of-week), got ${fields}`;
-  try {
-    cronOf(expression);
-    return void 0;
-  } catch (error63) {
-    return error63 instanceof Error ? error63.message.replace(/^CronPattern: /, "") : String(error63);
-  }
-}
-var parsed = /* @__PURE__ */ new Map();
-function cronOf(expression) {
-  let cron = parsed.get(expression);
-  if (cron === void 0) {
-    cron = new j(expression, { timezone: "Etc/UTC", paused: true, mode: "5-part" });
-    parsed.set(expression, cron);
-  }
-  return cron;
-}
-function lastStart(cron, at) {
-  const minute = Math.floor(at / 6e4) * 6e4;
-  const pattern = cronOf(cron);
-  if (pattern.match(new Date(minute))) return minute;
-  const [previous] = pattern.previousRuns(1, new Date(minute));
-  return previous?.getTime();
-}
-function windowAt(window2, at) {
-  if ("from" in window2) return window2.from <= at && at < window2.until ? window2 : void 0;
-  const start = lastStart(window2.cron, at);
-  if (start === void 0 || start + window2.durationMs <= at) return void 0;
-  return { from: start, until: start + window2.durationMs };
-}
-function maintenanceAt(windows, runtime, at) {
-  let best;
-  windows.forEach((window2, index) => {
-    const span = windowAt(window2, at);
-    if (span && (best === void 0 || span.until > best.until)) {
-      best = {
-        startedAt: span.from,
-        until: span.until,
-        note: window2.note,
-        actor: "config",
-        source: "config",
-        window: index
-      };
-    }
-  });
-  if (runtime && runtime.startedAt <= at && at < runtime.until && (best === void 0 || runtime.until > best.until)) {
-    best = {
-      startedAt: runtime.startedAt,
-      until: runtime.until,
-      note: runtime.note,
-      actor: runtime.actor,
-      source: "api"
-    };
-  }
-  return best;
-}
-
-// src/metrics/pushgateway.ts
-var import_prom_client = __toESM(require_prom_client(), 1);
-import { createHash } from "node:crypto";
-
-// src/check/result.ts
-var PLANE_STATUSES = ["HEALTHY", "NO_USER", "NO_ORACLE", "FAILED", "NO_VALUE"];
-
-// src/metrics/pushgateway.ts
-async function pushResults(url2, planes, instance) {
-  const registry2 = new import_prom_client.Registry();
-  const status = new import_prom_client.Gauge({
-    name: "planecheck_status",
-    help: "Current status of each workload plane: 1 for the status it is in, 0 for the other four.",
-    labelNames: ["workload_plane", "status"],
-    registers: [registry2]
-  });
-  const lastCheck = new import_prom_client.Gauge({
-    name: "planecheck_last_check_timestamp_seconds",
-    help: "Unix time of the last completed check of each workload plane.",
-    labelNames: ["workload_plane"],
-    registers: [registry2]
-  });
-  for (const plane of planes) {
-    for (const candidate of PLANE_STATUSES)
-      status.set({ workload_plane: plane.name, status: candidate }, plane.status === candidate ? 1 : 0);
-    lastCheck.set({ workload_plane: plane.name }, Date.parse(plane.checkedAt) / 1e3);
-  }
-  const groupings = {
-    "instance@base64": Buffer.from(instance).toString("base64url"),
-    plane_set: planeSetKey(planes.map((plane) => plane.name))
-  };
-  await putMetrics(url2, "planecheck_action", groupings, registry2);
-}
-async function putMetrics(base, job, groupings, registry2) {
-  const path6 = [job, ...Object.entries(groupings).flat()].map(encodeURIComponent).join("/");
-  const target = `${base.replace(/\/+$/, "")}/metrics/job/${path6}`;
-  const response = await fetch(target, {
-    method: "PUT",
-    headers: { "content-type": registry2.contentType },
-    body: await registry2.metrics(),
-    signal: AbortSignal.timeout(1e4)
-  });
-  const body = (await response.text()).trim().slice(0, 300);
-  if (response.ok) return;
-  const plain = (response.headers.get("content-type") ?? "").startsWith("text/plain") && body !== "";
-  throw new Error(`Pushgateway answered HTTP ${response.status}${plain ? `: ${body}` : ""}`);
-}
-function planeSetKey(names) {
-  const sorted = [...new Set(names)].sort();
-  return createHash("sha256").update(sorted.join("\n")).digest("hex").slice(0, 12);
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -67779,7 +62197,7 @@ __export(external_exports, {
   currencyCode: () => currencyCode2,
   custom: () => custom,
   date: () => date2,
-  decode: () => decode3,
+  decode: () => decode2,
   decodeAsync: () => decodeAsync2,
   deepPartial: () => deepPartial,
   describe: () => describe2,
@@ -67884,7 +62302,7 @@ __export(external_exports, {
   safeEncodeAsync: () => safeEncodeAsync2,
   safeParse: () => safeParse2,
   safeParseAsync: () => safeParseAsync2,
-  set: () => set3,
+  set: () => set,
   setErrorMap: () => setErrorMap,
   size: () => _size,
   slugify: () => _slugify,
@@ -68186,7 +62604,7 @@ __export(core_exports3, {
   config: () => config,
   createStandardJSONSchemaMethod: () => createStandardJSONSchemaMethod,
   createToJSONSchemaMethod: () => createToJSONSchemaMethod,
-  decode: () => decode2,
+  decode: () => decode,
   decodeAsync: () => decodeAsync,
   describe: () => describe,
   encode: () => encode,
@@ -68287,7 +62705,7 @@ __export(util_exports, {
   hexToUint8Array: () => hexToUint8Array,
   hide: () => hide,
   installLazyProp: () => installLazyProp,
-  isObject: () => isObject2,
+  isObject: () => isObject,
   isPlainObject: () => isPlainObject3,
   issue: () => issue2,
   joinValues: () => joinValues,
@@ -68512,7 +62930,7 @@ function slugify(input2) {
 }
 var captureStackTrace = "captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => {
 };
-function isObject2(data) {
+function isObject(data) {
   return typeof data === "object" && data !== null && !Array.isArray(data);
 }
 var allowsEval = /* @__PURE__ */ cached(() => {
@@ -68531,7 +62949,7 @@ var allowsEval = /* @__PURE__ */ cached(() => {
   }
 });
 function isPlainObject3(o) {
-  if (isObject2(o) === false)
+  if (isObject(o) === false)
     return false;
   const ctor = o.constructor;
   if (ctor === void 0)
@@ -68539,7 +62957,7 @@ function isPlainObject3(o) {
   if (typeof ctor !== "function")
     return true;
   const prot = ctor.prototype;
-  if (isObject2(prot) === false)
+  if (isObject(prot) === false)
     return false;
   if (Object.prototype.hasOwnProperty.call(prot, "isPrototypeOf") === false) {
     return false;
@@ -69536,7 +63954,7 @@ var _decode = (_Err) => {
   };
   return fn;
 };
-var decode2 = /* @__PURE__ */ _decode($ZodRealError);
+var decode = /* @__PURE__ */ _decode($ZodRealError);
 var _encodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
   const fn = async (schema, value, _ctx, _params) => {
@@ -71225,7 +65643,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject3 = isObject2;
+  const isObject3 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -71369,7 +65787,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject3 = isObject2;
+  const isObject3 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -71586,7 +66004,7 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
   const disc = cached(() => discriminatorMap(def));
   inst._zod.parse = (payload, ctx) => {
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject(input2)) {
       payload.issues.push({
         code: "invalid_type",
         expected: "object",
@@ -84787,7 +79205,7 @@ __export(schemas_exports2, {
   readonly: () => readonly,
   record: () => record,
   refine: () => refine,
-  set: () => set3,
+  set: () => set,
   strictObject: () => strictObject,
   string: () => string2,
   stringFormat: () => stringFormat,
@@ -84901,7 +79319,7 @@ var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
 var encode2 = /* @__PURE__ */ _encode(ZodRealError);
-var decode3 = /* @__PURE__ */ _decode(ZodRealError);
+var decode2 = /* @__PURE__ */ _decode(ZodRealError);
 var encodeAsync2 = /* @__PURE__ */ _encodeAsync(ZodRealError);
 var decodeAsync2 = /* @__PURE__ */ _decodeAsync(ZodRealError);
 var safeEncode2 = /* @__PURE__ */ _safeEncode(ZodRealError);
@@ -85061,7 +79479,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return encode2(this, data, params, { callee: _encode2 });
   },
   decode: function _decode2(data, params) {
-    return decode3(this, data, params, { callee: _decode2 });
+    return decode2(this, data, params, { callee: _decode2 });
   },
   encodeAsync: async function _encodeAsync2(data, params) {
     return await encodeAsync2(this, data, params, { callee: _encodeAsync2 });
@@ -85951,7 +80369,7 @@ var ZodSet = /* @__PURE__ */ $constructor("ZodSet", (inst, def) => {
   inst.max = (...args) => inst.check(_maxSize(...args));
   inst.size = (...args) => inst.check(_size(...args));
 });
-function set3(valueType, params) {
+function set(valueType, params) {
   return new ZodSet({
     type: "set",
     valueType,
@@ -87394,14 +81812,14 @@ function intervalToCron(intervalMs) {
 }
 
 // src/config/private-key.ts
-import { createPrivateKey as createPrivateKey2 } from "node:crypto";
+import { createPrivateKey } from "node:crypto";
 function privateKeyProblem(text) {
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
     return "not a PEM private key (expected -----BEGIN ... PRIVATE KEY-----)";
   }
   let type;
   try {
-    type = createPrivateKey2(text).asymmetricKeyType;
+    type = createPrivateKey(text).asymmetricKeyType;
   } catch {
     return "a PEM private key that cannot be read (damaged, or encrypted with a passphrase)";
   }
@@ -87430,6 +81848,909 @@ function storageUrlProblem(text) {
     return "the user or password is not valid percent-encoding (encode % as %25)";
   }
   return void 0;
+}
+
+// node_modules/croner/dist/croner.js
+function g(s3, e, t, n = 0, r = 0, a = 0, i = 0) {
+  let o = s3 >= 0 && s3 < 100, u = Date.UTC(o ? s3 + 400 : s3, e, t, n, r, a, i);
+  return o ? u - 126227808e5 : u;
+}
+function D(s3) {
+  return g(s3.y, s3.m - 1, s3.d, s3.h, s3.i, s3.s);
+}
+function w(s3, e) {
+  return s3.y === e.y && s3.m === e.m && s3.d === e.d && s3.h === e.h && s3.i === e.i && s3.s === e.s;
+}
+function O(s3) {
+  let e = s3.substring(9);
+  return e.includes("Z") || e.includes("+") || e.includes("-");
+}
+function Z(s3, e) {
+  let t = new Date(Date.parse(s3));
+  if (isNaN(t)) throw new Error("Invalid ISO8601 passed to timezone parser.");
+  return O(s3) ? { tp: T(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), "Etc/UTC"), ms: t.getUTCMilliseconds() } : { tp: T(t.getFullYear(), t.getMonth() + 1, t.getDate(), t.getHours(), t.getMinutes(), t.getSeconds(), e), ms: t.getMilliseconds() };
+}
+function v(s3, e, t) {
+  let { tp: n, ms: r } = Z(s3, e);
+  return new Date(N(n, t).getTime() + r);
+}
+function N(s3, e) {
+  let t = _(s3);
+  if (t.kind === "single") return t.date;
+  if (t.kind === "ambiguous") return t.earlier;
+  if (e) throw new Error("Invalid date passed to fromTZ()");
+  return t.after;
+}
+function _(s3) {
+  let e = D(s3), t = (i) => R(new Date(i), s3.tz), n = e - t(e), r = y(new Date(n), s3.tz);
+  if (w(r, s3)) {
+    let i = D(r) - n, o = n - (t(n - E) - i);
+    if (o < n && w(y(new Date(o), s3.tz), s3)) return { kind: "ambiguous", earlier: new Date(o), later: new Date(n) };
+    let u = n + (i - t(n + E));
+    return u > n && w(y(new Date(u), s3.tz), s3) ? { kind: "ambiguous", earlier: new Date(n), later: new Date(u) } : { kind: "single", date: new Date(n) };
+  }
+  let a = e - (D(r) - n);
+  return w(y(new Date(a), s3.tz), s3) ? { kind: "single", date: new Date(a) } : { kind: "gap", before: new Date(Math.min(n, a)), after: new Date(Math.max(n, a)) };
+}
+var E = 3 * 36e5;
+function R(s3, e) {
+  return D(y(s3, e)) - (s3.getTime() - s3.getUTCMilliseconds());
+}
+function k(s3, e, t) {
+  let n = R(new Date(s3), t);
+  for (; e - s3 > 1e3; ) {
+    let r = s3 + Math.floor((e - s3) / 2e3) * 1e3;
+    R(new Date(r), t) === n ? s3 = r : e = r;
+  }
+  return e;
+}
+function U(s3, e) {
+  let t = _(y(new Date(s3), e));
+  if (t.kind === "ambiguous") return s3 < t.later.getTime() ? "earlier" : "later";
+}
+var H = g(1, 0, 1);
+var S = 864e5;
+var W = /* @__PURE__ */ new Map();
+function y(s3, e) {
+  if (e === void 0) return T(s3.getFullYear(), s3.getMonth() + 1, s3.getDate(), s3.getHours(), s3.getMinutes(), s3.getSeconds());
+  let t = W.get(e), n;
+  try {
+    t || (t = new Intl.DateTimeFormat("en-US", { timeZone: e, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric", hour12: false }), W.set(e, t)), n = t.formatToParts(s3);
+  } catch (i) {
+    let o = i instanceof Error ? i.message : String(i);
+    throw new RangeError(`toTZ: Invalid timezone '${e}' or date. Please provide a valid IANA timezone (e.g., 'America/New_York', 'Europe/Stockholm'). Original error: ${o}`);
+  }
+  let r = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (let i of n) (i.type === "year" || i.type === "month" || i.type === "day" || i.type === "hour" || i.type === "minute" || i.type === "second") && (r[i.type] = parseInt(i.value, 10));
+  if (isNaN(r.year) || isNaN(r.month) || isNaN(r.day) || isNaN(r.hour) || isNaN(r.minute) || isNaN(r.second)) throw new Error(`toTZ: Failed to parse all date components from timezone '${e}'. This may indicate an invalid date or timezone configuration. Parsed components: ${JSON.stringify(r)}`);
+  let a = s3.getTime() - H;
+  return (a < -S || a < S && r.month === 12) && (r.year = 1 - r.year), r.hour === 24 && (r.hour = 0), { y: r.year, m: r.month, d: r.day, h: r.hour, i: r.minute, s: r.second, tz: e };
+}
+function T(s3, e, t, n, r, a, i) {
+  return { y: s3, m: e, d: t, h: n, i: r, s: a, tz: i };
+}
+var x = [1, 2, 4, 8, 16];
+var C = class s {
+  pattern;
+  timezone;
+  mode;
+  alternativeWeekdays;
+  sloppyRanges;
+  fixedTimeRule;
+  second;
+  minute;
+  hour;
+  day;
+  month;
+  dayOfWeek;
+  year;
+  lastDayOfMonth;
+  lastWeekday;
+  nearestWeekdays;
+  starDOM;
+  starDOW;
+  starYear;
+  useAndLogic;
+  isFixedTime;
+  constructor(e, t, n) {
+    this.pattern = e, this.timezone = t, this.mode = n?.mode ?? "auto", this.alternativeWeekdays = n?.alternativeWeekdays ?? false, this.sloppyRanges = n?.sloppyRanges ?? false, this.fixedTimeRule = n?.fixedTimeRule ?? "single-value", this.second = Array(60).fill(0), this.minute = Array(60).fill(0), this.hour = Array(24).fill(0), this.day = Array(31).fill(0), this.month = Array(12).fill(0), this.dayOfWeek = Array(7).fill(0), this.year = [], this.lastDayOfMonth = false, this.lastWeekday = false, this.nearestWeekdays = Array(31).fill(0), this.starDOM = false, this.starDOW = false, this.starYear = false, this.useAndLogic = false, this.isFixedTime = false, this.parse();
+  }
+  parse() {
+    if (!(typeof this.pattern == "string" || this.pattern instanceof String)) throw new TypeError("CronPattern: Pattern has to be of type string.");
+    this.pattern.indexOf("@") >= 0 && (this.pattern = this.handleNicknames(this.pattern).trim());
+    let e = this.pattern.match(/\S+/g) || [""], t = e.length;
+    if (e.length < 5 || e.length > 7) throw new TypeError("CronPattern: invalid configuration format ('" + this.pattern + "'), exactly five, six, or seven space separated parts are required.");
+    if (this.mode !== "auto") {
+      let i;
+      switch (this.mode) {
+        case "5-part":
+          i = 5;
+          break;
+        case "6-part":
+          i = 6;
+          break;
+        case "7-part":
+          i = 7;
+          break;
+        case "5-or-6-parts":
+          i = [5, 6];
+          break;
+        case "6-or-7-parts":
+          i = [6, 7];
+          break;
+        default:
+          i = 0;
+      }
+      if (!(Array.isArray(i) ? i.includes(t) : t === i)) {
+        let u = Array.isArray(i) ? i.join(" or ") : i.toString();
+        throw new TypeError(`CronPattern: mode '${this.mode}' requires exactly ${u} parts, but pattern '${this.pattern}' has ${t} parts.`);
+      }
+    }
+    if (e.length === 5 && e.unshift("0"), e.length === 6 && e.push("*"), this.pattern.indexOf("?") >= 0) for (let i = 0; i < e.length; i++) e[i] = e[i].replace(/\?/g, "*");
+    if (e[3].toUpperCase() === "LW") this.lastWeekday = true, e[3] = "";
+    else if (e[3].toUpperCase().indexOf("L") >= 0) {
+      let i = e[3].split(",");
+      if (i.length > 1 && i.some((o) => o.toUpperCase() === "LW")) throw new TypeError(`CronPattern: Syntax error, LW can not be in a list in day-of-month ('${e[3]}').`);
+      if (i.some((o) => o === "" || o.toUpperCase() !== "L" && /l/i.test(o))) throw new TypeError("CronPattern: Syntax error, L has to be a value of its own in day-of-month ('" + e[3] + "').");
+      e[3] = i.filter((o) => o.toUpperCase() !== "L").join(","), this.lastDayOfMonth = true;
+    }
+    if (e[3] == "*" && (this.starDOM = true), e[6] == "*" && (this.starYear = true), e[4].length >= 3 && (e[4] = this.replaceAlpha(e[4], s.MONTH_NAMES)), e[5].length >= 3 && (e[5] = this.alternativeWeekdays ? this.replaceAlpha(e[5], s.DAY_NAMES_QUARTZ) : this.replaceAlpha(e[5], s.DAY_NAMES)), e[5].startsWith("+") && (this.useAndLogic = true, e[5] = e[5].substring(1), e[5] === "")) throw new TypeError("CronPattern: Day-of-week field cannot be empty after '+' modifier.");
+    switch (e[5] == "*" && (this.starDOW = true), this.mode) {
+      case "5-part":
+        e[0] = "0", e[6] = "*";
+        break;
+      case "6-part":
+        e[6] = "*";
+        break;
+      case "5-or-6-parts":
+        e[6] = "*";
+        break;
+      case "6-or-7-parts":
+        break;
+      case "7-part":
+      case "auto":
+        break;
+    }
+    this.throwAtIllegalCharacters(e), this.partToArray("second", e[0], 0, 1), this.partToArray("minute", e[1], 0, 1), this.partToArray("hour", e[2], 0, 1), this.partToArray("day", e[3], -1, 1), this.partToArray("month", e[4], -1, 1);
+    let n = this.alternativeWeekdays ? -1 : 0;
+    this.partToArray("dayOfWeek", e[5], n, 63), e[6] === "*" ? this.year = Array(1e4).fill(1) : (this.year = Array(1e4).fill(0), this.partToArray("year", e[6], 0, 1)), !this.alternativeWeekdays && this.dayOfWeek[7] && (this.dayOfWeek[0] = this.dayOfWeek[7]);
+    let r = this.fixedTimeRule === "single-value", a = (i, o) => !i.includes("*") && !i.includes("/") && (!r || o.filter((u) => u).length === 1);
+    this.isFixedTime = a(e[0], this.second) && a(e[1], this.minute) && a(e[2], this.hour);
+  }
+  partToArray(e, t, n, r) {
+    let a = this[e];
+    if (t === "" && !(e === "day" && (this.lastDayOfMonth || this.lastWeekday))) throw new TypeError("CronPattern: configuration entry " + e + " (" + t + ") is empty, check for trailing spaces.");
+    if (t === "*") return a.fill(r);
+    let i = t.split(",");
+    if (i.length > 1) for (let o of i) this.partToArray(e, o, n, r);
+    else t.includes("-") && t.includes("/") ? this.handleRangeWithStepping(t, e, n, r) : t.includes("-") ? this.handleRange(t, e, n, r) : t.includes("/") ? this.handleStepping(t, e, n, r) : t !== "" && this.handleNumber(t, e, n, r);
+  }
+  throwAtIllegalCharacters(e) {
+    for (let t = 0; t < e.length; t++) if ((t === 3 ? /[^/*0-9,\-WwLl]+/ : t === 5 ? /[^/*0-9,\-#Ll]+/ : /[^/*0-9,\-]+/).test(e[t])) throw new TypeError("CronPattern: configuration entry " + t + " (" + e[t] + ") contains illegal characters.");
+  }
+  handleNumber(e, t, n, r) {
+    let a = this.extractNth(e, t), i = e.toUpperCase().includes("W");
+    if (t !== "day" && i) throw new TypeError("CronPattern: Nearest weekday modifier (W) only allowed in day-of-month.");
+    i && (t = "nearestWeekdays");
+    let o = i ? a[0].replace(/W$/i, "") : a[0], u = s.toNumber(o) + n;
+    if (isNaN(u)) throw new TypeError("CronPattern: " + t + " is not a number: '" + e + "'");
+    this.setPart(t, u, a[1] || r);
+  }
+  setPart(e, t, n) {
+    if (!Object.prototype.hasOwnProperty.call(this, e)) throw new TypeError("CronPattern: Invalid part specified: " + e);
+    if (e === "dayOfWeek") {
+      if (t === 7 && (t = 0), t < 0 || t > 6) throw new RangeError("CronPattern: Invalid value for dayOfWeek: " + t);
+      this.setNthWeekdayOfMonth(t, n);
+      return;
+    }
+    if (e === "second" || e === "minute") {
+      if (t < 0 || t >= 60) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t);
+    } else if (e === "hour") {
+      if (t < 0 || t >= 24) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t);
+    } else if (e === "day" || e === "nearestWeekdays") {
+      if (t < 0 || t >= 31) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t);
+    } else if (e === "month") {
+      if (t < 0 || t >= 12) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t);
+    } else if (e === "year" && (t < 1 || t >= 1e4)) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t + " (supported range: 1-9999)");
+    this[e][t] = n;
+  }
+  static toNumber(e) {
+    return /^\d+$/.test(e) ? parseInt(e, 10) : NaN;
+  }
+  validateNotNaN(e, t) {
+    if (isNaN(e)) throw new TypeError(t);
+  }
+  validateRange(e, t, n, r, a) {
+    if (e > t) throw new TypeError("CronPattern: From value is larger than to value: '" + a + "'");
+    if (n !== void 0) {
+      if (n === 0) throw new TypeError("CronPattern: Syntax error, illegal stepping: 0");
+      if (n > this[r].length) throw new TypeError("CronPattern: Syntax error, steps cannot be greater than maximum value of part (" + this[r].length + ")");
+    }
+  }
+  handleRangeWithStepping(e, t, n, r) {
+    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in ranges with stepping.");
+    let a = this.extractNth(e, t), i = a[0].match(/^(\d+)-(\d+)\/(\d+)$/);
+    if (i === null) throw new TypeError("CronPattern: Syntax error, illegal range with stepping: '" + e + "'");
+    let [, o, u, l] = i, h = parseInt(o, 10) + n, m = parseInt(u, 10) + n, d = parseInt(l, 10);
+    this.validateNotNaN(h, "CronPattern: Syntax error, illegal lower range (NaN)"), this.validateNotNaN(m, "CronPattern: Syntax error, illegal upper range (NaN)"), this.validateNotNaN(d, "CronPattern: Syntax error, illegal stepping: (NaN)"), this.validateRange(h, m, d, t, e);
+    for (let p = h; p <= m; p += d) this.setPart(t, p, a[1] || r);
+  }
+  extractNth(e, t) {
+    let n = e, r;
+    if (n.includes("#")) {
+      if (t !== "dayOfWeek") throw new Error("CronPattern: nth (#) only allowed in day-of-week field");
+      let a = n.split("#");
+      if (a.length !== 2 || a[1] === "") throw new TypeError("CronPattern: Syntax error, illegal nth weekday: '" + e + "'");
+      n = a[0], r = a[1];
+    } else if (n.toUpperCase().endsWith("L")) {
+      if (t !== "dayOfWeek") throw new Error("CronPattern: L modifier only allowed in day-of-week field (use L alone for day-of-month)");
+      r = "L", n = n.slice(0, -1);
+    }
+    return [n, r];
+  }
+  handleRange(e, t, n, r) {
+    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in a range.");
+    let a = this.extractNth(e, t), i = a[0].split("-");
+    if (i.length !== 2) throw new TypeError("CronPattern: Syntax error, illegal range: '" + e + "'");
+    let o = s.toNumber(i[0]) + n, u = s.toNumber(i[1]) + n;
+    this.validateNotNaN(o, "CronPattern: Syntax error, illegal lower range (NaN)"), this.validateNotNaN(u, "CronPattern: Syntax error, illegal upper range (NaN)"), this.validateRange(o, u, void 0, t, e);
+    for (let l = o; l <= u; l++) this.setPart(t, l, a[1] || r);
+  }
+  handleStepping(e, t, n, r) {
+    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in parts with stepping.");
+    let a = this.extractNth(e, t), i = a[0].split("/");
+    if (i.length !== 2) throw new TypeError("CronPattern: Syntax error, illegal stepping: '" + e + "'");
+    if (this.sloppyRanges) i[0] === "" && (i[0] = "*");
+    else {
+      if (i[0] === "") throw new TypeError("CronPattern: Syntax error, stepping with missing prefix ('" + e + "') is not allowed. Use wildcard (*/step) or range (min-max/step) instead.");
+      if (i[0] !== "*") throw new TypeError("CronPattern: Syntax error, stepping with numeric prefix ('" + e + "') is not allowed. Use wildcard (*/step) or range (min-max/step) instead.");
+    }
+    let o = 0;
+    i[0] !== "*" && (o = s.toNumber(i[0]) + n, this.validateNotNaN(o, "CronPattern: Syntax error, illegal stepping start (NaN)"));
+    let u = s.toNumber(i[1]);
+    this.validateNotNaN(u, "CronPattern: Syntax error, illegal stepping: (NaN)"), this.validateRange(0, this[t].length - 1, u, t, e);
+    for (let l = o; l < this[t].length; l += u) t === "year" && l === 0 || this.setPart(t, l, a[1] || r);
+  }
+  replaceAlpha(e, t) {
+    let n = e;
+    for (let [r, a] of Object.entries(t)) n = n.replace(new RegExp(r, "gi"), (i, o, u) => {
+      let l = o + i.length - 3, h = u.charAt(l - 1), m = u.charAt(l + 3);
+      if (/[a-z\d/#]/i.test(h) || /[a-km-z\d]/i.test(m)) throw new TypeError(`CronPattern: Syntax error, a month or day name has to stand alone ('${e}').`);
+      return a;
+    });
+    return n;
+  }
+  static DAY_NAMES = { "-sun": "-7", sun: "0", mon: "1", tue: "2", wed: "3", thu: "4", fri: "5", sat: "6" };
+  static DAY_NAMES_QUARTZ = { sun: "1", mon: "2", tue: "3", wed: "4", thu: "5", fri: "6", sat: "7" };
+  static MONTH_NAMES = { jan: "1", feb: "2", mar: "3", apr: "4", may: "5", jun: "6", jul: "7", aug: "8", sep: "9", oct: "10", nov: "11", dec: "12" };
+  static NICKNAME_MAP = { "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * SUN", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *" };
+  handleNicknames(e) {
+    let t = e.trim().toLowerCase();
+    if (t === "@reboot") throw new TypeError("CronPattern: @reboot is not supported in this environment. This is an event-based trigger that requires system startup detection.");
+    return s.NICKNAME_MAP[t] || e;
+  }
+  setNthWeekdayOfMonth(e, t) {
+    if (typeof t != "number" && t.toUpperCase() === "L") this.dayOfWeek[e] = this.dayOfWeek[e] | 32;
+    else if (t === 63) this.dayOfWeek[e] = 63;
+    else if (t < 6 && t > 0) this.dayOfWeek[e] = this.dayOfWeek[e] | x[t - 1];
+    else throw new TypeError(`CronPattern: nth weekday out of range, should be 1-5 or L. Value: ${t}, Type: ${typeof t}`);
+  }
+};
+var B = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+var f = [["month", "year", 0], ["day", "month", -1], ["hour", "day", 0], ["minute", "hour", 0], ["second", "minute", 0]];
+var c = class s2 {
+  tz;
+  instantMs;
+  instantFields;
+  ms;
+  second;
+  minute;
+  hour;
+  day;
+  month;
+  year;
+  constructor(e, t) {
+    if (this.tz = t, e && e instanceof Date) if (!isNaN(e)) this.fromDate(e);
+    else throw new TypeError("CronDate: Invalid date passed to CronDate constructor");
+    else if (e == null) this.fromDate(/* @__PURE__ */ new Date());
+    else if (e && typeof e == "string") this.fromString(e);
+    else if (e instanceof s2) this.fromCronDate(e);
+    else throw new TypeError("CronDate: Invalid type (" + typeof e + ") passed to CronDate constructor");
+  }
+  getLastDayOfMonth(e, t) {
+    return t !== 1 ? B[t] : new Date(g(e, t + 1, 0)).getUTCDate();
+  }
+  getLastWeekday(e, t) {
+    let n = this.getLastDayOfMonth(e, t), a = new Date(g(e, t, n)).getUTCDay();
+    return a === 0 ? n - 2 : a === 6 ? n - 1 : n;
+  }
+  getNearestWeekday(e, t, n) {
+    let r = this.getLastDayOfMonth(e, t);
+    if (n > r) return -1;
+    let i = new Date(g(e, t, n)).getUTCDay();
+    return i === 0 ? n === r ? n - 2 : n + 1 : i === 6 ? n === 1 ? n + 2 : n - 1 : n;
+  }
+  isNthWeekdayOfMonth(e, t, n, r) {
+    let i = new Date(g(e, t, n)).getUTCDay(), o = 0;
+    for (let u = 1; u <= n; u++) new Date(g(e, t, u)).getUTCDay() === i && o++;
+    if (r & 63 && x[o - 1] & r) return true;
+    if (r & 32) {
+      let u = this.getLastDayOfMonth(e, t);
+      for (let l = n + 1; l <= u; l++) if (new Date(g(e, t, l)).getUTCDay() === i) return false;
+      return true;
+    }
+    return false;
+  }
+  fromDate(e) {
+    if (this.tz !== void 0) if (typeof this.tz == "number") this.ms = e.getUTCMilliseconds(), this.second = e.getUTCSeconds(), this.minute = e.getUTCMinutes() + this.tz, this.hour = e.getUTCHours(), this.day = e.getUTCDate(), this.month = e.getUTCMonth(), this.year = e.getUTCFullYear(), this.apply();
+    else try {
+      let t = y(e, this.tz);
+      this.ms = e.getMilliseconds(), this.second = t.s, this.minute = t.i, this.hour = t.h, this.day = t.d, this.month = t.m - 1, this.year = t.y, this.cacheInstant(e.getTime() - this.ms);
+    } catch (t) {
+      let n = t instanceof Error ? t.message : String(t);
+      throw new TypeError(`CronDate: Failed to convert date to timezone '${this.tz}'. This may happen with invalid timezone names or dates. Original error: ${n}`);
+    }
+    else this.ms = e.getMilliseconds(), this.second = e.getSeconds(), this.minute = e.getMinutes(), this.hour = e.getHours(), this.day = e.getDate(), this.month = e.getMonth(), this.year = e.getFullYear(), this.cacheInstant(e.getTime() - this.ms);
+  }
+  cacheInstant(e) {
+    this.instantMs = e;
+    let { year: t, month: n, day: r, hour: a, minute: i, second: o } = this;
+    this.instantFields = [t, n, r, a, i, o, this.tz];
+  }
+  cachedInstant() {
+    let e = this.instantFields;
+    if (!(e === void 0 || e[6] !== this.tz) && !(e[5] !== this.second || e[4] !== this.minute || e[3] !== this.hour) && !(e[2] !== this.day || e[1] !== this.month || e[0] !== this.year)) return this.instantMs;
+  }
+  fromCronDate(e) {
+    this.tz = e.tz, this.year = e.year, this.month = e.month, this.day = e.day, this.hour = e.hour, this.minute = e.minute, this.second = e.second, this.ms = e.ms, this.instantMs = e.instantMs, this.instantFields = e.instantFields;
+  }
+  apply() {
+    if (this.month > 11 || this.month < 0 || this.day > this.getLastDayOfMonth(this.year, this.month) || this.day < 1 || this.hour > 23 || this.minute > 59 || this.second > 59 || this.hour < 0 || this.minute < 0 || this.second < 0) {
+      let e = /* @__PURE__ */ new Date(0);
+      return e.setUTCFullYear(this.year, this.month, this.day), e.setUTCHours(this.hour, this.minute, this.second, this.ms), this.ms = e.getUTCMilliseconds(), this.second = e.getUTCSeconds(), this.minute = e.getUTCMinutes(), this.hour = e.getUTCHours(), this.day = e.getUTCDate(), this.month = e.getUTCMonth(), this.year = e.getUTCFullYear(), true;
+    } else return false;
+  }
+  fromString(e) {
+    if (typeof this.tz == "number") {
+      if (O(e)) return this.fromDate(v(e));
+      let t = v(e, "Etc/UTC");
+      this.ms = t.getUTCMilliseconds(), this.second = t.getUTCSeconds(), this.minute = t.getUTCMinutes(), this.hour = t.getUTCHours(), this.day = t.getUTCDate(), this.month = t.getUTCMonth(), this.year = t.getUTCFullYear(), this.apply();
+    } else return this.fromDate(v(e, this.tz));
+  }
+  findNext(e, t, n, r) {
+    return this._findMatch(e, t, n, r, 1);
+  }
+  _matchDayValue(e, t, n, r) {
+    let a = e;
+    if (!a) {
+      for (let i = 0; i < n.nearestWeekdays.length; i++) if (n.nearestWeekdays[i]) {
+        let o = this.getNearestWeekday(this.year, this.month, i + 1);
+        if (o !== -1 && o === t) {
+          a = 1;
+          break;
+        }
+      }
+    }
+    if (n.lastWeekday) {
+      let i = this.getLastWeekday(this.year, this.month);
+      t === i && (a = 1);
+    }
+    if (n.lastDayOfMonth) {
+      let i = this.getLastDayOfMonth(this.year, this.month);
+      t === i && (a = 1);
+    }
+    if (!n.starDOW) {
+      let i = new Date(g(this.year, this.month, 1, 0, 0, 0, 0)).getUTCDay(), o = n.dayOfWeek[(i + (t - 1)) % 7];
+      o && o & 63 && (o = this.isNthWeekdayOfMonth(this.year, this.month, t, o) ? 1 : 0), n.useAndLogic ? a = a && o : !r.domAndDow && !n.starDOM ? a = a || o : a = a && o;
+    }
+    return a;
+  }
+  _findMatch(e, t, n, r, a) {
+    let i = this[t], o = t === "day" ? this.getLastDayOfMonth(this.year, this.month) : 0, u = this[t] + r, l = a === 1 ? (h) => h < n[t].length : (h) => h >= 0;
+    for (let h = u; l(h); h += a) {
+      let m = n[t][h];
+      if (t === "day") {
+        if (h - r > o) continue;
+        m = this._matchDayValue(m, h - r, n, e);
+      }
+      if (m) return this[t] = h - r, i !== this[t] ? 2 : 1;
+    }
+    return 3;
+  }
+  recurse(e, t, n) {
+    let r = this.year, a = n;
+    for (; typeof a == "number"; ) {
+      if (e.starYear && Math.abs(this.year - r) > 400) return null;
+      a = this.recurseStep(e, t, a);
+    }
+    return a;
+  }
+  recurseStep(e, t, n) {
+    if (n === 0 && !e.starYear) {
+      if (this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0) {
+        let a = -1;
+        for (let i = this.year + 1; i < e.year.length && i < 1e4; i++) if (e.year[i] === 1) {
+          a = i;
+          break;
+        }
+        if (a === -1) return null;
+        this.year = a, this.month = 0, this.day = 1, this.hour = 0, this.minute = 0, this.second = 0, this.ms = 0;
+      }
+      if (this.year >= 1e4) return null;
+    }
+    let r = this.findNext(t, f[n][0], e, f[n][2]);
+    if (r > 1) {
+      let a = n + 1;
+      for (; a < f.length; ) this[f[a][0]] = -f[a][2], a++;
+      if (r === 3) {
+        if (this[f[n][1]]++, this[f[n][0]] = -f[n][2], this.apply(), n === 0 && !e.starYear) {
+          for (; this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0 && this.year < 1e4; ) this.year++;
+          if (this.year >= 1e4 || this.year >= e.year.length) return null;
+        }
+        return 0;
+      } else if (this.apply()) return n - 1;
+    }
+    return n += 1, n >= f.length ? this : (e.starYear ? this.year >= 3e3 : this.year >= 1e4) ? null : n;
+  }
+  increment(e, t, n) {
+    return this.instantMs = void 0, this.instantFields = void 0, this.second += t.interval !== void 0 && t.interval > 1 && n ? t.interval : 1, this.ms = 0, this.apply(), this.recurse(e, t, 0);
+  }
+  decrement(e, t, n = true) {
+    this.instantMs = void 0, this.instantFields = void 0;
+    let r = t.interval !== void 0 && t.interval >= 1;
+    return (this.ms === 0 || r) && (this.second -= r && n ? t.interval : 1), this.ms = 0, this.apply(), this.year < 1 ? null : this.recurseBackward(e, t, 0);
+  }
+  recurseBackward(e, t, n) {
+    let r = this.year, a = n;
+    for (; typeof a == "number"; ) {
+      if (e.starYear && Math.abs(this.year - r) > 400) return null;
+      a = this.recurseBackwardStep(e, t, a);
+    }
+    return a;
+  }
+  recurseBackwardStep(e, t, n) {
+    if (n === 0 && !e.starYear) {
+      if (this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0) {
+        let a = -1;
+        for (let i = this.year - 1; i >= 0; i--) if (e.year[i] === 1) {
+          a = i;
+          break;
+        }
+        if (a === -1) return null;
+        this.year = a, this.month = 11, this.day = 31, this.hour = 23, this.minute = 59, this.second = 59, this.ms = 0;
+      }
+      if (this.year < 1) return null;
+    }
+    let r = this.findPrevious(t, f[n][0], e, f[n][2]);
+    if (r > 1) {
+      let a = n + 1;
+      for (; a < f.length; ) {
+        let i = f[a][0], o = f[a][2], u = this.getMaxPatternValue(i, e, o);
+        this[i] = u, a++;
+      }
+      if (r === 3) {
+        if (this[f[n][1]]--, n === 0) {
+          let u = this.getLastDayOfMonth(this.year, this.month);
+          this.day > u && (this.day = u);
+        }
+        if (n === 1) if (this.day <= 0) this.day = 1;
+        else {
+          let u = this.year, l = this.month;
+          for (; l < 0; ) l += 12, u--;
+          for (; l > 11; ) l -= 12, u++;
+          let h = this.getLastDayOfMonth(u, l);
+          this.day > h && (this.day = h);
+        }
+        this.apply();
+        let i = f[n][0], o = f[n][2];
+        if (this[i] = this.getMaxPatternValue(i, e, o), this.apply(), n === 0) {
+          let u = f[1][2], l = this.getMaxPatternValue("day", e, u);
+          l !== this.day && (this.day = l, this.hour = this.getMaxPatternValue("hour", e, f[2][2]), this.minute = this.getMaxPatternValue("minute", e, f[3][2]), this.second = this.getMaxPatternValue("second", e, f[4][2]));
+        }
+        if (n === 0 && !e.starYear) {
+          for (; this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0; ) this.year--;
+          if (this.year < 1) return null;
+        }
+        return 0;
+      } else if (this.apply()) return n - 1;
+    }
+    return n += 1, n >= f.length ? this : this.year < 1 ? null : n;
+  }
+  getMaxPatternValue(e, t, n) {
+    let r = t[e].length - 1 - n;
+    for (let a = t[e].length - 1; a >= 0; a--) if (t[e][a]) {
+      r = a - n;
+      break;
+    }
+    if (e === "day") {
+      let a = this.getLastDayOfMonth(this.year, this.month);
+      return t.lastWeekday || t.nearestWeekdays.some((i) => i) || t.lastDayOfMonth || !t.starDOW ? a : Math.min(r, a);
+    }
+    return r;
+  }
+  findPrevious(e, t, n, r) {
+    return this._findMatch(e, t, n, r, -1);
+  }
+  getDate(e) {
+    if (!e && typeof this.tz != "number") {
+      let t = this.cachedInstant();
+      if (t !== void 0) return new Date(t + (this.tz === void 0 ? this.ms : 0));
+    }
+    if (e || this.tz === void 0) {
+      if (this.year >= 0 && this.year < 100) {
+        let t = /* @__PURE__ */ new Date(0);
+        return t.setFullYear(this.year, this.month, this.day), t.setHours(this.hour, this.minute, this.second, this.ms), t;
+      }
+      return new Date(this.year, this.month, this.day, this.hour, this.minute, this.second, this.ms);
+    } else return typeof this.tz == "number" ? new Date(g(this.year, this.month, this.day, this.hour, this.minute - this.tz, this.second, this.ms)) : N(T(this.year, this.month + 1, this.day, this.hour, this.minute, this.second, this.tz), false);
+  }
+  getTime() {
+    return this.getDate(false).getTime();
+  }
+  match(e, t) {
+    if (!e.starYear && (this.year < 0 || this.year >= e.year.length || e.year[this.year] === 0)) return false;
+    for (let n = 0; n < f.length; n++) {
+      let r = f[n][0], a = f[n][2], i = this[r];
+      if (i + a < 0 || i + a >= e[r].length) return false;
+      let o = e[r][i + a];
+      if (r === "day" && (o = this._matchDayValue(o, i, e, t)), !o) return false;
+    }
+    return true;
+  }
+};
+function F(s3) {
+  s3 === void 0 && (s3 = {}), delete s3.name, s3.legacyMode !== void 0 && s3.domAndDow === void 0 ? s3.domAndDow = !s3.legacyMode : s3.domAndDow === void 0 && (s3.domAndDow = false), s3.legacyMode = !s3.domAndDow;
+  let e = (n, r) => n === void 0 ? r : n;
+  if (s3.paused = e(s3.paused, false), s3.maxRuns = e(s3.maxRuns, 1 / 0), s3.catch = e(s3.catch, false), s3.unref = e(s3.unref, false), s3.mode = e(s3.mode, "auto"), s3.alternativeWeekdays = e(s3.alternativeWeekdays, false), s3.sloppyRanges = e(s3.sloppyRanges, false), s3.fixedTimeRule = e(s3.fixedTimeRule, "single-value"), s3.allowPast = e(s3.allowPast, false), s3.interval = s3.interval === void 0 ? 0 : parseInt(s3.interval.toString(), 10), s3.utcOffset = s3.utcOffset === void 0 ? void 0 : parseInt(s3.utcOffset.toString(), 10), s3.dayOffset = s3.dayOffset === void 0 ? 0 : parseInt(s3.dayOffset.toString(), 10), !["auto", "5-part", "6-part", "7-part", "5-or-6-parts", "6-or-7-parts"].includes(s3.mode)) throw new Error("CronOptions: mode must be one of 'auto', '5-part', '6-part', '7-part', '5-or-6-parts', or '6-or-7-parts'.");
+  if (!["single-value", "no-wildcard"].includes(s3.fixedTimeRule)) throw new Error("CronOptions: fixedTimeRule must be one of 'single-value' or 'no-wildcard'.");
+  s3.timezone === "" && (s3.timezone = void 0);
+  let t = s3.timezone ?? s3.utcOffset;
+  if (s3.startAt && (s3.startAt = I(new c(s3.startAt, t))), s3.stopAt && (s3.stopAt = I(new c(s3.stopAt, t))), s3.interval !== null) {
+    if (isNaN(s3.interval)) throw new Error("CronOptions: Supplied value for interval is not a number");
+    if (s3.interval < 0) throw new Error("CronOptions: Supplied value for interval can not be negative");
+  }
+  if (s3.utcOffset !== void 0) {
+    if (isNaN(s3.utcOffset)) throw new Error("CronOptions: Invalid value passed for utcOffset, should be number representing minutes offset from UTC.");
+    if (s3.utcOffset < -870 || s3.utcOffset > 870) throw new Error("CronOptions: utcOffset out of bounds.");
+    if (s3.utcOffset !== void 0 && s3.timezone) throw new Error("CronOptions: Combining 'utcOffset' with 'timezone' is not allowed.");
+  }
+  if (s3.unref !== true && s3.unref !== false) throw new Error("CronOptions: Unref should be either true, false or undefined(false).");
+  if (s3.dayOffset !== void 0 && s3.dayOffset !== 0 && isNaN(s3.dayOffset)) throw new Error("CronOptions: Invalid value passed for dayOffset, should be a number representing days to offset.");
+  return s3;
+}
+function I(s3) {
+  return s3.ms ? (s3.ms = 0, new c(new Date(s3.getTime() + 1e3), s3.tz)) : s3;
+}
+function b(s3) {
+  return typeof s3 == "function";
+}
+function L(s3) {
+  return b(s3);
+}
+function Y(s3) {
+  typeof Deno < "u" && typeof Deno.unrefTimer < "u" ? Deno.unrefTimer(s3) : s3 && typeof s3.unref < "u" && s3.unref();
+}
+var P = 1440 * 60 * 1e3;
+var $ = 30 * 1e3;
+var M = [];
+var j = class {
+  name;
+  options;
+  _states;
+  fn;
+  _startAtRoundingMs = 0;
+  getTz() {
+    return this.options.timezone ?? this.options.utcOffset;
+  }
+  applyDayOffset(e) {
+    let t = this._offsetMs();
+    return t ? new Date(e.getTime() + t) : e;
+  }
+  _offsetMs() {
+    return (this.options.dayOffset ?? 0) * P;
+  }
+  get _startAt() {
+    return this.options.startAt;
+  }
+  get _stopAt() {
+    return this.options.stopAt;
+  }
+  _nextTarget(e, t) {
+    let n = this._offsetMs(), r = this._next(this._shift(e), new Date(t.getTime() - n), { startAt: this._shift(this._startAt), stopAt: this._shift(this._stopAt) });
+    return r ? this.applyDayOffset(r.getDate(false)) : null;
+  }
+  _previousTarget(e, t) {
+    let n = this._toMs(e ?? t) - this._offsetMs(), r = this._previous(new Date(n), { startAt: this._shift(this._startAt), stopAt: this._shift(this._stopAt) });
+    return r ? this.applyDayOffset(r.getDate(false)) : null;
+  }
+  _shift(e) {
+    if (e != null) return new c(new Date(this._toMs(e) - this._offsetMs()), this.getTz());
+  }
+  constructor(e, t, n) {
+    let r, a;
+    if (b(t)) a = t;
+    else if (typeof t == "object") r = t;
+    else if (t !== void 0) throw new Error("Cron: Invalid argument passed for optionsIn. Should be one of function, or object (options).");
+    if (b(n)) a = n;
+    else if (typeof n == "object") r = n;
+    else if (n !== void 0) throw new Error("Cron: Invalid argument passed for funcIn. Should be one of function, or object (options).");
+    this.name = r?.name;
+    let i = r?.startAt;
+    this.options = F(r), i && this._startAt && (this._startAtRoundingMs = this._startAt.getTime() - new c(i, this.getTz()).getTime());
+    let o = !!e && (e instanceof Date || typeof e == "string" && e.indexOf(":") > 0);
+    if (this._states = { kill: false, blocking: false, previousRun: void 0, currentRun: void 0, once: void 0, currentTimeout: void 0, maxRuns: r ? r.maxRuns : void 0, paused: r ? r.paused : false, pattern: o ? new C("* * * * *", void 0, { mode: "auto" }) : new C(e, this.options.timezone, { mode: this.options.mode, alternativeWeekdays: this.options.alternativeWeekdays, sloppyRanges: this.options.sloppyRanges, fixedTimeRule: this.options.fixedTimeRule }) }, o && (this._states.once = new c(e, this.getTz())), this.name) {
+      if (M.find((l) => l.name === this.name)) throw new Error("Cron: Tried to initialize new named job '" + this.name + "', but name already taken.");
+      M.push(this);
+    }
+    return a !== void 0 && L(a) && (this.fn = a, this.schedule()), this;
+  }
+  nextRun(e) {
+    return this._nextTarget(e, /* @__PURE__ */ new Date());
+  }
+  nextRuns(e, t) {
+    this._states.maxRuns !== void 0 && e > this._states.maxRuns && (e = this._states.maxRuns);
+    let n = t || this._states.currentRun || void 0;
+    return this._enumerateRuns(e, n, "next");
+  }
+  previousRuns(e, t) {
+    return this._enumerateRuns(e, t || void 0, "previous");
+  }
+  enumerate(e) {
+    return new A(this, e);
+  }
+  _enumerateRuns(e, t, n) {
+    let r = [], a = /* @__PURE__ */ new Date(), i = t;
+    for (; e-- > 0; ) {
+      let o = n === "next" ? this._nextTarget(i, a) : this._previousTarget(i, a);
+      if (!o) break;
+      r.push(o), i = o;
+    }
+    return r;
+  }
+  match(e) {
+    if (this._states.once) {
+      let n = new c(e, this.getTz());
+      n.ms = 0;
+      let r = new c(this._states.once, this.getTz());
+      return r.ms = 0, n.getTime() === r.getTime();
+    }
+    let t = new c(e, this.getTz());
+    return t.ms = 0, t.match(this._states.pattern, this.options);
+  }
+  getPattern() {
+    if (!this._states.once) return this._states.pattern ? this._states.pattern.pattern : void 0;
+  }
+  getOnce() {
+    return this._states.once ? this._states.once.getDate() : null;
+  }
+  isRunning() {
+    return !this._states.paused && !this._states.kill && this.fn !== void 0 && this._nextTarget(this._states.currentRun, /* @__PURE__ */ new Date()) !== null;
+  }
+  isStopped() {
+    return this._states.kill;
+  }
+  isBusy() {
+    return this._states.blocking;
+  }
+  currentRun() {
+    return this._states.currentRun ? this._states.currentRun.getDate() : null;
+  }
+  previousRun() {
+    return this._states.previousRun ? this._states.previousRun.getDate() : null;
+  }
+  msToNext(e) {
+    let t = /* @__PURE__ */ new Date(), n = this._nextTarget(e, t);
+    return n ? n.getTime() - this._toMs(e ?? t) : null;
+  }
+  stop() {
+    this._states.kill = true, this._states.currentTimeout && clearTimeout(this._states.currentTimeout);
+    let e = M.indexOf(this);
+    e >= 0 && M.splice(e, 1);
+  }
+  pause() {
+    return this._states.paused = true, !this._states.kill;
+  }
+  resume() {
+    return this._states.paused = false, !this._states.kill;
+  }
+  schedule(e) {
+    return this._schedule(e);
+  }
+  _schedule(e, t) {
+    if (e && this.fn) throw new Error("Cron: It is not allowed to schedule two functions using the same Croner instance.");
+    e && (this.fn = e);
+    let n = t ?? /* @__PURE__ */ new Date(), r = this._nextTarget(void 0, n), a = r ? r.getTime() - n.getTime() : null, i = this._states.currentRun;
+    i && i.getTime() > n.getTime() && (i = void 0);
+    let o = this._nextTarget(i, n);
+    return a === null || isNaN(a) || o === null ? this : (a > $ && (a = $), a < 0 && (a = this._states.paused ? 1e3 : 0), this._states.currentTimeout = setTimeout(() => this._checkTrigger(o), a), this._states.currentTimeout && this.options.unref && Y(this._states.currentTimeout), this);
+  }
+  async _trigger(e = /* @__PURE__ */ new Date()) {
+    this._states.blocking = true, this._states.currentRun = new c(e, this.getTz());
+    try {
+      if (this.options.catch) try {
+        this.fn !== void 0 && await this.fn(this, this.options.context);
+      } catch (t) {
+        if (b(this.options.catch)) try {
+          Promise.resolve(this.options.catch(t, this)).catch(() => {
+          });
+        } catch {
+        }
+      }
+      else this.fn !== void 0 && await this.fn(this, this.options.context);
+    } finally {
+      this._states.previousRun = new c(e, this.getTz()), this._states.blocking = false;
+    }
+  }
+  async trigger() {
+    await this._trigger();
+  }
+  runsLeft() {
+    return this._states.maxRuns;
+  }
+  _checkTrigger(e) {
+    let t = /* @__PURE__ */ new Date(), n = !this._states.paused && t.getTime() >= e.getTime(), r = this._states.blocking && this.options.protect;
+    n && !r ? (this._states.maxRuns !== void 0 && this._states.maxRuns--, this._trigger(t)) : n && r && b(this.options.protect) && setTimeout(() => this.options.protect(this), 0), this._schedule(void 0, n ? void 0 : t);
+  }
+  _next(e, t, n) {
+    let r = n ? n.startAt : this._startAt, a = n ? n.stopAt : this._stopAt, i = !!e, o = !!(e || this._states.currentRun), u = false;
+    !e && r && this.options.interval && (e = this._calculatePreviousRun(r, t), e && (o = true), u = !e);
+    let l = e ?? t ?? /* @__PURE__ */ new Date(), h = this._toMs(l);
+    e = new c(l, this.getTz()), r && h < r.getTime() && (e = u ? r : new c(new Date(r.getTime() - 1e3), this.getTz()), h = e.getTime());
+    let m = this._states.once || new c(e, this.getTz());
+    if (!u && m !== this._states.once && (m = this._findOccurrence(e, h, 1, o)), this._states.once) {
+      let d = this._states.once.getTime(), p = h - d;
+      if (r && d < r.getTime() - this._startAtRoundingMs || this._states.currentRun && this.applyDayOffset(this._states.once.getDate()).getTime() <= this._states.currentRun.getTime() || (i ? p >= 0 : p > 1e3 && !this.options.allowPast)) return null;
+    }
+    return m === null || this._states.maxRuns !== void 0 && this._states.maxRuns <= 0 || this._states.kill || a && m.getTime() >= a.getTime() ? null : m;
+  }
+  _previous(e, t) {
+    let n = this._toMs(e ?? /* @__PURE__ */ new Date());
+    if (t.stopAt && n > t.stopAt.getTime() && (n = t.stopAt.getTime()), this._states.once) return this._states.once.getTime() < n ? this._states.once : null;
+    let r = this._findOccurrence(new c(new Date(n), this.getTz()), n, -1);
+    return r === null || t.startAt && r.getTime() < t.startAt.getTime() ? null : r;
+  }
+  _toMs(e) {
+    if (e instanceof Date) return e.getTime();
+    let t = new c(e, this.getTz());
+    return t.getTime() + (typeof t.tz == "string" ? t.ms : 0);
+  }
+  _findOccurrence(e, t, n, r = false) {
+    let a = this.options.interval ?? 0;
+    if (a > 1 && (n === -1 || r)) {
+      t += (a - 1) * 1e3 * n;
+      let m = new Date(t);
+      if (isNaN(m.getTime()) || (e = new c(m, this.getTz()), !(e.year >= 1 && e.year <= 9999))) return null;
+      r = false;
+    }
+    let i = this._walk(e, t, n, r), o = this.getTz();
+    if (this._states.pattern.isFixedTime && n === 1 || typeof o == "number" || U(t, o) !== (n === 1 ? "earlier" : "later")) return i;
+    let u = Math.floor(t / 1e3) * 1e3, l = n === 1 ? k(u, u + P, o) : k(u - P, u, o) - 1e3;
+    if (i && (l - i.getTime()) * n > 0) return i;
+    let h = this._walk(new c(new Date(l), o), l - n, n, false, true);
+    return !i || !h ? i ?? h : (i.getTime() - h.getTime()) * n > 0 ? h : i;
+  }
+  _walk(e, t, n, r, a = false) {
+    let i = this._states.pattern, o = (l, h) => n === 1 ? l.increment(i, this.options, h) : l.decrement(i, this.options, h), u = new c(e, this.getTz());
+    for ((!a || !u.match(i, this.options)) && (u = o(u, r)); u; ) {
+      let l = this._runAt(u, t, n);
+      if (l) return new c(l, this.getTz());
+      u = o(u, false);
+    }
+    return null;
+  }
+  _runAt(e, t, n) {
+    let r = (d) => (d.getTime() - t) * n > 0, a = e.tz;
+    if (typeof a == "number") {
+      let d = e.getDate();
+      return r(d) ? d : null;
+    }
+    let i = T(e.year, e.month + 1, e.day, e.hour, e.minute, e.second, a), o = _(i), u = this._states.pattern.isFixedTime;
+    if (o.kind === "single") return r(o.date) ? o.date : null;
+    if (o.kind === "ambiguous") {
+      let { earlier: d, later: p } = o;
+      return (u ? [d] : n === 1 ? [d, p] : [p, d]).find(r) ?? null;
+    }
+    if (!u) return null;
+    let l = new Date(k(o.before.getTime(), o.after.getTime(), a)), h = y(l, a);
+    return h.y === i.y && h.m === i.m && h.d === i.d && r(l) ? l : null;
+  }
+  _calculatePreviousRun(e, t) {
+    let n = new c(t, this.getTz()).getTime();
+    if (e.getTime() > n) return;
+    let r = this.options.interval * 1e3, a = e;
+    for (; a.getTime() + r <= n; ) {
+      let i = this._findOccurrence(a, a.getTime(), 1, true);
+      if (i === null) break;
+      a = i;
+    }
+    return a;
+  }
+};
+var A = class {
+  cron;
+  cursor;
+  now;
+  done;
+  initialMaxRuns;
+  remainingRuns;
+  constructor(e, t) {
+    this.cron = e, this.initialMaxRuns = e.runsLeft() ?? 1 / 0, this.reset(t);
+  }
+  next() {
+    if (this.done || this.remainingRuns <= 0) return this.done = true, { value: void 0, done: true };
+    let e = this.cron._nextTarget(this.cursor, this.now);
+    return e === null ? (this.done = true, { value: void 0, done: true }) : (this.cursor = e, this.remainingRuns--, { value: e, done: false });
+  }
+  peek() {
+    return this.done || this.remainingRuns <= 0 ? null : this.cron._nextTarget(this.cursor, this.now);
+  }
+  reset(e) {
+    this.cursor = e instanceof Date ? new Date(e.getTime()) : e ?? void 0, this.now = /* @__PURE__ */ new Date(), this.done = false, this.remainingRuns = this.initialMaxRuns;
+  }
+  [Symbol.iterator]() {
+    return this;
+  }
+};
+
+// src/maintenance/maintenance-window.ts
+function cronProblem(expression) {
+  const fields = expression.trim().split(/\s+/).length;
+  if (!expression.trim().startsWith("@") && fields !== 5)
+    return `expected five fields (minute hour day-of-month month day-of-week), got ${fields}`;
+  try {
+    cronOf(expression);
+    return void 0;
+  } catch (error63) {
+    return error63 instanceof Error ? error63.message.replace(/^CronPattern: /, "") : String(error63);
+  }
+}
+var parsed = /* @__PURE__ */ new Map();
+function cronOf(expression) {
+  let cron = parsed.get(expression);
+  if (cron === void 0) {
+    cron = new j(expression, { timezone: "Etc/UTC", paused: true, mode: "5-part" });
+    parsed.set(expression, cron);
+  }
+  return cron;
+}
+function lastStart(cron, at) {
+  const minute = Math.floor(at / 6e4) * 6e4;
+  const pattern = cronOf(cron);
+  if (pattern.match(new Date(minute))) return minute;
+  const [previous] = pattern.previousRuns(1, new Date(minute));
+  return previous?.getTime();
+}
+function windowAt(window2, at) {
+  if ("from" in window2) return window2.from <= at && at < window2.until ? window2 : void 0;
+  const start = lastStart(window2.cron, at);
+  if (start === void 0 || start + window2.durationMs <= at) return void 0;
+  return { from: start, until: start + window2.durationMs };
+}
+function maintenanceAt(windows, runtime, at) {
+  let best;
+  windows.forEach((window2, index) => {
+    const span = windowAt(window2, at);
+    if (span && (best === void 0 || span.until > best.until)) {
+      best = {
+        startedAt: span.from,
+        until: span.until,
+        note: window2.note,
+        actor: "config",
+        source: "config",
+        window: index
+      };
+    }
+  });
+  if (runtime && runtime.startedAt <= at && at < runtime.until && (best === void 0 || runtime.until > best.until)) {
+    best = {
+      startedAt: runtime.startedAt,
+      until: runtime.until,
+      note: runtime.note,
+      actor: runtime.actor,
+      source: "api"
+    };
+  }
+  return best;
 }
 
 // src/config/schema.ts
@@ -87636,9 +82957,25 @@ var MaintenanceWindowConfig = external_exports.strictObject({
 }).transform(
   (window2) => window2.cron !== void 0 ? { cron: window2.cron, durationMs: window2.duration ?? 0, note: window2.note } : { from: window2.from ?? 0, until: window2.until ?? 0, note: window2.note }
 );
+var RESERVED_PLANE_LABELS = ["workload_plane", "job", "instance", "pod", "alertname", "severity"];
+var PlaneLabels = external_exports.record(
+  external_exports.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "invalid label name: use letters, digits and _ (a Prometheus label)").refine((name) => !name.startsWith("__"), "label names starting with __ are reserved by Prometheus").refine(
+    (name) => !RESERVED_PLANE_LABELS.includes(name),
+    `reserved label name: not one of ${RESERVED_PLANE_LABELS.join(", ")}`
+  ),
+  external_exports.string({ error: "expected a string value" }).max(200, "at most 200 characters")
+).refine((labels) => Object.keys(labels).length <= 20, "at most 20 labels").default({});
 var WorkloadPlane = external_exports.strictObject({
   name: external_exports.string().max(63, "at most 63 characters").regex(PLANE_NAME, 'must match [a-z0-9][a-z0-9._-]* (lower-case letters, digits, ".", "_", "-")'),
   inferenceUrl: httpUrl2(),
+  // Overrides of the platform-wide settings, for a plane that is farther away, slower, or served by
+  // another control plane. Absent: the platform's value.
+  controlPlaneUrl: httpUrl2().optional(),
+  requestTimeout: duration3(100, 6e5).optional(),
+  asyncTimeout: duration3(100, 36e5).optional(),
+  pollInterval: duration3(10, 6e5).optional(),
+  selfHeal: external_exports.strictObject({ enabled: external_exports.boolean() }).optional(),
+  labels: PlaneLabels,
   /** Times this plane is in maintenance: still checked, never self-healed, its alerts quiet. */
   maintenance: external_exports.array(MaintenanceWindowConfig).max(100, "at most 100 windows").default([])
 });
@@ -87809,28 +83146,4747 @@ var Config = external_exports.strictObject({
   whenValid(["schedule"], ["platform", "requestTimeout"])
 ).superRefine(
   (config2, ctx) => {
-    if (config2.selfHeal?.enabled && config2.selfHeal.repository === void 0) {
+    const { planeTimeout } = config2.schedule;
+    config2.workloadPlanes.forEach((plane, index) => {
+      if (plane.requestTimeout !== void 0 && plane.requestTimeout > planeTimeout) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["workloadPlanes", index, "requestTimeout"],
+          message: `must not exceed schedule.planeTimeout (${formatDuration(planeTimeout)})`
+        });
+      }
+    });
+  },
+  whenValid(["schedule"], ["workloadPlanes"])
+).superRefine(
+  (config2, ctx) => {
+    const enabledBy = selfHealEnabledBy(config2);
+    if (enabledBy === void 0) return;
+    if (config2.selfHeal?.repository === void 0) {
       ctx.addIssue({
         code: "custom",
         path: ["selfHeal", "repository"],
-        message: "required when selfHeal.enabled is true (owner/repo of the smoke-test workflow)"
+        message: `required when ${enabledBy} is true (owner/repo of the smoke-test workflow)`
       });
     }
-    if (config2.selfHeal?.enabled && config2.github === void 0) {
+    if (config2.github === void 0) {
       ctx.addIssue({
         code: "custom",
         path: ["github"],
-        message: "required when selfHeal.enabled is true (token or app credentials to dispatch the workflow)"
+        message: `required when ${enabledBy} is true (token or app credentials to dispatch the workflow)`
       });
     }
   },
-  whenValid(["selfHeal"])
+  whenValid(["selfHeal"], ["workloadPlanes"])
 );
+function selfHealEnabledBy(config2) {
+  const byPlane = config2.workloadPlanes.findIndex((plane) => plane.selfHeal?.enabled === true);
+  if (byPlane >= 0) return `workloadPlanes[${byPlane}].selfHeal.enabled`;
+  if (config2.selfHeal?.enabled === true && config2.workloadPlanes.some((plane) => plane.selfHeal === void 0))
+    return "selfHeal.enabled";
+  return void 0;
+}
+function selfHealEnabledFor(config2, plane) {
+  return plane?.selfHeal?.enabled ?? config2.selfHeal?.enabled ?? false;
+}
+function selfHealOnForSomePlane(config2) {
+  return config2.workloadPlanes.some((plane) => selfHealEnabledFor(config2, plane));
+}
 function whenValid(...fields) {
   const overlaps = (a, b2) => a.slice(0, Math.min(a.length, b2.length)).every((key, i) => key === b2[i]);
   return {
     when: (payload) => !payload.issues.some((issue3) => fields.some((field) => overlaps(issue3.path ?? [], field)))
   };
+}
+
+// src/github/octokit-client.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+
+// node_modules/@octokit/oauth-authorization-url/dist-src/index.js
+function oauthAuthorizationUrl(options) {
+  const clientType = options.clientType || "oauth-app";
+  const baseUrl2 = options.baseUrl || "https://github.com";
+  const result = {
+    clientType,
+    allowSignup: options.allowSignup === false ? false : true,
+    clientId: options.clientId,
+    login: options.login || null,
+    redirectUrl: options.redirectUrl || null,
+    state: options.state || Math.random().toString(36).substr(2),
+    url: ""
+  };
+  if (clientType === "oauth-app") {
+    const scopes = "scopes" in options ? options.scopes : [];
+    result.scopes = typeof scopes === "string" ? scopes.split(/[,\s]+/).filter(Boolean) : scopes;
+  }
+  result.url = urlBuilderAuthorize(`${baseUrl2}/login/oauth/authorize`, result);
+  return result;
+}
+function urlBuilderAuthorize(base, options) {
+  const map2 = {
+    allowSignup: "allow_signup",
+    clientId: "client_id",
+    login: "login",
+    redirectUrl: "redirect_uri",
+    scopes: "scope",
+    state: "state"
+  };
+  let url2 = base;
+  Object.keys(map2).filter((k2) => options[k2] !== null).filter((k2) => {
+    if (k2 !== "scopes") return true;
+    if (options.clientType === "github-app") return false;
+    return !Array.isArray(options[k2]) || options[k2].length > 0;
+  }).map((key) => [map2[key], `${options[key]}`]).forEach(([key, value], index) => {
+    url2 += index === 0 ? `?` : "&";
+    url2 += `${key}=${encodeURIComponent(value)}`;
+  });
+  return url2;
+}
+
+// node_modules/@octokit/oauth-methods/dist-bundle/index.js
+function requestToOAuthBaseUrl(request2) {
+  const endpointDefaults = request2.endpoint.DEFAULTS;
+  if (/^https:\/\/(api\.)?github\.com$/.test(endpointDefaults.baseUrl)) {
+    return "https://github.com";
+  }
+  if (/^https:\/\/api\..*\.ghe\.com$/.test(endpointDefaults.baseUrl)) {
+    return endpointDefaults.baseUrl.replace("api.", "");
+  }
+  return endpointDefaults.baseUrl.replace("/api/v3", "");
+}
+async function oauthRequest(request2, route, parameters) {
+  const withOAuthParameters = {
+    baseUrl: requestToOAuthBaseUrl(request2),
+    headers: {
+      accept: "application/json"
+    },
+    ...parameters
+  };
+  const response = await request2(route, withOAuthParameters);
+  if ("error" in response.data) {
+    const error63 = new RequestError(
+      `${response.data.error_description} (${response.data.error}, ${response.data.error_uri})`,
+      400,
+      {
+        request: request2.endpoint.merge(
+          route,
+          withOAuthParameters
+        )
+      }
+    );
+    error63.response = response;
+    throw error63;
+  }
+  return response;
+}
+function getWebFlowAuthorizationUrl({
+  request: request2 = request,
+  ...options
+}) {
+  const baseUrl2 = requestToOAuthBaseUrl(request2);
+  return oauthAuthorizationUrl({
+    ...options,
+    baseUrl: baseUrl2
+  });
+}
+async function exchangeWebFlowCode(options) {
+  const request2 = options.request || request;
+  const response = await oauthRequest(
+    request2,
+    "POST /login/oauth/access_token",
+    {
+      client_id: options.clientId,
+      client_secret: options.clientSecret,
+      code: options.code,
+      redirect_uri: options.redirectUrl
+    }
+  );
+  const authentication = {
+    clientType: options.clientType,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    token: response.data.access_token,
+    scopes: response.data.scope.split(/\s+/).filter(Boolean)
+  };
+  if (options.clientType === "github-app") {
+    if ("refresh_token" in response.data) {
+      const apiTimeInMs = new Date(response.headers.date).getTime();
+      authentication.refreshToken = response.data.refresh_token, authentication.expiresAt = toTimestamp(
+        apiTimeInMs,
+        response.data.expires_in
+      ), authentication.refreshTokenExpiresAt = toTimestamp(
+        apiTimeInMs,
+        response.data.refresh_token_expires_in
+      );
+    }
+    delete authentication.scopes;
+  }
+  return { ...response, authentication };
+}
+function toTimestamp(apiTimeInMs, expirationInSeconds) {
+  return new Date(apiTimeInMs + expirationInSeconds * 1e3).toISOString();
+}
+async function createDeviceCode(options) {
+  const request2 = options.request || request;
+  const parameters = {
+    client_id: options.clientId
+  };
+  if ("scopes" in options && Array.isArray(options.scopes)) {
+    parameters.scope = options.scopes.join(" ");
+  }
+  return oauthRequest(request2, "POST /login/device/code", parameters);
+}
+async function exchangeDeviceCode(options) {
+  const request2 = options.request || request;
+  const response = await oauthRequest(
+    request2,
+    "POST /login/oauth/access_token",
+    {
+      client_id: options.clientId,
+      device_code: options.code,
+      grant_type: "urn:ietf:params:oauth:grant-type:device_code"
+    }
+  );
+  const authentication = {
+    clientType: options.clientType,
+    clientId: options.clientId,
+    token: response.data.access_token,
+    scopes: response.data.scope.split(/\s+/).filter(Boolean)
+  };
+  if ("clientSecret" in options) {
+    authentication.clientSecret = options.clientSecret;
+  }
+  if (options.clientType === "github-app") {
+    if ("refresh_token" in response.data) {
+      const apiTimeInMs = new Date(response.headers.date).getTime();
+      authentication.refreshToken = response.data.refresh_token, authentication.expiresAt = toTimestamp2(
+        apiTimeInMs,
+        response.data.expires_in
+      ), authentication.refreshTokenExpiresAt = toTimestamp2(
+        apiTimeInMs,
+        response.data.refresh_token_expires_in
+      );
+    }
+    delete authentication.scopes;
+  }
+  return { ...response, authentication };
+}
+function toTimestamp2(apiTimeInMs, expirationInSeconds) {
+  return new Date(apiTimeInMs + expirationInSeconds * 1e3).toISOString();
+}
+async function checkToken(options) {
+  const request2 = options.request || request;
+  const response = await request2("POST /applications/{client_id}/token", {
+    headers: {
+      authorization: `basic ${btoa(
+        `${options.clientId}:${options.clientSecret}`
+      )}`
+    },
+    client_id: options.clientId,
+    access_token: options.token
+  });
+  const authentication = {
+    clientType: options.clientType,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    token: options.token,
+    scopes: response.data.scopes
+  };
+  if (response.data.expires_at)
+    authentication.expiresAt = response.data.expires_at;
+  if (options.clientType === "github-app") {
+    delete authentication.scopes;
+  }
+  return { ...response, authentication };
+}
+async function refreshToken(options) {
+  const request2 = options.request || request;
+  const response = await oauthRequest(
+    request2,
+    "POST /login/oauth/access_token",
+    {
+      client_id: options.clientId,
+      client_secret: options.clientSecret,
+      grant_type: "refresh_token",
+      refresh_token: options.refreshToken
+    }
+  );
+  const apiTimeInMs = new Date(response.headers.date).getTime();
+  const authentication = {
+    clientType: "github-app",
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    token: response.data.access_token,
+    refreshToken: response.data.refresh_token,
+    expiresAt: toTimestamp3(apiTimeInMs, response.data.expires_in),
+    refreshTokenExpiresAt: toTimestamp3(
+      apiTimeInMs,
+      response.data.refresh_token_expires_in
+    )
+  };
+  return { ...response, authentication };
+}
+function toTimestamp3(apiTimeInMs, expirationInSeconds) {
+  return new Date(apiTimeInMs + expirationInSeconds * 1e3).toISOString();
+}
+async function scopeToken(options) {
+  const {
+    request: optionsRequest,
+    clientType,
+    clientId,
+    clientSecret,
+    token,
+    ...requestOptions
+  } = options;
+  const request2 = options.request || request;
+  const response = await request2(
+    "POST /applications/{client_id}/token/scoped",
+    {
+      headers: {
+        authorization: `basic ${btoa(`${clientId}:${clientSecret}`)}`
+      },
+      client_id: clientId,
+      access_token: token,
+      ...requestOptions
+    }
+  );
+  const authentication = Object.assign(
+    {
+      clientType,
+      clientId,
+      clientSecret,
+      token: response.data.token
+    },
+    response.data.expires_at ? { expiresAt: response.data.expires_at } : {}
+  );
+  return { ...response, authentication };
+}
+async function resetToken(options) {
+  const request2 = options.request || request;
+  const auth7 = btoa(`${options.clientId}:${options.clientSecret}`);
+  const response = await request2(
+    "PATCH /applications/{client_id}/token",
+    {
+      headers: {
+        authorization: `basic ${auth7}`
+      },
+      client_id: options.clientId,
+      access_token: options.token
+    }
+  );
+  const authentication = {
+    clientType: options.clientType,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    token: response.data.token,
+    scopes: response.data.scopes
+  };
+  if (response.data.expires_at)
+    authentication.expiresAt = response.data.expires_at;
+  if (options.clientType === "github-app") {
+    delete authentication.scopes;
+  }
+  return { ...response, authentication };
+}
+async function deleteToken(options) {
+  const request2 = options.request || request;
+  const auth7 = btoa(`${options.clientId}:${options.clientSecret}`);
+  return request2(
+    "DELETE /applications/{client_id}/token",
+    {
+      headers: {
+        authorization: `basic ${auth7}`
+      },
+      client_id: options.clientId,
+      access_token: options.token
+    }
+  );
+}
+async function deleteAuthorization(options) {
+  const request2 = options.request || request;
+  const auth7 = btoa(`${options.clientId}:${options.clientSecret}`);
+  return request2(
+    "DELETE /applications/{client_id}/grant",
+    {
+      headers: {
+        authorization: `basic ${auth7}`
+      },
+      client_id: options.clientId,
+      access_token: options.token
+    }
+  );
+}
+
+// node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
+async function getOAuthAccessToken(state, options) {
+  const cachedAuthentication = getCachedAuthentication(state, options.auth);
+  if (cachedAuthentication) return cachedAuthentication;
+  const { data: verification } = await createDeviceCode({
+    clientType: state.clientType,
+    clientId: state.clientId,
+    request: options.request || state.request,
+    // @ts-expect-error the extra code to make TS happy is not worth it
+    scopes: options.auth.scopes || state.scopes
+  });
+  await state.onVerification(verification);
+  const authentication = await waitForAccessToken(
+    options.request || state.request,
+    state.clientId,
+    state.clientType,
+    verification
+  );
+  state.authentication = authentication;
+  return authentication;
+}
+function getCachedAuthentication(state, auth22) {
+  if (auth22.refresh === true) return false;
+  if (!state.authentication) return false;
+  if (state.clientType === "github-app") {
+    return state.authentication;
+  }
+  const authentication = state.authentication;
+  const newScope = ("scopes" in auth22 && auth22.scopes || state.scopes).join(
+    " "
+  );
+  const currentScope = authentication.scopes.join(" ");
+  return newScope === currentScope ? authentication : false;
+}
+async function wait(seconds) {
+  await new Promise((resolve2) => setTimeout(resolve2, seconds * 1e3));
+}
+async function waitForAccessToken(request2, clientId, clientType, verification) {
+  try {
+    const options = {
+      clientId,
+      request: request2,
+      code: verification.device_code
+    };
+    const { authentication } = clientType === "oauth-app" ? await exchangeDeviceCode({
+      ...options,
+      clientType: "oauth-app"
+    }) : await exchangeDeviceCode({
+      ...options,
+      clientType: "github-app"
+    });
+    return {
+      type: "token",
+      tokenType: "oauth",
+      ...authentication
+    };
+  } catch (error63) {
+    if (!error63.response) throw error63;
+    const errorType = error63.response.data.error;
+    if (errorType === "authorization_pending") {
+      await wait(verification.interval);
+      return waitForAccessToken(request2, clientId, clientType, verification);
+    }
+    if (errorType === "slow_down") {
+      await wait(verification.interval + 7);
+      return waitForAccessToken(request2, clientId, clientType, verification);
+    }
+    throw error63;
+  }
+}
+async function auth2(state, authOptions) {
+  return getOAuthAccessToken(state, {
+    auth: authOptions
+  });
+}
+async function hook2(state, request2, route, parameters) {
+  let endpoint2 = request2.endpoint.merge(
+    route,
+    parameters
+  );
+  if (/\/login\/(oauth\/access_token|device\/code)$/.test(endpoint2.url)) {
+    return request2(endpoint2);
+  }
+  const { token } = await getOAuthAccessToken(state, {
+    request: request2,
+    auth: { type: "oauth" }
+  });
+  endpoint2.headers.authorization = `token ${token}`;
+  return request2(endpoint2);
+}
+var VERSION7 = "0.0.0-development";
+function createOAuthDeviceAuth(options) {
+  const requestWithDefaults = options.request || request.defaults({
+    headers: {
+      "user-agent": `octokit-auth-oauth-device.js/${VERSION7} ${getUserAgent()}`
+    }
+  });
+  const { request: request2 = requestWithDefaults, ...otherOptions } = options;
+  const state = options.clientType === "github-app" ? {
+    ...otherOptions,
+    clientType: "github-app",
+    request: request2
+  } : {
+    ...otherOptions,
+    clientType: "oauth-app",
+    request: request2,
+    scopes: options.scopes || []
+  };
+  if (!options.clientId) {
+    throw new Error(
+      '[@octokit/auth-oauth-device] "clientId" option must be set (https://github.com/octokit/auth-oauth-device.js#usage)'
+    );
+  }
+  if (!options.onVerification) {
+    throw new Error(
+      '[@octokit/auth-oauth-device] "onVerification" option must be a function (https://github.com/octokit/auth-oauth-device.js#usage)'
+    );
+  }
+  return Object.assign(auth2.bind(null, state), {
+    hook: hook2.bind(null, state)
+  });
+}
+
+// node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
+var VERSION8 = "0.0.0-development";
+async function getAuthentication(state) {
+  if ("code" in state.strategyOptions) {
+    const { authentication } = await exchangeWebFlowCode({
+      clientId: state.clientId,
+      clientSecret: state.clientSecret,
+      clientType: state.clientType,
+      onTokenCreated: state.onTokenCreated,
+      ...state.strategyOptions,
+      request: state.request
+    });
+    return {
+      type: "token",
+      tokenType: "oauth",
+      ...authentication
+    };
+  }
+  if ("onVerification" in state.strategyOptions) {
+    const deviceAuth = createOAuthDeviceAuth({
+      clientType: state.clientType,
+      clientId: state.clientId,
+      onTokenCreated: state.onTokenCreated,
+      ...state.strategyOptions,
+      request: state.request
+    });
+    const authentication = await deviceAuth({
+      type: "oauth"
+    });
+    return {
+      clientSecret: state.clientSecret,
+      ...authentication
+    };
+  }
+  if ("token" in state.strategyOptions) {
+    return {
+      type: "token",
+      tokenType: "oauth",
+      clientId: state.clientId,
+      clientSecret: state.clientSecret,
+      clientType: state.clientType,
+      onTokenCreated: state.onTokenCreated,
+      ...state.strategyOptions
+    };
+  }
+  throw new Error("[@octokit/auth-oauth-user] Invalid strategy options");
+}
+async function auth3(state, options = {}) {
+  if (!state.authentication) {
+    state.authentication = state.clientType === "oauth-app" ? await getAuthentication(state) : await getAuthentication(state);
+  }
+  if (state.authentication.invalid) {
+    throw new Error("[@octokit/auth-oauth-user] Token is invalid");
+  }
+  const currentAuthentication = state.authentication;
+  if ("expiresAt" in currentAuthentication) {
+    if (options.type === "refresh" || new Date(currentAuthentication.expiresAt) < /* @__PURE__ */ new Date()) {
+      const { authentication } = await refreshToken({
+        clientType: "github-app",
+        clientId: state.clientId,
+        clientSecret: state.clientSecret,
+        refreshToken: currentAuthentication.refreshToken,
+        request: state.request
+      });
+      state.authentication = {
+        tokenType: "oauth",
+        type: "token",
+        ...authentication
+      };
+    }
+  }
+  if (options.type === "refresh") {
+    if (state.clientType === "oauth-app") {
+      throw new Error(
+        "[@octokit/auth-oauth-user] OAuth Apps do not support expiring tokens"
+      );
+    }
+    if (!currentAuthentication.hasOwnProperty("expiresAt")) {
+      throw new Error("[@octokit/auth-oauth-user] Refresh token missing");
+    }
+    await state.onTokenCreated?.(state.authentication, {
+      type: options.type
+    });
+  }
+  if (options.type === "check" || options.type === "reset") {
+    const method = options.type === "check" ? checkToken : resetToken;
+    try {
+      const { authentication } = await method({
+        // @ts-expect-error making TS happy would require unnecessary code so no
+        clientType: state.clientType,
+        clientId: state.clientId,
+        clientSecret: state.clientSecret,
+        token: state.authentication.token,
+        request: state.request
+      });
+      state.authentication = {
+        tokenType: "oauth",
+        type: "token",
+        // @ts-expect-error TBD
+        ...authentication
+      };
+      if (options.type === "reset") {
+        await state.onTokenCreated?.(state.authentication, {
+          type: options.type
+        });
+      }
+      return state.authentication;
+    } catch (error63) {
+      if (error63.status === 404) {
+        error63.message = "[@octokit/auth-oauth-user] Token is invalid";
+        state.authentication.invalid = true;
+      }
+      throw error63;
+    }
+  }
+  if (options.type === "delete" || options.type === "deleteAuthorization") {
+    const method = options.type === "delete" ? deleteToken : deleteAuthorization;
+    try {
+      await method({
+        // @ts-expect-error making TS happy would require unnecessary code so no
+        clientType: state.clientType,
+        clientId: state.clientId,
+        clientSecret: state.clientSecret,
+        token: state.authentication.token,
+        request: state.request
+      });
+    } catch (error63) {
+      if (error63.status !== 404) throw error63;
+    }
+    state.authentication.invalid = true;
+    return state.authentication;
+  }
+  return state.authentication;
+}
+var ROUTES_REQUIRING_BASIC_AUTH = /\/applications\/[^/]+\/(token|grant)s?/;
+function requiresBasicAuth(url2) {
+  return url2 && ROUTES_REQUIRING_BASIC_AUTH.test(url2);
+}
+async function hook3(state, request2, route, parameters = {}) {
+  const endpoint2 = request2.endpoint.merge(
+    route,
+    parameters
+  );
+  if (/\/login\/(oauth\/access_token|device\/code)$/.test(endpoint2.url)) {
+    return request2(endpoint2);
+  }
+  if (requiresBasicAuth(endpoint2.url)) {
+    const credentials = btoa(`${state.clientId}:${state.clientSecret}`);
+    endpoint2.headers.authorization = `basic ${credentials}`;
+    return request2(endpoint2);
+  }
+  const { token } = state.clientType === "oauth-app" ? await auth3({ ...state, request: request2 }) : await auth3({ ...state, request: request2 });
+  endpoint2.headers.authorization = "token " + token;
+  return request2(endpoint2);
+}
+function createOAuthUserAuth({
+  clientId,
+  clientSecret,
+  clientType = "oauth-app",
+  request: request2 = request.defaults({
+    headers: {
+      "user-agent": `octokit-auth-oauth-app.js/${VERSION8} ${getUserAgent()}`
+    }
+  }),
+  onTokenCreated,
+  ...strategyOptions
+}) {
+  const state = Object.assign({
+    clientType,
+    clientId,
+    clientSecret,
+    onTokenCreated,
+    strategyOptions,
+    request: request2
+  });
+  return Object.assign(auth3.bind(null, state), {
+    // @ts-expect-error not worth the extra code needed to appease TS
+    hook: hook3.bind(null, state)
+  });
+}
+createOAuthUserAuth.VERSION = VERSION8;
+
+// node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
+async function auth4(state, authOptions) {
+  if (authOptions.type === "oauth-app") {
+    return {
+      type: "oauth-app",
+      clientId: state.clientId,
+      clientSecret: state.clientSecret,
+      clientType: state.clientType,
+      headers: {
+        authorization: `basic ${btoa(
+          `${state.clientId}:${state.clientSecret}`
+        )}`
+      }
+    };
+  }
+  if ("factory" in authOptions) {
+    const { type, ...options } = {
+      ...authOptions,
+      ...state
+    };
+    return authOptions.factory(options);
+  }
+  const common = {
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    request: state.request,
+    ...authOptions
+  };
+  const userAuth = state.clientType === "oauth-app" ? await createOAuthUserAuth({
+    ...common,
+    clientType: state.clientType
+  }) : await createOAuthUserAuth({
+    ...common,
+    clientType: state.clientType
+  });
+  return userAuth();
+}
+async function hook4(state, request2, route, parameters) {
+  let endpoint2 = request2.endpoint.merge(
+    route,
+    parameters
+  );
+  if (/\/login\/(oauth\/access_token|device\/code)$/.test(endpoint2.url)) {
+    return request2(endpoint2);
+  }
+  if (state.clientType === "github-app" && !requiresBasicAuth(endpoint2.url)) {
+    throw new Error(
+      `[@octokit/auth-oauth-app] GitHub Apps cannot use their client ID/secret for basic authentication for endpoints other than "/applications/{client_id}/**". "${endpoint2.method} ${endpoint2.url}" is not supported.`
+    );
+  }
+  const credentials = btoa(`${state.clientId}:${state.clientSecret}`);
+  endpoint2.headers.authorization = `basic ${credentials}`;
+  try {
+    return await request2(endpoint2);
+  } catch (error63) {
+    if (error63.status !== 401) throw error63;
+    error63.message = `[@octokit/auth-oauth-app] "${endpoint2.method} ${endpoint2.url}" does not support clientId/clientSecret basic authentication.`;
+    throw error63;
+  }
+}
+var VERSION9 = "0.0.0-development";
+function createOAuthAppAuth(options) {
+  const state = Object.assign(
+    {
+      request: request.defaults({
+        headers: {
+          "user-agent": `octokit-auth-oauth-app.js/${VERSION9} ${getUserAgent()}`
+        }
+      }),
+      clientType: "oauth-app"
+    },
+    options
+  );
+  return Object.assign(auth4.bind(null, state), {
+    hook: hook4.bind(null, state)
+  });
+}
+
+// node_modules/universal-github-app-jwt/lib/utils.js
+function isPkcs1(privateKey) {
+  return privateKey.includes("-----BEGIN RSA PRIVATE KEY-----");
+}
+function isOpenSsh(privateKey) {
+  return privateKey.includes("-----BEGIN OPENSSH PRIVATE KEY-----");
+}
+function string2ArrayBuffer(str) {
+  const buf = new ArrayBuffer(str.length);
+  const bufView = new Uint8Array(buf);
+  for (let i = 0, strLen = str.length; i < strLen; i++) {
+    bufView[i] = str.charCodeAt(i);
+  }
+  return buf;
+}
+function getDERfromPEM(pem) {
+  const pemB64 = pem.trim().split("\n").slice(1, -1).join("");
+  const decoded = atob(pemB64);
+  return string2ArrayBuffer(decoded);
+}
+function getEncodedMessage(header, payload) {
+  return `${base64encodeJSON(header)}.${base64encodeJSON(payload)}`;
+}
+function base64encode(buffer) {
+  var binary = "";
+  var bytes = new Uint8Array(buffer);
+  var len = bytes.byteLength;
+  for (var i = 0; i < len; i++) {
+    binary += String.fromCharCode(bytes[i]);
+  }
+  return fromBase64(btoa(binary));
+}
+function fromBase64(base643) {
+  return base643.replace(/=/g, "").replace(/\+/g, "-").replace(/\//g, "_");
+}
+function base64encodeJSON(obj) {
+  return fromBase64(btoa(JSON.stringify(obj)));
+}
+
+// node_modules/universal-github-app-jwt/lib/crypto-node.js
+import { subtle } from "node:crypto";
+import { createPrivateKey as createPrivateKey2 } from "node:crypto";
+function convertPrivateKey(privateKey) {
+  if (!isPkcs1(privateKey)) return privateKey;
+  return createPrivateKey2(privateKey).export({
+    type: "pkcs8",
+    format: "pem"
+  });
+}
+
+// node_modules/universal-github-app-jwt/lib/get-token.js
+async function getToken({ privateKey, payload }) {
+  const convertedPrivateKey = convertPrivateKey(privateKey);
+  if (isPkcs1(convertedPrivateKey)) {
+    throw new Error(
+      "[universal-github-app-jwt] Private Key is in PKCS#1 format, but only PKCS#8 is supported. See https://github.com/gr2m/universal-github-app-jwt#private-key-formats"
+    );
+  }
+  if (isOpenSsh(convertedPrivateKey)) {
+    throw new Error(
+      "[universal-github-app-jwt] Private Key is in OpenSSH format, but only PKCS#8 is supported. See https://github.com/gr2m/universal-github-app-jwt#private-key-formats"
+    );
+  }
+  const algorithm = {
+    name: "RSASSA-PKCS1-v1_5",
+    hash: { name: "SHA-256" }
+  };
+  const header = { alg: "RS256", typ: "JWT" };
+  const privateKeyDER = getDERfromPEM(convertedPrivateKey);
+  const importedKey = await subtle.importKey(
+    "pkcs8",
+    privateKeyDER,
+    algorithm,
+    false,
+    ["sign"]
+  );
+  const encodedMessage = getEncodedMessage(header, payload);
+  const encodedMessageArrBuf = string2ArrayBuffer(encodedMessage);
+  const signatureArrBuf = await subtle.sign(
+    algorithm.name,
+    importedKey,
+    encodedMessageArrBuf
+  );
+  const encodedSignature = base64encode(signatureArrBuf);
+  return `${encodedMessage}.${encodedSignature}`;
+}
+
+// node_modules/universal-github-app-jwt/index.js
+async function githubAppJwt({
+  id,
+  privateKey,
+  now = Math.floor(Date.now() / 1e3)
+}) {
+  const privateKeyWithNewlines = privateKey.replace(/\\n/g, "\n");
+  const nowWithSafetyMargin = now - 30;
+  const expiration = nowWithSafetyMargin + 60 * 10;
+  const payload = {
+    iat: nowWithSafetyMargin,
+    // Issued at time
+    exp: expiration,
+    iss: id
+  };
+  const token = await getToken({
+    privateKey: privateKeyWithNewlines,
+    payload
+  });
+  return {
+    appId: id,
+    expiration,
+    token
+  };
+}
+
+// node_modules/toad-cache/dist/toad-cache.mjs
+function validateCacheParams(max, ttlInMsecs) {
+  if (typeof max !== "number" || !Number.isInteger(max) || max < 0) {
+    throw new Error("Invalid max value");
+  }
+  if (typeof ttlInMsecs !== "number" || !Number.isInteger(ttlInMsecs) || ttlInMsecs < 0) {
+    throw new Error("Invalid ttl value");
+  }
+}
+var LruObject = class {
+  constructor(max = 1e3, ttlInMsecs = 0) {
+    validateCacheParams(max, ttlInMsecs);
+    this.first = null;
+    this.items = /* @__PURE__ */ Object.create(null);
+    this.last = null;
+    this.size = 0;
+    this.max = max;
+    this.ttl = ttlInMsecs;
+  }
+  bumpLru(item) {
+    if (this.last === item) {
+      return;
+    }
+    const last = this.last;
+    const next = item.next;
+    const prev = item.prev;
+    if (this.first === item) {
+      this.first = next;
+    }
+    item.next = null;
+    item.prev = last;
+    last.next = item;
+    if (prev !== null) {
+      prev.next = next;
+    }
+    if (next !== null) {
+      next.prev = prev;
+    }
+    this.last = item;
+  }
+  clear() {
+    this.items = /* @__PURE__ */ Object.create(null);
+    this.first = null;
+    this.last = null;
+    this.size = 0;
+  }
+  delete(key) {
+    const item = this.items[key];
+    if (item !== void 0) {
+      delete this.items[key];
+      this.size--;
+      if (item.prev !== null) {
+        item.prev.next = item.next;
+      }
+      if (item.next !== null) {
+        item.next.prev = item.prev;
+      }
+      if (this.first === item) {
+        this.first = item.next;
+      }
+      if (this.last === item) {
+        this.last = item.prev;
+      }
+    }
+  }
+  deleteMany(keys) {
+    for (var i = 0; i < keys.length; i++) {
+      this.delete(keys[i]);
+    }
+  }
+  evict() {
+    if (this.size > 0) {
+      const item = this.first;
+      delete this.items[item.key];
+      if (--this.size === 0) {
+        this.first = null;
+        this.last = null;
+      } else {
+        this.first = item.next;
+        this.first.prev = null;
+      }
+    }
+  }
+  expiresAt(key) {
+    const item = this.items[key];
+    if (item !== void 0) {
+      return item.expiry;
+    }
+  }
+  get(key) {
+    const item = this.items[key];
+    if (item !== void 0) {
+      if (this.ttl > 0 && item.expiry <= Date.now()) {
+        this.delete(key);
+        return;
+      }
+      this.bumpLru(item);
+      return item.value;
+    }
+  }
+  getMany(keys) {
+    const result = new Array(keys.length);
+    for (var i = 0; i < keys.length; i++) {
+      result[i] = this.get(keys[i]);
+    }
+    return result;
+  }
+  keys() {
+    return Object.keys(this.items);
+  }
+  set(key, value) {
+    const existing = this.items[key];
+    if (existing !== void 0) {
+      existing.value = value;
+      existing.expiry = this.ttl > 0 ? Date.now() + this.ttl : this.ttl;
+      this.bumpLru(existing);
+      return;
+    }
+    if (this.max > 0 && this.size >= this.max) {
+      this.evict();
+    }
+    const item = {
+      expiry: this.ttl > 0 ? Date.now() + this.ttl : this.ttl,
+      key,
+      prev: this.last,
+      next: null,
+      value
+    };
+    this.items[key] = item;
+    if (++this.size === 1) {
+      this.first = item;
+    } else {
+      this.last.next = item;
+    }
+    this.last = item;
+  }
+};
+
+// node_modules/@octokit/auth-app/dist-node/index.js
+async function getAppAuthentication({
+  appId,
+  privateKey,
+  timeDifference,
+  createJwt
+}) {
+  try {
+    if (createJwt) {
+      const { jwt: jwt2, expiresAt } = await createJwt(appId, timeDifference);
+      return {
+        type: "app",
+        token: jwt2,
+        appId,
+        expiresAt
+      };
+    }
+    const authOptions = {
+      id: appId,
+      privateKey
+    };
+    if (timeDifference) {
+      Object.assign(authOptions, {
+        now: Math.floor(Date.now() / 1e3) + timeDifference
+      });
+    }
+    const appAuthentication = await githubAppJwt(authOptions);
+    return {
+      type: "app",
+      token: appAuthentication.token,
+      appId: appAuthentication.appId,
+      expiresAt: new Date(appAuthentication.expiration * 1e3).toISOString()
+    };
+  } catch (error63) {
+    if (privateKey === "-----BEGIN RSA PRIVATE KEY-----") {
+      throw new Error(
+        "The 'privateKey` option contains only the first line '-----BEGIN RSA PRIVATE KEY-----'. If you are setting it using a `.env` file, make sure it is set on a single line with newlines replaced by '\n'"
+      );
+    } else {
+      throw error63;
+    }
+  }
+}
+function getCache() {
+  return new LruObject(
+    // cache max. 15000 tokens, that will use less than 10mb memory
+    15e3,
+    // Cache for 1 minute less than GitHub expiry
+    1e3 * 60 * 59
+  );
+}
+async function get(cache, options) {
+  const cacheKey = optionsToCacheKey(options);
+  const result = await cache.get(cacheKey);
+  if (!result) {
+    return;
+  }
+  const [
+    token,
+    createdAt,
+    expiresAt,
+    repositorySelection,
+    permissionsString,
+    singleFileName
+  ] = result.split("|");
+  const permissions = options.permissions || permissionsString.split(/,/).reduce((permissions2, string4) => {
+    if (/!$/.test(string4)) {
+      permissions2[string4.slice(0, -1)] = "write";
+    } else {
+      permissions2[string4] = "read";
+    }
+    return permissions2;
+  }, {});
+  return {
+    token,
+    createdAt,
+    expiresAt,
+    permissions,
+    repositoryIds: options.repositoryIds,
+    repositoryNames: options.repositoryNames,
+    singleFileName,
+    repositorySelection
+  };
+}
+async function set2(cache, options, data) {
+  const key = optionsToCacheKey(options);
+  const permissionsString = options.permissions ? "" : Object.keys(data.permissions).map(
+    (name) => `${name}${data.permissions[name] === "write" ? "!" : ""}`
+  ).join(",");
+  const value = [
+    data.token,
+    data.createdAt,
+    data.expiresAt,
+    data.repositorySelection,
+    permissionsString,
+    data.singleFileName
+  ].join("|");
+  await cache.set(key, value);
+}
+function optionsToCacheKey({
+  installationId,
+  permissions = {},
+  repositoryIds = [],
+  repositoryNames = []
+}) {
+  const permissionsString = Object.keys(permissions).sort().map((name) => permissions[name] === "read" ? name : `${name}!`).join(",");
+  const repositoryIdsString = repositoryIds.sort().join(",");
+  const repositoryNamesString = repositoryNames.join(",");
+  return [
+    installationId,
+    repositoryIdsString,
+    repositoryNamesString,
+    permissionsString
+  ].filter(Boolean).join("|");
+}
+function toTokenAuthentication({
+  installationId,
+  token,
+  createdAt,
+  expiresAt,
+  repositorySelection,
+  permissions,
+  repositoryIds,
+  repositoryNames,
+  singleFileName
+}) {
+  return Object.assign(
+    {
+      type: "token",
+      tokenType: "installation",
+      token,
+      installationId,
+      permissions,
+      createdAt,
+      expiresAt,
+      repositorySelection
+    },
+    repositoryIds ? { repositoryIds } : null,
+    repositoryNames ? { repositoryNames } : null,
+    singleFileName ? { singleFileName } : null
+  );
+}
+async function getInstallationAuthentication(state, options, customRequest) {
+  const installationId = Number(options.installationId || state.installationId);
+  if (!installationId) {
+    throw new Error(
+      "[@octokit/auth-app] installationId option is required for installation authentication."
+    );
+  }
+  if (options.factory) {
+    const { type, factory, oauthApp, ...factoryAuthOptions } = {
+      ...state,
+      ...options
+    };
+    return factory(factoryAuthOptions);
+  }
+  const request2 = customRequest || state.request;
+  return getInstallationAuthenticationConcurrently(
+    state,
+    { ...options, installationId },
+    request2
+  );
+}
+var pendingPromises = /* @__PURE__ */ new Map();
+function getInstallationAuthenticationConcurrently(state, options, request2) {
+  const cacheKey = optionsToCacheKey(options);
+  if (pendingPromises.has(cacheKey)) {
+    return pendingPromises.get(cacheKey);
+  }
+  const promise2 = getInstallationAuthenticationImpl(
+    state,
+    options,
+    request2
+  ).finally(() => pendingPromises.delete(cacheKey));
+  pendingPromises.set(cacheKey, promise2);
+  return promise2;
+}
+async function getInstallationAuthenticationImpl(state, options, request2) {
+  if (!options.refresh) {
+    const result = await get(state.cache, options);
+    if (result) {
+      const {
+        token: token2,
+        createdAt: createdAt2,
+        expiresAt: expiresAt2,
+        permissions: permissions2,
+        repositoryIds: repositoryIds2,
+        repositoryNames: repositoryNames2,
+        singleFileName: singleFileName2,
+        repositorySelection: repositorySelection2
+      } = result;
+      return toTokenAuthentication({
+        installationId: options.installationId,
+        token: token2,
+        createdAt: createdAt2,
+        expiresAt: expiresAt2,
+        permissions: permissions2,
+        repositorySelection: repositorySelection2,
+        repositoryIds: repositoryIds2,
+        repositoryNames: repositoryNames2,
+        singleFileName: singleFileName2
+      });
+    }
+  }
+  const appAuthentication = await getAppAuthentication(state);
+  const payload = {
+    installation_id: options.installationId,
+    mediaType: {
+      previews: ["machine-man"]
+    },
+    headers: {
+      authorization: `bearer ${appAuthentication.token}`
+    }
+  };
+  if (options.repositoryIds) {
+    Object.assign(payload, { repository_ids: options.repositoryIds });
+  }
+  if (options.repositoryNames) {
+    Object.assign(payload, {
+      repositories: options.repositoryNames
+    });
+  }
+  if (options.permissions) {
+    Object.assign(payload, { permissions: options.permissions });
+  }
+  const {
+    data: {
+      token,
+      expires_at: expiresAt,
+      repositories,
+      permissions: permissionsOptional,
+      repository_selection: repositorySelectionOptional,
+      single_file: singleFileName
+    }
+  } = await request2(
+    "POST /app/installations/{installation_id}/access_tokens",
+    payload
+  );
+  const permissions = permissionsOptional || {};
+  const repositorySelection = repositorySelectionOptional || "all";
+  const repositoryIds = repositories ? repositories.map((r) => r.id) : void 0;
+  const repositoryNames = repositories ? repositories.map((repo) => repo.name) : void 0;
+  const createdAt = (/* @__PURE__ */ new Date()).toISOString();
+  const cacheOptions = {
+    token,
+    createdAt,
+    expiresAt,
+    repositorySelection,
+    permissions,
+    repositoryIds,
+    repositoryNames
+  };
+  if (singleFileName) {
+    Object.assign(payload, { singleFileName });
+  }
+  await set2(state.cache, options, cacheOptions);
+  const cacheData = {
+    installationId: options.installationId,
+    token,
+    createdAt,
+    expiresAt,
+    repositorySelection,
+    permissions,
+    repositoryIds,
+    repositoryNames
+  };
+  if (singleFileName) {
+    Object.assign(cacheData, { singleFileName });
+  }
+  return toTokenAuthentication(cacheData);
+}
+async function auth5(state, authOptions) {
+  switch (authOptions.type) {
+    case "app":
+      return getAppAuthentication(state);
+    case "oauth-app":
+      return state.oauthApp({ type: "oauth-app" });
+    case "installation":
+      authOptions;
+      return getInstallationAuthentication(state, {
+        ...authOptions,
+        type: "installation"
+      });
+    case "oauth-user":
+      return state.oauthApp(authOptions);
+    default:
+      throw new Error(`Invalid auth type: ${authOptions.type}`);
+  }
+}
+var PATHS = [
+  "/app",
+  "/app/hook/config",
+  "/app/hook/deliveries",
+  "/app/hook/deliveries/{delivery_id}",
+  "/app/hook/deliveries/{delivery_id}/attempts",
+  "/app/installations",
+  "/app/installations/{installation_id}",
+  "/app/installations/{installation_id}/access_tokens",
+  "/app/installations/{installation_id}/suspended",
+  "/app/installation-requests",
+  "/marketplace_listing/accounts/{account_id}",
+  "/marketplace_listing/plan",
+  "/marketplace_listing/plans",
+  "/marketplace_listing/plans/{plan_id}/accounts",
+  "/marketplace_listing/stubbed/accounts/{account_id}",
+  "/marketplace_listing/stubbed/plan",
+  "/marketplace_listing/stubbed/plans",
+  "/marketplace_listing/stubbed/plans/{plan_id}/accounts",
+  "/orgs/{org}/installation",
+  "/repos/{owner}/{repo}/installation",
+  "/users/{username}/installation",
+  "/enterprises/{enterprise}/installation"
+];
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (p) => p.split("/").map((c2) => c2.startsWith("{") ? "(?:.+?)" : c2).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})$`;
+  return new RegExp(regex2, "i");
+}
+var REGEX = routeMatcher(PATHS);
+function requiresAppAuth(url2) {
+  return !!url2 && REGEX.test(url2.split("?")[0]);
+}
+var FIVE_SECONDS_IN_MS = 5 * 1e3;
+function isNotTimeSkewError(error63) {
+  return !(error63.message.match(
+    /'Expiration time' claim \('exp'\) is too far in the future/
+  ) || error63.message.match(
+    /'Expiration time' claim \('exp'\) must be a numeric value representing the future time at which the assertion expires/
+  ) || error63.message.match(
+    /'Issued at' claim \('iat'\) must be an Integer representing the time that the assertion was issued/
+  ));
+}
+async function hook5(state, request2, route, parameters) {
+  const endpoint2 = request2.endpoint.merge(route, parameters);
+  const url2 = endpoint2.url;
+  if (/\/login\/oauth\/access_token$/.test(url2)) {
+    return request2(endpoint2);
+  }
+  if (requiresAppAuth(url2.replace(request2.endpoint.DEFAULTS.baseUrl, ""))) {
+    const { token: token2 } = await getAppAuthentication(state);
+    endpoint2.headers.authorization = `bearer ${token2}`;
+    let response;
+    try {
+      response = await request2(endpoint2);
+    } catch (error63) {
+      if (isNotTimeSkewError(error63)) {
+        throw error63;
+      }
+      if (typeof error63.response.headers.date === "undefined") {
+        throw error63;
+      }
+      const diff = Math.floor(
+        (Date.parse(error63.response.headers.date) - Date.parse((/* @__PURE__ */ new Date()).toString())) / 1e3
+      );
+      state.log.warn(error63.message);
+      state.log.warn(
+        `[@octokit/auth-app] GitHub API time and system time are different by ${diff} seconds. Retrying request with the difference accounted for.`
+      );
+      const { token: token3 } = await getAppAuthentication({
+        ...state,
+        timeDifference: diff
+      });
+      endpoint2.headers.authorization = `bearer ${token3}`;
+      return request2(endpoint2);
+    }
+    return response;
+  }
+  if (requiresBasicAuth(url2)) {
+    const authentication = await state.oauthApp({ type: "oauth-app" });
+    endpoint2.headers.authorization = authentication.headers.authorization;
+    return request2(endpoint2);
+  }
+  const { token, createdAt } = await getInstallationAuthentication(
+    state,
+    // @ts-expect-error TBD
+    {},
+    request2.defaults({ baseUrl: endpoint2.baseUrl })
+  );
+  endpoint2.headers.authorization = `token ${token}`;
+  return sendRequestWithRetries(
+    state,
+    request2,
+    endpoint2,
+    createdAt
+  );
+}
+async function sendRequestWithRetries(state, request2, options, createdAt, retries = 0) {
+  const timeSinceTokenCreationInMs = +/* @__PURE__ */ new Date() - +new Date(createdAt);
+  try {
+    return await request2(options);
+  } catch (error63) {
+    if (error63.status !== 401) {
+      throw error63;
+    }
+    if (timeSinceTokenCreationInMs >= FIVE_SECONDS_IN_MS) {
+      if (retries > 0) {
+        error63.message = `After ${retries} retries within ${timeSinceTokenCreationInMs / 1e3}s of creating the installation access token, the response remains 401. At this point, the cause may be an authentication problem or a system outage. Please check https://www.githubstatus.com for status information`;
+      }
+      throw error63;
+    }
+    ++retries;
+    const awaitTime = retries * 1e3;
+    state.log.warn(
+      `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
+    );
+    await new Promise((resolve2) => setTimeout(resolve2, awaitTime));
+    return sendRequestWithRetries(state, request2, options, createdAt, retries);
+  }
+}
+var VERSION10 = "8.3.1";
+function createAppAuth(options) {
+  if (!options.appId) {
+    throw new Error("[@octokit/auth-app] appId option is required");
+  }
+  if (!options.privateKey && !options.createJwt) {
+    throw new Error("[@octokit/auth-app] privateKey option is required");
+  } else if (options.privateKey && options.createJwt) {
+    throw new Error(
+      "[@octokit/auth-app] privateKey and createJwt options are mutually exclusive"
+    );
+  }
+  if ("installationId" in options && !options.installationId) {
+    throw new Error(
+      "[@octokit/auth-app] installationId is set to a falsy value"
+    );
+  }
+  const log = options.log || {};
+  if (typeof log.warn !== "function") {
+    log.warn = console.warn.bind(console);
+  }
+  const request2 = options.request || request.defaults({
+    headers: {
+      "user-agent": `octokit-auth-app.js/${VERSION10} ${getUserAgent()}`
+    }
+  });
+  const state = Object.assign(
+    {
+      request: request2,
+      cache: getCache()
+    },
+    options,
+    options.installationId ? { installationId: Number(options.installationId) } : {},
+    {
+      log,
+      oauthApp: createOAuthAppAuth({
+        clientType: "github-app",
+        clientId: options.clientId || "",
+        clientSecret: options.clientSecret || "",
+        request: request2
+      })
+    }
+  );
+  return Object.assign(auth5.bind(null, state), {
+    hook: hook5.bind(null, state)
+  });
+}
+
+// node_modules/@octokit/plugin-paginate-graphql/dist-bundle/index.js
+var generateMessage = (path6, cursorValue) => `The cursor at "${path6.join(
+  ","
+)}" did not change its value "${cursorValue}" after a page transition. Please make sure your that your query is set up correctly.`;
+var MissingCursorChange = class extends Error {
+  constructor(pageInfo, cursorValue) {
+    super(generateMessage(pageInfo.pathInQuery, cursorValue));
+    this.pageInfo = pageInfo;
+    this.cursorValue = cursorValue;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  name = "MissingCursorChangeError";
+};
+var MissingPageInfo = class extends Error {
+  constructor(response) {
+    super(
+      `No pageInfo property found in response. Please make sure to specify the pageInfo in your query. Response-Data: ${JSON.stringify(
+        response,
+        null,
+        2
+      )}`
+    );
+    this.response = response;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  name = "MissingPageInfo";
+};
+var isObject2 = (value) => Object.prototype.toString.call(value) === "[object Object]";
+function findPaginatedResourcePath(responseData) {
+  const paginatedResourcePath = deepFindPathToProperty(
+    responseData,
+    "pageInfo"
+  );
+  if (paginatedResourcePath.length === 0) {
+    throw new MissingPageInfo(responseData);
+  }
+  return paginatedResourcePath;
+}
+var deepFindPathToProperty = (object2, searchProp, path6 = []) => {
+  for (const key of Object.keys(object2)) {
+    const currentPath = [...path6, key];
+    const currentValue = object2[key];
+    if (isObject2(currentValue)) {
+      if (currentValue.hasOwnProperty(searchProp)) {
+        return currentPath;
+      }
+      const result = deepFindPathToProperty(
+        currentValue,
+        searchProp,
+        currentPath
+      );
+      if (result.length > 0) {
+        return result;
+      }
+    }
+  }
+  return [];
+};
+var get2 = (object2, path6) => {
+  return path6.reduce((current, nextProperty) => current[nextProperty], object2);
+};
+var set3 = (object2, path6, mutator) => {
+  const lastProperty = path6[path6.length - 1];
+  const parentPath = [...path6].slice(0, -1);
+  const parent = get2(object2, parentPath);
+  if (typeof mutator === "function") {
+    parent[lastProperty] = mutator(parent[lastProperty]);
+  } else {
+    parent[lastProperty] = mutator;
+  }
+};
+var extractPageInfos = (responseData) => {
+  const pageInfoPath = findPaginatedResourcePath(responseData);
+  return {
+    pathInQuery: pageInfoPath,
+    pageInfo: get2(responseData, [...pageInfoPath, "pageInfo"])
+  };
+};
+var isForwardSearch = (givenPageInfo) => {
+  return givenPageInfo.hasOwnProperty("hasNextPage");
+};
+var getCursorFrom = (pageInfo) => isForwardSearch(pageInfo) ? pageInfo.endCursor : pageInfo.startCursor;
+var hasAnotherPage = (pageInfo) => isForwardSearch(pageInfo) ? pageInfo.hasNextPage : pageInfo.hasPreviousPage;
+var createIterator = (octokit) => {
+  return (query, initialParameters = {}) => {
+    let nextPageExists = true;
+    let parameters = { ...initialParameters };
+    return {
+      [Symbol.asyncIterator]: () => ({
+        async next() {
+          if (!nextPageExists) return { done: true, value: {} };
+          const response = await octokit.graphql(
+            query,
+            parameters
+          );
+          const pageInfoContext = extractPageInfos(response);
+          const nextCursorValue = getCursorFrom(pageInfoContext.pageInfo);
+          nextPageExists = hasAnotherPage(pageInfoContext.pageInfo);
+          if (nextPageExists && nextCursorValue === parameters.cursor) {
+            throw new MissingCursorChange(pageInfoContext, nextCursorValue);
+          }
+          parameters = {
+            ...parameters,
+            cursor: nextCursorValue
+          };
+          return { done: false, value: response };
+        }
+      })
+    };
+  };
+};
+var mergeResponses = (response1, response2) => {
+  if (Object.keys(response1).length === 0) {
+    return Object.assign(response1, response2);
+  }
+  const path6 = findPaginatedResourcePath(response1);
+  const nodesPath = [...path6, "nodes"];
+  const newNodes = get2(response2, nodesPath);
+  if (newNodes) {
+    set3(response1, nodesPath, (values) => {
+      return [...values, ...newNodes];
+    });
+  }
+  const edgesPath = [...path6, "edges"];
+  const newEdges = get2(response2, edgesPath);
+  if (newEdges) {
+    set3(response1, edgesPath, (values) => {
+      return [...values, ...newEdges];
+    });
+  }
+  const pageInfoPath = [...path6, "pageInfo"];
+  set3(response1, pageInfoPath, get2(response2, pageInfoPath));
+  return response1;
+};
+var createPaginate = (octokit) => {
+  const iterator3 = createIterator(octokit);
+  return async (query, initialParameters = {}) => {
+    let mergedResponse = {};
+    for await (const response of iterator3(
+      query,
+      initialParameters
+    )) {
+      mergedResponse = mergeResponses(mergedResponse, response);
+    }
+    return mergedResponse;
+  };
+};
+function paginateGraphQL(octokit) {
+  return {
+    graphql: Object.assign(octokit.graphql, {
+      paginate: Object.assign(createPaginate(octokit), {
+        iterator: createIterator(octokit)
+      })
+    })
+  };
+}
+
+// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var import_light = __toESM(require_light(), 1);
+var VERSION11 = "0.0.0-development";
+function isRequestError(error63) {
+  return error63.request !== void 0;
+}
+async function errorRequest(state, octokit, error63, options) {
+  if (!isRequestError(error63) || !error63?.request.request) {
+    throw error63;
+  }
+  if (error63.status >= 400 && !state.doNotRetry.includes(error63.status)) {
+    const retries = options.request.retries != null ? options.request.retries : state.retries;
+    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
+    throw octokit.retry.retryRequest(error63, retries, retryAfter);
+  }
+  throw error63;
+}
+async function wrapRequest(state, octokit, request2, options) {
+  const limiter = new import_light.default();
+  limiter.on("failed", function(error63, info2) {
+    const maxRetries = ~~error63.request.request?.retries;
+    const after = ~~error63.request.request?.retryAfter;
+    options.request.retryCount = info2.retryCount + 1;
+    if (maxRetries > info2.retryCount) {
+      return after * state.retryAfterBaseValue;
+    }
+  });
+  return limiter.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request2),
+    options
+  );
+}
+async function requestWithGraphqlErrorHandling(state, octokit, request2, options) {
+  const response = await request2(options);
+  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
+    response.data.errors[0].message
+  )) {
+    const error63 = new RequestError(response.data.errors[0].message, 500, {
+      request: options,
+      response
+    });
+    return errorRequest(state, octokit, error63, options);
+  }
+  return response;
+}
+function retry(octokit, octokitOptions) {
+  const state = Object.assign(
+    {
+      enabled: true,
+      retryAfterBaseValue: 1e3,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      retries: 3
+    },
+    octokitOptions.retry
+  );
+  const retryPlugin = {
+    retry: {
+      retryRequest: (error63, retries, retryAfter) => {
+        error63.request.request = Object.assign({}, error63.request.request, {
+          retries,
+          retryAfter
+        });
+        return error63;
+      }
+    }
+  };
+  if (state.enabled) {
+    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+  }
+  return retryPlugin;
+}
+retry.VERSION = VERSION11;
+
+// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var import_light2 = __toESM(require_light(), 1);
+var VERSION12 = "0.0.0-development";
+var noop4 = () => Promise.resolve();
+function wrapRequest2(state, request2, options) {
+  return state.retryLimiter.schedule(doRequest, state, request2, options);
+}
+async function doRequest(state, request2, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request2.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, noop4);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, noop4);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, noop4);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request2, options);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error63) => error63.type === "RATE_LIMITED")) {
+      const error63 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error63;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+function routeMatcher2(paths) {
+  const regexes = paths.map(
+    (path6) => path6.split("/").map((c2) => c2.startsWith("{") ? "(?:.+?)" : c2).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+var regex = routeMatcher2(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck2, common) {
+  groups.global = new Bottleneck2.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common
+  });
+  groups.auth = new Bottleneck2.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common
+  });
+  groups.search = new Bottleneck2.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common
+  });
+  groups.write = new Bottleneck2.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common
+  });
+  groups.notifications = new Bottleneck2.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck: Bottleneck2 = import_light2.default,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common = { timeout };
+  if (typeof connection !== "undefined") {
+    common.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck2, common);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck2();
+    const events2 = {};
+    const emitter = new Bottleneck2.Events(events2);
+    events2.on("secondary-limit", state.onSecondaryRateLimit);
+    events2.on("rate-limit", state.onRateLimit);
+    events2.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error63, info2) {
+      const [state2, request2, options] = info2.args;
+      const { pathname } = new URL(options.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error63.status !== 401;
+      if (!(shouldRetryGraphQL || error63.status === 403 || error63.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request2.retryCount;
+      request2.retryCount = retryCount;
+      options.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error63.message)) {
+          const retryAfter2 = Number(error63.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error63.response.headers != null && error63.response.headers["x-ratelimit-remaining"] === "0" || (error63.response.data?.errors ?? []).some(
+          (error210) => error210.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error63.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request2.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request2, options) => {
+    initializeBottleneck();
+    return wrapRequest2(state, request2, options);
+  });
+  return {};
+}
+throttling.VERSION = VERSION12;
+throttling.triggersNotification = triggersNotification;
+
+// node_modules/@octokit/auth-unauthenticated/dist-node/index.js
+async function auth6(reason) {
+  return {
+    type: "unauthenticated",
+    reason
+  };
+}
+function isRateLimitError(error63) {
+  if (error63.status !== 403) {
+    return false;
+  }
+  if (!error63.response) {
+    return false;
+  }
+  return error63.response.headers["x-ratelimit-remaining"] === "0";
+}
+var REGEX_ABUSE_LIMIT_MESSAGE = /\babuse\b/i;
+function isAbuseLimitError(error63) {
+  if (error63.status !== 403) {
+    return false;
+  }
+  return REGEX_ABUSE_LIMIT_MESSAGE.test(error63.message);
+}
+async function hook6(reason, request2, route, parameters) {
+  const endpoint2 = request2.endpoint.merge(
+    route,
+    parameters
+  );
+  return request2(endpoint2).catch((error63) => {
+    if (error63.status === 404) {
+      error63.message = `Not found. May be due to lack of authentication. Reason: ${reason}`;
+      throw error63;
+    }
+    if (isRateLimitError(error63)) {
+      error63.message = `API rate limit exceeded. This maybe caused by the lack of authentication. Reason: ${reason}`;
+      throw error63;
+    }
+    if (isAbuseLimitError(error63)) {
+      error63.message = `You have triggered an abuse detection mechanism. This maybe caused by the lack of authentication. Reason: ${reason}`;
+      throw error63;
+    }
+    if (error63.status === 401) {
+      error63.message = `Unauthorized. "${endpoint2.method} ${endpoint2.url}" failed most likely due to lack of authentication. Reason: ${reason}`;
+      throw error63;
+    }
+    if (error63.status >= 400 && error63.status < 500) {
+      error63.message = error63.message.replace(
+        /\.?$/,
+        `. May be caused by lack of authentication (${reason}).`
+      );
+    }
+    throw error63;
+  });
+}
+var createUnauthenticatedAuth = function createUnauthenticatedAuth2(options) {
+  if (!options || !options.reason) {
+    throw new Error(
+      "[@octokit/auth-unauthenticated] No reason passed to createUnauthenticatedAuth"
+    );
+  }
+  return Object.assign(auth6.bind(null, options.reason), {
+    hook: hook6.bind(null, options.reason)
+  });
+};
+
+// node_modules/@octokit/oauth-app/dist-node/index.js
+var VERSION13 = "8.0.4";
+function addEventHandler(state, eventName, eventHandler) {
+  if (Array.isArray(eventName)) {
+    for (const singleEventName of eventName) {
+      addEventHandler(state, singleEventName, eventHandler);
+    }
+    return;
+  }
+  if (!state.eventHandlers[eventName]) {
+    state.eventHandlers[eventName] = [];
+  }
+  state.eventHandlers[eventName].push(eventHandler);
+}
+var OAuthAppOctokit = Octokit.defaults({
+  userAgent: `octokit-oauth-app.js/${VERSION13} ${getUserAgent()}`
+});
+async function emitEvent(state, context3) {
+  const { name, action } = context3;
+  if (state.eventHandlers[`${name}.${action}`]) {
+    for (const eventHandler of state.eventHandlers[`${name}.${action}`]) {
+      await eventHandler(context3);
+    }
+  }
+  if (state.eventHandlers[name]) {
+    for (const eventHandler of state.eventHandlers[name]) {
+      await eventHandler(context3);
+    }
+  }
+}
+async function getUserOctokitWithState(state, options) {
+  return state.octokit.auth({
+    type: "oauth-user",
+    ...options,
+    async factory(options2) {
+      const octokit = new state.Octokit({
+        authStrategy: createOAuthUserAuth,
+        auth: options2
+      });
+      const authentication = await octokit.auth({
+        type: "get"
+      });
+      await emitEvent(state, {
+        name: "token",
+        action: "created",
+        token: authentication.token,
+        scopes: authentication.scopes,
+        authentication,
+        octokit
+      });
+      return octokit;
+    }
+  });
+}
+function getWebFlowAuthorizationUrlWithState(state, options) {
+  const optionsWithDefaults = {
+    clientId: state.clientId,
+    request: state.octokit.request,
+    ...options,
+    allowSignup: state.allowSignup ?? options.allowSignup,
+    redirectUrl: options.redirectUrl ?? state.redirectUrl,
+    scopes: options.scopes ?? state.defaultScopes
+  };
+  return getWebFlowAuthorizationUrl({
+    clientType: state.clientType,
+    ...optionsWithDefaults
+  });
+}
+async function createTokenWithState(state, options) {
+  const authentication = await state.octokit.auth({
+    type: "oauth-user",
+    ...options
+  });
+  await emitEvent(state, {
+    name: "token",
+    action: "created",
+    token: authentication.token,
+    scopes: authentication.scopes,
+    authentication,
+    octokit: new state.Octokit({
+      authStrategy: createOAuthUserAuth,
+      auth: {
+        clientType: state.clientType,
+        clientId: state.clientId,
+        clientSecret: state.clientSecret,
+        token: authentication.token,
+        scopes: authentication.scopes,
+        refreshToken: authentication.refreshToken,
+        expiresAt: authentication.expiresAt,
+        refreshTokenExpiresAt: authentication.refreshTokenExpiresAt
+      }
+    })
+  });
+  return { authentication };
+}
+async function checkTokenWithState(state, options) {
+  const result = await checkToken({
+    // @ts-expect-error not worth the extra code to appease TS
+    clientType: state.clientType,
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    request: state.octokit.request,
+    ...options
+  });
+  Object.assign(result.authentication, { type: "token", tokenType: "oauth" });
+  return result;
+}
+async function resetTokenWithState(state, options) {
+  const optionsWithDefaults = {
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    request: state.octokit.request,
+    ...options
+  };
+  if (state.clientType === "oauth-app") {
+    const response2 = await resetToken({
+      clientType: "oauth-app",
+      ...optionsWithDefaults
+    });
+    const authentication2 = Object.assign(response2.authentication, {
+      type: "token",
+      tokenType: "oauth"
+    });
+    await emitEvent(state, {
+      name: "token",
+      action: "reset",
+      token: response2.authentication.token,
+      scopes: response2.authentication.scopes || void 0,
+      authentication: authentication2,
+      octokit: new state.Octokit({
+        authStrategy: createOAuthUserAuth,
+        auth: {
+          clientType: state.clientType,
+          clientId: state.clientId,
+          clientSecret: state.clientSecret,
+          token: response2.authentication.token,
+          scopes: response2.authentication.scopes
+        }
+      })
+    });
+    return { ...response2, authentication: authentication2 };
+  }
+  const response = await resetToken({
+    clientType: "github-app",
+    ...optionsWithDefaults
+  });
+  const authentication = Object.assign(response.authentication, {
+    type: "token",
+    tokenType: "oauth"
+  });
+  await emitEvent(state, {
+    name: "token",
+    action: "reset",
+    token: response.authentication.token,
+    authentication,
+    octokit: new state.Octokit({
+      authStrategy: createOAuthUserAuth,
+      auth: {
+        clientType: state.clientType,
+        clientId: state.clientId,
+        clientSecret: state.clientSecret,
+        token: response.authentication.token
+      }
+    })
+  });
+  return { ...response, authentication };
+}
+async function refreshTokenWithState(state, options) {
+  if (state.clientType === "oauth-app") {
+    throw new Error(
+      "[@octokit/oauth-app] app.refreshToken() is not supported for OAuth Apps"
+    );
+  }
+  const response = await refreshToken({
+    clientType: "github-app",
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    request: state.octokit.request,
+    refreshToken: options.refreshToken
+  });
+  const authentication = Object.assign(response.authentication, {
+    type: "token",
+    tokenType: "oauth"
+  });
+  await emitEvent(state, {
+    name: "token",
+    action: "refreshed",
+    token: response.authentication.token,
+    authentication,
+    octokit: new state.Octokit({
+      authStrategy: createOAuthUserAuth,
+      auth: {
+        clientType: state.clientType,
+        clientId: state.clientId,
+        clientSecret: state.clientSecret,
+        token: response.authentication.token
+      }
+    })
+  });
+  return { ...response, authentication };
+}
+async function scopeTokenWithState(state, options) {
+  if (state.clientType === "oauth-app") {
+    throw new Error(
+      "[@octokit/oauth-app] app.scopeToken() is not supported for OAuth Apps"
+    );
+  }
+  const response = await scopeToken({
+    clientType: "github-app",
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    request: state.octokit.request,
+    ...options
+  });
+  const authentication = Object.assign(response.authentication, {
+    type: "token",
+    tokenType: "oauth"
+  });
+  await emitEvent(state, {
+    name: "token",
+    action: "scoped",
+    token: response.authentication.token,
+    authentication,
+    octokit: new state.Octokit({
+      authStrategy: createOAuthUserAuth,
+      auth: {
+        clientType: state.clientType,
+        clientId: state.clientId,
+        clientSecret: state.clientSecret,
+        token: response.authentication.token
+      }
+    })
+  });
+  return { ...response, authentication };
+}
+async function deleteTokenWithState(state, options) {
+  const optionsWithDefaults = {
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    request: state.octokit.request,
+    ...options
+  };
+  const response = state.clientType === "oauth-app" ? await deleteToken({
+    clientType: "oauth-app",
+    ...optionsWithDefaults
+  }) : (
+    /* v8 ignore next 4 */
+    await deleteToken({
+      clientType: "github-app",
+      ...optionsWithDefaults
+    })
+  );
+  await emitEvent(state, {
+    name: "token",
+    action: "deleted",
+    token: options.token,
+    octokit: new state.Octokit({
+      authStrategy: createUnauthenticatedAuth,
+      auth: {
+        reason: `Handling "token.deleted" event. The access for the token has been revoked.`
+      }
+    })
+  });
+  return response;
+}
+async function deleteAuthorizationWithState(state, options) {
+  const optionsWithDefaults = {
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    request: state.octokit.request,
+    ...options
+  };
+  const response = state.clientType === "oauth-app" ? await deleteAuthorization({
+    clientType: "oauth-app",
+    ...optionsWithDefaults
+  }) : (
+    /* v8 ignore next 4 */
+    await deleteAuthorization({
+      clientType: "github-app",
+      ...optionsWithDefaults
+    })
+  );
+  await emitEvent(state, {
+    name: "token",
+    action: "deleted",
+    token: options.token,
+    octokit: new state.Octokit({
+      authStrategy: createUnauthenticatedAuth,
+      auth: {
+        reason: `Handling "token.deleted" event. The access for the token has been revoked.`
+      }
+    })
+  });
+  await emitEvent(state, {
+    name: "authorization",
+    action: "deleted",
+    token: options.token,
+    octokit: new state.Octokit({
+      authStrategy: createUnauthenticatedAuth,
+      auth: {
+        reason: `Handling "authorization.deleted" event. The access for the app has been revoked.`
+      }
+    })
+  });
+  return response;
+}
+var OAuthApp = class {
+  static VERSION = VERSION13;
+  static defaults(defaults2) {
+    const OAuthAppWithDefaults = class extends this {
+      constructor(...args) {
+        super({
+          ...defaults2,
+          ...args[0]
+        });
+      }
+    };
+    return OAuthAppWithDefaults;
+  }
+  constructor(options) {
+    const Octokit22 = options.Octokit || OAuthAppOctokit;
+    this.type = options.clientType || "oauth-app";
+    const octokit = new Octokit22({
+      authStrategy: createOAuthAppAuth,
+      auth: {
+        clientType: this.type,
+        clientId: options.clientId,
+        clientSecret: options.clientSecret
+      }
+    });
+    const state = {
+      clientType: this.type,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      // @ts-expect-error defaultScopes not permitted for GitHub Apps
+      defaultScopes: options.defaultScopes || [],
+      allowSignup: options.allowSignup,
+      baseUrl: options.baseUrl,
+      redirectUrl: options.redirectUrl,
+      log: options.log,
+      Octokit: Octokit22,
+      octokit,
+      eventHandlers: {}
+    };
+    this.on = addEventHandler.bind(null, state);
+    this.octokit = octokit;
+    this.getUserOctokit = getUserOctokitWithState.bind(
+      null,
+      state
+    );
+    this.getWebFlowAuthorizationUrl = getWebFlowAuthorizationUrlWithState.bind(
+      null,
+      state
+    );
+    this.createToken = createTokenWithState.bind(
+      null,
+      state
+    );
+    this.checkToken = checkTokenWithState.bind(
+      null,
+      state
+    );
+    this.resetToken = resetTokenWithState.bind(
+      null,
+      state
+    );
+    this.refreshToken = refreshTokenWithState.bind(
+      null,
+      state
+    );
+    this.scopeToken = scopeTokenWithState.bind(
+      null,
+      state
+    );
+    this.deleteToken = deleteTokenWithState.bind(null, state);
+    this.deleteAuthorization = deleteAuthorizationWithState.bind(null, state);
+  }
+  // assigned during constructor
+  type;
+  on;
+  octokit;
+  getUserOctokit;
+  getWebFlowAuthorizationUrl;
+  createToken;
+  checkToken;
+  resetToken;
+  refreshToken;
+  scopeToken;
+  deleteToken;
+  deleteAuthorization;
+};
+
+// node_modules/@octokit/webhooks-methods/dist-node/index.js
+import { createHmac } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
+import { Buffer as Buffer2 } from "node:buffer";
+var VERSION14 = "6.0.0";
+async function sign(secret, payload) {
+  if (!secret || !payload) {
+    throw new TypeError(
+      "[@octokit/webhooks-methods] secret & payload required for sign()"
+    );
+  }
+  if (typeof payload !== "string") {
+    throw new TypeError("[@octokit/webhooks-methods] payload must be a string");
+  }
+  const algorithm = "sha256";
+  return `${algorithm}=${createHmac(algorithm, secret).update(payload).digest("hex")}`;
+}
+sign.VERSION = VERSION14;
+async function verify(secret, eventPayload, signature) {
+  if (!secret || !eventPayload || !signature) {
+    throw new TypeError(
+      "[@octokit/webhooks-methods] secret, eventPayload & signature required"
+    );
+  }
+  if (typeof eventPayload !== "string") {
+    throw new TypeError(
+      "[@octokit/webhooks-methods] eventPayload must be a string"
+    );
+  }
+  const signatureBuffer = Buffer2.from(signature);
+  const verificationBuffer = Buffer2.from(await sign(secret, eventPayload));
+  if (signatureBuffer.length !== verificationBuffer.length) {
+    return false;
+  }
+  return timingSafeEqual(signatureBuffer, verificationBuffer);
+}
+verify.VERSION = VERSION14;
+async function verifyWithFallback(secret, payload, signature, additionalSecrets) {
+  const firstPass = await verify(secret, payload, signature);
+  if (firstPass) {
+    return true;
+  }
+  if (additionalSecrets !== void 0) {
+    for (const s3 of additionalSecrets) {
+      const v2 = await verify(s3, payload, signature);
+      if (v2) {
+        return v2;
+      }
+    }
+  }
+  return false;
+}
+
+// node_modules/@octokit/webhooks/dist-bundle/index.js
+var createLogger2 = (logger = {}) => {
+  if (typeof logger.debug !== "function") {
+    logger.debug = () => {
+    };
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = () => {
+    };
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = console.warn.bind(console);
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = console.error.bind(console);
+  }
+  return logger;
+};
+var emitterEventNames = [
+  "branch_protection_configuration",
+  "branch_protection_configuration.disabled",
+  "branch_protection_configuration.enabled",
+  "branch_protection_rule",
+  "branch_protection_rule.created",
+  "branch_protection_rule.deleted",
+  "branch_protection_rule.edited",
+  "check_run",
+  "check_run.completed",
+  "check_run.created",
+  "check_run.requested_action",
+  "check_run.rerequested",
+  "check_suite",
+  "check_suite.completed",
+  "check_suite.requested",
+  "check_suite.rerequested",
+  "code_scanning_alert",
+  "code_scanning_alert.appeared_in_branch",
+  "code_scanning_alert.closed_by_user",
+  "code_scanning_alert.created",
+  "code_scanning_alert.fixed",
+  "code_scanning_alert.reopened",
+  "code_scanning_alert.reopened_by_user",
+  "commit_comment",
+  "commit_comment.created",
+  "create",
+  "custom_property",
+  "custom_property.created",
+  "custom_property.deleted",
+  "custom_property.promote_to_enterprise",
+  "custom_property.updated",
+  "custom_property_values",
+  "custom_property_values.updated",
+  "delete",
+  "dependabot_alert",
+  "dependabot_alert.auto_dismissed",
+  "dependabot_alert.auto_reopened",
+  "dependabot_alert.created",
+  "dependabot_alert.dismissed",
+  "dependabot_alert.fixed",
+  "dependabot_alert.reintroduced",
+  "dependabot_alert.reopened",
+  "deploy_key",
+  "deploy_key.created",
+  "deploy_key.deleted",
+  "deployment",
+  "deployment.created",
+  "deployment_protection_rule",
+  "deployment_protection_rule.requested",
+  "deployment_review",
+  "deployment_review.approved",
+  "deployment_review.rejected",
+  "deployment_review.requested",
+  "deployment_status",
+  "deployment_status.created",
+  "discussion",
+  "discussion.answered",
+  "discussion.category_changed",
+  "discussion.closed",
+  "discussion.created",
+  "discussion.deleted",
+  "discussion.edited",
+  "discussion.labeled",
+  "discussion.locked",
+  "discussion.pinned",
+  "discussion.reopened",
+  "discussion.transferred",
+  "discussion.unanswered",
+  "discussion.unlabeled",
+  "discussion.unlocked",
+  "discussion.unpinned",
+  "discussion_comment",
+  "discussion_comment.created",
+  "discussion_comment.deleted",
+  "discussion_comment.edited",
+  "fork",
+  "github_app_authorization",
+  "github_app_authorization.revoked",
+  "gollum",
+  "installation",
+  "installation.created",
+  "installation.deleted",
+  "installation.new_permissions_accepted",
+  "installation.suspend",
+  "installation.unsuspend",
+  "installation_repositories",
+  "installation_repositories.added",
+  "installation_repositories.removed",
+  "installation_target",
+  "installation_target.renamed",
+  "issue_comment",
+  "issue_comment.created",
+  "issue_comment.deleted",
+  "issue_comment.edited",
+  "issue_dependencies",
+  "issue_dependencies.blocked_by_added",
+  "issue_dependencies.blocked_by_removed",
+  "issue_dependencies.blocking_added",
+  "issue_dependencies.blocking_removed",
+  "issues",
+  "issues.assigned",
+  "issues.closed",
+  "issues.deleted",
+  "issues.demilestoned",
+  "issues.edited",
+  "issues.labeled",
+  "issues.locked",
+  "issues.milestoned",
+  "issues.opened",
+  "issues.pinned",
+  "issues.reopened",
+  "issues.transferred",
+  "issues.typed",
+  "issues.unassigned",
+  "issues.unlabeled",
+  "issues.unlocked",
+  "issues.unpinned",
+  "issues.untyped",
+  "label",
+  "label.created",
+  "label.deleted",
+  "label.edited",
+  "marketplace_purchase",
+  "marketplace_purchase.cancelled",
+  "marketplace_purchase.changed",
+  "marketplace_purchase.pending_change",
+  "marketplace_purchase.pending_change_cancelled",
+  "marketplace_purchase.purchased",
+  "member",
+  "member.added",
+  "member.edited",
+  "member.removed",
+  "membership",
+  "membership.added",
+  "membership.removed",
+  "merge_group",
+  "merge_group.checks_requested",
+  "merge_group.destroyed",
+  "meta",
+  "meta.deleted",
+  "milestone",
+  "milestone.closed",
+  "milestone.created",
+  "milestone.deleted",
+  "milestone.edited",
+  "milestone.opened",
+  "org_block",
+  "org_block.blocked",
+  "org_block.unblocked",
+  "organization",
+  "organization.deleted",
+  "organization.member_added",
+  "organization.member_invited",
+  "organization.member_removed",
+  "organization.renamed",
+  "package",
+  "package.published",
+  "package.updated",
+  "page_build",
+  "personal_access_token_request",
+  "personal_access_token_request.approved",
+  "personal_access_token_request.cancelled",
+  "personal_access_token_request.created",
+  "personal_access_token_request.denied",
+  "ping",
+  "project",
+  "project.closed",
+  "project.created",
+  "project.deleted",
+  "project.edited",
+  "project.reopened",
+  "project_card",
+  "project_card.converted",
+  "project_card.created",
+  "project_card.deleted",
+  "project_card.edited",
+  "project_card.moved",
+  "project_column",
+  "project_column.created",
+  "project_column.deleted",
+  "project_column.edited",
+  "project_column.moved",
+  "projects_v2",
+  "projects_v2.closed",
+  "projects_v2.created",
+  "projects_v2.deleted",
+  "projects_v2.edited",
+  "projects_v2.reopened",
+  "projects_v2_item",
+  "projects_v2_item.archived",
+  "projects_v2_item.converted",
+  "projects_v2_item.created",
+  "projects_v2_item.deleted",
+  "projects_v2_item.edited",
+  "projects_v2_item.reordered",
+  "projects_v2_item.restored",
+  "projects_v2_status_update",
+  "projects_v2_status_update.created",
+  "projects_v2_status_update.deleted",
+  "projects_v2_status_update.edited",
+  "public",
+  "pull_request",
+  "pull_request.assigned",
+  "pull_request.auto_merge_disabled",
+  "pull_request.auto_merge_enabled",
+  "pull_request.closed",
+  "pull_request.converted_to_draft",
+  "pull_request.demilestoned",
+  "pull_request.dequeued",
+  "pull_request.edited",
+  "pull_request.enqueued",
+  "pull_request.labeled",
+  "pull_request.locked",
+  "pull_request.milestoned",
+  "pull_request.opened",
+  "pull_request.ready_for_review",
+  "pull_request.reopened",
+  "pull_request.review_request_removed",
+  "pull_request.review_requested",
+  "pull_request.synchronize",
+  "pull_request.unassigned",
+  "pull_request.unlabeled",
+  "pull_request.unlocked",
+  "pull_request_review",
+  "pull_request_review.dismissed",
+  "pull_request_review.edited",
+  "pull_request_review.submitted",
+  "pull_request_review_comment",
+  "pull_request_review_comment.created",
+  "pull_request_review_comment.deleted",
+  "pull_request_review_comment.edited",
+  "pull_request_review_thread",
+  "pull_request_review_thread.resolved",
+  "pull_request_review_thread.unresolved",
+  "push",
+  "registry_package",
+  "registry_package.published",
+  "registry_package.updated",
+  "release",
+  "release.created",
+  "release.deleted",
+  "release.edited",
+  "release.prereleased",
+  "release.published",
+  "release.released",
+  "release.unpublished",
+  "repository",
+  "repository.archived",
+  "repository.created",
+  "repository.deleted",
+  "repository.edited",
+  "repository.privatized",
+  "repository.publicized",
+  "repository.renamed",
+  "repository.transferred",
+  "repository.unarchived",
+  "repository_advisory",
+  "repository_advisory.published",
+  "repository_advisory.reported",
+  "repository_dispatch",
+  "repository_dispatch.sample.collected",
+  "repository_import",
+  "repository_ruleset",
+  "repository_ruleset.created",
+  "repository_ruleset.deleted",
+  "repository_ruleset.edited",
+  "repository_vulnerability_alert",
+  "repository_vulnerability_alert.create",
+  "repository_vulnerability_alert.dismiss",
+  "repository_vulnerability_alert.reopen",
+  "repository_vulnerability_alert.resolve",
+  "secret_scanning_alert",
+  "secret_scanning_alert.assigned",
+  "secret_scanning_alert.created",
+  "secret_scanning_alert.publicly_leaked",
+  "secret_scanning_alert.reopened",
+  "secret_scanning_alert.resolved",
+  "secret_scanning_alert.unassigned",
+  "secret_scanning_alert.validated",
+  "secret_scanning_alert_location",
+  "secret_scanning_alert_location.created",
+  "secret_scanning_scan",
+  "secret_scanning_scan.completed",
+  "security_advisory",
+  "security_advisory.published",
+  "security_advisory.updated",
+  "security_advisory.withdrawn",
+  "security_and_analysis",
+  "sponsorship",
+  "sponsorship.cancelled",
+  "sponsorship.created",
+  "sponsorship.edited",
+  "sponsorship.pending_cancellation",
+  "sponsorship.pending_tier_change",
+  "sponsorship.tier_changed",
+  "star",
+  "star.created",
+  "star.deleted",
+  "status",
+  "sub_issues",
+  "sub_issues.parent_issue_added",
+  "sub_issues.parent_issue_removed",
+  "sub_issues.sub_issue_added",
+  "sub_issues.sub_issue_removed",
+  "team",
+  "team.added_to_repository",
+  "team.created",
+  "team.deleted",
+  "team.edited",
+  "team.removed_from_repository",
+  "team_add",
+  "watch",
+  "watch.started",
+  "workflow_dispatch",
+  "workflow_job",
+  "workflow_job.completed",
+  "workflow_job.in_progress",
+  "workflow_job.queued",
+  "workflow_job.waiting",
+  "workflow_run",
+  "workflow_run.completed",
+  "workflow_run.in_progress",
+  "workflow_run.requested"
+];
+function validateEventName(eventName, options = {}) {
+  if (typeof eventName !== "string") {
+    throw new TypeError("eventName must be of type string");
+  }
+  if (eventName === "*") {
+    throw new TypeError(
+      `Using the "*" event with the regular Webhooks.on() function is not supported. Please use the Webhooks.onAny() method instead`
+    );
+  }
+  if (eventName === "error") {
+    throw new TypeError(
+      `Using the "error" event with the regular Webhooks.on() function is not supported. Please use the Webhooks.onError() method instead`
+    );
+  }
+  if (options.onUnknownEventName === "ignore") {
+    return;
+  }
+  if (!emitterEventNames.includes(eventName)) {
+    if (options.onUnknownEventName !== "warn") {
+      throw new TypeError(
+        `"${eventName}" is not a known webhook name (https://developer.github.com/v3/activity/events/types/)`
+      );
+    } else {
+      (options.log || console).warn(
+        `"${eventName}" is not a known webhook name (https://developer.github.com/v3/activity/events/types/)`
+      );
+    }
+  }
+}
+function handleEventHandlers(state, webhookName, handler2) {
+  if (!state.hooks[webhookName]) {
+    state.hooks[webhookName] = [];
+  }
+  state.hooks[webhookName].push(handler2);
+}
+function receiverOn(state, webhookNameOrNames, handler2) {
+  if (Array.isArray(webhookNameOrNames)) {
+    webhookNameOrNames.forEach(
+      (webhookName) => receiverOn(state, webhookName, handler2)
+    );
+    return;
+  }
+  validateEventName(webhookNameOrNames, {
+    onUnknownEventName: "warn",
+    log: state.log
+  });
+  handleEventHandlers(state, webhookNameOrNames, handler2);
+}
+function receiverOnAny(state, handler2) {
+  handleEventHandlers(state, "*", handler2);
+}
+function receiverOnError(state, handler2) {
+  handleEventHandlers(state, "error", handler2);
+}
+function wrapErrorHandler(handler2, error63) {
+  let returnValue;
+  try {
+    returnValue = handler2(error63);
+  } catch (error210) {
+    console.log('FATAL: Error occurred in "error" event handler');
+    console.log(error210);
+  }
+  if (returnValue && returnValue.catch) {
+    returnValue.catch((error210) => {
+      console.log('FATAL: Error occurred in "error" event handler');
+      console.log(error210);
+    });
+  }
+}
+function getHooks(state, eventPayloadAction, eventName) {
+  const hooks = [state.hooks[eventName], state.hooks["*"]];
+  if (eventPayloadAction) {
+    hooks.unshift(state.hooks[`${eventName}.${eventPayloadAction}`]);
+  }
+  return [].concat(...hooks.filter(Boolean));
+}
+function receiverHandle(state, event) {
+  const errorHandlers = state.hooks.error || [];
+  if (event instanceof Error) {
+    const error63 = Object.assign(new AggregateError([event], event.message), {
+      event
+    });
+    errorHandlers.forEach((handler2) => wrapErrorHandler(handler2, error63));
+    return Promise.reject(error63);
+  }
+  if (!event || !event.name) {
+    const error63 = new Error("Event name not passed");
+    throw new AggregateError([error63], error63.message);
+  }
+  if (!event.payload) {
+    const error63 = new Error("Event name not passed");
+    throw new AggregateError([error63], error63.message);
+  }
+  const hooks = getHooks(
+    state,
+    "action" in event.payload ? event.payload.action : null,
+    event.name
+  );
+  if (hooks.length === 0) {
+    return Promise.resolve();
+  }
+  const errors = [];
+  const promises3 = hooks.map((handler2) => {
+    let promise2 = Promise.resolve(event);
+    if (state.transform) {
+      promise2 = promise2.then(state.transform);
+    }
+    return promise2.then((event2) => {
+      return handler2(event2);
+    }).catch((error63) => errors.push(Object.assign(error63, { event })));
+  });
+  return Promise.all(promises3).then(() => {
+    if (errors.length === 0) {
+      return;
+    }
+    const error63 = new AggregateError(
+      errors,
+      errors.map((error210) => error210.message).join("\n")
+    );
+    Object.assign(error63, {
+      event
+    });
+    errorHandlers.forEach((handler2) => wrapErrorHandler(handler2, error63));
+    throw error63;
+  });
+}
+function removeListener(state, webhookNameOrNames, handler2) {
+  if (Array.isArray(webhookNameOrNames)) {
+    webhookNameOrNames.forEach(
+      (webhookName) => removeListener(state, webhookName, handler2)
+    );
+    return;
+  }
+  if (!state.hooks[webhookNameOrNames]) {
+    return;
+  }
+  for (let i = state.hooks[webhookNameOrNames].length - 1; i >= 0; i--) {
+    if (state.hooks[webhookNameOrNames][i] === handler2) {
+      state.hooks[webhookNameOrNames].splice(i, 1);
+      return;
+    }
+  }
+}
+function createEventHandler(options) {
+  const state = {
+    hooks: {},
+    log: createLogger2(options && options.log)
+  };
+  if (options && options.transform) {
+    state.transform = options.transform;
+  }
+  return {
+    on: receiverOn.bind(null, state),
+    onAny: receiverOnAny.bind(null, state),
+    onError: receiverOnError.bind(null, state),
+    removeListener: removeListener.bind(null, state),
+    receive: receiverHandle.bind(null, state)
+  };
+}
+async function verifyAndReceive(state, event) {
+  const matchesSignature = await verifyWithFallback(
+    state.secret,
+    event.payload,
+    event.signature,
+    state.additionalSecrets
+  ).catch(() => false);
+  if (!matchesSignature) {
+    const error63 = new Error(
+      "[@octokit/webhooks] signature does not match event payload and secret"
+    );
+    error63.event = event;
+    error63.status = 400;
+    return state.eventHandler.receive(error63);
+  }
+  let payload;
+  try {
+    payload = JSON.parse(event.payload);
+  } catch (error63) {
+    error63.message = "Invalid JSON";
+    error63.status = 400;
+    throw new AggregateError([error63], error63.message);
+  }
+  return state.eventHandler.receive({
+    id: event.id,
+    name: event.name,
+    payload
+  });
+}
+var textDecoder = new TextDecoder("utf-8", { fatal: false });
+var decode3 = textDecoder.decode.bind(textDecoder);
+var Webhooks = class {
+  sign;
+  verify;
+  on;
+  onAny;
+  onError;
+  removeListener;
+  receive;
+  verifyAndReceive;
+  constructor(options) {
+    if (!options || !options.secret) {
+      throw new Error("[@octokit/webhooks] options.secret required");
+    }
+    const state = {
+      eventHandler: createEventHandler(options),
+      secret: options.secret,
+      additionalSecrets: options.additionalSecrets,
+      hooks: {},
+      log: createLogger2(options.log)
+    };
+    this.sign = sign.bind(null, options.secret);
+    this.verify = verify.bind(null, options.secret);
+    this.on = state.eventHandler.on;
+    this.onAny = state.eventHandler.onAny;
+    this.onError = state.eventHandler.onError;
+    this.removeListener = state.eventHandler.removeListener;
+    this.receive = state.eventHandler.receive;
+    this.verifyAndReceive = verifyAndReceive.bind(null, state);
+  }
+};
+
+// node_modules/@octokit/app/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+var VERSION15 = "0.0.0-development";
+function normalizePaginatedListResponse2(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+function iterator2(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url2 = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url2) return { done: true };
+        try {
+          const response = await requestMethod({ method, url: url2, headers });
+          const normalizedResponse = normalizePaginatedListResponse2(response);
+          url2 = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url2 && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url2 = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error63) {
+          if (error63.status !== 409) throw error63;
+          url2 = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+function paginate2(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather2(
+    octokit,
+    [],
+    iterator2(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather2(octokit, results, iterator22, mapFn) {
+  return iterator22.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather2(octokit, results, iterator22, mapFn);
+  });
+}
+var composePaginateRest2 = Object.assign(paginate2, {
+  iterator: iterator2
+});
+function paginateRest2(octokit) {
+  return {
+    paginate: Object.assign(paginate2.bind(null, octokit), {
+      iterator: iterator2.bind(null, octokit)
+    })
+  };
+}
+paginateRest2.VERSION = VERSION15;
+
+// node_modules/@octokit/app/dist-node/index.js
+var VERSION16 = "16.1.4";
+function webhooks(appOctokit, options) {
+  return new Webhooks({
+    secret: options.secret,
+    transform: async (event) => {
+      if (!("installation" in event.payload) || typeof event.payload.installation !== "object") {
+        const octokit2 = new appOctokit.constructor({
+          authStrategy: createUnauthenticatedAuth,
+          auth: {
+            reason: `"installation" key missing in webhook event payload`
+          }
+        });
+        return {
+          ...event,
+          octokit: octokit2
+        };
+      }
+      const installationId = event.payload.installation.id;
+      const octokit = await appOctokit.auth({
+        type: "installation",
+        installationId,
+        factory(auth7) {
+          return new auth7.octokit.constructor({
+            ...auth7.octokitOptions,
+            authStrategy: createAppAuth,
+            ...{
+              auth: {
+                ...auth7,
+                installationId
+              }
+            }
+          });
+        }
+      });
+      octokit.hook.before("request", (options2) => {
+        options2.headers["x-github-delivery"] = event.id;
+      });
+      return {
+        ...event,
+        octokit
+      };
+    }
+  });
+}
+async function getInstallationOctokit(app, installationId) {
+  return app.octokit.auth({
+    type: "installation",
+    installationId,
+    factory(auth7) {
+      const options = {
+        ...auth7.octokitOptions,
+        authStrategy: createAppAuth,
+        ...{ auth: { ...auth7, installationId } }
+      };
+      return new auth7.octokit.constructor(options);
+    }
+  });
+}
+function eachInstallationFactory(app) {
+  return Object.assign(eachInstallation.bind(null, app), {
+    iterator: eachInstallationIterator.bind(null, app)
+  });
+}
+async function eachInstallation(app, callback) {
+  const i = eachInstallationIterator(app)[Symbol.asyncIterator]();
+  let result = await i.next();
+  while (!result.done) {
+    await callback(result.value);
+    result = await i.next();
+  }
+}
+function eachInstallationIterator(app) {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const iterator3 = composePaginateRest2.iterator(
+        app.octokit,
+        "GET /app/installations"
+      );
+      for await (const { data: installations } of iterator3) {
+        for (const installation of installations) {
+          const installationOctokit = await getInstallationOctokit(
+            app,
+            installation.id
+          );
+          yield { octokit: installationOctokit, installation };
+        }
+      }
+    }
+  };
+}
+function eachRepositoryFactory(app) {
+  return Object.assign(eachRepository.bind(null, app), {
+    iterator: eachRepositoryIterator.bind(null, app)
+  });
+}
+async function eachRepository(app, queryOrCallback, callback) {
+  const i = eachRepositoryIterator(
+    app,
+    callback ? queryOrCallback : void 0
+  )[Symbol.asyncIterator]();
+  let result = await i.next();
+  while (!result.done) {
+    if (callback) {
+      await callback(result.value);
+    } else {
+      await queryOrCallback(result.value);
+    }
+    result = await i.next();
+  }
+}
+function singleInstallationIterator(app, installationId) {
+  return {
+    async *[Symbol.asyncIterator]() {
+      yield {
+        octokit: await app.getInstallationOctokit(installationId)
+      };
+    }
+  };
+}
+function eachRepositoryIterator(app, query) {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const iterator3 = query ? singleInstallationIterator(app, query.installationId) : app.eachInstallation.iterator();
+      for await (const { octokit } of iterator3) {
+        const repositoriesIterator = composePaginateRest2.iterator(
+          octokit,
+          "GET /installation/repositories"
+        );
+        for await (const { data: repositories } of repositoriesIterator) {
+          for (const repository of repositories) {
+            yield { octokit, repository };
+          }
+        }
+      }
+    }
+  };
+}
+function getInstallationUrlFactory(app) {
+  let installationUrlBasePromise;
+  return async function getInstallationUrl(options = {}) {
+    if (!installationUrlBasePromise) {
+      installationUrlBasePromise = getInstallationUrlBase(app);
+    }
+    const installationUrlBase = await installationUrlBasePromise;
+    const installationUrl = new URL(installationUrlBase);
+    if (options.target_id !== void 0) {
+      installationUrl.pathname += "/permissions";
+      installationUrl.searchParams.append(
+        "target_id",
+        options.target_id.toFixed()
+      );
+    }
+    if (options.state !== void 0) {
+      installationUrl.searchParams.append("state", options.state);
+    }
+    return installationUrl.href;
+  };
+}
+async function getInstallationUrlBase(app) {
+  const { data: appInfo } = await app.octokit.request("GET /app");
+  if (!appInfo) {
+    throw new Error("[@octokit/app] unable to fetch metadata for app");
+  }
+  return `${appInfo.html_url}/installations/new`;
+}
+var App = class {
+  static VERSION = VERSION16;
+  static defaults(defaults2) {
+    const AppWithDefaults = class extends this {
+      constructor(...args) {
+        super({
+          ...defaults2,
+          ...args[0]
+        });
+      }
+    };
+    return AppWithDefaults;
+  }
+  octokit;
+  // @ts-ignore calling app.webhooks will throw a helpful error when options.webhooks is not set
+  webhooks;
+  // @ts-ignore calling app.oauth will throw a helpful error when options.oauth is not set
+  oauth;
+  getInstallationOctokit;
+  eachInstallation;
+  eachRepository;
+  getInstallationUrl;
+  log;
+  constructor(options) {
+    const Octokit3 = options.Octokit || Octokit;
+    const authOptions = Object.assign(
+      {
+        appId: options.appId,
+        privateKey: options.privateKey
+      },
+      options.oauth ? {
+        clientId: options.oauth.clientId,
+        clientSecret: options.oauth.clientSecret
+      } : {}
+    );
+    const octokitOptions = {
+      authStrategy: createAppAuth,
+      auth: authOptions
+    };
+    if ("log" in options && typeof options.log !== "undefined") {
+      octokitOptions.log = options.log;
+    }
+    this.octokit = new Octokit3(octokitOptions);
+    this.log = Object.assign(
+      {
+        debug: () => {
+        },
+        info: () => {
+        },
+        warn: console.warn.bind(console),
+        error: console.error.bind(console)
+      },
+      options.log
+    );
+    if (options.webhooks) {
+      this.webhooks = webhooks(this.octokit, options.webhooks);
+    } else {
+      Object.defineProperty(this, "webhooks", {
+        get() {
+          throw new Error("[@octokit/app] webhooks option not set");
+        }
+      });
+    }
+    if (options.oauth) {
+      this.oauth = new OAuthApp({
+        ...options.oauth,
+        clientType: "github-app",
+        Octokit: Octokit3
+      });
+    } else {
+      Object.defineProperty(this, "oauth", {
+        get() {
+          throw new Error(
+            "[@octokit/app] oauth.clientId / oauth.clientSecret options are not set"
+          );
+        }
+      });
+    }
+    this.getInstallationOctokit = getInstallationOctokit.bind(
+      null,
+      this
+    );
+    this.eachInstallation = eachInstallationFactory(
+      this
+    );
+    this.eachRepository = eachRepositoryFactory(
+      this
+    );
+    this.getInstallationUrl = getInstallationUrlFactory(this);
+  }
+};
+
+// node_modules/octokit/dist-bundle/index.js
+var VERSION17 = "0.0.0-development";
+var Octokit2 = Octokit.plugin(
+  restEndpointMethods,
+  paginateRest,
+  paginateGraphQL,
+  retry,
+  throttling
+).defaults({
+  userAgent: `octokit.js/${VERSION17}`,
+  throttle: {
+    onRateLimit,
+    onSecondaryRateLimit
+  }
+});
+function onRateLimit(retryAfter, options, octokit) {
+  octokit.log.warn(
+    `Request quota exhausted for request ${options.method} ${options.url}`
+  );
+  if (options.request.retryCount === 0) {
+    octokit.log.info(`Retrying after ${retryAfter} seconds!`);
+    return true;
+  }
+}
+function onSecondaryRateLimit(retryAfter, options, octokit) {
+  octokit.log.warn(
+    `SecondaryRateLimit detected for request ${options.method} ${options.url}`
+  );
+  if (options.request.retryCount === 0) {
+    octokit.log.info(`Retrying after ${retryAfter} seconds!`);
+    return true;
+  }
+}
+var App2 = App.defaults({ Octokit: Octokit2 });
+var OAuthApp2 = OAuthApp.defaults({ Octokit: Octokit2 });
+
+// src/log/logger.ts
+function getErrorMessage(error63) {
+  if (error63 instanceof Error) return error63.message;
+  return typeof error63 === "string" ? error63 : JSON.stringify(error63);
+}
+function formatPlainLine(msg, fields = {}) {
+  const pairs = Object.entries(fields).filter(([, value]) => value !== void 0).map(([key, value]) => `${key}=${plainValue(value)}`);
+  return pairs.length > 0 ? `${msg}: ${pairs.join(" ")}` : msg;
+}
+function plainValue(value) {
+  if (typeof value === "string") return value !== "" && !/[\s"=]/.test(value) ? value : JSON.stringify(value);
+  if (value instanceof Error) return JSON.stringify(value.message);
+  return JSON.stringify(value) ?? String(value);
+}
+
+// src/github/github-error.ts
+var GithubError = class extends Error {
+  constructor(kind, status, message) {
+    super(message);
+    this.kind = kind;
+    this.status = status;
+  }
+  kind;
+  status;
+  name = "GithubError";
+  /** For logs and the heal log: kind and status, never response bodies or headers. */
+  get summary() {
+    return this.status === void 0 ? this.kind : `${this.kind} (${this.status})`;
+  }
+  /**
+   * Whether GitHub may have carried the request out although no success came back: it timed out, the
+   * connection broke, a 5xx came (from GitHub or a proxy in front of it, possibly after GitHub acted), or
+   * any other status that is not one of GitHub's own refusals (a proxy's 408, say).
+   */
+  get outcomeUnknown() {
+    return this.kind === "timeout" || this.kind === "network" || this.kind === "server_error" || this.kind === "unexpected_status";
+  }
+};
+var DEFINITIVE_REFUSALS = /* @__PURE__ */ new Set([400, 409, 410, 422]);
+function toGithubError(error63) {
+  if (error63 instanceof GithubError) return error63;
+  const message = error63 instanceof Error ? error63.message.split("\n")[0]?.slice(0, 200) ?? "" : String(error63);
+  const answered = error63.response !== void 0;
+  const status = answered ? error63.status : void 0;
+  if (typeof status !== "number") {
+    const cause = error63.cause;
+    const names = [error63, cause].map((e) => e?.name);
+    if (names.includes("TimeoutError")) return new GithubError("timeout", void 0, message);
+    if (names[0] === "HttpError" || names.includes("AbortError"))
+      return new GithubError("network", void 0, message);
+    return new GithubError("auth_failed", void 0, message);
+  }
+  if (status === 429 || status === 403 && /rate limit/i.test(message))
+    return new GithubError("rate_limited", status, message);
+  if (status === 401) return new GithubError("unauthorized", status, message);
+  if (status === 403) return new GithubError("forbidden", status, message);
+  if (status === 404) return new GithubError("not_found", status, message);
+  if (DEFINITIVE_REFUSALS.has(status)) return new GithubError("invalid", status, message);
+  if (status >= 500) return new GithubError("server_error", status, message);
+  return new GithubError("unexpected_status", status, message);
+}
+var GithubBackoffError = class extends GithubError {
+  constructor(until) {
+    super("rate_limited", void 0, `GitHub asked for no requests until ${new Date(until).toISOString()}`);
+    this.until = until;
+  }
+  until;
+  name = "GithubBackoffError";
+};
+
+// src/github/rate-limit-stop.ts
+var MAX_RATE_LIMIT_STOP_MS = 36e5;
+function capRateLimitStop(until, now) {
+  return Math.min(until, now + MAX_RATE_LIMIT_STOP_MS);
+}
+var SECONDARY_FALLBACK_MS = 6e4;
+function rateLimitStopUntil(answer2, now) {
+  const { status, headers } = answer2;
+  const limitStatus = status === 403 || status === 429;
+  const retryAfter = Number(headers["retry-after"]);
+  if (limitStatus && headers["retry-after"] !== void 0 && Number.isFinite(retryAfter)) {
+    return now + Math.max(0, retryAfter) * 1e3;
+  }
+  const reset = Number(headers["x-ratelimit-reset"]);
+  if (String(headers["x-ratelimit-remaining"]) === "0" && Number.isFinite(reset) && reset > 0) {
+    return Math.max(reset * 1e3, now + 1e3);
+  }
+  if (status === 429 || status === 403 && /secondary rate limit/i.test(answer2.message)) {
+    return now + SECONDARY_FALLBACK_MS;
+  }
+  return void 0;
+}
+
+// src/github/octokit-client.ts
+var DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
+function createGithubClient(config2, options) {
+  const requestTimeoutMs = options.requestTimeoutMs ?? 3e4;
+  const now = options.now ?? Date.now;
+  const common = {
+    baseUrl: config2.apiUrl,
+    userAgent: "planecheck",
+    // One retry of a read after a 5xx or a dropped connection, after octokit's 1 s wait: the healer's own
+    // polling retries later anyway, and a longer wait (octokit's default: 1, 4 and 9 s) is a timer that
+    // shutdown cannot cancel.
+    retry: { doNotRetry: DO_NOT_RETRY, retries: 1 },
+    throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false },
+    request: { fetch: clientFetch(), signal: options.signal }
+  };
+  const client = gateOnRateLimits(buildClient(config2, common, options), options);
+  sendReportingFetches.set(client, clientFetch);
+  return client;
+  function clientFetch(onSend) {
+    return fetchUnlessStopped(fetchWithDeadline(requestTimeoutMs, onSend), options.backoff, now);
+  }
+}
+var sendReportingFetches = /* @__PURE__ */ new WeakMap();
+function fetchReportingSend(github, onSend) {
+  return sendReportingFetches.get(github)?.(onSend);
+}
+function buildClient(config2, common, options) {
+  if (config2.token !== void 0) return new Octokit2({ ...common, auth: config2.token });
+  const app = config2.app;
+  if (app === void 0) throw new Error("github: set token or app");
+  const privateKey = app.privateKey ?? readFileSync3(app.privateKeyPath ?? "", "utf8");
+  return new Octokit2({
+    ...common,
+    authStrategy: createAppAuth,
+    auth: {
+      appId: Number(app.appId),
+      privateKey,
+      installationId: Number(app.installationId),
+      cache: expiryAwareCache(options.tokenRefreshMarginMs ?? 5 * 6e4)
+    }
+  });
+}
+function gateOnRateLimits(octokit, options) {
+  const { backoff, log } = options;
+  const now = options.now ?? Date.now;
+  const observe = (answer2, request2) => {
+    const at = now();
+    const asked = rateLimitStopUntil(answer2, at);
+    if (asked === void 0) return;
+    const until = capRateLimitStop(asked, at);
+    if (until < asked) {
+      log.warn("GitHub rate limit asks for a longer stop than planecheck honours; stopping for at most 1 h", {
+        asked: Number.isFinite(asked) ? new Date(asked).toISOString() : String(asked),
+        until: new Date(until).toISOString(),
+        status: answer2.status,
+        request: request2
+      });
+    }
+    if (until <= backoff.githubBackoffUntil()) return;
+    try {
+      backoff.stopGithubUntil(until);
+    } catch (error63) {
+      log.error("could not store the GitHub rate-limit stop", { error: getErrorMessage(error63) });
+    }
+    log.warn("GitHub rate limit: no GitHub requests until then", {
+      until: new Date(until).toISOString(),
+      status: answer2.status,
+      request: request2
+    });
+  };
+  octokit.hook.wrap("request", async (request2, requestOptions) => {
+    const name = `${requestOptions.method} ${requestOptions.url}`;
+    const until = backoff.githubBackoffUntil();
+    if (now() < until) {
+      throw new GithubBackoffError(until);
+    }
+    try {
+      const response = await request2(requestOptions);
+      observe({ status: response.status, headers: response.headers, message: "" }, name);
+      return response;
+    } catch (error63) {
+      const cause = error63.cause;
+      if (cause instanceof GithubBackoffError) throw cause;
+      const { status, response, message } = error63;
+      if (typeof status === "number" && response?.headers) {
+        observe({ status, headers: response.headers, message: String(message) }, name);
+      }
+      throw error63;
+    }
+  });
+  return octokit;
+}
+function expiryAwareCache(marginMs) {
+  const entries = /* @__PURE__ */ new Map();
+  return {
+    get(key) {
+      const value = entries.get(key);
+      if (value === void 0) return void 0;
+      const expiresAt = Date.parse(value.split("|")[2] ?? "");
+      if (!Number.isFinite(expiresAt) || expiresAt - Date.now() <= marginMs) {
+        entries.delete(key);
+        return void 0;
+      }
+      return value;
+    },
+    set(key, value) {
+      entries.set(key, value);
+    }
+  };
+}
+function fetchUnlessStopped(send, backoff, now) {
+  return (input2, init) => {
+    const until = backoff.githubBackoffUntil();
+    if (now() < until) return Promise.reject(new GithubBackoffError(until));
+    return send(input2, init);
+  };
+}
+function fetchWithDeadline(timeoutMs, onSend) {
+  return (input2, init) => {
+    if (init?.signal?.aborted) return Promise.reject(init.signal.reason);
+    onSend?.();
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    return fetch(input2, { ...init, signal });
+  };
+}
+
+// src/heal/self-heal-settings.ts
+function selfHealSettings(selfHeal) {
+  if (!selfHeal?.repository) return void 0;
+  const [owner = "", repo = ""] = selfHeal.repository.split("/");
+  return {
+    target: { owner, repo, workflow: selfHeal.workflow, ref: selfHeal.ref },
+    inputs: selfHeal.inputs,
+    policy: {
+      cooldownMs: selfHeal.cooldown,
+      failureThreshold: selfHeal.failureThreshold,
+      maxDispatchesPerHour: selfHeal.maxDispatchesPerHour,
+      runTimeoutMs: selfHeal.runTimeout,
+      dryRun: selfHeal.dryRun,
+      maxPlanesAtOnce: selfHeal.maxPlanesAtOnce
+    },
+    runPollIntervalMs: selfHeal.runPollInterval
+  };
+}
+
+// src/github/workflow-api.ts
+async function dispatchWorkflow(github, target, inputs, onSend) {
+  const fetch3 = onSend === void 0 ? void 0 : fetchReportingSend(github, onSend);
+  const route = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
+  const params = {
+    owner: target.owner,
+    repo: target.repo,
+    workflow_id: target.workflow,
+    ref: target.ref,
+    inputs,
+    // Never sent twice by the retry plugin: after a timeout or 5xx GitHub may have started the run, and
+    // only a look for it by correlation id (the caller's job) can tell.
+    request: { retries: 0, ...fetch3 && { fetch: fetch3 } }
+  };
+  try {
+    const response = await github.request(route, { ...params, return_run_details: true });
+    const details = response.data;
+    if (typeof details !== "object" || details === null) return {};
+    if (typeof details.workflow_run_id !== "number" || !Number.isSafeInteger(details.workflow_run_id))
+      return {};
+    return {
+      runId: details.workflow_run_id,
+      runUrl: typeof details.html_url === "string" ? details.html_url : void 0
+    };
+  } catch (error63) {
+    const failure2 = toGithubError(error63);
+    const rawMessage = error63 instanceof Error ? error63.message : "";
+    if (failure2.status === 422 && /return_run_details/.test(rawMessage)) {
+      try {
+        await github.request(route, params);
+        return {};
+      } catch (retryError) {
+        throw toGithubError(retryError);
+      }
+    }
+    throw failure2;
+  }
+}
+async function listDispatchRuns(github, target, since) {
+  try {
+    const response = await github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+      owner: target.owner,
+      repo: target.repo,
+      workflow_id: target.workflow,
+      event: "workflow_dispatch",
+      created: `>=${since.toISOString().replace(/\.\d{3}Z$/, "Z")}`,
+      per_page: 100
+    });
+    const runs = response.data.workflow_runs;
+    if (!Array.isArray(runs))
+      throw new GithubError("invalid_response", response.status, "no workflow_runs list");
+    return runs.map(toRun);
+  } catch (error63) {
+    throw toGithubError(error63);
+  }
+}
+async function getRun(github, target, runId) {
+  try {
+    const response = await github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
+      owner: target.owner,
+      repo: target.repo,
+      run_id: runId
+    });
+    return toRun(response.data);
+  } catch (error63) {
+    throw toGithubError(error63);
+  }
+}
+function toRun(raw) {
+  const run2 = raw;
+  if (typeof run2.id !== "number" || typeof run2.status !== "string") {
+    throw new GithubError("invalid_response", void 0, "workflow run without id or status");
+  }
+  return {
+    id: run2.id,
+    title: typeof run2.display_title === "string" ? run2.display_title : "",
+    status: run2.status,
+    conclusion: typeof run2.conclusion === "string" ? run2.conclusion : null,
+    htmlUrl: typeof run2.html_url === "string" ? run2.html_url : "",
+    createdAt: typeof run2.created_at === "string" ? run2.created_at : ""
+  };
+}
+
+// src/heal/correlation.ts
+import { randomBytes } from "node:crypto";
+function newCorrelationId(now) {
+  return `pc-${now.toString(36)}-${randomBytes(4).toString("hex")}`;
+}
+function titleHasCorrelation(title, correlationId) {
+  return title.includes(`[${correlationId}]`);
+}
+function titleNamesPlane(title, plane) {
+  const escaped = plane.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|\\s)plane=${escaped}(\\s|$)`).test(title);
+}
+
+// src/heal/heal-action.ts
+var ACTIVE_STATUSES = ["dispatching", "queued", "in_progress"];
+var RESUMABLE_STATUSES = [...ACTIVE_STATUSES, "completed"];
+
+// src/heal/heal-policy.ts
+function isHealable(status) {
+  return status === "NO_USER" || status === "NO_ORACLE";
+}
+function decideHeal(input2) {
+  const { status, policy, now } = input2;
+  if (!isHealable(status)) return { kind: "ignore" };
+  const reason = status;
+  if (input2.maintenanceUntil != null && input2.maintenanceUntil > now) {
+    return {
+      kind: "skip",
+      reason,
+      outcome: "maintenance",
+      detail: `in maintenance until ${new Date(input2.maintenanceUntil).toISOString()}`
+    };
+  }
+  if (input2.held) {
+    return { kind: "skip", reason, outcome: "held", detail: "mass incident: held for a person" };
+  }
+  if (input2.consecutive < policy.failureThreshold) {
+    return {
+      kind: "skip",
+      reason,
+      outcome: "threshold",
+      detail: `${input2.consecutive} of ${policy.failureThreshold} results in a row`
+    };
+  }
+  const running = input2.actions.find(
+    (action) => ACTIVE_STATUSES.includes(action.status) && now - action.dispatchedAt < policy.runTimeoutMs
+  );
+  if (running) {
+    return {
+      kind: "skip",
+      reason,
+      outcome: "in_progress",
+      detail: `attempt ${running.correlationId} is ${running.status}`
+    };
+  }
+  const recent = input2.actions.find(
+    (action) => action.status !== "dispatch_failed" && now - action.dispatchedAt < policy.cooldownMs
+  );
+  if (recent) {
+    const left = Math.ceil((recent.dispatchedAt + policy.cooldownMs - now) / 1e3);
+    return {
+      kind: "skip",
+      reason,
+      outcome: "cooldown",
+      detail: `cooldown: ${left}s left after ${recent.correlationId}`
+    };
+  }
+  if (input2.attemptsLastHour >= policy.maxDispatchesPerHour) {
+    return {
+      kind: "skip",
+      reason,
+      outcome: "rate_capped",
+      detail: `${input2.attemptsLastHour} attempts in the last hour (cap ${policy.maxDispatchesPerHour})`
+    };
+  }
+  return { kind: "dispatch", reason, dryRun: policy.dryRun };
+}
+function countConsecutiveHealable(statuses) {
+  let count = 0;
+  for (const status of statuses) {
+    if (!isHealable(status)) break;
+    count++;
+  }
+  return count;
+}
+function findMassIncident(latest, maxPlanesAtOnce, incident = []) {
+  const members2 = new Set(incident);
+  const planes = latest.filter((entry) => isHealable(entry.status) || members2.has(entry.plane) && entry.status !== "HEALTHY").map((entry) => entry.plane).sort();
+  const held = planes.length > maxPlanesAtOnce;
+  const next = held ? latest.filter((entry) => members2.has(entry.plane) || isHealable(entry.status)).map((entry) => entry.plane).sort() : [];
+  return { held, planes, incident: next };
+}
+
+// src/heal/recent-heal-actions.ts
+var RecentHealActions = class {
+  #perPlane;
+  /** Newest first within a plane. */
+  #byPlane = /* @__PURE__ */ new Map();
+  /** Own writes since the refresh on its way began; undefined when none is. */
+  #sinceRefresh;
+  constructor(perPlane) {
+    this.#perPlane = perPlane;
+  }
+  /** An action as this replica just stored it (new, or patched). */
+  put(action) {
+    this.#sinceRefresh?.set(action.id, { ...action });
+    this.#place(action);
+  }
+  /** Starts a refresh: returns the function that installs what the heal log answered. */
+  beginRefresh() {
+    const sinceRefresh = /* @__PURE__ */ new Map();
+    this.#sinceRefresh = sinceRefresh;
+    return (stored) => {
+      if (this.#sinceRefresh !== sinceRefresh) return;
+      this.#sinceRefresh = void 0;
+      this.#byPlane = /* @__PURE__ */ new Map();
+      for (const action of stored) this.#place(action);
+      for (const action of sinceRefresh.values()) this.#place(action);
+    };
+  }
+  /** A refresh that failed: own writes keep showing, the rest stays as it was. */
+  abandonRefresh() {
+    this.#sinceRefresh = void 0;
+  }
+  forPlane(plane, limit) {
+    return (this.#byPlane.get(plane) ?? []).slice(0, limit).map((action) => ({ ...action }));
+  }
+  /** Actions of every plane dispatched at or after `since`, as far as this view holds them (it may hold fewer). */
+  countSince(since) {
+    let count = 0;
+    for (const actions of this.#byPlane.values()) {
+      count += actions.filter((action) => action.dispatchedAt >= since).length;
+    }
+    return count;
+  }
+  #place(action) {
+    const others = (this.#byPlane.get(action.plane) ?? []).filter((held) => held.id !== action.id);
+    const actions = [...others, { ...action }].sort((a, b2) => b2.dispatchedAt - a.dispatchedAt || b2.id - a.id).slice(0, this.#perPlane);
+    this.#byPlane.set(action.plane, actions);
+  }
+};
+
+// src/heal/self-healer.ts
+function shutdownReason() {
+  return new DOMException("planecheck is shutting down", "AbortError");
+}
+var CONCLUSIONS = /* @__PURE__ */ new Set([
+  "success",
+  "failure",
+  "cancelled",
+  "timed_out",
+  "neutral",
+  "skipped",
+  "action_required",
+  "stale",
+  "startup_failure"
+]);
+var HOUR_MS = 36e5;
+var RECENT_PER_PLANE = 5;
+function followLeaseMs(runPollIntervalMs) {
+  return Math.max(3 * runPollIntervalMs, 3e4);
+}
+var SelfHealer = class {
+  #deps;
+  #leaseMs;
+  /** The task of each plane being handled; one at a time per plane. */
+  #busy = /* @__PURE__ */ new Map();
+  #tasks = /* @__PURE__ */ new Set();
+  #stop = new AbortController();
+  #stopDeadline;
+  /** Attempts decided but not yet in the heal log: counted against the hourly cap meanwhile (pre-check only). */
+  #reserved = 0;
+  #refreshing = Promise.resolve();
+  #hold;
+  /** The planes of the mass incident under way (see `findMassIncident`); empty when none. */
+  #incident = [];
+  /** Every replica's newest actions, for the status API and the pre-check of the hourly cap. */
+  #view = new RecentHealActions(RECENT_PER_PLANE);
+  /** Ids of the actions this replica is following right now. */
+  #following = /* @__PURE__ */ new Set();
+  /** Actions whose following shutdown interrupted: their leases are handed back once the tasks are done. */
+  #handBack = /* @__PURE__ */ new Set();
+  #syncing = false;
+  /** The heal log failed to answer and has not answered since: logged once, not per plane per cycle. */
+  #storeFailing = false;
+  constructor(deps) {
+    this.#deps = deps;
+    this.#leaseMs = followLeaseMs(deps.settings.runPollIntervalMs);
+    this.#stopDeadline = new Deadline(void 0, "self-heal", this.#stop.signal);
+    this.#hold = {
+      held: false,
+      since: null,
+      planes: [],
+      maxPlanesAtOnce: deps.settings.policy.maxPlanesAtOnce
+    };
+    const { signal } = deps;
+    if (signal?.aborted) this.#stop.abort(shutdownReason());
+    else signal?.addEventListener("abort", () => this.#stop.abort(shutdownReason()), { once: true });
+  }
+  #now() {
+    return this.#deps.now?.() ?? Date.now();
+  }
+  /**
+   * Settings from a reloaded config (policy, workflow, inputs, poll interval): decisions from now on use
+   * them. Runs already followed keep their lease until it is next renewed.
+   */
+  reconfigure(settings) {
+    this.#deps = { ...this.#deps, settings };
+    this.#leaseMs = followLeaseMs(settings.runPollIntervalMs);
+  }
+  #maintenanceUntil(plane, now) {
+    return this.#deps.maintenanceUntil?.(plane, now) ?? null;
+  }
+  /**
+   * Sees the latest fresh status of every plane once a cycle has finished. Returns at once; any work
+   * happens in the background. More than `maxPlanesAtOnce` planes needing repair hold every dispatch.
+   * Then `resume`: re-reads what other replicas recorded and takes over the runs whose follower is gone.
+   */
+  afterCycle(all) {
+    if (this.#stop.signal.aborted) return;
+    const { enabledFor } = this.#deps;
+    const latest = enabledFor ? all.filter((entry) => enabledFor(entry.plane)) : all;
+    const now = this.#now();
+    const held = this.#updateHold(
+      latest.filter((entry) => this.#maintenanceUntil(entry.plane, now) === null)
+    );
+    for (const entry of latest) {
+      if (this.#busy.has(entry.plane) || !isHealable(entry.status)) continue;
+      const status = entry.status;
+      this.#run(entry.plane, () => this.#evaluate(entry.plane, status, held));
+    }
+    this.resume();
+  }
+  /** Whether a mass incident holds self-heal back, and which planes need repair. */
+  hold() {
+    return { ...this.#hold, planes: [...this.#hold.planes] };
+  }
+  /** Logs a mass incident once when it starts and once when it is over, not once per plane per cycle. */
+  #updateHold(latest) {
+    const { policy } = this.#deps.settings;
+    const incident = findMassIncident(latest, policy.maxPlanesAtOnce, this.#incident);
+    this.#incident = incident.incident;
+    const wasHeld = this.#hold.held;
+    const since = incident.held ? this.#hold.since ?? this.#now() : null;
+    this.#hold = {
+      held: incident.held,
+      since,
+      planes: incident.planes,
+      maxPlanesAtOnce: policy.maxPlanesAtOnce
+    };
+    if (incident.held && !wasHeld) {
+      this.#deps.audit?.(
+        "hold_start",
+        null,
+        `${incident.planes.length} planes need repair at once (selfHeal.maxPlanesAtOnce ${policy.maxPlanesAtOnce}): dispatching for none of them: ${incident.planes.slice(0, 20).join(", ")}`
+      );
+      this.#deps.log.error(
+        "self-heal held: too many planes need repair at once; dispatching for none of them",
+        {
+          planes: incident.planes.length,
+          maxPlanesAtOnce: policy.maxPlanesAtOnce,
+          planeNames: incident.planes.slice(0, 20)
+        }
+      );
+    } else if (!incident.held && wasHeld) {
+      this.#deps.audit?.(
+        "hold_end",
+        null,
+        `${incident.planes.length} planes need repair (selfHeal.maxPlanesAtOnce ${policy.maxPlanesAtOnce}): dispatching again`
+      );
+      this.#deps.log.info("self-heal hold over: few enough planes need repair", {
+        planes: incident.planes.length,
+        maxPlanesAtOnce: policy.maxPlanesAtOnce
+      });
+    }
+    return incident.held;
+  }
+  async #resumeUnfinished() {
+    const unfinished = await this.#deps.healLog.unfinished();
+    for (const action of unfinished) {
+      if (this.#stopping) return;
+      const elsewhere = action.follower !== null && action.follower !== this.#deps.instance;
+      if (this.#following.has(action.id) || elsewhere && (action.followUntil ?? 0) >= this.#now()) continue;
+      const busy = this.#busy.get(action.plane);
+      if (busy) this.#track(busy.then(() => this.#takeOver(action)));
+      else this.#takeOver(action);
+    }
+  }
+  /** Takes over an unfinished attempt nobody follows, and follows it; nothing when another replica won it. */
+  #takeOver(action) {
+    if (this.#stopping || this.#following.has(action.id) || this.#busy.has(action.plane)) return;
+    const { healLog, instance, log } = this.#deps;
+    this.#run(action.plane, async () => {
+      const at = this.#now();
+      const until = at + this.#leaseMs;
+      let taken;
+      try {
+        taken = await healLog.takeOver(action.id, instance, at, until);
+      } catch (error63) {
+        if (!this.#stopping) this.#storeFailed(error63, action.plane);
+        return;
+      }
+      if (!taken) return;
+      const mine = { ...action, follower: instance, followUntil: until };
+      this.#view.put(mine);
+      log.info("self-heal follows an unfinished attempt", {
+        plane: action.plane,
+        correlationId: action.correlationId,
+        status: action.status,
+        previousFollower: action.follower
+      });
+      await this.#followLeased(mine);
+    });
+  }
+  /**
+   * Stops polling, waits for the tasks to wind down, and hands back the leases of the runs it was
+   * following, so another replica (or the next start) takes them over at once.
+   */
+  async stop() {
+    this.#stop.abort(shutdownReason());
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+    this.#stopDeadline.dispose();
+    const { healLog, instance, log } = this.#deps;
+    for (const id of this.#handBack) {
+      try {
+        await healLog.takeOver(id, instance, this.#now(), 0);
+      } catch (error63) {
+        log.warn(
+          "self-heal could not hand back a run it was following; it is taken over once the lease ends",
+          {
+            actionId: id,
+            error: errorText(error63)
+          }
+        );
+      }
+    }
+    this.#handBack.clear();
+  }
+  /** Waits until no task is running and the metrics show what they did (tests and the one-shot Action). */
+  async idle() {
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+    await this.#refreshing;
+  }
+  /** A plane's newest actions, by any replica, from memory: the status API never waits on the store. */
+  recentActions(plane, limit = RECENT_PER_PLANE) {
+    return this.#view.forPlane(plane, limit);
+  }
+  /**
+   * Re-reads what every replica recorded (recent actions for the status API, the GitHub stop), then follows
+   * each unfinished attempt that nobody follows: after a restart, and after each cycle for the runs of
+   * replicas that stopped or died. Returns at once. The heal log's `takeOver` makes sure one replica wins.
+   */
+  resume() {
+    if (this.#stopping || this.#syncing) return;
+    this.#syncing = true;
+    const { healLog } = this.#deps;
+    const install = this.#view.beginRefresh();
+    this.#track(
+      (async () => {
+        try {
+          install(await healLog.recent(RECENT_PER_PLANE));
+          await healLog.refreshGithubBackoff();
+          await this.#resumeUnfinished();
+        } catch (error63) {
+          this.#view.abandonRefresh();
+          if (!this.#stopping) this.#storeFailed(error63);
+        } finally {
+          this.#syncing = false;
+        }
+      })()
+    );
+  }
+  #run(plane, work) {
+    const task = work().catch((error63) => {
+      if (this.#stopping) return;
+      this.#deps.log.error("self-heal task failed", { plane, error: toGithubError(error63).summary });
+    }).finally(() => this.#busy.delete(plane));
+    this.#busy.set(plane, task);
+    this.#track(task);
+  }
+  #track(work) {
+    const task = work.finally(() => {
+      this.#tasks.delete(task);
+      if (this.#tasks.size === 0) this.#refreshing = this.#deps.metrics.refresh().catch(() => void 0);
+    });
+    this.#tasks.add(task);
+  }
+  get #stopping() {
+    return this.#stop.signal.aborted;
+  }
+  /** The heal log did not answer: nothing can be recorded, so nothing is dispatched. Logged once per outage. */
+  #storeFailed(error63, plane) {
+    if (this.#storeFailing) return;
+    this.#storeFailing = true;
+    this.#deps.log.error("self-heal cannot use the heal log: no dispatch until it answers again", {
+      plane: plane ?? null,
+      error: errorText(error63)
+    });
+  }
+  #storeAnswered() {
+    if (!this.#storeFailing) return;
+    this.#storeFailing = false;
+    this.#deps.log.info("self-heal: the heal log answers again");
+  }
+  /** Waits for `work`, or rejects with the shutdown reason as soon as shutdown begins. */
+  #unlessStopping(work) {
+    return new Promise((resolve2, reject) => {
+      const signal = this.#stop.signal;
+      if (signal.aborted) {
+        work.catch(() => void 0);
+        reject(shutdownReason());
+        return;
+      }
+      const onAbort = () => reject(shutdownReason());
+      signal.addEventListener("abort", onAbort, { once: true });
+      work.then(resolve2, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+  async #evaluate(plane, status, held) {
+    const { settings, healLog, metrics, log, github } = this.#deps;
+    const { policy, target } = settings;
+    const now = this.#now();
+    let consecutive;
+    let actions;
+    try {
+      const [history, planeActions] = await Promise.all([
+        this.#deps.history(plane, policy.failureThreshold),
+        healLog.forPlane(plane, 20)
+      ]);
+      consecutive = countConsecutiveHealable(history.map((stored) => stored.status));
+      actions = planeActions;
+    } catch (error63) {
+      if (this.#stopping) return;
+      metrics.recordDispatch(plane, status, "error");
+      this.#storeFailed(error63, plane);
+      return;
+    }
+    const decision = decideHeal({
+      status,
+      consecutive,
+      actions,
+      // The view may hold fewer than the store: only the locked decision is exact.
+      attemptsLastHour: this.#view.countSince(now - HOUR_MS) + this.#reserved,
+      held,
+      maintenanceUntil: this.#maintenanceUntil(plane, now),
+      now,
+      policy
+    });
+    if (decision.kind === "ignore") return;
+    const { reason } = decision;
+    if (decision.kind === "skip") {
+      this.#skipped(plane, decision);
+      return;
+    }
+    const correlationId = newCorrelationId(now);
+    const inputs = this.#inputs(plane, reason, correlationId);
+    if (decision.dryRun) {
+      const recorded = await this.#record(plane, reason, consecutive, correlationId, "dry_run");
+      if (!recorded) return;
+      metrics.recordDispatch(plane, reason, "dry_run");
+      this.#deps.audit?.(
+        "dry_run",
+        plane,
+        `${reason}, ${inARow(consecutive)}: would dispatch (selfHeal.dryRun); correlation ${correlationId}`
+      );
+      log.info("self-heal dry run: would dispatch the smoke-test workflow", {
+        plane,
+        reason,
+        correlationId,
+        inputs
+      });
+      return;
+    }
+    let running;
+    this.#reserved++;
+    try {
+      const runs = await this.#unlessStopping(
+        listDispatchRuns(github, target, new Date(now - policy.runTimeoutMs))
+      );
+      running = runs.find((run2) => run2.status !== "completed" && titleNamesPlane(run2.title, plane));
+    } catch (error63) {
+      this.#reserved--;
+      if (this.#stopping) return;
+      const failure2 = toGithubError(error63);
+      metrics.recordDispatch(plane, reason, failure2.kind === "rate_limited" ? "rate_limited" : "error");
+      if (failure2 instanceof GithubBackoffError) {
+        log.info("self-heal held back: GitHub rate limit", {
+          plane,
+          reason,
+          until: new Date(failure2.until).toISOString()
+        });
+      } else log.error("self-heal could not list workflow runs", { plane, error: failure2.summary });
+      return;
+    }
+    if (running) {
+      this.#reserved--;
+      metrics.recordDispatch(plane, reason, "in_progress");
+      log.info("self-heal held back: a smoke-test run for this plane is already going", {
+        plane,
+        runId: running.id,
+        runUrl: running.htmlUrl
+      });
+      return;
+    }
+    if (this.#hold.held || this.#stopping) {
+      this.#reserved--;
+      if (!this.#stopping) metrics.recordDispatch(plane, reason, "held");
+      return;
+    }
+    let action;
+    try {
+      action = await this.#record(plane, reason, consecutive, correlationId, "dispatching");
+    } finally {
+      this.#reserved--;
+    }
+    if (!action) return;
+    let dispatched;
+    let sent = false;
+    const dispatching = dispatchWorkflow(github, target, inputs, () => sent = true);
+    try {
+      dispatched = await this.#unlessStopping(dispatching);
+    } catch (error63) {
+      if (this.#stopping) {
+        await dispatching.catch(() => void 0);
+        if (!sent) {
+          await this.#write(action, {
+            status: "dispatch_failed",
+            error: "not sent: shutdown",
+            updatedAt: this.#now()
+          });
+          log.info("self-heal dispatch not sent: shutdown", { plane, correlationId });
+          return;
+        }
+        this.#handBack.add(action.id);
+        log.info("self-heal dispatch interrupted by shutdown; its run is looked for by correlation id", {
+          plane,
+          correlationId
+        });
+        return;
+      }
+      const failure2 = toGithubError(error63);
+      if (failure2.outcomeUnknown) {
+        action = await this.#write(action, { error: failure2.summary, updatedAt: this.#now() });
+        log.warn("self-heal dispatch got no clear answer; looking for its run before any new dispatch", {
+          plane,
+          reason,
+          correlationId,
+          error: failure2.summary
+        });
+        await this.#followLeased(action, reason);
+        return;
+      }
+      await this.#write(action, {
+        status: "dispatch_failed",
+        error: failure2.summary,
+        updatedAt: this.#now()
+      });
+      metrics.recordDispatch(plane, reason, failure2.kind === "rate_limited" ? "rate_limited" : "error");
+      this.#deps.audit?.(
+        "dispatch_failed",
+        plane,
+        `${reason}: GitHub refused the dispatch (${failure2.summary}); correlation ${correlationId}`
+      );
+      await metrics.refresh();
+      log.error("self-heal dispatch failed", { plane, reason, correlationId, error: failure2.summary });
+      return;
+    }
+    action = await this.#write(action, {
+      runId: dispatched.runId ?? null,
+      runUrl: dispatched.runUrl ?? null,
+      updatedAt: this.#now(),
+      status: dispatched.runId === void 0 ? "dispatching" : "queued"
+    });
+    metrics.recordDispatch(plane, reason, "dispatched");
+    this.#deps.audit?.(
+      "dispatch",
+      plane,
+      `${reason}, ${inARow(consecutive)}: dispatched the smoke-test workflow; correlation ${correlationId}` + (dispatched.runUrl ? `; run ${dispatched.runUrl}` : "")
+    );
+    await metrics.refresh();
+    log.info("self-heal dispatched the smoke-test workflow", {
+      plane,
+      reason,
+      correlationId,
+      runId: dispatched.runId ?? null,
+      runUrl: dispatched.runUrl ?? null
+    });
+    await this.#followLeased(action);
+  }
+  #skipped(plane, decision) {
+    this.#deps.metrics.recordDispatch(plane, decision.reason, decision.outcome);
+    if (decision.outcome !== "held") {
+      this.#deps.log.info("self-heal held back", {
+        plane,
+        reason: decision.reason,
+        outcome: decision.outcome,
+        detail: decision.detail
+      });
+    }
+  }
+  /**
+   * Records an attempt through the heal log's `insertIf`: the policy decides again on what every replica
+   * recorded, under the log's lock. Undefined when it said no (counted and logged as that skip) or when the
+   * heal log did not answer (counted as an error: an attempt that cannot be recorded is not made).
+   */
+  async #record(plane, reason, consecutive, correlationId, status) {
+    const { healLog, instance, metrics, settings } = this.#deps;
+    const at = this.#now();
+    let refused;
+    let action;
+    try {
+      action = await healLog.insertIf(plane, at, (view) => {
+        const decision = decideHeal({
+          status: reason,
+          consecutive,
+          actions: view.actions,
+          attemptsLastHour: view.attemptsLastHour,
+          held: this.#hold.held,
+          // The stored run-time maintenance (another replica may have started it) or a configured window.
+          maintenanceUntil: Math.max(view.maintenanceUntil ?? 0, this.#maintenanceUntil(plane, at) ?? 0) || null,
+          now: at,
+          policy: settings.policy
+        });
+        if (decision.kind !== "dispatch") {
+          refused = decision;
+          return void 0;
+        }
+        const following = status === "dispatching";
+        return {
+          ...newAction(plane, reason, correlationId, at, status),
+          follower: following ? instance : null,
+          followUntil: following ? at + this.#leaseMs : null
+        };
+      });
+    } catch (error63) {
+      if (this.#stopping) return void 0;
+      metrics.recordDispatch(plane, reason, "error");
+      this.#storeFailed(error63, plane);
+      return void 0;
+    }
+    this.#storeAnswered();
+    if (action) {
+      this.#view.put(action);
+      return action;
+    }
+    if (refused?.kind === "skip") this.#skipped(plane, refused);
+    return void 0;
+  }
+  /** Stores a change to an action, and shows it in the view. */
+  async #write(action, patch) {
+    await this.#deps.healLog.update(action.id, patch);
+    const next = { ...action };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== void 0) Object.assign(next, { [key]: value });
+    }
+    this.#view.put(next);
+    return next;
+  }
+  /** Follows an action this replica holds the lease of; remembers it for the hand-back if shutdown interrupts. */
+  async #followLeased(action, unconfirmed) {
+    this.#following.add(action.id);
+    let over = false;
+    try {
+      over = await this.#follow(action, unconfirmed);
+    } finally {
+      this.#following.delete(action.id);
+      if (!over && this.#stopping) this.#handBack.add(action.id);
+    }
+  }
+  /**
+   * Renews this replica's lease on the action. False when another replica holds it now (this one was too
+   * slow, or presumed gone): it follows the run from here. A heal log that does not answer keeps the run
+   * followed here: no other replica can take it over through that log either.
+   */
+  async #renew(action) {
+    const now = this.#now();
+    try {
+      return await this.#deps.healLog.takeOver(action.id, this.#deps.instance, now, now + this.#leaseMs);
+    } catch (error63) {
+      this.#storeFailed(error63, action.plane);
+      return true;
+    }
+  }
+  /**
+   * Polls the run (finding it by correlation id first when GitHub gave no id) until it completes, renewing
+   * the follow lease each time. `unconfirmed`: the dispatch got no clear answer, so it is counted once the
+   * run is found or lost. True once the attempt is over for this replica (an outcome is recorded, or another
+   * replica follows it now); false when shutdown interrupted it.
+   */
+  async #follow(start, unconfirmed) {
+    const { settings, github, log } = this.#deps;
+    const { target, policy } = settings;
+    let action = start;
+    const deadline = action.dispatchedAt + policy.runTimeoutMs;
+    let runId = action.runId;
+    let run2;
+    const lostLease = () => {
+      log.info("self-heal: another replica follows this run now", {
+        plane: action.plane,
+        correlationId: action.correlationId
+      });
+      return true;
+    };
+    for (; ; ) {
+      if (this.#stopping) return false;
+      if (!await this.#renew(action)) return lostLease();
+      if (this.#stopping) return false;
+      let seen;
+      try {
+        if (runId === null) {
+          const runs = await this.#unlessStopping(
+            listDispatchRuns(github, target, new Date(action.dispatchedAt - 6e4))
+          );
+          const found = runs.find((candidate) => titleHasCorrelation(candidate.title, action.correlationId));
+          if (found) seen = { run: found, found: true };
+        } else {
+          seen = { run: await this.#unlessStopping(getRun(github, target, runId)), found: false };
+        }
+      } catch (error63) {
+        if (this.#stopping) return false;
+        if (!(error63 instanceof GithubBackoffError)) {
+          log.warn("self-heal could not read the workflow run; will retry", {
+            plane: action.plane,
+            correlationId: action.correlationId,
+            error: toGithubError(error63).summary
+          });
+        }
+      }
+      if (seen) {
+        run2 = seen.run;
+        runId = run2.id;
+        action = await this.#write(action, {
+          ...seen.found ? { runId } : {},
+          status: runStatus(run2),
+          runUrl: run2.htmlUrl || null,
+          updatedAt: this.#now()
+        });
+        if (seen.found) {
+          log.info("self-heal found its workflow run", { plane: action.plane, runId, runUrl: run2.htmlUrl });
+          if (unconfirmed) this.#deps.metrics.recordDispatch(action.plane, unconfirmed, "dispatched");
+        }
+        if (run2.status === "completed") break;
+      }
+      if (this.#now() >= deadline) break;
+      try {
+        await sleep(settings.runPollIntervalMs, this.#stopDeadline);
+      } catch {
+        return false;
+      }
+    }
+    if (run2?.status !== "completed") {
+      if (unconfirmed && runId === null)
+        this.#deps.metrics.recordDispatch(action.plane, unconfirmed, "error");
+      await this.#finish(action, runId === null ? "lost" : void 0, "timed_out", null);
+      return true;
+    }
+    const conclusion = run2.conclusion ?? "unknown";
+    this.#deps.metrics.recordRun(action.plane, CONCLUSIONS.has(conclusion) ? conclusion : "other");
+    if (conclusion !== "success") {
+      await this.#finish(action, "completed", "workflow_failed", conclusion);
+      return true;
+    }
+    if (!await this.#renew(action)) return lostLease();
+    const recheck = await this.#deps.recheck(action.plane, this.#stop.signal);
+    if (this.#stopping) return false;
+    await this.#finish(
+      action,
+      "completed",
+      recheck?.status === "HEALTHY" ? "fixed" : "still_broken",
+      conclusion,
+      recheck
+    );
+    return true;
+  }
+  async #finish(action, status, outcome, conclusion, recheck) {
+    const { metrics, log } = this.#deps;
+    await this.#write(action, {
+      status,
+      outcome,
+      conclusion: conclusion ?? void 0,
+      updatedAt: this.#now()
+    });
+    metrics.recordHealOutcome(action.plane, outcome);
+    this.#deps.audit?.(
+      "outcome",
+      action.plane,
+      `${outcome}` + (conclusion === null ? "" : ` (run ${conclusion})`) + (recheck ? `, re-check ${recheck.status}` : "") + `; correlation ${action.correlationId}`
+    );
+    await metrics.refresh();
+    log.info("self-heal finished", {
+      plane: action.plane,
+      correlationId: action.correlationId,
+      outcome,
+      conclusion,
+      statusAfter: recheck?.status ?? null,
+      follower: this.#deps.instance
+    });
+  }
+  #inputs(plane, reason, correlationId) {
+    const inputs = {};
+    for (const [name, template] of Object.entries(this.#deps.settings.inputs)) {
+      inputs[name] = fillTextTemplate(template, { plane, status: reason });
+    }
+    inputs.correlation_id = correlationId;
+    return inputs;
+  }
+};
+function newAction(plane, reason, correlationId, now, status) {
+  return {
+    plane,
+    reason,
+    correlationId,
+    dispatchedAt: now,
+    status,
+    runId: null,
+    runUrl: null,
+    conclusion: null,
+    outcome: null,
+    error: null,
+    updatedAt: now,
+    follower: null,
+    followUntil: null
+  };
+}
+function runStatus(run2) {
+  if (run2.status === "completed") return "completed";
+  return run2.status === "in_progress" ? "in_progress" : "queued";
+}
+function errorText(error63) {
+  return error63 instanceof Error ? error63.message : String(error63);
+}
+function inARow(count) {
+  return `${count} result${count === 1 ? "" : "s"} in a row`;
+}
+
+// src/heal/create-self-heal.ts
+function createSelfHeal(parts) {
+  const settings = selfHealSettings(parts.config.selfHeal);
+  const githubConfig = parts.config.github;
+  if (!settings || !githubConfig || !selfHealOnForSomePlane(parts.config)) return void 0;
+  const planes = new Map(parts.config.workloadPlanes.map((plane) => [plane.name, plane]));
+  const { selfHeal } = parts.config;
+  const stopping = new AbortController();
+  const stopNow = () => stopping.abort(shutdownReason());
+  if (parts.signal?.aborted) stopNow();
+  else parts.signal?.addEventListener("abort", stopNow, { once: true });
+  const github = createGithubClient(githubConfig, {
+    ...parts.githubOptions,
+    log: parts.log,
+    // A rate-limit stop is kept with the attempts, so neither a new attempt nor a restart ends it early.
+    backoff: parts.healLog,
+    now: parts.now,
+    signal: stopping.signal
+  });
+  const healer = new SelfHealer({
+    settings: { ...settings, policy: { ...settings.policy, ...parts.policy } },
+    github,
+    healLog: parts.healLog,
+    instance: parts.instance,
+    history: parts.history,
+    recheck: parts.recheck,
+    metrics: parts.metrics,
+    log: parts.log,
+    now: parts.now,
+    signal: stopping.signal,
+    maintenanceUntil: parts.maintenanceUntil,
+    enabledFor: parts.enabledFor ?? ((plane) => selfHealEnabledFor({ selfHeal }, planes.get(plane))),
+    audit: parts.audit
+  });
+  return {
+    healer,
+    github,
+    stop: async () => {
+      stopNow();
+      parts.signal?.removeEventListener("abort", stopNow);
+      await healer.stop();
+    }
+  };
+}
+
+// src/heal/memory-heal-log.ts
+var HOUR_MS2 = 36e5;
+var MemoryHealLog = class {
+  #actions = [];
+  #backoffUntil = 0;
+  insertIf(plane, now, decide) {
+    return answer(() => {
+      const action = decide({
+        actions: this.#newestFirst(plane).slice(0, 20),
+        attemptsLastHour: this.#actions.filter((stored2) => stored2.dispatchedAt >= now - HOUR_MS2).length,
+        // The one-shot Action has no run-time maintenance; configured windows are decided by the healer.
+        maintenanceUntil: null
+      });
+      if (action === void 0) return void 0;
+      if (action.plane !== plane)
+        throw new Error(`insertIf(${plane}): decide returned plane ${action.plane}`);
+      const stored = { ...action, id: this.#actions.length + 1 };
+      this.#actions.push(stored);
+      return { ...stored };
+    });
+  }
+  update(id, patch) {
+    return answer(() => {
+      const action = this.#actions.find((candidate) => candidate.id === id);
+      if (!action) return;
+      for (const [key, value] of Object.entries(patch)) {
+        if (value !== void 0) Object.assign(action, { [key]: value });
+      }
+    });
+  }
+  forPlane(plane, limit) {
+    return answer(() => this.#newestFirst(plane).slice(0, limit));
+  }
+  recent(perPlane) {
+    return answer(() => {
+      const planes = [...new Set(this.#actions.map((action) => action.plane))].sort();
+      return planes.flatMap((plane) => this.#newestFirst(plane).slice(0, perPlane));
+    });
+  }
+  unfinished() {
+    return answer(
+      () => this.#actions.filter((action) => RESUMABLE_STATUSES.includes(action.status) && action.outcome === null).map((action) => ({ ...action }))
+    );
+  }
+  takeOver(id, instance, now, until) {
+    return answer(() => {
+      const action = this.#actions.find((candidate) => candidate.id === id);
+      if (!action || !RESUMABLE_STATUSES.includes(action.status) || action.outcome !== null) return false;
+      const free = action.follower === null || action.follower === instance || action.followUntil === null || action.followUntil < now;
+      if (!free) return false;
+      action.follower = instance;
+      action.followUntil = until;
+      return true;
+    });
+  }
+  refreshGithubBackoff() {
+    return Promise.resolve();
+  }
+  githubBackoffUntil() {
+    return this.#backoffUntil;
+  }
+  stopGithubUntil(until) {
+    this.#backoffUntil = Math.max(this.#backoffUntil, until);
+  }
+  #newestFirst(plane) {
+    return this.#actions.filter((action) => action.plane === plane).sort((a, b2) => b2.dispatchedAt - a.dispatchedAt || b2.id - a.id).map((action) => ({ ...action }));
+  }
+};
+function answer(work) {
+  try {
+    return Promise.resolve(work());
+  } catch (error63) {
+    return Promise.reject(error63 instanceof Error ? error63 : new Error(String(error63)));
+  }
+}
+
+// src/metrics/pushgateway.ts
+var import_prom_client = __toESM(require_prom_client(), 1);
+import { createHash } from "node:crypto";
+
+// src/check/result.ts
+var PLANE_STATUSES = ["HEALTHY", "NO_USER", "NO_ORACLE", "FAILED", "NO_VALUE"];
+
+// src/metrics/pushgateway.ts
+async function pushResults(url2, planes, instance) {
+  const registry2 = new import_prom_client.Registry();
+  const status = new import_prom_client.Gauge({
+    name: "planecheck_status",
+    help: "Current status of each workload plane: 1 for the status it is in, 0 for the other four.",
+    labelNames: ["workload_plane", "status"],
+    registers: [registry2]
+  });
+  const lastCheck = new import_prom_client.Gauge({
+    name: "planecheck_last_check_timestamp_seconds",
+    help: "Unix time of the last completed check of each workload plane.",
+    labelNames: ["workload_plane"],
+    registers: [registry2]
+  });
+  for (const plane of planes) {
+    for (const candidate of PLANE_STATUSES)
+      status.set({ workload_plane: plane.name, status: candidate }, plane.status === candidate ? 1 : 0);
+    lastCheck.set({ workload_plane: plane.name }, Date.parse(plane.checkedAt) / 1e3);
+  }
+  const groupings = {
+    "instance@base64": Buffer.from(instance).toString("base64url"),
+    plane_set: planeSetKey(planes.map((plane) => plane.name))
+  };
+  await putMetrics(url2, "planecheck_action", groupings, registry2);
+}
+async function putMetrics(base, job, groupings, registry2) {
+  const path6 = [job, ...Object.entries(groupings).flat()].map(encodeURIComponent).join("/");
+  const target = `${base.replace(/\/+$/, "")}/metrics/job/${path6}`;
+  const response = await fetch(target, {
+    method: "PUT",
+    headers: { "content-type": registry2.contentType },
+    body: await registry2.metrics(),
+    signal: AbortSignal.timeout(1e4)
+  });
+  const body = (await response.text()).trim().slice(0, 300);
+  if (response.ok) return;
+  const plain = (response.headers.get("content-type") ?? "").startsWith("text/plain") && body !== "";
+  throw new Error(`Pushgateway answered HTTP ${response.status}${plain ? `: ${body}` : ""}`);
+}
+function planeSetKey(names) {
+  const sorted = [...new Set(names)].sort();
+  return createHash("sha256").update(sorted.join("\n")).digest("hex").slice(0, 12);
 }
 
 // src/server/maintenance-api.ts
@@ -90383,7 +90439,7 @@ function validateConfig(raw, env = {}) {
   const interpolated = interpolate(raw, [], env, secrets, interpolationIssues, budget);
   if (interpolationIssues.length > 0) throw new ConfigError(interpolationIssues);
   const result = Config.safeParse(interpolated, { reportInput: true });
-  if (!result.success) throw new ConfigError(toIssues(result.error, secrets));
+  if (!result.success) throw new ConfigError(namePlanes(toIssues(result.error, secrets), interpolated));
   return result.data;
 }
 var MAX_VALUES = 1e6;
@@ -90428,10 +90484,20 @@ function toIssues(error63, secrets) {
       }
       continue;
     }
-    const message = issue3.code === "invalid_type" && issue3.input === void 0 ? "required" : redact(issue3.message, secrets);
+    const reason = issue3.code === "invalid_key" ? issue3.issues[0]?.message ?? issue3.message : issue3.message;
+    const message = issue3.code === "invalid_type" && issue3.input === void 0 ? "required" : redact(reason, secrets);
     issues.push({ path: formatPath(issue3.path), message });
   }
   return issues;
+}
+function namePlanes(issues, raw) {
+  const planes = raw.workloadPlanes;
+  if (!Array.isArray(planes)) return issues;
+  return issues.map((issue3) => {
+    const match = /^workloadPlanes\[(\d+)\]\.(?!name$)/.exec(issue3.path);
+    const name = match ? planes[Number(match[1])]?.name : void 0;
+    return typeof name === "string" && /^[a-z0-9][a-z0-9._-]{0,62}$/.test(name) ? { ...issue3, message: `${issue3.message} (plane ${name})` } : issue3;
+  });
 }
 function redact(message, secrets) {
   let clean = message;
@@ -90662,10 +90728,10 @@ var RUNBOOK = {
     "anchor": "no_user",
     "meaning": "The control plane answered the user lookup, and there is no smoke-test user `admin__smoke_test_PLANE`. This is a definitive answer (an empty list, or a 404 with the platform's JSON error): a lookup that failed, or a 404 from something other than the platform, is `FAILED`, never `NO_USER`.",
     "impact": "This plane is not being checked at all, so it could be down without anyone knowing. It does not by itself mean that users are affected; it usually means the user was deleted (a clean-up job, a data migration, a restored database).",
-    "diagnose": "Look at `selfHeal` in the status API or the status page: with self-heal on, planecheck has probably already dispatched the smoke-test workflow. Its `runUrl` links to the run; `outcome` says how it ended.",
+    "diagnose": "Look at `selfHeal` in the status API or the status page: with self-heal on, planecheck has probably already dispatched the smoke-test workflow. Its `runUrl` links to the run; `outcome` says how it ended. `selfHealEnabled` false means self-heal is off for this plane (`selfHeal: { enabled: false }` on the plane, or the section off): nothing will be dispatched, the repair is yours.",
     "diagnoseByReason": [],
     "mitigate": "If self-heal is off, or its attempt failed: run the production smoke-test workflow for the plane (Actions > Production smoke test > Run workflow, `workload_plane` = the plane). When several planes lost their users at once, look for the common cause before re-creating them one by one: the hourly cap on dispatches (`maxDispatchesPerHour`) holds self-heal back on purpose in a platform-wide event.",
-    "markdown": "**Meaning.** The control plane answered the user lookup, and there is no smoke-test user\n`admin__smoke_test_PLANE`. This is a definitive answer (an empty list, or a 404 with the platform's JSON error): a lookup that failed,\nor a 404 from something other than the platform, is `FAILED`, never `NO_USER`.\n\n**Impact.** This plane is not being checked at all, so it could be down without anyone knowing. It does not\nby itself mean that users are affected; it usually means the user was deleted (a clean-up job, a data\nmigration, a restored database).\n\n**Diagnose.**\n\n1. Look at `selfHeal` in the status API or the status page: with self-heal on, planecheck has probably\n   already dispatched the smoke-test workflow. Its `runUrl` links to the run; `outcome` says how it ended.\n2. Confirm in your admin tools that the user is really gone.\n3. Find what removed it: audit logs for the user, recent clean-up jobs, database restores.\n\n**Mitigate.** If self-heal is off, or its attempt failed: run the production smoke-test workflow for the plane\n(Actions > Production smoke test > Run workflow, `workload_plane` = the plane). When several planes lost their\nusers at once, look for the common cause before re-creating them one by one: the hourly cap on dispatches\n(`maxDispatchesPerHour`) holds self-heal back on purpose in a platform-wide event."
+    "markdown": "**Meaning.** The control plane answered the user lookup, and there is no smoke-test user\n`admin__smoke_test_PLANE`. This is a definitive answer (an empty list, or a 404 with the platform's JSON error): a lookup that failed,\nor a 404 from something other than the platform, is `FAILED`, never `NO_USER`.\n\n**Impact.** This plane is not being checked at all, so it could be down without anyone knowing. It does not\nby itself mean that users are affected; it usually means the user was deleted (a clean-up job, a data\nmigration, a restored database).\n\n**Diagnose.**\n\n1. Look at `selfHeal` in the status API or the status page: with self-heal on, planecheck has probably\n   already dispatched the smoke-test workflow. Its `runUrl` links to the run; `outcome` says how it ended.\n   `selfHealEnabled` false means self-heal is off for this plane (`selfHeal: { enabled: false }` on the plane, or\n   the section off): nothing will be dispatched, the repair is yours.\n2. Confirm in your admin tools that the user is really gone.\n3. Find what removed it: audit logs for the user, recent clean-up jobs, database restores.\n\n**Mitigate.** If self-heal is off, or its attempt failed: run the production smoke-test workflow for the plane\n(Actions > Production smoke test > Run workflow, `workload_plane` = the plane). When several planes lost their\nusers at once, look for the common cause before re-creating them one by one: the hourly cap on dispatches\n(`maxDispatchesPerHour`) holds self-heal back on purpose in a platform-wide event."
   },
   "NO_ORACLE": {
     "anchor": "no_oracle",

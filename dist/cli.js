@@ -6,20 +6,20 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-MVLIMAM7.js";
+} from "./chunks/chunk-AW64FSTU.js";
 import {
   PLANE_STATUSES
 } from "./chunks/chunk-NF23GUGB.js";
-import "./chunks/chunk-METLG7FZ.js";
+import "./chunks/chunk-UTRI5DDJ.js";
 import {
   DEMO_API_KEY,
   DEMO_PLANES,
   demoConfig
-} from "./chunks/chunk-PO4RTV37.js";
+} from "./chunks/chunk-TT2WXBOY.js";
 import {
   ConfigError
-} from "./chunks/chunk-K7CLGQMK.js";
-import "./chunks/chunk-YVK2JUK6.js";
+} from "./chunks/chunk-2VZDH4LG.js";
+import "./chunks/chunk-QCGNNDV3.js";
 import {
   SCENARIOS,
   SandboxPlatform

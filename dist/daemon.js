@@ -3,7 +3,7 @@ import {
   createLogger,
   getErrorMessage,
   selfHealSettings
-} from "./chunks/chunk-T5277YPJ.js";
+} from "./chunks/chunk-S7XKYZ5J.js";
 import {
   STATUS_GUIDE,
   createChecker,
@@ -11,25 +11,27 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-MVLIMAM7.js";
+} from "./chunks/chunk-AW64FSTU.js";
 import {
   PLANE_STATUSES,
   STEP_NAMES
 } from "./chunks/chunk-NF23GUGB.js";
-import "./chunks/chunk-METLG7FZ.js";
+import "./chunks/chunk-UTRI5DDJ.js";
 import {
   ConfigError,
-  intervalToCron,
-  maintenanceAt,
   parseConfig,
-  parseListenAddress,
-  parseRfc3339,
-  windowAt
-} from "./chunks/chunk-K7CLGQMK.js";
+  parseListenAddress
+} from "./chunks/chunk-2VZDH4LG.js";
 import {
   formatDuration,
-  parseDuration
-} from "./chunks/chunk-YVK2JUK6.js";
+  intervalToCron,
+  maintenanceAt,
+  parseDuration,
+  parseRfc3339,
+  selfHealEnabledFor,
+  selfHealOnForSomePlane,
+  windowAt
+} from "./chunks/chunk-QCGNNDV3.js";
 import "./chunks/chunk-KNTKHN2X.js";
 import {
   preferredPlanes,
@@ -739,6 +741,7 @@ var RUN_CONCLUSIONS = [
 var STORAGE_OPERATIONS = ["write", "read", "prune", "share", "poll"];
 var TLS_EXPIRY = "planecheck_tls_cert_expiry_timestamp_seconds";
 var MAINTENANCE = "planecheck_maintenance";
+var PLANE_INFO = "planecheck_plane_info";
 var PlanecheckMetrics = class {
   #live = new Registry();
   #cycle = new Registry();
@@ -749,6 +752,7 @@ var PlanecheckMetrics = class {
   #planeSet;
   #selfHeal;
   #inMaintenance;
+  #planeLabels;
   /** The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic. */
   #status;
   #cyclePart;
@@ -784,6 +788,7 @@ var PlanecheckMetrics = class {
     this.#planeSet = new Set(planes);
     this.#selfHeal = options.selfHeal ?? false;
     this.#inMaintenance = options.inMaintenance ?? (() => false);
+    this.#planeLabels = options.planeLabels ?? (() => ({}));
     this.#registries = options.registries ?? [];
     this.#onRenderError = options.onRenderError ?? (() => void 0);
     const cycle = [this.#cycle];
@@ -1088,6 +1093,7 @@ var PlanecheckMetrics = class {
       }
       if (this.#tlsExpiry) await writer.write(renderTlsExpiry(this.#tlsExpiry()));
       await writer.write(renderMaintenance(this.#planes, this.#inMaintenance));
+      await writer.write(renderPlaneInfo(this.#planes, this.#planeLabels));
       await writer.write([`
 ${await this.#cycle.metrics()}
 `]);
@@ -1158,6 +1164,19 @@ function* renderMaintenance(planes, inMaintenance) {
 `;
   for (const plane of planes) yield `${MAINTENANCE}{${planeLabel(plane)}} ${inMaintenance(plane) ? 1 : 0}
 `;
+}
+function* renderPlaneInfo(planes, labelsOf) {
+  yield `
+# HELP ${PLANE_INFO} Always 1; labels are the plane's configured labels (workloadPlanes[].labels), for routing alerts.
+`;
+  yield `# TYPE ${PLANE_INFO} gauge
+`;
+  for (const plane of planes) {
+    let labels = planeLabel(plane);
+    for (const [name, value] of Object.entries(labelsOf(plane))) labels += `,${name}="${escapeLabel(value)}"`;
+    yield `${PLANE_INFO}{${labels}} 1
+`;
+  }
 }
 function* renderTlsExpiry(expiries) {
   yield `
@@ -1628,10 +1647,10 @@ var RUNBOOK = {
     "anchor": "no_user",
     "meaning": "The control plane answered the user lookup, and there is no smoke-test user `admin__smoke_test_PLANE`. This is a definitive answer (an empty list, or a 404 with the platform's JSON error): a lookup that failed, or a 404 from something other than the platform, is `FAILED`, never `NO_USER`.",
     "impact": "This plane is not being checked at all, so it could be down without anyone knowing. It does not by itself mean that users are affected; it usually means the user was deleted (a clean-up job, a data migration, a restored database).",
-    "diagnose": "Look at `selfHeal` in the status API or the status page: with self-heal on, planecheck has probably already dispatched the smoke-test workflow. Its `runUrl` links to the run; `outcome` says how it ended.",
+    "diagnose": "Look at `selfHeal` in the status API or the status page: with self-heal on, planecheck has probably already dispatched the smoke-test workflow. Its `runUrl` links to the run; `outcome` says how it ended. `selfHealEnabled` false means self-heal is off for this plane (`selfHeal: { enabled: false }` on the plane, or the section off): nothing will be dispatched, the repair is yours.",
     "diagnoseByReason": [],
     "mitigate": "If self-heal is off, or its attempt failed: run the production smoke-test workflow for the plane (Actions > Production smoke test > Run workflow, `workload_plane` = the plane). When several planes lost their users at once, look for the common cause before re-creating them one by one: the hourly cap on dispatches (`maxDispatchesPerHour`) holds self-heal back on purpose in a platform-wide event.",
-    "markdown": "**Meaning.** The control plane answered the user lookup, and there is no smoke-test user\n`admin__smoke_test_PLANE`. This is a definitive answer (an empty list, or a 404 with the platform's JSON error): a lookup that failed,\nor a 404 from something other than the platform, is `FAILED`, never `NO_USER`.\n\n**Impact.** This plane is not being checked at all, so it could be down without anyone knowing. It does not\nby itself mean that users are affected; it usually means the user was deleted (a clean-up job, a data\nmigration, a restored database).\n\n**Diagnose.**\n\n1. Look at `selfHeal` in the status API or the status page: with self-heal on, planecheck has probably\n   already dispatched the smoke-test workflow. Its `runUrl` links to the run; `outcome` says how it ended.\n2. Confirm in your admin tools that the user is really gone.\n3. Find what removed it: audit logs for the user, recent clean-up jobs, database restores.\n\n**Mitigate.** If self-heal is off, or its attempt failed: run the production smoke-test workflow for the plane\n(Actions > Production smoke test > Run workflow, `workload_plane` = the plane). When several planes lost their\nusers at once, look for the common cause before re-creating them one by one: the hourly cap on dispatches\n(`maxDispatchesPerHour`) holds self-heal back on purpose in a platform-wide event."
+    "markdown": "**Meaning.** The control plane answered the user lookup, and there is no smoke-test user\n`admin__smoke_test_PLANE`. This is a definitive answer (an empty list, or a 404 with the platform's JSON error): a lookup that failed,\nor a 404 from something other than the platform, is `FAILED`, never `NO_USER`.\n\n**Impact.** This plane is not being checked at all, so it could be down without anyone knowing. It does not\nby itself mean that users are affected; it usually means the user was deleted (a clean-up job, a data\nmigration, a restored database).\n\n**Diagnose.**\n\n1. Look at `selfHeal` in the status API or the status page: with self-heal on, planecheck has probably\n   already dispatched the smoke-test workflow. Its `runUrl` links to the run; `outcome` says how it ended.\n   `selfHealEnabled` false means self-heal is off for this plane (`selfHeal: { enabled: false }` on the plane, or\n   the section off): nothing will be dispatched, the repair is yours.\n2. Confirm in your admin tools that the user is really gone.\n3. Find what removed it: audit logs for the user, recent clean-up jobs, database restores.\n\n**Mitigate.** If self-heal is off, or its attempt failed: run the production smoke-test workflow for the plane\n(Actions > Production smoke test > Run workflow, `workload_plane` = the plane). When several planes lost their\nusers at once, look for the common cause before re-creating them one by one: the hourly cap on dispatches\n(`maxDispatchesPerHour`) holds self-heal back on purpose in a platform-wide event."
   },
   "NO_ORACLE": {
     "anchor": "no_oracle",
@@ -2294,6 +2313,7 @@ function statusResponse(instance, states, scheduler, extras, now, storage, fleet
     },
     planes: states.map((state) => ({
       name: state.plane,
+      labels: extras.labels?.(state.plane) ?? {},
       status: state.status,
       reason: state.reason,
       lastStatus: state.lastStatus,
@@ -2308,6 +2328,8 @@ function statusResponse(instance, states, scheduler, extras, now, storage, fleet
         reason: result.reason
       })),
       availability: extras.availability?.(state.plane) ?? { h1: null, h24: null },
+      /** Whether self-heal may dispatch for this plane (workloadPlanes[].selfHeal.enabled, else selfHeal.enabled). */
+      selfHealEnabled: (hold !== void 0 && extras.selfHealEnabled?.(state.plane)) ?? false,
       selfHeal: extras.healActions(state.plane),
       /** This plane needs repair, and the mass-incident hold keeps self-heal from starting it. */
       selfHealHeld: heldPlanes.has(state.plane),
@@ -3017,7 +3039,7 @@ function planReload(old, next, healerRunning) {
     if (differs !== void 0) return { refused: `${differs} changed: restart planecheck to apply it` };
   }
   if (!healerRunning && selfHealWanted(next))
-    return { refused: "selfHeal.enabled changed: restart planecheck to turn self-heal on" };
+    return { refused: `${selfHealSwitch(next)} changed: restart planecheck to turn self-heal on` };
   const before = new Map(old.workloadPlanes.map((plane) => [plane.name, plane]));
   const after = new Set(next.workloadPlanes.map((plane) => plane.name));
   const added = [];
@@ -3035,7 +3057,11 @@ function planReload(old, next, healerRunning) {
   return { changes: { added, removed, changed, checker, fields } };
 }
 function selfHealWanted(config) {
-  return config.selfHeal?.enabled === true && config.github !== void 0;
+  return selfHealOnForSomePlane(config) && config.github !== void 0;
+}
+function selfHealSwitch(config) {
+  const plane = config.workloadPlanes.findIndex((candidate) => candidate.selfHeal?.enabled === true);
+  return plane >= 0 ? `workloadPlanes[${plane}].selfHeal.enabled` : "selfHeal.enabled";
 }
 function at(config, field) {
   let value = config;
@@ -3060,9 +3086,9 @@ function isPlainObject(value) {
 var LiveConfig = class {
   #config;
   #planeNames;
+  #byName;
   constructor(config) {
-    this.#config = config;
-    this.#planeNames = config.workloadPlanes.map((plane) => plane.name);
+    this.set(config);
   }
   get config() {
     return this.#config;
@@ -3071,13 +3097,22 @@ var LiveConfig = class {
   get planeNames() {
     return this.#planeNames;
   }
+  /** A configured plane's settings; undefined for a plane not (or no longer) configured. */
+  plane(name) {
+    return this.#byName.get(name);
+  }
   set(config) {
     this.#config = config;
     this.#planeNames = config.workloadPlanes.map((plane) => plane.name);
+    this.#byName = new Map(config.workloadPlanes.map((plane) => [plane.name, plane]));
   }
-  /** Whether self-heal may dispatch for the plane under the current config. */
-  healsPlane(plane) {
-    return this.#config.selfHeal?.enabled === true && this.#planeNames.includes(plane);
+  /**
+   * Whether self-heal may dispatch for the plane under the current config (its own `selfHeal.enabled`, else
+   * the section's); never for a plane no longer configured.
+   */
+  healsPlane(name) {
+    const plane = this.#byName.get(name);
+    return plane !== void 0 && selfHealEnabledFor(this.#config, plane);
   }
 };
 async function applyConfig(parts, next, changes) {
@@ -3212,7 +3247,7 @@ async function main() {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
       import("./chunks/sandbox-platform-MDD36HJV.js"),
       import("./chunks/sandbox-github-S6N6CMKF.js"),
-      import("./chunks/demo-QP2PCHDA.js")
+      import("./chunks/demo-4VLWNXQI.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
     const platform = new SandboxPlatform({
@@ -3311,8 +3346,9 @@ ${HELP}`
   tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
     tlsExpiry: () => tlsExpiry.expiries(),
-    selfHeal: config.selfHeal?.enabled === true && config.github !== void 0,
+    selfHeal: selfHealOnForSomePlane(config) && config.github !== void 0,
     inMaintenance: (plane) => maintenance.until(plane) !== null,
+    planeLabels: (plane) => live.plane(plane)?.labels ?? {},
     intervalMs: config.schedule.interval,
     cacheTtlMs: config.schedule.cacheTtl,
     onRenderError: (error) => log.error("could not render metrics; serving the previous ones", { error: getErrorMessage(error) })
@@ -3387,12 +3423,8 @@ ${HELP}`
     onStored: () => storageHealth.succeeded("write"),
     onStoreFailed: (error) => storageHealth.failed("write", error),
     // Maintenance first (what other replicas started, windows that began), then self-heal decides on it.
-    // Self-heal sees only the planes it may heal under the current config (none once it is turned off);
-    // runs it already follows are still followed.
     onCycleFinished: (states) => {
-      void refreshMaintenance().finally(
-        () => selfHeal?.healer.afterCycle(states.filter((state) => live.healsPlane(state.plane)))
-      );
+      void refreshMaintenance().finally(() => selfHeal?.healer.afterCycle(states));
     }
   });
   const refreshMaintenance = async () => {
@@ -3424,8 +3456,8 @@ ${HELP}`
       planeNames: planes.slice(0, 20)
     })
   });
-  if (config.selfHeal?.enabled && config.github) {
-    const { createSelfHeal } = await import("./chunks/create-self-heal-QA4G3LZL.js");
+  if (selfHealOnForSomePlane(config) && config.github) {
+    const { createSelfHeal } = await import("./chunks/create-self-heal-DEBTBZC2.js");
     const healLog = await storage.openHealLog();
     flushHealLog = () => healLog.flush?.();
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
@@ -3439,6 +3471,8 @@ ${HELP}`
       log,
       signal: shutdown.signal,
       maintenanceUntil: (plane, now) => maintenance.until(plane, now),
+      // Read from the current config: turned off by a reload, no new dispatch (runs followed go on).
+      enabledFor: (plane) => live.healsPlane(plane),
       audit: (kind, plane, reason) => auditRecorder.record(kind, plane, reason)
     });
   }
@@ -3469,7 +3503,9 @@ ${HELP}`
       healHold: healer ? () => healer.hold() : void 0,
       recent: (plane) => board.recent(plane),
       availability: (plane) => availability.get(plane),
-      maintenance: (plane) => maintenance.state(plane)
+      maintenance: (plane) => maintenance.state(plane),
+      labels: (plane) => live.plane(plane)?.labels ?? {},
+      selfHealEnabled: (plane) => live.healsPlane(plane)
     },
     Date.now(),
     { kind: storage.kind, ...storageHealth.view },

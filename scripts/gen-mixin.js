@@ -37,7 +37,7 @@ const DASHBOARD = 'grafana/planecheck.json';
 /** Checks a parsed mixin config; throws an error naming the field. */
 export function validateConfig(config) {
   if (typeof config !== 'object' || config === null) throw new Error('mixin config: not a YAML mapping');
-  const known = new Set([...STRINGS, ...DURATIONS, 'for', 'flappingChanges', 'replicaLabels']);
+  const known = new Set([...STRINGS, ...DURATIONS, 'for', 'flappingChanges', 'replicaLabels', 'planeLabels']);
   for (const key of Object.keys(config))
     if (!known.has(key)) throw new Error(`mixin config: unknown key ${key}`);
   for (const key of STRINGS) {
@@ -55,6 +55,14 @@ export function validateConfig(config) {
     throw new Error('mixin config: replicaLabels must be a list of label names such as [instance, pod]');
   if (config.replicaLabels.includes('job') || config.replicaLabels.includes('workload_plane'))
     throw new Error('mixin config: replicaLabels cannot hold job or workload_plane (alerts keep them)');
+  if (
+    !Array.isArray(config.planeLabels) ||
+    !config.planeLabels.every((name) => typeof name === 'string' && /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name))
+  )
+    throw new Error('mixin config: planeLabels must be a list of label names such as [team] (may be empty)');
+  for (const name of config.planeLabels)
+    if (['job', 'workload_plane', 'severity', 'alertname', ...config.replicaLabels].includes(name))
+      throw new Error(`mixin config: planeLabels cannot hold ${name} (alerts set it themselves)`);
   if (!config.runbookUrlPattern.includes('%s'))
     throw new Error('mixin config: runbookUrlPattern must contain %s (the section anchor)');
   if (config.externalUrl !== '' && !/^https?:\/\/[^\s]+$/.test(config.externalUrl))

@@ -11,7 +11,7 @@ import type { SelfHeal } from './heal/create-self-heal.js';
 import { resolveInstanceName } from './config/instance-name.js';
 import { loadConfigFile, resolveConfigPath } from './config/load.js';
 import { ConfigError, parseConfig, parseListenAddress } from './config/parse.js';
-import type { Config } from './config/schema.js';
+import { selfHealOnForSomePlane, type Config } from './config/schema.js';
 import { CheckCycle } from './daemon/check-cycle.js';
 import { createLogger, getErrorMessage, type Logger } from './log/logger.js';
 import { PlanecheckMetrics } from './metrics/metrics.js';
@@ -199,8 +199,9 @@ async function main(): Promise<number> {
   tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
     tlsExpiry: () => tlsExpiry.expiries(),
-    selfHeal: config.selfHeal?.enabled === true && config.github !== undefined,
+    selfHeal: selfHealOnForSomePlane(config) && config.github !== undefined,
     inMaintenance: (plane) => maintenance.until(plane) !== null,
+    planeLabels: (plane) => live.plane(plane)?.labels ?? {},
     intervalMs: config.schedule.interval,
     cacheTtlMs: config.schedule.cacheTtl,
     onRenderError: (error) =>
@@ -283,12 +284,8 @@ async function main(): Promise<number> {
     onStored: () => storageHealth.succeeded('write'),
     onStoreFailed: (error) => storageHealth.failed('write', error),
     // Maintenance first (what other replicas started, windows that began), then self-heal decides on it.
-    // Self-heal sees only the planes it may heal under the current config (none once it is turned off);
-    // runs it already follows are still followed.
     onCycleFinished: (states) => {
-      void refreshMaintenance().finally(() =>
-        selfHeal?.healer.afterCycle(states.filter((state) => live.healsPlane(state.plane))),
-      );
+      void refreshMaintenance().finally(() => selfHeal?.healer.afterCycle(states));
     },
   });
   /** Re-reads run-time maintenance; re-renders planecheck_maintenance when a plane went in or out. */
@@ -325,7 +322,7 @@ async function main(): Promise<number> {
           planeNames: planes.slice(0, 20),
         }),
     });
-  if (config.selfHeal?.enabled && config.github) {
+  if (selfHealOnForSomePlane(config) && config.github) {
     const { createSelfHeal } = await import('./heal/create-self-heal.js');
     const healLog = await storage.openHealLog();
     flushHealLog = () => healLog.flush?.();
@@ -340,6 +337,8 @@ async function main(): Promise<number> {
       log,
       signal: shutdown.signal,
       maintenanceUntil: (plane, now) => maintenance.until(plane, now),
+      // Read from the current config: turned off by a reload, no new dispatch (runs followed go on).
+      enabledFor: (plane) => live.healsPlane(plane),
       audit: (kind, plane, reason) => auditRecorder.record(kind, plane, reason),
     });
   }
@@ -373,6 +372,8 @@ async function main(): Promise<number> {
         recent: (plane) => board.recent(plane),
         availability: (plane) => availability.get(plane),
         maintenance: (plane) => maintenance.state(plane),
+        labels: (plane) => live.plane(plane)?.labels ?? {},
+        selfHealEnabled: (plane) => live.healsPlane(plane),
       },
       Date.now(),
       { kind: storage.kind, ...storageHealth.view },

@@ -179,7 +179,7 @@ describe('a real Prometheus and Alertmanager with the shipped rules and inhibiti
       `schedule: { interval: 1s, cacheTtl: 3s, planeTimeout: 800ms }
 platform: { controlPlaneUrl: "${platform.url}", apiKey: "${API_KEY}", requestTimeout: 700ms, pollInterval: 20ms }
 workloadPlanes:
-${['p-ok', 'p-500', 'p-heal'].map((p) => `  - { name: ${p}, inferenceUrl: "${platform.inferenceUrl(p)}" }`).join('\n')}
+${['p-ok', 'p-500', 'p-heal'].map((p) => `  - { name: ${p}, inferenceUrl: "${platform.inferenceUrl(p)}"${p === 'p-500' ? ', labels: { team: payments }' : ''} }`).join('\n')}
 server: { listen: "127.0.0.1:${daemonPort}" }
 storage: { path: "${join(dir, 'planecheck.db')}" }
 selfHeal: { enabled: true, repository: acme/platform, runPollInterval: 100ms }
@@ -283,18 +283,41 @@ scrape_configs:
     const alert = await eventually(
       () =>
         findNotified(
-          (a) => a.labels.alertname === 'PlanecheckPlaneFailed' && a.labels.workload_plane === 'p-500',
+          (a) =>
+            a.labels.alertname === 'PlanecheckPlaneFailed' &&
+            a.labels.workload_plane === 'p-500' &&
+            a.receiver === 'planecheck-pager',
         ),
       30_000,
       'the PlaneFailed notification',
     );
-    assert.equal(alert.receiver, 'planecheck-pager');
     const instance = daemon?.url.replace('http://', '') ?? '';
     assert.match(alert.annotations.description ?? '', /at step predict \(predict_http_500\)/);
     assert.ok(
       alert.annotations.description?.includes(`http://${instance}/api/v1/planes/p-500/history?limit=10`),
       alert.annotations.description,
     );
+  });
+
+  it("routes a plane's alert to its team too, by the label the rules copy from planecheck_plane_info", async () => {
+    const toTeam = await eventually(
+      () =>
+        findNotified((a) => a.labels.alertname === 'PlanecheckPlaneFailed' && a.receiver === 'team-payments'),
+      30_000,
+      "the PlaneFailed notification to the plane's team",
+    );
+    assert.equal(toTeam.labels.workload_plane, 'p-500');
+    assert.equal(toTeam.labels.team, 'payments');
+    // The page carries the team as well, and planes without labels have none.
+    assert.ok(
+      notified().some(
+        (a) =>
+          a.labels.workload_plane === 'p-500' &&
+          a.receiver === 'planecheck-pager' &&
+          a.labels.team === 'payments',
+      ),
+    );
+    assert.ok(!notified().some((a) => a.labels.workload_plane === 'p-heal' && a.labels.team !== undefined));
   });
 
   it("fires no alert from the Action's pushed series except the Action's own", async () => {

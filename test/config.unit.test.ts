@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { formatDuration, parseDuration } from '../src/config/duration.js';
 import { loadConfigFile } from '../src/config/load.js';
 import { ConfigError, parseConfig, parseListenAddress } from '../src/config/parse.js';
+import { selfHealEnabledFor, selfHealOnForSomePlane } from '../src/config/schema.js';
 
 const VALID = `
 schedule: { interval: 60s, cacheTtl: 2m, concurrency: 16, planeTimeout: 45s }
@@ -560,5 +561,92 @@ describe('maintenance windows on a plane', () => {
       assert.equal(issues[0]?.path, path, windows);
       assert.match(issues[0]?.message ?? '', message, windows);
     }
+  });
+});
+
+describe('per-plane settings', () => {
+  const withPlane = (settings: string) =>
+    variant(
+      '  - { name: eu-west-1, inferenceUrl: https://eu-west-1.inference.example.com/ }',
+      `  - { name: eu-west-1, inferenceUrl: https://eu-west-1.inference.example.com/, ${settings} }`,
+    );
+
+  it('reads overrides and labels on a plane; a plane without them keeps the platform values', () => {
+    const config = parseConfig(
+      withPlane(
+        'controlPlaneUrl: "https://eu.api.example.com/", requestTimeout: 20s, asyncTimeout: 2m, pollInterval: 5s, selfHeal: { enabled: false }, labels: { team: payments, region: eu }',
+      ),
+      ENV,
+    );
+    const [plain, tuned] = config.workloadPlanes;
+    assert.deepEqual(
+      [plain?.controlPlaneUrl, plain?.requestTimeout, plain?.selfHeal, plain?.labels],
+      [undefined, undefined, undefined, {}],
+    );
+    assert.equal(tuned?.controlPlaneUrl, 'https://eu.api.example.com');
+    assert.deepEqual(
+      [tuned?.requestTimeout, tuned?.asyncTimeout, tuned?.pollInterval],
+      [20_000, 120_000, 5_000],
+    );
+    assert.deepEqual(tuned?.selfHeal, { enabled: false });
+    assert.deepEqual(tuned?.labels, { team: 'payments', region: 'eu' });
+  });
+
+  it('names the plane (index and name) and the field of each mistake', () => {
+    const cases: [string, string, RegExp][] = [
+      [
+        'requestTimeout: 50s',
+        'workloadPlanes[1].requestTimeout',
+        /must not exceed schedule.planeTimeout \(45s\)/,
+      ],
+      ['requestTimeout: 10', 'workloadPlanes[1].requestTimeout', /duration/],
+      ['asyncTimeout: 2x', 'workloadPlanes[1].asyncTimeout', /invalid duration/],
+      ['pollInterval: 1ms', 'workloadPlanes[1].pollInterval', /out of range/],
+      ['controlPlaneUrl: "ftp://x"', 'workloadPlanes[1].controlPlaneUrl', /only http and https/],
+      ['selfHeal: { enabled: yes }', 'workloadPlanes[1].selfHeal.enabled', /boolean/],
+      ['selfHeal: { enabled: true, cooldown: 1m }', 'workloadPlanes[1].selfHeal.cooldown', /unknown key/],
+      ['labels: { "team-name": x }', 'workloadPlanes[1].labels.team-name', /invalid label name/],
+      ['labels: { __team: x }', 'workloadPlanes[1].labels.__team', /reserved by Prometheus/],
+      ['labels: { instance: x }', 'workloadPlanes[1].labels.instance', /reserved label name/],
+      ['labels: { team: 3 }', 'workloadPlanes[1].labels.team', /expected a string/],
+      ['timeout: 3s', 'workloadPlanes[1].timeout', /unknown key/],
+    ];
+    for (const [settings, path, message] of cases) {
+      const issues = issuesOf(withPlane(settings));
+      assert.equal(issues.length, 1, `${settings}: ${JSON.stringify(issues)}`);
+      assert.equal(issues[0]?.path, path, settings);
+      assert.match(issues[0]?.message ?? '', message, settings);
+      assert.match(issues[0]?.message ?? '', /\(plane eu-west-1\)$/, settings);
+    }
+  });
+
+  it('turns self-heal on for one plane alone, which then needs the repository and GitHub credentials', () => {
+    const base = `
+platform: { controlPlaneUrl: https://api.example.com, apiKey: k }
+workloadPlanes:
+  - { name: a, inferenceUrl: https://a.example.com }
+  - { name: b, inferenceUrl: https://b.example.com, selfHeal: { enabled: true } }
+`;
+    assert.deepEqual(
+      issuesOf(base).map((issue) => `${issue.path}: ${issue.message}`),
+      [
+        'selfHeal.repository: required when workloadPlanes[1].selfHeal.enabled is true (owner/repo of the smoke-test workflow)',
+        'github: required when workloadPlanes[1].selfHeal.enabled is true (token or app credentials to dispatch the workflow)',
+      ],
+    );
+    const config = parseConfig(`${base}selfHeal: { repository: acme/platform }\ngithub: { token: t }\n`);
+    assert.equal(config.selfHeal?.enabled, false);
+    assert.deepEqual(
+      config.workloadPlanes.map((plane) => selfHealEnabledFor(config, plane)),
+      [false, true],
+    );
+    assert.equal(selfHealOnForSomePlane(config), true);
+    // Every plane opting out of a section that is on: nothing to dispatch, so no credentials needed.
+    const off = parseConfig(`
+platform: { controlPlaneUrl: https://api.example.com, apiKey: k }
+workloadPlanes: [{ name: a, inferenceUrl: https://a.example.com, selfHeal: { enabled: false } }]
+selfHeal: { enabled: true }
+`);
+    assert.equal(selfHealOnForSomePlane(off), false);
   });
 });

@@ -344,10 +344,12 @@ describe('PlanecheckMetrics after a config reload', () => {
 
   it('drops every series of a removed plane, starts an added one at zero, and ignores a late result', async () => {
     const board = new StatusBoard(['a', 'b'], 60_000);
+    let labels: Record<string, Record<string, string>> = { a: { team: 'blue' }, b: { team: 'red' } };
     const metrics = new PlanecheckMetrics(board.planes, board, {
       selfHeal: true,
       cacheTtlMs: 60_000,
       inMaintenance: () => false,
+      planeLabels: (plane) => labels[plane] ?? {},
     });
     metrics.recordResult(stored('b'));
     metrics.recordDispatch('b', 'NO_USER', 'dispatched');
@@ -355,6 +357,7 @@ describe('PlanecheckMetrics after a config reload', () => {
     assert.match(await textOf(metrics), /workload_plane="b"/);
 
     board.setPlanes(['a', 'c']);
+    labels = { a: { team: 'green' }, c: { team: 'blue' } };
     await metrics.setPlanes(['a', 'c']);
     metrics.setCacheTtl(90_000);
     metrics.recordResult(stored('b')); // a check of b that was under way at the reload
@@ -370,6 +373,8 @@ describe('PlanecheckMetrics after a config reload', () => {
     assert.match(text, /^planecheck_maintenance\{workload_plane="c"\} 0$/m);
     assert.match(text, /^planecheck_status\{workload_plane="c",status="NO_VALUE"\} 1$/m);
     assert.match(text, /^planecheck_cache_ttl_seconds 90$/m);
+    assert.match(text, /^planecheck_plane_info\{workload_plane="a",team="green"\} 1$/m, 'changed labels');
+    assert.match(text, /^planecheck_plane_info\{workload_plane="c",team="blue"\} 1$/m);
   });
 
   it('counts reloads and says whether the last one succeeded, and when one last did', async () => {

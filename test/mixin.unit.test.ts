@@ -131,4 +131,17 @@ describe('deploy/alertmanager/alertmanager.yml', () => {
     assert.equal(route('alertname=PlanecheckDown', 'severity=critical'), 'planecheck-pager');
     assert.equal(route('alertname=PlanecheckPlaneNoUser', 'severity=warning'), 'planecheck-tickets');
   });
+
+  it("also routes a plane's alerts to its owning team, by the team label the rules copy", () => {
+    const route = (...labels: string[]) =>
+      amtool('config', 'routes', 'test', '--config.file=alertmanager.yml', ...labels).stdout;
+    assert.equal(
+      route('alertname=PlanecheckPlaneFailed', 'severity=critical', 'team=payments'),
+      'team-payments,planecheck-pager',
+    );
+    assert.equal(
+      route('alertname=PlanecheckPlaneNoUser', 'severity=warning', 'team=search'),
+      'planecheck-tickets',
+    );
+  });
 });

@@ -116,6 +116,20 @@ log: { level: debug }`,
     assert.deepEqual(changesOf(planReload(off, on, true)).fields, ['selfHeal']);
   });
 
+  it("names a plane's selfHeal.enabled when it is what turns self-heal on", () => {
+    const off = config(['a', 'b'], SELF_HEAL.replace('enabled: true', 'enabled: false'));
+    const onForB = {
+      ...off,
+      workloadPlanes: off.workloadPlanes.map((plane) =>
+        plane.name === 'b' ? { ...plane, selfHeal: { enabled: true } } : plane,
+      ),
+    };
+    assert.deepEqual(planReload(off, onForB, false), {
+      refused: 'workloadPlanes[1].selfHeal.enabled changed: restart planecheck to turn self-heal on',
+    });
+    assert.deepEqual(changesOf(planReload(off, onForB, true)).changed, ['b']);
+  });
+
   it('applies other self-heal settings live', () => {
     const on = config(['a'], SELF_HEAL);
     const slower = config(

@@ -54,6 +54,27 @@ export function rules(config) {
     return result;
   };
   const runbook = (anchor) => config.runbookUrlPattern.replace('%s', anchor);
+  // A per-plane alert carries the plane's owner labels (config.planeLabels) from planecheck_plane_info, so
+  // Alertmanager routes it by team without those labels on every series. The labels come from the series
+  // seen last within the keep window, like the statuses: a daemon outage must not drop `team` from a firing
+  // alert (its label set would change: a false "resolved", then a new alert), and after a plane changes
+  // owner, the new owner's series is the latest. A plane without the info series still alerts, unlabelled.
+  const withPlaneLabels = (result) => {
+    if (config.planeLabels.length === 0) return result;
+    const info =
+      `(\n  topk by (job, workload_plane) (1, max_over_time(timestamp(planecheck_plane_info${selector(job)})[${keep}:]))\n` +
+      `  > bool 0\n)`;
+    for (const group of result.groups) {
+      if (group.name === 'planecheck-action') continue;
+      for (const rule of group.rules) {
+        if (!rule.alert || !rule.annotations.summary.includes('$labels.workload_plane')) continue;
+        rule.expr =
+          `(\n${rule.expr}\n)\n* on (job, workload_plane) group_left (${config.planeLabels.join(', ')})\n${info}\n` +
+          `or on (job, workload_plane)\n(\n${rule.expr}\n)`;
+      }
+    }
+    return result;
+  };
   const planeLinks =
     `Its last results: ${base}/api/v1/planes/{{ $labels.workload_plane }}/history?limit=10 ` +
     `(status page: ${base}/).`;
@@ -103,319 +124,321 @@ export function rules(config) {
     `${expr}\nunless on (job, workload_plane)\n(max without (${R}) (planecheck_maintenance${selector(job)}) == 1)`;
   const up = `up${selector(job)}`;
 
-  return withReplicaLinks({
-    groups: [
-      {
-        name: 'planecheck-recording',
-        rules: [
-          {
-            record: 'planecheck:planes:count_by_status',
-            // Each plane once, however many replicas serve it.
-            expr: `sum by (status) (max without (${R}) (planecheck_status${selector(job)}))`,
-          },
-          {
-            record: 'planecheck:availability:ratio_1h',
-            expr:
-              `sum by (workload_plane) (increase(planecheck_checks_total${selector(job, 'status="HEALTHY"')}[1h]))\n` +
-              `/\nsum by (workload_plane) (increase(planecheck_checks_total${selector(job)}[1h]))`,
-          },
-        ],
-      },
-      {
-        name: 'planecheck-planes',
-        rules: [
-          {
-            alert: 'PlanecheckPlaneFailed',
-            expr: quietInMaintenance(planeStatus('FAILED')),
-            for: config.for.failed,
-            labels: { severity: 'critical' },
-            annotations: {
-              summary: 'Workload plane {{ $labels.workload_plane }} cannot serve a prediction',
-              description:
-                `planecheck's checks of {{ $labels.workload_plane }} have failed for ${config.for.failed}${why}: ` +
-                `a lookup or a prediction errored or timed out. ${planeLinks}`,
-              runbook_url: runbook('failed'),
+  return withPlaneLabels(
+    withReplicaLinks({
+      groups: [
+        {
+          name: 'planecheck-recording',
+          rules: [
+            {
+              record: 'planecheck:planes:count_by_status',
+              // Each plane once, however many replicas serve it.
+              expr: `sum by (status) (max without (${R}) (planecheck_status${selector(job)}))`,
             },
-          },
-          {
-            alert: 'PlanecheckPlaneNoUser',
-            expr: quietInMaintenance(planeStatus('NO_USER')),
-            for: config.for.noUser,
-            labels: { severity: 'warning' },
-            annotations: {
-              summary: 'The smoke-test user of {{ $labels.workload_plane }} is missing',
-              description:
-                'The control plane says the smoke-test user of {{ $labels.workload_plane }} does not exist, so ' +
-                `the plane is not being checked. Self-heal (when enabled) has had ${config.for.noUser} to ` +
-                `recreate it. ${planeLinks}`,
-              runbook_url: runbook('no_user'),
+            {
+              record: 'planecheck:availability:ratio_1h',
+              expr:
+                `sum by (workload_plane) (increase(planecheck_checks_total${selector(job, 'status="HEALTHY"')}[1h]))\n` +
+                `/\nsum by (workload_plane) (increase(planecheck_checks_total${selector(job)}[1h]))`,
             },
-          },
-          {
-            alert: 'PlanecheckPlaneNoOracle',
-            expr: quietInMaintenance(planeStatus('NO_ORACLE')),
-            for: config.for.noOracle,
-            labels: { severity: 'warning' },
-            annotations: {
-              summary: 'The health-check model of {{ $labels.workload_plane }} is missing',
-              description:
-                'The smoke-test user of {{ $labels.workload_plane }} exists but its health-check model is not ' +
-                `deployed, so the plane is not being checked. Self-heal (when enabled) has had ` +
-                `${config.for.noOracle} to redeploy it. ${planeLinks}`,
-              runbook_url: runbook('no_oracle'),
+          ],
+        },
+        {
+          name: 'planecheck-planes',
+          rules: [
+            {
+              alert: 'PlanecheckPlaneFailed',
+              expr: quietInMaintenance(planeStatus('FAILED')),
+              for: config.for.failed,
+              labels: { severity: 'critical' },
+              annotations: {
+                summary: 'Workload plane {{ $labels.workload_plane }} cannot serve a prediction',
+                description:
+                  `planecheck's checks of {{ $labels.workload_plane }} have failed for ${config.for.failed}${why}: ` +
+                  `a lookup or a prediction errored or timed out. ${planeLinks}`,
+                runbook_url: runbook('failed'),
+              },
             },
-          },
-          {
-            alert: 'PlanecheckPlaneNoValue',
-            expr: noValue,
-            for: config.for.noValue,
-            labels: { severity: 'warning' },
-            annotations: {
-              summary: 'No fresh check result for {{ $labels.workload_plane }}',
-              description:
-                'planecheck has no result younger than its cache TTL for {{ $labels.workload_plane }}: the ' +
-                `check is not running. This says nothing about the plane itself. ${planeLinks}`,
-              runbook_url: runbook('no_value'),
+            {
+              alert: 'PlanecheckPlaneNoUser',
+              expr: quietInMaintenance(planeStatus('NO_USER')),
+              for: config.for.noUser,
+              labels: { severity: 'warning' },
+              annotations: {
+                summary: 'The smoke-test user of {{ $labels.workload_plane }} is missing',
+                description:
+                  'The control plane says the smoke-test user of {{ $labels.workload_plane }} does not exist, so ' +
+                  `the plane is not being checked. Self-heal (when enabled) has had ${config.for.noUser} to ` +
+                  `recreate it. ${planeLinks}`,
+                runbook_url: runbook('no_user'),
+              },
             },
-          },
-          {
-            alert: 'PlanecheckPlaneFlapping',
-            // The replica that has watched longest (a restarted one has seen fewer changes).
-            expr: quietInMaintenance(
-              `max without (${R}) (changes(${status('status="HEALTHY"')}[30m])) >= ${config.flappingChanges}`,
-            ),
-            for: config.for.flapping,
-            labels: { severity: 'warning' },
-            annotations: {
-              summary: '{{ $labels.workload_plane }} keeps flipping between healthy and not',
-              description:
-                '{{ $labels.workload_plane }} changed into or out of HEALTHY {{ $value }} times in 30 minutes: ' +
-                `an intermittent failure that the per-status alerts may never hold long enough to catch. ${planeLinks}`,
-              runbook_url: runbook('flapping'),
+            {
+              alert: 'PlanecheckPlaneNoOracle',
+              expr: quietInMaintenance(planeStatus('NO_ORACLE')),
+              for: config.for.noOracle,
+              labels: { severity: 'warning' },
+              annotations: {
+                summary: 'The health-check model of {{ $labels.workload_plane }} is missing',
+                description:
+                  'The smoke-test user of {{ $labels.workload_plane }} exists but its health-check model is not ' +
+                  `deployed, so the plane is not being checked. Self-heal (when enabled) has had ` +
+                  `${config.for.noOracle} to redeploy it. ${planeLinks}`,
+                runbook_url: runbook('no_oracle'),
+              },
             },
-          },
-          {
-            alert: 'PlanecheckTlsCertExpiringSoon',
-            expr:
-              // The latest expiry any replica saw: a renewed certificate only moves it later.
-              `max without (${R}) (last_over_time(planecheck_tls_cert_expiry_timestamp_seconds${selector(job)}[${keep}])) - time()` +
-              ` < ${durationSeconds(config.tlsCertExpiryWarning)}`,
-            for: config.for.tlsCertExpiry,
-            labels: { severity: 'warning' },
-            annotations: {
-              summary:
-                'The TLS certificate of {{ $labels.workload_plane }} expires in {{ $value | humanizeDuration }}',
-              description:
-                'The certificate that {{ $labels.workload_plane }} presented to planecheck expires in ' +
-                `{{ $value | humanizeDuration }}: renew it before clients start failing with tls_error. ${planeLinks}`,
-              runbook_url: runbook('tls-certificate-expiry'),
+            {
+              alert: 'PlanecheckPlaneNoValue',
+              expr: noValue,
+              for: config.for.noValue,
+              labels: { severity: 'warning' },
+              annotations: {
+                summary: 'No fresh check result for {{ $labels.workload_plane }}',
+                description:
+                  'planecheck has no result younger than its cache TTL for {{ $labels.workload_plane }}: the ' +
+                  `check is not running. This says nothing about the plane itself. ${planeLinks}`,
+                runbook_url: runbook('no_value'),
+              },
             },
-          },
-        ],
-      },
-      {
-        name: 'planecheck-daemon',
-        rules: [
-          {
-            alert: 'PlanecheckDown',
-            // The job's only target (one daemon). A fleet has PlanecheckFleetDown and PlanecheckReplicaDown.
-            expr: `${up} == 0\nunless ignoring (${R})\n(count without (${R}) (${up}) > 1)`,
-            for: config.for.down,
-            labels: { severity: 'critical' },
-            annotations: {
-              summary: 'Prometheus cannot scrape planecheck on {{ $labels.instance }}',
-              description:
-                'The planecheck daemon is down or unreachable; no plane is being checked. Alerts for its ' +
-                'planes keep their last state and are inhibited while this one fires.',
-              runbook_url: runbook('daemon-down'),
+            {
+              alert: 'PlanecheckPlaneFlapping',
+              // The replica that has watched longest (a restarted one has seen fewer changes).
+              expr: quietInMaintenance(
+                `max without (${R}) (changes(${status('status="HEALTHY"')}[30m])) >= ${config.flappingChanges}`,
+              ),
+              for: config.for.flapping,
+              labels: { severity: 'warning' },
+              annotations: {
+                summary: '{{ $labels.workload_plane }} keeps flipping between healthy and not',
+                description:
+                  '{{ $labels.workload_plane }} changed into or out of HEALTHY {{ $value }} times in 30 minutes: ' +
+                  `an intermittent failure that the per-status alerts may never hold long enough to catch. ${planeLinks}`,
+                runbook_url: runbook('flapping'),
+              },
             },
-          },
-          {
-            alert: 'PlanecheckFleetDown',
-            expr: `count without (${R}) (${up}) > 1\nunless\nmax without (${R}) (${up}) > 0`,
-            for: config.for.down,
-            labels: { severity: 'critical' },
-            annotations: {
-              summary: 'No planecheck replica of {{ $labels.job }} can be scraped',
-              description:
-                'None of the {{ $value }} planecheck replicas of {{ $labels.job }} answers Prometheus: no plane is ' +
-                'being checked. Alerts for the planes keep their last state and are inhibited while this one fires.',
-              runbook_url: runbook('daemon-down'),
+            {
+              alert: 'PlanecheckTlsCertExpiringSoon',
+              expr:
+                // The latest expiry any replica saw: a renewed certificate only moves it later.
+                `max without (${R}) (last_over_time(planecheck_tls_cert_expiry_timestamp_seconds${selector(job)}[${keep}])) - time()` +
+                ` < ${durationSeconds(config.tlsCertExpiryWarning)}`,
+              for: config.for.tlsCertExpiry,
+              labels: { severity: 'warning' },
+              annotations: {
+                summary:
+                  'The TLS certificate of {{ $labels.workload_plane }} expires in {{ $value | humanizeDuration }}',
+                description:
+                  'The certificate that {{ $labels.workload_plane }} presented to planecheck expires in ' +
+                  `{{ $value | humanizeDuration }}: renew it before clients start failing with tls_error. ${planeLinks}`,
+                runbook_url: runbook('tls-certificate-expiry'),
+              },
             },
-          },
-          {
-            alert: 'PlanecheckReplicaDown',
-            expr: `${up} == 0\nand ignoring (${R})\n(max without (${R}) (${up}) == 1)`,
-            for: config.for.replicaDown,
-            labels: { severity: 'warning' },
-            annotations: {
-              summary: 'planecheck replica {{ $labels.instance }} cannot be scraped; the others carry on',
-              description:
-                'Prometheus cannot scrape the planecheck replica {{ $labels.instance }} of {{ $labels.job }}. ' +
-                'The other replicas check its share of the planes once its claims expire, and serve every ' +
-                'plane, so no plane goes unchecked; the fleet has less headroom until it is back.',
-              runbook_url: runbook('replica-down'),
+          ],
+        },
+        {
+          name: 'planecheck-daemon',
+          rules: [
+            {
+              alert: 'PlanecheckDown',
+              // The job's only target (one daemon). A fleet has PlanecheckFleetDown and PlanecheckReplicaDown.
+              expr: `${up} == 0\nunless ignoring (${R})\n(count without (${R}) (${up}) > 1)`,
+              for: config.for.down,
+              labels: { severity: 'critical' },
+              annotations: {
+                summary: 'Prometheus cannot scrape planecheck on {{ $labels.instance }}',
+                description:
+                  'The planecheck daemon is down or unreachable; no plane is being checked. Alerts for its ' +
+                  'planes keep their last state and are inhibited while this one fires.',
+                runbook_url: runbook('daemon-down'),
+              },
             },
-          },
-          {
-            alert: 'PlanecheckStorageDown',
-            // Once per job, while any scraped replica cannot reach the store.
-            expr: `min without (${R}) (planecheck_storage_up${selector(job)}) == 0`,
-            for: config.for.storageDown,
-            labels: { severity: 'warning' },
-            annotations: {
-              summary: "planecheck's store (SQLite or PostgreSQL) does not answer",
-              description:
-                `Replicas of {{ $labels.job }} that cannot reach the store:{{ range query (printf ${jobOf('planecheck_storage_up', ' == 0')} $labels.job) | sortByLabel "instance" }} {{ .Labels.instance }}{{ end }}. ` +
-                'They keep checking and serving from memory, make no self-heal dispatch, and write what they ' +
-                'hold once the store is back.',
-              runbook_url: runbook('storage-down'),
+            {
+              alert: 'PlanecheckFleetDown',
+              expr: `count without (${R}) (${up}) > 1\nunless\nmax without (${R}) (${up}) > 0`,
+              for: config.for.down,
+              labels: { severity: 'critical' },
+              annotations: {
+                summary: 'No planecheck replica of {{ $labels.job }} can be scraped',
+                description:
+                  'None of the {{ $value }} planecheck replicas of {{ $labels.job }} answers Prometheus: no plane is ' +
+                  'being checked. Alerts for the planes keep their last state and are inhibited while this one fires.',
+                runbook_url: runbook('daemon-down'),
+              },
             },
-          },
-          {
-            alert: 'PlanecheckConfigReloadFailed',
-            // Per replica, not aggregated: each replica reloads its own file, and the one that refused it is
-            // the one to look at.
-            expr: `planecheck_config_last_reload_success${selector(job)} == 0`,
-            for: config.for.configReloadFailed,
-            labels: { severity: 'warning' },
-            annotations: {
-              summary: 'planecheck refused its new config and runs on the previous one',
-              description:
-                'The last config reload of {{ $labels.instance }} ({{ $labels.job }}) was refused: the file is ' +
-                'invalid, or changes a setting only a restart applies. It keeps running on the config it had, ' +
-                'so what the file says now (planes added or removed, settings) is not in effect. Its log and ' +
-                'stderr say why ("config reload refused").',
-              runbook_url: runbook('config-reload-failed'),
+            {
+              alert: 'PlanecheckReplicaDown',
+              expr: `${up} == 0\nand ignoring (${R})\n(max without (${R}) (${up}) == 1)`,
+              for: config.for.replicaDown,
+              labels: { severity: 'warning' },
+              annotations: {
+                summary: 'planecheck replica {{ $labels.instance }} cannot be scraped; the others carry on',
+                description:
+                  'Prometheus cannot scrape the planecheck replica {{ $labels.instance }} of {{ $labels.job }}. ' +
+                  'The other replicas check its share of the planes once its claims expire, and serve every ' +
+                  'plane, so no plane goes unchecked; the fleet has less headroom until it is back.',
+                runbook_url: runbook('replica-down'),
+              },
             },
-          },
-          {
-            alert: 'PlanecheckMetricsAbsent',
-            expr: `absent(planecheck_cycles_total${selector(job)})`,
-            for: config.for.metricsAbsent,
-            labels: { severity: 'critical' },
-            annotations: {
-              summary: 'No planecheck metrics in Prometheus',
-              description:
-                `No series planecheck_cycles_total${selector(job)} exists: planecheck is not running, or ` +
-                'Prometheus does not scrape it (scrape config, service discovery, network policy).',
-              runbook_url: runbook('daemon-down'),
+            {
+              alert: 'PlanecheckStorageDown',
+              // Once per job, while any scraped replica cannot reach the store.
+              expr: `min without (${R}) (planecheck_storage_up${selector(job)}) == 0`,
+              for: config.for.storageDown,
+              labels: { severity: 'warning' },
+              annotations: {
+                summary: "planecheck's store (SQLite or PostgreSQL) does not answer",
+                description:
+                  `Replicas of {{ $labels.job }} that cannot reach the store:{{ range query (printf ${jobOf('planecheck_storage_up', ' == 0')} $labels.job) | sortByLabel "instance" }} {{ .Labels.instance }}{{ end }}. ` +
+                  'They keep checking and serving from memory, make no self-heal dispatch, and write what they ' +
+                  'hold once the store is back.',
+                runbook_url: runbook('storage-down'),
+              },
             },
-          },
-          {
-            alert: 'PlanecheckChecksStopped',
-            expr:
-              // The freshest check any replica reports.
-              `time() - max without (${R}) (planecheck_last_check_timestamp_seconds${selector(job)})\n` +
-              `> ignoring (workload_plane) group_left ()\nmax without (${R}) (planecheck_cache_ttl_seconds${selector(job)})`,
-            for: config.for.checksStopped,
-            labels: { severity: 'warning' },
-            annotations: {
-              summary: 'planecheck stopped checking {{ $labels.workload_plane }}',
-              description:
-                'The last check of {{ $labels.workload_plane }} finished {{ $value | humanizeDuration }} ago, ' +
-                "longer than planecheck's cache TTL (planecheck_cache_ttl_seconds): the daemon runs but its " +
-                `cycles do not complete. Cycles: ${base}/api/v1/status`,
-              runbook_url: runbook('checks-stopped'),
+            {
+              alert: 'PlanecheckConfigReloadFailed',
+              // Per replica, not aggregated: each replica reloads its own file, and the one that refused it is
+              // the one to look at.
+              expr: `planecheck_config_last_reload_success${selector(job)} == 0`,
+              for: config.for.configReloadFailed,
+              labels: { severity: 'warning' },
+              annotations: {
+                summary: 'planecheck refused its new config and runs on the previous one',
+                description:
+                  'The last config reload of {{ $labels.instance }} ({{ $labels.job }}) was refused: the file is ' +
+                  'invalid, or changes a setting only a restart applies. It keeps running on the config it had, ' +
+                  'so what the file says now (planes added or removed, settings) is not in effect. Its log and ' +
+                  'stderr say why ("config reload refused").',
+                runbook_url: runbook('config-reload-failed'),
+              },
             },
-          },
-        ],
-      },
-      {
-        name: 'planecheck-self-heal',
-        rules: [
-          {
-            alert: 'PlanecheckSelfHealStillBroken',
-            expr: quietInMaintenance(
-              `${increased('planecheck_self_heal_outcomes_total', 'outcome="still_broken"', perPlane)}\n` +
-                `unless on (job, workload_plane)\n${healthy}`,
-            ),
-            labels: { severity: 'critical' },
-            annotations: {
-              summary: 'Self-heal ran for {{ $labels.workload_plane }}, and the plane is still broken',
-              description:
-                'The smoke-test workflow completed successfully for {{ $labels.workload_plane }}, but the ' +
-                `re-check right after it did not come back HEALTHY${why}. The repair does not fix what is ` +
-                `wrong. The run and its outcome: ${base}/api/v1/status (selfHeal of {{ $labels.workload_plane }}).`,
-              runbook_url: runbook('self-heal-still-broken'),
+            {
+              alert: 'PlanecheckMetricsAbsent',
+              expr: `absent(planecheck_cycles_total${selector(job)})`,
+              for: config.for.metricsAbsent,
+              labels: { severity: 'critical' },
+              annotations: {
+                summary: 'No planecheck metrics in Prometheus',
+                description:
+                  `No series planecheck_cycles_total${selector(job)} exists: planecheck is not running, or ` +
+                  'Prometheus does not scrape it (scrape config, service discovery, network policy).',
+                runbook_url: runbook('daemon-down'),
+              },
             },
-          },
-          {
-            alert: 'PlanecheckSelfHealFailing',
-            // Two kinds, told apart by the `failure` label: GitHub refused the dispatch, or the run failed.
-            expr:
-              '(\n' +
-              `label_replace(${increased('planecheck_self_heal_dispatches_total', 'outcome=~"error|rate_limited"', perPlane)}, "failure", "dispatch", "", "")\n` +
-              'or\n' +
-              `label_replace(${increased('planecheck_self_heal_outcomes_total', 'outcome=~"workflow_failed|timed_out"', perPlane)}, "failure", "run", "", "")\n` +
-              ')\n' +
-              quietInMaintenance(`unless on (job, workload_plane)\n${healthy}`),
-            labels: { severity: 'warning' },
-            annotations: {
-              summary:
-                'Self-heal is failing for {{ $labels.workload_plane }}: {{ if eq $labels.failure "dispatch" }}' +
-                'GitHub refused the dispatch{{ else }}the smoke-test run failed{{ end }}',
-              description:
-                '{{ if eq $labels.failure "dispatch" }}Dispatching the smoke-test workflow for ' +
-                '{{ $labels.workload_plane }} failed (GitHub errors or rate limits): check the credentials and ' +
-                "planecheck's log.{{ else }}The smoke-test run for {{ $labels.workload_plane }} failed or never " +
-                'finished: read the run.{{ end }} Missing users and models are not being repaired. The run ' +
-                `links and errors: ${base}/api/v1/status (selfHeal of {{ $labels.workload_plane }}). ` +
-                'Resolves once the plane is HEALTHY.',
-              runbook_url: runbook('self-heal-failing'),
+            {
+              alert: 'PlanecheckChecksStopped',
+              expr:
+                // The freshest check any replica reports.
+                `time() - max without (${R}) (planecheck_last_check_timestamp_seconds${selector(job)})\n` +
+                `> ignoring (workload_plane) group_left ()\nmax without (${R}) (planecheck_cache_ttl_seconds${selector(job)})`,
+              for: config.for.checksStopped,
+              labels: { severity: 'warning' },
+              annotations: {
+                summary: 'planecheck stopped checking {{ $labels.workload_plane }}',
+                description:
+                  'The last check of {{ $labels.workload_plane }} finished {{ $value | humanizeDuration }} ago, ' +
+                  "longer than planecheck's cache TTL (planecheck_cache_ttl_seconds): the daemon runs but its " +
+                  `cycles do not complete. Cycles: ${base}/api/v1/status`,
+                runbook_url: runbook('checks-stopped'),
+              },
             },
-          },
-          {
-            alert: 'PlanecheckSelfHealHeld',
-            expr: `sum without (${R}, workload_plane, reason, outcome) (increase(planecheck_self_heal_dispatches_total${selector(job, 'outcome="held"')}[15m])) > 0`,
-            labels: { severity: 'critical' },
-            annotations: {
-              summary: 'Self-heal is holding repairs for a human',
-              description:
-                'More planes needed a repair at once than selfHeal.maxPlanesAtOnce allows, which looks like ' +
-                `one incident rather than many: planecheck dispatched nothing for them. ${base}/api/v1/status`,
-              runbook_url: runbook('self-heal-held'),
+          ],
+        },
+        {
+          name: 'planecheck-self-heal',
+          rules: [
+            {
+              alert: 'PlanecheckSelfHealStillBroken',
+              expr: quietInMaintenance(
+                `${increased('planecheck_self_heal_outcomes_total', 'outcome="still_broken"', perPlane)}\n` +
+                  `unless on (job, workload_plane)\n${healthy}`,
+              ),
+              labels: { severity: 'critical' },
+              annotations: {
+                summary: 'Self-heal ran for {{ $labels.workload_plane }}, and the plane is still broken',
+                description:
+                  'The smoke-test workflow completed successfully for {{ $labels.workload_plane }}, but the ' +
+                  `re-check right after it did not come back HEALTHY${why}. The repair does not fix what is ` +
+                  `wrong. The run and its outcome: ${base}/api/v1/status (selfHeal of {{ $labels.workload_plane }}).`,
+                runbook_url: runbook('self-heal-still-broken'),
+              },
             },
-          },
-        ],
-      },
-      {
-        name: 'planecheck-action',
-        rules: [
-          {
-            alert: 'PlanecheckActionPlaneUnhealthy',
-            // Only results pushed within actionStaleAfter count: a stale push is PlanecheckActionStale's.
-            expr:
-              `planecheck_status${selector(action, 'status=~"FAILED|NO_USER|NO_ORACLE"')} == 1\n` +
-              `and on (job, instance, plane_set)\n` +
-              `(time() - push_time_seconds${selector(action)} < ${durationSeconds(config.actionStaleAfter)})`,
-            labels: { severity: 'warning' },
-            annotations: {
-              summary: 'The planecheck Action found {{ $labels.workload_plane }} {{ $labels.status }}',
-              description:
-                'The last scheduled planecheck run of {{ $labels.instance }} found {{ $labels.workload_plane }} ' +
-                'in {{ $labels.status }}. The job summary of that workflow run has the reason and steps.',
-              runbook_url: runbook('action-results'),
+            {
+              alert: 'PlanecheckSelfHealFailing',
+              // Two kinds, told apart by the `failure` label: GitHub refused the dispatch, or the run failed.
+              expr:
+                '(\n' +
+                `label_replace(${increased('planecheck_self_heal_dispatches_total', 'outcome=~"error|rate_limited"', perPlane)}, "failure", "dispatch", "", "")\n` +
+                'or\n' +
+                `label_replace(${increased('planecheck_self_heal_outcomes_total', 'outcome=~"workflow_failed|timed_out"', perPlane)}, "failure", "run", "", "")\n` +
+                ')\n' +
+                quietInMaintenance(`unless on (job, workload_plane)\n${healthy}`),
+              labels: { severity: 'warning' },
+              annotations: {
+                summary:
+                  'Self-heal is failing for {{ $labels.workload_plane }}: {{ if eq $labels.failure "dispatch" }}' +
+                  'GitHub refused the dispatch{{ else }}the smoke-test run failed{{ end }}',
+                description:
+                  '{{ if eq $labels.failure "dispatch" }}Dispatching the smoke-test workflow for ' +
+                  '{{ $labels.workload_plane }} failed (GitHub errors or rate limits): check the credentials and ' +
+                  "planecheck's log.{{ else }}The smoke-test run for {{ $labels.workload_plane }} failed or never " +
+                  'finished: read the run.{{ end }} Missing users and models are not being repaired. The run ' +
+                  `links and errors: ${base}/api/v1/status (selfHeal of {{ $labels.workload_plane }}). ` +
+                  'Resolves once the plane is HEALTHY.',
+                runbook_url: runbook('self-heal-failing'),
+              },
             },
-          },
-          {
-            alert: 'PlanecheckActionStale',
-            expr: `time() - push_time_seconds${selector(action)} > ${durationSeconds(config.actionStaleAfter)}`,
-            labels: { severity: 'warning' },
-            annotations: {
-              summary:
-                'No planecheck Action results from {{ $labels.instance }} for {{ $value | humanizeDuration }}',
-              description:
-                'The planecheck Action of {{ $labels.instance }} (plane set {{ $labels.plane_set }}) last pushed ' +
-                `{{ $value | humanizeDuration }} ago, longer than ${config.actionStaleAfter}: its workflow no longer ` +
-                'runs on schedule. If that job was retired, delete its group from the Pushgateway.',
-              runbook_url: runbook('action-results'),
+            {
+              alert: 'PlanecheckSelfHealHeld',
+              expr: `sum without (${R}, workload_plane, reason, outcome) (increase(planecheck_self_heal_dispatches_total${selector(job, 'outcome="held"')}[15m])) > 0`,
+              labels: { severity: 'critical' },
+              annotations: {
+                summary: 'Self-heal is holding repairs for a human',
+                description:
+                  'More planes needed a repair at once than selfHeal.maxPlanesAtOnce allows, which looks like ' +
+                  `one incident rather than many: planecheck dispatched nothing for them. ${base}/api/v1/status`,
+                runbook_url: runbook('self-heal-held'),
+              },
             },
-          },
-        ],
-      },
-    ],
-  });
+          ],
+        },
+        {
+          name: 'planecheck-action',
+          rules: [
+            {
+              alert: 'PlanecheckActionPlaneUnhealthy',
+              // Only results pushed within actionStaleAfter count: a stale push is PlanecheckActionStale's.
+              expr:
+                `planecheck_status${selector(action, 'status=~"FAILED|NO_USER|NO_ORACLE"')} == 1\n` +
+                `and on (job, instance, plane_set)\n` +
+                `(time() - push_time_seconds${selector(action)} < ${durationSeconds(config.actionStaleAfter)})`,
+              labels: { severity: 'warning' },
+              annotations: {
+                summary: 'The planecheck Action found {{ $labels.workload_plane }} {{ $labels.status }}',
+                description:
+                  'The last scheduled planecheck run of {{ $labels.instance }} found {{ $labels.workload_plane }} ' +
+                  'in {{ $labels.status }}. The job summary of that workflow run has the reason and steps.',
+                runbook_url: runbook('action-results'),
+              },
+            },
+            {
+              alert: 'PlanecheckActionStale',
+              expr: `time() - push_time_seconds${selector(action)} > ${durationSeconds(config.actionStaleAfter)}`,
+              labels: { severity: 'warning' },
+              annotations: {
+                summary:
+                  'No planecheck Action results from {{ $labels.instance }} for {{ $value | humanizeDuration }}',
+                description:
+                  'The planecheck Action of {{ $labels.instance }} (plane set {{ $labels.plane_set }}) last pushed ' +
+                  `{{ $value | humanizeDuration }} ago, longer than ${config.actionStaleAfter}: its workflow no longer ` +
+                  'runs on schedule. If that job was retired, delete its group from the Pushgateway.',
+                runbook_url: runbook('action-results'),
+              },
+            },
+          ],
+        },
+      ],
+    }),
+  );
 }
 
 /** Seconds in a Prometheus duration such as `90s`, `2h`, `14d` or `1h30m`. */

@@ -131,21 +131,24 @@ async function asyncPredict(
   deps: CheckDeps,
   planeSignal: Deadline,
 ): Promise<StepOutcome<void>> {
-  const { platform, settings } = deps;
-  const signal = new Deadline(settings.asyncTimeout, 'async request deadline', planeSignal);
+  const { platform } = deps;
+  // A plane's own settings override the platform's.
+  const asyncTimeout = plane.asyncTimeout ?? deps.settings.asyncTimeout;
+  const pollInterval = plane.pollInterval ?? deps.settings.pollInterval;
+  const signal = new Deadline(asyncTimeout, 'async request deadline', planeSignal);
   let lastStatus = 'unsubmitted';
   try {
     const submitted = await platform.submitAsyncPredict(plane, oracle, signal);
     if (!submitted.ok) return submitted;
     lastStatus = 'submitted';
     for (;;) {
-      await sleep(settings.pollInterval, signal);
+      await sleep(pollInterval, signal);
       const polled = await platform.getAsyncStatus(plane, oracle, submitted.value, signal);
       if (!polled.ok) {
         if (polled.failure.kind === 'timeout' && signal.aborted && !planeSignal.aborted) {
           return {
             ok: false,
-            failure: { kind: 'timeout', detail: stillPending(lastStatus, settings.asyncTimeout) },
+            failure: { kind: 'timeout', detail: stillPending(lastStatus, asyncTimeout) },
           };
         }
         return polled;
@@ -164,7 +167,7 @@ async function asyncPredict(
     if (signal.aborted && !planeSignal.aborted) {
       return {
         ok: false,
-        failure: { kind: 'timeout', detail: stillPending(lastStatus, settings.asyncTimeout) },
+        failure: { kind: 'timeout', detail: stillPending(lastStatus, asyncTimeout) },
       };
     }
     throw error;

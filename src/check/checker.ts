@@ -34,10 +34,16 @@ export interface CheckerOptions {
  * fails only the planes whose names it holds.
  */
 export function createChecker(config: Config, options: CheckerOptions = {}): Checker {
+  // Connections and lookups are shared by every plane: bounded by the longest request timeout any plane
+  // has, while each request keeps its own plane's deadline.
+  const longestRequestTimeout = config.workloadPlanes.reduce(
+    (longest, plane) => Math.max(longest, plane.requestTimeout ?? 0),
+    config.platform.requestTimeout,
+  );
   const agent = createHttpAgent({
-    connectTimeoutMs: config.platform.requestTimeout,
+    connectTimeoutMs: longestRequestTimeout,
     keepAliveMs: config.schedule.interval + 30_000,
-    lookup: createHostLookup({ servers: options.dnsServers, timeoutMs: config.platform.requestTimeout }),
+    lookup: createHostLookup({ servers: options.dnsServers, timeoutMs: longestRequestTimeout }),
   });
   const platform = options.platform ?? new HttpPlatform(config.platform, agent);
   const settings = {

@@ -64,7 +64,7 @@ export function validateConfig(raw: unknown, env: Env = {}): Config {
   if (interpolationIssues.length > 0) throw new ConfigError(interpolationIssues);
 
   const result = Config.safeParse(interpolated, { reportInput: true });
-  if (!result.success) throw new ConfigError(toIssues(result.error, secrets));
+  if (!result.success) throw new ConfigError(namePlanes(toIssues(result.error, secrets), interpolated));
   return result.data;
 }
 
@@ -128,13 +128,29 @@ function toIssues(error: z.ZodError, secrets: readonly string[]): ConfigIssue[] 
       }
       continue;
     }
+    // A bad record key (a label name) carries its reason in the key's own issues.
+    const reason = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
     const message =
-      issue.code === 'invalid_type' && issue.input === undefined
-        ? 'required'
-        : redact(issue.message, secrets);
+      issue.code === 'invalid_type' && issue.input === undefined ? 'required' : redact(reason, secrets);
     issues.push({ path: formatPath(issue.path), message });
   }
   return issues;
+}
+
+/**
+ * A plane's issues also name the plane (`workloadPlanes[41].requestTimeout: ... (plane eu-west-1)`): with
+ * a hundred planes, an index alone sends the reader counting.
+ */
+function namePlanes(issues: ConfigIssue[], raw: unknown): ConfigIssue[] {
+  const planes = (raw as { workloadPlanes?: unknown }).workloadPlanes;
+  if (!Array.isArray(planes)) return issues;
+  return issues.map((issue) => {
+    const match = /^workloadPlanes\[(\d+)\]\.(?!name$)/.exec(issue.path);
+    const name = match ? (planes[Number(match[1])] as { name?: unknown } | null)?.name : undefined;
+    return typeof name === 'string' && /^[a-z0-9][a-z0-9._-]{0,62}$/.test(name)
+      ? { ...issue, message: `${issue.message} (plane ${name})` }
+      : issue;
+  });
 }
 
 /** Values that came from the environment may be secrets: never echo them back. */

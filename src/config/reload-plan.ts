@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Config } from './schema.js';
+import { selfHealOnForSomePlane, type Config } from './schema.js';
 
 /** What a reload changes, when it can apply. */
 export interface ReloadChanges {
@@ -34,7 +34,7 @@ export function planReload(old: Config, next: Config, healerRunning: boolean): R
     if (differs !== undefined) return { refused: `${differs} changed: restart planecheck to apply it` };
   }
   if (!healerRunning && selfHealWanted(next))
-    return { refused: 'selfHeal.enabled changed: restart planecheck to turn self-heal on' };
+    return { refused: `${selfHealSwitch(next)} changed: restart planecheck to turn self-heal on` };
 
   const before = new Map(old.workloadPlanes.map((plane) => [plane.name, plane]));
   const after = new Set(next.workloadPlanes.map((plane) => plane.name));
@@ -56,9 +56,15 @@ export function planReload(old: Config, next: Config, healerRunning: boolean): R
   return { changes: { added, removed, changed, checker, fields } };
 }
 
-/** Whether the config asks for a self-healer: globally, or (part 2) on at least one plane. */
+/** Whether the config asks for a self-healer: on for at least one plane, with credentials. */
 function selfHealWanted(config: Config): boolean {
-  return config.selfHeal?.enabled === true && config.github !== undefined;
+  return selfHealOnForSomePlane(config) && config.github !== undefined;
+}
+
+/** The setting that turns self-heal on: a plane's own `selfHeal.enabled`, else the section's. */
+function selfHealSwitch(config: Config): string {
+  const plane = config.workloadPlanes.findIndex((candidate) => candidate.selfHeal?.enabled === true);
+  return plane >= 0 ? `workloadPlanes[${plane}].selfHeal.enabled` : 'selfHeal.enabled';
 }
 
 function at(config: Config, field: string): unknown {

@@ -268,12 +268,39 @@ const MaintenanceWindowConfig = z
       : { from: window.from ?? 0, until: window.until ?? 0, note: window.note },
   );
 
+/** Prometheus label names a plane's `labels` cannot use: the series' own, or those the alert rules aggregate. */
+export const RESERVED_PLANE_LABELS = ['workload_plane', 'job', 'instance', 'pod', 'alertname', 'severity'];
+
+/** Static labels of a plane (`team`, `region`), exported on planecheck_plane_info for alert routing. */
+const PlaneLabels = z
+  .record(
+    z
+      .string()
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'invalid label name: use letters, digits and _ (a Prometheus label)')
+      .refine((name) => !name.startsWith('__'), 'label names starting with __ are reserved by Prometheus')
+      .refine(
+        (name) => !RESERVED_PLANE_LABELS.includes(name),
+        `reserved label name: not one of ${RESERVED_PLANE_LABELS.join(', ')}`,
+      ),
+    z.string({ error: 'expected a string value' }).max(200, 'at most 200 characters'),
+  )
+  .refine((labels) => Object.keys(labels).length <= 20, 'at most 20 labels')
+  .default({});
+
 const WorkloadPlane = z.strictObject({
   name: z
     .string()
     .max(63, 'at most 63 characters')
     .regex(PLANE_NAME, 'must match [a-z0-9][a-z0-9._-]* (lower-case letters, digits, ".", "_", "-")'),
   inferenceUrl: httpUrl(),
+  // Overrides of the platform-wide settings, for a plane that is farther away, slower, or served by
+  // another control plane. Absent: the platform's value.
+  controlPlaneUrl: httpUrl().optional(),
+  requestTimeout: duration(100, 600_000).optional(),
+  asyncTimeout: duration(100, 3_600_000).optional(),
+  pollInterval: duration(10, 600_000).optional(),
+  selfHeal: z.strictObject({ enabled: z.boolean() }).optional(),
+  labels: PlaneLabels,
   /** Times this plane is in maintenance: still checked, never self-healed, its alerts quiet. */
   maintenance: z.array(MaintenanceWindowConfig).max(100, 'at most 100 windows').default([]),
 });
@@ -492,24 +519,68 @@ export const Config = z
   )
   .superRefine(
     (config, ctx) => {
-      if (config.selfHeal?.enabled && config.selfHeal.repository === undefined) {
+      const { planeTimeout } = config.schedule;
+      config.workloadPlanes.forEach((plane, index) => {
+        if (plane.requestTimeout !== undefined && plane.requestTimeout > planeTimeout) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['workloadPlanes', index, 'requestTimeout'],
+            message: `must not exceed schedule.planeTimeout (${formatDuration(planeTimeout)})`,
+          });
+        }
+      });
+    },
+    whenValid(['schedule'], ['workloadPlanes']),
+  )
+  .superRefine(
+    (config, ctx) => {
+      const enabledBy = selfHealEnabledBy(config);
+      if (enabledBy === undefined) return;
+      if (config.selfHeal?.repository === undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['selfHeal', 'repository'],
-          message: 'required when selfHeal.enabled is true (owner/repo of the smoke-test workflow)',
+          message: `required when ${enabledBy} is true (owner/repo of the smoke-test workflow)`,
         });
       }
-      if (config.selfHeal?.enabled && config.github === undefined) {
+      if (config.github === undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['github'],
-          message:
-            'required when selfHeal.enabled is true (token or app credentials to dispatch the workflow)',
+          message: `required when ${enabledBy} is true (token or app credentials to dispatch the workflow)`,
         });
       }
     },
-    whenValid(['selfHeal']),
+    whenValid(['selfHeal'], ['workloadPlanes']),
   );
+
+/** Which setting turns self-heal on for some plane (`selfHeal.enabled`, or a plane's), or undefined. */
+function selfHealEnabledBy(config: {
+  selfHeal?: { enabled: boolean };
+  workloadPlanes: readonly { selfHeal?: { enabled: boolean } }[];
+}): string | undefined {
+  const byPlane = config.workloadPlanes.findIndex((plane) => plane.selfHeal?.enabled === true);
+  if (byPlane >= 0) return `workloadPlanes[${byPlane}].selfHeal.enabled`;
+  if (
+    config.selfHeal?.enabled === true &&
+    config.workloadPlanes.some((plane) => plane.selfHeal === undefined)
+  )
+    return 'selfHeal.enabled';
+  return undefined;
+}
+
+/** Whether self-heal may dispatch for `plane`: its own `selfHeal.enabled`, else the section's. */
+export function selfHealEnabledFor(
+  config: Pick<Config, 'selfHeal'>,
+  plane: Pick<WorkloadPlane, 'selfHeal'> | undefined,
+): boolean {
+  return plane?.selfHeal?.enabled ?? config.selfHeal?.enabled ?? false;
+}
+
+/** Whether any plane is self-healed: the daemon then builds a healer (and needs GitHub credentials). */
+export function selfHealOnForSomePlane(config: Pick<Config, 'selfHeal' | 'workloadPlanes'>): boolean {
+  return config.workloadPlanes.some((plane) => selfHealEnabledFor(config, plane));
+}
 
 /**
  * Runs a check only when no issue was found at or under, or above, any of `fields` (paths in the config):

@@ -2,7 +2,7 @@ import type { Checker } from '../check/checker.js';
 import type { ResultStore } from '../check/result-store.js';
 import { ConfigError } from '../config/parse.js';
 import { planReload, type ReloadChanges } from '../config/reload-plan.js';
-import type { Config } from '../config/schema.js';
+import { selfHealEnabledFor, type Config, type WorkloadPlane } from '../config/schema.js';
 import type { FleetShareCycle } from '../fleet/fleet-share-cycle.js';
 import { selfHealSettings } from '../heal/self-heal-settings.js';
 import type { SelfHealer } from '../heal/self-healer.js';
@@ -19,12 +19,12 @@ import type { CheckCycle } from './check-cycle.js';
  * the logger, self-heal's choice of planes) instead of a copy taken at start.
  */
 export class LiveConfig {
-  #config: Config;
-  #planeNames: readonly string[];
+  #config!: Config;
+  #planeNames!: readonly string[];
+  #byName!: ReadonlyMap<string, WorkloadPlane>;
 
   constructor(config: Config) {
-    this.#config = config;
-    this.#planeNames = config.workloadPlanes.map((plane) => plane.name);
+    this.set(config);
   }
 
   get config(): Config {
@@ -36,14 +36,24 @@ export class LiveConfig {
     return this.#planeNames;
   }
 
+  /** A configured plane's settings; undefined for a plane not (or no longer) configured. */
+  plane(name: string): WorkloadPlane | undefined {
+    return this.#byName.get(name);
+  }
+
   set(config: Config): void {
     this.#config = config;
     this.#planeNames = config.workloadPlanes.map((plane) => plane.name);
+    this.#byName = new Map(config.workloadPlanes.map((plane) => [plane.name, plane]));
   }
 
-  /** Whether self-heal may dispatch for the plane under the current config. */
-  healsPlane(plane: string): boolean {
-    return this.#config.selfHeal?.enabled === true && this.#planeNames.includes(plane);
+  /**
+   * Whether self-heal may dispatch for the plane under the current config (its own `selfHeal.enabled`, else
+   * the section's); never for a plane no longer configured.
+   */
+  healsPlane(name: string): boolean {
+    const plane = this.#byName.get(name);
+    return plane !== undefined && selfHealEnabledFor(this.#config, plane);
   }
 }
 

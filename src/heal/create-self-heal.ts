@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.js';
+import { selfHealEnabledFor, selfHealOnForSomePlane, type Config } from '../config/schema.js';
 import { createGithubClient, type GithubClient, type GithubClientOptions } from '../github/octokit-client.js';
 import type { Logger } from '../log/logger.js';
 import type { StoredResult } from '../check/stored-result.js';
@@ -8,7 +8,9 @@ import { selfHealSettings } from './self-heal-settings.js';
 import { SelfHealer, shutdownReason, type HealMetrics, type SelfHealerDeps } from './self-healer.js';
 
 export interface SelfHealParts {
-  config: Pick<Config, 'selfHeal' | 'github'>;
+  config: Pick<Config, 'selfHeal' | 'github' | 'workloadPlanes'>;
+  /** Whether self-heal may dispatch for a plane now; by default what `config` says of each plane. */
+  enabledFor?: SelfHealerDeps['enabledFor'];
   /** Where attempts are recorded: SQLite or PostgreSQL (shared by a fleet) for the daemon, memory for the Action. */
   healLog: HealLog;
   /** This replica's instance name: the follower of the runs it dispatches. */
@@ -48,7 +50,9 @@ export interface SelfHeal {
 export function createSelfHeal(parts: SelfHealParts): SelfHeal | undefined {
   const settings = selfHealSettings(parts.config.selfHeal);
   const githubConfig = parts.config.github;
-  if (!settings || !githubConfig) return undefined;
+  if (!settings || !githubConfig || !selfHealOnForSomePlane(parts.config)) return undefined;
+  const planes = new Map(parts.config.workloadPlanes.map((plane) => [plane.name, plane]));
+  const { selfHeal } = parts.config;
   const stopping = new AbortController();
   const stopNow = () => stopping.abort(shutdownReason());
   if (parts.signal?.aborted) stopNow();
@@ -73,6 +77,7 @@ export function createSelfHeal(parts: SelfHealParts): SelfHeal | undefined {
     now: parts.now,
     signal: stopping.signal,
     maintenanceUntil: parts.maintenanceUntil,
+    enabledFor: parts.enabledFor ?? ((plane) => selfHealEnabledFor({ selfHeal }, planes.get(plane))),
     audit: parts.audit,
   });
   return {

@@ -63,6 +63,11 @@ export interface SelfHealerDeps {
    * memory view of run-time maintenance); null when it is not. Absent: no plane ever is (the Action).
    */
   maintenanceUntil?: (plane: string, now: number) => number | null;
+  /**
+   * Whether self-heal may dispatch for a plane (its `selfHeal.enabled`, else the section's); every plane when
+   * absent. A plane it is off for is left alone entirely: no dispatch, no hold, no count towards a mass incident.
+   */
+  enabledFor?: (plane: string) => boolean;
   /** Records a dispatch, hold or outcome in the audit trail (in the background; the daemon fills the actor). */
   audit?: (kind: HealAuditKind, plane: string | null, reason: string) => void;
 }
@@ -185,8 +190,10 @@ export class SelfHealer {
    * happens in the background. More than `maxPlanesAtOnce` planes needing repair hold every dispatch.
    * Then `resume`: re-reads what other replicas recorded and takes over the runs whose follower is gone.
    */
-  afterCycle(latest: readonly PlaneLatest[]): void {
+  afterCycle(all: readonly PlaneLatest[]): void {
     if (this.#stop.signal.aborted) return;
+    const { enabledFor } = this.#deps;
+    const latest = enabledFor ? all.filter((entry) => enabledFor(entry.plane)) : all;
     const now = this.#now();
     // A plane in maintenance is expected to read NO_USER mid-migration: it never counts towards a mass incident.
     const held = this.#updateHold(

@@ -8,7 +8,7 @@ import {
   type CompressedPart,
 } from './gzip-parts.js';
 import { renderStatusGauges } from './status-gauges.js';
-import { formatValue, planeLabel } from './text-format.js';
+import { escapeLabel, formatValue, planeLabel } from './text-format.js';
 import { PlaneCounter } from './plane-counter.js';
 import { StepHistogram } from './step-histogram.js';
 import type { StoredResult } from '../check/stored-result.js';
@@ -83,10 +83,13 @@ export interface MetricsOptions {
   tlsExpiry?: () => ReadonlyMap<string, number>;
   /** Whether a plane is in maintenance now, for `planecheck_maintenance` (1 or 0 for every plane). */
   inMaintenance?: (plane: string) => boolean;
+  /** A plane's static `labels` (team, region), for `planecheck_plane_info`; none by default. */
+  planeLabels?: (plane: string) => Readonly<Record<string, string>>;
 }
 
 const TLS_EXPIRY = 'planecheck_tls_cert_expiry_timestamp_seconds';
 const MAINTENANCE = 'planecheck_maintenance';
+const PLANE_INFO = 'planecheck_plane_info';
 
 /** What the status gauges are computed from: the in-memory status board. */
 export interface StatusSource {
@@ -121,6 +124,7 @@ export class PlanecheckMetrics {
   #planeSet: ReadonlySet<string>;
   readonly #selfHeal: boolean;
   readonly #inMaintenance: (plane: string) => boolean;
+  readonly #planeLabels: (plane: string) => Readonly<Record<string, string>>;
   /** The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic. */
   #status:
     { part: Promise<CompressedPart>; version: number; validUntil: number; cycle: CompressedPart } | undefined;
@@ -159,6 +163,7 @@ export class PlanecheckMetrics {
     this.#planeSet = new Set(planes);
     this.#selfHeal = options.selfHeal ?? false;
     this.#inMaintenance = options.inMaintenance ?? (() => false);
+    this.#planeLabels = options.planeLabels ?? (() => ({}));
     this.#registries = options.registries ?? [];
     this.#onRenderError = options.onRenderError ?? (() => undefined);
     const cycle = [this.#cycle];
@@ -491,6 +496,7 @@ export class PlanecheckMetrics {
       }
       if (this.#tlsExpiry) await writer.write(renderTlsExpiry(this.#tlsExpiry()));
       await writer.write(renderMaintenance(this.#planes, this.#inMaintenance));
+      await writer.write(renderPlaneInfo(this.#planes, this.#planeLabels));
       await writer.write([`\n${await this.#cycle.metrics()}\n`]);
       for (const registry of this.#registries) await writer.write([`${await registry.metrics()}\n`]);
     } catch (error) {
@@ -565,6 +571,20 @@ function* renderMaintenance(
   yield `\n# HELP ${MAINTENANCE} 1 while the plane is in maintenance (still checked, never self-healed, alerts quiet), else 0.\n`;
   yield `# TYPE ${MAINTENANCE} gauge\n`;
   for (const plane of planes) yield `${MAINTENANCE}{${planeLabel(plane)}} ${inMaintenance(plane) ? 1 : 0}\n`;
+}
+
+/** One series per plane, always 1, carrying its configured labels: alert rules join on it to route by owner. */
+function* renderPlaneInfo(
+  planes: readonly string[],
+  labelsOf: (plane: string) => Readonly<Record<string, string>>,
+): Generator<string> {
+  yield `\n# HELP ${PLANE_INFO} Always 1; labels are the plane's configured labels (workloadPlanes[].labels), for routing alerts.\n`;
+  yield `# TYPE ${PLANE_INFO} gauge\n`;
+  for (const plane of planes) {
+    let labels = planeLabel(plane);
+    for (const [name, value] of Object.entries(labelsOf(plane))) labels += `,${name}="${escapeLabel(value)}"`;
+    yield `${PLANE_INFO}{${labels}} 1\n`;
+  }
 }
 
 function* renderTlsExpiry(expiries: ReadonlyMap<string, number>): Generator<string> {

@@ -78,7 +78,7 @@ export class HttpPlatform implements PlatformApi {
   async findUser(plane: PlaneRef, signal: Deadline): Promise<LookupOutcome<SmokeTestUser>> {
     const endpoint = this.#endpoints.userLookup;
     const url = this.#url(endpoint.url, plane, { email: this.#email({ plane: plane.name }) });
-    return lookup(await this.#send('GET', url, signal), endpoint.list, 'users', (entry) => {
+    return lookup(await this.#send('GET', url, plane, signal), endpoint.list, 'users', (entry) => {
       const id = readId(entry, endpoint.id.read);
       const organizationId = readId(entry, endpoint.organizationId.read);
       if (id === undefined) return `user has no id at ${endpoint.id.text}`;
@@ -95,7 +95,7 @@ export class HttpPlatform implements PlatformApi {
       userId: user.id,
       oracleName: this.#config.oracleName,
     });
-    return lookup(await this.#send('GET', url, signal), endpoint.list, 'models', (entry) => {
+    return lookup(await this.#send('GET', url, plane, signal), endpoint.list, 'models', (entry) => {
       const id = readId(entry, endpoint.id.read);
       return id === undefined ? `model has no id at ${endpoint.id.text}` : { id };
     });
@@ -103,14 +103,14 @@ export class HttpPlatform implements PlatformApi {
 
   async predict(plane: PlaneRef, oracle: Oracle, signal: Deadline): Promise<CallOutcome<void>> {
     const url = this.#url(this.#endpoints.predict.url, plane, { modelId: oracle.id });
-    const result = await this.#send('POST', url, signal, this.#predictBody);
+    const result = await this.#send('POST', url, plane, signal, this.#predictBody);
     return result.ok ? { ok: true, value: undefined } : result;
   }
 
   async submitAsyncPredict(plane: PlaneRef, oracle: Oracle, signal: Deadline): Promise<CallOutcome<string>> {
     const endpoint = this.#endpoints.asyncSubmit;
     const url = this.#url(endpoint.url, plane, { modelId: oracle.id });
-    const result = await this.#send('POST', url, signal, this.#asyncBody);
+    const result = await this.#send('POST', url, plane, signal, this.#asyncBody);
     if (!result.ok) return result;
     const requestId = readId(result.body, endpoint.requestId.read);
     if (requestId === undefined) return invalid(`no request id at ${endpoint.requestId.text}`);
@@ -125,7 +125,7 @@ export class HttpPlatform implements PlatformApi {
   ): Promise<CallOutcome<AsyncRequestStatus>> {
     const endpoint = this.#endpoints.asyncStatus;
     const url = this.#url(endpoint.url, plane, { modelId: oracle.id, requestId });
-    const result = await this.#send('GET', url, signal);
+    const result = await this.#send('GET', url, plane, signal);
     if (!result.ok) return result;
     const status = endpoint.status.read(result.body);
     if (typeof status !== 'string') return invalid(`no status string at ${endpoint.status.text}`);
@@ -149,18 +149,24 @@ export class HttpPlatform implements PlatformApi {
 
   #url(template: FilledTemplate, plane: PlaneRef, values: Record<string, string>): string {
     values.plane = plane.name;
-    values.controlPlaneUrl = this.#config.controlPlaneUrl;
+    values.controlPlaneUrl = plane.controlPlaneUrl ?? this.#config.controlPlaneUrl;
     values.inferenceUrl = plane.inferenceUrl;
     return template(values);
   }
 
-  #send(method: 'GET' | 'POST', url: string, signal: Deadline, body?: string): Promise<JsonResult> {
+  #send(
+    method: 'GET' | 'POST',
+    url: string,
+    plane: PlaneRef,
+    signal: Deadline,
+    body?: string,
+  ): Promise<JsonResult> {
     return requestJson(this.#dispatcher, {
       method,
       url,
       headers: this.#headers,
       body,
-      timeoutMs: this.#config.requestTimeout,
+      timeoutMs: plane.requestTimeout ?? this.#config.requestTimeout,
       maxBytes: this.#config.maxResponseBytes,
       signal,
     });

@@ -43,4 +43,9 @@ export interface PlatformApi {
 export interface PlaneRef {
   name: string;
   inferenceUrl: string;
+  /** The plane's own settings (workloadPlanes[] in the config); absent: the platform-wide value. */
+  controlPlaneUrl?: string;
+  requestTimeout?: number;
+  asyncTimeout?: number;
+  pollInterval?: number;
 }

@@ -61,6 +61,10 @@ export interface PlaneExtras {
   availability?(plane: string): Availability;
   /** Whether the plane is in maintenance now, until when and why. */
   maintenance?(plane: string): MaintenanceState | undefined;
+  /** The plane's configured labels (team, region). */
+  labels?(plane: string): Readonly<Record<string, string>>;
+  /** Whether self-heal may dispatch for the plane (its own setting, else the section's). */
+  selfHealEnabled?(plane: string): boolean;
 }
 
 /**
@@ -110,6 +114,7 @@ export function statusResponse(
     },
     planes: states.map((state) => ({
       name: state.plane,
+      labels: extras.labels?.(state.plane) ?? {},
       status: state.status,
       reason: state.reason,
       lastStatus: state.lastStatus,
@@ -124,6 +129,8 @@ export function statusResponse(
         reason: result.reason,
       })),
       availability: extras.availability?.(state.plane) ?? { h1: null, h24: null },
+      /** Whether self-heal may dispatch for this plane (workloadPlanes[].selfHeal.enabled, else selfHeal.enabled). */
+      selfHealEnabled: (hold !== undefined && extras.selfHealEnabled?.(state.plane)) ?? false,
       selfHeal: extras.healActions(state.plane),
       /** This plane needs repair, and the mass-incident hold keeps self-heal from starting it. */
       selfHealHeld: heldPlanes.has(state.plane),
