@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { SandboxGithub } from '../src/sandbox/sandbox-github.js';
 import { SandboxPlatform, type PlaneRequest } from '../src/sandbox/sandbox-platform.js';
 import { eventually, startDaemon, type DaemonProcess } from './helpers/daemon.js';
 import { runNode } from './helpers/run.js';
@@ -18,6 +19,8 @@ interface WriteOptions {
   /** Inference URLs other than the sandbox's own for the plane. */
   urls?: Record<string, string>;
   dbPath?: string;
+  /** YAML fields added to a plane's entry, by plane. */
+  planeFields?: Record<string, string>;
   /** YAML fields added to `server` (after `listen`). */
   server?: string;
 }
@@ -66,7 +69,7 @@ workloadPlanes:
 ${planes
   .map(
     (plane) =>
-      `  - { name: ${plane}, inferenceUrl: "${options.urls?.[plane] ?? sandbox.inferenceUrl(plane)}" }`,
+      `  - { name: ${plane}, inferenceUrl: "${options.urls?.[plane] ?? sandbox.inferenceUrl(plane)}"${options.planeFields?.[plane] ? `, ${options.planeFields[plane]}` : ''} }`,
   )
   .join('\n')}
 server: { listen: "127.0.0.1:0"${options.server ? `, ${options.server}` : ''} }
@@ -338,6 +341,53 @@ ${options.extra ?? ''}`,
       assert.ok(daemon.child.exitCode === null, 'still running');
     } finally {
       assert.equal(await daemon.stop(), 0);
+    }
+  });
+
+  it("turns self-heal off for a plane live: no new dispatch for it, while another plane's goes on", async () => {
+    const token = 'ghp_reloadTestToken0000000000000';
+    const github = new SandboxGithub({
+      token,
+      workflowInputs: ['workload_plane', 'reason', 'correlation_id'],
+      queuedMs: 100,
+      runMs: 200,
+    });
+    await github.start();
+    const file = configFile();
+    const selfHeal = `selfHeal: { enabled: true, repository: acme/platform, runPollInterval: 100ms, maxPlanesAtOnce: 5 }
+github: { apiUrl: "${github.url}", token: "${token}" }`;
+    file.write(['rl-heal-on', 'rl-heal-off'], { extra: selfHeal });
+    const daemon = await startDaemon(['--config', file.path], env);
+    try {
+      await checkedSince(daemon.url, 'rl-heal-off', 0);
+      file.write(['rl-heal-on', 'rl-heal-off'], {
+        extra: selfHeal,
+        planeFields: { 'rl-heal-off': 'selfHeal: { enabled: false }' },
+      });
+      const line = await reload(daemon);
+      assert.deepEqual(line.changed, ['rl-heal-off']);
+      // Both planes lose their smoke-test user; only the one self-heal is still on for gets a dispatch.
+      const brokenAt = Date.now();
+      sandbox.setScenario('rl-heal-on', 'no_user');
+      sandbox.setScenario('rl-heal-off', 'no_user');
+      const dispatchedFor = () => github.runs.map((run) => run.inputs.workload_plane);
+      await eventually(async () => (dispatchedFor().includes('rl-heal-on') ? true : undefined));
+      await checkedSince(daemon.url, 'rl-heal-off', brokenAt);
+      const cycles = metric(await metricsOf(daemon.url), 'planecheck_cycles_total') ?? 0;
+      await eventually(async () =>
+        (metric(await metricsOf(daemon.url), 'planecheck_cycles_total') ?? 0) >= cycles + 2
+          ? true
+          : undefined,
+      );
+      assert.equal((await planeOf(daemon.url, 'rl-heal-off'))?.status, 'NO_USER');
+      assert.deepEqual(
+        dispatchedFor().filter((plane) => plane === 'rl-heal-off'),
+        [],
+        'no dispatch for the plane self-heal was turned off for',
+      );
+    } finally {
+      assert.equal(await daemon.stop(), 0);
+      await github.close();
     }
   });
 
