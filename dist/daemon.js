@@ -3050,11 +3050,14 @@ function planReload(old, next, healerRunning) {
     else if (!isDeepStrictEqual(held, plane)) changed.push(plane.name);
   }
   const removed = old.workloadPlanes.map((plane) => plane.name).filter((name) => !after.has(name));
-  const checker = !isDeepStrictEqual(old.platform, next.platform) || old.schedule.concurrency !== next.schedule.concurrency || old.schedule.planeTimeout !== next.schedule.planeTimeout;
+  const checker = !isDeepStrictEqual(old.platform, next.platform) || old.schedule.concurrency !== next.schedule.concurrency || old.schedule.planeTimeout !== next.schedule.planeTimeout || longestRequestTimeout(old) !== longestRequestTimeout(next);
   const fields = Object.keys(next).filter(
     (key2) => !isDeepStrictEqual(old[key2], next[key2])
   );
   return { changes: { added, removed, changed, checker, fields } };
+}
+function longestRequestTimeout(config) {
+  return Math.max(config.platform.requestTimeout, ...config.workloadPlanes.map((p) => p.requestTimeout ?? 0));
 }
 function selfHealWanted(config) {
   return selfHealOnForSomePlane(config) && config.github !== void 0;

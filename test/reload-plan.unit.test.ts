@@ -69,6 +69,11 @@ workloadPlanes: [{ name: a, inferenceUrl: "https://a.example.com" }]`);
     assert.equal(changesOf(planReload(base, concurrency, false)).checker, true);
     const deadline = config(['a'], '', '{ interval: 1m, cacheTtl: 2m, planeTimeout: 15s }');
     assert.equal(changesOf(planReload(base, deadline, false)).checker, true);
+    const slowPlane = {
+      ...base,
+      workloadPlanes: base.workloadPlanes.map((plane) => ({ ...plane, requestTimeout: 20_000 })),
+    };
+    assert.equal(changesOf(planReload(base, slowPlane, false)).checker, true, 'a longer connect timeout');
     const ttl = config(['a'], '', '{ interval: 1m, cacheTtl: 3m }');
     assert.equal(changesOf(planReload(base, ttl, false)).checker, false);
     assert.deepEqual(changesOf(planReload(base, ttl, false)).fields, ['schedule']);

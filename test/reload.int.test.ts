@@ -371,7 +371,7 @@ github: { apiUrl: "${github.url}", token: "${token}" }`;
       sandbox.setScenario('rl-heal-on', 'no_user');
       sandbox.setScenario('rl-heal-off', 'no_user');
       const dispatchedFor = () => github.runs.map((run) => run.inputs.workload_plane);
-      await eventually(async () => (dispatchedFor().includes('rl-heal-on') ? true : undefined));
+      await eventually(() => Promise.resolve(dispatchedFor().includes('rl-heal-on') ? true : undefined));
       await checkedSince(daemon.url, 'rl-heal-off', brokenAt);
       const cycles = metric(await metricsOf(daemon.url), 'planecheck_cycles_total') ?? 0;
       await eventually(async () =>

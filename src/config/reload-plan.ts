@@ -9,7 +9,10 @@ export interface ReloadChanges {
   removed: string[];
   /** Planes in both whose settings differ (URL, maintenance windows, per-plane overrides, labels). */
   changed: string[];
-  /** `platform`, `schedule.concurrency` or `schedule.planeTimeout` differ: the next cycle needs a new checker. */
+  /**
+   * `platform`, `schedule.concurrency`, `schedule.planeTimeout` or the longest request timeout of any plane
+   * differ: the next cycle needs a new checker (its connection pool is built from them).
+   */
   checker: boolean;
   /** Top-level fields that differ in any way (`platform`, `schedule`, `selfHeal`, ...), for the log. */
   fields: string[];
@@ -49,11 +52,17 @@ export function planReload(old: Config, next: Config, healerRunning: boolean): R
   const checker =
     !isDeepStrictEqual(old.platform, next.platform) ||
     old.schedule.concurrency !== next.schedule.concurrency ||
-    old.schedule.planeTimeout !== next.schedule.planeTimeout;
+    old.schedule.planeTimeout !== next.schedule.planeTimeout ||
+    longestRequestTimeout(old) !== longestRequestTimeout(next);
   const fields = (Object.keys(next) as (keyof Config)[]).filter(
     (key) => !isDeepStrictEqual(old[key], next[key]),
   );
   return { changes: { added, removed, changed, checker, fields } };
+}
+
+/** The checker's connections are bounded by the longest request timeout of any plane (see createChecker). */
+function longestRequestTimeout(config: Config): number {
+  return Math.max(config.platform.requestTimeout, ...config.workloadPlanes.map((p) => p.requestTimeout ?? 0));
 }
 
 /** Whether the config asks for a self-healer: on for at least one plane, with credentials. */
