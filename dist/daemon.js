@@ -3135,6 +3135,21 @@ async function applyConfig(parts, next, changes) {
   metrics.setCacheTtl(next.schedule.cacheTtl);
   await metrics.setPlanes(names);
 }
+function sighupHandler(load, parts, log) {
+  if (load === void 0) return () => log.warn("SIGHUP: the demo has no config file; nothing to reload");
+  const reloader = new ConfigReloader({
+    load,
+    live: parts.live,
+    healerRunning: parts.healer !== void 0,
+    apply: (next, changes) => applyConfig(parts, next, changes),
+    metrics: parts.metrics,
+    log,
+    stderr: (text2) => process.stderr.write(text2)
+  });
+  return () => {
+    reloader.request().catch((error) => log.error("config reload failed", { error: getErrorMessage(error) }));
+  };
+}
 var ConfigReloader = class {
   #deps;
   #running;
@@ -3567,34 +3582,8 @@ ${HELP}`
   sharedResults?.start();
   keeper?.start();
   scheduler.start();
-  onSighup = reloadOnSighup(
-    reloadConfig && new ConfigReloader({
-      load: reloadConfig,
-      live,
-      healerRunning: healer !== void 0,
-      apply: (next, changes) => applyConfig(
-        {
-          live,
-          store,
-          board,
-          cycle,
-          share,
-          maintenance,
-          tlsExpiry,
-          availability,
-          metrics,
-          healer,
-          createChecker
-        },
-        next,
-        changes
-      ),
-      metrics,
-      log,
-      stderr: (text2) => process.stderr.write(text2)
-    }),
-    log
-  );
+  const reconfigurable = { live, store, board, cycle, share, maintenance, tlsExpiry, availability, metrics };
+  onSighup = sighupHandler(reloadConfig, { ...reconfigurable, healer, createChecker }, log);
   log.info("planecheck started", {
     url,
     instance,
@@ -3622,6 +3611,7 @@ planecheck demo: ${planeNames.length} sandbox planes, checked every ${config.sch
     process.once("SIGINT", () => resolve("SIGINT"));
   });
   shutdown.abort();
+  onSighup = () => log.info("SIGHUP during shutdown ignored");
   log.info("shutting down", { signal });
   setTimeout(() => {
     log.error("shutdown took too long; exiting");
@@ -3660,12 +3650,6 @@ planecheck demo: ${planeNames.length} sandbox planes, checked every ${config.sch
   log.info("stopped");
   setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
   return 0;
-}
-function reloadOnSighup(reloader, log) {
-  if (reloader === void 0) return () => log.warn("SIGHUP: the demo has no config file; nothing to reload");
-  return () => {
-    reloader.request().catch((error) => log.error("config reload failed", { error: getErrorMessage(error) }));
-  };
 }
 async function listenOrFreePort(server, address, { fallBack, log }) {
   try {

@@ -36,7 +36,7 @@ import { MaintenanceView } from './maintenance/maintenance-view.js';
 import { AuditRecorder } from './audit/audit-recorder.js';
 import { maintenanceRoute } from './server/maintenance-api.js';
 import { actorOf, listensOnLoopback } from './server/auth.js';
-import { applyConfig, ConfigReloader, LiveConfig } from './daemon/reload.js';
+import { LiveConfig, sighupHandler } from './daemon/reload.js';
 
 const HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT] [--instance NAME]
 
@@ -432,36 +432,8 @@ async function main(): Promise<number> {
   sharedResults?.start();
   keeper?.start();
   scheduler.start();
-  onSighup = reloadOnSighup(
-    reloadConfig &&
-      new ConfigReloader({
-        load: reloadConfig,
-        live,
-        healerRunning: healer !== undefined,
-        apply: (next, changes) =>
-          applyConfig(
-            {
-              live,
-              store,
-              board,
-              cycle,
-              share,
-              maintenance,
-              tlsExpiry,
-              availability,
-              metrics,
-              healer,
-              createChecker,
-            },
-            next,
-            changes,
-          ),
-        metrics,
-        log,
-        stderr: (text) => process.stderr.write(text),
-      }),
-    log,
-  );
+  const reconfigurable = { live, store, board, cycle, share, maintenance, tlsExpiry, availability, metrics };
+  onSighup = sighupHandler(reloadConfig, { ...reconfigurable, healer, createChecker }, log);
   log.info('planecheck started', {
     url,
     instance,
@@ -485,6 +457,7 @@ async function main(): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   shutdown.abort();
+  onSighup = () => log.info('SIGHUP during shutdown ignored');
   log.info('shutting down', { signal });
   // A safety net: if something still holds the event loop after a clean stop, leave anyway.
   setTimeout(() => {
@@ -528,16 +501,6 @@ async function main(): Promise<number> {
   // A connection to a store that stopped answering may still hold the event loop: it does not delay the exit.
   setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
   return 0;
-}
-
-/** What SIGHUP does: reload the config file, or (the demo, which has none) say there is nothing to reload. */
-function reloadOnSighup(reloader: ConfigReloader | undefined, log: Logger): () => void {
-  if (reloader === undefined) return () => log.warn('SIGHUP: the demo has no config file; nothing to reload');
-  return () => {
-    reloader
-      .request()
-      .catch((error: unknown) => log.error('config reload failed', { error: getErrorMessage(error) }));
-  };
 }
 
 /** Listens at `address`; with `fallBack`, a taken port is replaced by a free one on the same host, and said. */

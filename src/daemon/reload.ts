@@ -100,6 +100,32 @@ export async function applyConfig(
   await metrics.setPlanes(names);
 }
 
+/**
+ * What SIGHUP does once the daemon has started: reload the config file with `load` and apply it to `parts`,
+ * or, without a file (the demo), say there is nothing to reload.
+ */
+export function sighupHandler(
+  load: (() => Promise<Config>) | undefined,
+  parts: Reconfigurable,
+  log: Logger,
+): () => void {
+  if (load === undefined) return () => log.warn('SIGHUP: the demo has no config file; nothing to reload');
+  const reloader = new ConfigReloader({
+    load,
+    live: parts.live,
+    healerRunning: parts.healer !== undefined,
+    apply: (next, changes) => applyConfig(parts, next, changes),
+    metrics: parts.metrics,
+    log,
+    stderr: (text) => process.stderr.write(text),
+  });
+  return () => {
+    reloader
+      .request()
+      .catch((error: unknown) => log.error('config reload failed', { error: getErrorMessage(error) }));
+  };
+}
+
 export interface ConfigReloaderDeps {
   /** Reads and validates the config file as at start; throws a ConfigError when it is invalid. */
   load: () => Promise<Config>;
