@@ -94,7 +94,8 @@ export async function applyConfig(
   tlsExpiry.setPlanes(next.workloadPlanes);
   availability.setPlanes(names);
   const settings = selfHealSettings(next.selfHeal);
-  // Self-heal turned off keeps the old settings for the runs it still follows; `healsPlane` stops new ones.
+  // Whether self-heal may dispatch for a plane is read from `live` (healsPlane). A config without a selfHeal
+  // section leaves the healer its previous settings, for the runs it still follows.
   if (healer && settings) healer.reconfigure(settings);
   metrics.setCacheTtl(next.schedule.cacheTtl);
   await metrics.setPlanes(names);
