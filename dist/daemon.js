@@ -3475,7 +3475,7 @@ ${HELP}`
     })
   });
   if (selfHealOnForSomePlane(config) && config.github) {
-    const { createSelfHeal } = await import("./chunks/create-self-heal-DEBTBZC2.js");
+    const { createSelfHeal } = await import("./chunks/create-self-heal-4GQCT3H2.js");
     const healLog = await storage.openHealLog();
     flushHealLog = () => healLog.flush?.();
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());

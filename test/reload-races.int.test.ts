@@ -1,0 +1,135 @@
+// A config reload (SIGHUP) that lands while other work is under way: self-heal deciding on a plane, the
+// daemon starting. Real daemon processes, real HTTP, real SQLite.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SandboxGithub } from '../src/sandbox/sandbox-github.js';
+import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
+import { startDaemon, type DaemonProcess } from './helpers/daemon.js';
+import { tempDir } from './helpers/tmp.js';
+
+const API_KEY = 'reload-race-key';
+const TOKEN = 'ghp_reloadRaceToken00000000000000';
+const env = { PLATFORM_API_KEY: API_KEY };
+
+describe('a reload racing other work', () => {
+  const sandbox = new SandboxPlatform({ apiKey: API_KEY, planes: {} });
+  before(() => sandbox.start());
+  after(() => sandbox.close());
+
+  /** The YAML of a config for `planes` (created healthy in the sandbox). */
+  function configYaml(
+    planes: string[],
+    dbPath: string,
+    options: { extra?: string; planeFields?: Record<string, string> } = {},
+  ): string {
+    for (const plane of planes)
+      if (sandbox.scenario(plane) === undefined) sandbox.setScenario(plane, 'healthy');
+    return `schedule: { interval: 1s, cacheTtl: 3s, concurrency: 8, planeTimeout: 800ms }
+platform:
+  controlPlaneUrl: "${sandbox.url}"
+  apiKey: \${PLATFORM_API_KEY}
+  requestTimeout: 700ms
+  asyncTimeout: 700ms
+  pollInterval: 50ms
+workloadPlanes:
+${planes
+  .map(
+    (plane) =>
+      `  - { name: ${plane}, inferenceUrl: "${sandbox.inferenceUrl(plane)}"${options.planeFields?.[plane] ? `, ${options.planeFields[plane]}` : ''} }`,
+  )
+  .join('\n')}
+server: { listen: "127.0.0.1:0" }
+storage: { path: "${dbPath}" }
+${options.extra ?? ''}`;
+  }
+
+  const isReloadEnd = (line: Record<string, unknown>) =>
+    line.msg === 'config reloaded' || String(line.msg).startsWith('config reload refused');
+
+  async function reload(daemon: DaemonProcess): Promise<Record<string, unknown>> {
+    const before = daemon.logs.filter(isReloadEnd).length;
+    daemon.child.kill('SIGHUP');
+    await daemon.waitForLog(() => daemon.logs.filter(isReloadEnd).length > before);
+    return daemon.logs.filter(isReloadEnd)[before] ?? {};
+  }
+
+  /**
+   * A daemon with self-heal on, whose GitHub holds the first workflow-runs listing (the look for a run
+   * already going, just before a dispatch) until the test lets it through.
+   */
+  async function healRig(planes: string[]) {
+    const github = new SandboxGithub({
+      token: TOKEN,
+      workflowInputs: ['workload_plane', 'reason', 'correlation_id'],
+      queuedMs: 100,
+      runMs: 200,
+    });
+    let letThrough = () => {};
+    const released = new Promise<void>((resolve) => (letThrough = resolve));
+    let markHeld = () => {};
+    const held = new Promise<void>((resolve) => (markHeld = resolve));
+    github.onRequest = async (request) => {
+      if (request.method !== 'GET' || !/\/actions\/workflows\/[^/]+\/runs/.test(request.path)) return;
+      markHeld();
+      await released;
+    };
+    await github.start();
+    const dir = tempDir('planecheck-reload-race-');
+    const path = join(dir, 'planecheck.yaml');
+    const dbPath = join(dir, 'planecheck.db');
+    const extra = `selfHeal: { enabled: true, repository: acme/platform, runPollInterval: 100ms, maxPlanesAtOnce: 5 }
+github: { apiUrl: "${github.url}", token: "${TOKEN}" }`;
+    const write = (names: string[], planeFields?: Record<string, string>) =>
+      writeFileSync(path, configYaml(names, dbPath, { extra, planeFields }));
+    write(planes);
+    const daemon = await startDaemon(['--config', path], env);
+    /** Resolves once self-heal has decided on `plane` after the listing: dispatched, or held back. */
+    const decided = (plane: string) =>
+      daemon.waitForLog(
+        (line) =>
+          line.plane === plane &&
+          (line.msg === 'self-heal dispatched the smoke-test workflow' ||
+            line.msg === 'self-heal held back: it is off for this plane now'),
+      );
+    const dispatchedFor = (plane: string) => github.runs.filter((run) => run.inputs.workload_plane === plane);
+    return { github, daemon, write, held, letThrough, decided, dispatchedFor };
+  }
+
+  it('turning self-heal off for a plane while its dispatch waits on GitHub stops that dispatch', async () => {
+    const rig = await healRig(['rr-off', 'rr-other']);
+    try {
+      sandbox.setScenario('rr-off', 'no_user');
+      // Self-heal decided to repair rr-off and is looking for a run already going before it dispatches.
+      await rig.held;
+      rig.write(['rr-off', 'rr-other'], { 'rr-off': 'selfHeal: { enabled: false }' });
+      const line = await reload(rig.daemon);
+      assert.deepEqual(line.changed, ['rr-off']);
+      rig.letThrough();
+      await rig.decided('rr-off');
+      assert.deepEqual(rig.dispatchedFor('rr-off'), [], 'no dispatch for a plane self-heal is off for');
+    } finally {
+      assert.equal(await rig.daemon.stop(), 0);
+      await rig.github.close();
+    }
+  });
+
+  it('removing a plane while its dispatch waits on GitHub stops that dispatch', async () => {
+    const rig = await healRig(['rr-removed', 'rr-kept']);
+    try {
+      sandbox.setScenario('rr-removed', 'no_user');
+      await rig.held;
+      rig.write(['rr-kept']);
+      const line = await reload(rig.daemon);
+      assert.deepEqual(line.removed, ['rr-removed']);
+      rig.letThrough();
+      await rig.decided('rr-removed');
+      assert.deepEqual(rig.dispatchedFor('rr-removed'), [], 'no dispatch for a plane no longer configured');
+      assert.doesNotMatch(await (await fetch(`${rig.daemon.url}/metrics`)).text(), /rr-removed/);
+    } finally {
+      assert.equal(await rig.daemon.stop(), 0);
+      await rig.github.close();
+    }
+  });
+});
