@@ -3231,6 +3231,11 @@ var HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT
 `;
 var openedAtStartup = [];
 async function main() {
+  let sighupDuringStart = false;
+  let onSighup = () => {
+    sighupDuringStart = true;
+  };
+  process.on("SIGHUP", () => onSighup());
   const oldNode = unsupportedNode(process.versions.node);
   if (oldNode !== void 0) {
     process.stderr.write(`planecheck: ${oldNode}
@@ -3325,8 +3330,6 @@ ${HELP}`
       if (stdoutOpen) process.stdout.write(line);
     }
   );
-  let onSighup = () => log.warn("SIGHUP during start-up ignored: send it again once planecheck has started");
-  process.on("SIGHUP", () => onSighup());
   const planeNames = live.planeNames;
   let recoveries = 0;
   const storage = await openStorage(config.storage, {
@@ -3592,6 +3595,10 @@ ${HELP}`
     storage: storage.where,
     selfHeal: healer ? config.selfHeal?.dryRun ? "dry-run" : "on" : "off"
   });
+  if (sighupDuringStart) {
+    log.info("SIGHUP came during start-up: reloading the config now");
+    onSighup();
+  }
   if (sandbox) {
     process.stderr.write(
       `

@@ -1,12 +1,14 @@
 // A config reload (SIGHUP) that lands while other work is under way: self-heal deciding on a plane, the
 // daemon starting. Real daemon processes, real HTTP, real SQLite.
 import assert from 'node:assert/strict';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SandboxGithub } from '../src/sandbox/sandbox-github.js';
 import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
-import { startDaemon, type DaemonProcess } from './helpers/daemon.js';
+import { eventually, startDaemon, type DaemonProcess } from './helpers/daemon.js';
 import { tempDir } from './helpers/tmp.js';
 
 const API_KEY = 'reload-race-key';
@@ -130,6 +132,48 @@ github: { apiUrl: "${github.url}", token: "${TOKEN}" }`;
     } finally {
       assert.equal(await rig.daemon.stop(), 0);
       await rig.github.close();
+    }
+  });
+
+  it('a SIGHUP during start-up neither ends the daemon nor is lost: the file is read again once it has started', async () => {
+    const dir = tempDir('planecheck-reload-start-');
+    const dbPath = join(dir, 'planecheck.db');
+    // A named pipe as the config file holds start-up at its first step, reading the config, for as long as
+    // the test likes: a slow start (a store that takes long to open) or a signal sent right after the spawn.
+    const path = join(dir, 'planecheck.yaml');
+    execFileSync('mkfifo', [path]);
+    let child: ChildProcess | undefined;
+    const starting = startDaemon(['--config', path], env, { onSpawn: (spawned) => (child = spawned) });
+    starting.catch(() => undefined); // awaited below; a daemon that died is reported there
+    /** Opens the pipe for writing: resolves once the daemon opens it to read the config. */
+    const nextRead = () =>
+      Promise.race([
+        open(path, 'w'),
+        starting.then(
+          () => new Promise<never>(() => undefined),
+          (error: unknown) => Promise.reject(error as Error),
+        ),
+      ]);
+    const first = await nextRead();
+    child?.kill('SIGHUP');
+    await first.writeFile(configYaml(['rr-start'], dbPath));
+    await first.close();
+    const daemon = await starting;
+    try {
+      // The signal may have come after the file changed: it is read again now that the daemon runs.
+      const again = await open(path, 'w');
+      await again.writeFile(configYaml(['rr-start', 'rr-late'], dbPath));
+      await again.close();
+      const line = await daemon.waitForLog((entry) => entry.msg === 'config reloaded');
+      assert.deepEqual(line.added, ['rr-late']);
+      await eventually(async () => {
+        const body = (await (await fetch(`${daemon.url}/api/v1/status`)).json()) as {
+          planes: { name: string }[];
+        };
+        return body.planes.some((plane) => plane.name === 'rr-late') ? true : undefined;
+      });
+    } finally {
+      assert.equal(await daemon.stop(), 0);
     }
   });
 });
