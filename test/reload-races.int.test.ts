@@ -176,4 +176,55 @@ github: { apiUrl: "${github.url}", token: "${TOKEN}" }`;
       assert.equal(await daemon.stop(), 0);
     }
   });
+
+  it('the late result of a plane removed while its check ran shows nowhere and is not dispatched for', async () => {
+    const rig = await healRig(['rr-late-gone', 'rr-late-stay']);
+    rig.letThrough(); // GitHub answers at once here
+    let hold = false;
+    let markHeld = () => {};
+    const held = new Promise<void>((resolve) => (markHeld = resolve));
+    let letGo = () => {};
+    const released = new Promise<void>((resolve) => (letGo = resolve));
+    sandbox.onRequest = async (request) => {
+      if (!hold || request.plane !== 'rr-late-gone' || request.step !== 'user_lookup') return;
+      hold = false;
+      markHeld();
+      await released;
+    };
+    const cycles = () => rig.daemon.logs.filter((line) => line.msg === 'cycle finished').length;
+    try {
+      await rig.daemon.waitForLog((line) => line.msg === 'cycle finished');
+      hold = true;
+      await held; // rr-late-gone's check is under way
+      rig.write(['rr-late-stay']);
+      assert.deepEqual((await reload(rig.daemon)).removed, ['rr-late-gone']);
+      const reloadedAt = rig.daemon.logs.length;
+      // Its check now finds no smoke-test user: a result self-heal would act on, for a plane no longer there.
+      sandbox.setScenario('rr-late-gone', 'no_user');
+      const after = cycles();
+      letGo();
+      // The cycle that ran the check ends, then one more (self-heal sees every cycle's states).
+      await rig.daemon.waitForLog(() => cycles() >= after + 2, 15_000);
+      const body = (await (await fetch(`${rig.daemon.url}/api/v1/status`)).json()) as {
+        planes: { name: string }[];
+      };
+      assert.deepEqual(
+        body.planes.map((plane) => plane.name),
+        ['rr-late-stay'],
+      );
+      assert.doesNotMatch(await (await fetch(`${rig.daemon.url}/metrics`)).text(), /rr-late-gone/);
+      assert.doesNotMatch(await (await fetch(`${rig.daemon.url}/`)).text(), /rr-late-gone/);
+      assert.ok(
+        !rig.daemon.logs
+          .slice(reloadedAt)
+          .some((line) => line.msg === 'status changed' && line.plane === 'rr-late-gone'),
+        'no status change logged for it after the reload',
+      );
+      assert.deepEqual(rig.dispatchedFor('rr-late-gone'), []);
+    } finally {
+      sandbox.onRequest = undefined;
+      assert.equal(await rig.daemon.stop(), 0);
+      await rig.github.close();
+    }
+  });
 });
