@@ -436,7 +436,8 @@ async function main(): Promise<number> {
   keeper?.start();
   scheduler.start();
   const reconfigurable = { live, store, board, cycle, share, maintenance, tlsExpiry, availability, metrics };
-  onSighup = sighupHandler(reloadConfig, { ...reconfigurable, healer, createChecker }, log);
+  const reloads = sighupHandler(reloadConfig, { ...reconfigurable, healer, createChecker }, log);
+  onSighup = reloads.onSighup;
   log.info('planecheck started', {
     url,
     instance,
@@ -486,6 +487,8 @@ async function main(): Promise<number> {
     bounded('self-heal', 3_000, selfHeal?.stop()),
     bounded('reading the shared store', 1_000, sharedResults?.stop()),
     bounded('the fleet keeper', 1_000, keeper?.stop()),
+    // Before the checker closes: a reload applying now may replace it.
+    bounded('the config reload under way', 1_000, reloads.stop()),
   ]);
   await closeServer(server);
   await cycle.closeChecker();

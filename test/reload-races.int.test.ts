@@ -227,4 +227,19 @@ github: { apiUrl: "${github.url}", token: "${TOKEN}" }`;
       await rig.github.close();
     }
   });
+
+  it('a SIGHUP right before SIGTERM: the reload ends before the checker closes, and the daemon exits 0', async () => {
+    const dir = tempDir('planecheck-reload-stop-');
+    const path = join(dir, 'planecheck.yaml');
+    const dbPath = join(dir, 'planecheck.db');
+    writeFileSync(path, configYaml(['rr-stop'], dbPath));
+    const daemon = await startDaemon(['--config', path], env);
+    await daemon.waitForLog((line) => line.msg === 'cycle finished');
+    // Another poll interval: a new checker, which the reload swaps in as shutdown closes the current one.
+    writeFileSync(path, configYaml(['rr-stop'], dbPath).replace('pollInterval: 50ms', 'pollInterval: 60ms'));
+    daemon.child.kill('SIGHUP');
+    assert.equal(await daemon.stop(), 0);
+    const trouble = daemon.logs.filter((line) => line.level === 'warn' || line.level === 'error');
+    assert.deepEqual(trouble, [], 'a clean stop');
+  });
 });
