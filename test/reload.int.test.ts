@@ -240,6 +240,10 @@ ${options.extra ?? ''}`,
       const refusedAt = Date.now();
       const line = await reload(daemon);
       assert.equal(line.msg, 'config reload refused: the new config is invalid; running on the previous one');
+      // stderr and the log (stdout) are two pipes: the lines may be read after the log line.
+      await eventually(() =>
+        Promise.resolve(daemon.stderr().length >= stderrBefore + start.stderr.length ? true : undefined),
+      );
       assert.equal(daemon.stderr().slice(stderrBefore), start.stderr);
 
       // Still checking the old planes, and the metrics say the last reload failed.
@@ -271,9 +275,15 @@ ${options.extra ?? ''}`,
       const line = await reload(daemon);
       assert.equal(line.msg, 'config reload refused; running on the previous one');
       assert.equal(line.error, 'storage.path changed: restart planecheck to apply it');
-      assert.match(
-        daemon.stderr(),
-        /config reload refused: storage\.path changed: restart planecheck to apply it/,
+      // stderr and the log (stdout) are two pipes: the line may be read after the log line.
+      await eventually(() =>
+        Promise.resolve(
+          /config reload refused: storage\.path changed: restart planecheck to apply it\n/.test(
+            daemon.stderr(),
+          )
+            ? true
+            : undefined,
+        ),
       );
       assert.deepEqual(
         (await planesOf(daemon.url)).map((plane) => plane.name),
