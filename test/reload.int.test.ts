@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SandboxGithub } from '../src/sandbox/sandbox-github.js';
@@ -55,8 +55,10 @@ describe('reloading the config (SIGHUP)', () => {
     const write = (planes: string[], options: WriteOptions = {}) => {
       for (const plane of planes)
         if (sandbox.scenario(plane) === undefined) sandbox.setScenario(plane, 'healthy');
+      // Written aside and renamed over the file, as a deploy tool or the kubelet does: a reload never reads
+      // a half-written file.
       writeFileSync(
-        path,
+        `${path}.new`,
         `schedule: { interval: 1s, cacheTtl: 3s, concurrency: 8, planeTimeout: 800ms }
 platform:
   controlPlaneUrl: "${sandbox.url}"
@@ -76,6 +78,7 @@ server: { listen: "127.0.0.1:0"${options.server ? `, ${options.server}` : ''} }
 storage: { path: "${options.dbPath ?? dbPath}" }
 ${options.extra ?? ''}`,
       );
+      renameSync(`${path}.new`, path);
     };
     return { path, dbPath, write };
   }
