@@ -87083,6 +87083,14 @@ var SelfHealer = class {
   #now() {
     return this.#deps.now?.() ?? Date.now();
   }
+  /**
+   * Settings from a reloaded config (policy, workflow, inputs, poll interval): decisions from now on use
+   * them. Runs already followed keep their lease until it is next renewed.
+   */
+  reconfigure(settings) {
+    this.#deps = { ...this.#deps, settings };
+    this.#leaseMs = followLeaseMs(settings.runPollIntervalMs);
+  }
   #maintenanceUntil(plane, now) {
     return this.#deps.maintenanceUntil?.(plane, now) ?? null;
   }

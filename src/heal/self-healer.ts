@@ -130,8 +130,8 @@ export function followLeaseMs(runPollIntervalMs: number): number {
  * passed, or at once when the follower stopped cleanly and handed the lease back.
  */
 export class SelfHealer {
-  readonly #deps: SelfHealerDeps;
-  readonly #leaseMs: number;
+  #deps: SelfHealerDeps;
+  #leaseMs: number;
   /** The task of each plane being handled; one at a time per plane. */
   readonly #busy = new Map<string, Promise<void>>();
   readonly #tasks = new Set<Promise<void>>();
@@ -170,6 +170,15 @@ export class SelfHealer {
 
   #now(): number {
     return this.#deps.now?.() ?? Date.now();
+  }
+
+  /**
+   * Settings from a reloaded config (policy, workflow, inputs, poll interval): decisions from now on use
+   * them. Runs already followed keep their lease until it is next renewed.
+   */
+  reconfigure(settings: SelfHealSettings): void {
+    this.#deps = { ...this.#deps, settings };
+    this.#leaseMs = followLeaseMs(settings.runPollIntervalMs);
   }
 
   #maintenanceUntil(plane: string, now: number): number | null {
