@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SandboxGithub } from '../src/sandbox/sandbox-github.js';
@@ -55,8 +55,10 @@ describe('reloading the config (SIGHUP)', () => {
     const write = (planes: string[], options: WriteOptions = {}) => {
       for (const plane of planes)
         if (sandbox.scenario(plane) === undefined) sandbox.setScenario(plane, 'healthy');
+      // Written aside and renamed over the file, as a deploy tool or the kubelet does: a reload never reads
+      // a half-written file.
       writeFileSync(
-        path,
+        `${path}.new`,
         `schedule: { interval: 1s, cacheTtl: 3s, concurrency: 8, planeTimeout: 800ms }
 platform:
   controlPlaneUrl: "${sandbox.url}"
@@ -76,6 +78,7 @@ server: { listen: "127.0.0.1:0"${options.server ? `, ${options.server}` : ''} }
 storage: { path: "${options.dbPath ?? dbPath}" }
 ${options.extra ?? ''}`,
       );
+      renameSync(`${path}.new`, path);
     };
     return { path, dbPath, write };
   }
@@ -240,6 +243,10 @@ ${options.extra ?? ''}`,
       const refusedAt = Date.now();
       const line = await reload(daemon);
       assert.equal(line.msg, 'config reload refused: the new config is invalid; running on the previous one');
+      // stderr and the log (stdout) are two pipes: the lines may be read after the log line.
+      await eventually(() =>
+        Promise.resolve(daemon.stderr().length >= stderrBefore + start.stderr.length ? true : undefined),
+      );
       assert.equal(daemon.stderr().slice(stderrBefore), start.stderr);
 
       // Still checking the old planes, and the metrics say the last reload failed.
@@ -271,9 +278,15 @@ ${options.extra ?? ''}`,
       const line = await reload(daemon);
       assert.equal(line.msg, 'config reload refused; running on the previous one');
       assert.equal(line.error, 'storage.path changed: restart planecheck to apply it');
-      assert.match(
-        daemon.stderr(),
-        /config reload refused: storage\.path changed: restart planecheck to apply it/,
+      // stderr and the log (stdout) are two pipes: the line may be read after the log line.
+      await eventually(() =>
+        Promise.resolve(
+          /config reload refused: storage\.path changed: restart planecheck to apply it\n/.test(
+            daemon.stderr(),
+          )
+            ? true
+            : undefined,
+        ),
       );
       assert.deepEqual(
         (await planesOf(daemon.url)).map((plane) => plane.name),
