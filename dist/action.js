@@ -87338,6 +87338,7 @@ var SelfHealer = class {
     const correlationId = newCorrelationId(now);
     const inputs = this.#inputs(plane, reason, correlationId);
     if (decision.dryRun) {
+      if (this.#turnedOff(plane)) return;
       const recorded = await this.#record(plane, reason, consecutive, correlationId, "dry_run");
       if (!recorded) return;
       metrics.recordDispatch(plane, reason, "dry_run");
@@ -87388,6 +87389,10 @@ var SelfHealer = class {
     if (this.#hold.held || this.#stopping) {
       this.#reserved--;
       if (!this.#stopping) metrics.recordDispatch(plane, reason, "held");
+      return;
+    }
+    if (this.#turnedOff(plane)) {
+      this.#reserved--;
       return;
     }
     let action;
@@ -87469,6 +87474,16 @@ var SelfHealer = class {
       runUrl: dispatched.runUrl ?? null
     });
     await this.#followLeased(action);
+  }
+  /**
+   * Whether a config reload turned self-heal off for the plane (or removed the plane) since the cycle that
+   * chose it: checked again once the slow part of a decision (GitHub's runs listing) is over, so that no
+   * dispatch goes out for a plane the operator has just taken away from self-heal.
+   */
+  #turnedOff(plane) {
+    if (this.#deps.enabledFor?.(plane) !== false) return false;
+    this.#deps.log.info("self-heal held back: it is off for this plane now", { plane });
+    return true;
   }
   #skipped(plane, decision) {
     this.#deps.metrics.recordDispatch(plane, decision.reason, decision.outcome);

@@ -3136,7 +3136,12 @@ async function applyConfig(parts, next, changes) {
   await metrics.setPlanes(names);
 }
 function sighupHandler(load, parts, log) {
-  if (load === void 0) return () => log.warn("SIGHUP: the demo has no config file; nothing to reload");
+  if (load === void 0) {
+    return {
+      onSighup: () => log.warn("SIGHUP: the demo has no config file; nothing to reload"),
+      stop: () => Promise.resolve()
+    };
+  }
   const reloader = new ConfigReloader({
     load,
     live: parts.live,
@@ -3146,19 +3151,24 @@ function sighupHandler(load, parts, log) {
     log,
     stderr: (text2) => process.stderr.write(text2)
   });
-  return () => {
-    reloader.request().catch((error) => log.error("config reload failed", { error: getErrorMessage(error) }));
+  return {
+    onSighup: () => {
+      reloader.request().catch((error) => log.error("config reload failed", { error: getErrorMessage(error) }));
+    },
+    stop: () => reloader.stop()
   };
 }
 var ConfigReloader = class {
   #deps;
   #running;
   #again = false;
+  #stopped = false;
   constructor(deps) {
     this.#deps = deps;
   }
   /** Reloads now, or after the reload under way; resolves once no reload is pending. */
   request() {
+    if (this.#stopped) return Promise.resolve();
     if (this.#running) {
       this.#again = true;
       return this.#running;
@@ -3168,11 +3178,19 @@ var ConfigReloader = class {
     });
     return this.#running;
   }
+  /**
+   * Shutdown: no reload starts or applies from now on (it would build a checker after the last one closed).
+   * Resolves once a reload already applying has finished.
+   */
+  stop() {
+    this.#stopped = true;
+    return this.#running ?? Promise.resolve();
+  }
   async #loop() {
     do {
       this.#again = false;
       await this.#reloadOnce();
-    } while (this.#again);
+    } while (this.#again && !this.#stopped);
   }
   async #reloadOnce() {
     const { load, live, log, metrics, stderr } = this.#deps;
@@ -3200,6 +3218,10 @@ var ConfigReloader = class {
       return;
     }
     const { added, removed, changed, fields } = plan.changes;
+    if (this.#stopped) {
+      log.info("config reload not applied: planecheck is shutting down");
+      return;
+    }
     try {
       await this.#deps.apply(next, plan.changes);
     } catch (error) {
@@ -3231,6 +3253,11 @@ var HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT
 `;
 var openedAtStartup = [];
 async function main() {
+  let sighupDuringStart = false;
+  let onSighup = () => {
+    sighupDuringStart = true;
+  };
+  process.on("SIGHUP", () => onSighup());
   const oldNode = unsupportedNode(process.versions.node);
   if (oldNode !== void 0) {
     process.stderr.write(`planecheck: ${oldNode}
@@ -3325,8 +3352,6 @@ ${HELP}`
       if (stdoutOpen) process.stdout.write(line);
     }
   );
-  let onSighup = () => log.warn("SIGHUP during start-up ignored: send it again once planecheck has started");
-  process.on("SIGHUP", () => onSighup());
   const planeNames = live.planeNames;
   let recoveries = 0;
   const storage = await openStorage(config.storage, {
@@ -3475,7 +3500,7 @@ ${HELP}`
     })
   });
   if (selfHealOnForSomePlane(config) && config.github) {
-    const { createSelfHeal } = await import("./chunks/create-self-heal-DEBTBZC2.js");
+    const { createSelfHeal } = await import("./chunks/create-self-heal-4GQCT3H2.js");
     const healLog = await storage.openHealLog();
     flushHealLog = () => healLog.flush?.();
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
@@ -3583,7 +3608,8 @@ ${HELP}`
   keeper?.start();
   scheduler.start();
   const reconfigurable = { live, store, board, cycle, share, maintenance, tlsExpiry, availability, metrics };
-  onSighup = sighupHandler(reloadConfig, { ...reconfigurable, healer, createChecker }, log);
+  const reloads = sighupHandler(reloadConfig, { ...reconfigurable, healer, createChecker }, log);
+  onSighup = reloads.onSighup;
   log.info("planecheck started", {
     url,
     instance,
@@ -3592,6 +3618,10 @@ ${HELP}`
     storage: storage.where,
     selfHeal: healer ? config.selfHeal?.dryRun ? "dry-run" : "on" : "off"
   });
+  if (sighupDuringStart) {
+    log.info("SIGHUP came during start-up: reloading the config now");
+    onSighup();
+  }
   if (sandbox) {
     process.stderr.write(
       `
@@ -3628,7 +3658,9 @@ planecheck demo: ${planeNames.length} sandbox planes, checked every ${config.sch
     scheduler.stop(),
     bounded("self-heal", 3e3, selfHeal?.stop()),
     bounded("reading the shared store", 1e3, sharedResults?.stop()),
-    bounded("the fleet keeper", 1e3, keeper?.stop())
+    bounded("the fleet keeper", 1e3, keeper?.stop()),
+    // Before the checker closes: a reload applying now may replace it.
+    bounded("the config reload under way", 1e3, reloads.stop())
   ]);
   await closeServer(server);
   await cycle.closeChecker();

@@ -56,6 +56,13 @@ const HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PO
 const openedAtStartup: (() => unknown)[] = [];
 
 async function main(): Promise<number> {
+  // Node's default for SIGHUP ends the process (and systemd counts that as a clean stop: no restart), so
+  // it is caught before anything else; one during start-up reloads the config once the daemon has started.
+  let sighupDuringStart = false;
+  let onSighup = () => {
+    sighupDuringStart = true;
+  };
+  process.on('SIGHUP', () => onSighup());
   const oldNode = unsupportedNode(process.versions.node);
   if (oldNode !== undefined) {
     process.stderr.write(`planecheck: ${oldNode}\n`);
@@ -157,10 +164,6 @@ async function main(): Promise<number> {
       if (stdoutOpen) process.stdout.write(line);
     },
   );
-  // SIGHUP reloads the config once everything is built (below); until then it must not end the daemon,
-  // which is Node's default for it.
-  let onSighup = () => log.warn('SIGHUP during start-up ignored: send it again once planecheck has started');
-  process.on('SIGHUP', () => onSighup());
   const planeNames = live.planeNames;
   let recoveries = 0;
   const storage = await openStorage(config.storage, {
@@ -433,7 +436,8 @@ async function main(): Promise<number> {
   keeper?.start();
   scheduler.start();
   const reconfigurable = { live, store, board, cycle, share, maintenance, tlsExpiry, availability, metrics };
-  onSighup = sighupHandler(reloadConfig, { ...reconfigurable, healer, createChecker }, log);
+  const reloads = sighupHandler(reloadConfig, { ...reconfigurable, healer, createChecker }, log);
+  onSighup = reloads.onSighup;
   log.info('planecheck started', {
     url,
     instance,
@@ -442,6 +446,11 @@ async function main(): Promise<number> {
     storage: storage.where,
     selfHeal: healer ? (config.selfHeal?.dryRun ? 'dry-run' : 'on') : 'off',
   });
+  if (sighupDuringStart) {
+    // The file may have changed after start-up read it.
+    log.info('SIGHUP came during start-up: reloading the config now');
+    onSighup();
+  }
   if (sandbox) {
     process.stderr.write(
       `\nplanecheck demo: ${planeNames.length} sandbox planes, checked every ${config.schedule.interval / 1000}s\n` +
@@ -478,6 +487,8 @@ async function main(): Promise<number> {
     bounded('self-heal', 3_000, selfHeal?.stop()),
     bounded('reading the shared store', 1_000, sharedResults?.stop()),
     bounded('the fleet keeper', 1_000, keeper?.stop()),
+    // Before the checker closes: a reload applying now may replace it.
+    bounded('the config reload under way', 1_000, reloads.stop()),
   ]);
   await closeServer(server);
   await cycle.closeChecker();

@@ -101,16 +101,28 @@ export async function applyConfig(
   await metrics.setPlanes(names);
 }
 
+/** What SIGHUP does once the daemon has started, and how shutdown ends it. */
+export interface SighupHandler {
+  onSighup: () => void;
+  /** No reload from now on; resolves once a reload under way has applied or given up. */
+  stop: () => Promise<void>;
+}
+
 /**
- * What SIGHUP does once the daemon has started: reload the config file with `load` and apply it to `parts`,
- * or, without a file (the demo), say there is nothing to reload.
+ * Reloads the config file with `load` and applies it to `parts`, or, without a file (the demo), says there
+ * is nothing to reload.
  */
 export function sighupHandler(
   load: (() => Promise<Config>) | undefined,
   parts: Reconfigurable,
   log: Logger,
-): () => void {
-  if (load === undefined) return () => log.warn('SIGHUP: the demo has no config file; nothing to reload');
+): SighupHandler {
+  if (load === undefined) {
+    return {
+      onSighup: () => log.warn('SIGHUP: the demo has no config file; nothing to reload'),
+      stop: () => Promise.resolve(),
+    };
+  }
   const reloader = new ConfigReloader({
     load,
     live: parts.live,
@@ -120,10 +132,13 @@ export function sighupHandler(
     log,
     stderr: (text) => process.stderr.write(text),
   });
-  return () => {
-    reloader
-      .request()
-      .catch((error: unknown) => log.error('config reload failed', { error: getErrorMessage(error) }));
+  return {
+    onSighup: () => {
+      reloader
+        .request()
+        .catch((error: unknown) => log.error('config reload failed', { error: getErrorMessage(error) }));
+    },
+    stop: () => reloader.stop(),
   };
 }
 
@@ -149,6 +164,7 @@ export class ConfigReloader {
   readonly #deps: ConfigReloaderDeps;
   #running: Promise<void> | undefined;
   #again = false;
+  #stopped = false;
 
   constructor(deps: ConfigReloaderDeps) {
     this.#deps = deps;
@@ -156,6 +172,7 @@ export class ConfigReloader {
 
   /** Reloads now, or after the reload under way; resolves once no reload is pending. */
   request(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
     if (this.#running) {
       this.#again = true;
       return this.#running;
@@ -166,11 +183,20 @@ export class ConfigReloader {
     return this.#running;
   }
 
+  /**
+   * Shutdown: no reload starts or applies from now on (it would build a checker after the last one closed).
+   * Resolves once a reload already applying has finished.
+   */
+  stop(): Promise<void> {
+    this.#stopped = true;
+    return this.#running ?? Promise.resolve();
+  }
+
   async #loop(): Promise<void> {
     do {
       this.#again = false;
       await this.#reloadOnce();
-    } while (this.#again);
+    } while (this.#again && !this.#stopped);
   }
 
   async #reloadOnce(): Promise<void> {
@@ -197,6 +223,10 @@ export class ConfigReloader {
       return;
     }
     const { added, removed, changed, fields } = plan.changes;
+    if (this.#stopped) {
+      log.info('config reload not applied: planecheck is shutting down');
+      return;
+    }
     try {
       await this.#deps.apply(next, plan.changes);
     } catch (error) {

@@ -456,6 +456,7 @@ export class SelfHealer {
     const correlationId = newCorrelationId(now);
     const inputs = this.#inputs(plane, reason, correlationId);
     if (decision.dryRun) {
+      if (this.#turnedOff(plane)) return;
       const recorded = await this.#record(plane, reason, consecutive, correlationId, 'dry_run');
       if (!recorded) return;
       metrics.recordDispatch(plane, reason, 'dry_run');
@@ -510,6 +511,10 @@ export class SelfHealer {
     if (this.#hold.held || this.#stopping) {
       this.#reserved--;
       if (!this.#stopping) metrics.recordDispatch(plane, reason, 'held');
+      return;
+    }
+    if (this.#turnedOff(plane)) {
+      this.#reserved--;
       return;
     }
     // The intent is stored before the request: a crash right after it can never cause a second dispatch,
@@ -600,6 +605,17 @@ export class SelfHealer {
       runUrl: dispatched.runUrl ?? null,
     });
     await this.#followLeased(action);
+  }
+
+  /**
+   * Whether a config reload turned self-heal off for the plane (or removed the plane) since the cycle that
+   * chose it: checked again once the slow part of a decision (GitHub's runs listing) is over, so that no
+   * dispatch goes out for a plane the operator has just taken away from self-heal.
+   */
+  #turnedOff(plane: string): boolean {
+    if (this.#deps.enabledFor?.(plane) !== false) return false;
+    this.#deps.log.info('self-heal held back: it is off for this plane now', { plane });
+    return true;
   }
 
   #skipped(plane: string, decision: Extract<HealDecision, { kind: 'skip' }>): void {
