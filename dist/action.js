@@ -87682,7 +87682,10 @@ var SelfHealer = class {
     this.#deps.audit?.(
       "outcome",
       action.plane,
-      `${outcome}` + (conclusion === null ? "" : ` (run ${conclusion})`) + (recheck ? `, re-check ${recheck.status}` : "") + `; correlation ${action.correlationId}`
+      `${outcome}` + (conclusion === null ? "" : ` (run ${conclusion})`) + (recheck ? `, re-check ${recheck.status}` : (
+        // A re-check gives nothing only for a plane no longer configured (a reload removed it).
+        outcome === "still_broken" ? ", not re-checked: the plane is no longer configured" : ""
+      )) + `; correlation ${action.correlationId}`
     );
     await metrics.refresh();
     log.info("self-heal finished", {

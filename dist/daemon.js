@@ -3500,7 +3500,7 @@ ${HELP}`
     })
   });
   if (selfHealOnForSomePlane(config) && config.github) {
-    const { createSelfHeal } = await import("./chunks/create-self-heal-4GQCT3H2.js");
+    const { createSelfHeal } = await import("./chunks/create-self-heal-DJZQEXUZ.js");
     const healLog = await storage.openHealLog();
     flushHealLog = () => healLog.flush?.();
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());

@@ -844,7 +844,12 @@ export class SelfHealer {
       action.plane,
       `${outcome}` +
         (conclusion === null ? '' : ` (run ${conclusion})`) +
-        (recheck ? `, re-check ${recheck.status}` : '') +
+        (recheck
+          ? `, re-check ${recheck.status}`
+          : // A re-check gives nothing only for a plane no longer configured (a reload removed it).
+            outcome === 'still_broken'
+            ? ', not re-checked: the plane is no longer configured'
+            : '') +
         `; correlation ${action.correlationId}`,
     );
     await metrics.refresh();
