@@ -87083,6 +87083,14 @@ var SelfHealer = class {
   #now() {
     return this.#deps.now?.() ?? Date.now();
   }
+  /**
+   * Settings from a reloaded config (policy, workflow, inputs, poll interval): decisions from now on use
+   * them. Runs already followed keep their lease until it is next renewed.
+   */
+  reconfigure(settings) {
+    this.#deps = { ...this.#deps, settings };
+    this.#leaseMs = followLeaseMs(settings.runPollIntervalMs);
+  }
   #maintenanceUntil(plane, now) {
     return this.#deps.maintenanceUntil?.(plane, now) ?? null;
   }
@@ -87330,6 +87338,7 @@ var SelfHealer = class {
     const correlationId = newCorrelationId(now);
     const inputs = this.#inputs(plane, reason, correlationId);
     if (decision.dryRun) {
+      if (this.#turnedOff(plane)) return;
       const recorded = await this.#record(plane, reason, consecutive, correlationId, "dry_run");
       if (!recorded) return;
       metrics.recordDispatch(plane, reason, "dry_run");
@@ -87380,6 +87389,10 @@ var SelfHealer = class {
     if (this.#hold.held || this.#stopping) {
       this.#reserved--;
       if (!this.#stopping) metrics.recordDispatch(plane, reason, "held");
+      return;
+    }
+    if (this.#turnedOff(plane)) {
+      this.#reserved--;
       return;
     }
     let action;
@@ -87461,6 +87474,16 @@ var SelfHealer = class {
       runUrl: dispatched.runUrl ?? null
     });
     await this.#followLeased(action);
+  }
+  /**
+   * Whether a config reload turned self-heal off for the plane (or removed the plane) since the cycle that
+   * chose it: checked again once the slow part of a decision (GitHub's runs listing) is over, so that no
+   * dispatch goes out for a plane the operator has just taken away from self-heal.
+   */
+  #turnedOff(plane) {
+    if (this.#deps.enabledFor?.(plane) !== false) return false;
+    this.#deps.log.info("self-heal held back: it is off for this plane now", { plane });
+    return true;
   }
   #skipped(plane, decision) {
     this.#deps.metrics.recordDispatch(plane, decision.reason, decision.outcome);
@@ -87659,7 +87682,10 @@ var SelfHealer = class {
     this.#deps.audit?.(
       "outcome",
       action.plane,
-      `${outcome}` + (conclusion === null ? "" : ` (run ${conclusion})`) + (recheck ? `, re-check ${recheck.status}` : "") + `; correlation ${action.correlationId}`
+      `${outcome}` + (conclusion === null ? "" : ` (run ${conclusion})`) + (recheck ? `, re-check ${recheck.status}` : (
+        // A re-check gives nothing only for a plane no longer configured (a reload removed it).
+        outcome === "still_broken" ? ", not re-checked: the plane is no longer configured" : ""
+      )) + `; correlation ${action.correlationId}`
     );
     await metrics.refresh();
     log.info("self-heal finished", {

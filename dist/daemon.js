@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import {
   createLogger,
-  getErrorMessage
-} from "./chunks/chunk-VYZ4BYKZ.js";
+  getErrorMessage,
+  selfHealSettings
+} from "./chunks/chunk-S7XKYZ5J.js";
 import {
   STATUS_GUIDE,
   createChecker,
@@ -74,6 +75,41 @@ function instanceNameProblem(name) {
 
 // src/daemon/check-cycle.ts
 import { setImmediate as yieldToLoop } from "node:timers/promises";
+
+// src/check/checker-slot.ts
+var CheckerSlot = class {
+  #current;
+  #onCloseError;
+  constructor(checker, onCloseError = () => void 0) {
+    this.#current = { checker, uses: 0, retired: false };
+    this.#onCloseError = onCloseError;
+  }
+  /** Runs `work` with the current checker, which stays open until `work` settles. */
+  async use(work) {
+    const held = this.#current;
+    held.uses++;
+    try {
+      return await work(held.checker);
+    } finally {
+      held.uses--;
+      if (held.retired && held.uses === 0) this.#close(held);
+    }
+  }
+  /** Work started from now on uses `next`; the previous checker closes once its work has ended. */
+  replace(next) {
+    const old = this.#current;
+    this.#current = { checker: next, uses: 0, retired: false };
+    old.retired = true;
+    if (old.uses === 0) this.#close(old);
+  }
+  /** Closes the current checker (shutdown, once no work is left). */
+  close() {
+    return this.#current.checker.close();
+  }
+  #close(held) {
+    held.checker.close().catch(this.#onCloseError);
+  }
+};
 
 // src/check/stored-result.ts
 function toStoredResult(result, checkedBy) {
@@ -204,7 +240,7 @@ var ResultWriter = class {
 var everyPlane = (planes) => ({
   // eslint-disable-next-line @typescript-eslint/require-await -- an async generator, as the port asks
   async *batches() {
-    yield planes.map((plane) => plane.name);
+    yield planes().map((plane) => plane.name);
   }
 });
 var PRUNE_BATCH = 100;
@@ -213,14 +249,20 @@ var CheckCycle = class {
   #deps;
   #writer;
   #share;
+  /** The configured planes by name; replaced, never changed, by a reload (`setPlanes`). */
   #byName;
+  #checkers;
   #cycles = 0;
   #tidying;
   #lastFinishedAt = null;
   constructor(deps) {
     this.#deps = deps;
-    this.#share = deps.share ?? everyPlane(deps.planes);
+    this.#share = deps.share ?? everyPlane(() => [...this.#byName.values()]);
     this.#byName = new Map(deps.planes.map((plane) => [plane.name, plane]));
+    this.#checkers = new CheckerSlot(
+      deps.checker,
+      (error) => deps.log.warn("could not close the previous checker", { error: getErrorMessage(error) })
+    );
     this.#writer = new ResultWriter({
       store: deps.store,
       onError: (error, pending) => {
@@ -243,29 +285,44 @@ var CheckCycle = class {
     if (force) await this.#tidying;
     return this.#writer.flush(force ? Number.POSITIVE_INFINITY : void 0);
   }
+  /**
+   * Follows a reloaded config: the planes (with their settings) and, when given, a new checker. A cycle or
+   * re-check under way finishes with what it started with; the old checker closes after it.
+   */
+  reconfigure(planes, checker) {
+    this.#byName = new Map(planes.map((plane) => [plane.name, plane]));
+    if (checker) this.#checkers.replace(checker);
+  }
+  /** Closes the checker's connections (shutdown, once checking has stopped). */
+  closeChecker() {
+    return this.#checkers.close();
+  }
   get lastFinishedAt() {
     return this.#lastFinishedAt;
   }
   async run(signal) {
-    const { checker, metrics, log } = this.#deps;
+    const { metrics, log } = this.#deps;
     const started = performance.now();
     const counts = {};
     let checked = 0;
-    for await (const batch of this.#share.batches()) {
-      if (signal.aborted) break;
-      const planes = batch.flatMap((name) => this.#byName.get(name) ?? []);
-      checked += planes.length;
-      await checker.check(planes, {
-        signal,
-        onInternalError: this.#reportInternalError,
-        onResult: (result) => {
-          if (signal.aborted) return;
-          const stored2 = toStoredResult(result, this.#deps.instance);
-          counts[stored2.status] = (counts[stored2.status] ?? 0) + 1;
-          this.publish(stored2);
-        }
-      });
-    }
+    const byName = this.#byName;
+    await this.#checkers.use(async (checker) => {
+      for await (const batch of this.#share.batches()) {
+        if (signal.aborted) break;
+        const planes = batch.flatMap((name) => byName.get(name) ?? []);
+        checked += planes.length;
+        await checker.check(planes, {
+          signal,
+          onInternalError: this.#reportInternalError,
+          onResult: (result) => {
+            if (signal.aborted) return;
+            const stored2 = toStoredResult(result, this.#deps.instance);
+            counts[stored2.status] = (counts[stored2.status] ?? 0) + 1;
+            this.publish(stored2);
+          }
+        });
+      }
+    });
     void this.#writer.flush();
     if (signal.aborted) return;
     const durationMs = performance.now() - started;
@@ -288,12 +345,11 @@ var CheckCycle = class {
    * `signal` (shutdown) publishes nothing and gives undefined.
    */
   async checkNow(planeName, signal) {
-    const plane = this.#deps.planes.find((candidate) => candidate.name === planeName);
+    const plane = this.#byName.get(planeName);
     if (plane === void 0 || signal?.aborted) return void 0;
-    const [result] = await this.#deps.checker.check([plane], {
-      signal,
-      onInternalError: this.#reportInternalError
-    });
+    const [result] = await this.#checkers.use(
+      (checker) => checker.check([plane], { signal, onInternalError: this.#reportInternalError })
+    );
     if (result === void 0 || signal?.aborted) return void 0;
     const stored2 = toStoredResult(result, this.#deps.instance);
     this.publish(stored2);
@@ -305,13 +361,15 @@ var CheckCycle = class {
   async checkPlanes(names, signal) {
     const planes = names.flatMap((name) => this.#byName.get(name) ?? []);
     if (planes.length === 0 || signal.aborted) return;
-    await this.#deps.checker.check(planes, {
-      signal,
-      onInternalError: this.#reportInternalError,
-      onResult: (result) => {
-        if (!signal.aborted) this.publish(toStoredResult(result, this.#deps.instance));
-      }
-    });
+    await this.#checkers.use(
+      (checker) => checker.check(planes, {
+        signal,
+        onInternalError: this.#reportInternalError,
+        onResult: (result) => {
+          if (!signal.aborted) this.publish(toStoredResult(result, this.#deps.instance));
+        }
+      })
+    );
     void this.#writer.flush();
   }
   /** A step threw: a bug in planecheck. Logged with its stack (for us), counted (for alerts). */
@@ -324,10 +382,14 @@ var CheckCycle = class {
       stack: error instanceof Error ? error.stack : void 0
     });
   };
-  /** Stores one result, updates what readers see, and logs a status change. */
+  /**
+   * Stores one result, updates what readers see, and logs a status change. A plane a reload removed while
+   * its check ran is stored (it was checked) but no longer shown.
+   */
   publish(result) {
     const { board, metrics, log, onResult } = this.#deps;
     this.#writer.write(result);
+    if (!this.#byName.has(result.plane)) return;
     const change = board.update(result);
     metrics.recordResult(result);
     if (change) log.info("status changed", { ...change });
@@ -554,6 +616,10 @@ var PlaneCounter = class {
   zero(plane) {
     this.#get(plane);
   }
+  /** Drops the plane's series (no longer configured). */
+  remove(plane) {
+    this.#series.delete(plane);
+  }
   inc(plane, value, by = 1) {
     const values = typeof value === "string" ? [value] : value;
     const i = this.#index.get(key(values));
@@ -621,6 +687,10 @@ var StepHistogram = class {
   /** Creates the series with zero counts, so it is exported before its first observation. */
   zero(plane, step) {
     this.#get(plane, step);
+  }
+  /** Drops every series of the plane (no longer configured). */
+  remove(plane) {
+    this.#series.delete(plane);
   }
   /** The exposition text, a series at a time, so that the caller can compress it as it goes. */
   *render() {
@@ -714,6 +784,9 @@ var PlanecheckMetrics = class {
   #source;
   #tlsExpiry;
   #planes;
+  /** The planes of `#planes`: what a late result of a plane a reload removed is checked against. */
+  #planeSet;
+  #selfHeal;
   #inMaintenance;
   #planeLabels;
   /**
@@ -747,10 +820,16 @@ var PlanecheckMetrics = class {
   #registries;
   #onRenderError;
   #internalErrors;
+  #cacheTtl;
+  #reloads;
+  #lastReloadSuccess;
+  #lastReloadSuccessAt;
   constructor(planes, source, options = {}) {
     this.#source = source;
     this.#tlsExpiry = options.tlsExpiry;
     this.#planes = [...planes];
+    this.#planeSet = new Set(planes);
+    this.#selfHeal = options.selfHeal ?? false;
     this.#inMaintenance = options.inMaintenance ?? (() => false);
     this.#planeLabels = options.planeLabels ?? (() => ({}));
     this.#registries = options.registries ?? [];
@@ -771,8 +850,8 @@ var PlanecheckMetrics = class {
       registers: [this.#live],
       collect() {
         const { until, now } = backoff();
-        const at = until();
-        this.set(at > now() ? at / 1e3 : 0);
+        const at2 = until();
+        this.set(at2 > now() ? at2 / 1e3 : 0);
       }
     });
     const store = () => this.#store;
@@ -869,12 +948,32 @@ var PlanecheckMetrics = class {
       }).set(options.intervalMs / 1e3);
     }
     if (options.cacheTtlMs !== void 0) {
-      new Gauge({
+      this.#cacheTtl = new Gauge({
         name: "planecheck_cache_ttl_seconds",
         help: "The configured schedule.cacheTtl: a result older than this reads as NO_VALUE.",
         registers: cycle
-      }).set(options.cacheTtlMs / 1e3);
+      });
+      this.#cacheTtl.set(options.cacheTtlMs / 1e3);
     }
+    this.#reloads = new Counter({
+      name: "planecheck_config_reloads_total",
+      help: "Config reloads (SIGHUP) by result: success, or failure (the new config was refused; the old one runs on).",
+      labelNames: ["result"],
+      registers: cycle
+    });
+    this.#lastReloadSuccess = new Gauge({
+      name: "planecheck_config_last_reload_success",
+      help: "Whether the last config reload succeeded (1, and at start) or was refused (0): the running config is not the file.",
+      registers: cycle
+    });
+    this.#lastReloadSuccessAt = new Gauge({
+      name: "planecheck_config_last_reload_success_timestamp_seconds",
+      help: "Unix time of the last successful config reload, or of the start.",
+      registers: cycle
+    });
+    for (const result of ["success", "failure"]) this.#reloads.inc({ result }, 0);
+    this.#lastReloadSuccess.set(1);
+    this.#lastReloadSuccessAt.set(Date.now() / 1e3);
     this.#renderFailures = new Counter({
       name: "planecheck_metrics_render_errors_total",
       help: "Refreshes of the cached histograms and counters that failed; the previous render was served.",
@@ -887,21 +986,55 @@ var PlanecheckMetrics = class {
       registers: cycle
     });
     for (const step of STEP_NAMES) this.#internalErrors.inc({ step }, 0);
-    for (const plane of planes) {
-      this.#checksTotal.zero(plane);
-      for (const step of STEP_NAMES) this.#checkDuration.zero(plane, step);
-      this.#checkTotalDuration.zero(plane, "");
-      if (options.selfHeal ?? false) {
-        this.#dispatches.zero(plane);
-        this.#runs.zero(plane);
-        this.#healOutcomes.zero(plane);
-      }
-    }
+    for (const plane of planes) this.#zeroPlane(plane);
     for (const operation of STORAGE_OPERATIONS) this.#storageErrors.inc({ operation }, 0);
     this.#cyclesTotal.inc(0);
     this.#overrunsTotal.inc(0);
     this.#storageRecoveries.inc(0);
     this.#renderFailures.inc(0);
+  }
+  /** Zeroes every series of a plane up front, so rate() and increase() work from the first scrape. */
+  #zeroPlane(plane) {
+    this.#checksTotal.zero(plane);
+    for (const step of STEP_NAMES) this.#checkDuration.zero(plane, step);
+    this.#checkTotalDuration.zero(plane, "");
+    if (this.#selfHeal) {
+      this.#dispatches.zero(plane);
+      this.#runs.zero(plane);
+      this.#healOutcomes.zero(plane);
+    }
+  }
+  /**
+   * Follows a reloaded config: a new plane's series start at zero, a removed plane's go (counters and
+   * histograms included), and `planecheck_maintenance` lists the new set. Rendered now.
+   */
+  setPlanes(planes) {
+    const keep = new Set(planes);
+    for (const plane of this.#planes) {
+      if (keep.has(plane)) continue;
+      for (const series of [this.#checkDuration, this.#checkTotalDuration, this.#checksTotal])
+        series.remove(plane);
+      for (const counter of [this.#dispatches, this.#runs, this.#healOutcomes]) counter.remove(plane);
+    }
+    const known = new Set(this.#planes);
+    for (const plane of planes) if (!known.has(plane)) this.#zeroPlane(plane);
+    this.#planes = [...planes];
+    this.#planeSet = keep;
+    this.#dirty = true;
+    return this.refresh();
+  }
+  /** A reloaded `schedule.cacheTtl`, for `planecheck_cache_ttl_seconds`. */
+  setCacheTtl(cacheTtlMs) {
+    this.#cacheTtl?.set(cacheTtlMs / 1e3);
+    this.#dirty = true;
+  }
+  /** A config reload: applied (`at`, epoch ms) or refused. Rendered now, for the alert. */
+  recordReload(success, at2 = Date.now()) {
+    this.#reloads.inc({ result: success ? "success" : "failure" });
+    this.#lastReloadSuccess.set(success ? 1 : 0);
+    if (success) this.#lastReloadSuccessAt.set(at2 / 1e3);
+    this.#dirty = true;
+    return this.refresh();
   }
   /** Where `planecheck_github_backoff_until_seconds` reads the stop (epoch ms) from: the heal log. */
   watchGithubBackoff(until, now = Date.now) {
@@ -913,6 +1046,7 @@ var PlanecheckMetrics = class {
   }
   recordResult(result) {
     const plane = result.plane;
+    if (!this.#planeSet.has(plane)) return;
     this.#checksTotal.inc(plane, result.status);
     for (const step of result.steps) this.#checkDuration.observe(plane, step.step, step.durationMs / 1e3);
     this.#checkTotalDuration.observe(plane, "", result.durationMs / 1e3);
@@ -945,11 +1079,13 @@ var PlanecheckMetrics = class {
     this.#dirty = true;
   }
   recordDispatch(plane, reason, outcome) {
+    if (!this.#planeSet.has(plane)) return;
     this.#dispatches.inc(plane, [reason, outcome]);
     this.#dirty = true;
   }
   /** A conclusion outside GitHub's known ones is counted as `other`. */
   recordRun(plane, conclusion) {
+    if (!this.#planeSet.has(plane)) return;
     const known = RUN_CONCLUSIONS.includes(conclusion);
     this.#runs.inc(plane, known ? conclusion : "other");
     this.#dirty = true;
@@ -963,6 +1099,7 @@ var PlanecheckMetrics = class {
     return this.refresh();
   }
   recordHealOutcome(plane, outcome) {
+    if (!this.#planeSet.has(plane)) return;
     this.#healOutcomes.inc(plane, outcome);
     this.#dirty = true;
   }
@@ -1150,22 +1287,45 @@ var TlsExpiryTracker = class {
   /** Plane -> expiry, epoch milliseconds. */
   #expiry = /* @__PURE__ */ new Map();
   #subscribed = false;
+  #started = false;
   constructor(planes) {
+    this.setPlanes(planes);
+  }
+  /**
+   * Follows a reloaded config: a removed plane's expiry goes; a plane moved to another origin shows once a
+   * connection there is made; a new plane on an origin already seen starts with that origin's expiry.
+   */
+  setPlanes(planes) {
+    const seen = /* @__PURE__ */ new Map();
+    for (const [origin, names] of this.#planesByOrigin) {
+      const expiry = names.map((name) => this.#expiry.get(name)).find((at2) => at2 !== void 0);
+      if (expiry !== void 0) seen.set(origin, expiry);
+    }
+    this.#planesByOrigin.clear();
+    this.#expiry.clear();
     for (const plane of planes) {
       const url = new URL(plane.inferenceUrl);
       if (url.protocol !== "https:") continue;
       const list = this.#planesByOrigin.get(url.origin) ?? [];
       list.push(plane.name);
       this.#planesByOrigin.set(url.origin, list);
+      const expiry = seen.get(url.origin);
+      if (expiry !== void 0) this.#expiry.set(plane.name, expiry);
     }
+    if (this.#started) this.#subscribe();
   }
   /** Starts listening; with no HTTPS plane there is nothing to listen for. */
   start() {
+    this.#started = true;
+    this.#subscribe();
+  }
+  #subscribe() {
     if (this.#subscribed || this.#planesByOrigin.size === 0) return;
     subscribe(CONNECTED, this.#onConnected);
     this.#subscribed = true;
   }
   stop() {
+    this.#started = false;
     if (!this.#subscribed) return;
     unsubscribe(CONNECTED, this.#onConnected);
     this.#subscribed = false;
@@ -1359,6 +1519,7 @@ function createDaemonServer(deps) {
   return server;
 }
 async function handle(req, res, deps) {
+  const auth = deps.auth?.();
   const url = parseRequestTarget(req.url);
   if (url === void 0) return send(res, req, json({ error: "the request target is not a valid URL" }, 400));
   if (req.method !== "GET" && req.method !== "HEAD") {
@@ -1369,11 +1530,11 @@ async function handle(req, res, deps) {
         headers: { allow: "GET, HEAD" }
       });
     }
-    if (!isAuthorized(req.headers.authorization, deps.auth)) {
-      const headers = deps.auth ? { "www-authenticate": challenge(deps.auth) } : void 0;
+    if (!isAuthorized(req.headers.authorization, auth)) {
+      const headers = auth ? { "www-authenticate": challenge(auth) } : void 0;
       return send(res, req, { ...json({ error: "unauthorized" }, 401), headers });
     }
-    if (deps.auth === void 0 && deps.writesOpen !== true) {
+    if (auth === void 0 && deps.writesOpen !== true) {
       const error = "changes through the API need server.auth (bearerToken, or username and password) when the server listens beyond loopback; configure it, or listen on 127.0.0.1";
       return send(res, req, json({ error }, 403));
     }
@@ -1386,8 +1547,8 @@ async function handle(req, res, deps) {
   }
   const route = findRoute(deps.protectedRoutes, url.pathname);
   if (route === void 0) return send(res, req, json({ error: "not found" }, 404));
-  if (!isAuthorized(req.headers.authorization, deps.auth)) {
-    const headers = deps.auth ? { "www-authenticate": challenge(deps.auth) } : void 0;
+  if (!isAuthorized(req.headers.authorization, auth)) {
+    const headers = auth ? { "www-authenticate": challenge(auth) } : void 0;
     return send(res, req, { ...json({ error: "unauthorized" }, 401), headers });
   }
   return send(res, req, await route(url, req));
@@ -2022,12 +2183,12 @@ function createRoutes(deps) {
     "/api/v1/status": () => json(deps.status()),
     ...deps.audit ? { "/api/v1/audit": auditRoute(deps.audit) } : {},
     "/api/v1/planes/": async (url) => historyRoute(url, deps),
-    "/": () => statusPage(deps.status(), deps.runbookUrl),
+    "/": () => statusPage(deps.status(), deps.runbookUrl()),
     "/badge/": (url) => {
       const match = /^\/badge\/([^/]+)\.svg$/.exec(url.pathname);
       const plane = match?.[1] ? decodePathSegment(match[1]) : "";
       if (plane === void 0) return badPercentEncoding();
-      if (!deps.planes.includes(plane)) return json({ error: "no such plane" }, 404);
+      if (!deps.planes().includes(plane)) return json({ error: "no such plane" }, 404);
       return {
         status: 200,
         contentType: "image/svg+xml; charset=utf-8",
@@ -2058,7 +2219,7 @@ async function historyRoute(url, deps) {
   if (!match?.[1]) return json({ error: "not found" }, 404);
   const plane = decodePathSegment(match[1]);
   if (plane === void 0) return badPercentEncoding();
-  if (!deps.planes.includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
+  if (!deps.planes().includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
   const raw = url.searchParams.get("limit");
   let limit = HISTORY_DEFAULT_LIMIT;
   if (raw !== null) {
@@ -2129,12 +2290,12 @@ function parseMaintenanceRequest(body, now) {
       return { error: `for: must be between 1m and ${formatDuration(MAX_MAINTENANCE_MS)}` };
     until = now + ms;
   } else {
-    const at = typeof fields.until === "string" ? parseRfc3339(fields.until) : void 0;
-    if (at === void 0) return { error: "until: expected an RFC 3339 time such as 2026-12-01T04:00:00Z" };
-    if (at <= now) return { error: "until: must be in the future" };
-    if (at - now > MAX_MAINTENANCE_MS)
+    const at2 = typeof fields.until === "string" ? parseRfc3339(fields.until) : void 0;
+    if (at2 === void 0) return { error: "until: expected an RFC 3339 time such as 2026-12-01T04:00:00Z" };
+    if (at2 <= now) return { error: "until: must be in the future" };
+    if (at2 - now > MAX_MAINTENANCE_MS)
       return { error: `until: at most ${formatDuration(MAX_MAINTENANCE_MS)} from now` };
-    until = at;
+    until = at2;
   }
   return { until, note };
 }
@@ -2149,7 +2310,7 @@ function maintenanceRoute(deps) {
     } catch {
       return json({ error: "the path is not valid percent-encoding" }, 400);
     }
-    if (!deps.planes.includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
+    if (!deps.planes().includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
     const now = deps.now?.() ?? Date.now();
     const actor = deps.actor(request);
     if (request.method === "DELETE") {
@@ -2379,6 +2540,10 @@ var FleetShareCycle = class {
   #options;
   constructor(options) {
     this.#options = options;
+  }
+  /** Follows a reloaded config: the next cycle shares out and claims only these planes. */
+  setPlanes(planes) {
+    this.#options = { ...this.#options, planes };
   }
   async *batches() {
     const { instance, planes, intervalMs, leaseMs, liveWindowMs, timeoutMs } = this.#options;
@@ -2626,12 +2791,36 @@ var StatusBoard = class {
         receivedAt: monoNow - storedResultAge(result.checkedAt, wallNow)
       });
     }
-    for (const plane of planes) {
-      this.#recent.set(
-        plane,
-        recent(plane).slice(0, RECENT_RESULTS).reverse().map(({ checkedAt, status, reason }) => ({ checkedAt, status, reason }))
-      );
+    for (const plane of planes) this.#recent.set(plane, toStrip(recent(plane)));
+  }
+  /**
+   * Follows a reloaded config: `planes` is the new list, in order. A plane no longer listed is forgotten; a
+   * new one starts from `stored` (its history as the store holds it, newest first: its latest result and
+   * strip); a plane in both keeps what it holds.
+   */
+  setPlanes(planes, stored2 = () => [], cacheTtlMs = this.#cacheTtlMs) {
+    const keep = new Set(planes);
+    for (const plane of this.#planes) {
+      if (keep.has(plane)) continue;
+      this.#latest.delete(plane);
+      this.#recent.delete(plane);
     }
+    const wallNow = this.#clock.wallNow();
+    const monoNow = this.#clock.monoNow();
+    for (const plane of planes) {
+      if (this.#recent.has(plane)) continue;
+      const history = stored2(plane);
+      const latest = history[0];
+      if (latest !== void 0)
+        this.#latest.set(plane, {
+          result: latest,
+          receivedAt: monoNow - storedResultAge(latest.checkedAt, wallNow)
+        });
+      this.#recent.set(plane, toStrip(history));
+    }
+    this.#planes = [...planes];
+    this.#cacheTtlMs = cacheTtlMs;
+    this.#version++;
   }
   /** The plane's last results, oldest first. */
   recent(plane) {
@@ -2694,16 +2883,23 @@ var StatusBoard = class {
     return this.#planes.map((plane) => this.state(plane));
   }
 };
+function toStrip(history) {
+  return history.slice(0, RECENT_RESULTS).reverse().map(({ checkedAt, status, reason }) => ({ checkedAt, status, reason }));
+}
 var STRIP_READS_AT_ONCE = 4;
 async function loadStatusBoard(store, planes, cacheTtlMs, clock = systemClock) {
   const initial = await store.latestResults();
+  const recent = await readStrips(store, planes);
+  return new StatusBoard(planes, cacheTtlMs, initial, (plane) => recent.get(plane) ?? [], clock);
+}
+async function readStrips(store, planes) {
   const recent = /* @__PURE__ */ new Map();
   for (let i = 0; i < planes.length; i += STRIP_READS_AT_ONCE) {
     const chunk = planes.slice(i, i + STRIP_READS_AT_ONCE);
     const strips = await Promise.all(chunk.map((plane) => store.history(plane, RECENT_RESULTS)));
     chunk.forEach((plane, index) => recent.set(plane, strips[index] ?? []));
   }
-  return new StatusBoard(planes, cacheTtlMs, initial, (plane) => recent.get(plane) ?? [], clock);
+  return recent;
 }
 
 // src/store/availability.ts
@@ -2723,6 +2919,11 @@ var AvailabilityCache = class {
     this.#maxAgeMs = options.maxAgeMs ?? 3e4;
     this.#chunkSize = options.chunkSize ?? 50;
     this.#onError = options.onError ?? (() => void 0);
+  }
+  /** Follows a reloaded config: the next read recomputes, so a plane added gets its figures. */
+  setPlanes(planes) {
+    this.#planes = planes;
+    this.#computedAt = void 0;
   }
   /** The plane's figures as last computed (nulls until the first computation ends). */
   get(plane, now = Date.now()) {
@@ -2774,13 +2975,21 @@ var MaintenanceView = class {
   #now() {
     return this.#deps.now?.() ?? Date.now();
   }
+  /**
+   * Follows a reloaded config: each plane's configured windows. Run-time maintenance (the store's) is kept,
+   * whatever the plane list says: it ends when it runs out or is ended. A configured window that is no longer
+   * listed is recorded as over at the next refresh.
+   */
+  setWindows(windows) {
+    this.#deps = { ...this.#deps, windows };
+  }
   /** Whether `plane` is in maintenance at `at`, until when and why. */
-  state(plane, at = this.#now()) {
-    return maintenanceAt(this.#deps.windows.get(plane) ?? [], this.#runtime.get(plane), at);
+  state(plane, at2 = this.#now()) {
+    return maintenanceAt(this.#deps.windows.get(plane) ?? [], this.#runtime.get(plane), at2);
   }
   /** Until when `plane` is in maintenance at `at`; null when it is not. */
-  until(plane, at = this.#now()) {
-    return this.state(plane, at)?.until ?? null;
+  until(plane, at2 = this.#now()) {
+    return this.state(plane, at2)?.until ?? null;
   }
   /** Starts (or replaces) a plane's run-time maintenance: stored first, then shown and audited. */
   async start(maintenance) {
@@ -2802,14 +3011,14 @@ var MaintenanceView = class {
    * Ends a plane's run-time maintenance; returns it when one was running (else undefined: nothing to end,
    * and nothing audited). A configured window cannot be ended here: it is in the config.
    */
-  async end(plane, actor, at = this.#now()) {
-    const ended = await this.#deps.store.end(plane, at);
+  async end(plane, actor, at2 = this.#now()) {
+    const ended = await this.#deps.store.end(plane, at2);
     this.#writes++;
     this.#runtime.delete(plane);
     if (ended) {
       await this.#deps.audit.record([
         {
-          at,
+          at: at2,
           plane,
           kind: "maintenance_end",
           actor,
@@ -2900,13 +3109,223 @@ var AuditRecorder = class {
     this.#actor = actor;
     this.#onError = onError;
   }
-  record(kind, plane, reason, at = Date.now()) {
-    const write = this.#trail.record([{ at, plane, kind, actor: this.#actor, reason }]).catch((error) => this.#onError(error)).finally(() => this.#pending.delete(write));
+  record(kind, plane, reason, at2 = Date.now()) {
+    const write = this.#trail.record([{ at: at2, plane, kind, actor: this.#actor, reason }]).catch((error) => this.#onError(error)).finally(() => this.#pending.delete(write));
     this.#pending.add(write);
   }
   /** Waits for the writes on their way (shutdown). */
   async flush() {
     await Promise.all([...this.#pending]);
+  }
+};
+
+// src/config/reload-plan.ts
+import { isDeepStrictEqual } from "node:util";
+var RESTART_ONLY = ["storage", "server.listen", "schedule.interval", "github"];
+function planReload(old, next, healerRunning) {
+  for (const field of RESTART_ONLY) {
+    const differs = firstDifference(at(old, field), at(next, field), field);
+    if (differs !== void 0) return { refused: `${differs} changed: restart planecheck to apply it` };
+  }
+  if (!healerRunning && selfHealWanted(next))
+    return { refused: `${selfHealSwitch(next)} changed: restart planecheck to turn self-heal on` };
+  const before = new Map(old.workloadPlanes.map((plane) => [plane.name, plane]));
+  const after = new Set(next.workloadPlanes.map((plane) => plane.name));
+  const added = [];
+  const changed = [];
+  for (const plane of next.workloadPlanes) {
+    const held = before.get(plane.name);
+    if (held === void 0) added.push(plane.name);
+    else if (!isDeepStrictEqual(held, plane)) changed.push(plane.name);
+  }
+  const removed = old.workloadPlanes.map((plane) => plane.name).filter((name) => !after.has(name));
+  const checker = !isDeepStrictEqual(old.platform, next.platform) || old.schedule.concurrency !== next.schedule.concurrency || old.schedule.planeTimeout !== next.schedule.planeTimeout || longestRequestTimeout(old) !== longestRequestTimeout(next);
+  const fields = Object.keys(next).filter(
+    (key2) => !isDeepStrictEqual(old[key2], next[key2])
+  );
+  return { changes: { added, removed, changed, checker, fields } };
+}
+function longestRequestTimeout(config) {
+  return Math.max(config.platform.requestTimeout, ...config.workloadPlanes.map((p) => p.requestTimeout ?? 0));
+}
+function selfHealWanted(config) {
+  return selfHealOnForSomePlane(config) && config.github !== void 0;
+}
+function selfHealSwitch(config) {
+  const plane = config.workloadPlanes.findIndex((candidate) => candidate.selfHeal?.enabled === true);
+  return plane >= 0 ? `workloadPlanes[${plane}].selfHeal.enabled` : "selfHeal.enabled";
+}
+function at(config, field) {
+  let value = config;
+  for (const key2 of field.split(".")) value = value?.[key2];
+  return value;
+}
+function firstDifference(a, b, path) {
+  if (isDeepStrictEqual(a, b)) return void 0;
+  if (!isPlainObject(a) || !isPlainObject(b)) return path;
+  const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  for (const key2 of keys) {
+    const inner = firstDifference(a[key2], b[key2], `${path}.${key2}`);
+    if (inner !== void 0) return inner;
+  }
+  return path;
+}
+function isPlainObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/daemon/reload.ts
+var LiveConfig = class {
+  #config;
+  #planeNames;
+  #byName;
+  constructor(config) {
+    this.set(config);
+  }
+  get config() {
+    return this.#config;
+  }
+  /** The configured planes' names, in the config's order. */
+  get planeNames() {
+    return this.#planeNames;
+  }
+  /** A configured plane's settings; undefined for a plane not (or no longer) configured. */
+  plane(name) {
+    return this.#byName.get(name);
+  }
+  set(config) {
+    this.#config = config;
+    this.#planeNames = config.workloadPlanes.map((plane) => plane.name);
+    this.#byName = new Map(config.workloadPlanes.map((plane) => [plane.name, plane]));
+  }
+  /**
+   * Whether self-heal may dispatch for the plane under the current config (its own `selfHeal.enabled`, else
+   * the section's); never for a plane no longer configured.
+   */
+  healsPlane(name) {
+    const plane = this.#byName.get(name);
+    return plane !== void 0 && selfHealEnabledFor(this.#config, plane);
+  }
+};
+async function applyConfig(parts, next, changes) {
+  const strips = await readStrips(parts.store, changes.added);
+  const checker = changes.checker ? parts.createChecker(next) : void 0;
+  const { live, board, cycle, share, maintenance, tlsExpiry, availability, metrics, healer } = parts;
+  live.set(next);
+  const names = live.planeNames;
+  board.setPlanes(names, (plane) => strips.get(plane) ?? [], next.schedule.cacheTtl);
+  cycle.reconfigure(next.workloadPlanes, checker);
+  share?.setPlanes(names);
+  maintenance.setWindows(new Map(next.workloadPlanes.map((plane) => [plane.name, plane.maintenance])));
+  tlsExpiry.setPlanes(next.workloadPlanes);
+  availability.setPlanes(names);
+  const settings = selfHealSettings(next.selfHeal);
+  if (healer && settings) healer.reconfigure(settings);
+  metrics.setCacheTtl(next.schedule.cacheTtl);
+  await metrics.setPlanes(names);
+}
+function sighupHandler(load, parts, log) {
+  if (load === void 0) {
+    return {
+      onSighup: () => log.warn("SIGHUP: the demo has no config file; nothing to reload"),
+      stop: () => Promise.resolve()
+    };
+  }
+  const reloader = new ConfigReloader({
+    load,
+    live: parts.live,
+    healerRunning: parts.healer !== void 0,
+    apply: (next, changes) => applyConfig(parts, next, changes),
+    metrics: parts.metrics,
+    log,
+    stderr: (text2) => process.stderr.write(text2)
+  });
+  return {
+    onSighup: () => {
+      reloader.request().catch((error) => log.error("config reload failed", { error: getErrorMessage(error) }));
+    },
+    stop: () => reloader.stop()
+  };
+}
+var ConfigReloader = class {
+  #deps;
+  #running;
+  #again = false;
+  #stopped = false;
+  constructor(deps) {
+    this.#deps = deps;
+  }
+  /** Reloads now, or after the reload under way; resolves once no reload is pending. */
+  request() {
+    if (this.#stopped) return Promise.resolve();
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = this.#loop().finally(() => {
+      this.#running = void 0;
+    });
+    return this.#running;
+  }
+  /**
+   * Shutdown: no reload starts or applies from now on (it would build a checker after the last one closed).
+   * Resolves once a reload already applying has finished.
+   */
+  stop() {
+    this.#stopped = true;
+    return this.#running ?? Promise.resolve();
+  }
+  async #loop() {
+    do {
+      this.#again = false;
+      await this.#reloadOnce();
+    } while (this.#again && !this.#stopped);
+  }
+  async #reloadOnce() {
+    const { load, live, log, metrics, stderr } = this.#deps;
+    log.info("reloading the config");
+    let next;
+    try {
+      next = await load();
+    } catch (error) {
+      const message = getErrorMessage(error);
+      stderr(error instanceof ConfigError ? `${message}
+` : `planecheck: ${message}
+`);
+      log.error("config reload refused: the new config is invalid; running on the previous one", {
+        error: message
+      });
+      await metrics.recordReload(false);
+      return;
+    }
+    const plan = planReload(live.config, next, this.#deps.healerRunning);
+    if ("refused" in plan) {
+      stderr(`planecheck: config reload refused: ${plan.refused}
+`);
+      log.error("config reload refused; running on the previous one", { error: plan.refused });
+      await metrics.recordReload(false);
+      return;
+    }
+    const { added, removed, changed, fields } = plan.changes;
+    if (this.#stopped) {
+      log.info("config reload not applied: planecheck is shutting down");
+      return;
+    }
+    try {
+      await this.#deps.apply(next, plan.changes);
+    } catch (error) {
+      log.error("config reload failed; running on the previous one", { error: getErrorMessage(error) });
+      await metrics.recordReload(false);
+      return;
+    }
+    log.info("config reloaded", {
+      planes: live.planeNames.length,
+      added: added.slice(0, 50),
+      removed: removed.slice(0, 50),
+      changed: changed.slice(0, 50),
+      fields
+    });
+    await metrics.recordReload(true);
   }
 };
 
@@ -2923,6 +3342,11 @@ var HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT
 `;
 var openedAtStartup = [];
 async function main() {
+  let sighupDuringStart = false;
+  let onSighup = () => {
+    sighupDuringStart = true;
+  };
+  process.on("SIGHUP", () => onSighup());
   const oldNode = unsupportedNode(process.versions.node);
   if (oldNode !== void 0) {
     process.stderr.write(`planecheck: ${oldNode}
@@ -2952,6 +3376,7 @@ async function main() {
   let sandboxGithub;
   let demoDirectory;
   let config;
+  let reloadConfig;
   if (values.demo) {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
       import("./chunks/sandbox-platform-MDD36HJV.js"),
@@ -2996,8 +3421,11 @@ ${HELP}`
       return 2;
     }
     config = await loadConfigFile(path, process.env);
+    reloadConfig = async () => withListen(await loadConfigFile(path, process.env));
   }
-  if (listenAt !== void 0) config = { ...config, server: { ...config.server, listen: listenAt } };
+  const withListen = (loaded) => listenAt === void 0 ? loaded : { ...loaded, server: { ...loaded.server, listen: listenAt } };
+  config = withListen(config);
+  const live = new LiveConfig(config);
   let stdoutOpen = true;
   process.stdout.on("error", (error) => {
     if (!stdoutOpen) return;
@@ -3007,14 +3435,13 @@ ${HELP}`
 `
     );
   });
-  const log = createLogger(config.log.level, (line) => {
-    if (stdoutOpen) process.stdout.write(line);
-  });
-  process.on(
-    "SIGHUP",
-    () => log.warn("SIGHUP ignored: planecheck cannot reload its config; restart it to apply changes")
+  const log = createLogger(
+    () => live.config.log.level,
+    (line) => {
+      if (stdoutOpen) process.stdout.write(line);
+    }
   );
-  const planeNames = config.workloadPlanes.map((plane) => plane.name);
+  const planeNames = live.planeNames;
   let recoveries = 0;
   const storage = await openStorage(config.storage, {
     onRecovered: (event) => {
@@ -3046,15 +3473,14 @@ ${HELP}`
     `daemon:${instance}`,
     (error) => log.warn("could not record an event in the audit trail", { error: getErrorMessage(error) })
   );
-  const inMaintenance = () => planeNames.filter((plane) => maintenance.until(plane) !== null).join("\n");
-  const planesByName = new Map(config.workloadPlanes.map((plane) => [plane.name, plane]));
+  const inMaintenance = () => live.planeNames.filter((plane) => maintenance.until(plane) !== null).join("\n");
   const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
   tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
     tlsExpiry: () => tlsExpiry.expiries(),
     selfHeal: selfHealOnForSomePlane(config) && config.github !== void 0,
     inMaintenance: (plane) => maintenance.until(plane) !== null,
-    planeLabels: (plane) => planesByName.get(plane)?.labels ?? {},
+    planeLabels: (plane) => live.plane(plane)?.labels ?? {},
     intervalMs: config.schedule.interval,
     cacheTtlMs: config.schedule.cacheTtl,
     onRenderError: (error) => log.error("could not render metrics; serving the previous ones", { error: getErrorMessage(error) })
@@ -3163,7 +3589,7 @@ ${HELP}`
     })
   });
   if (selfHealOnForSomePlane(config) && config.github) {
-    const { createSelfHeal } = await import("./chunks/create-self-heal-KFMJ2JFD.js");
+    const { createSelfHeal } = await import("./chunks/create-self-heal-DJZQEXUZ.js");
     const healLog = await storage.openHealLog();
     flushHealLog = () => healLog.flush?.();
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());
@@ -3178,6 +3604,8 @@ ${HELP}`
       log,
       signal: shutdown.signal,
       maintenanceUntil: (plane, now) => maintenance.until(plane, now),
+      // Read from the current config: turned off by a reload, no new dispatch (runs followed go on).
+      enabledFor: (plane) => live.healsPlane(plane),
       audit: (kind, plane, reason) => auditRecorder.record(kind, plane, reason)
     });
   }
@@ -3199,7 +3627,7 @@ ${HELP}`
     board.states(),
     {
       intervalMs: config.schedule.interval,
-      cacheTtlMs: config.schedule.cacheTtl,
+      cacheTtlMs: live.config.schedule.cacheTtl,
       running: scheduler.running,
       lastCycleFinishedAt: cycle.lastFinishedAt
     },
@@ -3209,8 +3637,8 @@ ${HELP}`
       recent: (plane) => board.recent(plane),
       availability: (plane) => availability.get(plane),
       maintenance: (plane) => maintenance.state(plane),
-      labels: (plane) => planesByName.get(plane)?.labels ?? {},
-      selfHealEnabled: (plane) => selfHealEnabledFor(config, planesByName.get(plane))
+      labels: (plane) => live.plane(plane)?.labels ?? {},
+      selfHealEnabled: (plane) => live.healsPlane(plane)
     },
     Date.now(),
     { kind: storage.kind, ...storageHealth.view },
@@ -3219,7 +3647,7 @@ ${HELP}`
   let storeOpen = true;
   const server = createDaemonServer({
     log,
-    auth: config.server.auth,
+    auth: () => live.config.server.auth,
     readiness: () => ({
       ready: storeOpen && scheduler.running,
       checks: { store: storeOpen, scheduler: scheduler.running }
@@ -3227,15 +3655,15 @@ ${HELP}`
     protectedRoutes: createRoutes({
       metrics,
       status: currentStatus,
-      planes: planeNames,
+      planes: () => live.planeNames,
       history: (plane, limit) => store.history(plane, limit),
       planeStatus: (plane) => board.state(plane).status,
       audit: (limit, before) => storage.audit.page(limit, before),
-      runbookUrl: config.server.runbookUrl
+      runbookUrl: () => live.config.server.runbookUrl
     }),
     writeRoutes: {
       "/api/v1/planes/": maintenanceRoute({
-        planes: planeNames,
+        planes: () => live.planeNames,
         state: (plane, now) => maintenance.state(plane, now),
         start: async (asked) => {
           const state = await maintenance.start(asked);
@@ -3254,7 +3682,7 @@ ${HELP}`
           await metrics.maintenanceChanged();
           return ended;
         },
-        actor: () => actorOf(config.server.auth)
+        actor: () => actorOf(live.config.server.auth)
       })
     },
     writesOpen: listensOnLoopback(config.server.listen)
@@ -3269,6 +3697,9 @@ ${HELP}`
   sharedResults?.start();
   keeper?.start();
   scheduler.start();
+  const reconfigurable = { live, store, board, cycle, share, maintenance, tlsExpiry, availability, metrics };
+  const reloads = sighupHandler(reloadConfig, { ...reconfigurable, healer, createChecker }, log);
+  onSighup = reloads.onSighup;
   log.info("planecheck started", {
     url,
     instance,
@@ -3277,6 +3708,10 @@ ${HELP}`
     storage: storage.where,
     selfHeal: healer ? config.selfHeal?.dryRun ? "dry-run" : "on" : "off"
   });
+  if (sighupDuringStart) {
+    log.info("SIGHUP came during start-up: reloading the config now");
+    onSighup();
+  }
   if (sandbox) {
     process.stderr.write(
       `
@@ -3296,6 +3731,7 @@ planecheck demo: ${planeNames.length} sandbox planes, checked every ${config.sch
     process.once("SIGINT", () => resolve("SIGINT"));
   });
   shutdown.abort();
+  onSighup = () => log.info("SIGHUP during shutdown ignored");
   log.info("shutting down", { signal });
   setTimeout(() => {
     log.error("shutdown took too long; exiting");
@@ -3312,10 +3748,12 @@ planecheck demo: ${planeNames.length} sandbox planes, checked every ${config.sch
     scheduler.stop(),
     bounded("self-heal", 3e3, selfHeal?.stop()),
     bounded("reading the shared store", 1e3, sharedResults?.stop()),
-    bounded("the fleet keeper", 1e3, keeper?.stop())
+    bounded("the fleet keeper", 1e3, keeper?.stop()),
+    // Before the checker closes: a reload applying now may replace it.
+    bounded("the config reload under way", 1e3, reloads.stop())
   ]);
   await closeServer(server);
-  await checker.close();
+  await cycle.closeChecker();
   await bounded(
     "storing the last results",
     2e3,

@@ -24,6 +24,7 @@ const FOR_KEYS = [
   'down',
   'replicaDown',
   'storageDown',
+  'configReloadFailed',
   'metricsAbsent',
   'checksStopped',
   'flapping',

@@ -11,7 +11,7 @@ import type { SelfHeal } from './heal/create-self-heal.js';
 import { resolveInstanceName } from './config/instance-name.js';
 import { loadConfigFile, resolveConfigPath } from './config/load.js';
 import { ConfigError, parseConfig, parseListenAddress } from './config/parse.js';
-import { selfHealEnabledFor, selfHealOnForSomePlane, type Config } from './config/schema.js';
+import { selfHealOnForSomePlane, type Config } from './config/schema.js';
 import { CheckCycle } from './daemon/check-cycle.js';
 import { createLogger, getErrorMessage, type Logger } from './log/logger.js';
 import { PlanecheckMetrics } from './metrics/metrics.js';
@@ -36,6 +36,7 @@ import { MaintenanceView } from './maintenance/maintenance-view.js';
 import { AuditRecorder } from './audit/audit-recorder.js';
 import { maintenanceRoute } from './server/maintenance-api.js';
 import { actorOf, listensOnLoopback } from './server/auth.js';
+import { LiveConfig, sighupHandler } from './daemon/reload.js';
 
 const HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT] [--instance NAME]
 
@@ -55,6 +56,13 @@ const HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PO
 const openedAtStartup: (() => unknown)[] = [];
 
 async function main(): Promise<number> {
+  // Node's default for SIGHUP ends the process (and systemd counts that as a clean stop: no restart), so
+  // it is caught before anything else; one during start-up reloads the config once the daemon has started.
+  let sighupDuringStart = false;
+  let onSighup = () => {
+    sighupDuringStart = true;
+  };
+  process.on('SIGHUP', () => onSighup());
   const oldNode = unsupportedNode(process.versions.node);
   if (oldNode !== undefined) {
     process.stderr.write(`planecheck: ${oldNode}\n`);
@@ -85,6 +93,8 @@ async function main(): Promise<number> {
   let sandboxGithub: SandboxGithub | undefined;
   let demoDirectory: string | undefined;
   let config: Config;
+  /** Reads the config file again (SIGHUP); none for the demo, which has no file. */
+  let reloadConfig: (() => Promise<Config>) | undefined;
   if (values.demo) {
     // Demo-only code (and self-heal's GitHub client below) is loaded on demand: a production daemon
     // should not hold the sandbox, its OpenAPI schemas or Octokit in memory when it never uses them.
@@ -130,8 +140,13 @@ async function main(): Promise<number> {
       return 2;
     }
     config = await loadConfigFile(path, process.env);
+    reloadConfig = async () => withListen(await loadConfigFile(path, process.env));
   }
-  if (listenAt !== undefined) config = { ...config, server: { ...config.server, listen: listenAt } };
+  // --listen wins over server.listen, at start and at every reload.
+  const withListen = (loaded: Config): Config =>
+    listenAt === undefined ? loaded : { ...loaded, server: { ...loaded.server, listen: listenAt } };
+  config = withListen(config);
+  const live = new LiveConfig(config);
 
   // If whoever reads stdout goes away (EPIPE), checking, metrics and self-heal carry on, without logs:
   // an unhandled stream error would otherwise end the process.
@@ -143,15 +158,13 @@ async function main(): Promise<number> {
       `planecheck: stdout closed (${error.code ?? error.message}); carrying on without logs\n`,
     );
   });
-  const log = createLogger(config.log.level, (line) => {
-    if (stdoutOpen) process.stdout.write(line);
-  });
-  // Until a reload exists, SIGHUP (a closed terminal, a habit of `systemctl reload`) must not end the
-  // daemon, which is Node's default for it; from the moment there is a log to say so.
-  process.on('SIGHUP', () =>
-    log.warn('SIGHUP ignored: planecheck cannot reload its config; restart it to apply changes'),
+  const log = createLogger(
+    () => live.config.log.level,
+    (line) => {
+      if (stdoutOpen) process.stdout.write(line);
+    },
   );
-  const planeNames = config.workloadPlanes.map((plane) => plane.name);
+  const planeNames = live.planeNames;
   let recoveries = 0;
   const storage = await openStorage(config.storage, {
     onRecovered: (event) => {
@@ -184,15 +197,14 @@ async function main(): Promise<number> {
   const auditRecorder = new AuditRecorder(storage.audit, `daemon:${instance}`, (error) =>
     log.warn('could not record an event in the audit trail', { error: getErrorMessage(error) }),
   );
-  const inMaintenance = () => planeNames.filter((plane) => maintenance.until(plane) !== null).join('\n');
-  const planesByName = new Map(config.workloadPlanes.map((plane) => [plane.name, plane]));
+  const inMaintenance = () => live.planeNames.filter((plane) => maintenance.until(plane) !== null).join('\n');
   const tlsExpiry = new TlsExpiryTracker(config.workloadPlanes);
   tlsExpiry.start();
   const metrics = new PlanecheckMetrics(planeNames, board, {
     tlsExpiry: () => tlsExpiry.expiries(),
     selfHeal: selfHealOnForSomePlane(config) && config.github !== undefined,
     inMaintenance: (plane) => maintenance.until(plane) !== null,
-    planeLabels: (plane) => planesByName.get(plane)?.labels ?? {},
+    planeLabels: (plane) => live.plane(plane)?.labels ?? {},
     intervalMs: config.schedule.interval,
     cacheTtlMs: config.schedule.cacheTtl,
     onRenderError: (error) =>
@@ -329,6 +341,8 @@ async function main(): Promise<number> {
       log,
       signal: shutdown.signal,
       maintenanceUntil: (plane, now) => maintenance.until(plane, now),
+      // Read from the current config: turned off by a reload, no new dispatch (runs followed go on).
+      enabledFor: (plane) => live.healsPlane(plane),
       audit: (kind, plane, reason) => auditRecorder.record(kind, plane, reason),
     });
   }
@@ -352,7 +366,7 @@ async function main(): Promise<number> {
       board.states(),
       {
         intervalMs: config.schedule.interval,
-        cacheTtlMs: config.schedule.cacheTtl,
+        cacheTtlMs: live.config.schedule.cacheTtl,
         running: scheduler.running,
         lastCycleFinishedAt: cycle.lastFinishedAt,
       },
@@ -362,8 +376,8 @@ async function main(): Promise<number> {
         recent: (plane) => board.recent(plane),
         availability: (plane) => availability.get(plane),
         maintenance: (plane) => maintenance.state(plane),
-        labels: (plane) => planesByName.get(plane)?.labels ?? {},
-        selfHealEnabled: (plane) => selfHealEnabledFor(config, planesByName.get(plane)),
+        labels: (plane) => live.plane(plane)?.labels ?? {},
+        selfHealEnabled: (plane) => live.healsPlane(plane),
       },
       Date.now(),
       { kind: storage.kind, ...storageHealth.view },
@@ -372,7 +386,7 @@ async function main(): Promise<number> {
   let storeOpen = true;
   const server = createDaemonServer({
     log,
-    auth: config.server.auth,
+    auth: () => live.config.server.auth,
     readiness: () => ({
       ready: storeOpen && scheduler.running,
       checks: { store: storeOpen, scheduler: scheduler.running },
@@ -380,15 +394,15 @@ async function main(): Promise<number> {
     protectedRoutes: createRoutes({
       metrics,
       status: currentStatus,
-      planes: planeNames,
+      planes: () => live.planeNames,
       history: (plane, limit) => store.history(plane, limit),
       planeStatus: (plane) => board.state(plane).status,
       audit: (limit, before) => storage.audit.page(limit, before),
-      runbookUrl: config.server.runbookUrl,
+      runbookUrl: () => live.config.server.runbookUrl,
     }),
     writeRoutes: {
       '/api/v1/planes/': maintenanceRoute({
-        planes: planeNames,
+        planes: () => live.planeNames,
         state: (plane, now) => maintenance.state(plane, now),
         start: async (asked) => {
           const state = await maintenance.start(asked);
@@ -407,7 +421,7 @@ async function main(): Promise<number> {
           await metrics.maintenanceChanged();
           return ended;
         },
-        actor: () => actorOf(config.server.auth),
+        actor: () => actorOf(live.config.server.auth),
       }),
     },
     writesOpen: listensOnLoopback(config.server.listen),
@@ -422,6 +436,9 @@ async function main(): Promise<number> {
   sharedResults?.start();
   keeper?.start();
   scheduler.start();
+  const reconfigurable = { live, store, board, cycle, share, maintenance, tlsExpiry, availability, metrics };
+  const reloads = sighupHandler(reloadConfig, { ...reconfigurable, healer, createChecker }, log);
+  onSighup = reloads.onSighup;
   log.info('planecheck started', {
     url,
     instance,
@@ -430,6 +447,11 @@ async function main(): Promise<number> {
     storage: storage.where,
     selfHeal: healer ? (config.selfHeal?.dryRun ? 'dry-run' : 'on') : 'off',
   });
+  if (sighupDuringStart) {
+    // The file may have changed after start-up read it.
+    log.info('SIGHUP came during start-up: reloading the config now');
+    onSighup();
+  }
   if (sandbox) {
     process.stderr.write(
       `\nplanecheck demo: ${planeNames.length} sandbox planes, checked every ${config.schedule.interval / 1000}s\n` +
@@ -445,6 +467,7 @@ async function main(): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   shutdown.abort();
+  onSighup = () => log.info('SIGHUP during shutdown ignored');
   log.info('shutting down', { signal });
   // A safety net: if something still holds the event loop after a clean stop, leave anyway.
   setTimeout(() => {
@@ -465,9 +488,11 @@ async function main(): Promise<number> {
     bounded('self-heal', 3_000, selfHeal?.stop()),
     bounded('reading the shared store', 1_000, sharedResults?.stop()),
     bounded('the fleet keeper', 1_000, keeper?.stop()),
+    // Before the checker closes: a reload applying now may replace it.
+    bounded('the config reload under way', 1_000, reloads.stop()),
   ]);
   await closeServer(server);
-  await checker.close();
+  await cycle.closeChecker();
   await bounded(
     'storing the last results',
     2_000,

@@ -133,6 +133,7 @@ describe('a real Prometheus and Alertmanager with the shipped rules and inhibiti
         down: '2s',
         replicaDown: '1h',
         storageDown: '1h',
+        configReloadFailed: '1h',
         metricsAbsent: '6s',
         checksStopped: '1s',
         flapping: '1h',

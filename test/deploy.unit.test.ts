@@ -52,7 +52,7 @@ describe('deploy/prometheus', () => {
   it('promtool check rules accepts the rules', () => {
     const { code, output } = promtool('check', 'rules', 'alerts.yml');
     assert.equal(code, 0, output);
-    assert.match(output, /SUCCESS: 19 rules found/);
+    assert.match(output, /SUCCESS: 20 rules found/);
   });
 
   it('promtool test rules: every alert fires when it should and stays quiet when it should', () => {
@@ -227,7 +227,7 @@ describe('deploy/systemd/planecheck.service', () => {
     assert.match(output, /strickt/);
   });
 
-  it('runs the daemon hardened, and leaves it stopped on a configuration error (exit 2)', () => {
+  it('runs the daemon hardened, reloads it with SIGHUP, and leaves it stopped on a configuration error (exit 2)', () => {
     // What systemd accepts is checked above; this is what planecheck needs of it.
     const settings = new Map<string, string[]>();
     for (const line of unit.split('\n')) {
@@ -241,6 +241,7 @@ describe('deploy/systemd/planecheck.service', () => {
     assert.equal(one('StateDirectory'), 'planecheck');
     assert.equal(one('NoNewPrivileges'), 'yes');
     assert.equal(one('RestartPreventExitStatus'), '2');
+    assert.equal(one('ExecReload'), '/bin/kill -HUP $MAINPID', 'systemctl reload re-reads the config');
   });
 });
 

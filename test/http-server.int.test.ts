@@ -28,10 +28,10 @@ describe('the daemon server with paths that do not decode', () => {
     protectedRoutes: createRoutes({
       metrics: { render: () => Promise.resolve([]), renderText: () => Promise.resolve([]), contentType: '' },
       status: () => ({}) as StatusResponse,
-      planes: ['us-east-1'],
+      planes: () => ['us-east-1'],
       history: () => Promise.resolve([]),
       planeStatus: () => 'HEALTHY',
-      runbookUrl: 'https://runbooks.example.com/planecheck.md',
+      runbookUrl: () => 'https://runbooks.example.com/planecheck.md',
     }),
   });
   let url = '';
@@ -67,10 +67,10 @@ describe('the history route when the result store does not answer', () => {
     protectedRoutes: createRoutes({
       metrics: { render: () => Promise.resolve([]), renderText: () => Promise.resolve([]), contentType: '' },
       status: () => ({}) as StatusResponse,
-      planes: ['us-east-1'],
+      planes: () => ['us-east-1'],
       history: () => Promise.reject(new Error('connection refused')),
       planeStatus: () => 'HEALTHY',
-      runbookUrl: 'https://runbooks.example.com/planecheck.md',
+      runbookUrl: () => 'https://runbooks.example.com/planecheck.md',
     }),
   });
   let url = '';
@@ -99,7 +99,8 @@ describe('the daemon server taking changes (POST, DELETE)', () => {
           return { status: 200, contentType: 'application/json', body: '{}' };
         },
       },
-      ...options,
+      writesOpen: options.writesOpen,
+      auth: () => options.auth,
     });
 
   it('refuses them without auth when the server is not on loopback (403, saying why), and takes them on loopback', async () => {

@@ -23,6 +23,22 @@ describe('createLogger', () => {
     assert.deepEqual({ ...parsed, time: undefined }, { time: undefined, level: 'debug', msg: 'd', n: 1 });
   });
 
+  it('reads a level given as a function at every line (a config reload changes it)', () => {
+    const lines: string[] = [];
+    let level: LogLevel = 'warn';
+    const log = createLogger(
+      () => level,
+      (line) => lines.push(line),
+    );
+    log.info('before');
+    level = 'debug';
+    log.debug('after');
+    assert.deepEqual(
+      lines.map((line) => (JSON.parse(line) as { msg: string }).msg),
+      ['after'],
+    );
+  });
+
   it('writes only lines at or above its level', () => {
     const levels = (level: LogLevel) =>
       linesAt(level).map((line) => (JSON.parse(line) as { level: string }).level);

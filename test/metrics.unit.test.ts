@@ -330,3 +330,69 @@ describe('PlanecheckMetrics refresh', () => {
     await scheduler.stop();
   });
 });
+
+describe('PlanecheckMetrics after a config reload', () => {
+  const stored = (plane: string): StoredResult => ({
+    plane,
+    status: 'HEALTHY',
+    reason: null,
+    checkedAt: Date.now(),
+    durationMs: 10,
+    steps: [{ step: 'user_lookup', outcome: 'ok', durationMs: 5 }],
+    checkedBy: 'me',
+  });
+
+  it('drops every series of a removed plane, starts an added one at zero, and ignores a late result', async () => {
+    const board = new StatusBoard(['a', 'b'], 60_000);
+    let labels: Record<string, Record<string, string>> = { a: { team: 'blue' }, b: { team: 'red' } };
+    const metrics = new PlanecheckMetrics(board.planes, board, {
+      selfHeal: true,
+      cacheTtlMs: 60_000,
+      inMaintenance: () => false,
+      planeLabels: (plane) => labels[plane] ?? {},
+    });
+    metrics.recordResult(stored('b'));
+    metrics.recordDispatch('b', 'NO_USER', 'dispatched');
+    await metrics.refresh();
+    assert.match(await textOf(metrics), /workload_plane="b"/);
+
+    board.setPlanes(['a', 'c']);
+    labels = { a: { team: 'green' }, c: { team: 'blue' } };
+    await metrics.setPlanes(['a', 'c']);
+    metrics.setCacheTtl(90_000);
+    metrics.recordResult(stored('b')); // a check of b that was under way at the reload
+    metrics.recordHealOutcome('b', 'fixed');
+    await metrics.refresh();
+    const text = await textOf(metrics);
+    assert.doesNotMatch(text, /workload_plane="b"/);
+    assert.match(text, /^planecheck_checks_total\{workload_plane="c",status="HEALTHY"\} 0$/m);
+    assert.match(
+      text,
+      /^planecheck_self_heal_dispatches_total\{workload_plane="c",reason="NO_USER",outcome="dispatched"\} 0$/m,
+    );
+    assert.match(text, /^planecheck_maintenance\{workload_plane="c"\} 0$/m);
+    assert.match(text, /^planecheck_status\{workload_plane="c",status="NO_VALUE"\} 1$/m);
+    assert.match(text, /^planecheck_cache_ttl_seconds 90$/m);
+    assert.match(text, /^planecheck_plane_info\{workload_plane="a",team="green"\} 1$/m, 'changed labels');
+    assert.match(text, /^planecheck_plane_info\{workload_plane="c",team="blue"\} 1$/m);
+  });
+
+  it('counts reloads and says whether the last one succeeded, and when one last did', async () => {
+    const board = new StatusBoard(['a'], 60_000);
+    const metrics = new PlanecheckMetrics(board.planes, board);
+    const start = await textOf(metrics);
+    assert.match(start, /^planecheck_config_reloads_total\{result="success"\} 0$/m);
+    assert.match(start, /^planecheck_config_reloads_total\{result="failure"\} 0$/m);
+    assert.match(start, /^planecheck_config_last_reload_success 1$/m, 'the config read at start counts');
+    await metrics.recordReload(false, 5_000_000);
+    const refused = await textOf(metrics);
+    assert.match(refused, /^planecheck_config_last_reload_success 0$/m);
+    assert.doesNotMatch(refused, /^planecheck_config_last_reload_success_timestamp_seconds 5000$/m);
+    await metrics.recordReload(true, 7_000_000);
+    const fixed = await textOf(metrics);
+    assert.match(fixed, /^planecheck_config_reloads_total\{result="success"\} 1$/m);
+    assert.match(fixed, /^planecheck_config_reloads_total\{result="failure"\} 1$/m);
+    assert.match(fixed, /^planecheck_config_last_reload_success 1$/m);
+    assert.match(fixed, /^planecheck_config_last_reload_success_timestamp_seconds 7000$/m);
+  });
+});

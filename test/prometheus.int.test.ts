@@ -131,7 +131,7 @@ scrape_configs:
       };
     };
     const all = rules.data.groups.flatMap((group) => group.rules);
-    assert.equal(all.length, 19);
+    assert.equal(all.length, 20);
     for (const rule of all) {
       assert.equal(rule.health, 'ok', `${rule.name}: ${rule.lastError ?? ''}`);
       assert.ok(!rule.lastEvaluation.startsWith('0001'), `${rule.name} was evaluated`);

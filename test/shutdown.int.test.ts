@@ -307,7 +307,7 @@ describe('the daemon stops promptly on SIGTERM in every self-heal state', () => 
 });
 
 describe('SIGHUP', () => {
-  it('is logged and ignored: the daemon keeps running and serving', async () => {
+  it('reloads the config rather than ending the daemon, which keeps running and serving', async () => {
     const platform = await startFakePlatform();
     platform.state.mode = 'healthy';
     const dir = tempDir('planecheck-hup-');
@@ -323,9 +323,8 @@ storage: { path: "${join(dir, 'planecheck.db')}" }
     const daemon = await startDaemon(['--config', path]);
     try {
       daemon.child.kill('SIGHUP');
-      await daemon.waitForLog(
-        (line) => typeof line.msg === 'string' && line.msg.startsWith('SIGHUP ignored'),
-      );
+      const reloaded = await daemon.waitForLog((line) => line.msg === 'config reloaded');
+      assert.deepEqual(reloaded.fields, [], 'the file did not change');
       assert.equal(daemon.child.exitCode, null, 'still running');
       assert.equal(daemon.child.signalCode, null);
       const health = await fetch(`${daemon.url}/healthz`);

@@ -64,3 +64,42 @@ describe('StatusBoard.merge (results other replicas stored)', () => {
     );
   });
 });
+
+describe('StatusBoard.setPlanes (a config reload)', () => {
+  it('keeps what a remaining plane holds, forgets a removed one, and starts an added one from its stored history', () => {
+    const clock = new FakeClock();
+    const board = new StatusBoard(['a', 'b'], TTL, [], () => [], clock);
+    board.update(result('a', clock.wall - 1_000, 'HEALTHY', 'me'));
+    board.update(result('b', clock.wall - 1_000, 'FAILED', 'me'));
+    const version = board.version;
+    const stored = [
+      result('c', clock.wall - 2_000, 'NO_USER', 'me'),
+      result('c', clock.wall - 9_000, 'HEALTHY', 'me'),
+    ];
+    board.setPlanes(['c', 'a'], (plane) => (plane === 'c' ? stored : []), 60_000);
+
+    assert.deepEqual(
+      board.states().map((state) => [state.plane, state.status]),
+      [
+        ['c', 'NO_USER'],
+        ['a', 'HEALTHY'],
+      ],
+    );
+    assert.deepEqual(
+      board.recent('c').map((entry) => entry.status),
+      ['HEALTHY', 'NO_USER'],
+      'oldest first',
+    );
+    assert.deepEqual(board.recent('b'), []);
+    assert.equal(board.cacheTtlMs, 60_000);
+    assert.ok(board.version > version, 'readers re-render');
+    assert.equal(
+      board.merge(result('b', clock.wall, 'HEALTHY', 'other')),
+      undefined,
+      'a removed plane is ignored',
+    );
+    // Added back later, it starts from the store again, not from what the board held before.
+    board.setPlanes(['c', 'a', 'b']);
+    assert.equal(board.state('b').status, 'NO_VALUE');
+  });
+});

@@ -620,10 +620,10 @@ describe('the status page with planes in maintenance (the per-plane maintenance 
     protectedRoutes: createRoutes({
       metrics: { render: () => Promise.resolve([]), renderText: () => Promise.resolve([]), contentType: '' },
       status: () => status,
-      planes: status.planes.map((plane) => plane.name),
+      planes: () => status.planes.map((plane) => plane.name),
       history: () => Promise.resolve([]),
       planeStatus: () => 'HEALTHY',
-      runbookUrl: 'https://runbooks.example.com/planecheck',
+      runbookUrl: () => 'https://runbooks.example.com/planecheck',
     }),
   });
   let url = '';

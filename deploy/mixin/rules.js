@@ -295,6 +295,23 @@ export function rules(config) {
               },
             },
             {
+              alert: 'PlanecheckConfigReloadFailed',
+              // Per replica, not aggregated: each replica reloads its own file, and the one that refused it is
+              // the one to look at.
+              expr: `planecheck_config_last_reload_success${selector(job)} == 0`,
+              for: config.for.configReloadFailed,
+              labels: { severity: 'warning' },
+              annotations: {
+                summary: 'planecheck refused its new config and runs on the previous one',
+                description:
+                  'The last config reload of {{ $labels.instance }} ({{ $labels.job }}) was refused: the file is ' +
+                  'invalid, or changes a setting only a restart applies. It keeps running on the config it had, ' +
+                  'so what the file says now (planes added or removed, settings) is not in effect. Its log and ' +
+                  'stderr say why ("config reload refused").',
+                runbook_url: runbook('config-reload-failed'),
+              },
+            },
+            {
               alert: 'PlanecheckMetricsAbsent',
               expr: `absent(planecheck_cycles_total${selector(job)})`,
               for: config.for.metricsAbsent,

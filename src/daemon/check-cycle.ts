@@ -1,6 +1,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { InternalError } from '../check/check-plane.js';
 import type { Checker } from '../check/checker.js';
+import { CheckerSlot } from '../check/checker-slot.js';
 import { toStoredResult } from '../check/stored-result.js';
 import type { Logger } from '../log/logger.js';
 import { getErrorMessage } from '../log/logger.js';
@@ -20,10 +21,10 @@ export interface PlaneShare {
   batches(): AsyncIterable<readonly string[]>;
 }
 
-const everyPlane = (planes: readonly PlaneRef[]): PlaneShare => ({
+const everyPlane = (planes: () => readonly PlaneRef[]): PlaneShare => ({
   // eslint-disable-next-line @typescript-eslint/require-await -- an async generator, as the port asks
   async *batches() {
-    yield planes.map((plane) => plane.name);
+    yield planes().map((plane) => plane.name);
   },
 });
 
@@ -60,15 +61,20 @@ export class CheckCycle {
   readonly #deps: CheckCycleDeps;
   readonly #writer: ResultWriter;
   readonly #share: PlaneShare;
-  readonly #byName: Map<string, PlaneRef>;
+  /** The configured planes by name; replaced, never changed, by a reload (`setPlanes`). */
+  #byName: ReadonlyMap<string, PlaneRef>;
+  readonly #checkers: CheckerSlot;
   #cycles = 0;
   #tidying: Promise<void> | undefined;
   #lastFinishedAt: number | null = null;
 
   constructor(deps: CheckCycleDeps) {
     this.#deps = deps;
-    this.#share = deps.share ?? everyPlane(deps.planes);
+    this.#share = deps.share ?? everyPlane(() => [...this.#byName.values()]);
     this.#byName = new Map(deps.planes.map((plane) => [plane.name, plane]));
+    this.#checkers = new CheckerSlot(deps.checker, (error) =>
+      deps.log.warn('could not close the previous checker', { error: getErrorMessage(error) }),
+    );
     this.#writer = new ResultWriter({
       store: deps.store,
       onError: (error, pending) => {
@@ -93,31 +99,49 @@ export class CheckCycle {
     return this.#writer.flush(force ? Number.POSITIVE_INFINITY : undefined);
   }
 
+  /**
+   * Follows a reloaded config: the planes (with their settings) and, when given, a new checker. A cycle or
+   * re-check under way finishes with what it started with; the old checker closes after it.
+   */
+  reconfigure(planes: readonly PlaneRef[], checker?: Checker): void {
+    this.#byName = new Map(planes.map((plane) => [plane.name, plane]));
+    if (checker) this.#checkers.replace(checker);
+  }
+
+  /** Closes the checker's connections (shutdown, once checking has stopped). */
+  closeChecker(): Promise<void> {
+    return this.#checkers.close();
+  }
+
   get lastFinishedAt(): number | null {
     return this.#lastFinishedAt;
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const { checker, metrics, log } = this.#deps;
+    const { metrics, log } = this.#deps;
     const started = performance.now();
     const counts: Record<string, number> = {};
     let checked = 0;
-    for await (const batch of this.#share.batches()) {
-      if (signal.aborted) break;
-      const planes = batch.flatMap((name) => this.#byName.get(name) ?? []);
-      checked += planes.length;
-      await checker.check(planes, {
-        signal,
-        onInternalError: this.#reportInternalError,
-        onResult: (result) => {
-          // A check cut short by shutdown says nothing about the plane: keep the last real result.
-          if (signal.aborted) return;
-          const stored = toStoredResult(result, this.#deps.instance);
-          counts[stored.status] = (counts[stored.status] ?? 0) + 1;
-          this.publish(stored);
-        },
-      });
-    }
+    // The whole cycle runs with the planes and checker it started with, whatever a reload does meanwhile.
+    const byName = this.#byName;
+    await this.#checkers.use(async (checker) => {
+      for await (const batch of this.#share.batches()) {
+        if (signal.aborted) break;
+        const planes = batch.flatMap((name) => byName.get(name) ?? []);
+        checked += planes.length;
+        await checker.check(planes, {
+          signal,
+          onInternalError: this.#reportInternalError,
+          onResult: (result) => {
+            // A check cut short by shutdown says nothing about the plane: keep the last real result.
+            if (signal.aborted) return;
+            const stored = toStoredResult(result, this.#deps.instance);
+            counts[stored.status] = (counts[stored.status] ?? 0) + 1;
+            this.publish(stored);
+          },
+        });
+      }
+    });
     // Not awaited: a slow store must not hold the cycle; the writer keeps what it has not written.
     void this.#writer.flush();
     if (signal.aborted) return;
@@ -143,12 +167,11 @@ export class CheckCycle {
    * `signal` (shutdown) publishes nothing and gives undefined.
    */
   async checkNow(planeName: string, signal?: AbortSignal): Promise<StoredResult | undefined> {
-    const plane = this.#deps.planes.find((candidate) => candidate.name === planeName);
+    const plane = this.#byName.get(planeName);
     if (plane === undefined || signal?.aborted) return undefined;
-    const [result] = await this.#deps.checker.check([plane], {
-      signal,
-      onInternalError: this.#reportInternalError,
-    });
+    const [result] = await this.#checkers.use((checker) =>
+      checker.check([plane], { signal, onInternalError: this.#reportInternalError }),
+    );
     if (result === undefined || signal?.aborted) return undefined;
     const stored = toStoredResult(result, this.#deps.instance);
     this.publish(stored);
@@ -162,13 +185,15 @@ export class CheckCycle {
   async checkPlanes(names: readonly string[], signal: AbortSignal): Promise<void> {
     const planes = names.flatMap((name) => this.#byName.get(name) ?? []);
     if (planes.length === 0 || signal.aborted) return;
-    await this.#deps.checker.check(planes, {
-      signal,
-      onInternalError: this.#reportInternalError,
-      onResult: (result) => {
-        if (!signal.aborted) this.publish(toStoredResult(result, this.#deps.instance));
-      },
-    });
+    await this.#checkers.use((checker) =>
+      checker.check(planes, {
+        signal,
+        onInternalError: this.#reportInternalError,
+        onResult: (result) => {
+          if (!signal.aborted) this.publish(toStoredResult(result, this.#deps.instance));
+        },
+      }),
+    );
     void this.#writer.flush();
   }
 
@@ -183,10 +208,14 @@ export class CheckCycle {
     });
   };
 
-  /** Stores one result, updates what readers see, and logs a status change. */
+  /**
+   * Stores one result, updates what readers see, and logs a status change. A plane a reload removed while
+   * its check ran is stored (it was checked) but no longer shown.
+   */
   publish(result: StoredResult): void {
     const { board, metrics, log, onResult } = this.#deps;
     this.#writer.write(result);
+    if (!this.#byName.has(result.plane)) return;
     const change = board.update(result);
     metrics.recordResult(result);
     if (change) log.info('status changed', { ...change });

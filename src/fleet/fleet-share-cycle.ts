@@ -31,10 +31,15 @@ export interface FleetShareOptions {
  * better than planes nobody checks.
  */
 export class FleetShareCycle {
-  readonly #options: FleetShareOptions;
+  #options: FleetShareOptions;
 
   constructor(options: FleetShareOptions) {
     this.#options = options;
+  }
+
+  /** Follows a reloaded config: the next cycle shares out and claims only these planes. */
+  setPlanes(planes: readonly string[]): void {
+    this.#options = { ...this.#options, planes };
   }
 
   async *batches(): AsyncGenerator<readonly string[], void, undefined> {

@@ -130,8 +130,8 @@ export function followLeaseMs(runPollIntervalMs: number): number {
  * passed, or at once when the follower stopped cleanly and handed the lease back.
  */
 export class SelfHealer {
-  readonly #deps: SelfHealerDeps;
-  readonly #leaseMs: number;
+  #deps: SelfHealerDeps;
+  #leaseMs: number;
   /** The task of each plane being handled; one at a time per plane. */
   readonly #busy = new Map<string, Promise<void>>();
   readonly #tasks = new Set<Promise<void>>();
@@ -170,6 +170,15 @@ export class SelfHealer {
 
   #now(): number {
     return this.#deps.now?.() ?? Date.now();
+  }
+
+  /**
+   * Settings from a reloaded config (policy, workflow, inputs, poll interval): decisions from now on use
+   * them. Runs already followed keep their lease until it is next renewed.
+   */
+  reconfigure(settings: SelfHealSettings): void {
+    this.#deps = { ...this.#deps, settings };
+    this.#leaseMs = followLeaseMs(settings.runPollIntervalMs);
   }
 
   #maintenanceUntil(plane: string, now: number): number | null {
@@ -447,6 +456,7 @@ export class SelfHealer {
     const correlationId = newCorrelationId(now);
     const inputs = this.#inputs(plane, reason, correlationId);
     if (decision.dryRun) {
+      if (this.#turnedOff(plane)) return;
       const recorded = await this.#record(plane, reason, consecutive, correlationId, 'dry_run');
       if (!recorded) return;
       metrics.recordDispatch(plane, reason, 'dry_run');
@@ -501,6 +511,10 @@ export class SelfHealer {
     if (this.#hold.held || this.#stopping) {
       this.#reserved--;
       if (!this.#stopping) metrics.recordDispatch(plane, reason, 'held');
+      return;
+    }
+    if (this.#turnedOff(plane)) {
+      this.#reserved--;
       return;
     }
     // The intent is stored before the request: a crash right after it can never cause a second dispatch,
@@ -591,6 +605,17 @@ export class SelfHealer {
       runUrl: dispatched.runUrl ?? null,
     });
     await this.#followLeased(action);
+  }
+
+  /**
+   * Whether a config reload turned self-heal off for the plane (or removed the plane) since the cycle that
+   * chose it: checked again once the slow part of a decision (GitHub's runs listing) is over, so that no
+   * dispatch goes out for a plane the operator has just taken away from self-heal.
+   */
+  #turnedOff(plane: string): boolean {
+    if (this.#deps.enabledFor?.(plane) !== false) return false;
+    this.#deps.log.info('self-heal held back: it is off for this plane now', { plane });
+    return true;
   }
 
   #skipped(plane: string, decision: Extract<HealDecision, { kind: 'skip' }>): void {
@@ -819,7 +844,12 @@ export class SelfHealer {
       action.plane,
       `${outcome}` +
         (conclusion === null ? '' : ` (run ${conclusion})`) +
-        (recheck ? `, re-check ${recheck.status}` : '') +
+        (recheck
+          ? `, re-check ${recheck.status}`
+          : // A re-check gives nothing only for a plane no longer configured (a reload removed it).
+            outcome === 'still_broken'
+            ? ', not re-checked: the plane is no longer configured'
+            : '') +
         `; correlation ${action.correlationId}`,
     );
     await metrics.refresh();

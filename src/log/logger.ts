@@ -10,15 +10,19 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** One JSON object per line: `{"time","level","msg",...fields}`. Callers never pass secrets. */
+/**
+ * One JSON object per line: `{"time","level","msg",...fields}`. Callers never pass secrets. `level` may be
+ * read per line (the daemon's follows a config reload).
+ */
 export function createLogger(
-  level: LogLevel,
+  level: LogLevel | (() => LogLevel),
   write: (line: string) => void = (line) => process.stdout.write(line),
 ): Logger {
+  const levelNow = typeof level === 'function' ? level : () => level;
   const log =
     (at: LogLevel) =>
     (msg: string, fields: LogFields = {}) => {
-      if (RANK[at] < RANK[level]) return;
+      if (RANK[at] < RANK[levelNow()]) return;
       write(`${JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...fields })}\n`);
     };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };

@@ -9,7 +9,7 @@ import {
 } from './maintenance-window.js';
 
 export interface MaintenanceViewDeps {
-  /** Each plane's configured windows. */
+  /** Each plane's configured windows (replaced by `setWindows` on a reload). */
   windows: ReadonlyMap<string, readonly MaintenanceWindow[]>;
   store: MaintenanceStore;
   audit: AuditTrail;
@@ -26,7 +26,7 @@ export interface MaintenanceViewDeps {
  * configured window's under a key, so a fleet (or a restart inside the window) records it once.
  */
 export class MaintenanceView {
-  readonly #deps: MaintenanceViewDeps;
+  #deps: MaintenanceViewDeps;
   #runtime = new Map<string, PlaneMaintenance>();
   /** Bumped by every own start or end: a refresh that read the store before it does not undo it. */
   #writes = 0;
@@ -39,6 +39,15 @@ export class MaintenanceView {
 
   #now(): number {
     return this.#deps.now?.() ?? Date.now();
+  }
+
+  /**
+   * Follows a reloaded config: each plane's configured windows. Run-time maintenance (the store's) is kept,
+   * whatever the plane list says: it ends when it runs out or is ended. A configured window that is no longer
+   * listed is recorded as over at the next refresh.
+   */
+  setWindows(windows: ReadonlyMap<string, readonly MaintenanceWindow[]>): void {
+    this.#deps = { ...this.#deps, windows };
   }
 
   /** Whether `plane` is in maintenance at `at`, until when and why. */

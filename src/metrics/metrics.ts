@@ -130,7 +130,10 @@ export class PlanecheckMetrics {
   readonly #cycle = new Registry();
   readonly #source: StatusSource;
   readonly #tlsExpiry: (() => ReadonlyMap<string, number>) | undefined;
-  readonly #planes: readonly string[];
+  #planes: readonly string[];
+  /** The planes of `#planes`: what a late result of a plane a reload removed is checked against. */
+  #planeSet: ReadonlySet<string>;
+  readonly #selfHeal: boolean;
   readonly #inMaintenance: (plane: string) => boolean;
   readonly #planeLabels: (plane: string) => Readonly<Record<string, string>>;
   /**
@@ -173,11 +176,17 @@ export class PlanecheckMetrics {
   readonly #registries: readonly Registry[];
   readonly #onRenderError: (error: unknown) => void;
   readonly #internalErrors: Counter<'step'>;
+  readonly #cacheTtl: Gauge | undefined;
+  readonly #reloads: Counter<'result'>;
+  readonly #lastReloadSuccess: Gauge;
+  readonly #lastReloadSuccessAt: Gauge;
 
   constructor(planes: readonly string[], source: StatusSource, options: MetricsOptions = {}) {
     this.#source = source;
     this.#tlsExpiry = options.tlsExpiry;
     this.#planes = [...planes];
+    this.#planeSet = new Set(planes);
+    this.#selfHeal = options.selfHeal ?? false;
     this.#inMaintenance = options.inMaintenance ?? (() => false);
     this.#planeLabels = options.planeLabels ?? (() => ({}));
     this.#registries = options.registries ?? [];
@@ -301,12 +310,32 @@ export class PlanecheckMetrics {
       }).set(options.intervalMs / 1000);
     }
     if (options.cacheTtlMs !== undefined) {
-      new Gauge({
+      this.#cacheTtl = new Gauge({
         name: 'planecheck_cache_ttl_seconds',
         help: 'The configured schedule.cacheTtl: a result older than this reads as NO_VALUE.',
         registers: cycle,
-      }).set(options.cacheTtlMs / 1000);
+      });
+      this.#cacheTtl.set(options.cacheTtlMs / 1000);
     }
+    this.#reloads = new Counter({
+      name: 'planecheck_config_reloads_total',
+      help: 'Config reloads (SIGHUP) by result: success, or failure (the new config was refused; the old one runs on).',
+      labelNames: ['result'] as const,
+      registers: cycle,
+    });
+    this.#lastReloadSuccess = new Gauge({
+      name: 'planecheck_config_last_reload_success',
+      help: 'Whether the last config reload succeeded (1, and at start) or was refused (0): the running config is not the file.',
+      registers: cycle,
+    });
+    this.#lastReloadSuccessAt = new Gauge({
+      name: 'planecheck_config_last_reload_success_timestamp_seconds',
+      help: 'Unix time of the last successful config reload, or of the start.',
+      registers: cycle,
+    });
+    for (const result of ['success', 'failure']) this.#reloads.inc({ result }, 0);
+    this.#lastReloadSuccess.set(1);
+    this.#lastReloadSuccessAt.set(Date.now() / 1000);
 
     this.#renderFailures = new Counter({
       name: 'planecheck_metrics_render_errors_total',
@@ -321,22 +350,59 @@ export class PlanecheckMetrics {
     });
     for (const step of STEP_NAMES) this.#internalErrors.inc({ step }, 0);
 
-    // Zero every series up front so rate() and increase() work from the first scrape.
-    for (const plane of planes) {
-      this.#checksTotal.zero(plane);
-      for (const step of STEP_NAMES) this.#checkDuration.zero(plane, step);
-      this.#checkTotalDuration.zero(plane, '');
-      if (options.selfHeal ?? false) {
-        this.#dispatches.zero(plane);
-        this.#runs.zero(plane);
-        this.#healOutcomes.zero(plane);
-      }
-    }
+    for (const plane of planes) this.#zeroPlane(plane);
     for (const operation of STORAGE_OPERATIONS) this.#storageErrors.inc({ operation }, 0);
     this.#cyclesTotal.inc(0);
     this.#overrunsTotal.inc(0);
     this.#storageRecoveries.inc(0);
     this.#renderFailures.inc(0);
+  }
+
+  /** Zeroes every series of a plane up front, so rate() and increase() work from the first scrape. */
+  #zeroPlane(plane: string): void {
+    this.#checksTotal.zero(plane);
+    for (const step of STEP_NAMES) this.#checkDuration.zero(plane, step);
+    this.#checkTotalDuration.zero(plane, '');
+    if (this.#selfHeal) {
+      this.#dispatches.zero(plane);
+      this.#runs.zero(plane);
+      this.#healOutcomes.zero(plane);
+    }
+  }
+
+  /**
+   * Follows a reloaded config: a new plane's series start at zero, a removed plane's go (counters and
+   * histograms included), and `planecheck_maintenance` lists the new set. Rendered now.
+   */
+  setPlanes(planes: readonly string[]): Promise<void> {
+    const keep = new Set(planes);
+    for (const plane of this.#planes) {
+      if (keep.has(plane)) continue;
+      for (const series of [this.#checkDuration, this.#checkTotalDuration, this.#checksTotal])
+        series.remove(plane);
+      for (const counter of [this.#dispatches, this.#runs, this.#healOutcomes]) counter.remove(plane);
+    }
+    const known = new Set(this.#planes);
+    for (const plane of planes) if (!known.has(plane)) this.#zeroPlane(plane);
+    this.#planes = [...planes];
+    this.#planeSet = keep;
+    this.#dirty = true;
+    return this.refresh();
+  }
+
+  /** A reloaded `schedule.cacheTtl`, for `planecheck_cache_ttl_seconds`. */
+  setCacheTtl(cacheTtlMs: number): void {
+    this.#cacheTtl?.set(cacheTtlMs / 1000);
+    this.#dirty = true;
+  }
+
+  /** A config reload: applied (`at`, epoch ms) or refused. Rendered now, for the alert. */
+  recordReload(success: boolean, at = Date.now()): Promise<void> {
+    this.#reloads.inc({ result: success ? 'success' : 'failure' });
+    this.#lastReloadSuccess.set(success ? 1 : 0);
+    if (success) this.#lastReloadSuccessAt.set(at / 1000);
+    this.#dirty = true;
+    return this.refresh();
   }
 
   /** Where `planecheck_github_backoff_until_seconds` reads the stop (epoch ms) from: the heal log. */
@@ -351,6 +417,7 @@ export class PlanecheckMetrics {
 
   recordResult(result: StoredResult): void {
     const plane = result.plane;
+    if (!this.#planeSet.has(plane)) return; // removed by a reload while its work was under way
     this.#checksTotal.inc(plane, result.status);
     for (const step of result.steps) this.#checkDuration.observe(plane, step.step, step.durationMs / 1000);
     this.#checkTotalDuration.observe(plane, '', result.durationMs / 1000);
@@ -389,12 +456,14 @@ export class PlanecheckMetrics {
   }
 
   recordDispatch(plane: string, reason: HealReason, outcome: DispatchOutcome): void {
+    if (!this.#planeSet.has(plane)) return; // removed by a reload while its work was under way
     this.#dispatches.inc(plane, [reason, outcome]);
     this.#dirty = true;
   }
 
   /** A conclusion outside GitHub's known ones is counted as `other`. */
   recordRun(plane: string, conclusion: string): void {
+    if (!this.#planeSet.has(plane)) return; // removed by a reload while its work was under way
     const known = (RUN_CONCLUSIONS as readonly string[]).includes(conclusion);
     this.#runs.inc(plane, known ? conclusion : 'other');
     this.#dirty = true;
@@ -410,6 +479,7 @@ export class PlanecheckMetrics {
   }
 
   recordHealOutcome(plane: string, outcome: HealOutcome): void {
+    if (!this.#planeSet.has(plane)) return; // removed by a reload while its work was under way
     this.#healOutcomes.inc(plane, outcome);
     this.#dirty = true;
   }

@@ -43,6 +43,11 @@ export class PlaneCounter {
     this.#get(plane);
   }
 
+  /** Drops the plane's series (no longer configured). */
+  remove(plane: string): void {
+    this.#series.delete(plane);
+  }
+
   inc(plane: string, value: string | readonly string[], by = 1): void {
     const values = typeof value === 'string' ? [value] : value;
     const i = this.#index.get(key(values));

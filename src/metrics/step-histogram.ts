@@ -38,6 +38,11 @@ export class StepHistogram {
     this.#get(plane, step);
   }
 
+  /** Drops every series of the plane (no longer configured). */
+  remove(plane: string): void {
+    this.#series.delete(plane);
+  }
+
   /** The exposition text, a series at a time, so that the caller can compress it as it goes. */
   *render(): Generator<string> {
     const name = this.#name;

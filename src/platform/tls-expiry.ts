@@ -21,25 +21,50 @@ export class TlsExpiryTracker {
   /** Plane -> expiry, epoch milliseconds. */
   readonly #expiry = new Map<string, number>();
   #subscribed = false;
+  #started = false;
 
   constructor(planes: readonly { name: string; inferenceUrl: string }[]) {
+    this.setPlanes(planes);
+  }
+
+  /**
+   * Follows a reloaded config: a removed plane's expiry goes; a plane moved to another origin shows once a
+   * connection there is made; a new plane on an origin already seen starts with that origin's expiry.
+   */
+  setPlanes(planes: readonly { name: string; inferenceUrl: string }[]): void {
+    const seen = new Map<string, number>();
+    for (const [origin, names] of this.#planesByOrigin) {
+      const expiry = names.map((name) => this.#expiry.get(name)).find((at) => at !== undefined);
+      if (expiry !== undefined) seen.set(origin, expiry);
+    }
+    this.#planesByOrigin.clear();
+    this.#expiry.clear();
     for (const plane of planes) {
       const url = new URL(plane.inferenceUrl);
       if (url.protocol !== 'https:') continue;
       const list = this.#planesByOrigin.get(url.origin) ?? [];
       list.push(plane.name);
       this.#planesByOrigin.set(url.origin, list);
+      const expiry = seen.get(url.origin);
+      if (expiry !== undefined) this.#expiry.set(plane.name, expiry);
     }
+    if (this.#started) this.#subscribe();
   }
 
   /** Starts listening; with no HTTPS plane there is nothing to listen for. */
   start(): void {
+    this.#started = true;
+    this.#subscribe();
+  }
+
+  #subscribe(): void {
     if (this.#subscribed || this.#planesByOrigin.size === 0) return;
     subscribe(CONNECTED, this.#onConnected);
     this.#subscribed = true;
   }
 
   stop(): void {
+    this.#started = false;
     if (!this.#subscribed) return;
     unsubscribe(CONNECTED, this.#onConnected);
     this.#subscribed = false;

@@ -31,7 +31,8 @@ export interface ServerDeps {
   /** Whether changes are taken without auth: true only when the server listens on loopback. */
   writesOpen?: boolean;
   readiness: () => Readiness;
-  auth?: ServerAuth;
+  /** `server.auth` as of now, read per request (a reload changes it); none: the routes are open. */
+  auth?: () => ServerAuth | undefined;
   log: Logger;
 }
 
@@ -55,6 +56,7 @@ export function createDaemonServer(deps: ServerDeps): Server {
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
+  const auth = deps.auth?.();
   const url = parseRequestTarget(req.url);
   // A target no URL parser accepts (`//[zz]/`) is the client's mistake: a 400, not an error to log.
   if (url === undefined) return send(res, req, json({ error: 'the request target is not a valid URL' }, 400));
@@ -69,11 +71,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
         headers: { allow: 'GET, HEAD' },
       });
     }
-    if (!isAuthorized(req.headers.authorization, deps.auth)) {
-      const headers = deps.auth ? { 'www-authenticate': challenge(deps.auth) } : undefined;
+    if (!isAuthorized(req.headers.authorization, auth)) {
+      const headers = auth ? { 'www-authenticate': challenge(auth) } : undefined;
       return send(res, req, { ...json({ error: 'unauthorized' }, 401), headers });
     }
-    if (deps.auth === undefined && deps.writesOpen !== true) {
+    if (auth === undefined && deps.writesOpen !== true) {
       const error =
         'changes through the API need server.auth (bearerToken, or username and password) when the server ' +
         'listens beyond loopback; configure it, or listen on 127.0.0.1';
@@ -88,8 +90,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   }
   const route = findRoute(deps.protectedRoutes, url.pathname);
   if (route === undefined) return send(res, req, json({ error: 'not found' }, 404));
-  if (!isAuthorized(req.headers.authorization, deps.auth)) {
-    const headers = deps.auth ? { 'www-authenticate': challenge(deps.auth) } : undefined;
+  if (!isAuthorized(req.headers.authorization, auth)) {
+    const headers = auth ? { 'www-authenticate': challenge(auth) } : undefined;
     return send(res, req, { ...json({ error: 'unauthorized' }, 401), headers });
   }
   return send(res, req, await route(url, req));

@@ -30,7 +30,8 @@ export function maintenanceStateView(state: MaintenanceState | undefined): Maint
 }
 
 export interface MaintenanceApiDeps {
-  planes: readonly string[];
+  /** The configured planes, as of now (a reload changes them). */
+  planes: () => readonly string[];
   state(plane: string, now: number): MaintenanceState | undefined;
   start(maintenance: PlaneMaintenance): Promise<MaintenanceState>;
   end(plane: string, actor: string, now: number): Promise<PlaneMaintenance | undefined>;
@@ -91,7 +92,7 @@ export function maintenanceRoute(deps: MaintenanceApiDeps): Route {
     } catch {
       return json({ error: 'the path is not valid percent-encoding' }, 400);
     }
-    if (!deps.planes.includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
+    if (!deps.planes().includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
     const now = deps.now?.() ?? Date.now();
     const actor = deps.actor(request);
     if (request.method === 'DELETE') {

@@ -13,14 +13,15 @@ export const HISTORY_MAX_LIMIT = 1_000;
 export interface RouteDeps {
   metrics: { render(): Promise<Buffer[]>; renderText(): Promise<Buffer[]>; contentType: string };
   status: () => StatusResponse;
-  planes: readonly string[];
+  /** The configured planes, as of now (a reload changes them). */
+  planes: () => readonly string[];
   history: (plane: string, limit: number) => Promise<StoredResult[]>;
   /** The plane's status right now, for its badge. */
   planeStatus: (plane: string) => StatusResponse['planes'][number]['status'];
   /** A page of the audit trail, newest first (see auditRoute). */
   audit?: (limit: number, before?: number) => Promise<AuditEvent[]>;
-  /** `server.runbookUrl`: the page links each status's section of it. */
-  runbookUrl: string;
+  /** `server.runbookUrl` as of now: the page links each status's section of it. */
+  runbookUrl: () => string;
 }
 
 /** The daemon's routes behind the optional auth: metrics, the status API, plane history, the page and badges. */
@@ -41,12 +42,12 @@ export function createRoutes(deps: RouteDeps): Record<string, Route> {
     '/api/v1/status': () => json(deps.status()),
     ...(deps.audit ? { '/api/v1/audit': auditRoute(deps.audit) } : {}),
     '/api/v1/planes/': async (url) => historyRoute(url, deps),
-    '/': () => statusPage(deps.status(), deps.runbookUrl),
+    '/': () => statusPage(deps.status(), deps.runbookUrl()),
     '/badge/': (url) => {
       const match = /^\/badge\/([^/]+)\.svg$/.exec(url.pathname);
       const plane = match?.[1] ? decodePathSegment(match[1]) : '';
       if (plane === undefined) return badPercentEncoding();
-      if (!deps.planes.includes(plane)) return json({ error: 'no such plane' }, 404);
+      if (!deps.planes().includes(plane)) return json({ error: 'no such plane' }, 404);
       return {
         status: 200,
         contentType: 'image/svg+xml; charset=utf-8',
@@ -87,7 +88,7 @@ async function historyRoute(url: URL, deps: RouteDeps): Promise<RouteResponse> {
   if (!match?.[1]) return json({ error: 'not found' }, 404);
   const plane = decodePathSegment(match[1]);
   if (plane === undefined) return badPercentEncoding();
-  if (!deps.planes.includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
+  if (!deps.planes().includes(plane)) return json({ error: `no plane named ${plane}` }, 404);
   const raw = url.searchParams.get('limit');
   let limit = HISTORY_DEFAULT_LIMIT;
   if (raw !== null) {

@@ -23,7 +23,7 @@ export interface AvailabilityCacheOptions {
  */
 export class AvailabilityCache {
   readonly #store: Pick<ResultStore, 'availability'>;
-  readonly #planes: readonly string[];
+  #planes: readonly string[];
   readonly #maxAgeMs: number;
   readonly #chunkSize: number;
   readonly #onError: (error: unknown) => void;
@@ -41,6 +41,12 @@ export class AvailabilityCache {
     this.#maxAgeMs = options.maxAgeMs ?? 30_000;
     this.#chunkSize = options.chunkSize ?? 50;
     this.#onError = options.onError ?? (() => undefined);
+  }
+
+  /** Follows a reloaded config: the next read recomputes, so a plane added gets its figures. */
+  setPlanes(planes: readonly string[]): void {
+    this.#planes = planes;
+    this.#computedAt = undefined;
   }
 
   /** The plane's figures as last computed (nulls until the first computation ends). */

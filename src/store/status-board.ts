@@ -37,8 +37,8 @@ interface Latest {
  * and one stamped in the future counts as expired.
  */
 export class StatusBoard {
-  readonly #planes: readonly string[];
-  readonly #cacheTtlMs: number;
+  #planes: readonly string[];
+  #cacheTtlMs: number;
   readonly #clock: Clock;
   readonly #latest = new Map<string, Latest>();
   readonly #recent = new Map<string, RecentResult[]>();
@@ -64,15 +64,41 @@ export class StatusBoard {
         receivedAt: monoNow - storedResultAge(result.checkedAt, wallNow),
       });
     }
-    for (const plane of planes) {
-      this.#recent.set(
-        plane,
-        recent(plane)
-          .slice(0, RECENT_RESULTS)
-          .reverse()
-          .map(({ checkedAt, status, reason }) => ({ checkedAt, status, reason })),
-      );
+    for (const plane of planes) this.#recent.set(plane, toStrip(recent(plane)));
+  }
+
+  /**
+   * Follows a reloaded config: `planes` is the new list, in order. A plane no longer listed is forgotten; a
+   * new one starts from `stored` (its history as the store holds it, newest first: its latest result and
+   * strip); a plane in both keeps what it holds.
+   */
+  setPlanes(
+    planes: readonly string[],
+    stored: (plane: string) => readonly StoredResult[] = () => [],
+    cacheTtlMs = this.#cacheTtlMs,
+  ): void {
+    const keep = new Set(planes);
+    for (const plane of this.#planes) {
+      if (keep.has(plane)) continue;
+      this.#latest.delete(plane);
+      this.#recent.delete(plane);
     }
+    const wallNow = this.#clock.wallNow();
+    const monoNow = this.#clock.monoNow();
+    for (const plane of planes) {
+      if (this.#recent.has(plane)) continue;
+      const history = stored(plane);
+      const latest = history[0];
+      if (latest !== undefined)
+        this.#latest.set(plane, {
+          result: latest,
+          receivedAt: monoNow - storedResultAge(latest.checkedAt, wallNow),
+        });
+      this.#recent.set(plane, toStrip(history));
+    }
+    this.#planes = [...planes];
+    this.#cacheTtlMs = cacheTtlMs;
+    this.#version++;
   }
 
   /** The plane's last results, oldest first. */
@@ -150,6 +176,14 @@ export class StatusBoard {
   }
 }
 
+/** A plane's stored history, newest first, as the page's strip: oldest first, the last RECENT_RESULTS. */
+function toStrip(history: readonly StoredResult[]): RecentResult[] {
+  return history
+    .slice(0, RECENT_RESULTS)
+    .reverse()
+    .map(({ checkedAt, status, reason }) => ({ checkedAt, status, reason }));
+}
+
 /**
  * Reads what a board starts from (every plane's latest result, and its recent strip) and builds it: the
  * board itself answers from memory only, so it is built once the store has answered.
@@ -163,6 +197,15 @@ export async function loadStatusBoard(
   clock: Clock = systemClock,
 ): Promise<StatusBoard> {
   const initial = await store.latestResults();
+  const recent = await readStrips(store, planes);
+  return new StatusBoard(planes, cacheTtlMs, initial, (plane) => recent.get(plane) ?? [], clock);
+}
+
+/** Each plane's last RECENT_RESULTS stored results, newest first, read a few planes at a time. */
+export async function readStrips(
+  store: Pick<ResultStore, 'history'>,
+  planes: readonly string[],
+): Promise<Map<string, readonly StoredResult[]>> {
   // A few reads at a time: thousands at once would queue past a PostgreSQL pool's wait for a connection.
   const recent = new Map<string, readonly StoredResult[]>();
   for (let i = 0; i < planes.length; i += STRIP_READS_AT_ONCE) {
@@ -170,5 +213,5 @@ export async function loadStatusBoard(
     const strips = await Promise.all(chunk.map((plane) => store.history(plane, RECENT_RESULTS)));
     chunk.forEach((plane, index) => recent.set(plane, strips[index] ?? []));
   }
-  return new StatusBoard(planes, cacheTtlMs, initial, (plane) => recent.get(plane) ?? [], clock);
+  return recent;
 }

@@ -20,6 +20,8 @@ export interface DaemonProcess {
 export interface StartDaemonOptions {
   /** How long to wait for the start log line (10 s): several daemons starting at once on a busy machine need more. */
   startTimeoutMs?: number;
+  /** Sees the process as soon as it is spawned, before it has started (to signal it during start-up). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Starts `node dist/daemon.js` with the given arguments and waits until it listens. */
@@ -33,6 +35,7 @@ export async function startDaemon(
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  options.onSpawn?.(child);
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   let buffered = '';
