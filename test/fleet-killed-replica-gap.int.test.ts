@@ -78,10 +78,11 @@ test('planes of a replica SIGKILLed mid-check stay fresh on the survivor (cacheT
   );
   // About two intervals (3.7-5.1 s measured): no margin at all against cacheTtl = 2 x interval, so whether
   // the survivor shows NO_VALUE is down to how the ticks fall (it did in 3 of 4 runs). Sweeping a dead replica's
-  // planes within the same slot would bound the gap by ~1.5 intervals.
+  // planes within the same slot would bound the gap by ~1.5 intervals. The bound sits between the two: 1.75
+  // intervals, since a busy machine adds a few hundred ms to the rescue (3.16 s seen with the suite running).
   for (const row of rows)
     assert.ok(
-      Number(row.gap_ms) < 3_000,
+      Number(row.gap_ms) < 3_500,
       `${row.plane} went ${row.gap_ms} ms without a result (interval 2 s, cacheTtl 4 s)`,
     );
   assert.deepEqual(lies, [], "the dead replica's planes read NO_VALUE on the survivor");
