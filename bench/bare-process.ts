@@ -1,12 +1,21 @@
 // The reference: a bare undici client doing a plane check's requests, in a process that loads nothing
 // else, so its CPU and RSS are what Node and undici alone need for the same work.
-// argv: url planes concurrency pollInterval cycles. Prints one JSON line.
+// argv: url planes concurrency pollInterval cycles [connections]. Prints one JSON line.
+// connections: `keep-alive` (default: one agent for every cycle, warm cycles reuse its connections) or
+// `fresh` (a new agent each cycle, as a client sees after a minute's idle; closing it is not measured).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { measure, peakRssMb, pool, summarize } from './measure.js';
 
-const [url = '', planesArg = '1000', concurrencyArg = '50', pollMs = '10', cyclesArg = '8'] =
-  process.argv.slice(2);
+const [
+  url = '',
+  planesArg = '1000',
+  concurrencyArg = '50',
+  pollMs = '10',
+  cyclesArg = '8',
+  connections = 'keep-alive',
+] = process.argv.slice(2);
+if (connections !== 'keep-alive' && connections !== 'fresh') throw new Error(`connections: ${connections}?`);
 const PLANES = Number(planesArg);
 
 /** The requests of one plane check, with nothing but undici `request` on a keep-alive agent. */
@@ -41,11 +50,22 @@ async function bareCheck(agent: Agent, plane: string): Promise<void> {
   ]);
 }
 
-const agent = new Agent({ keepAliveTimeout: 60_000 });
+const newAgent = () => new Agent({ keepAliveTimeout: 60_000 });
+let agent = newAgent();
 const runs = [];
-for (let i = 0; i < Number(cyclesArg); i++)
+for (let i = 0; i < Number(cyclesArg); i++) {
+  if (connections === 'fresh' && i > 0) {
+    await agent.close();
+    agent = newAgent();
+  }
+  const cycleAgent = agent;
   runs.push(
-    await measure(PLANES, () => pool(PLANES, Number(concurrencyArg), (n) => bareCheck(agent, `plane-${n}`))),
+    await measure(PLANES, () =>
+      pool(PLANES, Number(concurrencyArg), (n) => bareCheck(cycleAgent, `plane-${n}`)),
+    ),
   );
+}
 await agent.close();
-process.stdout.write(`${JSON.stringify({ ...summarize(runs), peakRssMb: peakRssMb() })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ...summarize(runs), cycleCpuMs: runs.map((run) => run.cpu), peakRssMb: peakRssMb() })}\n`,
+);

@@ -1,11 +1,15 @@
 // npm run bench: planecheck against the sandbox platform, next to a bare undici client doing the same
-// requests. CPU figures come from the engine in a fresh process (built with esbuild like dist/), so
-// cold is cold; memory and /metrics figures from the daemon itself, `node dist/daemon.js`.
-// Every run is its own process. Reports; asserts nothing.
+// requests. The headline is the daemon as users run it, `node dist/daemon.js --config FILE`: its whole
+// process's CPU per check over a warm cycle, read from /proc, beside the bare client's in the same run.
+// The breakdown after it: the engine in a fresh process (built with esbuild like dist/), so cold is cold;
+// memory and /metrics figures from the daemon itself. Every run is its own process. Reports; asserts nothing.
+//
+//   BENCH_RUNS=3 (headline runs, median reported)  BENCH_HEADLINE_ONLY=1 (skip the breakdown)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, peakRssMb } from './measure.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { median, peakRssMb, processCpu, type ProcessCpu } from './measure.js';
 import {
   buildBenchProcesses,
   DaemonProcess,
@@ -13,6 +17,7 @@ import {
   scrapeMetrics,
   spawnNode,
   startSandbox,
+  type Sandbox,
 } from './processes.js';
 
 const PLANES = Number(process.env.BENCH_PLANES ?? 1000);
@@ -20,6 +25,13 @@ const CONCURRENCY = 50;
 const THROUGHPUT_PLANES = 2000;
 const THROUGHPUT_CONCURRENCY = 600;
 const COLD_RUNS = 5;
+const HEADLINE_RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const HEADLINE_ONLY = process.env.BENCH_HEADLINE_ONLY === '1';
+/** The headline's schedule: a warm cycle well inside its interval, the async poll as in production. */
+const HEADLINE_INTERVAL_S = 15;
+const HEADLINE_POLL_MS = 100;
+/** Daemon cycles measured per headline run (the bare client runs one more, for its warmest figure). */
+const HEADLINE_CYCLES = 3;
 
 await buildBenchProcesses(['bench/engine-process.ts', 'bench/bare-process.ts', 'bench/sandbox-process.ts']);
 
@@ -78,6 +90,172 @@ async function daemonProcess(url: string, planes: number, schedule: { yaml: stri
   }
 }
 
+/** What one headline run measured: CPU per check in ms, and the worst of 50 concurrent scrapes. */
+interface HeadlineRun {
+  load: number;
+  /** The bare client's CPU per check in each cycle, each on fresh connections (index 0: the first). */
+  bare: number[];
+  /** The daemon's CPU per check in each cycle, whole process and main thread (index 0: the first). */
+  daemon: number[];
+  daemonMain: number[];
+  daemonFirstWithStart: number;
+  healthy: number;
+  cycleWallMs: number;
+  scrapeIdleWorstMs: number;
+  scrapeInCycleWorstMs: number;
+}
+
+/** Waits (polling the sandbox's request count, an event the platform sees) until a cycle has begun. */
+async function nextCycleBegun(sandbox: Sandbox, after: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const total = async () => [...(await sandbox.requestCounts()).values()].reduce((a, b) => a + b, 0);
+  while ((await total()) <= after + 5 * CONCURRENCY) {
+    if (Date.now() > deadline) throw new Error(`no cycle began within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+/**
+ * One headline run: the bare client's cycles on fresh connections, then the daemon on a 15 s schedule. Its
+ * CPU is read from /proc when its log says `planecheck started` and at the end of each cycle (its `cycle
+ * finished` lines), with no scrape in between; then 50 concurrent gzip scrapes while it is idle, and 50 more
+ * once the next cycle is under way.
+ */
+async function headlineRun(sandbox: Sandbox): Promise<HeadlineRun> {
+  const load = loadavg()[0] ?? NaN;
+  const bare = (await measured('bare-process.js', [
+    sandbox.url,
+    PLANES,
+    CONCURRENCY,
+    HEADLINE_POLL_MS,
+    HEADLINE_CYCLES + 1,
+    'fresh',
+  ])) as unknown as { cycleCpuMs: number[] };
+  const dir = mkdtempSync(join(tmpdir(), 'planecheck-bench-'));
+  const configPath = join(dir, 'planecheck.yaml');
+  writeFileSync(
+    configPath,
+    daemonConfigYaml(
+      sandbox.url,
+      PLANES,
+      `interval: ${HEADLINE_INTERVAL_S}s, cacheTtl: 1m, concurrency: ${CONCURRENCY}, planeTimeout: ${HEADLINE_INTERVAL_S - 1}s`,
+      `path: "${join(dir, 'planecheck.db')}"`,
+      `pollInterval: ${HEADLINE_POLL_MS}ms, requestTimeout: 2s, asyncTimeout: 3s`,
+    ),
+  );
+  const daemon = await DaemonProcess.start(configPath, { nodeFlags: NODE_FLAGS });
+  try {
+    const readings: ProcessCpu[] = [processCpu(daemon.pid)];
+    const waitMs = 4 * HEADLINE_INTERVAL_S * 1000 + 60_000;
+    for (let cycle = 1; cycle <= HEADLINE_CYCLES; cycle++) {
+      await daemon.nthCycle(cycle, waitMs);
+      readings.push(processCpu(daemon.pid));
+    }
+    const last = daemon.cycles[HEADLINE_CYCLES - 1];
+    const perCycle = (key: keyof ProcessCpu) =>
+      readings.slice(1).map((reading, i) => (reading[key] - (readings[i]?.[key] ?? NaN)) / PLANES);
+    const requestsSoFar = [...(await sandbox.requestCounts()).values()].reduce((a, b) => a + b, 0);
+    const idle = await scrapeMetrics(`${daemon.url}/metrics`);
+    await nextCycleBegun(sandbox, requestsSoFar, waitMs);
+    const inCycle = await scrapeMetrics(`${daemon.url}/metrics`, { onlyConcurrent: true });
+    return {
+      load,
+      bare: bare.cycleCpuMs,
+      daemon: perCycle('totalMs'),
+      daemonMain: perCycle('mainMs'),
+      daemonFirstWithStart: (readings[1]?.totalMs ?? NaN) / PLANES,
+      healthy: last?.entry.statuses?.HEALTHY ?? 0,
+      cycleWallMs: last?.entry.durationMs ?? NaN,
+      scrapeIdleWorstMs: idle.concurrentWorstMs,
+      scrapeInCycleWorstMs: inCycle.concurrentWorstMs,
+    };
+  } finally {
+    await daemon.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const f = (n: number | undefined, digits = 2) => (n === undefined ? '?' : n.toFixed(digits));
+const range = (values: number[], digits = 2, unit = ' ms') =>
+  `${f(Math.min(...values), digits)}-${f(Math.max(...values), digits)}${unit}`;
+const flags = NODE_FLAGS.length > 0 ? ` ${NODE_FLAGS.join(' ')}` : '';
+const print = (rows: [string, string, string][]) => {
+  const width = Math.max(...rows.map(([name]) => name.length));
+  for (const [name, value, note] of rows)
+    console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${note}`);
+};
+
+{
+  const sandbox = await startSandbox(PLANES, 0);
+  const runs: HeadlineRun[] = [];
+  try {
+    for (let i = 0; i < HEADLINE_RUNS; i++) runs.push(await headlineRun(sandbox));
+  } finally {
+    await sandbox.stop();
+  }
+  /** A figure of every run, its median, and the runs' values. */
+  const figure = (values: number[], digits = 3, unit = ' ms'): [string, string] => [
+    `${f(median(values), digits)}${unit}`,
+    `runs ${values.map((v) => f(v, digits)).join(', ')}`,
+  ];
+  const at = (key: 'bare' | 'daemon' | 'daemonMain', cycle: number) =>
+    runs.map((run) => run[key][cycle - 1] ?? NaN);
+  const helpersAt = (cycle: number) =>
+    runs.map((run, i) => (at('daemon', cycle)[i] ?? NaN) - (run.daemonMain[cycle - 1] ?? NaN));
+  const ratioAt = (cycle: number) =>
+    runs.map((_, i) => (at('daemon', cycle)[i] ?? NaN) / (at('bare', cycle)[i] ?? NaN));
+  /** The bare client's warmest figure: the median of its cycles after the first. */
+  const bareWarm = runs.map((run) => median(run.bare.slice(1)));
+  const ratioWarmBare = runs.map((run, i) => (run.daemon[1] ?? NaN) / (bareWarm[i] ?? NaN));
+  const of = (
+    key: 'daemonFirstWithStart' | 'healthy' | 'cycleWallMs' | 'scrapeIdleWorstMs' | 'scrapeInCycleWorstMs',
+  ) => runs.map((run) => run[key]);
+  const withTarget = (target: string, [value, note]: [string, string]): [string, string] => [
+    value,
+    `${target}; ${note}`,
+  ];
+  console.log(
+    `planecheck benchmark, headline: node dist/daemon.js${flags} ${process.version}, ${PLANES} planes, concurrency ${CONCURRENCY}, ` +
+      `${HEADLINE_POLL_MS} ms async poll, ${HEADLINE_INTERVAL_S} s interval, SQLite; the bare undici client on fresh ` +
+      `connections each cycle; median of ${runs.length} runs (load average at each run's start: ${runs
+        .map((run) => f(run.load, 2))
+        .join(', ')})\n`,
+  );
+  print([
+    ['daemon process CPU per check, cycle 2 (end of cycle 1 to end of cycle 2)', ...figure(at('daemon', 2))],
+    ['  of which its main thread', ...figure(at('daemonMain', 2))],
+    ['  of which other threads (V8 compiler and GC helpers, libuv pool)', ...figure(helpersAt(2))],
+    ['bare undici client CPU per check, its cycle 2', ...figure(at('bare', 2))],
+    ['daemon / bare client, cycle 2', ...withTarget('target <= 1.3x', figure(ratioAt(2), 2, 'x'))],
+    ['daemon cycle 2 / bare client warmest (median of its cycles 2-4)', ...figure(ratioWarmBare, 2, 'x')],
+    ['daemon process CPU per check, cycle 3', ...figure(at('daemon', 3))],
+    ['  of which other threads', ...figure(helpersAt(3))],
+    ['bare undici client CPU per check, its cycle 3', ...figure(at('bare', 3))],
+    ['daemon / bare client, cycle 3', ...figure(ratioAt(3), 2, 'x')],
+    [
+      'daemon process CPU per check, first cycle (from "planecheck started")',
+      ...withTarget('target <= 1 ms', figure(at('daemon', 1))),
+    ],
+    [
+      '  the same from process start (loading modules, opening the store)',
+      ...figure(of('daemonFirstWithStart')),
+    ],
+    ['bare undici client, first cycle (fresh process)', ...figure(at('bare', 1))],
+    [
+      '/metrics worst of 50 concurrent gzip scrapes, daemon idle',
+      ...withTarget('target < 50 ms', figure(of('scrapeIdleWorstMs'), 1)),
+    ],
+    [
+      '/metrics worst of 50 concurrent gzip scrapes, during a cycle',
+      ...withTarget('target < 50 ms', figure(of('scrapeInCycleWorstMs'), 1)),
+    ],
+    ['daemon cycle wall time', ...figure(of('cycleWallMs'), 0)],
+    ['healthy results in the last measured cycle', `${median(of('healthy'))} of ${PLANES}`, ''],
+  ]);
+  console.log('');
+}
+if (HEADLINE_ONLY) process.exit(0);
+
 const fast = await startSandbox(PLANES, 0);
 const cycle = await measured('engine-process.js', ['cycle', fast.url, PLANES, CONCURRENCY, 10, 8]);
 const bare = await measured('bare-process.js', [fast.url, PLANES, CONCURRENCY, 10, 8]);
@@ -107,8 +285,6 @@ const throughput = await measured('engine-process.js', [
 ]);
 await slow.stop();
 
-const f = (n: number | undefined, digits = 2) => (n === undefined ? '?' : n.toFixed(digits));
-const range = (values: number[]) => `${f(Math.min(...values), 2)}-${f(Math.max(...values), 2)} ms`;
 const ratio = (cycle.warmCpuMs ?? NaN) / (bare.warmCpuMs ?? NaN);
 const planesPerCycle = (THROUGHPUT_PLANES / (throughput.warmWallMs ?? NaN)) * 60_000;
 const rows: [string, string, string][] = [
@@ -181,9 +357,7 @@ const rows: [string, string, string][] = [
     '',
   ],
 ];
-const width = Math.max(...rows.map(([name]) => name.length));
-const flags = NODE_FLAGS.length > 0 ? ` ${NODE_FLAGS.join(' ')}` : '';
 console.log(
-  `planecheck benchmark: node${flags} ${process.version}, ${PLANES} planes, 5 requests each (2 lookups, predict, async submit, 1 poll)\n`,
+  `breakdown: the engine in a fresh process, node${flags} ${process.version}, ${PLANES} planes, 5 requests each (2 lookups, predict, async submit, 1 poll), 10 ms poll\n`,
 );
-for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${note}`);
+print(rows);

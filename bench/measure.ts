@@ -118,3 +118,36 @@ export function processTreeCpuMs(pid: number): number {
   }
   return total;
 }
+
+/** CPU milliseconds per thread of a process so far, by thread id, with each thread's name (comm). */
+export function threadCpuMs(pid: number): Map<number, { name: string; ms: number }> {
+  const threads = new Map<number, { name: string; ms: number }>();
+  for (const entry of readdirSync(`/proc/${pid}/task`)) {
+    const tid = Number(entry);
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat
+        .slice(stat.lastIndexOf(')') + 2)
+        .split(' ')
+        .map(Number);
+      threads.set(tid, {
+        name,
+        ms: (((fields[11] ?? NaN) + (fields[12] ?? NaN)) * 1000) / clockTicksPerSecond(),
+      });
+    } catch {
+      // Exited between the listing and the read: the whole-process figure still counts it.
+    }
+  }
+  return threads;
+}
+
+/** A process's CPU so far: all threads (the process's own account, exited threads included) and its main thread. */
+export interface ProcessCpu {
+  totalMs: number;
+  mainMs: number;
+}
+
+export function processCpu(pid: number): ProcessCpu {
+  return { totalMs: processCpuMs(pid), mainMs: threadCpuMs(pid).get(pid)?.ms ?? NaN };
+}

@@ -137,6 +137,7 @@ function readClock(clock) {
 
 // src/store/result-writer.ts
 var WRITE_BATCH = 1e3;
+var BATCH_MS = 100;
 var ResultWriter = class {
   #store;
   #onError;
@@ -145,6 +146,9 @@ var ResultWriter = class {
   #maxPending;
   #backoffMs;
   #clock;
+  #batchMs;
+  /** Set while results wait for the batch's write. */
+  #batchTimer;
   /** Waiting for the next write, oldest first. */
   #queued = [];
   /** In the write now in flight. */
@@ -159,22 +163,36 @@ var ResultWriter = class {
     this.#maxPending = options.maxPending ?? 5e4;
     this.#backoffMs = options.backoffMs ?? 1e3;
     this.#clock = options.clock ?? systemClock;
+    this.#batchMs = options.batchMs ?? BATCH_MS;
   }
   /** Results not yet stored: queued and in flight. */
   get pending() {
     return this.#queued.length + this.#writing.length;
   }
-  /** Queues a result and starts a write unless one is in flight. `now`: monotonic ms (the clock's unless given). */
+  /**
+   * Queues a result; its batch is written `batchMs` after the first result in it arrived (at once with
+   * `batchMs` 0), or when the write in flight ends. `now`: monotonic ms (the clock's unless given).
+   */
   write(result, now = this.#clock.monoNow()) {
     this.#queued.push(result);
     this.#dropPastBound();
-    if (this.#draining === void 0) void this.flush(now);
+    if (this.#draining !== void 0 || this.#batchTimer !== void 0) return;
+    if (this.#batchMs <= 0) {
+      void this.flush(now);
+      return;
+    }
+    this.#batchTimer = setTimeout(() => {
+      this.#batchTimer = void 0;
+      void this.flush();
+    }, this.#batchMs);
   }
   /**
-   * Writes what is queued unless still backing off (a write in flight is waited for first); true once
-   * nothing is left pending. Never rejects: a failure is reported to `onError`.
+   * Writes what is queued now, not waiting for the batch, unless still backing off (a write in flight is
+   * waited for first); true once nothing is left pending. Never rejects: a failure is reported to `onError`.
    */
   async flush(now = this.#clock.monoNow()) {
+    clearTimeout(this.#batchTimer);
+    this.#batchTimer = void 0;
     while (this.#draining !== void 0) await this.#draining;
     if (this.#queued.length === 0) return true;
     if (now < this.#retryAt) return false;
@@ -335,6 +353,7 @@ var CheckCycle = class {
     if (result === void 0 || signal?.aborted) return void 0;
     const stored2 = toStoredResult(result, this.#deps.instance);
     this.publish(stored2);
+    void this.#writer.flush();
     await this.#deps.metrics.refresh();
     return stored2;
   }
@@ -452,6 +471,19 @@ var CompressedPartWriter = class {
     return { segments: this.#segments, size: this.#size, crc: this.#crc };
   }
 };
+var STORED_BLOCK_MAX = 65535;
+function storedPart(text2, crcBefore = 0) {
+  const bytes = Buffer.from(text2);
+  const segments = [];
+  for (let offset = 0; offset < bytes.length; offset += STORED_BLOCK_MAX) {
+    const block = bytes.subarray(offset, offset + STORED_BLOCK_MAX);
+    const header = Buffer.alloc(5);
+    header.writeUInt16LE(block.length, 1);
+    header.writeUInt16LE(~block.length & 65535, 3);
+    segments.push(header, block);
+  }
+  return { segments, size: bytes.length, crc: crc32(bytes, crcBefore) };
+}
 function compressPartSync(text2, crcBefore = 0) {
   const bytes = Buffer.from(text2);
   return { segments: [deflateRawSync(bytes, SEGMENT)], size: bytes.length, crc: crc32(bytes, crcBefore) };
@@ -740,10 +772,14 @@ var RUN_CONCLUSIONS = [
 ];
 var STORAGE_OPERATIONS = ["write", "read", "prune", "share", "poll"];
 var TLS_EXPIRY = "planecheck_tls_cert_expiry_timestamp_seconds";
+var PROCESS_METRICS_MS = 1e3;
 var MAINTENANCE = "planecheck_maintenance";
 var PLANE_INFO = "planecheck_plane_info";
 var PlanecheckMetrics = class {
+  /** planecheck's own gauges read at every scrape. */
   #live = new Registry();
+  /** prom-client's process and Node.js metrics (see PROCESS_METRICS_MS). */
+  #process = new Registry();
   #cycle = new Registry();
   #source;
   #tlsExpiry;
@@ -753,8 +789,15 @@ var PlanecheckMetrics = class {
   #selfHeal;
   #inMaintenance;
   #planeLabels;
-  /** The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic. */
+  /**
+   * The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic;
+   * `rendering` until the part is done.
+   */
   #status;
+  /** The process metrics' text, and when (monotonic) it was asked for. */
+  #processText;
+  /** That text compressed to follow the status part `after`. */
+  #processPart;
   #cyclePart;
   #refreshing = Promise.resolve();
   /** Parts decompressed for plain-text scrapes; an entry goes when its part is replaced. */
@@ -792,13 +835,13 @@ var PlanecheckMetrics = class {
     this.#registries = options.registries ?? [];
     this.#onRenderError = options.onRenderError ?? (() => void 0);
     const cycle = [this.#cycle];
-    collectDefaultMetrics({ register: this.#live });
+    collectDefaultMetrics({ register: this.#process });
     for (const name of [
       "nodejs_active_handles_total",
       "nodejs_active_requests_total",
       "nodejs_active_resources_total"
     ]) {
-      this.#live.removeSingleMetric(name);
+      this.#process.removeSingleMetric(name);
     }
     const backoff = () => this.#githubBackoff;
     new Gauge({
@@ -1110,25 +1153,55 @@ ${await this.#cycle.metrics()}
   }
   /**
    * The full exposition as one gzip stream, in buffers to write in order: histograms and counters,
-   * status gauges, then process metrics.
+   * status gauges, process metrics, then planecheck's live gauges.
    */
   async render() {
-    const { cycle, status, live } = await this.#parts();
-    return gzipParts([cycle, status, compressPartSync(live, status.crc)]);
+    const { cycle, status, process: process2, live } = await this.#parts();
+    const processPart = this.#compressedProcess(process2, status);
+    return gzipParts([cycle, status, processPart, storedPart(live, processPart.crc)]);
   }
   /**
    * The same exposition as text, for a scraper without gzip (people, curl). The large parts are
    * decompressed once per change and kept while current, so repeated plain scrapes cost no more.
    */
   async renderText() {
-    const { cycle, status, live } = await this.#parts();
-    return [...await this.#textOf(cycle), ...await this.#textOf(status), Buffer.from(live)];
+    const { cycle, status, process: process2, live } = await this.#parts();
+    return [
+      ...await this.#textOf(cycle),
+      ...await this.#textOf(status),
+      Buffer.from(process2),
+      Buffer.from(live)
+    ];
   }
   async #parts() {
     await (this.#cyclePart ? this.#refreshing : this.refresh());
     const cycle = this.#cyclePart ?? compressPartSync("");
-    const status = await this.#statusFor(cycle);
-    return { cycle, status, live: await this.#live.metrics() };
+    const [status, process2, live] = await Promise.all([
+      this.#statusFor(cycle),
+      this.#processMetrics(),
+      this.#live.metrics()
+    ]);
+    return { cycle, status, process: process2, live };
+  }
+  /** The process metrics' text: rendered again once PROCESS_METRICS_MS have passed since the last render began. */
+  #processMetrics() {
+    const now = performance.now();
+    const cached = this.#processText;
+    if (cached && now - cached.at < PROCESS_METRICS_MS) return cached.text;
+    const entry = { text: this.#process.metrics(), at: now };
+    this.#processText = entry;
+    entry.text.catch(() => {
+      if (this.#processText === entry) this.#processText = void 0;
+    });
+    return entry.text;
+  }
+  /** The process metrics compressed after `status`: once per text and status part, not per scrape. */
+  #compressedProcess(text2, status) {
+    const cached = this.#processPart;
+    if (cached && cached.text === text2 && cached.after === status) return cached.part;
+    const part = compressPartSync(text2, status.crc);
+    this.#processPart = { text: text2, after: status, part };
+    return part;
   }
   #textOf(part) {
     let text2 = this.#texts.get(part);
@@ -1138,21 +1211,35 @@ ${await this.#cycle.metrics()}
     }
     return text2;
   }
-  /** The status gauges, rendered again only when a result arrived or expired, or the cycle part changed. */
+  /**
+   * The status gauges, rendered again only when a result arrived or expired, or the cycle part changed.
+   * A scrape that arrives while they render shares that render even if results arrived since it began (it
+   * shows the board as of a few milliseconds before): under a cycle's results and many scrapes at once,
+   * each scrape would otherwise start a render of its own. Never past an expiry: NO_VALUE shows on time.
+   */
   #statusFor(cycle) {
     const cached = this.#status;
     const version = this.#source.version;
     const now = performance.now();
-    if (cached && cached.version === version && now < cached.validUntil && cached.cycle === cycle) {
+    if (cached && (cached.version === version || cached.rendering) && now < cached.validUntil && cached.cycle === cycle) {
       return cached.part;
     }
     const writer = new CompressedPartWriter(cycle.crc);
     const part = writer.write(renderStatusGauges(this.#source.states())).then(() => writer.end());
-    const entry = { part, version, validUntil: now + (this.#source.msUntilNextExpiry() ?? Infinity), cycle };
+    const entry = {
+      part,
+      version,
+      validUntil: now + (this.#source.msUntilNextExpiry() ?? Infinity),
+      cycle,
+      rendering: true
+    };
     this.#status = entry;
-    part.catch(() => {
-      if (this.#status === entry) this.#status = void 0;
-    });
+    part.then(
+      () => entry.rendering = false,
+      () => {
+        if (this.#status === entry) this.#status = void 0;
+      }
+    );
     return part;
   }
 };
@@ -1494,8 +1581,10 @@ function send(res, req, response) {
     "x-content-type-options": "nosniff",
     ...response.headers
   });
+  res.cork();
   if (req.method !== "HEAD") for (const part of parts) res.write(part);
   res.end();
+  res.uncork();
 }
 async function listen(server, address) {
   const colon = address.lastIndexOf(":");
@@ -3508,7 +3597,8 @@ ${HELP}`
       config,
       healLog,
       instance,
-      history: (plane, limit) => store.history(plane, limit),
+      // Results wait up to 100 ms for their batch: self-heal counts a plane's results once they are written.
+      history: (plane, limit) => cycle.flush().then(() => store.history(plane, limit)),
       recheck: (plane, signal2) => cycle.checkNow(plane, signal2),
       metrics,
       log,

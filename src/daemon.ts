@@ -334,7 +334,8 @@ async function main(): Promise<number> {
       config,
       healLog,
       instance,
-      history: (plane, limit) => store.history(plane, limit),
+      // Results wait up to 100 ms for their batch: self-heal counts a plane's results once they are written.
+      history: (plane, limit) => cycle.flush().then(() => store.history(plane, limit)),
       recheck: (plane, signal) => cycle.checkNow(plane, signal),
       metrics,
       log,

@@ -123,7 +123,9 @@ describe('CheckCycle with a real SQLite file', () => {
       await cycle.run(signal);
       assert.equal(board.state('c-ok').status, 'HEALTHY');
       assert.equal(board.state('c-ok').checkedBy, 'replica-test');
-      assert.deepEqual(writes, [1], 'one write in flight; the other results wait for it');
+      // The first write takes the results of its batch (or of the cycle's end); it never ends, so the
+      // results of the second cycle wait for it rather than start a write of their own.
+      assert.equal(writes.length, 1, 'one write in flight; the other results wait for it');
       assert.ok(cycle.lastFinishedAt !== null);
     } finally {
       await checker.close();

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { compressPartSync, CompressedPartWriter, gzipParts, inflatePart } from '../src/metrics/gzip-parts.js';
+import {
+  compressPartSync,
+  CompressedPartWriter,
+  gzipParts,
+  inflatePart,
+  storedPart,
+} from '../src/metrics/gzip-parts.js';
 
 function* lines(prefix: string, count: number): Generator<string> {
   for (let i = 0; i < count; i++) yield `${prefix}{workload_plane="plane-${i}",step="predict"} ${i * 7}\n`;
@@ -33,6 +39,25 @@ describe('compressed parts', () => {
     assert.ok(chunks.length > 1, 'a large part comes back in several chunks');
     assert.equal(Buffer.concat(chunks).toString(), [...lines('big_é', 20_000)].join(''));
     assert.deepEqual(await inflatePart(compressPartSync('')), []);
+  });
+
+  it('chain stored (uncompressed) parts of any size among compressed ones', async () => {
+    const writer = new CompressedPartWriter();
+    await writer.write(lines('first', 1_000));
+    const a = await writer.end();
+    const large = `${'é'.repeat(40_000)}\n`; // 80,001 bytes: two stored blocks
+    const b = storedPart(large, a.crc);
+    const c = storedPart('', b.crc);
+    const d = compressPartSync('# compressed after stored\n', c.crc);
+    const e = storedPart('# the live part\n', d.crc);
+    const expected = [
+      ...lines('first', 1_000),
+      large,
+      '# compressed after stored\n',
+      '# the live part\n',
+    ].join('');
+    assert.equal(gunzipSync(Buffer.concat(gzipParts([a, b, c, d, e]))).toString(), expected);
+    assert.deepEqual(Buffer.concat(await inflatePart(b)).toString(), large);
   });
 
   it('fail the CRC check when chained out of order', () => {

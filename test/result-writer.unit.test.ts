@@ -85,9 +85,45 @@ describe('ResultWriter', () => {
     assert.deepEqual(saved, [1, 2, 3, 4]);
   });
 
+  it('gathers the results of a batch into one write, made when the batch ends or at a flush', async () => {
+    const store = new ManualStore();
+    const written = () =>
+      new Promise<void>((resolve) => {
+        const started = store.calls.length;
+        const poll = () => (store.calls.length > started ? resolve() : setImmediate(poll));
+        poll();
+      });
+    const writer = new ResultWriter({
+      store,
+      onError: () => assert.fail('no write fails here'),
+      batchMs: 20,
+    });
+    const first = written();
+    writer.write(result(1), 0);
+    writer.write(result(2), 0);
+    writer.write(result(3), 0);
+    assert.equal(store.calls.length, 0, 'nothing written before the batch ends');
+    assert.equal(writer.pending, 3);
+    await first;
+    assert.deepEqual(
+      store.calls.map((call) => call.results),
+      [[1, 2, 3]],
+      'one write for the batch',
+    );
+    await store.settleLast();
+    writer.write(result(4), 0);
+    writer.write(result(5), 0);
+    assert.equal(store.calls.length, 1, 'a new batch waits too');
+    const flushing = writer.flush(0);
+    assert.deepEqual(store.calls.at(-1)?.results, [4, 5], 'a flush writes the batch at once');
+    await store.settleLast();
+    assert.equal(await flushing, true);
+    assert.deepEqual(store.saved, [1, 2, 3, 4, 5]);
+  });
+
   it('never has two writes in flight: results arriving meanwhile go in the next write, in order', async () => {
     const store = new ManualStore();
-    const writer = new ResultWriter({ store, onError: () => assert.fail('no write fails here') });
+    const writer = new ResultWriter({ store, onError: () => assert.fail('no write fails here'), batchMs: 0 });
     writer.write(result(1), 0);
     writer.write(result(2), 0);
     writer.write(result(3), 0);
@@ -123,6 +159,7 @@ describe('ResultWriter', () => {
       store,
       onError: (_e, pending) => errors.push(pending),
       backoffMs: 1_000,
+      batchMs: 0,
     });
     writer.write(result(1), 0);
     writer.write(result(2), 0);
@@ -145,7 +182,7 @@ describe('ResultWriter', () => {
 
   it('a forced flush at shutdown waits for the write in flight, then writes the rest, backoff or not', async () => {
     const store = new ManualStore();
-    const writer = new ResultWriter({ store, onError: () => undefined, backoffMs: 60_000 });
+    const writer = new ResultWriter({ store, onError: () => undefined, backoffMs: 60_000, batchMs: 0 });
     writer.write(result(1), 0);
     await store.settleLast(new Error('busy'));
     writer.write(result(2), 1); // backing off: queued, not written
@@ -166,7 +203,7 @@ describe('ResultWriter', () => {
 
   it('writes a backlog held through an outage in bounded batches, in order', async () => {
     const store = new ManualStore();
-    const writer = new ResultWriter({ store, onError: () => undefined, backoffMs: 1_000 });
+    const writer = new ResultWriter({ store, onError: () => undefined, backoffMs: 1_000, batchMs: 0 });
     writer.write(result(0), 0);
     await store.settleLast(new Error('connect ECONNREFUSED'));
     const backlog = WRITE_BATCH * 2 + 5;

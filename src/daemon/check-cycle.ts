@@ -175,6 +175,8 @@ export class CheckCycle {
     if (result === undefined || signal?.aborted) return undefined;
     const stored = toStoredResult(result, this.#deps.instance);
     this.publish(stored);
+    // Self-heal reads the history next: written now, not with the next batch.
+    void this.#writer.flush();
     await this.#deps.metrics.refresh();
     return stored;
   }

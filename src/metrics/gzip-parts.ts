@@ -86,6 +86,27 @@ export class CompressedPartWriter {
   }
 }
 
+/** The most a stored (uncompressed) deflate block holds. */
+const STORED_BLOCK_MAX = 0xffff;
+
+/**
+ * A small part stored as it is, in deflate's uncompressed blocks: for text made per scrape (a few hundred
+ * bytes of live gauges), where setting up a compressor would cost more than the bytes it saves. Byte
+ * aligned like a flushed segment, so that any part may follow it.
+ */
+export function storedPart(text: string, crcBefore = 0): CompressedPart {
+  const bytes = Buffer.from(text);
+  const segments: Buffer[] = [];
+  for (let offset = 0; offset < bytes.length; offset += STORED_BLOCK_MAX) {
+    const block = bytes.subarray(offset, offset + STORED_BLOCK_MAX);
+    const header = Buffer.alloc(5); // BFINAL 0, BTYPE 00 (stored), then LEN and its complement
+    header.writeUInt16LE(block.length, 1);
+    header.writeUInt16LE(~block.length & 0xffff, 3);
+    segments.push(header, block);
+  }
+  return { segments, size: bytes.length, crc: crc32(bytes, crcBefore) };
+}
+
 /** A small part compressed on the spot (the per-scrape process metrics). */
 export function compressPartSync(text: string, crcBefore = 0): CompressedPart {
   const bytes = Buffer.from(text);

@@ -5,6 +5,7 @@ import {
   CompressedPartWriter,
   gzipParts,
   inflatePart,
+  storedPart,
   type CompressedPart,
 } from './gzip-parts.js';
 import { renderStatusGauges } from './status-gauges.js';
@@ -88,6 +89,11 @@ export interface MetricsOptions {
 }
 
 const TLS_EXPIRY = 'planecheck_tls_cert_expiry_timestamp_seconds';
+/**
+ * How long one render of the process and Node.js metrics serves scrapes. Collecting them (CPU, memory,
+ * open files, event-loop lag percentiles) costs ~1.5 ms: 50 scrapes at once paid it 50 times in a row.
+ */
+const PROCESS_METRICS_MS = 1_000;
 const MAINTENANCE = 'planecheck_maintenance';
 const PLANE_INFO = 'planecheck_plane_info';
 
@@ -109,13 +115,18 @@ export interface StatusSource {
  * - status gauges: rendered when a result arrives or the next result expires, whichever is first, so
  *   a plane turns NO_VALUE the moment its result expires even when no cycle runs;
  * - histograms and counters: rendered once per cycle (`refresh()`), and after self-heal events;
- * - process and Node.js metrics: rendered live on every scrape (they are small).
+ * - process and Node.js metrics: rendered at most once a second, shared by the scrapes of that second;
+ * - planecheck's own live gauges (store up, fleet size, GitHub stop): rendered on every scrape.
  * Parts are kept gzip-compressed (~230 KB instead of ~5 MB): Prometheus always asks for gzip, so a
  * scrape costs the compression of the small live part. Text for scrapes without gzip is decompressed
- * on the first such scrape and kept until the part changes.
+ * on the first such scrape and kept until the part changes. Scrapes that arrive while a part renders
+ * share that render: under 50 scrapes at once, the 0.5 MB of status gauges are rendered once, not 50 times.
  */
 export class PlanecheckMetrics {
+  /** planecheck's own gauges read at every scrape. */
   readonly #live = new Registry();
+  /** prom-client's process and Node.js metrics (see PROCESS_METRICS_MS). */
+  readonly #process = new Registry();
   readonly #cycle = new Registry();
   readonly #source: StatusSource;
   readonly #tlsExpiry: (() => ReadonlyMap<string, number>) | undefined;
@@ -125,9 +136,23 @@ export class PlanecheckMetrics {
   readonly #selfHeal: boolean;
   readonly #inMaintenance: (plane: string) => boolean;
   readonly #planeLabels: (plane: string) => Readonly<Record<string, string>>;
-  /** The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic. */
+  /**
+   * The status gauges as of `version`, chained after the cycle part `cycle`; `validUntil` is monotonic;
+   * `rendering` until the part is done.
+   */
   #status:
-    { part: Promise<CompressedPart>; version: number; validUntil: number; cycle: CompressedPart } | undefined;
+    | {
+        part: Promise<CompressedPart>;
+        version: number;
+        validUntil: number;
+        cycle: CompressedPart;
+        rendering: boolean;
+      }
+    | undefined;
+  /** The process metrics' text, and when (monotonic) it was asked for. */
+  #processText: { text: Promise<string>; at: number } | undefined;
+  /** That text compressed to follow the status part `after`. */
+  #processPart: { text: string; after: CompressedPart; part: CompressedPart } | undefined;
   #cyclePart: CompressedPart | undefined;
   #refreshing: Promise<void> = Promise.resolve();
   /** Parts decompressed for plain-text scrapes; an entry goes when its part is replaced. */
@@ -167,14 +192,14 @@ export class PlanecheckMetrics {
     this.#registries = options.registries ?? [];
     this.#onRenderError = options.onRenderError ?? (() => undefined);
     const cycle = [this.#cycle];
-    collectDefaultMetrics({ register: this.#live });
+    collectDefaultMetrics({ register: this.#process });
     // Gauges named like counters fail `promtool check metrics`; the per-type gauges carry the same data.
     for (const name of [
       'nodejs_active_handles_total',
       'nodejs_active_requests_total',
       'nodejs_active_resources_total',
     ]) {
-      this.#live.removeSingleMetric(name);
+      this.#process.removeSingleMetric(name);
     }
 
     // Read at every scrape (the live part): a stop shows the moment it starts and drops to 0 when it ends.
@@ -512,11 +537,12 @@ export class PlanecheckMetrics {
 
   /**
    * The full exposition as one gzip stream, in buffers to write in order: histograms and counters,
-   * status gauges, then process metrics.
+   * status gauges, process metrics, then planecheck's live gauges.
    */
   async render(): Promise<Buffer[]> {
-    const { cycle, status, live } = await this.#parts();
-    return gzipParts([cycle, status, compressPartSync(live, status.crc)]);
+    const { cycle, status, process, live } = await this.#parts();
+    const processPart = this.#compressedProcess(process, status);
+    return gzipParts([cycle, status, processPart, storedPart(live, processPart.crc)]);
   }
 
   /**
@@ -524,16 +550,47 @@ export class PlanecheckMetrics {
    * decompressed once per change and kept while current, so repeated plain scrapes cost no more.
    */
   async renderText(): Promise<Buffer[]> {
-    const { cycle, status, live } = await this.#parts();
-    return [...(await this.#textOf(cycle)), ...(await this.#textOf(status)), Buffer.from(live)];
+    const { cycle, status, process, live } = await this.#parts();
+    return [
+      ...(await this.#textOf(cycle)),
+      ...(await this.#textOf(status)),
+      Buffer.from(process),
+      Buffer.from(live),
+    ];
   }
 
-  async #parts(): Promise<{ cycle: CompressedPart; status: CompressedPart; live: string }> {
+  async #parts(): Promise<{ cycle: CompressedPart; status: CompressedPart; process: string; live: string }> {
     // A scrape waits for a refresh in flight, so it shows what was recorded before it (an overrun).
     await (this.#cyclePart ? this.#refreshing : this.refresh());
     const cycle = this.#cyclePart ?? compressPartSync('');
-    const status = await this.#statusFor(cycle);
-    return { cycle, status, live: await this.#live.metrics() };
+    const [status, process, live] = await Promise.all([
+      this.#statusFor(cycle),
+      this.#processMetrics(),
+      this.#live.metrics(),
+    ]);
+    return { cycle, status, process, live };
+  }
+
+  /** The process metrics' text: rendered again once PROCESS_METRICS_MS have passed since the last render began. */
+  #processMetrics(): Promise<string> {
+    const now = performance.now();
+    const cached = this.#processText;
+    if (cached && now - cached.at < PROCESS_METRICS_MS) return cached.text;
+    const entry = { text: this.#process.metrics(), at: now };
+    this.#processText = entry;
+    entry.text.catch(() => {
+      if (this.#processText === entry) this.#processText = undefined;
+    });
+    return entry.text;
+  }
+
+  /** The process metrics compressed after `status`: once per text and status part, not per scrape. */
+  #compressedProcess(text: string, status: CompressedPart): CompressedPart {
+    const cached = this.#processPart;
+    if (cached && cached.text === text && cached.after === status) return cached.part;
+    const part = compressPartSync(text, status.crc);
+    this.#processPart = { text, after: status, part };
+    return part;
   }
 
   #textOf(part: CompressedPart): Promise<Buffer[]> {
@@ -545,21 +602,40 @@ export class PlanecheckMetrics {
     return text;
   }
 
-  /** The status gauges, rendered again only when a result arrived or expired, or the cycle part changed. */
+  /**
+   * The status gauges, rendered again only when a result arrived or expired, or the cycle part changed.
+   * A scrape that arrives while they render shares that render even if results arrived since it began (it
+   * shows the board as of a few milliseconds before): under a cycle's results and many scrapes at once,
+   * each scrape would otherwise start a render of its own. Never past an expiry: NO_VALUE shows on time.
+   */
   #statusFor(cycle: CompressedPart): Promise<CompressedPart> {
     const cached = this.#status;
     const version = this.#source.version;
     const now = performance.now(); // monotonic: a wall-clock step must not keep stale gauges
-    if (cached && cached.version === version && now < cached.validUntil && cached.cycle === cycle) {
-      return cached.part; // scrapes arriving while it renders share it too
+    if (
+      cached &&
+      (cached.version === version || cached.rendering) &&
+      now < cached.validUntil &&
+      cached.cycle === cycle
+    ) {
+      return cached.part;
     }
     const writer = new CompressedPartWriter(cycle.crc);
     const part = writer.write(renderStatusGauges(this.#source.states())).then(() => writer.end());
-    const entry = { part, version, validUntil: now + (this.#source.msUntilNextExpiry() ?? Infinity), cycle };
+    const entry = {
+      part,
+      version,
+      validUntil: now + (this.#source.msUntilNextExpiry() ?? Infinity),
+      cycle,
+      rendering: true,
+    };
     this.#status = entry;
-    part.catch(() => {
-      if (this.#status === entry) this.#status = undefined;
-    });
+    part.then(
+      () => (entry.rendering = false),
+      () => {
+        if (this.#status === entry) this.#status = undefined;
+      },
+    );
     return part;
   }
 }

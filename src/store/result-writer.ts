@@ -5,9 +5,15 @@ import type { ResultStore } from '../check/result-store.js';
 /** Results written in one call at most. */
 export const WRITE_BATCH = 1_000;
 
+/** How long a result waits for others to share its write (one transaction for all that finished meanwhile). */
+export const BATCH_MS = 100;
+
 /**
- * Writes results without anyone ever waiting on the store. One write is in flight at a time; results
- * arriving meanwhile queue and go in the next write, started as soon as this one succeeds. A write that
+ * Writes results without anyone ever waiting on the store. Results are gathered for `batchMs` (100 ms)
+ * and written together, one transaction per batch instead of one per result: a crash loses at most the
+ * results of the last `batchMs`, which `flush()` writes at once (end of a cycle, shutdown). One write is in
+ * flight at a time; results arriving meanwhile queue and go in the next write, started as soon as this one
+ * succeeds. A write that
  * fails (another process holds the lock, the disk is full, the server is gone) puts its results back in
  * front of the queue, in order, and the first write or flush after `backoffMs` retries them all, in
  * batches of `WRITE_BATCH`; so nothing is lost while the store is away. Past `maxPending` the oldest results are dropped,
@@ -22,6 +28,9 @@ export class ResultWriter {
   readonly #maxPending: number;
   readonly #backoffMs: number;
   readonly #clock: Clock;
+  readonly #batchMs: number;
+  /** Set while results wait for the batch's write. */
+  #batchTimer: NodeJS.Timeout | undefined;
   /** Waiting for the next write, oldest first. */
   #queued: StoredResult[] = [];
   /** In the write now in flight. */
@@ -37,6 +46,8 @@ export class ResultWriter {
     onStored?: () => void;
     maxPending?: number;
     backoffMs?: number;
+    /** How long a result waits for others to share its write; 0 writes each at once. */
+    batchMs?: number;
     clock?: Clock;
   }) {
     this.#store = options.store;
@@ -46,6 +57,7 @@ export class ResultWriter {
     this.#maxPending = options.maxPending ?? 50_000;
     this.#backoffMs = options.backoffMs ?? 1_000;
     this.#clock = options.clock ?? systemClock;
+    this.#batchMs = options.batchMs ?? BATCH_MS;
   }
 
   /** Results not yet stored: queued and in flight. */
@@ -53,18 +65,31 @@ export class ResultWriter {
     return this.#queued.length + this.#writing.length;
   }
 
-  /** Queues a result and starts a write unless one is in flight. `now`: monotonic ms (the clock's unless given). */
+  /**
+   * Queues a result; its batch is written `batchMs` after the first result in it arrived (at once with
+   * `batchMs` 0), or when the write in flight ends. `now`: monotonic ms (the clock's unless given).
+   */
   write(result: StoredResult, now = this.#clock.monoNow()): void {
     this.#queued.push(result);
     this.#dropPastBound();
-    if (this.#draining === undefined) void this.flush(now);
+    if (this.#draining !== undefined || this.#batchTimer !== undefined) return;
+    if (this.#batchMs <= 0) {
+      void this.flush(now);
+      return;
+    }
+    this.#batchTimer = setTimeout(() => {
+      this.#batchTimer = undefined;
+      void this.flush();
+    }, this.#batchMs);
   }
 
   /**
-   * Writes what is queued unless still backing off (a write in flight is waited for first); true once
-   * nothing is left pending. Never rejects: a failure is reported to `onError`.
+   * Writes what is queued now, not waiting for the batch, unless still backing off (a write in flight is
+   * waited for first); true once nothing is left pending. Never rejects: a failure is reported to `onError`.
    */
   async flush(now = this.#clock.monoNow()): Promise<boolean> {
+    clearTimeout(this.#batchTimer);
+    this.#batchTimer = undefined;
     while (this.#draining !== undefined) await this.#draining;
     if (this.#queued.length === 0) return true;
     if (now < this.#retryAt) return false;
