@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SandboxGithub } from '../src/sandbox/sandbox-github.js';
 import { SandboxPlatform } from '../src/sandbox/sandbox-platform.js';
-import { eventually, startDaemon, type DaemonProcess } from './helpers/daemon.js';
+import { eventually, startDaemon } from './helpers/daemon.js';
+import { reloadConfigYaml, sighupReload, type ReloadConfigOptions } from './helpers/reload.js';
 import { tempDir } from './helpers/tmp.js';
 
 const API_KEY = 'reload-race-key';
@@ -20,42 +21,8 @@ describe('a reload racing other work', () => {
   before(() => sandbox.start());
   after(() => sandbox.close());
 
-  /** The YAML of a config for `planes` (created healthy in the sandbox). */
-  function configYaml(
-    planes: string[],
-    dbPath: string,
-    options: { extra?: string; planeFields?: Record<string, string> } = {},
-  ): string {
-    for (const plane of planes)
-      if (sandbox.scenario(plane) === undefined) sandbox.setScenario(plane, 'healthy');
-    return `schedule: { interval: 1s, cacheTtl: 3s, concurrency: 8, planeTimeout: 800ms }
-platform:
-  controlPlaneUrl: "${sandbox.url}"
-  apiKey: \${PLATFORM_API_KEY}
-  requestTimeout: 700ms
-  asyncTimeout: 700ms
-  pollInterval: 50ms
-workloadPlanes:
-${planes
-  .map(
-    (plane) =>
-      `  - { name: ${plane}, inferenceUrl: "${sandbox.inferenceUrl(plane)}"${options.planeFields?.[plane] ? `, ${options.planeFields[plane]}` : ''} }`,
-  )
-  .join('\n')}
-server: { listen: "127.0.0.1:0" }
-storage: { path: "${dbPath}" }
-${options.extra ?? ''}`;
-  }
-
-  const isReloadEnd = (line: Record<string, unknown>) =>
-    line.msg === 'config reloaded' || String(line.msg).startsWith('config reload refused');
-
-  async function reload(daemon: DaemonProcess): Promise<Record<string, unknown>> {
-    const before = daemon.logs.filter(isReloadEnd).length;
-    daemon.child.kill('SIGHUP');
-    await daemon.waitForLog(() => daemon.logs.filter(isReloadEnd).length > before);
-    return daemon.logs.filter(isReloadEnd)[before] ?? {};
-  }
+  const configYaml = (planes: string[], dbPath: string, options: ReloadConfigOptions = {}) =>
+    reloadConfigYaml(sandbox, planes, dbPath, options);
 
   /**
    * A daemon with self-heal on, whose GitHub holds the first workflow-runs listing (the look for a run
@@ -106,7 +73,7 @@ github: { apiUrl: "${github.url}", token: "${TOKEN}" }`;
       // Self-heal decided to repair rr-off and is looking for a run already going before it dispatches.
       await rig.held;
       rig.write(['rr-off', 'rr-other'], { 'rr-off': 'selfHeal: { enabled: false }' });
-      const line = await reload(rig.daemon);
+      const line = await sighupReload(rig.daemon);
       assert.deepEqual(line.changed, ['rr-off']);
       rig.letThrough();
       await rig.decided('rr-off');
@@ -123,7 +90,7 @@ github: { apiUrl: "${github.url}", token: "${TOKEN}" }`;
       sandbox.setScenario('rr-removed', 'no_user');
       await rig.held;
       rig.write(['rr-kept']);
-      const line = await reload(rig.daemon);
+      const line = await sighupReload(rig.daemon);
       assert.deepEqual(line.removed, ['rr-removed']);
       rig.letThrough();
       await rig.decided('rr-removed');
@@ -197,7 +164,7 @@ github: { apiUrl: "${github.url}", token: "${TOKEN}" }`;
       hold = true;
       await held; // rr-late-gone's check is under way
       rig.write(['rr-late-stay']);
-      assert.deepEqual((await reload(rig.daemon)).removed, ['rr-late-gone']);
+      assert.deepEqual((await sighupReload(rig.daemon)).removed, ['rr-late-gone']);
       const reloadedAt = rig.daemon.logs.length;
       // Its check now finds no smoke-test user: a result self-heal would act on, for a plane no longer there.
       sandbox.setScenario('rr-late-gone', 'no_user');

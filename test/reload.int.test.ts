@@ -4,25 +4,16 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SandboxGithub } from '../src/sandbox/sandbox-github.js';
 import { SandboxPlatform, type PlaneRequest } from '../src/sandbox/sandbox-platform.js';
-import { eventually, startDaemon, type DaemonProcess } from './helpers/daemon.js';
+import { eventually, startDaemon } from './helpers/daemon.js';
 import { runNode } from './helpers/run.js';
+import { reloadConfigYaml, sighupReload, type ReloadConfigOptions } from './helpers/reload.js';
 import { tempDir } from './helpers/tmp.js';
 
 const API_KEY = 'reload-test-key';
 const env = { PLATFORM_API_KEY: API_KEY };
 
-interface WriteOptions {
-  /** YAML lines added to `platform`. */
-  platform?: string;
-  /** YAML added at the top level. */
-  extra?: string;
-  /** Inference URLs other than the sandbox's own for the plane. */
-  urls?: Record<string, string>;
+interface WriteOptions extends ReloadConfigOptions {
   dbPath?: string;
-  /** YAML fields added to a plane's entry, by plane. */
-  planeFields?: Record<string, string>;
-  /** YAML fields added to `server` (after `listen`). */
-  server?: string;
 }
 
 interface PlaneView {
@@ -53,45 +44,12 @@ describe('reloading the config (SIGHUP)', () => {
     const path = join(dir, 'planecheck.yaml');
     const dbPath = join(dir, 'planecheck.db');
     const write = (planes: string[], options: WriteOptions = {}) => {
-      for (const plane of planes)
-        if (sandbox.scenario(plane) === undefined) sandbox.setScenario(plane, 'healthy');
       // Written aside and renamed over the file, as a deploy tool or the kubelet does: a reload never reads
       // a half-written file.
-      writeFileSync(
-        `${path}.new`,
-        `schedule: { interval: 1s, cacheTtl: 3s, concurrency: 8, planeTimeout: 800ms }
-platform:
-  controlPlaneUrl: "${sandbox.url}"
-  apiKey: \${PLATFORM_API_KEY}
-  requestTimeout: 700ms
-  asyncTimeout: 700ms
-  pollInterval: 50ms
-${options.platform ?? ''}
-workloadPlanes:
-${planes
-  .map(
-    (plane) =>
-      `  - { name: ${plane}, inferenceUrl: "${options.urls?.[plane] ?? sandbox.inferenceUrl(plane)}"${options.planeFields?.[plane] ? `, ${options.planeFields[plane]}` : ''} }`,
-  )
-  .join('\n')}
-server: { listen: "127.0.0.1:0"${options.server ? `, ${options.server}` : ''} }
-storage: { path: "${options.dbPath ?? dbPath}" }
-${options.extra ?? ''}`,
-      );
+      writeFileSync(`${path}.new`, reloadConfigYaml(sandbox, planes, options.dbPath ?? dbPath, options));
       renameSync(`${path}.new`, path);
     };
     return { path, dbPath, write };
-  }
-
-  const isReloadEnd = (line: Record<string, unknown>) =>
-    line.msg === 'config reloaded' || String(line.msg).startsWith('config reload refused');
-
-  /** Sends SIGHUP and waits for the reload's log line (applied or refused), which it returns. */
-  async function reload(daemon: DaemonProcess): Promise<Record<string, unknown>> {
-    const before = daemon.logs.filter(isReloadEnd).length;
-    daemon.child.kill('SIGHUP');
-    await daemon.waitForLog(() => daemon.logs.filter(isReloadEnd).length > before);
-    return daemon.logs.filter(isReloadEnd)[before] ?? {};
   }
 
   const planesOf = async (url: string) =>
@@ -123,7 +81,7 @@ ${options.extra ?? ''}`,
 
       file.write(['rl-keep', 'rl-new']);
       const reloadedAt = Date.now();
-      const line = await reload(daemon);
+      const line = await sighupReload(daemon);
       assert.equal(line.msg, 'config reloaded');
       assert.deepEqual(line.added, ['rl-new']);
       assert.deepEqual(line.removed, ['rl-gone']);
@@ -191,7 +149,7 @@ ${options.extra ?? ''}`,
       // rl-url pointed at a path where the sandbox has no model: its inference fails; rl-platform's does not.
       file.write(['rl-platform', 'rl-url'], { urls: { 'rl-url': `${sandbox.url}/planes/rl-elsewhere` } });
       let reloadedAt = Date.now();
-      let line = await reload(daemon);
+      let line = await sighupReload(daemon);
       assert.deepEqual(line.changed, ['rl-url']);
       assert.deepEqual(line.fields, ['workloadPlanes']);
       await checkedAfter('rl-url', reloadedAt, 'FAILED');
@@ -205,7 +163,7 @@ ${options.extra ?? ''}`,
           'auth: { bearerToken: "a-token-of-sixteen-chars" }, runbookUrl: "https://runbooks.example.com/pc.md"',
       });
       reloadedAt = Date.now();
-      line = await reload(daemon);
+      line = await sighupReload(daemon);
       assert.deepEqual(line.changed, []);
       assert.deepEqual(line.fields, ['platform', 'server']);
       assert.equal((await fetch(`${daemon.url}/api/v1/status`)).status, 401, 'server.auth applies at once');
@@ -241,7 +199,7 @@ ${options.extra ?? ''}`,
 
       const stderrBefore = daemon.stderr().length;
       const refusedAt = Date.now();
-      const line = await reload(daemon);
+      const line = await sighupReload(daemon);
       assert.equal(line.msg, 'config reload refused: the new config is invalid; running on the previous one');
       // stderr and the log (stdout) are two pipes: the lines may be read after the log line.
       await eventually(() =>
@@ -258,7 +216,7 @@ ${options.extra ?? ''}`,
       assert.doesNotMatch(text, /Not_A_Name/);
 
       file.write(['rl-valid', 'rl-fixed']);
-      assert.equal((await reload(daemon)).msg, 'config reloaded');
+      assert.equal((await sighupReload(daemon)).msg, 'config reloaded');
       const fixed = await metricsOf(daemon.url);
       assert.equal(metric(fixed, 'planecheck_config_reloads_total{result="success"}'), 1);
       assert.equal(metric(fixed, 'planecheck_config_last_reload_success'), 1);
@@ -275,7 +233,7 @@ ${options.extra ?? ''}`,
     try {
       // The new file also adds a plane: nothing of it applies.
       file.write(['rl-restart', 'rl-never'], { dbPath: `${file.dbPath}-other` });
-      const line = await reload(daemon);
+      const line = await sighupReload(daemon);
       assert.equal(line.msg, 'config reload refused; running on the previous one');
       assert.equal(line.error, 'storage.path changed: restart planecheck to apply it');
       // stderr and the log (stdout) are two pipes: the line may be read after the log line.
@@ -313,7 +271,7 @@ ${options.extra ?? ''}`,
       assert.ok(historyBefore.length > 0);
 
       file.write(['rl-maint', 'rl-third']);
-      assert.equal((await reload(daemon)).msg, 'config reloaded');
+      assert.equal((await sighupReload(daemon)).msg, 'config reloaded');
       const view = await planeOf(daemon.url, 'rl-maint');
       assert.equal(view?.maintenance?.note, 'migration');
       assert.equal(view?.status, 'HEALTHY');
@@ -377,7 +335,7 @@ github: { apiUrl: "${github.url}", token: "${token}" }`;
         extra: selfHeal,
         planeFields: { 'rl-heal-off': 'selfHeal: { enabled: false }' },
       });
-      const line = await reload(daemon);
+      const line = await sighupReload(daemon);
       assert.deepEqual(line.changed, ['rl-heal-off']);
       // Both planes lose their smoke-test user; only the one self-heal is still on for gets a dispatch.
       const brokenAt = Date.now();
