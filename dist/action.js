@@ -61108,979 +61108,6 @@ var GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults
 // node_modules/@actions/github/lib/github.js
 var context2 = new Context();
 
-// src/platform/host-lookup.ts
-import { Resolver } from "node:dns/promises";
-import { readFileSync as readFileSync2, statSync } from "node:fs";
-import { isIP } from "node:net";
-var HOSTS_RECHECK_MS = 5e3;
-var NAME_MISSING = /* @__PURE__ */ new Set(["ENOTFOUND", "ENODATA"]);
-function createHostLookup(options) {
-  const resolver = new Resolver({ timeout: Math.max(50, Math.floor(options.timeoutMs / 5)), tries: 2 });
-  if (options.servers) resolver.setServers([...options.servers]);
-  const hosts = new HostsFile(options.hostsFile ?? "/etc/hosts");
-  const search = readSearchConfig(options.resolvConf ?? "/etc/resolv.conf");
-  return (hostname3, lookupOptions, callback) => {
-    const family = familyOf(lookupOptions);
-    resolveHost(hostname3, family, resolver, hosts, search).then(
-      (addresses) => {
-        if (lookupOptions.all) return callback(null, addresses);
-        const first = addresses[0];
-        if (first === void 0) return callback(lookupError(hostname3, "ENOTFOUND"), "", 0);
-        callback(null, first.address, first.family);
-      },
-      (error63) => {
-        const code = codeOf(error63);
-        callback(code === void 0 ? asError(error63) : lookupError(hostname3, code), "", 0);
-      }
-    );
-  };
-}
-function familyOf(options) {
-  const family = options.family;
-  if (family === 4 || family === "IPv4") return 4;
-  if (family === 6 || family === "IPv6") return 6;
-  return 0;
-}
-async function resolveHost(hostname3, family, resolver, hosts, search) {
-  const name = hostname3.replace(/^\[|\]$/g, "");
-  const literal3 = isIP(name);
-  if (literal3 !== 0) return [{ address: name, family: literal3 }];
-  const lower = name.toLowerCase().replace(/\.$/, "");
-  const local = hosts.lookup(lower) ?? localhostAddresses(lower);
-  if (local !== void 0) return byFamily(local, family);
-  let lastError;
-  for (const candidate of searchCandidates(name, search)) {
-    try {
-      return await queryAddresses(candidate, family, resolver);
-    } catch (error63) {
-      lastError = error63;
-      if (!NAME_MISSING.has(codeOf(error63) ?? "")) break;
-    }
-  }
-  throw lastError;
-}
-async function queryAddresses(name, family, resolver) {
-  const v6 = family === 4 ? void 0 : resolver.resolve6(name);
-  v6?.catch(() => void 0);
-  if (family !== 6) {
-    try {
-      const v4 = await resolver.resolve4(name);
-      if (v4.length > 0) return v4.map((address) => ({ address, family: 4 }));
-    } catch (error63) {
-      if (v6 === void 0) throw error63;
-    }
-  }
-  const addresses = await v6 ?? [];
-  if (addresses.length === 0) throw Object.assign(new Error("no addresses"), { code: "ENODATA" });
-  return addresses.map((address) => ({ address, family: 6 }));
-}
-function byFamily(addresses, family) {
-  return family === 0 ? [...addresses] : addresses.filter((entry) => entry.family === family);
-}
-function localhostAddresses(name) {
-  if (name !== "localhost" && !name.endsWith(".localhost")) return void 0;
-  return [
-    { address: "127.0.0.1", family: 4 },
-    { address: "::1", family: 6 }
-  ];
-}
-function parseSearchConfig(text) {
-  let domains = [];
-  let ndots = 1;
-  for (const raw of text.split("\n")) {
-    const [keyword, ...values] = raw.replace(/[#;].*$/, "").trim().split(/\s+/);
-    if (keyword === "search" || keyword === "domain") domains = values.filter(Boolean);
-    if (keyword === "options") {
-      for (const option of values) {
-        const match = /^ndots:(\d+)$/.exec(option);
-        if (match) ndots = Math.min(Number(match[1]), 15);
-      }
-    }
-  }
-  return { domains, ndots };
-}
-function readSearchConfig(path6) {
-  try {
-    return parseSearchConfig(readFileSync2(path6, "utf8"));
-  } catch {
-    return { domains: [], ndots: 1 };
-  }
-}
-function searchCandidates(name, search) {
-  if (name.endsWith(".")) return [name];
-  const searched = search.domains.map((domain2) => `${name}.${domain2}`);
-  const dots = name.split(".").length - 1;
-  return dots >= search.ndots ? [name, ...searched] : [...searched, name];
-}
-var HostsFile = class {
-  #path;
-  #entries = /* @__PURE__ */ new Map();
-  #mtimeMs = -1;
-  #checkedAt = -Infinity;
-  constructor(path6) {
-    this.#path = path6;
-  }
-  lookup(name) {
-    this.#refresh();
-    return this.#entries.get(name);
-  }
-  #refresh() {
-    const now = performance.now();
-    if (now - this.#checkedAt < HOSTS_RECHECK_MS) return;
-    this.#checkedAt = now;
-    try {
-      const mtimeMs = statSync(this.#path).mtimeMs;
-      if (mtimeMs === this.#mtimeMs) return;
-      this.#entries = parseHostsFile(readFileSync2(this.#path, "utf8"));
-      this.#mtimeMs = mtimeMs;
-    } catch {
-      this.#entries = /* @__PURE__ */ new Map();
-      this.#mtimeMs = -1;
-    }
-  }
-};
-function parseHostsFile(text) {
-  const entries = /* @__PURE__ */ new Map();
-  for (const raw of text.split("\n")) {
-    const [address = "", ...names] = raw.replace(/#.*$/, "").trim().split(/\s+/);
-    const family = isIP(address.replace(/%.*$/, ""));
-    if (family === 0) continue;
-    for (const name of names) {
-      const key = name.toLowerCase().replace(/\.$/, "");
-      const list2 = entries.get(key) ?? [];
-      if (!list2.some((entry) => entry.address === address)) list2.push({ address, family });
-      entries.set(key, list2);
-    }
-  }
-  for (const list2 of entries.values()) list2.sort((a, b2) => a.family - b2.family);
-  return entries;
-}
-function codeOf(error63) {
-  const code = error63?.code;
-  return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) ? code : void 0;
-}
-function asError(error63) {
-  return error63 instanceof Error ? error63 : new Error(String(error63));
-}
-function lookupError(hostname3, code) {
-  const dnsCode = code === "ECONNREFUSED" ? "EREFUSED" : code;
-  return Object.assign(new Error(`host name lookup of ${hostname3} failed (${dnsCode})`), {
-    code: dnsCode,
-    hostname: hostname3,
-    syscall: "lookup"
-  });
-}
-
-// src/platform/http.ts
-var import_agent = __toESM(require_agent3(), 1);
-import { setFlagsFromString } from "node:v8";
-
-// src/config/duration.ts
-var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
-var DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
-var PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
-function parseDuration(text) {
-  const trimmed = text.trim();
-  if (!DURATION.test(trimmed)) return void 0;
-  let total = 0;
-  for (const [, amount, unit] of trimmed.matchAll(PART)) {
-    total += Number(amount) * UNIT_MS[unit];
-  }
-  return Number.isFinite(total) ? Math.round(total) : void 0;
-}
-function formatDuration(ms) {
-  let rest = Math.round(ms);
-  if (rest < 1e3) return `${rest}ms`;
-  const parts = [];
-  for (const [unit, size] of [
-    ["d", UNIT_MS.d],
-    ["h", UNIT_MS.h],
-    ["m", UNIT_MS.m]
-  ]) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  if (rest > 0) parts.push(`${rest / 1e3}s`);
-  return parts.join("");
-}
-
-// src/util/deadline.ts
-var Deadline = class _Deadline {
-  aborted = false;
-  reason = void 0;
-  #listeners;
-  #timer;
-  #unlink;
-  /** With `ms` undefined it never times out and only follows its parent (a cycle's root). */
-  constructor(ms, what, parent) {
-    this.#timer = ms === void 0 ? void 0 : setTimeout(
-      () => this.abort(new DOMException(`${what} of ${formatDuration(ms)} passed`, "TimeoutError")),
-      ms
-    );
-    const onParentAbort = () => this.abort(asError2(parent?.reason));
-    if (parent === void 0) this.#unlink = noop3;
-    else if (parent.aborted) {
-      this.#unlink = noop3;
-      onParentAbort();
-    } else if (parent instanceof _Deadline) {
-      this.#unlink = parent.onAbort(onParentAbort);
-    } else {
-      parent.addEventListener("abort", onParentAbort, { once: true });
-      this.#unlink = () => parent.removeEventListener("abort", onParentAbort);
-    }
-  }
-  /** Calls `listener` once when the deadline fires (not if it already has); returns what cancels that. */
-  onAbort(listener) {
-    if (this.aborted) return noop3;
-    const listeners = this.#listeners ??= /* @__PURE__ */ new Set();
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  }
-  /** How many listeners wait for this deadline (tests check that none is left behind). */
-  get listenerCount() {
-    return this.#listeners?.size ?? 0;
-  }
-  abort(reason) {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.dispose();
-    const listeners = this.#listeners;
-    this.#listeners = void 0;
-    if (listeners) for (const listener of listeners) listener();
-  }
-  throwIfAborted() {
-    if (this.aborted) throw this.reason ?? new Error("aborted");
-  }
-  /** Clears the timer and unlinks from the parent; call when the guarded work is over. */
-  dispose() {
-    clearTimeout(this.#timer);
-    this.#unlink();
-  }
-};
-var noop3 = () => void 0;
-function sleep(ms, deadline) {
-  return new Promise((resolve2, reject) => {
-    if (deadline.aborted) return reject(deadline.reason ?? new Error("aborted"));
-    const timer = setTimeout(() => {
-      cancel();
-      resolve2();
-    }, ms);
-    const cancel = deadline.onAbort(() => {
-      clearTimeout(timer);
-      reject(deadline.reason ?? new Error("aborted"));
-    });
-  });
-}
-function asError2(reason) {
-  return reason instanceof Error ? reason : new Error(typeof reason === "string" ? reason : "aborted");
-}
-
-// src/platform/http.ts
-var MAX_REDIRECTS = 5;
-var REDIRECT_STATUSES = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
-function createHttpAgent(options) {
-  keepHttpParserOnBaselineCompiler();
-  return new import_agent.default({
-    connect: { timeout: options.connectTimeoutMs, ...options.lookup ? { lookup: options.lookup } : {} },
-    keepAliveTimeout: options.keepAliveMs,
-    keepAliveMaxTimeout: options.keepAliveMs,
-    // Our own deadline covers the whole exchange; these only stop a stuck socket from lingering.
-    headersTimeout: 0,
-    bodyTimeout: 0
-  });
-}
-function keepHttpParserOnBaselineCompiler() {
-  setFlagsFromString("--no-wasm-tier-up");
-  setFlagsFromString("--no-wasm-dynamic-tiering");
-}
-async function requestJson(dispatcher, req) {
-  const limit = new Deadline(req.timeoutMs, "request deadline", req.signal);
-  try {
-    let url2 = req.url;
-    let method = req.method;
-    let body = req.body;
-    for (let hop = 0; ; hop++) {
-      const response = await exchange(dispatcher, url2, method, req.headers, body, limit, req.maxBytes);
-      if ("failure" in response) return response;
-      const { statusCode, headers } = response;
-      const location = headers.location;
-      if (REDIRECT_STATUSES.has(statusCode) && typeof location === "string") {
-        const current = new URL(url2);
-        const next = parseUrl2(location, current);
-        if (next === null) return fail("invalid_response", "redirect to a Location that is not a URL");
-        if (next.origin !== current.origin) {
-          return fail("redirect_blocked", `redirect to another origin (${next.origin}) refused`);
-        }
-        if (hop + 1 > MAX_REDIRECTS) return fail("redirect_blocked", `more than ${MAX_REDIRECTS} redirects`);
-        if (statusCode === 303 || (statusCode === 301 || statusCode === 302) && method === "POST") {
-          method = "GET";
-          body = void 0;
-        }
-        url2 = next.href;
-        continue;
-      }
-      if (statusCode < 200 || statusCode > 299) {
-        const failed2 = {
-          ok: false,
-          failure: { kind: "http_status", httpStatus: statusCode, detail: `HTTP ${statusCode}` }
-        };
-        const errorBody = parseErrorBody(response.body);
-        if (errorBody !== void 0) failed2.errorBody = errorBody;
-        return failed2;
-      }
-      return parseJson(response);
-    }
-  } catch (error63) {
-    if (!limit.aborted && !isNetworkError(error63)) throw error63;
-    return { ok: false, failure: failureFromError(error63, limit) };
-  } finally {
-    limit.dispose();
-  }
-}
-function parseJson(response) {
-  try {
-    const text = response.body === void 0 ? "" : response.body.toString("utf8");
-    return { ok: true, status: response.statusCode, body: JSON.parse(text) };
-  } catch {
-    const type = String(response.headers["content-type"] ?? "no content type").split(";")[0];
-    return fail("invalid_response", `response is not JSON (${type})`);
-  }
-}
-function parseUrl2(text, base) {
-  try {
-    return new URL(text, base);
-  } catch {
-    return null;
-  }
-}
-var DISCARD_LIMIT = 64 * 1024;
-var ERROR_BODY_LIMIT = 8 * 1024;
-function parseErrorBody(body) {
-  if (body === void 0 || body.length === 0) return void 0;
-  try {
-    return JSON.parse(body.toString("utf8"));
-  } catch {
-    return void 0;
-  }
-}
-function exchange(dispatcher, url2, method, headers, body, deadline, maxBytes) {
-  return new Promise((resolve2, reject) => {
-    let controller;
-    let settled = false;
-    let statusCode = 0;
-    let responseHeaders = {};
-    let keep = false;
-    let chunks = [];
-    let size = 0;
-    let cancelDeadline = () => void 0;
-    const settle2 = (outcome) => {
-      if (settled) return;
-      settled = true;
-      cancelDeadline();
-      resolve2(outcome);
-    };
-    const settleError = (error63) => {
-      if (deadline.aborted || isNetworkError(error63))
-        return settle2({ ok: false, failure: failureFromError(error63, deadline) });
-      if (settled) return;
-      settled = true;
-      cancelDeadline();
-      reject(error63 instanceof Error ? error63 : new Error(String(error63)));
-    };
-    const stop = (outcome, reason) => {
-      settle2(outcome);
-      if (controller && !controller.aborted) controller.abort(reason);
-    };
-    const onDeadline = () => {
-      const reason = deadline.reason ?? new Error("aborted");
-      stop({ ok: false, failure: failureFromError(reason, deadline) }, reason);
-    };
-    if (deadline.aborted) return onDeadline();
-    cancelDeadline = deadline.onAbort(onDeadline);
-    const handler2 = {
-      onRequestStart(started) {
-        controller = started;
-        if (settled) started.abort(deadline.reason ?? new Error("aborted"));
-      },
-      onResponseStart(_controller, status, received) {
-        if (status < 200) return;
-        statusCode = status;
-        responseHeaders = received;
-        keep = status >= 200 && status <= 299;
-        const declared = Number(received["content-length"]);
-        if (keep && Number.isFinite(declared) && declared > maxBytes) {
-          const detail = `response of ${declared} bytes exceeds the ${maxBytes}-byte cap`;
-          stop(fail("response_too_large", detail), new Error(detail));
-        }
-      },
-      onResponseData(_controller, chunk) {
-        size += chunk.length;
-        if (keep && size <= maxBytes) chunks.push(chunk);
-        else if (keep) {
-          const detail = `response exceeds the ${maxBytes}-byte cap`;
-          stop(fail("response_too_large", detail), new Error(detail));
-        } else if (size <= ERROR_BODY_LIMIT) chunks.push(chunk);
-        else if (size > DISCARD_LIMIT) {
-          settle2({ statusCode, headers: responseHeaders, body: void 0 });
-          controller?.abort(new Error("response body not needed"));
-        }
-      },
-      onResponseEnd() {
-        const complete = keep || size <= ERROR_BODY_LIMIT;
-        const whole = !complete ? void 0 : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-        chunks = [];
-        settle2({ statusCode, headers: responseHeaders, body: whole });
-      },
-      onResponseError(_controller, error63) {
-        settleError(error63);
-      }
-    };
-    try {
-      const { origin, path: path6 } = splitUrl(url2);
-      dispatcher.dispatch({ origin, path: path6, method, headers, body: body ?? null }, handler2);
-    } catch (error63) {
-      settleError(error63);
-    }
-  });
-}
-var PLAIN_URL = /^(https?:\/\/[^/?#@\\]+)([/?][^#]*)?(?:#.*)?$/;
-var NEEDS_PARSING = /[^\x21-\x7e]|["'<>`{}\\]|\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
-function splitUrl(url2) {
-  const plain = NEEDS_PARSING.test(url2) ? null : PLAIN_URL.exec(url2);
-  if (plain) {
-    const rest = plain[2] ?? "";
-    return { origin: plain[1] ?? "", path: rest === "" ? "/" : rest.startsWith("?") ? `/${rest}` : rest };
-  }
-  const parsed2 = new URL(url2);
-  return { origin: parsed2.origin, path: parsed2.pathname + parsed2.search };
-}
-function fail(kind, detail) {
-  return { ok: false, failure: { kind, detail } };
-}
-var TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
-function isNetworkError(error63) {
-  const code = errorCode(error63);
-  return code !== void 0 && (/^E[A-Z0-9_]+$/.test(code) || code.startsWith("UND_ERR_") || TLS_CODE.test(code));
-}
-function failureFromError(error63, signal) {
-  if (signal?.aborted) {
-    const reason = signal.reason;
-    const message = reason instanceof Error ? reason.message : "aborted";
-    const timedOut = reason instanceof Error && reason.name === "TimeoutError";
-    return { kind: timedOut ? "timeout" : "aborted", detail: message };
-  }
-  const code = errorCode(error63);
-  switch (code) {
-    case "ECONNREFUSED":
-      return { kind: "connection_refused", detail: "connection refused" };
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-    case "EAI_FAIL":
-    case "EAI_NONAME":
-    case "ENODATA":
-    // this and below: c-ares (host-lookup.ts), e.g. ETIMEOUT for a silent name server
-    case "ESERVFAIL":
-    case "EREFUSED":
-    case "ETIMEOUT":
-    case "EBADRESP":
-    case "EFORMERR":
-    case "EBADNAME":
-    case "ECANCELLED":
-    case "EDESTRUCTION":
-      return { kind: "dns_error", detail: `host name lookup failed (${code})` };
-    case "ECONNRESET":
-    case "EPIPE":
-    case "UND_ERR_SOCKET":
-    case "UND_ERR_CLOSED":
-      return {
-        kind: "connection_reset",
-        detail: "connection closed by the server before the response ended"
-      };
-    case "UND_ERR_CONNECT_TIMEOUT":
-    case "ETIMEDOUT":
-    case "UND_ERR_HEADERS_TIMEOUT":
-    case "UND_ERR_BODY_TIMEOUT":
-      return { kind: "timeout", detail: "the server did not answer in time" };
-    case "UND_ERR_RES_CONTENT_LENGTH_MISMATCH":
-      return { kind: "connection_reset", detail: "response body shorter than its content-length" };
-    default:
-      if (code && TLS_CODE.test(code)) return { kind: "tls_error", detail: `TLS error (${code})` };
-      return { kind: "network_error", detail: code ? `network error (${code})` : "network error" };
-  }
-}
-function errorCode(error63) {
-  for (let current = error63, depth = 0; current && depth < 4; depth++) {
-    const code = current.code;
-    if (typeof code === "string") return code;
-    current = current.cause;
-  }
-  return void 0;
-}
-
-// src/config/template.ts
-var PLACEHOLDER = /\{(\w+)\}/g;
-function findPlaceholders(template) {
-  return [...template.matchAll(PLACEHOLDER)].map((match) => match[1] ?? "");
-}
-function compileTemplate(template, options) {
-  const literals = [];
-  const names = [];
-  let last = 0;
-  for (const match of template.matchAll(PLACEHOLDER)) {
-    literals.push(template.slice(last, match.index));
-    names.push(match[1] ?? "");
-    last = match.index + match[0].length;
-  }
-  literals.push(template.slice(last));
-  const raw = new Set(options.raw ?? []);
-  return (values) => {
-    let out = literals[0] ?? "";
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i] ?? "";
-      const value = values[name];
-      if (value === void 0) out += `{${name}}`;
-      else out += options.encode && !raw.has(name) ? encodeURIComponent(value) : value;
-      out += literals[i + 1] ?? "";
-    }
-    return out;
-  };
-}
-function fillTextTemplate(template, values) {
-  return compileTemplate(template, { encode: false })(values);
-}
-
-// src/platform/json-pointer.ts
-function compilePointer(pointer) {
-  if (pointer === "") return (document) => document;
-  const tokens = pointer.slice(1).split("/").map((raw) => raw.replace(/~1/g, "/").replace(/~0/g, "~"));
-  const indexes = tokens.map((token) => /^(0|[1-9]\d*)$/.test(token) ? Number(token) : void 0);
-  return (document) => {
-    let current = document;
-    for (let i = 0; i < tokens.length; i++) {
-      if (Array.isArray(current)) {
-        const index = indexes[i];
-        if (index === void 0) return void 0;
-        current = current[index];
-      } else if (current !== null && typeof current === "object" && Object.hasOwn(current, tokens[i] ?? "")) {
-        current = current[tokens[i] ?? ""];
-      } else {
-        return void 0;
-      }
-    }
-    return current;
-  };
-}
-
-// src/platform/http-platform.ts
-var PENDING = /* @__PURE__ */ new Set(["QUEUED", "IN_PROGRESS"]);
-var FAILED = /* @__PURE__ */ new Set(["FAILED", "EXPIRED", "CANCELED", "WEBHOOK_FAILED"]);
-var readErrorCode = compilePointer("/code");
-function compileEndpoints(endpoints) {
-  const url2 = (template) => compileTemplate(template, { encode: true, raw: ["controlPlaneUrl", "inferenceUrl"] });
-  const pointer = (text) => ({ text, read: compilePointer(text) });
-  return {
-    userLookup: {
-      url: url2(endpoints.userLookup.url),
-      list: pointer(endpoints.userLookup.list),
-      id: pointer(endpoints.userLookup.id),
-      organizationId: pointer(endpoints.userLookup.organizationId)
-    },
-    modelLookup: {
-      url: url2(endpoints.modelLookup.url),
-      list: pointer(endpoints.modelLookup.list),
-      id: pointer(endpoints.modelLookup.id)
-    },
-    predict: { url: url2(endpoints.predict.url) },
-    asyncSubmit: { url: url2(endpoints.asyncSubmit.url), requestId: pointer(endpoints.asyncSubmit.requestId) },
-    asyncStatus: {
-      url: url2(endpoints.asyncStatus.url),
-      status: pointer(endpoints.asyncStatus.status),
-      errors: pointer(endpoints.asyncStatus.errors)
-    }
-  };
-}
-var HttpPlatform = class {
-  #config;
-  #dispatcher;
-  #headers;
-  #endpoints;
-  #email;
-  #predictBody;
-  #asyncBody;
-  constructor(config2, dispatcher) {
-    this.#config = config2;
-    this.#dispatcher = dispatcher;
-    this.#headers = {
-      authorization: `Api-Key ${config2.apiKey}`,
-      "content-type": "application/json",
-      accept: "application/json",
-      "user-agent": "planecheck"
-    };
-    this.#endpoints = compileEndpoints(config2.endpoints);
-    this.#email = compileTemplate(config2.smokeTestEmail, { encode: false });
-    this.#predictBody = JSON.stringify(config2.predictInput);
-    this.#asyncBody = JSON.stringify({ model_input: config2.predictInput });
-  }
-  async findUser(plane, signal) {
-    const endpoint2 = this.#endpoints.userLookup;
-    const url2 = this.#url(endpoint2.url, plane, { email: this.#email({ plane: plane.name }) });
-    return lookup(await this.#send("GET", url2, plane, signal), endpoint2.list, "users", (entry) => {
-      const id = readId(entry, endpoint2.id.read);
-      const organizationId = readId(entry, endpoint2.organizationId.read);
-      if (id === void 0) return `user has no id at ${endpoint2.id.text}`;
-      if (organizationId === void 0)
-        return `user has no organization id at ${endpoint2.organizationId.text}`;
-      return { id, organizationId };
-    });
-  }
-  async findOracle(plane, user, signal) {
-    const endpoint2 = this.#endpoints.modelLookup;
-    const url2 = this.#url(endpoint2.url, plane, {
-      organizationId: user.organizationId,
-      userId: user.id,
-      oracleName: this.#config.oracleName
-    });
-    return lookup(await this.#send("GET", url2, plane, signal), endpoint2.list, "models", (entry) => {
-      const id = readId(entry, endpoint2.id.read);
-      return id === void 0 ? `model has no id at ${endpoint2.id.text}` : { id };
-    });
-  }
-  async predict(plane, oracle, signal) {
-    const url2 = this.#url(this.#endpoints.predict.url, plane, { modelId: oracle.id });
-    const result = await this.#send("POST", url2, plane, signal, this.#predictBody);
-    return result.ok ? { ok: true, value: void 0 } : result;
-  }
-  async submitAsyncPredict(plane, oracle, signal) {
-    const endpoint2 = this.#endpoints.asyncSubmit;
-    const url2 = this.#url(endpoint2.url, plane, { modelId: oracle.id });
-    const result = await this.#send("POST", url2, plane, signal, this.#asyncBody);
-    if (!result.ok) return result;
-    const requestId = readId(result.body, endpoint2.requestId.read);
-    if (requestId === void 0) return invalid(`no request id at ${endpoint2.requestId.text}`);
-    return { ok: true, value: requestId };
-  }
-  async getAsyncStatus(plane, oracle, requestId, signal) {
-    const endpoint2 = this.#endpoints.asyncStatus;
-    const url2 = this.#url(endpoint2.url, plane, { modelId: oracle.id, requestId });
-    const result = await this.#send("GET", url2, plane, signal);
-    if (!result.ok) return result;
-    const status = endpoint2.status.read(result.body);
-    if (typeof status !== "string") return invalid(`no status string at ${endpoint2.status.text}`);
-    const state = PENDING.has(status) ? "pending" : status === "SUCCEEDED" ? "succeeded" : FAILED.has(status) ? "failed" : void 0;
-    if (state === void 0) return invalid(`unknown async status "${status.slice(0, 32)}"`);
-    const errors = endpoint2.errors.read(result.body);
-    const errorCodes = Array.isArray(errors) ? errors.flatMap((error63) => {
-      const code = readErrorCode(error63);
-      return typeof code === "string" ? [code.slice(0, 64)] : [];
-    }) : [];
-    return { ok: true, value: { state, status, errorCodes } };
-  }
-  #url(template, plane, values) {
-    values.plane = plane.name;
-    values.controlPlaneUrl = plane.controlPlaneUrl ?? this.#config.controlPlaneUrl;
-    values.inferenceUrl = plane.inferenceUrl;
-    return template(values);
-  }
-  #send(method, url2, plane, signal, body) {
-    return requestJson(this.#dispatcher, {
-      method,
-      url: url2,
-      headers: this.#headers,
-      body,
-      timeoutMs: plane.requestTimeout ?? this.#config.requestTimeout,
-      maxBytes: this.#config.maxResponseBytes,
-      signal
-    });
-  }
-};
-function lookup(result, list2, what, pick3) {
-  if (!result.ok) {
-    if (result.failure.httpStatus !== 404) return { kind: "failed", failure: result.failure };
-    if (isJsonObject(result.errorBody)) return { kind: "not_found" };
-    return {
-      kind: "failed",
-      failure: { ...result.failure, detail: "HTTP 404 without a JSON error body: not the platform's answer" }
-    };
-  }
-  const entries = list2.read(result.body);
-  if (!Array.isArray(entries))
-    return { kind: "failed", failure: invalidFailure(`no ${what} list at ${list2.text}`) };
-  if (entries.length === 0) return { kind: "not_found" };
-  const picked = pick3(entries[0]);
-  return typeof picked === "string" ? { kind: "failed", failure: invalidFailure(picked) } : { kind: "found", value: picked };
-}
-function isJsonObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-var LONE_SURROGATE = new RegExp("\\p{Cs}", "u");
-function readId(document, read) {
-  const value = read(document);
-  if (typeof value === "string" && value.length > 0 && value.length <= 256 && !LONE_SURROGATE.test(value))
-    return value;
-  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
-  return void 0;
-}
-function invalidFailure(detail) {
-  return { kind: "invalid_response", detail };
-}
-function invalid(detail) {
-  return { ok: false, failure: invalidFailure(detail) };
-}
-
-// src/check/check-plane.ts
-async function checkPlane(plane, deps) {
-  const startedAt = Date.now();
-  const started = performance.now();
-  const planeDeadline = new Deadline(deps.settings.planeTimeout, "plane deadline", deps.signal);
-  const steps = [];
-  try {
-    await runSteps(plane, deps, planeDeadline, steps);
-  } finally {
-    planeDeadline.dispose();
-  }
-  return {
-    plane: plane.name,
-    startedAt,
-    checkedAt: Date.now(),
-    durationMs: round(performance.now() - started),
-    steps
-  };
-}
-async function runSteps(plane, deps, signal, steps) {
-  const { platform: platform2 } = deps;
-  const onThrow = (step, error63) => {
-    if (signal.aborted && error63 === signal.reason) return failureFromError(error63, signal);
-    deps.onInternalError?.({ plane: plane.name, step, error: error63 });
-    return { kind: "internal_error", detail: internalErrorDetail(error63) };
-  };
-  const user = await timed(
-    "user_lookup",
-    steps,
-    onThrow,
-    async () => lookupStep(await platform2.findUser(plane, signal))
-  );
-  if (user === void 0) return;
-  const oracle = await timed(
-    "oracle_lookup",
-    steps,
-    onThrow,
-    async () => lookupStep(await platform2.findOracle(plane, user, signal))
-  );
-  if (oracle === void 0) return;
-  await Promise.all([
-    timed("predict", steps, onThrow, async () => callStep(await platform2.predict(plane, oracle, signal))),
-    timed("async_predict", steps, onThrow, () => asyncPredict(plane, oracle, deps, signal))
-  ]);
-  steps.sort((a, b2) => ORDER[a.step] - ORDER[b2.step]);
-}
-var ORDER = { user_lookup: 0, oracle_lookup: 1, predict: 2, async_predict: 3 };
-async function timed(step, steps, onThrow, run2) {
-  const started = performance.now();
-  let outcome;
-  try {
-    outcome = await run2();
-  } catch (error63) {
-    outcome = { ok: false, failure: onThrow(step, error63) };
-  }
-  const durationMs = round(performance.now() - started);
-  if (outcome.ok) {
-    steps.push({ step, outcome: "ok", durationMs });
-    return outcome.value;
-  }
-  if ("notFound" in outcome) steps.push({ step, outcome: "not_found", durationMs });
-  else steps.push({ step, outcome: "failed", durationMs, failure: outcome.failure });
-  return void 0;
-}
-function lookupStep(outcome) {
-  if (outcome.kind === "found") return { ok: true, value: outcome.value };
-  if (outcome.kind === "not_found") return { ok: false, notFound: true };
-  return { ok: false, failure: outcome.failure };
-}
-function callStep(outcome) {
-  return outcome;
-}
-async function asyncPredict(plane, oracle, deps, planeSignal) {
-  const { platform: platform2 } = deps;
-  const asyncTimeout = plane.asyncTimeout ?? deps.settings.asyncTimeout;
-  const pollInterval = plane.pollInterval ?? deps.settings.pollInterval;
-  const signal = new Deadline(asyncTimeout, "async request deadline", planeSignal);
-  let lastStatus = "unsubmitted";
-  try {
-    const submitted = await platform2.submitAsyncPredict(plane, oracle, signal);
-    if (!submitted.ok) return submitted;
-    lastStatus = "submitted";
-    for (; ; ) {
-      await sleep(pollInterval, signal);
-      const polled = await platform2.getAsyncStatus(plane, oracle, submitted.value, signal);
-      if (!polled.ok) {
-        if (polled.failure.kind === "timeout" && signal.aborted && !planeSignal.aborted) {
-          return {
-            ok: false,
-            failure: { kind: "timeout", detail: stillPending(lastStatus, asyncTimeout) }
-          };
-        }
-        return polled;
-      }
-      lastStatus = polled.value.status;
-      if (polled.value.state === "succeeded") return { ok: true, value: void 0 };
-      if (polled.value.state === "failed") {
-        const codes = polled.value.errorCodes.length > 0 ? ` (${polled.value.errorCodes.join(", ")})` : "";
-        return {
-          ok: false,
-          failure: { kind: "failed", detail: `async request ended ${lastStatus}${codes}` }
-        };
-      }
-    }
-  } catch (error63) {
-    if (signal.aborted && !planeSignal.aborted) {
-      return {
-        ok: false,
-        failure: { kind: "timeout", detail: stillPending(lastStatus, asyncTimeout) }
-      };
-    }
-    throw error63;
-  } finally {
-    signal.dispose();
-  }
-}
-function internalErrorDetail(error63) {
-  const text = error63 instanceof Error ? `${error63.name}: ${error63.message}` : String(error63);
-  return `internal error in planecheck (${text.slice(0, 200)})`;
-}
-function stillPending(status, timeoutMs) {
-  return `async request still ${status} after ${formatDuration(timeoutMs)}`;
-}
-function round(ms) {
-  return Math.round(ms * 10) / 10;
-}
-
-// src/check/check-all.ts
-async function checkAll(planes, deps, concurrency, onResult) {
-  const root = deps.signal ? new Deadline(void 0, "cycle", deps.signal) : void 0;
-  const planeDeps = { ...deps, signal: root };
-  const results = new Array(planes.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < planes.length) {
-      const index = next++;
-      const plane = planes[index];
-      if (plane === void 0) continue;
-      const result = await checkPlane(plane, planeDeps);
-      results[index] = result;
-      onResult?.(result);
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, planes.length)) }, worker));
-  } finally {
-    root?.dispose();
-  }
-  return results;
-}
-
-// src/check/checker.ts
-function createChecker(config2, options = {}) {
-  const longestRequestTimeout = config2.workloadPlanes.reduce(
-    (longest, plane) => Math.max(longest, plane.requestTimeout ?? 0),
-    config2.platform.requestTimeout
-  );
-  const agent = createHttpAgent({
-    connectTimeoutMs: longestRequestTimeout,
-    keepAliveMs: config2.schedule.interval + 3e4,
-    lookup: createHostLookup({ servers: options.dnsServers, timeoutMs: longestRequestTimeout })
-  });
-  const platform2 = options.platform ?? new HttpPlatform(config2.platform, agent);
-  const settings = {
-    planeTimeout: config2.schedule.planeTimeout,
-    asyncTimeout: config2.platform.asyncTimeout,
-    pollInterval: config2.platform.pollInterval
-  };
-  return {
-    check: (planes, options2 = {}) => checkAll(
-      planes,
-      { platform: platform2, settings, signal: options2.signal, onInternalError: options2.onInternalError },
-      config2.schedule.concurrency,
-      options2.onResult
-    ),
-    close: () => agent.close()
-  };
-}
-
-// src/check/classify.ts
-function classify(result) {
-  const byStep = new Map(result.steps.map((step) => [step.step, step]));
-  const user = byStep.get("user_lookup");
-  if (!user) return { status: "FAILED", reason: "user_lookup_missing" };
-  if (user.outcome === "failed") return failed(user);
-  if (user.outcome === "not_found") return { status: "NO_USER", reason: "user_not_found" };
-  const oracle = byStep.get("oracle_lookup");
-  if (!oracle) return { status: "FAILED", reason: "oracle_lookup_missing" };
-  if (oracle.outcome === "failed") return failed(oracle);
-  if (oracle.outcome === "not_found") return { status: "NO_ORACLE", reason: "oracle_not_found" };
-  for (const name of ["predict", "async_predict"]) {
-    const step = byStep.get(name);
-    if (!step) return { status: "FAILED", reason: `${name}_missing` };
-    if (step.outcome !== "ok") return failed(step);
-  }
-  return { status: "HEALTHY", reason: null };
-}
-function failureReason(step) {
-  const failure2 = step.failure;
-  if (!failure2) return `${step.step}_${step.outcome}`;
-  const kind = failure2.kind === "http_status" ? `http_${failure2.httpStatus ?? "error"}` : failure2.kind;
-  return `${step.step}_${kind}`;
-}
-function failed(step) {
-  return { status: "FAILED", reason: failureReason(step) };
-}
-
-// src/check/report.ts
-function toPlaneReport(result) {
-  const { status, reason } = classify(result);
-  return {
-    name: result.plane,
-    status,
-    reason,
-    checkedAt: new Date(result.checkedAt).toISOString(),
-    durationMs: result.durationMs,
-    steps: result.steps.map((step) => ({
-      step: step.step,
-      outcome: step.outcome,
-      durationMs: step.durationMs,
-      ...step.outcome === "failed" ? { reason: failureReason(step) } : {},
-      ...step.failure ? { detail: step.failure.detail } : {}
-    }))
-  };
-}
-
-// src/check/stored-result.ts
-function toStoredResult(result, checkedBy) {
-  const report = toPlaneReport(result);
-  if (report.status === "NO_VALUE") throw new Error("a check result is never NO_VALUE");
-  return {
-    plane: result.plane,
-    status: report.status,
-    reason: report.reason,
-    checkedAt: result.checkedAt,
-    durationMs: result.durationMs,
-    steps: report.steps,
-    checkedBy
-  };
-}
-function storedToReport(result) {
-  return {
-    name: result.plane,
-    status: result.status,
-    reason: result.reason,
-    checkedAt: new Date(result.checkedAt).toISOString(),
-    durationMs: result.durationMs,
-    steps: result.steps
-  };
-}
-
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -81798,6 +80825,37 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/config/duration.ts
+var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
+var DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
+var PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+function parseDuration(text) {
+  const trimmed = text.trim();
+  if (!DURATION.test(trimmed)) return void 0;
+  let total = 0;
+  for (const [, amount, unit] of trimmed.matchAll(PART)) {
+    total += Number(amount) * UNIT_MS[unit];
+  }
+  return Number.isFinite(total) ? Math.round(total) : void 0;
+}
+function formatDuration(ms) {
+  let rest = Math.round(ms);
+  if (rest < 1e3) return `${rest}ms`;
+  const parts = [];
+  for (const [unit, size] of [
+    ["d", UNIT_MS.d],
+    ["h", UNIT_MS.h],
+    ["m", UNIT_MS.m]
+  ]) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  if (rest > 0) parts.push(`${rest / 1e3}s`);
+  return parts.join("");
+}
+
 // src/scheduler/interval-to-cron.ts
 function intervalToCron(intervalMs) {
   if (intervalMs % 1e3 !== 0) return void 0;
@@ -81809,6 +80867,38 @@ function intervalToCron(intervalMs) {
   if (minutes % 60 !== 0) return void 0;
   const hours = minutes / 60;
   return hours <= 24 && 24 % hours === 0 ? `0 0 */${hours} * * *` : void 0;
+}
+
+// src/config/template.ts
+var PLACEHOLDER = /\{(\w+)\}/g;
+function findPlaceholders(template) {
+  return [...template.matchAll(PLACEHOLDER)].map((match) => match[1] ?? "");
+}
+function compileTemplate(template, options) {
+  const literals = [];
+  const names = [];
+  let last = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    literals.push(template.slice(last, match.index));
+    names.push(match[1] ?? "");
+    last = match.index + match[0].length;
+  }
+  literals.push(template.slice(last));
+  const raw = new Set(options.raw ?? []);
+  return (values) => {
+    let out = literals[0] ?? "";
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] ?? "";
+      const value = values[name];
+      if (value === void 0) out += `{${name}}`;
+      else out += options.encode && !raw.has(name) ? encodeURIComponent(value) : value;
+      out += literals[i + 1] ?? "";
+    }
+    return out;
+  };
+}
+function fillTextTemplate(template, values) {
+  return compileTemplate(template, { encode: false })(values);
 }
 
 // src/config/private-key.ts
@@ -83189,6 +82279,12 @@ function selfHealEnabledBy(config2) {
 function selfHealEnabledFor(config2, plane) {
   return plane?.selfHeal?.enabled ?? config2.selfHeal?.enabled ?? false;
 }
+function longestRequestTimeout(config2) {
+  return config2.workloadPlanes.reduce(
+    (longest, plane) => Math.max(longest, plane.requestTimeout ?? 0),
+    config2.platform.requestTimeout
+  );
+}
 function selfHealOnForSomePlane(config2) {
   return config2.workloadPlanes.some((plane) => selfHealEnabledFor(config2, plane));
 }
@@ -83196,6 +82292,913 @@ function whenValid(...fields) {
   const overlaps = (a, b2) => a.slice(0, Math.min(a.length, b2.length)).every((key, i) => key === b2[i]);
   return {
     when: (payload) => !payload.issues.some((issue3) => fields.some((field) => overlaps(issue3.path ?? [], field)))
+  };
+}
+
+// src/platform/host-lookup.ts
+import { Resolver } from "node:dns/promises";
+import { readFileSync as readFileSync2, statSync } from "node:fs";
+import { isIP } from "node:net";
+var HOSTS_RECHECK_MS = 5e3;
+var NAME_MISSING = /* @__PURE__ */ new Set(["ENOTFOUND", "ENODATA"]);
+function createHostLookup(options) {
+  const resolver = new Resolver({ timeout: Math.max(50, Math.floor(options.timeoutMs / 5)), tries: 2 });
+  if (options.servers) resolver.setServers([...options.servers]);
+  const hosts = new HostsFile(options.hostsFile ?? "/etc/hosts");
+  const search = readSearchConfig(options.resolvConf ?? "/etc/resolv.conf");
+  return (hostname3, lookupOptions, callback) => {
+    const family = familyOf(lookupOptions);
+    resolveHost(hostname3, family, resolver, hosts, search).then(
+      (addresses) => {
+        if (lookupOptions.all) return callback(null, addresses);
+        const first = addresses[0];
+        if (first === void 0) return callback(lookupError(hostname3, "ENOTFOUND"), "", 0);
+        callback(null, first.address, first.family);
+      },
+      (error63) => {
+        const code = codeOf(error63);
+        callback(code === void 0 ? asError(error63) : lookupError(hostname3, code), "", 0);
+      }
+    );
+  };
+}
+function familyOf(options) {
+  const family = options.family;
+  if (family === 4 || family === "IPv4") return 4;
+  if (family === 6 || family === "IPv6") return 6;
+  return 0;
+}
+async function resolveHost(hostname3, family, resolver, hosts, search) {
+  const name = hostname3.replace(/^\[|\]$/g, "");
+  const literal3 = isIP(name);
+  if (literal3 !== 0) return [{ address: name, family: literal3 }];
+  const lower = name.toLowerCase().replace(/\.$/, "");
+  const local = hosts.lookup(lower) ?? localhostAddresses(lower);
+  if (local !== void 0) return byFamily(local, family);
+  let lastError;
+  for (const candidate of searchCandidates(name, search)) {
+    try {
+      return await queryAddresses(candidate, family, resolver);
+    } catch (error63) {
+      lastError = error63;
+      if (!NAME_MISSING.has(codeOf(error63) ?? "")) break;
+    }
+  }
+  throw lastError;
+}
+async function queryAddresses(name, family, resolver) {
+  const v6 = family === 4 ? void 0 : resolver.resolve6(name);
+  v6?.catch(() => void 0);
+  if (family !== 6) {
+    try {
+      const v4 = await resolver.resolve4(name);
+      if (v4.length > 0) return v4.map((address) => ({ address, family: 4 }));
+    } catch (error63) {
+      if (v6 === void 0) throw error63;
+    }
+  }
+  const addresses = await v6 ?? [];
+  if (addresses.length === 0) throw Object.assign(new Error("no addresses"), { code: "ENODATA" });
+  return addresses.map((address) => ({ address, family: 6 }));
+}
+function byFamily(addresses, family) {
+  return family === 0 ? [...addresses] : addresses.filter((entry) => entry.family === family);
+}
+function localhostAddresses(name) {
+  if (name !== "localhost" && !name.endsWith(".localhost")) return void 0;
+  return [
+    { address: "127.0.0.1", family: 4 },
+    { address: "::1", family: 6 }
+  ];
+}
+function parseSearchConfig(text) {
+  let domains = [];
+  let ndots = 1;
+  for (const raw of text.split("\n")) {
+    const [keyword, ...values] = raw.replace(/[#;].*$/, "").trim().split(/\s+/);
+    if (keyword === "search" || keyword === "domain") domains = values.filter(Boolean);
+    if (keyword === "options") {
+      for (const option of values) {
+        const match = /^ndots:(\d+)$/.exec(option);
+        if (match) ndots = Math.min(Number(match[1]), 15);
+      }
+    }
+  }
+  return { domains, ndots };
+}
+function readSearchConfig(path6) {
+  try {
+    return parseSearchConfig(readFileSync2(path6, "utf8"));
+  } catch {
+    return { domains: [], ndots: 1 };
+  }
+}
+function searchCandidates(name, search) {
+  if (name.endsWith(".")) return [name];
+  const searched = search.domains.map((domain2) => `${name}.${domain2}`);
+  const dots = name.split(".").length - 1;
+  return dots >= search.ndots ? [name, ...searched] : [...searched, name];
+}
+var HostsFile = class {
+  #path;
+  #entries = /* @__PURE__ */ new Map();
+  #mtimeMs = -1;
+  #checkedAt = -Infinity;
+  constructor(path6) {
+    this.#path = path6;
+  }
+  lookup(name) {
+    this.#refresh();
+    return this.#entries.get(name);
+  }
+  #refresh() {
+    const now = performance.now();
+    if (now - this.#checkedAt < HOSTS_RECHECK_MS) return;
+    this.#checkedAt = now;
+    try {
+      const mtimeMs = statSync(this.#path).mtimeMs;
+      if (mtimeMs === this.#mtimeMs) return;
+      this.#entries = parseHostsFile(readFileSync2(this.#path, "utf8"));
+      this.#mtimeMs = mtimeMs;
+    } catch {
+      this.#entries = /* @__PURE__ */ new Map();
+      this.#mtimeMs = -1;
+    }
+  }
+};
+function parseHostsFile(text) {
+  const entries = /* @__PURE__ */ new Map();
+  for (const raw of text.split("\n")) {
+    const [address = "", ...names] = raw.replace(/#.*$/, "").trim().split(/\s+/);
+    const family = isIP(address.replace(/%.*$/, ""));
+    if (family === 0) continue;
+    for (const name of names) {
+      const key = name.toLowerCase().replace(/\.$/, "");
+      const list2 = entries.get(key) ?? [];
+      if (!list2.some((entry) => entry.address === address)) list2.push({ address, family });
+      entries.set(key, list2);
+    }
+  }
+  for (const list2 of entries.values()) list2.sort((a, b2) => a.family - b2.family);
+  return entries;
+}
+function codeOf(error63) {
+  const code = error63?.code;
+  return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) ? code : void 0;
+}
+function asError(error63) {
+  return error63 instanceof Error ? error63 : new Error(String(error63));
+}
+function lookupError(hostname3, code) {
+  const dnsCode = code === "ECONNREFUSED" ? "EREFUSED" : code;
+  return Object.assign(new Error(`host name lookup of ${hostname3} failed (${dnsCode})`), {
+    code: dnsCode,
+    hostname: hostname3,
+    syscall: "lookup"
+  });
+}
+
+// src/platform/http.ts
+var import_agent = __toESM(require_agent3(), 1);
+import { setFlagsFromString } from "node:v8";
+
+// src/util/deadline.ts
+var Deadline = class _Deadline {
+  aborted = false;
+  reason = void 0;
+  #listeners;
+  #timer;
+  #unlink;
+  /** With `ms` undefined it never times out and only follows its parent (a cycle's root). */
+  constructor(ms, what, parent) {
+    this.#timer = ms === void 0 ? void 0 : setTimeout(
+      () => this.abort(new DOMException(`${what} of ${formatDuration(ms)} passed`, "TimeoutError")),
+      ms
+    );
+    const onParentAbort = () => this.abort(asError2(parent?.reason));
+    if (parent === void 0) this.#unlink = noop3;
+    else if (parent.aborted) {
+      this.#unlink = noop3;
+      onParentAbort();
+    } else if (parent instanceof _Deadline) {
+      this.#unlink = parent.onAbort(onParentAbort);
+    } else {
+      parent.addEventListener("abort", onParentAbort, { once: true });
+      this.#unlink = () => parent.removeEventListener("abort", onParentAbort);
+    }
+  }
+  /** Calls `listener` once when the deadline fires (not if it already has); returns what cancels that. */
+  onAbort(listener) {
+    if (this.aborted) return noop3;
+    const listeners = this.#listeners ??= /* @__PURE__ */ new Set();
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+  /** How many listeners wait for this deadline (tests check that none is left behind). */
+  get listenerCount() {
+    return this.#listeners?.size ?? 0;
+  }
+  abort(reason) {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.dispose();
+    const listeners = this.#listeners;
+    this.#listeners = void 0;
+    if (listeners) for (const listener of listeners) listener();
+  }
+  throwIfAborted() {
+    if (this.aborted) throw this.reason ?? new Error("aborted");
+  }
+  /** Clears the timer and unlinks from the parent; call when the guarded work is over. */
+  dispose() {
+    clearTimeout(this.#timer);
+    this.#unlink();
+  }
+};
+var noop3 = () => void 0;
+function sleep(ms, deadline) {
+  return new Promise((resolve2, reject) => {
+    if (deadline.aborted) return reject(deadline.reason ?? new Error("aborted"));
+    const timer = setTimeout(() => {
+      cancel();
+      resolve2();
+    }, ms);
+    const cancel = deadline.onAbort(() => {
+      clearTimeout(timer);
+      reject(deadline.reason ?? new Error("aborted"));
+    });
+  });
+}
+function asError2(reason) {
+  return reason instanceof Error ? reason : new Error(typeof reason === "string" ? reason : "aborted");
+}
+
+// src/platform/http.ts
+var MAX_REDIRECTS = 5;
+var REDIRECT_STATUSES = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+function createHttpAgent(options) {
+  keepHttpParserOnBaselineCompiler();
+  return new import_agent.default({
+    connect: { timeout: options.connectTimeoutMs, ...options.lookup ? { lookup: options.lookup } : {} },
+    keepAliveTimeout: options.keepAliveMs,
+    keepAliveMaxTimeout: options.keepAliveMs,
+    // Our own deadline covers the whole exchange; these only stop a stuck socket from lingering.
+    headersTimeout: 0,
+    bodyTimeout: 0
+  });
+}
+function keepHttpParserOnBaselineCompiler() {
+  setFlagsFromString("--no-wasm-tier-up");
+  setFlagsFromString("--no-wasm-dynamic-tiering");
+}
+async function requestJson(dispatcher, req) {
+  const limit = new Deadline(req.timeoutMs, "request deadline", req.signal);
+  try {
+    let url2 = req.url;
+    let method = req.method;
+    let body = req.body;
+    for (let hop = 0; ; hop++) {
+      const response = await exchange(dispatcher, url2, method, req.headers, body, limit, req.maxBytes);
+      if ("failure" in response) return response;
+      const { statusCode, headers } = response;
+      const location = headers.location;
+      if (REDIRECT_STATUSES.has(statusCode) && typeof location === "string") {
+        const current = new URL(url2);
+        const next = parseUrl2(location, current);
+        if (next === null) return fail("invalid_response", "redirect to a Location that is not a URL");
+        if (next.origin !== current.origin) {
+          return fail("redirect_blocked", `redirect to another origin (${next.origin}) refused`);
+        }
+        if (hop + 1 > MAX_REDIRECTS) return fail("redirect_blocked", `more than ${MAX_REDIRECTS} redirects`);
+        if (statusCode === 303 || (statusCode === 301 || statusCode === 302) && method === "POST") {
+          method = "GET";
+          body = void 0;
+        }
+        url2 = next.href;
+        continue;
+      }
+      if (statusCode < 200 || statusCode > 299) {
+        const failed2 = {
+          ok: false,
+          failure: { kind: "http_status", httpStatus: statusCode, detail: `HTTP ${statusCode}` }
+        };
+        const errorBody = parseErrorBody(response.body);
+        if (errorBody !== void 0) failed2.errorBody = errorBody;
+        return failed2;
+      }
+      return parseJson(response);
+    }
+  } catch (error63) {
+    if (!limit.aborted && !isNetworkError(error63)) throw error63;
+    return { ok: false, failure: failureFromError(error63, limit) };
+  } finally {
+    limit.dispose();
+  }
+}
+function parseJson(response) {
+  try {
+    const text = response.body === void 0 ? "" : response.body.toString("utf8");
+    return { ok: true, status: response.statusCode, body: JSON.parse(text) };
+  } catch {
+    const type = String(response.headers["content-type"] ?? "no content type").split(";")[0];
+    return fail("invalid_response", `response is not JSON (${type})`);
+  }
+}
+function parseUrl2(text, base) {
+  try {
+    return new URL(text, base);
+  } catch {
+    return null;
+  }
+}
+var DISCARD_LIMIT = 64 * 1024;
+var ERROR_BODY_LIMIT = 8 * 1024;
+function parseErrorBody(body) {
+  if (body === void 0 || body.length === 0) return void 0;
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function exchange(dispatcher, url2, method, headers, body, deadline, maxBytes) {
+  return new Promise((resolve2, reject) => {
+    let controller;
+    let settled = false;
+    let statusCode = 0;
+    let responseHeaders = {};
+    let keep = false;
+    let chunks = [];
+    let size = 0;
+    let cancelDeadline = () => void 0;
+    const settle2 = (outcome) => {
+      if (settled) return;
+      settled = true;
+      cancelDeadline();
+      resolve2(outcome);
+    };
+    const settleError = (error63) => {
+      if (deadline.aborted || isNetworkError(error63))
+        return settle2({ ok: false, failure: failureFromError(error63, deadline) });
+      if (settled) return;
+      settled = true;
+      cancelDeadline();
+      reject(error63 instanceof Error ? error63 : new Error(String(error63)));
+    };
+    const stop = (outcome, reason) => {
+      settle2(outcome);
+      if (controller && !controller.aborted) controller.abort(reason);
+    };
+    const onDeadline = () => {
+      const reason = deadline.reason ?? new Error("aborted");
+      stop({ ok: false, failure: failureFromError(reason, deadline) }, reason);
+    };
+    if (deadline.aborted) return onDeadline();
+    cancelDeadline = deadline.onAbort(onDeadline);
+    const handler2 = {
+      onRequestStart(started) {
+        controller = started;
+        if (settled) started.abort(deadline.reason ?? new Error("aborted"));
+      },
+      onResponseStart(_controller, status, received) {
+        if (status < 200) return;
+        statusCode = status;
+        responseHeaders = received;
+        keep = status >= 200 && status <= 299;
+        const declared = Number(received["content-length"]);
+        if (keep && Number.isFinite(declared) && declared > maxBytes) {
+          const detail = `response of ${declared} bytes exceeds the ${maxBytes}-byte cap`;
+          stop(fail("response_too_large", detail), new Error(detail));
+        }
+      },
+      onResponseData(_controller, chunk) {
+        size += chunk.length;
+        if (keep && size <= maxBytes) chunks.push(chunk);
+        else if (keep) {
+          const detail = `response exceeds the ${maxBytes}-byte cap`;
+          stop(fail("response_too_large", detail), new Error(detail));
+        } else if (size <= ERROR_BODY_LIMIT) chunks.push(chunk);
+        else if (size > DISCARD_LIMIT) {
+          settle2({ statusCode, headers: responseHeaders, body: void 0 });
+          controller?.abort(new Error("response body not needed"));
+        }
+      },
+      onResponseEnd() {
+        const complete = keep || size <= ERROR_BODY_LIMIT;
+        const whole = !complete ? void 0 : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+        chunks = [];
+        settle2({ statusCode, headers: responseHeaders, body: whole });
+      },
+      onResponseError(_controller, error63) {
+        settleError(error63);
+      }
+    };
+    try {
+      const { origin, path: path6 } = splitUrl(url2);
+      dispatcher.dispatch({ origin, path: path6, method, headers, body: body ?? null }, handler2);
+    } catch (error63) {
+      settleError(error63);
+    }
+  });
+}
+var PLAIN_URL = /^(https?:\/\/[^/?#@\\]+)([/?][^#]*)?(?:#.*)?$/;
+var NEEDS_PARSING = /[^\x21-\x7e]|["'<>`{}\\]|\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
+function splitUrl(url2) {
+  const plain = NEEDS_PARSING.test(url2) ? null : PLAIN_URL.exec(url2);
+  if (plain) {
+    const rest = plain[2] ?? "";
+    return { origin: plain[1] ?? "", path: rest === "" ? "/" : rest.startsWith("?") ? `/${rest}` : rest };
+  }
+  const parsed2 = new URL(url2);
+  return { origin: parsed2.origin, path: parsed2.pathname + parsed2.search };
+}
+function fail(kind, detail) {
+  return { ok: false, failure: { kind, detail } };
+}
+var TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+function isNetworkError(error63) {
+  const code = errorCode(error63);
+  return code !== void 0 && (/^E[A-Z0-9_]+$/.test(code) || code.startsWith("UND_ERR_") || TLS_CODE.test(code));
+}
+function failureFromError(error63, signal) {
+  if (signal?.aborted) {
+    const reason = signal.reason;
+    const message = reason instanceof Error ? reason.message : "aborted";
+    const timedOut = reason instanceof Error && reason.name === "TimeoutError";
+    return { kind: timedOut ? "timeout" : "aborted", detail: message };
+  }
+  const code = errorCode(error63);
+  switch (code) {
+    case "ECONNREFUSED":
+      return { kind: "connection_refused", detail: "connection refused" };
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EAI_FAIL":
+    case "EAI_NONAME":
+    case "ENODATA":
+    // this and below: c-ares (host-lookup.ts), e.g. ETIMEOUT for a silent name server
+    case "ESERVFAIL":
+    case "EREFUSED":
+    case "ETIMEOUT":
+    case "EBADRESP":
+    case "EFORMERR":
+    case "EBADNAME":
+    case "ECANCELLED":
+    case "EDESTRUCTION":
+      return { kind: "dns_error", detail: `host name lookup failed (${code})` };
+    case "ECONNRESET":
+    case "EPIPE":
+    case "UND_ERR_SOCKET":
+    case "UND_ERR_CLOSED":
+      return {
+        kind: "connection_reset",
+        detail: "connection closed by the server before the response ended"
+      };
+    case "UND_ERR_CONNECT_TIMEOUT":
+    case "ETIMEDOUT":
+    case "UND_ERR_HEADERS_TIMEOUT":
+    case "UND_ERR_BODY_TIMEOUT":
+      return { kind: "timeout", detail: "the server did not answer in time" };
+    case "UND_ERR_RES_CONTENT_LENGTH_MISMATCH":
+      return { kind: "connection_reset", detail: "response body shorter than its content-length" };
+    default:
+      if (code && TLS_CODE.test(code)) return { kind: "tls_error", detail: `TLS error (${code})` };
+      return { kind: "network_error", detail: code ? `network error (${code})` : "network error" };
+  }
+}
+function errorCode(error63) {
+  for (let current = error63, depth = 0; current && depth < 4; depth++) {
+    const code = current.code;
+    if (typeof code === "string") return code;
+    current = current.cause;
+  }
+  return void 0;
+}
+
+// src/platform/json-pointer.ts
+function compilePointer(pointer) {
+  if (pointer === "") return (document) => document;
+  const tokens = pointer.slice(1).split("/").map((raw) => raw.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const indexes = tokens.map((token) => /^(0|[1-9]\d*)$/.test(token) ? Number(token) : void 0);
+  return (document) => {
+    let current = document;
+    for (let i = 0; i < tokens.length; i++) {
+      if (Array.isArray(current)) {
+        const index = indexes[i];
+        if (index === void 0) return void 0;
+        current = current[index];
+      } else if (current !== null && typeof current === "object" && Object.hasOwn(current, tokens[i] ?? "")) {
+        current = current[tokens[i] ?? ""];
+      } else {
+        return void 0;
+      }
+    }
+    return current;
+  };
+}
+
+// src/platform/http-platform.ts
+var PENDING = /* @__PURE__ */ new Set(["QUEUED", "IN_PROGRESS"]);
+var FAILED = /* @__PURE__ */ new Set(["FAILED", "EXPIRED", "CANCELED", "WEBHOOK_FAILED"]);
+var readErrorCode = compilePointer("/code");
+function compileEndpoints(endpoints) {
+  const url2 = (template) => compileTemplate(template, { encode: true, raw: ["controlPlaneUrl", "inferenceUrl"] });
+  const pointer = (text) => ({ text, read: compilePointer(text) });
+  return {
+    userLookup: {
+      url: url2(endpoints.userLookup.url),
+      list: pointer(endpoints.userLookup.list),
+      id: pointer(endpoints.userLookup.id),
+      organizationId: pointer(endpoints.userLookup.organizationId)
+    },
+    modelLookup: {
+      url: url2(endpoints.modelLookup.url),
+      list: pointer(endpoints.modelLookup.list),
+      id: pointer(endpoints.modelLookup.id)
+    },
+    predict: { url: url2(endpoints.predict.url) },
+    asyncSubmit: { url: url2(endpoints.asyncSubmit.url), requestId: pointer(endpoints.asyncSubmit.requestId) },
+    asyncStatus: {
+      url: url2(endpoints.asyncStatus.url),
+      status: pointer(endpoints.asyncStatus.status),
+      errors: pointer(endpoints.asyncStatus.errors)
+    }
+  };
+}
+var HttpPlatform = class {
+  #config;
+  #dispatcher;
+  #headers;
+  #endpoints;
+  #email;
+  #predictBody;
+  #asyncBody;
+  constructor(config2, dispatcher) {
+    this.#config = config2;
+    this.#dispatcher = dispatcher;
+    this.#headers = {
+      authorization: `Api-Key ${config2.apiKey}`,
+      "content-type": "application/json",
+      accept: "application/json",
+      "user-agent": "planecheck"
+    };
+    this.#endpoints = compileEndpoints(config2.endpoints);
+    this.#email = compileTemplate(config2.smokeTestEmail, { encode: false });
+    this.#predictBody = JSON.stringify(config2.predictInput);
+    this.#asyncBody = JSON.stringify({ model_input: config2.predictInput });
+  }
+  async findUser(plane, signal) {
+    const endpoint2 = this.#endpoints.userLookup;
+    const url2 = this.#url(endpoint2.url, plane, { email: this.#email({ plane: plane.name }) });
+    return lookup(await this.#send("GET", url2, plane, signal), endpoint2.list, "users", (entry) => {
+      const id = readId(entry, endpoint2.id.read);
+      const organizationId = readId(entry, endpoint2.organizationId.read);
+      if (id === void 0) return `user has no id at ${endpoint2.id.text}`;
+      if (organizationId === void 0)
+        return `user has no organization id at ${endpoint2.organizationId.text}`;
+      return { id, organizationId };
+    });
+  }
+  async findOracle(plane, user, signal) {
+    const endpoint2 = this.#endpoints.modelLookup;
+    const url2 = this.#url(endpoint2.url, plane, {
+      organizationId: user.organizationId,
+      userId: user.id,
+      oracleName: this.#config.oracleName
+    });
+    return lookup(await this.#send("GET", url2, plane, signal), endpoint2.list, "models", (entry) => {
+      const id = readId(entry, endpoint2.id.read);
+      return id === void 0 ? `model has no id at ${endpoint2.id.text}` : { id };
+    });
+  }
+  async predict(plane, oracle, signal) {
+    const url2 = this.#url(this.#endpoints.predict.url, plane, { modelId: oracle.id });
+    const result = await this.#send("POST", url2, plane, signal, this.#predictBody);
+    return result.ok ? { ok: true, value: void 0 } : result;
+  }
+  async submitAsyncPredict(plane, oracle, signal) {
+    const endpoint2 = this.#endpoints.asyncSubmit;
+    const url2 = this.#url(endpoint2.url, plane, { modelId: oracle.id });
+    const result = await this.#send("POST", url2, plane, signal, this.#asyncBody);
+    if (!result.ok) return result;
+    const requestId = readId(result.body, endpoint2.requestId.read);
+    if (requestId === void 0) return invalid(`no request id at ${endpoint2.requestId.text}`);
+    return { ok: true, value: requestId };
+  }
+  async getAsyncStatus(plane, oracle, requestId, signal) {
+    const endpoint2 = this.#endpoints.asyncStatus;
+    const url2 = this.#url(endpoint2.url, plane, { modelId: oracle.id, requestId });
+    const result = await this.#send("GET", url2, plane, signal);
+    if (!result.ok) return result;
+    const status = endpoint2.status.read(result.body);
+    if (typeof status !== "string") return invalid(`no status string at ${endpoint2.status.text}`);
+    const state = PENDING.has(status) ? "pending" : status === "SUCCEEDED" ? "succeeded" : FAILED.has(status) ? "failed" : void 0;
+    if (state === void 0) return invalid(`unknown async status "${status.slice(0, 32)}"`);
+    const errors = endpoint2.errors.read(result.body);
+    const errorCodes = Array.isArray(errors) ? errors.flatMap((error63) => {
+      const code = readErrorCode(error63);
+      return typeof code === "string" ? [code.slice(0, 64)] : [];
+    }) : [];
+    return { ok: true, value: { state, status, errorCodes } };
+  }
+  #url(template, plane, values) {
+    values.plane = plane.name;
+    values.controlPlaneUrl = plane.controlPlaneUrl ?? this.#config.controlPlaneUrl;
+    values.inferenceUrl = plane.inferenceUrl;
+    return template(values);
+  }
+  #send(method, url2, plane, signal, body) {
+    return requestJson(this.#dispatcher, {
+      method,
+      url: url2,
+      headers: this.#headers,
+      body,
+      timeoutMs: plane.requestTimeout ?? this.#config.requestTimeout,
+      maxBytes: this.#config.maxResponseBytes,
+      signal
+    });
+  }
+};
+function lookup(result, list2, what, pick3) {
+  if (!result.ok) {
+    if (result.failure.httpStatus !== 404) return { kind: "failed", failure: result.failure };
+    if (isJsonObject(result.errorBody)) return { kind: "not_found" };
+    return {
+      kind: "failed",
+      failure: { ...result.failure, detail: "HTTP 404 without a JSON error body: not the platform's answer" }
+    };
+  }
+  const entries = list2.read(result.body);
+  if (!Array.isArray(entries))
+    return { kind: "failed", failure: invalidFailure(`no ${what} list at ${list2.text}`) };
+  if (entries.length === 0) return { kind: "not_found" };
+  const picked = pick3(entries[0]);
+  return typeof picked === "string" ? { kind: "failed", failure: invalidFailure(picked) } : { kind: "found", value: picked };
+}
+function isJsonObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+var LONE_SURROGATE = new RegExp("\\p{Cs}", "u");
+function readId(document, read) {
+  const value = read(document);
+  if (typeof value === "string" && value.length > 0 && value.length <= 256 && !LONE_SURROGATE.test(value))
+    return value;
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  return void 0;
+}
+function invalidFailure(detail) {
+  return { kind: "invalid_response", detail };
+}
+function invalid(detail) {
+  return { ok: false, failure: invalidFailure(detail) };
+}
+
+// src/check/check-plane.ts
+async function checkPlane(plane, deps) {
+  const startedAt = Date.now();
+  const started = performance.now();
+  const planeDeadline = new Deadline(deps.settings.planeTimeout, "plane deadline", deps.signal);
+  const steps = [];
+  try {
+    await runSteps(plane, deps, planeDeadline, steps);
+  } finally {
+    planeDeadline.dispose();
+  }
+  return {
+    plane: plane.name,
+    startedAt,
+    checkedAt: Date.now(),
+    durationMs: round(performance.now() - started),
+    steps
+  };
+}
+async function runSteps(plane, deps, signal, steps) {
+  const { platform: platform2 } = deps;
+  const onThrow = (step, error63) => {
+    if (signal.aborted && error63 === signal.reason) return failureFromError(error63, signal);
+    deps.onInternalError?.({ plane: plane.name, step, error: error63 });
+    return { kind: "internal_error", detail: internalErrorDetail(error63) };
+  };
+  const user = await timed(
+    "user_lookup",
+    steps,
+    onThrow,
+    async () => lookupStep(await platform2.findUser(plane, signal))
+  );
+  if (user === void 0) return;
+  const oracle = await timed(
+    "oracle_lookup",
+    steps,
+    onThrow,
+    async () => lookupStep(await platform2.findOracle(plane, user, signal))
+  );
+  if (oracle === void 0) return;
+  await Promise.all([
+    timed("predict", steps, onThrow, async () => callStep(await platform2.predict(plane, oracle, signal))),
+    timed("async_predict", steps, onThrow, () => asyncPredict(plane, oracle, deps, signal))
+  ]);
+  steps.sort((a, b2) => ORDER[a.step] - ORDER[b2.step]);
+}
+var ORDER = { user_lookup: 0, oracle_lookup: 1, predict: 2, async_predict: 3 };
+async function timed(step, steps, onThrow, run2) {
+  const started = performance.now();
+  let outcome;
+  try {
+    outcome = await run2();
+  } catch (error63) {
+    outcome = { ok: false, failure: onThrow(step, error63) };
+  }
+  const durationMs = round(performance.now() - started);
+  if (outcome.ok) {
+    steps.push({ step, outcome: "ok", durationMs });
+    return outcome.value;
+  }
+  if ("notFound" in outcome) steps.push({ step, outcome: "not_found", durationMs });
+  else steps.push({ step, outcome: "failed", durationMs, failure: outcome.failure });
+  return void 0;
+}
+function lookupStep(outcome) {
+  if (outcome.kind === "found") return { ok: true, value: outcome.value };
+  if (outcome.kind === "not_found") return { ok: false, notFound: true };
+  return { ok: false, failure: outcome.failure };
+}
+function callStep(outcome) {
+  return outcome;
+}
+async function asyncPredict(plane, oracle, deps, planeSignal) {
+  const { platform: platform2 } = deps;
+  const asyncTimeout = plane.asyncTimeout ?? deps.settings.asyncTimeout;
+  const pollInterval = plane.pollInterval ?? deps.settings.pollInterval;
+  const signal = new Deadline(asyncTimeout, "async request deadline", planeSignal);
+  let lastStatus = "unsubmitted";
+  try {
+    const submitted = await platform2.submitAsyncPredict(plane, oracle, signal);
+    if (!submitted.ok) return submitted;
+    lastStatus = "submitted";
+    for (; ; ) {
+      await sleep(pollInterval, signal);
+      const polled = await platform2.getAsyncStatus(plane, oracle, submitted.value, signal);
+      if (!polled.ok) {
+        if (polled.failure.kind === "timeout" && signal.aborted && !planeSignal.aborted) {
+          return {
+            ok: false,
+            failure: { kind: "timeout", detail: stillPending(lastStatus, asyncTimeout) }
+          };
+        }
+        return polled;
+      }
+      lastStatus = polled.value.status;
+      if (polled.value.state === "succeeded") return { ok: true, value: void 0 };
+      if (polled.value.state === "failed") {
+        const codes = polled.value.errorCodes.length > 0 ? ` (${polled.value.errorCodes.join(", ")})` : "";
+        return {
+          ok: false,
+          failure: { kind: "failed", detail: `async request ended ${lastStatus}${codes}` }
+        };
+      }
+    }
+  } catch (error63) {
+    if (signal.aborted && !planeSignal.aborted) {
+      return {
+        ok: false,
+        failure: { kind: "timeout", detail: stillPending(lastStatus, asyncTimeout) }
+      };
+    }
+    throw error63;
+  } finally {
+    signal.dispose();
+  }
+}
+function internalErrorDetail(error63) {
+  const text = error63 instanceof Error ? `${error63.name}: ${error63.message}` : String(error63);
+  return `internal error in planecheck (${text.slice(0, 200)})`;
+}
+function stillPending(status, timeoutMs) {
+  return `async request still ${status} after ${formatDuration(timeoutMs)}`;
+}
+function round(ms) {
+  return Math.round(ms * 10) / 10;
+}
+
+// src/check/check-all.ts
+async function checkAll(planes, deps, concurrency, onResult) {
+  const root = deps.signal ? new Deadline(void 0, "cycle", deps.signal) : void 0;
+  const planeDeps = { ...deps, signal: root };
+  const results = new Array(planes.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < planes.length) {
+      const index = next++;
+      const plane = planes[index];
+      if (plane === void 0) continue;
+      const result = await checkPlane(plane, planeDeps);
+      results[index] = result;
+      onResult?.(result);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, planes.length)) }, worker));
+  } finally {
+    root?.dispose();
+  }
+  return results;
+}
+
+// src/check/checker.ts
+function createChecker(config2, options = {}) {
+  const connectTimeoutMs = longestRequestTimeout(config2);
+  const agent = createHttpAgent({
+    connectTimeoutMs,
+    keepAliveMs: config2.schedule.interval + 3e4,
+    lookup: createHostLookup({ servers: options.dnsServers, timeoutMs: connectTimeoutMs })
+  });
+  const platform2 = options.platform ?? new HttpPlatform(config2.platform, agent);
+  const settings = {
+    planeTimeout: config2.schedule.planeTimeout,
+    asyncTimeout: config2.platform.asyncTimeout,
+    pollInterval: config2.platform.pollInterval
+  };
+  return {
+    check: (planes, options2 = {}) => checkAll(
+      planes,
+      { platform: platform2, settings, signal: options2.signal, onInternalError: options2.onInternalError },
+      config2.schedule.concurrency,
+      options2.onResult
+    ),
+    close: () => agent.close()
+  };
+}
+
+// src/check/classify.ts
+function classify(result) {
+  const byStep = new Map(result.steps.map((step) => [step.step, step]));
+  const user = byStep.get("user_lookup");
+  if (!user) return { status: "FAILED", reason: "user_lookup_missing" };
+  if (user.outcome === "failed") return failed(user);
+  if (user.outcome === "not_found") return { status: "NO_USER", reason: "user_not_found" };
+  const oracle = byStep.get("oracle_lookup");
+  if (!oracle) return { status: "FAILED", reason: "oracle_lookup_missing" };
+  if (oracle.outcome === "failed") return failed(oracle);
+  if (oracle.outcome === "not_found") return { status: "NO_ORACLE", reason: "oracle_not_found" };
+  for (const name of ["predict", "async_predict"]) {
+    const step = byStep.get(name);
+    if (!step) return { status: "FAILED", reason: `${name}_missing` };
+    if (step.outcome !== "ok") return failed(step);
+  }
+  return { status: "HEALTHY", reason: null };
+}
+function failureReason(step) {
+  const failure2 = step.failure;
+  if (!failure2) return `${step.step}_${step.outcome}`;
+  const kind = failure2.kind === "http_status" ? `http_${failure2.httpStatus ?? "error"}` : failure2.kind;
+  return `${step.step}_${kind}`;
+}
+function failed(step) {
+  return { status: "FAILED", reason: failureReason(step) };
+}
+
+// src/check/report.ts
+function toPlaneReport(result) {
+  const { status, reason } = classify(result);
+  return {
+    name: result.plane,
+    status,
+    reason,
+    checkedAt: new Date(result.checkedAt).toISOString(),
+    durationMs: result.durationMs,
+    steps: result.steps.map((step) => ({
+      step: step.step,
+      outcome: step.outcome,
+      durationMs: step.durationMs,
+      ...step.outcome === "failed" ? { reason: failureReason(step) } : {},
+      ...step.failure ? { detail: step.failure.detail } : {}
+    }))
+  };
+}
+
+// src/check/stored-result.ts
+function toStoredResult(result, checkedBy) {
+  const report = toPlaneReport(result);
+  if (report.status === "NO_VALUE") throw new Error("a check result is never NO_VALUE");
+  return {
+    plane: result.plane,
+    status: report.status,
+    reason: report.reason,
+    checkedAt: result.checkedAt,
+    durationMs: result.durationMs,
+    steps: report.steps,
+    checkedBy
+  };
+}
+function storedToReport(result) {
+  return {
+    name: result.plane,
+    status: result.status,
+    reason: result.reason,
+    checkedAt: new Date(result.checkedAt).toISOString(),
+    durationMs: result.durationMs,
+    steps: result.steps
   };
 }
 

@@ -6,20 +6,20 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-AW64FSTU.js";
+} from "./chunks/chunk-3YBRGWLO.js";
 import {
   PLANE_STATUSES
 } from "./chunks/chunk-NF23GUGB.js";
-import "./chunks/chunk-UTRI5DDJ.js";
+import "./chunks/chunk-TVCRBQ25.js";
 import {
   DEMO_API_KEY,
   DEMO_PLANES,
   demoConfig
-} from "./chunks/chunk-TT2WXBOY.js";
+} from "./chunks/chunk-SLFAADLY.js";
 import {
   ConfigError
-} from "./chunks/chunk-2VZDH4LG.js";
-import "./chunks/chunk-QCGNNDV3.js";
+} from "./chunks/chunk-KGVMHD67.js";
+import "./chunks/chunk-ZU2X4UKQ.js";
 import {
   SCENARIOS,
   SandboxPlatform

@@ -11,27 +11,29 @@ import {
   resolveConfigPath,
   toPlaneReport,
   unsupportedNode
-} from "./chunks/chunk-AW64FSTU.js";
+} from "./chunks/chunk-3YBRGWLO.js";
 import {
   PLANE_STATUSES,
   STEP_NAMES
 } from "./chunks/chunk-NF23GUGB.js";
-import "./chunks/chunk-UTRI5DDJ.js";
+import "./chunks/chunk-TVCRBQ25.js";
 import {
   ConfigError,
   parseConfig,
   parseListenAddress
-} from "./chunks/chunk-2VZDH4LG.js";
+} from "./chunks/chunk-KGVMHD67.js";
 import {
   formatDuration,
   intervalToCron,
+  longestRequestTimeout,
   maintenanceAt,
   parseDuration,
   parseRfc3339,
+  selfHealEnabledBy,
   selfHealEnabledFor,
   selfHealOnForSomePlane,
   windowAt
-} from "./chunks/chunk-QCGNNDV3.js";
+} from "./chunks/chunk-ZU2X4UKQ.js";
 import "./chunks/chunk-KNTKHN2X.js";
 import {
   preferredPlanes,
@@ -3127,8 +3129,9 @@ function planReload(old, next, healerRunning) {
     const differs = firstDifference(at(old, field), at(next, field), field);
     if (differs !== void 0) return { refused: `${differs} changed: restart planecheck to apply it` };
   }
-  if (!healerRunning && selfHealWanted(next))
-    return { refused: `${selfHealSwitch(next)} changed: restart planecheck to turn self-heal on` };
+  const selfHealSwitch = selfHealEnabledBy(next);
+  if (!healerRunning && selfHealSwitch !== void 0 && next.github !== void 0)
+    return { refused: `${selfHealSwitch} changed: restart planecheck to turn self-heal on` };
   const before = new Map(old.workloadPlanes.map((plane) => [plane.name, plane]));
   const after = new Set(next.workloadPlanes.map((plane) => plane.name));
   const added = [];
@@ -3144,16 +3147,6 @@ function planReload(old, next, healerRunning) {
     (key2) => !isDeepStrictEqual(old[key2], next[key2])
   );
   return { changes: { added, removed, changed, checker, fields } };
-}
-function longestRequestTimeout(config) {
-  return Math.max(config.platform.requestTimeout, ...config.workloadPlanes.map((p) => p.requestTimeout ?? 0));
-}
-function selfHealWanted(config) {
-  return selfHealOnForSomePlane(config) && config.github !== void 0;
-}
-function selfHealSwitch(config) {
-  const plane = config.workloadPlanes.findIndex((candidate) => candidate.selfHeal?.enabled === true);
-  return plane >= 0 ? `workloadPlanes[${plane}].selfHeal.enabled` : "selfHeal.enabled";
 }
 function at(config, field) {
   let value = config;
@@ -3381,7 +3374,7 @@ async function main() {
     const [{ SandboxPlatform }, { SandboxGithub }, demo] = await Promise.all([
       import("./chunks/sandbox-platform-MDD36HJV.js"),
       import("./chunks/sandbox-github-S6N6CMKF.js"),
-      import("./chunks/demo-4VLWNXQI.js")
+      import("./chunks/demo-WQQS2RJ6.js")
     ]);
     const { DEMO_API_KEY, DEMO_GITHUB_TOKEN, DEMO_PLANES, demoConfigYaml, demoSelfHealYaml } = demo;
     const platform = new SandboxPlatform({
@@ -3589,7 +3582,7 @@ ${HELP}`
     })
   });
   if (selfHealOnForSomePlane(config) && config.github) {
-    const { createSelfHeal } = await import("./chunks/create-self-heal-DJZQEXUZ.js");
+    const { createSelfHeal } = await import("./chunks/create-self-heal-JGMT3OLY.js");
     const healLog = await storage.openHealLog();
     flushHealLog = () => healLog.flush?.();
     metrics.watchGithubBackoff(() => healLog.githubBackoffUntil());

@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.js';
+import { longestRequestTimeout, type Config } from '../config/schema.js';
 import { createHostLookup } from '../platform/host-lookup.js';
 import { createHttpAgent } from '../platform/http.js';
 import { HttpPlatform } from '../platform/http-platform.js';
@@ -36,14 +36,11 @@ export interface CheckerOptions {
 export function createChecker(config: Config, options: CheckerOptions = {}): Checker {
   // Connections and lookups are shared by every plane: bounded by the longest request timeout any plane
   // has, while each request keeps its own plane's deadline.
-  const longestRequestTimeout = config.workloadPlanes.reduce(
-    (longest, plane) => Math.max(longest, plane.requestTimeout ?? 0),
-    config.platform.requestTimeout,
-  );
+  const connectTimeoutMs = longestRequestTimeout(config);
   const agent = createHttpAgent({
-    connectTimeoutMs: longestRequestTimeout,
+    connectTimeoutMs,
     keepAliveMs: config.schedule.interval + 30_000,
-    lookup: createHostLookup({ servers: options.dnsServers, timeoutMs: longestRequestTimeout }),
+    lookup: createHostLookup({ servers: options.dnsServers, timeoutMs: connectTimeoutMs }),
   });
   const platform = options.platform ?? new HttpPlatform(config.platform, agent);
   const settings = {

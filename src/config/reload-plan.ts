@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { selfHealOnForSomePlane, type Config } from './schema.js';
+import { longestRequestTimeout, selfHealEnabledBy, type Config } from './schema.js';
 
 /** What a reload changes, when it can apply. */
 export interface ReloadChanges {
@@ -36,8 +36,9 @@ export function planReload(old: Config, next: Config, healerRunning: boolean): R
     const differs = firstDifference(at(old, field), at(next, field), field);
     if (differs !== undefined) return { refused: `${differs} changed: restart planecheck to apply it` };
   }
-  if (!healerRunning && selfHealWanted(next))
-    return { refused: `${selfHealSwitch(next)} changed: restart planecheck to turn self-heal on` };
+  const selfHealSwitch = selfHealEnabledBy(next);
+  if (!healerRunning && selfHealSwitch !== undefined && next.github !== undefined)
+    return { refused: `${selfHealSwitch} changed: restart planecheck to turn self-heal on` };
 
   const before = new Map(old.workloadPlanes.map((plane) => [plane.name, plane]));
   const after = new Set(next.workloadPlanes.map((plane) => plane.name));
@@ -58,22 +59,6 @@ export function planReload(old: Config, next: Config, healerRunning: boolean): R
     (key) => !isDeepStrictEqual(old[key], next[key]),
   );
   return { changes: { added, removed, changed, checker, fields } };
-}
-
-/** The checker's connections are bounded by the longest request timeout of any plane (see createChecker). */
-function longestRequestTimeout(config: Config): number {
-  return Math.max(config.platform.requestTimeout, ...config.workloadPlanes.map((p) => p.requestTimeout ?? 0));
-}
-
-/** Whether the config asks for a self-healer: on for at least one plane, with credentials. */
-function selfHealWanted(config: Config): boolean {
-  return selfHealOnForSomePlane(config) && config.github !== undefined;
-}
-
-/** The setting that turns self-heal on: a plane's own `selfHeal.enabled`, else the section's. */
-function selfHealSwitch(config: Config): string {
-  const plane = config.workloadPlanes.findIndex((candidate) => candidate.selfHeal?.enabled === true);
-  return plane >= 0 ? `workloadPlanes[${plane}].selfHeal.enabled` : 'selfHeal.enabled';
 }
 
 function at(config: Config, field: string): unknown {

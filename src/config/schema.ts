@@ -555,7 +555,7 @@ export const Config = z
   );
 
 /** Which setting turns self-heal on for some plane (`selfHeal.enabled`, or a plane's), or undefined. */
-function selfHealEnabledBy(config: {
+export function selfHealEnabledBy(config: {
   selfHeal?: { enabled: boolean };
   workloadPlanes: readonly { selfHeal?: { enabled: boolean } }[];
 }): string | undefined {
@@ -575,6 +575,14 @@ export function selfHealEnabledFor(
   plane: Pick<WorkloadPlane, 'selfHeal'> | undefined,
 ): boolean {
   return plane?.selfHeal?.enabled ?? config.selfHeal?.enabled ?? false;
+}
+
+/** The longest request timeout of any plane: the shared connection pool and host lookups are bounded by it. */
+export function longestRequestTimeout(config: Pick<Config, 'platform' | 'workloadPlanes'>): number {
+  return config.workloadPlanes.reduce(
+    (longest, plane) => Math.max(longest, plane.requestTimeout ?? 0),
+    config.platform.requestTimeout,
+  );
 }
 
 /** Whether any plane is self-healed: the daemon then builds a healer (and needs GitHub credentials). */
