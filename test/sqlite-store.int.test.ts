@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { StoredResult } from '../src/check/stored-result.js';
-import { MIGRATIONS, openSqliteStore, StoreError } from '../src/store/sqlite-store.js';
+import { MIGRATIONS, openSqliteStore, StoreError, writeWatch } from '../src/store/sqlite-store.js';
+import { WalCheckpointer } from '../src/store/wal-checkpointer.js';
 import { writeSchemaV2Database, writeSchemaV4Database } from './helpers/schema-v2.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -300,6 +301,46 @@ describe('SqliteResultStore', () => {
     copy.close();
     await store.close();
     assert.equal(await store.checkpointInBackground(), undefined, 'closed: no thread, no wait');
+  });
+
+  it("sees every write of the store's connection, and only writes, for the periodic checkpoint", async () => {
+    const store = openSqliteStore(join(tempDir(), 'watch.db'));
+    const written = writeWatch(store.database);
+    assert.equal(written(), true, 'the first call: nothing known yet');
+    assert.equal(written(), false, 'nothing written since');
+    await store.latestResults();
+    await store.history('plane-0', 10);
+    assert.equal(written(), false, 'reads are no writes');
+    await store.saveResults([healthy('plane-0', Date.UTC(2026, 0, 1))]);
+    assert.equal(written(), true, 'a result saved');
+    assert.equal(written(), false);
+    await store.pruneHistory(Date.UTC(2027, 0, 1), 100);
+    assert.equal(written(), true, 'history pruned');
+    await store.close();
+  });
+
+  it('skips the periodic checkpoint while nothing was written, and never an asked-for one', async () => {
+    const path = join(tempDir(), 'tick.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (x INTEGER)');
+    let wrote = false;
+    // The interval is never reached in the test: ticks are called by hand.
+    const checkpointer = new WalCheckpointer(path, { intervalMs: 3_600_000, written: () => wrote });
+    try {
+      assert.equal(checkpointer.tick(), undefined, 'nothing written: no checkpoint');
+      db.prepare('INSERT INTO t VALUES (1)').run();
+      wrote = true;
+      const outcome = await checkpointer.tick();
+      assert.ok(outcome && outcome.log > 0 && outcome.checkpointed === outcome.log, JSON.stringify(outcome));
+      wrote = false;
+      assert.equal(checkpointer.tick(), undefined);
+      assert.ok(await checkpointer.request(), 'an asked-for checkpoint runs whatever was written');
+    } finally {
+      checkpointer.close();
+      db.close();
+    }
   });
 
   it('stores a healthy check in under 40 bytes, indexes included', async () => {

@@ -204,6 +204,22 @@ function migrate(db: Db, version: number): void {
 }
 
 /**
+ * Whether the connection changed any row since the last call (true on the first): SQLite's count of rows
+ * this connection inserted, updated or deleted, read with one statement and no I/O. Every write of the
+ * daemon goes through this one connection.
+ */
+export function writeWatch(db: Db): () => boolean {
+  const totalChanges = db.prepare('SELECT total_changes()').pluck();
+  let seen: number | undefined;
+  return () => {
+    const now = totalChanges.get() as number;
+    const changed = now !== seen;
+    seen = now;
+    return changed;
+  };
+}
+
+/**
  * The result store of a single daemon: one SQLite file. better-sqlite3 is synchronous; each method does its
  * work at once, on the event loop (a write is one short transaction, see busy_timeout), and hands back a
  * settled promise.
@@ -222,6 +238,7 @@ export class SqliteResultStore implements ResultStore {
     if (!db.memory) {
       const onError = options.onCheckpointError ?? (() => undefined);
       this.#checkpointer = new WalCheckpointer(db.name, {
+        written: writeWatch(db),
         onError,
         onFailed: (error) => {
           // Back to checkpoints inside writes, so the WAL cannot grow without bound.

@@ -29,13 +29,14 @@ parentPort.on('message', () => {
  * Copies the write-ahead log back into the database file on a thread of its own. In the daemon's thread
  * that copy (SQLite's automatic checkpoint, inside whichever write crosses the threshold) held the event
  * loop 20 to 170 ms on a 350 MB history; here it holds nothing. Checkpoints run every `intervalMs` and on
- * request, one at a time. If the thread fails, `onFailed` is told once, so the caller can go back to
+ * request, one at a time (the periodic ones only after writes). If the thread fails, `onFailed` is told once, so the caller can go back to
  * checkpointing in its own thread.
  */
 export class WalCheckpointer {
   readonly #worker: Worker;
   readonly #timer: NodeJS.Timeout;
   readonly #onError: (error: Error) => void;
+  readonly #written: () => boolean;
   /** Waiting for the next checkpoint to start, and for the one running to end. */
   #queued: ((outcome: CheckpointOutcome | undefined) => void)[] = [];
   #running: ((outcome: CheckpointOutcome | undefined) => void)[] | undefined;
@@ -46,6 +47,11 @@ export class WalCheckpointer {
     path: string,
     options: {
       intervalMs?: number;
+      /**
+       * Whether anything was written since it was last asked: the periodic checkpoint is skipped when not,
+       * so that an idle daemon wakes no thread for it. Always true when not given.
+       */
+      written?: () => boolean;
       onError?: (error: Error) => void;
       onFailed?: (error: Error) => void;
     } = {},
@@ -73,7 +79,13 @@ export class WalCheckpointer {
     };
     this.#worker.on('error', failed);
     this.#worker.on('exit', (code) => failed(new Error(`the WAL checkpoint thread exited (${code})`)));
-    this.#timer = setInterval(() => void this.request(), options.intervalMs ?? 1_000).unref();
+    this.#written = options.written ?? (() => true);
+    this.#timer = setInterval(() => void this.tick(), options.intervalMs ?? 1_000).unref();
+  }
+
+  /** The periodic checkpoint: requested only when something was written since the last tick; else undefined. */
+  tick(): Promise<CheckpointOutcome | undefined> | undefined {
+    return this.#written() ? this.request() : undefined;
   }
 
   /**
