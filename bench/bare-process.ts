@@ -1,11 +1,14 @@
 // The reference: a bare undici client doing a plane check's requests, in a process that loads nothing
 // else, so its CPU and RSS are what Node and undici alone need for the same work.
-// argv: url planes concurrency pollInterval cycles [connections]. Prints one JSON line.
+// argv: url planes concurrency pollInterval cycles [connections] [periodMs]. Prints one JSON line.
 // connections: `keep-alive` (default: one agent for every cycle, warm cycles reuse its connections) or
 // `fresh` (a new agent each cycle, as a client sees after a minute's idle; closing it is not measured).
+// periodMs: start a cycle every periodMs, idle in between, as the daemon's schedule does (default 0: back
+// to back). Idle matters: a cycle that follows seconds of idle costs more CPU than one that follows another
+// cycle at once (caches and the kernel's state go cold), so a reference for a scheduled daemon idles too.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import { measure, peakRssMb, pool, summarize } from './measure.js';
+import { measure, peakRssMb, pool, processCpu, summarize } from './measure.js';
 
 const [
   url = '',
@@ -14,6 +17,7 @@ const [
   pollMs = '10',
   cyclesArg = '8',
   connections = 'keep-alive',
+  periodArg = '0',
 ] = process.argv.slice(2);
 if (connections !== 'keep-alive' && connections !== 'fresh') throw new Error(`connections: ${connections}?`);
 const PLANES = Number(planesArg);
@@ -53,19 +57,26 @@ async function bareCheck(agent: Agent, plane: string): Promise<void> {
 const newAgent = () => new Agent({ keepAliveTimeout: 60_000 });
 let agent = newAgent();
 const runs = [];
+/** The main thread's CPU per check in each cycle (the rest of a cycle's CPU is V8's and libuv's helpers). */
+const mainRuns: number[] = [];
+const periodMs = Number(periodArg);
+const firstStart = performance.now();
 for (let i = 0; i < Number(cyclesArg); i++) {
+  if (periodMs > 0) await sleep(Math.max(0, firstStart + i * periodMs - performance.now()));
   if (connections === 'fresh' && i > 0) {
     await agent.close();
     agent = newAgent();
   }
   const cycleAgent = agent;
+  const mainBefore = processCpu(process.pid).mainMs;
   runs.push(
     await measure(PLANES, () =>
       pool(PLANES, Number(concurrencyArg), (n) => bareCheck(cycleAgent, `plane-${n}`)),
     ),
   );
+  mainRuns.push((processCpu(process.pid).mainMs - mainBefore) / PLANES);
 }
 await agent.close();
 process.stdout.write(
-  `${JSON.stringify({ ...summarize(runs), cycleCpuMs: runs.map((run) => run.cpu), peakRssMb: peakRssMb() })}\n`,
+  `${JSON.stringify({ ...summarize(runs), cycleCpuMs: runs.map((run) => run.cpu), cycleMainCpuMs: mainRuns, peakRssMb: peakRssMb() })}\n`,
 );

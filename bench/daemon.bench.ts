@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
 import { median, peakRssMb, processCpu, type ProcessCpu } from './measure.js';
 import {
   buildBenchProcesses,
@@ -30,10 +31,15 @@ const HEADLINE_ONLY = process.env.BENCH_HEADLINE_ONLY === '1';
 /** The headline's schedule: a warm cycle well inside its interval, the async poll as in production. */
 const HEADLINE_INTERVAL_S = 15;
 const HEADLINE_POLL_MS = 100;
-/** Daemon cycles measured per headline run (the bare client runs one more, for its warmest figure). */
-const HEADLINE_CYCLES = 3;
+/** Cycles measured per headline run, by the daemon and by the bare client alike; 2 onwards are warm. */
+const HEADLINE_CYCLES = 4;
 
-await buildBenchProcesses(['bench/engine-process.ts', 'bench/bare-process.ts', 'bench/sandbox-process.ts']);
+await buildBenchProcesses([
+  'bench/engine-process.ts',
+  'bench/bare-process.ts',
+  'bench/sandbox-process.ts',
+  'bench/scrape-reference-process.ts',
+]);
 
 /** Node flags for the measured processes (not the sandbox), e.g. BENCH_NODE_FLAGS=--max-semi-space-size=4. */
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
@@ -93,16 +99,34 @@ async function daemonProcess(url: string, planes: number, schedule: { yaml: stri
 /** What one headline run measured: CPU per check in ms, and the worst of 50 concurrent scrapes. */
 interface HeadlineRun {
   load: number;
-  /** The bare client's CPU per check in each cycle, each on fresh connections (index 0: the first). */
+  /**
+   * The bare client's CPU per check in each cycle (index 0: the first), each on fresh connections, on the
+   * daemon's schedule (a cycle every interval, idle in between); all threads, and its main thread.
+   */
   bare: number[];
+  bareMain: number[];
+  /** The same client with its cycles back to back, no idle in between: warmer than any schedule. */
+  bareBackToBack: number[];
   /** The daemon's CPU per check in each cycle, whole process and main thread (index 0: the first). */
   daemon: number[];
   daemonMain: number[];
   daemonFirstWithStart: number;
+  /** The daemon's CPU between two cycles, ms per second. */
+  idleMsPerS: number;
   healthy: number;
   cycleWallMs: number;
   scrapeIdleWorstMs: number;
   scrapeInCycleWorstMs: number;
+  /** The same 50 scrapes of a bare node:http server sending the daemon's /metrics bytes. */
+  scrapeReferenceWorstMs: number;
+}
+
+/** CPU a process uses while idle, ms per second: read from 0.5 s to 8.5 s after the call. */
+async function idleCpu(pid: number): Promise<number> {
+  await sleep(500);
+  const before = processCpu(pid).totalMs;
+  await sleep(8_000);
+  return (processCpu(pid).totalMs - before) / 8;
 }
 
 /** Waits (polling the sandbox's request count, an event the platform sees) until a cycle has begun. */
@@ -116,21 +140,21 @@ async function nextCycleBegun(sandbox: Sandbox, after: number, timeoutMs: number
 }
 
 /**
- * One headline run: the bare client's cycles on fresh connections, then the daemon on a 15 s schedule. Its
+ * One headline run: the bare client's cycles on fresh connections, on the daemon's 15 s schedule and back to
+ * back; then the daemon on that schedule. Its
  * CPU is read from /proc when its log says `planecheck started` and at the end of each cycle (its `cycle
  * finished` lines), with no scrape in between; then 50 concurrent gzip scrapes while it is idle, and 50 more
  * once the next cycle is under way.
  */
 async function headlineRun(sandbox: Sandbox): Promise<HeadlineRun> {
   const load = loadavg()[0] ?? NaN;
+  const bareArgs = [sandbox.url, PLANES, CONCURRENCY, HEADLINE_POLL_MS, HEADLINE_CYCLES, 'fresh'];
+  type BareRun = { cycleCpuMs: number[]; cycleMainCpuMs: number[] };
   const bare = (await measured('bare-process.js', [
-    sandbox.url,
-    PLANES,
-    CONCURRENCY,
-    HEADLINE_POLL_MS,
-    HEADLINE_CYCLES + 1,
-    'fresh',
-  ])) as unknown as { cycleCpuMs: number[] };
+    ...bareArgs,
+    HEADLINE_INTERVAL_S * 1000,
+  ])) as unknown as BareRun;
+  const backToBack = (await measured('bare-process.js', bareArgs)) as unknown as BareRun;
   const dir = mkdtempSync(join(tmpdir(), 'planecheck-bench-'));
   const configPath = join(dir, 'planecheck.yaml');
   writeFileSync(
@@ -147,9 +171,12 @@ async function headlineRun(sandbox: Sandbox): Promise<HeadlineRun> {
   try {
     const readings: ProcessCpu[] = [processCpu(daemon.pid)];
     const waitMs = 4 * HEADLINE_INTERVAL_S * 1000 + 60_000;
+    let idleMsPerS = NaN;
     for (let cycle = 1; cycle <= HEADLINE_CYCLES; cycle++) {
       await daemon.nthCycle(cycle, waitMs);
       readings.push(processCpu(daemon.pid));
+      // Cycles from the second on start on the interval's boundaries and last ~2 s: the next is >= 12 s away.
+      if (cycle === 2) idleMsPerS = await idleCpu(daemon.pid);
     }
     const last = daemon.cycles[HEADLINE_CYCLES - 1];
     const perCycle = (key: keyof ProcessCpu) =>
@@ -158,16 +185,32 @@ async function headlineRun(sandbox: Sandbox): Promise<HeadlineRun> {
     const idle = await scrapeMetrics(`${daemon.url}/metrics`);
     await nextCycleBegun(sandbox, requestsSoFar, waitMs);
     const inCycle = await scrapeMetrics(`${daemon.url}/metrics`, { onlyConcurrent: true });
+    const bodyFile = join(dir, 'metrics.gz');
+    const scraped = await request(`${daemon.url}/metrics`, { headers: { 'accept-encoding': 'gzip' } });
+    writeFileSync(bodyFile, Buffer.from(await scraped.body.arrayBuffer()));
+    await daemon.stop();
+    const reference = spawnNode('.bench/scrape-reference-process.js', [bodyFile]);
+    let referenceWorstMs = NaN;
+    try {
+      const { url } = JSON.parse(await reference.nextLine()) as { url: string };
+      referenceWorstMs = (await scrapeMetrics(url)).concurrentWorstMs;
+    } finally {
+      await reference.stop();
+    }
     return {
       load,
       bare: bare.cycleCpuMs,
+      bareMain: bare.cycleMainCpuMs,
+      bareBackToBack: backToBack.cycleCpuMs,
       daemon: perCycle('totalMs'),
       daemonMain: perCycle('mainMs'),
+      idleMsPerS,
       daemonFirstWithStart: (readings[1]?.totalMs ?? NaN) / PLANES,
       healthy: last?.entry.statuses?.HEALTHY ?? 0,
       cycleWallMs: last?.entry.durationMs ?? NaN,
       scrapeIdleWorstMs: idle.concurrentWorstMs,
       scrapeInCycleWorstMs: inCycle.concurrentWorstMs,
+      scrapeReferenceWorstMs: referenceWorstMs,
     };
   } finally {
     await daemon.stop();
@@ -198,52 +241,85 @@ const print = (rows: [string, string, string][]) => {
     `${f(median(values), digits)}${unit}`,
     `runs ${values.map((v) => f(v, digits)).join(', ')}`,
   ];
-  const at = (key: 'bare' | 'daemon' | 'daemonMain', cycle: number) =>
-    runs.map((run) => run[key][cycle - 1] ?? NaN);
-  const helpersAt = (cycle: number) =>
-    runs.map((run, i) => (at('daemon', cycle)[i] ?? NaN) - (run.daemonMain[cycle - 1] ?? NaN));
-  const ratioAt = (cycle: number) =>
-    runs.map((_, i) => (at('daemon', cycle)[i] ?? NaN) / (at('bare', cycle)[i] ?? NaN));
-  /** The bare client's warmest figure: the median of its cycles after the first. */
-  const bareWarm = runs.map((run) => median(run.bare.slice(1)));
-  const ratioWarmBare = runs.map((run, i) => (run.daemon[1] ?? NaN) / (bareWarm[i] ?? NaN));
+  type PerCycle = 'bare' | 'bareMain' | 'bareBackToBack' | 'daemon' | 'daemonMain';
+  const at = (key: PerCycle, cycle: number) => runs.map((run) => run[key][cycle - 1] ?? NaN);
+  const warmCycles = Array.from({ length: HEADLINE_CYCLES - 1 }, (_, i) => i + 2);
+  /** Per run, the median over the warm cycles (2 onwards) of `value(run, cycle)`. */
+  const warm = (value: (run: HeadlineRun, cycle: number) => number) =>
+    runs.map((run) => median(warmCycles.map((cycle) => value(run, cycle))));
+  const cpu = (key: PerCycle) => (run: HeadlineRun, cycle: number) => run[key][cycle - 1] ?? NaN;
+  const others = (total: PerCycle, main: PerCycle) => (run: HeadlineRun, cycle: number) =>
+    cpu(total)(run, cycle) - cpu(main)(run, cycle);
+  /** Each warm cycle of the daemon against the same cycle of the bare client on the same schedule. */
+  const ratio = (run: HeadlineRun, cycle: number) => cpu('daemon')(run, cycle) / cpu('bare')(run, cycle);
+  const ratioBackToBack = (run: HeadlineRun, cycle: number) =>
+    cpu('daemon')(run, cycle) / cpu('bareBackToBack')(run, cycle);
   const of = (
-    key: 'daemonFirstWithStart' | 'healthy' | 'cycleWallMs' | 'scrapeIdleWorstMs' | 'scrapeInCycleWorstMs',
+    key:
+      | 'daemonFirstWithStart'
+      | 'idleMsPerS'
+      | 'healthy'
+      | 'cycleWallMs'
+      | 'scrapeIdleWorstMs'
+      | 'scrapeInCycleWorstMs'
+      | 'scrapeReferenceWorstMs',
   ) => runs.map((run) => run[key]);
   const withTarget = (target: string, [value, note]: [string, string]): [string, string] => [
     value,
     `${target}; ${note}`,
   ];
+  const cyclesNamed = `cycles ${warmCycles[0]}-${warmCycles.at(-1)}`;
   console.log(
     `planecheck benchmark, headline: node dist/daemon.js${flags} ${process.version}, ${PLANES} planes, concurrency ${CONCURRENCY}, ` +
       `${HEADLINE_POLL_MS} ms async poll, ${HEADLINE_INTERVAL_S} s interval, SQLite; the bare undici client on fresh ` +
-      `connections each cycle; median of ${runs.length} runs (load average at each run's start: ${runs
+      `connections each cycle, a cycle every ${HEADLINE_INTERVAL_S} s as the daemon's; warm figures are the median of ` +
+      `${cyclesNamed} in a run, then the median of ${runs.length} runs (load average at each run's start: ${runs
         .map((run) => f(run.load, 2))
         .join(', ')})\n`,
   );
   print([
-    ['daemon process CPU per check, cycle 2 (end of cycle 1 to end of cycle 2)', ...figure(at('daemon', 2))],
-    ['  of which its main thread', ...figure(at('daemonMain', 2))],
-    ['  of which other threads (V8 compiler and GC helpers, libuv pool)', ...figure(helpersAt(2))],
-    ['bare undici client CPU per check, its cycle 2', ...figure(at('bare', 2))],
-    ['daemon / bare client, cycle 2', ...withTarget('target <= 1.3x', figure(ratioAt(2), 2, 'x'))],
-    ['daemon cycle 2 / bare client warmest (median of its cycles 2-4)', ...figure(ratioWarmBare, 2, 'x')],
-    ['daemon process CPU per check, cycle 3', ...figure(at('daemon', 3))],
-    ['  of which other threads', ...figure(helpersAt(3))],
-    ['bare undici client CPU per check, its cycle 3', ...figure(at('bare', 3))],
-    ['daemon / bare client, cycle 3', ...figure(ratioAt(3), 2, 'x')],
+    [`daemon process CPU per check, warm (${cyclesNamed})`, ...figure(warm(cpu('daemon')))],
+    ['  of which its main thread', ...figure(warm(cpu('daemonMain')))],
+    [
+      '  of which other threads (V8 compiler and GC helpers, libuv pool)',
+      ...figure(warm(others('daemon', 'daemonMain'))),
+    ],
+    [`bare undici client CPU per check, warm (${cyclesNamed})`, ...figure(warm(cpu('bare')))],
+    ['  of which its main thread', ...figure(warm(cpu('bareMain')))],
+    ['  of which other threads', ...figure(warm(others('bare', 'bareMain')))],
+    [
+      'daemon / bare client, warm (cycle n against cycle n)',
+      ...withTarget('target <= 1.3x', figure(warm(ratio), 2, 'x')),
+    ],
+    ...warmCycles.map((cycle): [string, string, string] => [
+      `  cycle ${cycle}: daemon ${f(median(at('daemon', cycle)), 3)} ms, bare ${f(median(at('bare', cycle)), 3)} ms`,
+      ...figure(
+        runs.map((run) => ratio(run, cycle)),
+        2,
+        'x',
+      ),
+    ]),
+    ['the bare client with its cycles back to back (no idle), warm', ...figure(warm(cpu('bareBackToBack')))],
+    ['daemon / that back-to-back client, warm', ...figure(warm(ratioBackToBack), 2, 'x')],
+    ['daemon process CPU between cycles (idle), per second', ...figure(of('idleMsPerS'), 1, ' ms/s')],
     [
       'daemon process CPU per check, first cycle (from "planecheck started")',
       ...withTarget('target <= 1 ms', figure(at('daemon', 1))),
     ],
+    ['  of which its main thread', ...figure(at('daemonMain', 1))],
     [
       '  the same from process start (loading modules, opening the store)',
       ...figure(of('daemonFirstWithStart')),
     ],
     ['bare undici client, first cycle (fresh process)', ...figure(at('bare', 1))],
+    ['  of which its main thread', ...figure(at('bareMain', 1))],
     [
       '/metrics worst of 50 concurrent gzip scrapes, daemon idle',
       ...withTarget('target < 50 ms', figure(of('scrapeIdleWorstMs'), 1)),
+    ],
+    [
+      '  a bare node:http server sending the same bytes, the same 50',
+      ...figure(of('scrapeReferenceWorstMs'), 1),
     ],
     [
       '/metrics worst of 50 concurrent gzip scrapes, during a cycle',

@@ -206,7 +206,8 @@ function migrate(db: Db, version: number): void {
 /**
  * Whether the connection changed any row since the last call (true on the first): SQLite's count of rows
  * this connection inserted, updated or deleted, read with one statement and no I/O. Every write of the
- * daemon goes through this one connection.
+ * daemon goes through this one connection; another process's (the maintenance command) is folded back with
+ * the daemon's next write, within a cycle.
  */
 export function writeWatch(db: Db): () => boolean {
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
