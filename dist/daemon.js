@@ -775,6 +775,7 @@ var RUN_CONCLUSIONS = [
 var STORAGE_OPERATIONS = ["write", "read", "prune", "share", "poll"];
 var TLS_EXPIRY = "planecheck_tls_cert_expiry_timestamp_seconds";
 var PROCESS_METRICS_MS = 1e3;
+var EVENT_LOOP_SAMPLE_MS = 100;
 var MAINTENANCE = "planecheck_maintenance";
 var PLANE_INFO = "planecheck_plane_info";
 var PlanecheckMetrics = class {
@@ -837,7 +838,7 @@ var PlanecheckMetrics = class {
     this.#registries = options.registries ?? [];
     this.#onRenderError = options.onRenderError ?? (() => void 0);
     const cycle = [this.#cycle];
-    collectDefaultMetrics({ register: this.#process });
+    collectDefaultMetrics({ register: this.#process, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
     for (const name of [
       "nodejs_active_handles_total",
       "nodejs_active_requests_total",
@@ -2500,7 +2501,7 @@ async function openStorage(storage, events) {
   }
   const path = storage.path;
   const [{ openSqliteStore }, { SqliteHealLog }, { SqliteMaintenanceStore }, { SqliteAuditTrail }] = await Promise.all([
-    import("./chunks/sqlite-store-YKUGGFNA.js"),
+    import("./chunks/sqlite-store-UBMSNJ5W.js"),
     import("./chunks/sqlite-heal-log-AZ5TYIT2.js"),
     import("./chunks/sqlite-maintenance-M4HOBGIX.js"),
     import("./chunks/sqlite-audit-VGS23TOW.js")
