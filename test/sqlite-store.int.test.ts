@@ -341,6 +341,76 @@ describe('SqliteResultStore', () => {
       checkpointer.close();
       db.close();
     }
+    assert.equal(checkpointer.tick(), undefined, 'closed: nothing, no error');
+  });
+
+  it('tries again at the next tick when a reader held frames back, written since or not', async () => {
+    const path = join(tempDir(), 'held.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (x INTEGER)');
+    const reader = new Database(path, { readonly: true });
+    let wrote = false;
+    const checkpointer = new WalCheckpointer(path, { intervalMs: 3_600_000, written: () => wrote });
+    try {
+      // A read transaction keeps its snapshot: frames written after it cannot be folded back until it ends.
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM t').get();
+      const insert = db.prepare('INSERT INTO t VALUES (?)');
+      db.transaction(() => {
+        for (let i = 0; i < 200; i++) insert.run(i);
+      })();
+      wrote = true;
+      const held = await checkpointer.tick();
+      assert.ok(held && held.checkpointed < held.log, `held back: ${JSON.stringify(held)}`);
+      reader.exec('COMMIT');
+      wrote = false;
+      const retried = await checkpointer.tick();
+      assert.ok(retried && retried.checkpointed === retried.log, `retried: ${JSON.stringify(retried)}`);
+      assert.equal(checkpointer.tick(), undefined, 'finished and nothing written since');
+    } finally {
+      checkpointer.close();
+      reader.close();
+      db.close();
+    }
+  });
+
+  it('checkpoints when it cannot tell whether anything was written, and says why', async () => {
+    const path = join(tempDir(), 'unknown.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    const errors: string[] = [];
+    const checkpointer = new WalCheckpointer(path, {
+      intervalMs: 3_600_000,
+      written: () => {
+        throw new Error('The database connection is not open');
+      },
+      onError: (error) => errors.push(error.message),
+    });
+    try {
+      assert.ok(await checkpointer.tick());
+      assert.deepEqual(errors, ['The database connection is not open']);
+    } finally {
+      checkpointer.close();
+      db.close();
+    }
+  });
+
+  it("asks for the store's periodic checkpoint only after the store wrote", async () => {
+    const store = openSqliteStore(join(tempDir(), 'periodic.db'), { checkpointEveryMs: 3_600_000 });
+    try {
+      await store.periodicCheckpoint(); // the first turn: what opening the file wrote
+      assert.equal(store.periodicCheckpoint(), undefined, 'nothing written since');
+      await store.latestResults();
+      assert.equal(store.periodicCheckpoint(), undefined, 'a read is no write');
+      await store.saveResults([healthy('plane-0', Date.UTC(2026, 0, 1))]);
+      const outcome = await store.periodicCheckpoint();
+      assert.ok(outcome && outcome.log > 0 && outcome.checkpointed === outcome.log, JSON.stringify(outcome));
+      assert.equal(store.periodicCheckpoint(), undefined);
+    } finally {
+      await store.close();
+    }
   });
 
   it('stores a healthy check in under 40 bytes, indexes included', async () => {

@@ -109,6 +109,8 @@ export interface OpenStoreOptions {
   onRecovered?: (event: { path: string; movedTo: string; cause: string }) => void;
   /** A background checkpoint failed (the data is safe; the WAL grows until one succeeds). */
   onCheckpointError?: (error: Error) => void;
+  /** How often the checkpoint thread is asked to fold back what was written (1 s). */
+  checkpointEveryMs?: number;
   now?: () => Date;
 }
 
@@ -205,9 +207,9 @@ function migrate(db: Db, version: number): void {
 
 /**
  * Whether the connection changed any row since the last call (true on the first): SQLite's count of rows
- * this connection inserted, updated or deleted, read with one statement and no I/O. Every write of the
- * daemon goes through this one connection; another process's (the maintenance command) is folded back with
- * the daemon's next write, within a cycle.
+ * this connection inserted, updated or deleted, read with one statement and no I/O. Every write goes through
+ * the daemon's one connection (the maintenance command goes through its API). Not counted: schema changes,
+ * which happen only when the file is opened, before the first call.
  */
 export function writeWatch(db: Db): () => boolean {
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
@@ -234,11 +236,12 @@ export class SqliteResultStore implements ResultStore {
   readonly #checkpointer: WalCheckpointer | undefined;
 
   /** A file database gets its checkpoints on a thread of their own (see WalCheckpointer). */
-  constructor(db: Db, options: Pick<OpenStoreOptions, 'onCheckpointError'> = {}) {
+  constructor(db: Db, options: Pick<OpenStoreOptions, 'onCheckpointError' | 'checkpointEveryMs'> = {}) {
     this.#db = db;
     if (!db.memory) {
       const onError = options.onCheckpointError ?? (() => undefined);
       this.#checkpointer = new WalCheckpointer(db.name, {
+        intervalMs: options.checkpointEveryMs,
         written: writeWatch(db),
         onError,
         onFailed: (error) => {
@@ -302,6 +305,14 @@ export class SqliteResultStore implements ResultStore {
       this.#db.pragma('wal_checkpoint(TRUNCATE)');
     }
     void this.#checkpointer?.request();
+  }
+
+  /**
+   * The periodic checkpoint's turn, as its timer takes it: a checkpoint when anything was written since the last
+   * turn (or the last left frames behind), else undefined. Undefined without a checkpoint thread.
+   */
+  periodicCheckpoint(): Promise<CheckpointOutcome | undefined> | undefined {
+    return this.#checkpointer?.tick();
   }
 
   /** A checkpoint on the checkpoint thread, awaited (undefined without one, or when it failed). */

@@ -42,6 +42,7 @@ export class WalCheckpointer {
   #running: ((outcome: CheckpointOutcome | undefined) => void)[] | undefined;
   #closed = false;
   #last: CheckpointOutcome | undefined;
+  #unfinished = false;
 
   constructor(
     path: string,
@@ -67,6 +68,8 @@ export class WalCheckpointer {
     this.#worker.on('message', (message: WorkerAnswer) => {
       const outcome = message.ok ? { log: message.log, checkpointed: message.checkpointed } : undefined;
       if (outcome) this.#last = outcome;
+      // A reader held frames back, or the checkpoint failed: the next tick tries again, written or not.
+      this.#unfinished = outcome === undefined || outcome.checkpointed < outcome.log;
       if (!message.ok) this.#onError(new Error(`WAL checkpoint failed: ${message.message}`));
       for (const resolve of this.#running ?? []) resolve(outcome);
       this.#running = undefined;
@@ -83,9 +86,22 @@ export class WalCheckpointer {
     this.#timer = setInterval(() => void this.tick(), options.intervalMs ?? 1_000).unref();
   }
 
-  /** The periodic checkpoint: requested only when something was written since the last tick; else undefined. */
+  /**
+   * The periodic checkpoint: requested when something was written since the last tick or the last checkpoint
+   * left frames behind; else (and once closed) undefined.
+   */
   tick(): Promise<CheckpointOutcome | undefined> | undefined {
-    return this.#written() ? this.request() : undefined;
+    if (this.#closed) return undefined;
+    let due = this.#unfinished;
+    try {
+      // Asked every time: it also marks what this tick has seen.
+      due = this.#written() || due;
+    } catch (error) {
+      // Cannot tell: checkpoint anyway, which costs a wake-up at worst.
+      this.#onError(error instanceof Error ? error : new Error(String(error)));
+      due = true;
+    }
+    return due ? this.request() : undefined;
   }
 
   /**
