@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { EVENT_LOOP_DELAY_METRICS, registerEventLoopDelay } from './event-loop-delay.js';
 import { PLANE_STATUSES, STEP_NAMES, type StepName } from '../check/result.js';
 import {
   compressPartSync,
@@ -94,7 +95,10 @@ const TLS_EXPIRY = 'planecheck_tls_cert_expiry_timestamp_seconds';
  * open files, event-loop lag percentiles) costs ~1.5 ms: 50 scrapes at once paid it 50 times in a row.
  */
 const PROCESS_METRICS_MS = 1_000;
-/** How often `nodejs_eventloop_lag_*` samples the event loop's delay. */
+/**
+ * How often the event loop's delay is sampled for `nodejs_eventloop_lag_*`: each sample wakes the process, and
+ * prom-client's 10 ms woke the idle daemon 100 times a second; 100 ms still sees every stall that matters.
+ */
 const EVENT_LOOP_SAMPLE_MS = 100;
 const MAINTENANCE = 'planecheck_maintenance';
 const PLANE_INFO = 'planecheck_plane_info';
@@ -194,17 +198,19 @@ export class PlanecheckMetrics {
     this.#registries = options.registries ?? [];
     this.#onRenderError = options.onRenderError ?? (() => undefined);
     const cycle = [this.#cycle];
-    // The event-loop delay histogram samples on a timer: prom-client's 10 ms woke the idle daemon 100 times a
-    // second (~1% of a core between cycles); 100 ms still catches every stall long enough to matter.
-    collectDefaultMetrics({ register: this.#process, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+    // prom-client's event-loop delay gauges are replaced (event-loop-delay.ts); its own sampling timer, which
+    // cannot be turned off, is set to fire once in 24 days.
+    collectDefaultMetrics({ register: this.#process, eventLoopMonitoringPrecision: 2 ** 31 - 1 });
     // Gauges named like counters fail `promtool check metrics`; the per-type gauges carry the same data.
     for (const name of [
       'nodejs_active_handles_total',
       'nodejs_active_requests_total',
       'nodejs_active_resources_total',
+      ...Object.values(EVENT_LOOP_DELAY_METRICS),
     ]) {
       this.#process.removeSingleMetric(name);
     }
+    registerEventLoopDelay(this.#process, EVENT_LOOP_SAMPLE_MS);
 
     // Read at every scrape (the live part): a stop shows the moment it starts and drops to 0 when it ends.
     const backoff = () => this.#githubBackoff;
