@@ -3,9 +3,11 @@
 // argv: url planes concurrency pollInterval cycles [connections] [periodMs]. Prints one JSON line.
 // connections: `keep-alive` (default: one agent for every cycle, warm cycles reuse its connections) or
 // `fresh` (a new agent each cycle, as a client sees after a minute's idle; closing it is not measured).
-// periodMs: start a cycle every periodMs, idle in between, as the daemon's schedule does (default 0: back
-// to back). Idle matters: a cycle that follows seconds of idle costs more CPU than one that follows another
-// cycle at once (caches and the kernel's state go cold), so a reference for a scheduled daemon idles too.
+// periodMs: run as the daemon's schedule does (default 0: cycles back to back): the first cycle at once, the
+// others on the wall clock's multiples of periodMs, idle in between; each cycle's CPU is then counted from the
+// end of the one before, its idle (and the closing of the old agent) included, as the daemon's is. Idle matters:
+// a cycle that follows seconds of idle costs more CPU than one that follows another at once (caches and the
+// kernel's state go cold), so a reference for a scheduled daemon idles too.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { measure, peakRssMb, pool, processCpu, summarize } from './measure.js';
@@ -57,26 +59,31 @@ async function bareCheck(agent: Agent, plane: string): Promise<void> {
 const newAgent = () => new Agent({ keepAliveTimeout: 60_000 });
 let agent = newAgent();
 const runs = [];
-/** The main thread's CPU per check in each cycle (the rest of a cycle's CPU is V8's and libuv's helpers). */
-const mainRuns: number[] = [];
 const periodMs = Number(periodArg);
-const firstStart = performance.now();
+/** CPU per check in each cycle, all threads and the main thread, counted as `periodMs` says. */
+const cycleCpu: number[] = [];
+const cycleMain: number[] = [];
+let last = { total: process.cpuUsage(), main: processCpu(process.pid).mainMs };
 for (let i = 0; i < Number(cyclesArg); i++) {
-  if (periodMs > 0) await sleep(Math.max(0, firstStart + i * periodMs - performance.now()));
+  if (periodMs > 0 && i > 0) await sleep(periodMs - (Date.now() % periodMs));
   if (connections === 'fresh' && i > 0) {
     await agent.close();
     agent = newAgent();
   }
+  if (periodMs === 0) last = { total: process.cpuUsage(), main: processCpu(process.pid).mainMs };
   const cycleAgent = agent;
-  const mainBefore = processCpu(process.pid).mainMs;
   runs.push(
     await measure(PLANES, () =>
       pool(PLANES, Number(concurrencyArg), (n) => bareCheck(cycleAgent, `plane-${n}`)),
     ),
   );
-  mainRuns.push((processCpu(process.pid).mainMs - mainBefore) / PLANES);
+  const used = process.cpuUsage(last.total);
+  const main = processCpu(process.pid).mainMs;
+  cycleCpu.push((used.user + used.system) / 1000 / PLANES);
+  cycleMain.push((main - last.main) / PLANES);
+  last = { total: process.cpuUsage(), main };
 }
 await agent.close();
 process.stdout.write(
-  `${JSON.stringify({ ...summarize(runs), cycleCpuMs: runs.map((run) => run.cpu), cycleMainCpuMs: mainRuns, peakRssMb: peakRssMb() })}\n`,
+  `${JSON.stringify({ ...summarize(runs), cycleCpuMs: cycleCpu, cycleMainCpuMs: cycleMain, peakRssMb: peakRssMb() })}\n`,
 );

@@ -5,7 +5,7 @@
 // memory and /metrics figures from the daemon itself. Every run is its own process. Reports; asserts nothing.
 //
 //   BENCH_RUNS=3 (headline runs, median reported)  BENCH_HEADLINE_ONLY=1 (skip the breakdown)
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -121,19 +121,39 @@ interface HeadlineRun {
   scrapeReferenceWorstMs: number;
 }
 
-/** CPU a process uses while idle, ms per second: read from 0.5 s to 8.5 s after the call. */
-async function idleCpu(pid: number): Promise<number> {
-  await sleep(500);
-  const before = processCpu(pid).totalMs;
-  await sleep(8_000);
-  return (processCpu(pid).totalMs - before) / 8;
+/** A process's CPU time so far in ns, every live thread, from the scheduler's own account (/proc schedstat). */
+function runNs(pid: number): number {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // Exited between the listing and the read.
+    }
+  }
+  return total;
 }
+
+/**
+ * CPU a process uses while idle, ms per second, from 0.5 s to 8.5 s after the call; NaN when the platform saw
+ * requests meanwhile (a cycle began, so that was no idle).
+ */
+async function idleCpu(pid: number, sandbox: Sandbox): Promise<number> {
+  await sleep(500);
+  const requests = await requestTotal(sandbox);
+  const before = runNs(pid);
+  await sleep(8_000);
+  const used = runNs(pid) - before;
+  return (await requestTotal(sandbox)) === requests ? used / 1e6 / 8 : NaN;
+}
+
+const requestTotal = async (sandbox: Sandbox) =>
+  [...(await sandbox.requestCounts()).values()].reduce((a, b) => a + b, 0);
 
 /** Waits (polling the sandbox's request count, an event the platform sees) until a cycle has begun. */
 async function nextCycleBegun(sandbox: Sandbox, after: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const total = async () => [...(await sandbox.requestCounts()).values()].reduce((a, b) => a + b, 0);
-  while ((await total()) <= after + 5 * CONCURRENCY) {
+  while ((await requestTotal(sandbox)) <= after + 5 * CONCURRENCY) {
     if (Date.now() > deadline) throw new Error(`no cycle began within ${timeoutMs} ms`);
     await sleep(20);
   }
@@ -176,18 +196,24 @@ async function headlineRun(sandbox: Sandbox): Promise<HeadlineRun> {
       await daemon.nthCycle(cycle, waitMs);
       readings.push(processCpu(daemon.pid));
       // Cycles from the second on start on the interval's boundaries and last ~2 s: the next is >= 12 s away.
-      if (cycle === 2) idleMsPerS = await idleCpu(daemon.pid);
+      if (cycle === 2) idleMsPerS = await idleCpu(daemon.pid, sandbox);
     }
     const last = daemon.cycles[HEADLINE_CYCLES - 1];
     const perCycle = (key: keyof ProcessCpu) =>
       readings.slice(1).map((reading, i) => (reading[key] - (readings[i]?.[key] ?? NaN)) / PLANES);
-    const requestsSoFar = [...(await sandbox.requestCounts()).values()].reduce((a, b) => a + b, 0);
+    const requestsSoFar = await requestTotal(sandbox);
     const idle = await scrapeMetrics(`${daemon.url}/metrics`);
-    await nextCycleBegun(sandbox, requestsSoFar, waitMs);
-    const inCycle = await scrapeMetrics(`${daemon.url}/metrics`, { onlyConcurrent: true });
+    // What the reference server will send: the daemon's idle response, as those scrapes got it.
     const bodyFile = join(dir, 'metrics.gz');
     const scraped = await request(`${daemon.url}/metrics`, { headers: { 'accept-encoding': 'gzip' } });
-    writeFileSync(bodyFile, Buffer.from(await scraped.body.arrayBuffer()));
+    const body = Buffer.from(await scraped.body.arrayBuffer());
+    if (scraped.statusCode !== 200 || scraped.headers['content-encoding'] !== 'gzip')
+      throw new Error(
+        `/metrics answered ${scraped.statusCode}, ${String(scraped.headers['content-encoding'])}`,
+      );
+    writeFileSync(bodyFile, body);
+    await nextCycleBegun(sandbox, requestsSoFar, waitMs);
+    const inCycle = await scrapeMetrics(`${daemon.url}/metrics`, { onlyConcurrent: true });
     await daemon.stop();
     const reference = spawnNode('.bench/scrape-reference-process.js', [bodyFile]);
     let referenceWorstMs = NaN;
@@ -248,8 +274,23 @@ const print = (rows: [string, string, string][]) => {
   const warm = (value: (run: HeadlineRun, cycle: number) => number) =>
     runs.map((run) => median(warmCycles.map((cycle) => value(run, cycle))));
   const cpu = (key: PerCycle) => (run: HeadlineRun, cycle: number) => run[key][cycle - 1] ?? NaN;
-  const others = (total: PerCycle, main: PerCycle) => (run: HeadlineRun, cycle: number) =>
-    cpu(total)(run, cycle) - cpu(main)(run, cycle);
+  /**
+   * Per run, the main thread's and the other threads' share of the warm cycle whose total is the median, so
+   * that total = main + others within a run.
+   */
+  const split = (total: PerCycle, main: PerCycle) => {
+    const ofMedianCycle = (run: HeadlineRun) => {
+      const middle = warm(cpu(total))[runs.indexOf(run)] ?? NaN;
+      const cycle = warmCycles.find((n) => cpu(total)(run, n) === middle) ?? NaN;
+      return { main: cpu(main)(run, cycle), others: cpu(total)(run, cycle) - cpu(main)(run, cycle) };
+    };
+    return {
+      main: runs.map((run) => ofMedianCycle(run).main),
+      others: runs.map((run) => ofMedianCycle(run).others),
+    };
+  };
+  const daemonSplit = split('daemon', 'daemonMain');
+  const bareSplit = split('bare', 'bareMain');
   /** Each warm cycle of the daemon against the same cycle of the bare client on the same schedule. */
   const ratio = (run: HeadlineRun, cycle: number) => cpu('daemon')(run, cycle) / cpu('bare')(run, cycle);
   const ratioBackToBack = (run: HeadlineRun, cycle: number) =>
@@ -279,14 +320,11 @@ const print = (rows: [string, string, string][]) => {
   );
   print([
     [`daemon process CPU per check, warm (${cyclesNamed})`, ...figure(warm(cpu('daemon')))],
-    ['  of which its main thread', ...figure(warm(cpu('daemonMain')))],
-    [
-      '  of which other threads (V8 compiler and GC helpers, libuv pool)',
-      ...figure(warm(others('daemon', 'daemonMain'))),
-    ],
+    ["  of which its main thread (in the run's median cycle)", ...figure(daemonSplit.main)],
+    ['  of which other threads (V8 compiler and GC helpers, libuv pool)', ...figure(daemonSplit.others)],
     [`bare undici client CPU per check, warm (${cyclesNamed})`, ...figure(warm(cpu('bare')))],
-    ['  of which its main thread', ...figure(warm(cpu('bareMain')))],
-    ['  of which other threads', ...figure(warm(others('bare', 'bareMain')))],
+    ['  of which its main thread', ...figure(bareSplit.main)],
+    ['  of which other threads', ...figure(bareSplit.others)],
     [
       'daemon / bare client, warm (cycle n against cycle n)',
       ...withTarget('target <= 1.3x', figure(warm(ratio), 2, 'x')),

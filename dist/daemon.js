@@ -419,7 +419,55 @@ var CheckCycle = class {
 };
 
 // src/metrics/metrics.ts
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge as Gauge2, Histogram, Registry } from "prom-client";
+
+// src/metrics/event-loop-delay.ts
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { Gauge } from "prom-client";
+var EVENT_LOOP_DELAY_METRICS = {
+  min: "nodejs_eventloop_lag_min_seconds",
+  max: "nodejs_eventloop_lag_max_seconds",
+  mean: "nodejs_eventloop_lag_mean_seconds",
+  stddev: "nodejs_eventloop_lag_stddev_seconds",
+  p50: "nodejs_eventloop_lag_p50_seconds",
+  p90: "nodejs_eventloop_lag_p90_seconds",
+  p99: "nodejs_eventloop_lag_p99_seconds"
+};
+function registerEventLoopDelay(registry, resolutionMs, histogram = monitorEventLoopDelay({
+  resolution: resolutionMs
+})) {
+  const intervalNs = resolutionMs * 1e6;
+  const delay = (ns) => Math.max(0, ns - intervalNs) / 1e9;
+  const gauge = (key2, collect) => new Gauge({ name: EVENT_LOOP_DELAY_METRICS[key2], help: HELP[key2], registers: [registry], collect });
+  const min = gauge("min", () => {
+    if (histogram.count === 0) return;
+    min.set(delay(histogram.min));
+    max.set(delay(histogram.max));
+    mean.set(delay(histogram.mean));
+    stddev.set(histogram.stddev / 1e9);
+    p50.set(delay(histogram.percentile(50)));
+    p90.set(delay(histogram.percentile(90)));
+    p99.set(delay(histogram.percentile(99)));
+    histogram.reset();
+  });
+  const max = gauge("max");
+  const mean = gauge("mean");
+  const stddev = gauge("stddev");
+  const p50 = gauge("p50");
+  const p90 = gauge("p90");
+  const p99 = gauge("p99");
+  histogram.enable?.();
+  return () => void histogram.disable?.();
+}
+var HELP = {
+  min: "The shortest event loop delay since the last collection, in seconds.",
+  max: "The longest event loop delay since the last collection, in seconds.",
+  mean: "The mean event loop delay since the last collection, in seconds.",
+  stddev: "The standard deviation of the event loop delays since the last collection, in seconds.",
+  p50: "The median event loop delay since the last collection, in seconds.",
+  p90: "The 90th percentile of the event loop delays since the last collection, in seconds.",
+  p99: "The 99th percentile of the event loop delays since the last collection, in seconds."
+};
 
 // src/metrics/gzip-parts.ts
 import zlib, {
@@ -838,16 +886,18 @@ var PlanecheckMetrics = class {
     this.#registries = options.registries ?? [];
     this.#onRenderError = options.onRenderError ?? (() => void 0);
     const cycle = [this.#cycle];
-    collectDefaultMetrics({ register: this.#process, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+    collectDefaultMetrics({ register: this.#process, eventLoopMonitoringPrecision: 2 ** 31 - 1 });
     for (const name of [
       "nodejs_active_handles_total",
       "nodejs_active_requests_total",
-      "nodejs_active_resources_total"
+      "nodejs_active_resources_total",
+      ...Object.values(EVENT_LOOP_DELAY_METRICS)
     ]) {
       this.#process.removeSingleMetric(name);
     }
+    registerEventLoopDelay(this.#process, EVENT_LOOP_SAMPLE_MS);
     const backoff = () => this.#githubBackoff;
-    new Gauge({
+    new Gauge2({
       name: "planecheck_github_backoff_until_seconds",
       help: "Unix time until which GitHub asked for no requests (rate limit); 0 when there is no such stop.",
       registers: [this.#live],
@@ -858,7 +908,7 @@ var PlanecheckMetrics = class {
       }
     });
     const store = () => this.#store;
-    new Gauge({
+    new Gauge2({
       name: "planecheck_storage_up",
       help: "1 while the store (SQLite file or PostgreSQL) answers, 0 while it does not: results are held in memory and self-heal makes no dispatch.",
       registers: [this.#live],
@@ -866,7 +916,7 @@ var PlanecheckMetrics = class {
         this.set(store().up() ? 1 : 0);
       }
     });
-    new Gauge({
+    new Gauge2({
       name: "planecheck_fleet_instances",
       help: "Replicas alive in the fleet as this one last saw them (1 for a daemon on SQLite).",
       registers: [this.#live],
@@ -936,7 +986,7 @@ var PlanecheckMetrics = class {
       label: "outcome",
       values: HEAL_OUTCOMES
     });
-    const info = new Gauge({
+    const info = new Gauge2({
       name: "planecheck_build_info",
       help: "The running build: version, git revision (unknown when built outside git) and Node.js version.",
       labelNames: ["version", "revision", "nodejs"],
@@ -944,14 +994,14 @@ var PlanecheckMetrics = class {
     });
     info.set({ version: BUILD_INFO.version, revision: BUILD_INFO.revision, nodejs: process.version }, 1);
     if (options.intervalMs !== void 0) {
-      new Gauge({
+      new Gauge2({
         name: "planecheck_schedule_interval_seconds",
         help: "The configured schedule.interval: a cycle starts this often.",
         registers: cycle
       }).set(options.intervalMs / 1e3);
     }
     if (options.cacheTtlMs !== void 0) {
-      this.#cacheTtl = new Gauge({
+      this.#cacheTtl = new Gauge2({
         name: "planecheck_cache_ttl_seconds",
         help: "The configured schedule.cacheTtl: a result older than this reads as NO_VALUE.",
         registers: cycle
@@ -964,12 +1014,12 @@ var PlanecheckMetrics = class {
       labelNames: ["result"],
       registers: cycle
     });
-    this.#lastReloadSuccess = new Gauge({
+    this.#lastReloadSuccess = new Gauge2({
       name: "planecheck_config_last_reload_success",
       help: "Whether the last config reload succeeded (1, and at start) or was refused (0): the running config is not the file.",
       registers: cycle
     });
-    this.#lastReloadSuccessAt = new Gauge({
+    this.#lastReloadSuccessAt = new Gauge2({
       name: "planecheck_config_last_reload_success_timestamp_seconds",
       help: "Unix time of the last successful config reload, or of the start.",
       registers: cycle
@@ -2501,7 +2551,7 @@ async function openStorage(storage, events) {
   }
   const path = storage.path;
   const [{ openSqliteStore }, { SqliteHealLog }, { SqliteMaintenanceStore }, { SqliteAuditTrail }] = await Promise.all([
-    import("./chunks/sqlite-store-UBMSNJ5W.js"),
+    import("./chunks/sqlite-store-IGSS7ZBI.js"),
     import("./chunks/sqlite-heal-log-AZ5TYIT2.js"),
     import("./chunks/sqlite-maintenance-M4HOBGIX.js"),
     import("./chunks/sqlite-audit-VGS23TOW.js")
@@ -3324,7 +3374,7 @@ var ConfigReloader = class {
 };
 
 // src/daemon.ts
-var HELP = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT] [--instance NAME]
+var HELP2 = `Usage: planecheck-daemon --config FILE | --demo  [--listen HOST:PORT] [--instance NAME]
 
   --config FILE       run against the platform in FILE (or set PLANECHECK_CONFIG)
   --demo              run against a built-in sandbox platform with planes in every state
@@ -3358,7 +3408,7 @@ async function main() {
     strict: true
   });
   if (values.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(HELP2);
     return 0;
   }
   const listenAt = values.listen === void 0 ? void 0 : parseListenAddress(values.listen, "--listen");
@@ -3410,7 +3460,7 @@ ${demoSelfHealYaml(githubUrl)}`)
     if (path === void 0) {
       process.stderr.write(
         `planecheck: no config: pass --config FILE or set PLANECHECK_CONFIG (or --demo)
-${HELP}`
+${HELP2}`
       );
       return 2;
     }
@@ -3797,7 +3847,7 @@ try {
     process.exitCode = 1;
   } else if (error.code?.toString().startsWith("ERR_PARSE_ARGS")) {
     process.stderr.write(`planecheck: ${getErrorMessage(error)}
-${HELP}`);
+${HELP2}`);
     process.exitCode = 2;
   } else {
     process.stderr.write(
