@@ -27,6 +27,16 @@ const result = (
 /** As results stored before schema version 5 read back: nobody known checked them. */
 const unattributed = (results: readonly StoredResult[]) => results.map((r) => ({ ...r, checkedBy: '' }));
 
+/** A database file in WAL mode with a table `t`, that only the checkpointer under test folds back. */
+function walDatabase(name: string): { path: string; db: Database.Database } {
+  const path = join(tempDir(), name);
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('wal_autocheckpoint = 0');
+  db.exec('CREATE TABLE t (x INTEGER)');
+  return { path, db };
+}
+
 describe('SqliteResultStore', () => {
   it('keeps the latest result per plane and the history, across reopening', async () => {
     const path = join(tempDir(), 'nested', 'planecheck.db');
@@ -320,11 +330,7 @@ describe('SqliteResultStore', () => {
   });
 
   it('skips the periodic checkpoint while nothing was written, and never an asked-for one', async () => {
-    const path = join(tempDir(), 'tick.db');
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('CREATE TABLE t (x INTEGER)');
+    const { path, db } = walDatabase('tick.db');
     let wrote = false;
     // The interval is never reached in the test: ticks are called by hand.
     const checkpointer = new WalCheckpointer(path, { intervalMs: 3_600_000, written: () => wrote });
@@ -345,11 +351,7 @@ describe('SqliteResultStore', () => {
   });
 
   it('tries again at the next tick when a reader held frames back, written since or not', async () => {
-    const path = join(tempDir(), 'held.db');
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('CREATE TABLE t (x INTEGER)');
+    const { path, db } = walDatabase('held.db');
     const reader = new Database(path, { readonly: true });
     let wrote = false;
     const checkpointer = new WalCheckpointer(path, { intervalMs: 3_600_000, written: () => wrote });
