@@ -28,9 +28,9 @@ parentPort.on('message', () => {
 /**
  * Copies the write-ahead log back into the database file on a thread of its own. In the daemon's thread
  * that copy (SQLite's automatic checkpoint, inside whichever write crosses the threshold) held the event
- * loop 20 to 170 ms on a 350 MB history; here it holds nothing. Checkpoints run every `intervalMs` and on
- * request, one at a time (the periodic ones only after writes). If the thread fails, `onFailed` is told once, so the caller can go back to
- * checkpointing in its own thread.
+ * loop 20 to 170 ms on a 350 MB history; here it holds nothing. Checkpoints run every `intervalMs` (only
+ * after writes, see `tick`) and on request, one at a time. If the thread fails, `onFailed` is told once, so
+ * the caller can go back to checkpointing in its own thread.
  */
 export class WalCheckpointer {
   readonly #worker: Worker;
