@@ -470,57 +470,41 @@ var HELP = {
 };
 
 // src/metrics/gzip-parts.ts
-import zlib, {
-  constants,
-  createDeflateRaw,
-  createInflateRaw,
-  deflateRawSync
-} from "node:zlib";
+import zlib, { constants, createInflateRaw, deflateRawSync } from "node:zlib";
+import { setImmediate as nextTurn } from "node:timers/promises";
 var crc32 = (data, value) => zlib.crc32(data, value);
 var LEVEL = 1;
 var SEGMENT = { finishFlush: constants.Z_FULL_FLUSH, level: LEVEL };
 var HEADER = Buffer.from([31, 139, 8, 0, 0, 0, 0, 0, 0, 255]);
 var FINAL_BLOCK = Buffer.from([3, 0]);
-var CHUNK_CHARS = 64 * 1024;
-var CompressedPartWriter = class {
-  #pending = "";
-  #segments = [];
-  #deflate = createDeflateRaw({ level: LEVEL });
-  #size = 0;
-  #crc;
-  /** `crcBefore`: the `crc` of the part this one follows in the stream (0 for the first). */
-  constructor(crcBefore = 0) {
-    this.#crc = crcBefore;
-    this.#deflate.on("data", (chunk) => this.#segments.push(chunk));
-  }
-  /** Adds text in pieces, compressing every ~64 KiB before taking more. */
-  async write(pieces) {
-    for (const piece of pieces) {
-      this.#pending += piece;
-      if (this.#pending.length >= CHUNK_CHARS) await this.#flush();
+var CHUNK_CHARS = 256 * 1024;
+var STRETCH_CHARS = 512 * 1024;
+async function compressPieces(pieces, crcBefore = 0) {
+  const segments = [];
+  let crc = crcBefore;
+  let size = 0;
+  let pending = "";
+  let sinceTurn = 0;
+  const compressPending = () => {
+    const part = compressPartSync(pending, crc);
+    pending = "";
+    segments.push(...part.segments);
+    size += part.size;
+    crc = part.crc;
+  };
+  for (const piece of pieces) {
+    pending += piece;
+    if (pending.length < CHUNK_CHARS) continue;
+    sinceTurn += pending.length;
+    compressPending();
+    if (sinceTurn >= STRETCH_CHARS) {
+      sinceTurn = 0;
+      await nextTurn();
     }
   }
-  async #flush() {
-    if (this.#pending.length === 0) return;
-    const bytes = Buffer.from(this.#pending);
-    this.#pending = "";
-    this.#size += bytes.length;
-    this.#crc = crc32(bytes, this.#crc);
-    await new Promise(
-      (resolve, reject) => this.#deflate.write(bytes, (error) => error ? reject(error) : resolve())
-    );
-  }
-  /** Ends the part with a full flush (not a final block), so that more parts can follow it. */
-  async end() {
-    try {
-      await this.#flush();
-      await new Promise((resolve) => this.#deflate.flush(constants.Z_FULL_FLUSH, resolve));
-    } finally {
-      this.#deflate.close();
-    }
-    return { segments: this.#segments, size: this.#size, crc: this.#crc };
-  }
-};
+  if (pending.length > 0) compressPending();
+  return { segments, size, crc };
+}
 var STORED_BLOCK_MAX = 65535;
 function storedPart(text2, crcBefore = 0) {
   const bytes = Buffer.from(text2);
@@ -1176,30 +1160,29 @@ var PlanecheckMetrics = class {
   async #renderCyclePart() {
     if (!this.#dirty && this.#cyclePart) return;
     this.#dirty = false;
-    const writer = new CompressedPartWriter();
-    try {
-      await writer.write(this.#checkDuration.render());
-      await writer.write(["\n"]);
-      await writer.write(this.#checkTotalDuration.render());
-      await writer.write(["\n"]);
-      await writer.write(this.#checksTotal.render());
-      for (const counter of [this.#dispatches, this.#runs, this.#healOutcomes]) {
-        await writer.write(["\n"]);
-        await writer.write(counter.render());
-      }
-      if (this.#tlsExpiry) await writer.write(renderTlsExpiry(this.#tlsExpiry()));
-      await writer.write(renderMaintenance(this.#planes, this.#inMaintenance));
-      await writer.write(renderPlaneInfo(this.#planes, this.#planeLabels));
-      await writer.write([`
-${await this.#cycle.metrics()}
-`]);
-      for (const registry of this.#registries) await writer.write([`${await registry.metrics()}
-`]);
-    } catch (error) {
-      await writer.end().catch(() => void 0);
-      throw error;
+    const registries = await Promise.all(
+      [this.#cycle, ...this.#registries].map((registry) => registry.metrics())
+    );
+    this.#cyclePart = await compressPieces(this.#cyclePieces(registries));
+  }
+  *#cyclePieces([cycle, ...registries]) {
+    yield* this.#checkDuration.render();
+    yield "\n";
+    yield* this.#checkTotalDuration.render();
+    yield "\n";
+    yield* this.#checksTotal.render();
+    for (const counter of [this.#dispatches, this.#runs, this.#healOutcomes]) {
+      yield "\n";
+      yield* counter.render();
     }
-    this.#cyclePart = await writer.end();
+    if (this.#tlsExpiry) yield* renderTlsExpiry(this.#tlsExpiry());
+    yield* renderMaintenance(this.#planes, this.#inMaintenance);
+    yield* renderPlaneInfo(this.#planes, this.#planeLabels);
+    yield `
+${cycle ?? ""}
+`;
+    for (const registry of registries) yield `${registry}
+`;
   }
   get contentType() {
     return this.#live.contentType;
@@ -1277,8 +1260,7 @@ ${await this.#cycle.metrics()}
     if (cached && (cached.version === version || cached.rendering) && now < cached.validUntil && cached.cycle === cycle) {
       return cached.part;
     }
-    const writer = new CompressedPartWriter(cycle.crc);
-    const part = writer.write(renderStatusGauges(this.#source.states())).then(() => writer.end());
+    const part = compressPieces(renderStatusGauges(this.#source.states()), cycle.crc);
     const entry = {
       part,
       version,

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import {
   compressPartSync,
-  CompressedPartWriter,
+  compressPieces,
   gzipParts,
   inflatePart,
   storedPart,
@@ -16,12 +16,8 @@ function* lines(prefix: string, count: number): Generator<string> {
 describe('compressed parts', () => {
   it('chain into one gzip stream whose text, length and CRC check out', async () => {
     // Large enough for several segments per part, with a multi-byte character across the boundaries.
-    const first = new CompressedPartWriter();
-    await first.write(lines('first_é', 5_000));
-    const a = await first.end();
-    const second = new CompressedPartWriter(a.crc);
-    await second.write(lines('second', 3_000));
-    const b = await second.end();
+    const a = await compressPieces(lines('first_é', 5_000));
+    const b = await compressPieces(lines('second', 3_000), a.crc);
     const c = compressPartSync('# the live part\n', b.crc);
     assert.ok(a.segments.length > 1, 'the first part was compressed in several segments');
 
@@ -32,9 +28,7 @@ describe('compressed parts', () => {
   });
 
   it('decompress one part back to its text, in chunks rather than one joined buffer', async () => {
-    const writer = new CompressedPartWriter();
-    await writer.write(lines('big_é', 20_000)); // ~1 MB of text
-    const part = await writer.end();
+    const part = await compressPieces(lines('big_é', 20_000)); // ~1 MB of text
     const chunks = await inflatePart(part);
     assert.ok(chunks.length > 1, 'a large part comes back in several chunks');
     assert.equal(Buffer.concat(chunks).toString(), [...lines('big_é', 20_000)].join(''));
@@ -42,9 +36,7 @@ describe('compressed parts', () => {
   });
 
   it('chain stored (uncompressed) parts of any size among compressed ones', async () => {
-    const writer = new CompressedPartWriter();
-    await writer.write(lines('first', 1_000));
-    const a = await writer.end();
+    const a = await compressPieces(lines('first', 1_000));
     const large = `${'é'.repeat(40_000)}\n`; // 80,001 bytes: two stored blocks
     const b = storedPart(large, a.crc);
     const c = storedPart('', b.crc);
@@ -58,6 +50,29 @@ describe('compressed parts', () => {
     ].join('');
     assert.equal(gunzipSync(Buffer.concat(gzipParts([a, b, c, d, e]))).toString(), expected);
     assert.deepEqual(Buffer.concat(await inflatePart(b)).toString(), large);
+  });
+
+  it('are compressed in stretches that let the event loop run between them, and an empty text is empty', async () => {
+    // An immediate that sets up the next: one runs per turn of the event loop taken while the text is compressed.
+    const turns = async (text: Iterable<string>) => {
+      let count = 0;
+      let next = setImmediate(function tick() {
+        count++;
+        next = setImmediate(tick);
+      });
+      try {
+        await compressPieces(text);
+      } finally {
+        clearImmediate(next);
+      }
+      return count;
+    };
+    const big = [...lines('big', 60_000)]; // ~3.6 MB: several stretches
+    assert.ok(Buffer.byteLength(big.join('')) > 3_000_000);
+    assert.ok((await turns(big)) >= 3, 'the event loop ran while 3.6 MB were compressed');
+    assert.equal(await turns(lines('small', 1_000)), 0, 'a small text is compressed without a turn');
+    const empty = await compressPieces([]);
+    assert.equal(gunzipSync(Buffer.concat(gzipParts([empty]))).length, 0);
   });
 
   it('fail the CRC check when chained out of order', () => {

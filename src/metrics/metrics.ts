@@ -3,7 +3,7 @@ import { EVENT_LOOP_DELAY_METRICS, registerEventLoopDelay } from './event-loop-d
 import { PLANE_STATUSES, STEP_NAMES, type StepName } from '../check/result.js';
 import {
   compressPartSync,
-  CompressedPartWriter,
+  compressPieces,
   gzipParts,
   inflatePart,
   storedPart,
@@ -518,27 +518,28 @@ export class PlanecheckMetrics {
   async #renderCyclePart(): Promise<void> {
     if (!this.#dirty && this.#cyclePart) return;
     this.#dirty = false;
-    const writer = new CompressedPartWriter();
-    try {
-      await writer.write(this.#checkDuration.render());
-      await writer.write(['\n']);
-      await writer.write(this.#checkTotalDuration.render());
-      await writer.write(['\n']);
-      await writer.write(this.#checksTotal.render());
-      for (const counter of [this.#dispatches, this.#runs, this.#healOutcomes]) {
-        await writer.write(['\n']);
-        await writer.write(counter.render());
-      }
-      if (this.#tlsExpiry) await writer.write(renderTlsExpiry(this.#tlsExpiry()));
-      await writer.write(renderMaintenance(this.#planes, this.#inMaintenance));
-      await writer.write(renderPlaneInfo(this.#planes, this.#planeLabels));
-      await writer.write([`\n${await this.#cycle.metrics()}\n`]);
-      for (const registry of this.#registries) await writer.write([`${await registry.metrics()}\n`]);
-    } catch (error) {
-      await writer.end().catch(() => undefined); // closes the deflate stream; the part is incomplete
-      throw error;
+    // prom-client's registries first (a few series each): what remains is rendered without waiting on anything.
+    const registries = await Promise.all(
+      [this.#cycle, ...this.#registries].map((registry) => registry.metrics()),
+    );
+    this.#cyclePart = await compressPieces(this.#cyclePieces(registries));
+  }
+
+  *#cyclePieces([cycle, ...registries]: string[]): Generator<string> {
+    yield* this.#checkDuration.render();
+    yield '\n';
+    yield* this.#checkTotalDuration.render();
+    yield '\n';
+    yield* this.#checksTotal.render();
+    for (const counter of [this.#dispatches, this.#runs, this.#healOutcomes]) {
+      yield '\n';
+      yield* counter.render();
     }
-    this.#cyclePart = await writer.end();
+    if (this.#tlsExpiry) yield* renderTlsExpiry(this.#tlsExpiry());
+    yield* renderMaintenance(this.#planes, this.#inMaintenance);
+    yield* renderPlaneInfo(this.#planes, this.#planeLabels);
+    yield `\n${cycle ?? ''}\n`;
+    for (const registry of registries) yield `${registry}\n`;
   }
 
   get contentType(): string {
@@ -630,8 +631,7 @@ export class PlanecheckMetrics {
     ) {
       return cached.part;
     }
-    const writer = new CompressedPartWriter(cycle.crc);
-    const part = writer.write(renderStatusGauges(this.#source.states())).then(() => writer.end());
+    const part = compressPieces(renderStatusGauges(this.#source.states()), cycle.crc);
     const entry = {
       part,
       version,
