@@ -473,6 +473,28 @@ var HELP = {
 import zlib, { constants, createInflateRaw, deflateRawSync } from "node:zlib";
 import { setImmediate as nextTurn } from "node:timers/promises";
 var crc32 = (data, value) => zlib.crc32(data, value);
+var CRC_POLY = 3988292384;
+function multModP(a, b) {
+  let product = 0;
+  for (let bit = 2147483648; bit !== 0; bit >>>= 1) {
+    if ((a & bit) !== 0) product ^= b;
+    b = (b & 1) !== 0 ? b >>> 1 ^ CRC_POLY : b >>> 1;
+  }
+  return product >>> 0;
+}
+var X_2N = (() => {
+  const table = [1073741824];
+  for (let k = 1; k < 32; k++) table.push(multModP(table[k - 1] ?? 0, table[k - 1] ?? 0));
+  return table;
+})();
+function crc32Combine(crcA, crcB, lengthB) {
+  let shift = 2147483648;
+  let k = 3;
+  for (let n = lengthB; n > 0; n = Math.floor(n / 2), k++) {
+    if (n % 2 === 1) shift = multModP(X_2N[k % 32] ?? 0, shift);
+  }
+  return (multModP(shift, crcA) ^ crcB) >>> 0;
+}
 var LEVEL = 1;
 var SEGMENT = { finishFlush: constants.Z_FULL_FLUSH, level: LEVEL };
 var HEADER = Buffer.from([31, 139, 8, 0, 0, 0, 0, 0, 0, 255]);
@@ -543,6 +565,9 @@ async function inflatePart(part) {
   return chunks;
 }
 
+// src/metrics/status-gauge-part.ts
+import { setImmediate as nextTurn2 } from "node:timers/promises";
+
 // src/metrics/text-format.ts
 function escapeLabel(value) {
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
@@ -569,47 +594,53 @@ var STATUS_HELP = "Current status of each workload plane: 1 for the status it is
 var LAST_CHECK_HELP = "Unix time of the last completed check of each workload plane.";
 var SUCCESS_HELP = "Whether the current result of each workload plane is HEALTHY (1), or anything else, NO_VALUE included (0).";
 var FAILURE_INFO_HELP = "The failing step and reason of each NO_USER, NO_ORACLE or FAILED plane (1); no series for other planes.";
-function* renderStatusGauges(states) {
-  yield `# HELP ${STATUS} ${STATUS_HELP}
+var STATUS_FAMILIES = [
+  {
+    header: `# HELP ${STATUS} ${STATUS_HELP}
 # TYPE ${STATUS} gauge
+`,
+    lines(state) {
+      const plane = planeLabel(state.plane);
+      let text2 = "";
+      for (const status of PLANE_STATUSES) {
+        text2 += `${STATUS}{${plane},status="${status}"} ${state.status === status ? 1 : 0}
 `;
-  for (const state of states) {
-    const plane = planeLabel(state.plane);
-    let text2 = "";
-    for (const status of PLANE_STATUSES) {
-      text2 += `${STATUS}{${plane},status="${status}"} ${state.status === status ? 1 : 0}
-`;
+      }
+      return text2;
     }
-    yield text2;
-  }
-  yield `
+  },
+  {
+    header: `
 # HELP ${LAST_CHECK} ${LAST_CHECK_HELP}
 # TYPE ${LAST_CHECK} gauge
-`;
-  for (const state of states) {
-    if (state.checkedAt === null) continue;
-    yield `${LAST_CHECK}{${planeLabel(state.plane)}} ${formatValue(state.checkedAt / 1e3)}
-`;
-  }
-  yield `
+`,
+    lines: (state) => state.checkedAt === null ? "" : `${LAST_CHECK}{${planeLabel(state.plane)}} ${formatValue(state.checkedAt / 1e3)}
+`
+  },
+  {
+    header: `
 # HELP ${SUCCESS} ${SUCCESS_HELP}
 # TYPE ${SUCCESS} gauge
-`;
-  for (const state of states) {
-    yield `${SUCCESS}{${planeLabel(state.plane)}} ${state.status === "HEALTHY" ? 1 : 0}
-`;
-  }
-  yield `
+`,
+    lines: (state) => `${SUCCESS}{${planeLabel(state.plane)}} ${state.status === "HEALTHY" ? 1 : 0}
+`
+  },
+  {
+    header: `
 # HELP ${FAILURE_INFO} ${FAILURE_INFO_HELP}
 # TYPE ${FAILURE_INFO} gauge
+`,
+    lines(state) {
+      const failure = currentFailure(state);
+      return failure === void 0 ? "" : `${FAILURE_INFO}{${planeLabel(state.plane)},step="${failure.step}",reason="${escapeLabel(failure.reason)}"} 1
 `;
-  for (const state of states) {
-    const failure = currentFailure(state);
-    if (failure === void 0) continue;
-    yield `${FAILURE_INFO}{${planeLabel(state.plane)},step="${failure.step}",reason="${escapeLabel(failure.reason)}"} 1
-`;
+    }
   }
-  yield "\n";
+];
+var STATUS_GAUGES_END = "\n";
+function statusLinesKey(state) {
+  const failure = currentFailure(state);
+  return `${state.status} ${state.checkedAt ?? ""} ${failure?.step ?? ""} ${failure?.reason ?? ""}`;
 }
 function currentFailure(state) {
   if (state.status === "HEALTHY" || state.status === "NO_VALUE" || state.reason === null) return void 0;
@@ -620,6 +651,61 @@ function stepOfReason(reason) {
   if (reason === "user_not_found") return "user_lookup";
   if (reason === "oracle_not_found") return "oracle_lookup";
   return [...STEP_NAMES].sort((a, b) => b.length - a.length).find((step) => reason.startsWith(`${step}_`));
+}
+
+// src/metrics/status-gauge-part.ts
+var BLOCK_PLANES = 100;
+var BLOCKS_PER_TURN = 10;
+var EMPTY = { segments: [], size: 0, crc: 0 };
+var compressed = (text2) => text2 === "" ? EMPTY : compressPartSync(text2);
+var StatusGaugePart = class {
+  #blocks = [];
+  #headers = STATUS_FAMILIES.map((family) => compressed(family.header));
+  #end = compressed(STATUS_GAUGES_END);
+  /**
+   * The gauges of `states` after a part whose `crc` is `crcBefore`. Renders that overlap each build from
+   * their own states and reuse what matches; the last to finish is kept for the next.
+   */
+  async render(states, crcBefore = 0) {
+    const blocks = [];
+    let rebuilt = 0;
+    for (let first = 0; first < states.length; first += BLOCK_PLANES) {
+      const slice = states.slice(first, first + BLOCK_PLANES);
+      const keys = slice.map((state) => `${state.plane}
+${statusLinesKey(state)}`);
+      const cached = this.#blocks[blocks.length];
+      if (cached && sameKeys(cached.keys, keys)) {
+        blocks.push(cached);
+        continue;
+      }
+      if (rebuilt > 0 && rebuilt % BLOCKS_PER_TURN === 0) await nextTurn2();
+      rebuilt++;
+      blocks.push({
+        keys,
+        families: STATUS_FAMILIES.map(
+          (family) => compressed(slice.map((state) => family.lines(state)).join(""))
+        )
+      });
+    }
+    this.#blocks = blocks;
+    const segments = [];
+    let crc = crcBefore;
+    let size = 0;
+    const append = (part) => {
+      segments.push(...part.segments);
+      crc = crc32Combine(crc, part.crc, part.size);
+      size += part.size;
+    };
+    STATUS_FAMILIES.forEach((_, family) => {
+      append(this.#headers[family] ?? EMPTY);
+      for (const block of blocks) append(block.families[family] ?? EMPTY);
+    });
+    append(this.#end);
+    return { segments, size, crc };
+  }
+};
+function sameKeys(a, b) {
+  return a.length === b.length && a.every((key2, i) => key2 === b[i]);
 }
 
 // src/metrics/plane-counter.ts
@@ -851,6 +937,7 @@ var PlanecheckMetrics = class {
   #dispatches;
   #runs;
   #healOutcomes;
+  #statusGauges = new StatusGaugePart();
   #renderFailures;
   #registries;
   #onRenderError;
@@ -1248,7 +1335,8 @@ ${cycle ?? ""}
     return text2;
   }
   /**
-   * The status gauges, rendered again only when a result arrived or expired, or the cycle part changed.
+   * The status gauges, rendered again only when a result arrived or expired, or the cycle part changed;
+   * a render compresses again only the blocks of planes whose lines changed (StatusGaugePart).
    * A scrape that arrives while they render shares that render even if results arrived since it began (it
    * shows the board as of a few milliseconds before): under a cycle's results and many scrapes at once,
    * each scrape would otherwise start a render of its own. Never past an expiry: NO_VALUE shows on time.
@@ -1260,7 +1348,7 @@ ${cycle ?? ""}
     if (cached && (cached.version === version || cached.rendering) && now < cached.validUntil && cached.cycle === cycle) {
       return cached.part;
     }
-    const part = compressPieces(renderStatusGauges(this.#source.states()), cycle.crc);
+    const part = this.#statusGauges.render(this.#source.states(), cycle.crc);
     const entry = {
       part,
       version,

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { crc32, gunzipSync } from 'node:zlib';
 import {
   compressPartSync,
   compressPieces,
+  crc32Combine,
   gzipParts,
   inflatePart,
   storedPart,
@@ -73,6 +75,27 @@ describe('compressed parts', () => {
     assert.equal(await turns(lines('small', 1_000)), 0, 'a small text is compressed without a turn');
     const empty = await compressPieces([]);
     assert.equal(gunzipSync(Buffer.concat(gzipParts([empty]))).length, 0);
+  });
+
+  it('combine two CRCs into that of the two texts one after the other, as zlib computes it', () => {
+    for (const [a, b] of [
+      [0, 0],
+      [0, 5],
+      [5, 0],
+      [1, 1],
+      [100, 3],
+      [3, 100_000],
+      [70_000, 65_537],
+      [1, 1 << 20],
+    ] as const) {
+      const first = randomBytes(a);
+      const second = randomBytes(b);
+      assert.equal(
+        crc32Combine(crc32(first), crc32(second), b),
+        crc32(Buffer.concat([first, second])),
+        `${a} + ${b} bytes`,
+      );
+    }
   });
 
   it('fail the CRC check when chained out of order', () => {

@@ -9,7 +9,7 @@ import {
   storedPart,
   type CompressedPart,
 } from './gzip-parts.js';
-import { renderStatusGauges } from './status-gauges.js';
+import { StatusGaugePart } from './status-gauge-part.js';
 import { escapeLabel, formatValue, planeLabel } from './text-format.js';
 import { PlaneCounter } from './plane-counter.js';
 import { StepHistogram } from './step-histogram.js';
@@ -178,6 +178,7 @@ export class PlanecheckMetrics {
   readonly #dispatches: PlaneCounter;
   readonly #runs: PlaneCounter;
   readonly #healOutcomes: PlaneCounter;
+  readonly #statusGauges = new StatusGaugePart();
   readonly #renderFailures: Counter;
   readonly #registries: readonly Registry[];
   readonly #onRenderError: (error: unknown) => void;
@@ -614,7 +615,8 @@ export class PlanecheckMetrics {
   }
 
   /**
-   * The status gauges, rendered again only when a result arrived or expired, or the cycle part changed.
+   * The status gauges, rendered again only when a result arrived or expired, or the cycle part changed;
+   * a render compresses again only the blocks of planes whose lines changed (StatusGaugePart).
    * A scrape that arrives while they render shares that render even if results arrived since it began (it
    * shows the board as of a few milliseconds before): under a cycle's results and many scrapes at once,
    * each scrape would otherwise start a render of its own. Never past an expiry: NO_VALUE shows on time.
@@ -631,7 +633,7 @@ export class PlanecheckMetrics {
     ) {
       return cached.part;
     }
-    const part = compressPieces(renderStatusGauges(this.#source.states()), cycle.crc);
+    const part = this.#statusGauges.render(this.#source.states(), cycle.crc);
     const entry = {
       part,
       version,
