@@ -164,13 +164,14 @@ async function nextCycleBegun(sandbox: Sandbox, after: number, timeoutMs: number
 /**
  * The floor for scrapes during a cycle: 50 concurrent scrapes of a bare node:http server that sends the
  * daemon's /metrics bytes (`bodyFile`) from the bare client's own process, while one of that client's cycles
- * (back to back, fresh connections) is under way by the same measure as the daemon's. Its server is warmed
- * first, as the daemon's was by the idle scrapes; NaN if the scrapes did not fall within one cycle.
+ * on the daemon's schedule (after idle, fresh connections) is under way by the same measure as the daemon's.
+ * Its server is warmed first, as the daemon's was by the idle scrapes; NaN if the scrapes did not fall
+ * within one cycle.
  */
 async function scrapeReferenceInCycle(sandbox: Sandbox, bodyFile: string, waitMs: number): Promise<number> {
   const bare = spawnNode(
     '.bench/bare-process.js',
-    [sandbox.url, PLANES, CONCURRENCY, HEADLINE_POLL_MS, 4, 'fresh', 0, bodyFile],
+    [sandbox.url, PLANES, CONCURRENCY, HEADLINE_POLL_MS, 3, 'fresh', HEADLINE_INTERVAL_S * 1000, bodyFile],
     { nodeFlags: NODE_FLAGS },
   );
   type Line = { url?: string; cycleBegan?: number; cycleEnded?: number; at?: number };
