@@ -470,63 +470,57 @@ var HELP = {
 };
 
 // src/metrics/gzip-parts.ts
-import zlib, { constants, createInflateRaw, deflateRawSync } from "node:zlib";
-import { setImmediate as nextTurn } from "node:timers/promises";
+import zlib, {
+  constants,
+  createDeflateRaw,
+  createInflateRaw,
+  deflateRawSync
+} from "node:zlib";
 var crc32 = (data, value) => zlib.crc32(data, value);
-var CRC_POLY = 3988292384;
-function multModP(a, b) {
-  let product = 0;
-  for (let bit = 2147483648; bit !== 0; bit >>>= 1) {
-    if ((a & bit) !== 0) product ^= b;
-    b = (b & 1) !== 0 ? b >>> 1 ^ CRC_POLY : b >>> 1;
-  }
-  return product >>> 0;
-}
-var X_2N = (() => {
-  const table = [1073741824];
-  for (let k = 1; k < 32; k++) table.push(multModP(table[k - 1] ?? 0, table[k - 1] ?? 0));
-  return table;
-})();
-function crc32Combine(crcA, crcB, lengthB) {
-  let shift = 2147483648;
-  let k = 3;
-  for (let n = lengthB; n > 0; n = Math.floor(n / 2), k++) {
-    if (n % 2 === 1) shift = multModP(X_2N[k % 32] ?? 0, shift);
-  }
-  return (multModP(shift, crcA) ^ crcB) >>> 0;
-}
 var LEVEL = 1;
 var SEGMENT = { finishFlush: constants.Z_FULL_FLUSH, level: LEVEL };
 var HEADER = Buffer.from([31, 139, 8, 0, 0, 0, 0, 0, 0, 255]);
 var FINAL_BLOCK = Buffer.from([3, 0]);
-var CHUNK_CHARS = 256 * 1024;
-var STRETCH_CHARS = 512 * 1024;
-async function compressPieces(pieces, crcBefore = 0) {
-  const segments = [];
-  let crc = crcBefore;
-  let size = 0;
-  let pending = "";
-  let sinceTurn = 0;
-  const compressPending = () => {
-    const part = compressPartSync(pending, crc);
-    pending = "";
-    segments.push(...part.segments);
-    size += part.size;
-    crc = part.crc;
-  };
-  for (const piece of pieces) {
-    pending += piece;
-    if (pending.length < CHUNK_CHARS) continue;
-    sinceTurn += pending.length;
-    compressPending();
-    if (sinceTurn >= STRETCH_CHARS) {
-      sinceTurn = 0;
-      await nextTurn();
+var CHUNK_CHARS = 64 * 1024;
+var CompressedPartWriter = class {
+  #pending = "";
+  #segments = [];
+  #deflate = createDeflateRaw({ level: LEVEL });
+  #size = 0;
+  #crc;
+  /** `crcBefore`: the `crc` of the part this one follows in the stream (0 for the first). */
+  constructor(crcBefore = 0) {
+    this.#crc = crcBefore;
+    this.#deflate.on("data", (chunk) => this.#segments.push(chunk));
+  }
+  /** Adds text in pieces, compressing every ~64 KiB before taking more. */
+  async write(pieces) {
+    for (const piece of pieces) {
+      this.#pending += piece;
+      if (this.#pending.length >= CHUNK_CHARS) await this.#flush();
     }
   }
-  if (pending.length > 0) compressPending();
-  return { segments, size, crc };
-}
+  async #flush() {
+    if (this.#pending.length === 0) return;
+    const bytes = Buffer.from(this.#pending);
+    this.#pending = "";
+    this.#size += bytes.length;
+    this.#crc = crc32(bytes, this.#crc);
+    await new Promise(
+      (resolve, reject) => this.#deflate.write(bytes, (error) => error ? reject(error) : resolve())
+    );
+  }
+  /** Ends the part with a full flush (not a final block), so that more parts can follow it. */
+  async end() {
+    try {
+      await this.#flush();
+      await new Promise((resolve) => this.#deflate.flush(constants.Z_FULL_FLUSH, resolve));
+    } finally {
+      this.#deflate.close();
+    }
+    return { segments: this.#segments, size: this.#size, crc: this.#crc };
+  }
+};
 var STORED_BLOCK_MAX = 65535;
 function storedPart(text2, crcBefore = 0) {
   const bytes = Buffer.from(text2);
@@ -565,9 +559,6 @@ async function inflatePart(part) {
   return chunks;
 }
 
-// src/metrics/status-gauge-part.ts
-import { setImmediate as nextTurn2 } from "node:timers/promises";
-
 // src/metrics/text-format.ts
 function escapeLabel(value) {
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
@@ -594,53 +585,47 @@ var STATUS_HELP = "Current status of each workload plane: 1 for the status it is
 var LAST_CHECK_HELP = "Unix time of the last completed check of each workload plane.";
 var SUCCESS_HELP = "Whether the current result of each workload plane is HEALTHY (1), or anything else, NO_VALUE included (0).";
 var FAILURE_INFO_HELP = "The failing step and reason of each NO_USER, NO_ORACLE or FAILED plane (1); no series for other planes.";
-var STATUS_FAMILIES = [
-  {
-    header: `# HELP ${STATUS} ${STATUS_HELP}
+function* renderStatusGauges(states) {
+  yield `# HELP ${STATUS} ${STATUS_HELP}
 # TYPE ${STATUS} gauge
-`,
-    lines(state) {
-      const plane = planeLabel(state.plane);
-      let text2 = "";
-      for (const status of PLANE_STATUSES) {
-        text2 += `${STATUS}{${plane},status="${status}"} ${state.status === status ? 1 : 0}
 `;
-      }
-      return text2;
+  for (const state of states) {
+    const plane = planeLabel(state.plane);
+    let text2 = "";
+    for (const status of PLANE_STATUSES) {
+      text2 += `${STATUS}{${plane},status="${status}"} ${state.status === status ? 1 : 0}
+`;
     }
-  },
-  {
-    header: `
+    yield text2;
+  }
+  yield `
 # HELP ${LAST_CHECK} ${LAST_CHECK_HELP}
 # TYPE ${LAST_CHECK} gauge
-`,
-    lines: (state) => state.checkedAt === null ? "" : `${LAST_CHECK}{${planeLabel(state.plane)}} ${formatValue(state.checkedAt / 1e3)}
-`
-  },
-  {
-    header: `
+`;
+  for (const state of states) {
+    if (state.checkedAt === null) continue;
+    yield `${LAST_CHECK}{${planeLabel(state.plane)}} ${formatValue(state.checkedAt / 1e3)}
+`;
+  }
+  yield `
 # HELP ${SUCCESS} ${SUCCESS_HELP}
 # TYPE ${SUCCESS} gauge
-`,
-    lines: (state) => `${SUCCESS}{${planeLabel(state.plane)}} ${state.status === "HEALTHY" ? 1 : 0}
-`
-  },
-  {
-    header: `
+`;
+  for (const state of states) {
+    yield `${SUCCESS}{${planeLabel(state.plane)}} ${state.status === "HEALTHY" ? 1 : 0}
+`;
+  }
+  yield `
 # HELP ${FAILURE_INFO} ${FAILURE_INFO_HELP}
 # TYPE ${FAILURE_INFO} gauge
-`,
-    lines(state) {
-      const failure = currentFailure(state);
-      return failure === void 0 ? "" : `${FAILURE_INFO}{${planeLabel(state.plane)},step="${failure.step}",reason="${escapeLabel(failure.reason)}"} 1
 `;
-    }
+  for (const state of states) {
+    const failure = currentFailure(state);
+    if (failure === void 0) continue;
+    yield `${FAILURE_INFO}{${planeLabel(state.plane)},step="${failure.step}",reason="${escapeLabel(failure.reason)}"} 1
+`;
   }
-];
-var STATUS_GAUGES_END = "\n";
-function statusLinesKey(state) {
-  const failure = currentFailure(state);
-  return `${state.status} ${state.checkedAt ?? ""} ${failure?.step ?? ""} ${failure?.reason ?? ""}`;
+  yield "\n";
 }
 function currentFailure(state) {
   if (state.status === "HEALTHY" || state.status === "NO_VALUE" || state.reason === null) return void 0;
@@ -651,61 +636,6 @@ function stepOfReason(reason) {
   if (reason === "user_not_found") return "user_lookup";
   if (reason === "oracle_not_found") return "oracle_lookup";
   return [...STEP_NAMES].sort((a, b) => b.length - a.length).find((step) => reason.startsWith(`${step}_`));
-}
-
-// src/metrics/status-gauge-part.ts
-var BLOCK_PLANES = 100;
-var BLOCKS_PER_TURN = 10;
-var EMPTY = { segments: [], size: 0, crc: 0 };
-var compressed = (text2) => text2 === "" ? EMPTY : compressPartSync(text2);
-var StatusGaugePart = class {
-  #blocks = [];
-  #headers = STATUS_FAMILIES.map((family) => compressed(family.header));
-  #end = compressed(STATUS_GAUGES_END);
-  /**
-   * The gauges of `states` after a part whose `crc` is `crcBefore`. Renders that overlap each build from
-   * their own states and reuse what matches; the last to finish is kept for the next.
-   */
-  async render(states, crcBefore = 0) {
-    const blocks = [];
-    let rebuilt = 0;
-    for (let first = 0; first < states.length; first += BLOCK_PLANES) {
-      const slice = states.slice(first, first + BLOCK_PLANES);
-      const keys = slice.map((state) => `${state.plane}
-${statusLinesKey(state)}`);
-      const cached = this.#blocks[blocks.length];
-      if (cached && sameKeys(cached.keys, keys)) {
-        blocks.push(cached);
-        continue;
-      }
-      if (rebuilt > 0 && rebuilt % BLOCKS_PER_TURN === 0) await nextTurn2();
-      rebuilt++;
-      blocks.push({
-        keys,
-        families: STATUS_FAMILIES.map(
-          (family) => compressed(slice.map((state) => family.lines(state)).join(""))
-        )
-      });
-    }
-    this.#blocks = blocks;
-    const segments = [];
-    let crc = crcBefore;
-    let size = 0;
-    const append = (part) => {
-      segments.push(...part.segments);
-      crc = crc32Combine(crc, part.crc, part.size);
-      size += part.size;
-    };
-    STATUS_FAMILIES.forEach((_, family) => {
-      append(this.#headers[family] ?? EMPTY);
-      for (const block of blocks) append(block.families[family] ?? EMPTY);
-    });
-    append(this.#end);
-    return { segments, size, crc };
-  }
-};
-function sameKeys(a, b) {
-  return a.length === b.length && a.every((key2, i) => key2 === b[i]);
 }
 
 // src/metrics/plane-counter.ts
@@ -937,7 +867,6 @@ var PlanecheckMetrics = class {
   #dispatches;
   #runs;
   #healOutcomes;
-  #statusGauges = new StatusGaugePart();
   #renderFailures;
   #registries;
   #onRenderError;
@@ -1247,29 +1176,30 @@ var PlanecheckMetrics = class {
   async #renderCyclePart() {
     if (!this.#dirty && this.#cyclePart) return;
     this.#dirty = false;
-    const registries = await Promise.all(
-      [this.#cycle, ...this.#registries].map((registry) => registry.metrics())
-    );
-    this.#cyclePart = await compressPieces(this.#cyclePieces(registries));
-  }
-  *#cyclePieces([cycle, ...registries]) {
-    yield* this.#checkDuration.render();
-    yield "\n";
-    yield* this.#checkTotalDuration.render();
-    yield "\n";
-    yield* this.#checksTotal.render();
-    for (const counter of [this.#dispatches, this.#runs, this.#healOutcomes]) {
-      yield "\n";
-      yield* counter.render();
+    const writer = new CompressedPartWriter();
+    try {
+      await writer.write(this.#checkDuration.render());
+      await writer.write(["\n"]);
+      await writer.write(this.#checkTotalDuration.render());
+      await writer.write(["\n"]);
+      await writer.write(this.#checksTotal.render());
+      for (const counter of [this.#dispatches, this.#runs, this.#healOutcomes]) {
+        await writer.write(["\n"]);
+        await writer.write(counter.render());
+      }
+      if (this.#tlsExpiry) await writer.write(renderTlsExpiry(this.#tlsExpiry()));
+      await writer.write(renderMaintenance(this.#planes, this.#inMaintenance));
+      await writer.write(renderPlaneInfo(this.#planes, this.#planeLabels));
+      await writer.write([`
+${await this.#cycle.metrics()}
+`]);
+      for (const registry of this.#registries) await writer.write([`${await registry.metrics()}
+`]);
+    } catch (error) {
+      await writer.end().catch(() => void 0);
+      throw error;
     }
-    if (this.#tlsExpiry) yield* renderTlsExpiry(this.#tlsExpiry());
-    yield* renderMaintenance(this.#planes, this.#inMaintenance);
-    yield* renderPlaneInfo(this.#planes, this.#planeLabels);
-    yield `
-${cycle ?? ""}
-`;
-    for (const registry of registries) yield `${registry}
-`;
+    this.#cyclePart = await writer.end();
   }
   get contentType() {
     return this.#live.contentType;
@@ -1335,8 +1265,7 @@ ${cycle ?? ""}
     return text2;
   }
   /**
-   * The status gauges, rendered again only when a result arrived or expired, or the cycle part changed;
-   * a render compresses again only the blocks of planes whose lines changed (StatusGaugePart).
+   * The status gauges, rendered again only when a result arrived or expired, or the cycle part changed.
    * A scrape that arrives while they render shares that render even if results arrived since it began (it
    * shows the board as of a few milliseconds before): under a cycle's results and many scrapes at once,
    * each scrape would otherwise start a render of its own. Never past an expiry: NO_VALUE shows on time.
@@ -1348,7 +1277,8 @@ ${cycle ?? ""}
     if (cached && (cached.version === version || cached.rendering) && now < cached.validUntil && cached.cycle === cycle) {
       return cached.part;
     }
-    const part = this.#statusGauges.render(this.#source.states(), cycle.crc);
+    const writer = new CompressedPartWriter(cycle.crc);
+    const part = writer.write(renderStatusGauges(this.#source.states())).then(() => writer.end());
     const entry = {
       part,
       version,

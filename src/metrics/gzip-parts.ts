@@ -1,42 +1,14 @@
-import zlib, { constants, createInflateRaw, deflateRawSync } from 'node:zlib';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import zlib, {
+  constants,
+  createDeflateRaw,
+  createInflateRaw,
+  deflateRawSync,
+  type DeflateRaw,
+} from 'node:zlib';
 
 // Read from the module at call time, not imported by name: on a Node older than 20.15 a named import would
 // fail before the entry could say which Node it needs.
 const crc32 = (data: Uint8Array, value?: number): number => zlib.crc32(data, value);
-
-/** The CRC-32 polynomial, bits reversed, as zlib uses it. */
-const CRC_POLY = 0xedb88320;
-
-/** a(x) * b(x) modulo the CRC polynomial, both in the CRC's reflected bit order (zlib's multmodp). */
-function multModP(a: number, b: number): number {
-  let product = 0;
-  for (let bit = 0x80000000; bit !== 0; bit >>>= 1) {
-    if ((a & bit) !== 0) product ^= b;
-    b = (b & 1) !== 0 ? (b >>> 1) ^ CRC_POLY : b >>> 1;
-  }
-  return product >>> 0;
-}
-
-/** x^(2^k) modulo the CRC polynomial for k = 0..31 (x^1 is 0x40000000 in reflected order). */
-const X_2N: readonly number[] = (() => {
-  const table = [0x40000000];
-  for (let k = 1; k < 32; k++) table.push(multModP(table[k - 1] ?? 0, table[k - 1] ?? 0));
-  return table;
-})();
-
-/**
- * The CRC-32 of A followed by B from A's CRC, B's CRC and B's length in bytes (zlib's crc32_combine, which
- * Node does not expose): multiplies A's CRC by x^(8 * length) modulo the polynomial, then adds B's.
- */
-export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
-  let shift = 0x80000000; // x^0
-  let k = 3; // 8 * length: start at x^(2^3) per byte
-  for (let n = lengthB; n > 0; n = Math.floor(n / 2), k++) {
-    if (n % 2 === 1) shift = multModP(X_2N[k % 32] ?? 0, shift);
-  }
-  return (multModP(shift, crcA) ^ crcB) >>> 0;
-}
 
 /**
  * Level 1: metrics text is repetitive enough that it compresses well even so. At 1,000 planes the
@@ -47,11 +19,8 @@ const SEGMENT = { finishFlush: constants.Z_FULL_FLUSH, level: LEVEL };
 const HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff]);
 /** A final, empty deflate block: ends the stream after the flushed segments. */
 const FINAL_BLOCK = Buffer.from([0x03, 0x00]);
-/**
- * Characters of text compressed at a time, each a segment with a fresh dictionary: at 256 KiB the response
- * is no larger than one deflate stream's (64 KiB cost 2%), and still no large buffer or string lives long.
- */
-const CHUNK_CHARS = 256 * 1024;
+/** Characters of text compressed at a time: small enough that no large buffer or string ever lives long. */
+const CHUNK_CHARS = 64 * 1024;
 
 /**
  * A part of a response, kept only compressed: raw deflate segments that each end in a full flush, so
@@ -68,44 +37,53 @@ export interface CompressedPart {
 }
 
 /**
- * Text rendered and compressed in one synchronous stretch before the event loop gets a turn: ~4 ms here.
- * Under a cycle's load a turn of the event loop takes milliseconds, so a render that waits for one per
- * 64 KiB chunk (a deflate stream on the thread pool, as before) takes 5-10 times as long as its CPU: the
- * status gauges, which a scrape waits for, took 25-50 ms to render that way during a cycle.
+ * Builds a CompressedPart from text written in pieces: every ~64 KiB it turns what it has into bytes
+ * and hands them to one deflate stream on the thread pool, so a 5 MB exposition never exists whole,
+ * neither as a string nor as a buffer, and rendering yields to the event loop between chunks.
  */
-const STRETCH_CHARS = 512 * 1024;
+export class CompressedPartWriter {
+  #pending = '';
+  readonly #segments: Buffer[] = [];
+  readonly #deflate: DeflateRaw = createDeflateRaw({ level: LEVEL });
+  #size = 0;
+  #crc: number;
 
-/**
- * Builds a CompressedPart from text written in pieces, on the main thread: every ~256 KiB it compresses
- * what it has as a segment of its own, so a 5 MB exposition never exists whole, neither as a string nor as
- * a buffer, and after every STRETCH_CHARS it lets the event loop run.
- * `crcBefore`: the `crc` of the part this one follows in the stream (0 for the first).
- */
-export async function compressPieces(pieces: Iterable<string>, crcBefore = 0): Promise<CompressedPart> {
-  const segments: Buffer[] = [];
-  let crc = crcBefore;
-  let size = 0;
-  let pending = '';
-  let sinceTurn = 0;
-  const compressPending = () => {
-    const part = compressPartSync(pending, crc);
-    pending = '';
-    segments.push(...part.segments);
-    size += part.size;
-    crc = part.crc;
-  };
-  for (const piece of pieces) {
-    pending += piece;
-    if (pending.length < CHUNK_CHARS) continue;
-    sinceTurn += pending.length;
-    compressPending();
-    if (sinceTurn >= STRETCH_CHARS) {
-      sinceTurn = 0;
-      await nextTurn();
+  /** `crcBefore`: the `crc` of the part this one follows in the stream (0 for the first). */
+  constructor(crcBefore = 0) {
+    this.#crc = crcBefore;
+    // Output is pushed, and so emitted, before the callback of the write that produced it runs.
+    this.#deflate.on('data', (chunk: Buffer) => this.#segments.push(chunk));
+  }
+
+  /** Adds text in pieces, compressing every ~64 KiB before taking more. */
+  async write(pieces: Iterable<string>): Promise<void> {
+    for (const piece of pieces) {
+      this.#pending += piece;
+      if (this.#pending.length >= CHUNK_CHARS) await this.#flush();
     }
   }
-  if (pending.length > 0) compressPending();
-  return { segments, size, crc };
+
+  async #flush(): Promise<void> {
+    if (this.#pending.length === 0) return;
+    const bytes = Buffer.from(this.#pending);
+    this.#pending = '';
+    this.#size += bytes.length;
+    this.#crc = crc32(bytes, this.#crc);
+    await new Promise<void>((resolve, reject) =>
+      this.#deflate.write(bytes, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  /** Ends the part with a full flush (not a final block), so that more parts can follow it. */
+  async end(): Promise<CompressedPart> {
+    try {
+      await this.#flush();
+      await new Promise<void>((resolve) => this.#deflate.flush(constants.Z_FULL_FLUSH, resolve));
+    } finally {
+      this.#deflate.close();
+    }
+    return { segments: this.#segments, size: this.#size, crc: this.#crc };
+  }
 }
 
 /** The most a stored (uncompressed) deflate block holds. */

@@ -3,13 +3,13 @@ import { EVENT_LOOP_DELAY_METRICS, registerEventLoopDelay } from './event-loop-d
 import { PLANE_STATUSES, STEP_NAMES, type StepName } from '../check/result.js';
 import {
   compressPartSync,
-  compressPieces,
+  CompressedPartWriter,
   gzipParts,
   inflatePart,
   storedPart,
   type CompressedPart,
 } from './gzip-parts.js';
-import { StatusGaugePart } from './status-gauge-part.js';
+import { renderStatusGauges } from './status-gauges.js';
 import { escapeLabel, formatValue, planeLabel } from './text-format.js';
 import { PlaneCounter } from './plane-counter.js';
 import { StepHistogram } from './step-histogram.js';
@@ -178,7 +178,6 @@ export class PlanecheckMetrics {
   readonly #dispatches: PlaneCounter;
   readonly #runs: PlaneCounter;
   readonly #healOutcomes: PlaneCounter;
-  readonly #statusGauges = new StatusGaugePart();
   readonly #renderFailures: Counter;
   readonly #registries: readonly Registry[];
   readonly #onRenderError: (error: unknown) => void;
@@ -519,28 +518,27 @@ export class PlanecheckMetrics {
   async #renderCyclePart(): Promise<void> {
     if (!this.#dirty && this.#cyclePart) return;
     this.#dirty = false;
-    // prom-client's registries first (a few series each): what remains is rendered without waiting on anything.
-    const registries = await Promise.all(
-      [this.#cycle, ...this.#registries].map((registry) => registry.metrics()),
-    );
-    this.#cyclePart = await compressPieces(this.#cyclePieces(registries));
-  }
-
-  *#cyclePieces([cycle, ...registries]: string[]): Generator<string> {
-    yield* this.#checkDuration.render();
-    yield '\n';
-    yield* this.#checkTotalDuration.render();
-    yield '\n';
-    yield* this.#checksTotal.render();
-    for (const counter of [this.#dispatches, this.#runs, this.#healOutcomes]) {
-      yield '\n';
-      yield* counter.render();
+    const writer = new CompressedPartWriter();
+    try {
+      await writer.write(this.#checkDuration.render());
+      await writer.write(['\n']);
+      await writer.write(this.#checkTotalDuration.render());
+      await writer.write(['\n']);
+      await writer.write(this.#checksTotal.render());
+      for (const counter of [this.#dispatches, this.#runs, this.#healOutcomes]) {
+        await writer.write(['\n']);
+        await writer.write(counter.render());
+      }
+      if (this.#tlsExpiry) await writer.write(renderTlsExpiry(this.#tlsExpiry()));
+      await writer.write(renderMaintenance(this.#planes, this.#inMaintenance));
+      await writer.write(renderPlaneInfo(this.#planes, this.#planeLabels));
+      await writer.write([`\n${await this.#cycle.metrics()}\n`]);
+      for (const registry of this.#registries) await writer.write([`${await registry.metrics()}\n`]);
+    } catch (error) {
+      await writer.end().catch(() => undefined); // closes the deflate stream; the part is incomplete
+      throw error;
     }
-    if (this.#tlsExpiry) yield* renderTlsExpiry(this.#tlsExpiry());
-    yield* renderMaintenance(this.#planes, this.#inMaintenance);
-    yield* renderPlaneInfo(this.#planes, this.#planeLabels);
-    yield `\n${cycle ?? ''}\n`;
-    for (const registry of registries) yield `${registry}\n`;
+    this.#cyclePart = await writer.end();
   }
 
   get contentType(): string {
@@ -615,8 +613,7 @@ export class PlanecheckMetrics {
   }
 
   /**
-   * The status gauges, rendered again only when a result arrived or expired, or the cycle part changed;
-   * a render compresses again only the blocks of planes whose lines changed (StatusGaugePart).
+   * The status gauges, rendered again only when a result arrived or expired, or the cycle part changed.
    * A scrape that arrives while they render shares that render even if results arrived since it began (it
    * shows the board as of a few milliseconds before): under a cycle's results and many scrapes at once,
    * each scrape would otherwise start a render of its own. Never past an expiry: NO_VALUE shows on time.
@@ -633,7 +630,8 @@ export class PlanecheckMetrics {
     ) {
       return cached.part;
     }
-    const part = this.#statusGauges.render(this.#source.states(), cycle.crc);
+    const writer = new CompressedPartWriter(cycle.crc);
+    const part = writer.write(renderStatusGauges(this.#source.states())).then(() => writer.end());
     const entry = {
       part,
       version,

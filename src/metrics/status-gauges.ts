@@ -15,73 +15,39 @@ export const SUCCESS_HELP =
 export const FAILURE_INFO_HELP =
   'The failing step and reason of each NO_USER, NO_ORACLE or FAILED plane (1); no series for other planes.';
 
-/** A metric family of the status gauges: its header, then the lines of each plane in turn. */
-export interface StatusFamily {
-  header: string;
-  /** The plane's lines in this family, '' for none. */
-  lines(state: PlaneState): string;
-}
-
 /**
  * `planecheck_status` (all five series for every plane), `planecheck_last_check_timestamp_seconds`
  * (planes checked at least once), `planecheck_check_success` (every plane) and
- * `planecheck_last_failure_info` (one series per plane that is not healthy, for its current reason), in
- * the text prom-client renders for the same gauges (a test holds the two equal), a plane at a time:
- * prom-client would first build an object per series. Each family ends in a blank line.
+ * `planecheck_last_failure_info` (one series per plane that is not healthy, for its current reason), in the text prom-client renders for the same gauges (a test holds
+ * the two equal), a plane at a time. Rendered whenever a result arrives or expires, so it must be cheap:
+ * prom-client would first build an object per series.
  */
-export const STATUS_FAMILIES: readonly StatusFamily[] = [
-  {
-    header: `# HELP ${STATUS} ${STATUS_HELP}\n# TYPE ${STATUS} gauge\n`,
-    lines(state) {
-      const plane = planeLabel(state.plane);
-      let text = '';
-      for (const status of PLANE_STATUSES) {
-        text += `${STATUS}{${plane},status="${status}"} ${state.status === status ? 1 : 0}\n`;
-      }
-      return text;
-    },
-  },
-  {
-    header: `\n# HELP ${LAST_CHECK} ${LAST_CHECK_HELP}\n# TYPE ${LAST_CHECK} gauge\n`,
-    lines: (state) =>
-      state.checkedAt === null
-        ? ''
-        : `${LAST_CHECK}{${planeLabel(state.plane)}} ${formatValue(state.checkedAt / 1000)}\n`,
-  },
-  {
-    header: `\n# HELP ${SUCCESS} ${SUCCESS_HELP}\n# TYPE ${SUCCESS} gauge\n`,
-    lines: (state) => `${SUCCESS}{${planeLabel(state.plane)}} ${state.status === 'HEALTHY' ? 1 : 0}\n`,
-  },
-  {
-    header: `\n# HELP ${FAILURE_INFO} ${FAILURE_INFO_HELP}\n# TYPE ${FAILURE_INFO} gauge\n`,
-    lines(state) {
-      const failure = currentFailure(state);
-      return failure === undefined
-        ? ''
-        : `${FAILURE_INFO}{${planeLabel(state.plane)},step="${failure.step}",reason="${escapeLabel(failure.reason)}"} 1\n`;
-    },
-  },
-];
-
-/** What ends the status gauges: a blank line, before the process metrics. */
-export const STATUS_GAUGES_END = '\n';
-
-/**
- * Everything of a plane's state that its lines in STATUS_FAMILIES read: equal keys, equal lines (the plane's
- * name aside). Lets a cache of rendered lines tell which planes changed without rendering them.
- */
-export function statusLinesKey(state: PlaneState): string {
-  const failure = currentFailure(state);
-  return `${state.status} ${state.checkedAt ?? ''} ${failure?.step ?? ''} ${failure?.reason ?? ''}`;
-}
-
-/** The status gauges of `states` as text, in pieces. */
 export function* renderStatusGauges(states: readonly PlaneState[]): Generator<string> {
-  for (const family of STATUS_FAMILIES) {
-    yield family.header;
-    for (const state of states) yield family.lines(state);
+  yield `# HELP ${STATUS} ${STATUS_HELP}\n# TYPE ${STATUS} gauge\n`;
+  for (const state of states) {
+    const plane = planeLabel(state.plane);
+    let text = '';
+    for (const status of PLANE_STATUSES) {
+      text += `${STATUS}{${plane},status="${status}"} ${state.status === status ? 1 : 0}\n`;
+    }
+    yield text;
   }
-  yield STATUS_GAUGES_END;
+  yield `\n# HELP ${LAST_CHECK} ${LAST_CHECK_HELP}\n# TYPE ${LAST_CHECK} gauge\n`;
+  for (const state of states) {
+    if (state.checkedAt === null) continue;
+    yield `${LAST_CHECK}{${planeLabel(state.plane)}} ${formatValue(state.checkedAt / 1000)}\n`;
+  }
+  yield `\n# HELP ${SUCCESS} ${SUCCESS_HELP}\n# TYPE ${SUCCESS} gauge\n`;
+  for (const state of states) {
+    yield `${SUCCESS}{${planeLabel(state.plane)}} ${state.status === 'HEALTHY' ? 1 : 0}\n`;
+  }
+  yield `\n# HELP ${FAILURE_INFO} ${FAILURE_INFO_HELP}\n# TYPE ${FAILURE_INFO} gauge\n`;
+  for (const state of states) {
+    const failure = currentFailure(state);
+    if (failure === undefined) continue;
+    yield `${FAILURE_INFO}{${planeLabel(state.plane)},step="${failure.step}",reason="${escapeLabel(failure.reason)}"} 1\n`;
+  }
+  yield '\n';
 }
 
 /**
