@@ -119,7 +119,7 @@ interface HeadlineRun {
   scrapeInCycleWorstMs: number;
   /** The same 50 scrapes of a bare node:http server sending the daemon's /metrics bytes. */
   scrapeReferenceWorstMs: number;
-  /** And of that server in the bare client's process, while its second cycle runs. */
+  /** And of that server in the bare client's process, during its first cycle to begin after the warm-up. */
   scrapeReferenceInCycleWorstMs: number;
 }
 
