@@ -119,7 +119,7 @@ interface HeadlineRun {
   scrapeInCycleWorstMs: number;
   /** The same 50 scrapes of a bare node:http server sending the daemon's /metrics bytes. */
   scrapeReferenceWorstMs: number;
-  /** And of that server in the bare client's process, during its first cycle to begin after the warm-up. */
+  /** And of that server in the bare client's process, during its cycle after the measured ones. */
   scrapeReferenceInCycleWorstMs: number;
 }
 
@@ -165,25 +165,38 @@ async function nextCycleBegun(sandbox: Sandbox, after: number, timeoutMs: number
  * The floor for scrapes during a cycle: 50 concurrent scrapes of a bare node:http server that sends the
  * daemon's /metrics bytes (`bodyFile`) from the bare client's own process, while one of that client's cycles
  * on the daemon's schedule (after idle, fresh connections) is under way by the same measure as the daemon's.
- * Its server is warmed first, as the daemon's was by the idle scrapes; NaN if the scrapes did not fall
- * within one cycle.
+ * As the daemon's in-cycle scrapes, these fall in the cycle after the measured ones (its JIT as warm), and
+ * the server is warmed in the idle before it, as the daemon's was by the idle scrapes; NaN if the scrapes
+ * did not fall within that cycle.
  */
 async function scrapeReferenceInCycle(sandbox: Sandbox, bodyFile: string, waitMs: number): Promise<number> {
+  const cycle = HEADLINE_CYCLES + 1;
   const bare = spawnNode(
     '.bench/bare-process.js',
-    [sandbox.url, PLANES, CONCURRENCY, HEADLINE_POLL_MS, 3, 'fresh', HEADLINE_INTERVAL_S * 1000, bodyFile],
+    [
+      sandbox.url,
+      PLANES,
+      CONCURRENCY,
+      HEADLINE_POLL_MS,
+      cycle,
+      'fresh',
+      HEADLINE_INTERVAL_S * 1000,
+      bodyFile,
+    ],
     { nodeFlags: NODE_FLAGS },
   );
   type Line = { url?: string; cycleBegan?: number; cycleEnded?: number; at?: number };
   const next = async () => JSON.parse(await bare.nextLine(waitMs)) as Line;
   try {
     const { url = '' } = await next();
+    while ((await next()).cycleEnded !== HEADLINE_CYCLES);
     await scrapeMetrics(url);
     const warmedAt = Date.now();
-    let cycle: number | undefined;
-    while (cycle === undefined) {
+    for (;;) {
       const line = await next();
-      if (line.cycleBegan !== undefined && (line.at ?? 0) >= warmedAt) cycle = line.cycleBegan;
+      if (line.cycleBegan === undefined) continue;
+      if (line.cycleBegan !== cycle || (line.at ?? 0) < warmedAt) return NaN;
+      break;
     }
     await nextCycleBegun(sandbox, await requestTotal(sandbox), waitMs);
     const worstMs = (await scrapeMetrics(url, { onlyConcurrent: true })).concurrentWorstMs;
